@@ -1,0 +1,150 @@
+# SCiPNET build.  `make` builds bin/scipnet-server, bin/scipnet and bin/deepwell;
+# `make test` runs every test; `make demo` builds and runs the demo system.
+#
+# Every module directory is a static library; a program is its main plus the
+# libraries it needs.  New .c files are picked up by wildcard, so adding a module
+# never means editing this file.
+
+PKGS      := sqlite3 libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
+DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
+             libjansson-dev libinih-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl
+
+BUILD     ?= build
+CC        ?= cc
+CSTD      := -std=c11 -D_GNU_SOURCE
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT       ?= -O2 -g
+SAN_FLAGS :=
+ifeq ($(SAN),1)
+  BUILD    := build-asan
+  OPT      := -O1 -g -fno-omit-frame-pointer
+  SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+
+# pkg-config is only asked once the dependencies are present (see `deps`).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(SAN_FLAGS)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+# Module libraries.  A directory's main.c (and deepwell/admin) is a program, not library code.
+COMMON_SRC   := $(wildcard common/*.c)
+DEEPWELL_SRC := $(wildcard deepwell/*.c)
+ADMIN_SRC    := $(wildcard deepwell/admin/*.c)
+SERVER_SRC   := $(filter-out server/main.c,$(wildcard server/*.c))
+CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c))
+ART_SRC      := $(wildcard art/*.c)
+BENCH_SRC    := $(wildcard bench/*.c)
+
+objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+LIB_COMMON   := $(BUILD)/libcommon.a
+LIB_DEEPWELL := $(BUILD)/libdeepwell.a
+LIB_SERVER   := $(BUILD)/libserver.a
+LIB_CLIENT   := $(BUILD)/libclient.a
+LIB_ART      := $(BUILD)/libart.a
+ALL_LIBS     := $(LIB_SERVER) $(LIB_CLIENT) $(LIB_ART) $(LIB_DEEPWELL) $(LIB_COMMON)
+
+BIN_DIR := $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
+PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell
+
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps test unit unit-asan e2e tui demo bench fuzz format clean check-format
+all: deps
+	@$(MAKE) --no-print-directory programs
+
+programs: $(PROGRAMS)
+
+# Installs the Debian packages the build and tests need, once; a no-op when present.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+
+$(LIB_COMMON):   $(call objs,$(COMMON_SRC))
+$(LIB_DEEPWELL): $(call objs,$(DEEPWELL_SRC))
+$(LIB_SERVER):   $(call objs,$(SERVER_SRC))
+$(LIB_CLIENT):   $(call objs,$(CLIENT_SRC))
+$(LIB_ART):      $(call objs,$(ART_SRC))
+$(BUILD)/%.a:
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN_DIR)/scipnet-server: $(BUILD)/server/main.o $(LIB_SERVER) $(LIB_DEEPWELL) $(LIB_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN_DIR)/deepwell: $(call objs,$(ADMIN_SRC)) $(LIB_DEEPWELL) $(LIB_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN_DIR)/scipnet: $(BUILD)/client/main.o $(LIB_CLIENT) $(LIB_ART) $(LIB_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN_DIR)/scipnet-bench: $(call objs,$(BENCH_SRC)) $(LIB_CLIENT) $(LIB_COMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link every module library; the linker takes only what a test uses.
+$(BUILD)/tests/%: tests/unit/%.c $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS) $(CMOCKA_LIBS)
+
+unit-bins: $(UNIT_BINS)
+
+# ---- tests -------------------------------------------------------------------
+# tests/run.sh runs each suite, prints its results and the closing summary line.
+test: deps
+	@$(MAKE) --no-print-directory programs unit-bins
+	@$(MAKE) --no-print-directory SAN=1 programs unit-bins
+	@bash tests/run.sh all
+
+unit: all
+	@$(MAKE) --no-print-directory unit-bins
+	@bash tests/run.sh unit
+
+unit-asan: deps
+	@$(MAKE) --no-print-directory SAN=1 programs unit-bins
+	@bash tests/run.sh unit-asan
+
+e2e: all
+	@bash tests/run.sh e2e
+
+tui: all
+	@bash tests/run.sh tui
+
+# ---- demo ----------------------------------------------------------------------
+DEMO_DIR ?= demo-data
+demo: all
+	@bash scripts/demo.sh $(DEMO_DIR)
+
+bench: all $(BIN_DIR)/scipnet-bench
+	@bash bench/run.sh
+
+fuzz:
+	@bash tests/fuzz/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+check-format:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan bin
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,370 @@
+/*
+ * deepwell.h - the store's public interface.
+ *
+ * Everything the server and the admin command know about storage is here, in the
+ * Foundation's terms (users, sessions, files, the audit log), never in SQL.  The
+ * engine behind it today is a pooled SQLite database; a second engine (PostgreSQL)
+ * can implement the same functions without the callers changing.
+ *
+ * All functions are thread-safe.  Every function that can fail returns an
+ * enum deepwell_code (DW_OK == 0) and, on failure, fills *err when err != NULL.
+ */
+#ifndef SCIPNET_DEEPWELL_H
+#define SCIPNET_DEEPWELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct deepwell;
+
+/* ---- errors ------------------------------------------------------------------- */
+
+enum deepwell_code {
+    DW_OK = 0,
+    DW_NOT_FOUND,      /* no such row */
+    DW_CONFLICT,       /* unique constraint: name or number already taken */
+    DW_INVALID,        /* bad argument (unknown title, level out of range, ...) */
+    DW_BUSY,           /* database locked beyond the retry bound */
+    DW_POOL_EXHAUSTED, /* no connection free within the checkout timeout */
+    DW_IO,             /* disk full, read-only file, I/O error, cannot open */
+    DW_CORRUPT,        /* not a database, or a malformed one */
+    DW_TOO_NEW,        /* schema newer than this program knows */
+    DW_INTERNAL,       /* anything else (a bug) */
+};
+
+struct deepwell_error {
+    enum deepwell_code code;
+    char message[256]; /* one human line: "database is locked" */
+    char context[256]; /* what was being done: "users.find: SELECT ... FROM users ..." */
+};
+
+/* Short stable name of a code ("not_found", "busy", ...). */
+const char *deepwell_code_name(enum deepwell_code code);
+
+/* ---- opening -------------------------------------------------------------------- */
+
+struct deepwell_options {
+    const char *path;          /* SQLite file */
+    int readers;               /* reader connections (default 4) */
+    int checkout_timeout_ms;   /* pool checkout timeout (default 2000) */
+    int busy_timeout_ms;       /* sqlite busy_timeout (default 5000) */
+    const char *synchronous;   /* "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
+    bool create;               /* create the file when missing (else DW_IO) */
+    bool migrate;              /* apply pending migrations (else an old schema is DW_INVALID) */
+    int audit_batch_max;       /* most audit rows per group commit (default 256) */
+};
+
+/* Fills defaults for every field left 0/NULL. */
+void deepwell_options_defaults(struct deepwell_options *opts);
+
+enum deepwell_code deepwell_open(const struct deepwell_options *opts, struct deepwell **out,
+                                 struct deepwell_error *err);
+/* Flushes the audit log and closes every connection. */
+void deepwell_close(struct deepwell *dw);
+
+/* Schema version of the open store, and the newest this program knows. */
+int deepwell_schema_version(struct deepwell *dw);
+int deepwell_schema_latest(void);
+
+/* ---- health and statistics -------------------------------------------------------- */
+
+struct deepwell_pool_stats {
+    int size;             /* connections: readers + 1 writer */
+    int in_use;
+    uint64_t checkouts;
+    uint64_t waits;       /* checkouts that had to wait */
+    uint64_t timeouts;    /* checkouts that gave up: "pool exhausted" */
+    uint64_t replaced;    /* connections replaced after a failed health check */
+};
+
+void deepwell_pool_stats(struct deepwell *dw, struct deepwell_pool_stats *out);
+/* A cheap round trip on a reader and the writer. */
+enum deepwell_code deepwell_ping(struct deepwell *dw, struct deepwell_error *err);
+
+/* ---- users ------------------------------------------------------------------------ */
+
+#define DEEPWELL_NAME_MAX 64
+#define DEEPWELL_HASH_MAX 256
+
+struct deepwell_user {
+    int64_t id;
+    char name[DEEPWELL_NAME_MAX];
+    char title[64];                     /* "Field Agent" */
+    int clearance;                      /* 1..6 */
+    int64_t site_id;                    /* 0 = none */
+    char site_name[DEEPWELL_NAME_MAX];  /* "" when none */
+    int64_t task_force_id;              /* 0 = none */
+    char task_force_name[DEEPWELL_NAME_MAX];
+    bool active;                        /* may log in */
+    bool personnel_active;              /* personnel file status (imported is_active) */
+    char password_hash[DEEPWELL_HASH_MAX];
+    char last_login[32];                /* ISO time or "" */
+    char created_at[32];
+};
+
+/* By name (case-insensitive) when name != NULL, else by id. */
+enum deepwell_code deepwell_user_find(struct deepwell *dw, const char *name, int64_t id,
+                                      struct deepwell_user *out, struct deepwell_error *err);
+
+struct deepwell_user_new {
+    const char *name;
+    const char *password_hash; /* already hashed (see password.h) */
+    int clearance;
+    const char *title;         /* a Foundation title, any case */
+    int64_t site_id;           /* 0 = none */
+    int64_t task_force_id;     /* 0 = none */
+    bool active;
+    bool personnel_active;
+};
+
+enum deepwell_code deepwell_user_add(struct deepwell *dw, const struct deepwell_user_new *user,
+                                     int64_t *id_out, struct deepwell_error *err);
+enum deepwell_code deepwell_user_set_password(struct deepwell *dw, int64_t id,
+                                              const char *password_hash,
+                                              struct deepwell_error *err);
+/* Changing clearance or disabling ends every session of that user. */
+enum deepwell_code deepwell_user_set_clearance(struct deepwell *dw, int64_t id, int clearance,
+                                               struct deepwell_error *err);
+enum deepwell_code deepwell_user_set_active(struct deepwell *dw, int64_t id, bool active,
+                                            struct deepwell_error *err);
+enum deepwell_code deepwell_user_record_login(struct deepwell *dw, int64_t id, int64_t now_ms,
+                                              struct deepwell_error *err);
+
+/* ---- sessions ---------------------------------------------------------------------- */
+/* Only a hash of the token is ever stored; the token itself never reaches the store. */
+
+#define DEEPWELL_TOKEN_HASH_BYTES 32
+
+struct deepwell_session {
+    int64_t id;
+    int64_t user_id;
+    int64_t created_ms;
+    int64_t last_seen_ms;
+    int64_t expires_ms; /* absolute lifetime end */
+    bool revoked;
+};
+
+enum deepwell_code deepwell_session_create(struct deepwell *dw,
+                                           const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                           int64_t user_id, const char *client_addr,
+                                           int64_t now_ms, int64_t expires_ms,
+                                           struct deepwell_error *err);
+enum deepwell_code deepwell_session_find(struct deepwell *dw,
+                                         const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                         struct deepwell_session *out,
+                                         struct deepwell_error *err);
+enum deepwell_code deepwell_session_touch(struct deepwell *dw, int64_t session_id, int64_t now_ms,
+                                          struct deepwell_error *err);
+enum deepwell_code deepwell_session_revoke(struct deepwell *dw, int64_t session_id,
+                                           struct deepwell_error *err);
+enum deepwell_code deepwell_session_revoke_user(struct deepwell *dw, int64_t user_id,
+                                                struct deepwell_error *err);
+/* Sessions neither revoked nor past expires_ms nor idle since before idle_cutoff_ms. */
+enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_ms,
+                                               int64_t idle_cutoff_ms, int64_t *count,
+                                               struct deepwell_error *err);
+
+/* ---- files --------------------------------------------------------------------------- */
+/* Strings in these structs are heap-allocated and owned by the struct; NULL = unset. */
+
+struct deepwell_section {
+    int64_t id;
+    char *kind;  /* containment | description | addendum | location | dossier | mission */
+    char *title;
+    int position;
+    int level;   /* the section's own level; passages inside may be higher (markup) */
+    char *body;
+};
+
+struct deepwell_scp {
+    int64_t id;
+    int number;
+    char *title;
+    int level;
+    char *containment, *secondary, *disruption, *risk; /* class names */
+    char *status;
+    int64_t site_id;
+    char *site_name;
+    int64_t task_force_id;
+    char *task_force_name; /* "Epsilon-6 \"Village Idiots\"" */
+    size_t nsections;
+    struct deepwell_section *sections; /* ordered by position */
+};
+
+struct deepwell_site {
+    int64_t id;
+    char *name;
+    int level;
+    int64_t director_id;
+    char *director_name;
+    char *location, *description, *dossier;
+};
+
+struct deepwell_mtf {
+    int64_t id;
+    char *designation, *nickname;
+    int level;
+    int64_t leader_id;
+    char *leader_name;
+    int64_t site_id;
+    char *site_name;
+    char *mission;
+    bool active;
+};
+
+enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
+                                    struct deepwell_error *err);
+enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct deepwell_site *out,
+                                     struct deepwell_error *err);
+enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deepwell_mtf *out,
+                                    struct deepwell_error *err);
+void deepwell_scp_free(struct deepwell_scp *scp);
+void deepwell_site_free(struct deepwell_site *site);
+void deepwell_mtf_free(struct deepwell_mtf *mtf);
+
+/* Creates take the same structs; ids in them are ignored and the new id is returned. */
+enum deepwell_code deepwell_scp_create(struct deepwell *dw, const struct deepwell_scp *scp,
+                                       int64_t *id_out, struct deepwell_error *err);
+enum deepwell_code deepwell_site_create(struct deepwell *dw, const struct deepwell_site *site,
+                                        int64_t *id_out, struct deepwell_error *err);
+enum deepwell_code deepwell_mtf_create(struct deepwell *dw, const struct deepwell_mtf *mtf,
+                                       int64_t *id_out, struct deepwell_error *err);
+
+/* Records the change in the status history; DW_CONFLICT when already at new_status. */
+enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number,
+                                           const char *new_status, int64_t user_id,
+                                           const char *reason, char old_status[16],
+                                           struct deepwell_error *err);
+
+/* ---- lists ------------------------------------------------------------------------------ */
+
+enum deepwell_kind { DW_KIND_SCP, DW_KIND_SITE, DW_KIND_MTF, DW_KIND_USER };
+
+struct deepwell_list_query {
+    enum deepwell_kind kind;
+    const char *query;    /* NULL = all; matches the number/id, or a visible title */
+    int title_max_level;  /* titles above this level are never matched by query */
+    int offset;
+    int limit;
+};
+
+struct deepwell_list_item {
+    int64_t id;      /* SCP number, or row id for the other kinds */
+    int level;       /* classification (users: their clearance) */
+    char title[256]; /* SCP title, site name, "Designation \"Nickname\"", user name */
+    char extra[64];  /* scp: containment class; site: location; mtf: "1"/"0" active;
+                        user: job title */
+    char status[16]; /* scp status */
+    int64_t site_id; /* sites: own id; users: their site; others: responsible site */
+};
+
+struct deepwell_list {
+    int64_t total;
+    size_t count;
+    struct deepwell_list_item *items;
+};
+
+enum deepwell_code deepwell_list(struct deepwell *dw, const struct deepwell_list_query *query,
+                                 struct deepwell_list *out, struct deepwell_error *err);
+void deepwell_list_free(struct deepwell_list *list);
+
+/* ---- audit log ---------------------------------------------------------------------------- */
+/*
+ * Appends are queued and committed by one writer in batches (group commit).  A
+ * caller learns its row is durable either by waiting (deepwell_audit_log) or through
+ * a callback run on the store's audit thread after the batch commits.
+ * Passwords and tokens must never be put in an audit entry.
+ */
+
+enum deepwell_outcome { DW_OUTCOME_SUCCESS, DW_OUTCOME_FAILURE, DW_OUTCOME_DENIED };
+enum deepwell_severity { DW_SEV_INFO, DW_SEV_NOTICE, DW_SEV_WARNING, DW_SEV_ALERT };
+
+struct deepwell_audit_entry {
+    int64_t user_id;            /* 0 = none */
+    const char *attempted_name; /* failed logins; NULL otherwise */
+    const char *client_addr;    /* "127.0.0.1:50312", or "local" for the admin command */
+    const char *action;         /* "login", "read", "user.add", ... */
+    enum deepwell_outcome outcome;
+    enum deepwell_severity severity;
+    const char *details_json;   /* a JSON object; NULL = "{}" */
+};
+
+/* status is DW_OK when the row is committed, else why it was not. */
+typedef void (*deepwell_audit_done_fn)(void *arg, enum deepwell_code status, int64_t row_id);
+
+/* Queue a row; done(arg, ...) runs on the audit thread once it is committed or failed. */
+enum deepwell_code deepwell_audit_append(struct deepwell *dw,
+                                         const struct deepwell_audit_entry *entry,
+                                         deepwell_audit_done_fn done, void *arg,
+                                         struct deepwell_error *err);
+/* Queue a row and wait until it is committed. */
+enum deepwell_code deepwell_audit_log(struct deepwell *dw, const struct deepwell_audit_entry *entry,
+                                      int64_t *row_id, struct deepwell_error *err);
+/* Wait until every queued row is committed. */
+enum deepwell_code deepwell_audit_flush(struct deepwell *dw, struct deepwell_error *err);
+
+struct deepwell_audit_row {
+    int64_t id;
+    char ts[32];
+    int64_t user_id;          /* 0 = none */
+    char user_name[DEEPWELL_NAME_MAX];
+    char attempted_name[DEEPWELL_NAME_MAX];
+    char client_addr[64];
+    char action[64];
+    char outcome[16];         /* success | failure | denied */
+    char severity[16];        /* info | notice | warning | alert */
+    char *details_json;       /* owned */
+    bool imported;
+    uint8_t prev_hash[32], hash[32];
+};
+
+struct deepwell_audit_rows {
+    size_t count;
+    struct deepwell_audit_row *rows;
+};
+
+struct deepwell_audit_query {
+    int limit;            /* newest first; 0 = all (export) */
+    int64_t after_id;     /* export: rows with id > after_id, oldest first */
+    bool oldest_first;
+    const char *user;     /* user name filter, NULL = any */
+    const char *action;   /* action filter, NULL = any */
+};
+
+enum deepwell_code deepwell_audit_query(struct deepwell *dw, const struct deepwell_audit_query *q,
+                                        struct deepwell_audit_rows *out,
+                                        struct deepwell_error *err);
+void deepwell_audit_rows_free(struct deepwell_audit_rows *rows);
+
+/* Walks the whole chain.  DW_OK when whole; DW_CORRUPT with *bad_id = the first bad row. */
+enum deepwell_code deepwell_audit_verify(struct deepwell *dw, int64_t *rows_checked,
+                                         int64_t *bad_id, struct deepwell_error *err);
+
+/* One row as a JSON Lines object (no newline) into a malloc'd string. */
+char *deepwell_audit_row_json(const struct deepwell_audit_row *row);
+
+/* ---- maintenance ------------------------------------------------------------------------------- */
+
+/* Online backup (sqlite3 backup API) to out_path. */
+enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,
+                                   struct deepwell_error *err);
+
+struct deepwell_check_report {
+    bool integrity_ok;
+    char integrity_message[256];
+    int schema_version;
+    int64_t users, sessions, scps, sections, sites, task_forces, audit_rows;
+};
+
+enum deepwell_code deepwell_check(struct deepwell *dw, struct deepwell_check_report *out,
+                                  struct deepwell_error *err);
+
+/* Adds the demo content and demo users (see docs/demo.md); idempotent. */
+struct deepwell_pwhash_limits;
+enum deepwell_code deepwell_demo_seed(struct deepwell *dw,
+                                      const struct deepwell_pwhash_limits *limits,
+                                      struct deepwell_error *err);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * pool.h - the SQLite connection pool (internal to deepwell/).
+ *
+ * One writer connection and N readers, all in WAL mode with foreign keys on.
+ * Checkout waits at most the configured timeout, then fails with
+ * DW_POOL_EXHAUSTED instead of blocking forever.  A connection that fails its
+ * health check on release is closed and replaced.  Each connection caches its
+ * prepared statements, keyed by the SQL text (which is always a string literal).
+ */
+#ifndef SCIPNET_DEEPWELL_POOL_H
+#define SCIPNET_DEEPWELL_POOL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "deepwell/deepwell.h"
+
+struct deepwell_pool;
+struct deepwell_conn;
+
+enum deepwell_conn_role { DW_CONN_READER, DW_CONN_WRITER };
+
+enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
+                                      struct deepwell_pool **out, struct deepwell_error *err);
+void deepwell_pool_close(struct deepwell_pool *pool);
+
+enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwell_conn_role role,
+                                         struct deepwell_conn **out, struct deepwell_error *err);
+/* Resets the connection's statements; rolls back an open transaction (and logs it). */
+void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *conn);
+void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_stats *out);
+
+sqlite3 *deepwell_conn_db(struct deepwell_conn *conn);
+/* A cached prepared statement for sql (reset, bindings cleared); NULL + *err on failure. */
+sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
+                                    struct deepwell_error *err);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK, with SQLITE_BUSY retried with backoff within a bound. */
+enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwell_error *err);
+enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err);
+void deepwell_conn_rollback(struct deepwell_conn *conn);
+
+/* sqlite3_step with SQLITE_BUSY retried within the bound; returns the sqlite result code. */
+int deepwell_step(struct deepwell_conn *conn, sqlite3_stmt *stmt);
+
+/* Fill err from the connection's last SQLite error; context is what was being done. */
+enum deepwell_code deepwell_error_from_sqlite(struct deepwell_error *err, sqlite3 *db, int rc,
+                                              const char *context);
+/* Fill err with a code and a printf-style message. */
+enum deepwell_code deepwell_error_set(struct deepwell_error *err, enum deepwell_code code,
+                                      const char *context, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * schema.c - the store's migrations, embedded in the binary.
+ *
+ * Each migration is applied in one transaction and recorded in schema_version.
+ * Migrations only move forward and never drop data: to change a table, add a new
+ * migration; never edit one that has shipped.
+ */
+#include "deepwell/schema.h"
+
+#include <stddef.h>
+
+/* Version 1: the Foundation's lookups, people, places, files and the audit log. */
+static const char migration_1[] =
+    "CREATE TABLE clearance_levels ("
+    "  id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 6),"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  full_name TEXT NOT NULL,"
+    "  colour TEXT NOT NULL,"
+    "  description TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "INSERT INTO clearance_levels (id, name, full_name, colour) VALUES"
+    "  (1, 'Unrestricted', 'Level 1 - Unrestricted', '#009F6B'),"
+    "  (2, 'Restricted', 'Level 2 - Restricted', '#0087BD'),"
+    "  (3, 'Confidential', 'Level 3 - Confidential', '#FFD300'),"
+    "  (4, 'Secret', 'Level 4 - Secret', '#FF6D00'),"
+    "  (5, 'Top Secret', 'Level 5 - Top Secret', '#C40233'),"
+    "  (6, 'Cosmic Top Secret', 'Level 6 - Cosmic Top Secret', '#850005');"
+
+    "CREATE TABLE titles ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE"
+    ") STRICT;"
+    "INSERT INTO titles (id, name) VALUES"
+    "  (1, 'Containment Specialist'), (2, 'Researcher'), (3, 'Security Officer'),"
+    "  (4, 'Tactical Response Officer'), (5, 'Field Agent'),"
+    "  (6, 'Mobile Task Force Operative'), (7, 'Site Director'), (8, 'O5 Council Member');"
+
+    "CREATE TABLE containment_classes ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  colour TEXT NOT NULL, description TEXT NOT NULL DEFAULT '') STRICT;"
+    "INSERT INTO containment_classes (id, name, colour) VALUES"
+    "  (1, 'Safe', '#009F6B'), (2, 'Euclid', '#FFD300'), (3, 'Keter', '#C40233'),"
+    "  (4, 'Neutralized', '#808080'), (5, 'Explained', '#808080'),"
+    "  (6, 'Decommissioned', '#808080'), (7, 'Uncontained', '#808080'),"
+    "  (8, 'Pending', '#808080');"
+
+    "CREATE TABLE secondary_classes ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  colour TEXT NOT NULL, description TEXT NOT NULL DEFAULT '') STRICT;"
+    "INSERT INTO secondary_classes (id, name, colour) VALUES"
+    "  (1, 'Apollyon', '#850005'), (2, 'Archon', '#FF6D00'), (3, 'Thaumiel', '#0087BD'),"
+    "  (4, 'Ticonderoga', '#808080'), (5, 'Cernunnos', '#808080'),"
+    "  (6, 'Hiemal', '#808080'), (7, 'Tiamat', '#808080');"
+
+    "CREATE TABLE disruption_classes ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  colour TEXT NOT NULL, description TEXT NOT NULL DEFAULT '') STRICT;"
+    "INSERT INTO disruption_classes (id, name, colour) VALUES"
+    "  (1, 'Dark', '#009F6B'), (2, 'Vlam', '#0087BD'), (3, 'Keneq', '#FFD300'),"
+    "  (4, 'Ekhi', '#FF6D00'), (5, 'Amida', '#C40233');"
+
+    "CREATE TABLE risk_classes ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  colour TEXT NOT NULL, description TEXT NOT NULL DEFAULT '') STRICT;"
+    "INSERT INTO risk_classes (id, name, colour) VALUES"
+    "  (1, 'Notice', '#009F6B'), (2, 'Caution', '#0087BD'), (3, 'Warning', '#FFD300'),"
+    "  (4, 'Danger', '#FF6D00'), (5, 'Critical', '#C40233');"
+
+    /* sites <-> users and task forces <-> users refer to each other: both nullable. */
+    "CREATE TABLE sites ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  clearance_level INTEGER NOT NULL DEFAULT 3 REFERENCES clearance_levels(id),"
+    "  director_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  location TEXT NOT NULL DEFAULT '',"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  dossier TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE task_forces ("
+    "  id INTEGER PRIMARY KEY,"
+    "  designation TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  nickname TEXT NOT NULL DEFAULT '',"
+    "  clearance_level INTEGER NOT NULL DEFAULT 2 REFERENCES clearance_levels(id),"
+    "  leader_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,"
+    "  mission TEXT NOT NULL DEFAULT '',"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  password_hash TEXT NOT NULL,"
+    "  clearance_level INTEGER NOT NULL REFERENCES clearance_levels(id),"
+    "  title_id INTEGER NOT NULL REFERENCES titles(id),"
+    "  site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,"
+    "  task_force_id INTEGER REFERENCES task_forces(id) ON DELETE SET NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  personnel_active INTEGER NOT NULL DEFAULT 1 CHECK (personnel_active IN (0, 1)),"
+    "  last_login TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash BLOB NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  client_addr TEXT NOT NULL DEFAULT '',"
+    "  created_ms INTEGER NOT NULL,"
+    "  last_seen_ms INTEGER NOT NULL,"
+    "  expires_ms INTEGER NOT NULL,"
+    "  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))"
+    ") STRICT;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+
+    "CREATE TABLE scp_files ("
+    "  id INTEGER PRIMARY KEY,"
+    "  number INTEGER NOT NULL UNIQUE CHECK (number > 0),"
+    "  title TEXT NOT NULL,"
+    "  clearance_level INTEGER NOT NULL REFERENCES clearance_levels(id),"
+    "  containment_class_id INTEGER REFERENCES containment_classes(id),"
+    "  secondary_class_id INTEGER REFERENCES secondary_classes(id),"
+    "  disruption_class_id INTEGER REFERENCES disruption_classes(id),"
+    "  risk_class_id INTEGER REFERENCES risk_classes(id),"
+    "  site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,"
+    "  task_force_id INTEGER REFERENCES task_forces(id) ON DELETE SET NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active'"
+    "    CHECK (status IN ('active', 'neutralized', 'explained', 'deleted')),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE sections ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scp_id INTEGER NOT NULL REFERENCES scp_files(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('containment', 'description', 'addendum')),"
+    "  title TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  clearance_level INTEGER NOT NULL REFERENCES clearance_levels(id),"
+    "  body TEXT NOT NULL,"
+    "  UNIQUE (scp_id, position)"
+    ") STRICT;"
+
+    "CREATE TABLE status_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scp_id INTEGER NOT NULL REFERENCES scp_files(id) ON DELETE CASCADE,"
+    "  old_status TEXT NOT NULL,"
+    "  new_status TEXT NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  changed_at TEXT NOT NULL,"
+    "  reason TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+
+    /* The audit log: append-only, each row chained to the previous by BLAKE2b-256. */
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts TEXT NOT NULL,"
+    "  user_id INTEGER,"
+    "  attempted_name TEXT,"
+    "  client_addr TEXT NOT NULL DEFAULT '',"
+    "  action TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),"
+    "  severity TEXT NOT NULL CHECK (severity IN ('info', 'notice', 'warning', 'alert')),"
+    "  details TEXT NOT NULL DEFAULT '{}',"
+    "  imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1)),"
+    "  prev_hash BLOB NOT NULL,"
+    "  hash BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;";
+
+/*
+ * Version 2: login failures kept in the store (so throttling survives a restart
+ * and can later be shared by several servers), and indexes for the audit queries.
+ */
+static const char migration_2[] =
+    "CREATE TABLE login_failures ("
+    "  key TEXT PRIMARY KEY,"          /* 'user:<name>' or 'addr:<ip>' */
+    "  failures INTEGER NOT NULL,"
+    "  last_failure_ms INTEGER NOT NULL,"
+    "  blocked_until_ms INTEGER NOT NULL DEFAULT 0"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX audit_log_user ON audit_log(user_id);"
+    "CREATE INDEX audit_log_action ON audit_log(action);"
+    "CREATE INDEX sections_scp ON sections(scp_id, position);";
+
+static const struct deepwell_migration migrations[] = {
+    {1, "foundation schema", migration_1},
+    {2, "login failures and audit indexes", migration_2},
+};
+
+const struct deepwell_migration *deepwell_migrations(size_t *count)
+{
+    *count = sizeof(migrations) / sizeof(migrations[0]);
+    return migrations;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs the test suites and prints one closing line "total: N passed, N failed".
+#   tests/run.sh all | unit | unit-asan | e2e | e2e-asan | tui
+# Unit tests are cmocka programs in build/tests (and build-asan/tests for the
+# sanitizer build); end-to-end and terminal tests are Python unittest modules that
+# start the real programs (SCIPNET_BIN says which build).
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=()
+
+run_unit_dir() { # $1 = build dir, $2 = label
+    local dir=$1/tests label=$2 t out p f
+    for t in "$dir"/test_*; do
+        [ -x "$t" ] || continue
+        out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+              timeout 600 "$t" 2>&1)
+        local rc=$?
+        p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+        f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+        p=${p:-0}; f=${f:-0}
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+        passed=$((passed + p)); failed=$((failed + f))
+        if [ "$f" -ne 0 ]; then
+            failures+=("$label $(basename "$t")")
+            printf '%s\n' "$out" | tail -40
+        fi
+        printf '%-10s %-32s %3d passed, %d failed\n' "$label" "$(basename "$t")" "$p" "$f"
+    done
+}
+
+run_py_dir() { # $1 = test dir, $2 = label, $3 = bin dir
+    local dir=$1 label=$2 bin=$3 out p f
+    [ -d "$dir" ] || return 0
+    ls "$dir"/test_*.py >/dev/null 2>&1 || return 0
+    out=$(SCIPNET_BIN="$PWD/$bin" timeout 1800 python3 tests/pyrun.py "$dir" 2>&1)
+    local rc=$?
+    printf '%s\n' "$out" | grep -E '^(FAIL|ERROR|  File|AssertionError|[A-Za-z]*Error)' | head -60
+    p=$(printf '%s\n' "$out" | sed -n 's/^pyrun: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' | tail -1)
+    f=$(printf '%s\n' "$out" | sed -n 's/^pyrun: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' | tail -1)
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; printf '%s\n' "$out" | tail -30; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -ne 0 ] && failures+=("$label")
+    printf '%-10s %-32s %3d passed, %d failed\n' "$label" "$dir" "$p" "$f"
+}
+
+suite=${1:-all}
+case "$suite" in
+    unit)      run_unit_dir build unit ;;
+    unit-asan) run_unit_dir build-asan asan ;;
+    e2e)       run_py_dir tests/e2e e2e bin ;;
+    e2e-asan)  run_py_dir tests/e2e e2e-asan build-asan/bin ;;
+    tui)       run_py_dir tests/tui tui bin ;;
+    all)
+        run_unit_dir build unit
+        run_unit_dir build-asan asan
+        run_py_dir tests/e2e e2e bin
+        run_py_dir tests/tui tui bin
+        ;;
+    *) echo "usage: $0 all|unit|unit-asan|e2e|e2e-asan|tui" >&2; exit 2 ;;
+esac
+
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
