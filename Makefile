@@ -99,10 +99,19 @@ $(BIN_DIR)/scipnet-bench: $(call objs,$(BENCH_SRC)) $(LIB_CLIENT) $(LIB_COMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests link every module library; the linker takes only what a test uses.
-$(BUILD)/tests/%: tests/unit/%.c $(ALL_LIBS)
+# A unit test links the libraries its name prefix says it tests:
+#   test_dw_*  deepwell   test_srv_*  server   test_cli_* / test_art_*  client and art
+#   test_common_*  common only.
+test_libs = $(strip \
+  $(if $(filter test_dw_%,$(1)),$(LIB_DEEPWELL) $(LIB_COMMON), \
+  $(if $(filter test_srv_%,$(1)),$(LIB_SERVER) $(LIB_DEEPWELL) $(LIB_COMMON), \
+  $(if $(filter test_cli_% test_art_%,$(1)),$(LIB_CLIENT) $(LIB_ART) $(LIB_COMMON), \
+  $(LIB_COMMON)))))
+
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/unit/%.c $$(call test_libs,$$*)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(call test_libs,$*) $(LDLIBS) $(CMOCKA_LIBS)
 
 unit-bins: $(UNIT_BINS)
 

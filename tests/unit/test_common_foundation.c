@@ -1,0 +1,67 @@
+/* test_common_foundation.c - levels, classes, titles and file refs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/foundation.h"
+
+static void levels_have_full_names_and_colours(void **state)
+{
+    (void)state;
+    assert_string_equal(foundation_level(4)->full_name, "Level 4 - Secret");
+    assert_string_equal(foundation_level(6)->colour, "#850005");
+    assert_null(foundation_level(0));
+    assert_null(foundation_level(7));
+}
+
+static void refs_parse_ignoring_case_and_padding(void **state)
+{
+    (void)state;
+    struct foundation_ref r;
+    char buf[32];
+    assert_true(foundation_ref_parse("scp-0002", &r));
+    assert_int_equal(r.kind, REF_SCP);
+    assert_int_equal(r.number, 2);
+    assert_string_equal(foundation_ref_format(&r, buf, sizeof(buf)), "SCP-002");
+    assert_true(foundation_ref_parse("Site-19", &r));
+    assert_string_equal(foundation_ref_format(&r, buf, sizeof(buf)), "SITE-19");
+    assert_true(foundation_ref_parse("MTF-3", &r));
+    assert_int_equal(r.kind, REF_MTF);
+}
+
+static void bad_refs_are_refused(void **state)
+{
+    (void)state;
+    struct foundation_ref r;
+    const char *bad[] = {"SCP-../../x", "SCP-", "SCP-1a", "SCP2", "SCP-0", "SCP-1234567890",
+                         "", "XYZ-1", "SCP--1", "SCP-1 ", "SCP-+1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(foundation_ref_parse(bad[i], &r));
+    assert_false(foundation_ref_parse(NULL, &r));
+}
+
+static void classes_and_titles_match_any_case(void **state)
+{
+    (void)state;
+    assert_string_equal(foundation_class_colour(FOUNDATION_CONTAINMENT, "keter"), "#C40233");
+    assert_string_equal(foundation_class_colour(FOUNDATION_CONTAINMENT, "Pending"), "#808080");
+    assert_null(foundation_class_by_name(FOUNDATION_RISK, "Apocalyptic"));
+    assert_string_equal(foundation_title_canonical("site director"), "Site Director");
+    assert_null(foundation_title_canonical("Janitor"));
+    assert_true(foundation_status_valid("neutralized"));
+    assert_false(foundation_status_valid("Neutralized"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(levels_have_full_names_and_colours),
+        cmocka_unit_test(refs_parse_ignoring_case_and_padding),
+        cmocka_unit_test(bad_refs_are_refused),
+        cmocka_unit_test(classes_and_titles_match_any_case),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
