@@ -166,6 +166,30 @@ enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_
                                                int64_t idle_cutoff_ms, int64_t *count,
                                                struct deepwell_error *err);
 
+/* ---- login throttling ------------------------------------------------------------- */
+/*
+ * Failed-login counters live in the store so they survive a restart (and, with a
+ * shared engine, are shared by several servers).  key is "user:<name lower-case>"
+ * or "addr:<ip>".
+ */
+
+struct deepwell_login_failures {
+    int failures;
+    int64_t last_failure_ms;
+    int64_t blocked_until_ms; /* 0 = not blocked */
+};
+
+enum deepwell_code deepwell_login_failures_get(struct deepwell *dw, const char *key,
+                                               struct deepwell_login_failures *out,
+                                               struct deepwell_error *err);
+/* Adds one failure and stores blocked_until_ms (the caller computes the backoff). */
+enum deepwell_code deepwell_login_failures_record(struct deepwell *dw, const char *key,
+                                                  int64_t now_ms, int64_t blocked_until_ms,
+                                                  struct deepwell_login_failures *out,
+                                                  struct deepwell_error *err);
+enum deepwell_code deepwell_login_failures_reset(struct deepwell *dw, const char *key,
+                                                 struct deepwell_error *err);
+
 /* ---- files --------------------------------------------------------------------------- */
 /* Strings in these structs are heap-allocated and owned by the struct; NULL = unset. */
 
