@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# make demo: a demo deepwell, a server on localhost and the client attached to it.
+#   scripts/demo.sh [DIR]   (DIR holds the demo store, certificate and server log)
+# Without a terminal (a script or CI) it runs a few batch commands instead of the
+# interactive client, so the demo can be checked end to end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-demo-data}
+bin=${SCIPNET_BIN:-$PWD/bin}
+mkdir -p "$dir"
+db="$dir/deepwell.db"
+
+if [ ! -f "$db" ]; then
+    "$bin/deepwell" init --db "$db" --demo
+fi
+
+port=${SCIPNET_DEMO_PORT:-0}
+log="$dir/server.log"
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+"$bin/scipnet-server" --db "$db" --listen "127.0.0.1:$port" >"$fifo" 2>"$log" &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -f "$fifo"' EXIT
+exec 3<"$fifo"
+read -r -t 30 listening <&3 || { echo "demo: server did not start; see $log" >&2; exit 1; }
+read -r -t 5 fingerprint <&3 || true
+addr=${listening#listening on }
+fp=${fingerprint#fingerprint }
+echo "demo: server on $addr ($fp), log in $log"
+echo "demo: users and passwords are in docs/demo.md (try researcher / researcher-pass)"
+
+if [ -t 0 ] && [ -t 1 ]; then
+    "$bin/scipnet" --fingerprint "$fp" "$addr"
+else
+    echo "demo: no terminal; running batch commands instead"
+    "$bin/scipnet" --batch --fingerprint "$fp" "$addr" health
+    printf 'researcher-pass\n' | "$bin/scipnet" --batch --fingerprint "$fp" --user researcher \
+        --password-stdin "$addr" read SCP-002
+fi
