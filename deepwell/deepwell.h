@@ -248,7 +248,10 @@ void deepwell_scp_free(struct deepwell_scp *scp);
 void deepwell_site_free(struct deepwell_site *site);
 void deepwell_mtf_free(struct deepwell_mtf *mtf);
 
-/* Creates take the same structs; ids in them are ignored and the new id is returned. */
+/*
+ * Creates take the same structs and return the new id.  A site's or task force's
+ * non-zero id is kept (SITE-19 stays 19, as refs are row ids); other ids are ignored.
+ */
 enum deepwell_code deepwell_scp_create(struct deepwell *dw, const struct deepwell_scp *scp,
                                        int64_t *id_out, struct deepwell_error *err);
 enum deepwell_code deepwell_site_create(struct deepwell *dw, const struct deepwell_site *site,

@@ -1,0 +1,471 @@
+/*
+ * audit_chain.c - what an audit row is, its hash, chained inserts and verification.
+ *
+ * Row n's hash is BLAKE2b-256 (libsodium crypto_generichash) over
+ *
+ *     "scipnet-audit-v1" || prev_hash (32 bytes) || field(id) || field(ts)
+ *     || field(user_id) || field(attempted_name) || field(client_addr) || field(action)
+ *     || field(outcome) || field(severity) || field(details) || field(imported)
+ *
+ * where prev_hash is row n-1's hash (32 zero bytes for the first row) and each field
+ * is one tag byte then its value, so no two different rows serialise alike:
+ *
+ *     0x00                                     SQL NULL
+ *     0x01 || u64 big-endian length || bytes   text, exactly as stored
+ *     0x02 || i64 big-endian                   integer (id, user_id, imported 0/1)
+ *
+ * Texts are hashed as stored (details is the canonical JSON: compact, sorted keys),
+ * so verification needs nothing but the table.  Editing, inserting, deleting or
+ * renumbering a row breaks its own hash or the next row's prev_hash.
+ */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deepwell/audit.h"
+#include "deepwell/store.h"
+
+#define HASH_DOMAIN "scipnet-audit-v1"
+
+enum field_tag { FIELD_NULL = 0, FIELD_TEXT = 1, FIELD_INT = 2 };
+
+/* A text as stored: pointer and byte length; ptr == NULL is SQL NULL. */
+struct stored_text {
+    const unsigned char *ptr;
+    size_t len;
+};
+
+/* A row's hashed content, whether about to be inserted or read back for checking. */
+struct row_content {
+    int64_t id;
+    struct stored_text ts;
+    bool has_user;
+    int64_t user_id;
+    struct stored_text attempted_name, client_addr, action, outcome, severity, details;
+    int64_t imported;
+};
+
+static const char *const outcome_names[] = {"success", "failure", "denied"};
+static const char *const severity_names[] = {"info", "notice", "warning", "alert"};
+
+static struct stored_text text_of(const char *s)
+{
+    struct stored_text t = {(const unsigned char *)s, s != NULL ? strlen(s) : 0};
+    return t;
+}
+
+/* ---- UTF-8 -------------------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 character at s (avail bytes left), or 0 when invalid. */
+static size_t utf8_char_len(const unsigned char *s, size_t avail)
+{
+    size_t len;
+    unsigned int min, cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xE0) == 0xC0)
+        len = 2, min = 0x80, cp = s[0] & 0x1F;
+    else if ((s[0] & 0xF0) == 0xE0)
+        len = 3, min = 0x800, cp = s[0] & 0x0F;
+    else if ((s[0] & 0xF8) == 0xF0)
+        len = 4, min = 0x10000, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > avail)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
+    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return len;
+}
+
+void deepwell_audit_copy_text(char *dst, size_t size, const char *src)
+{
+    const unsigned char *s = (const unsigned char *)(src != NULL ? src : "");
+    size_t avail = strlen((const char *)s), out = 0;
+
+    while (avail > 0) {
+        size_t len = utf8_char_len(s, avail);
+        size_t take = len != 0 ? len : 1;
+        if (out + take >= size)
+            break;
+        if (len != 0)
+            memcpy(dst + out, s, len);
+        else
+            dst[out] = '?';
+        out += take;
+        s += take;
+        avail -= take;
+    }
+    dst[out] = '\0';
+}
+
+/* ---- validating an entry ------------------------------------------------------------ */
+
+/* The canonical form of a details object, malloc'd; DW_INVALID for anything else. */
+static enum deepwell_code canonical_details(const char *json, char **out,
+                                            struct deepwell_error *err)
+{
+    json_error_t jerr;
+    json_t *root;
+
+    if (json == NULL)
+        json = "{}";
+    if (strlen(json) > DEEPWELL_AUDIT_DETAILS_MAX)
+        return deepwell_error_set(err, DW_INVALID, "audit.append", "details over %d bytes",
+                                  DEEPWELL_AUDIT_DETAILS_MAX);
+    root = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL)
+        return deepwell_error_set(err, DW_INVALID, "audit.append", "details are not JSON: %s",
+                                  jerr.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return deepwell_error_set(err, DW_INVALID, "audit.append", "details must be a JSON object");
+    }
+    *out = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(root);
+    if (*out == NULL)
+        return deepwell_error_set(err, DW_INTERNAL, "audit.append", "out of memory");
+    return DW_OK;
+}
+
+enum deepwell_code deepwell_audit_record_init(struct deepwell_audit_record *rec,
+                                              const struct deepwell_audit_entry *entry,
+                                              const char *ts, bool imported,
+                                              struct deepwell_error *err)
+{
+    memset(rec, 0, sizeof(*rec));
+    if (entry == NULL || entry->action == NULL || entry->action[0] == '\0' ||
+        strlen(entry->action) >= sizeof(rec->action))
+        return deepwell_error_set(err, DW_INVALID, "audit.append",
+                                  "an action of 1 to %zu bytes is required",
+                                  sizeof(rec->action) - 1);
+    if ((unsigned)entry->outcome >= sizeof(outcome_names) / sizeof(outcome_names[0]) ||
+        (unsigned)entry->severity >= sizeof(severity_names) / sizeof(severity_names[0]))
+        return deepwell_error_set(err, DW_INVALID, "audit.append", "unknown outcome or severity");
+    if (ts == NULL || ts[0] == '\0' || strlen(ts) >= sizeof(rec->ts))
+        return deepwell_error_set(err, DW_INVALID, "audit.append", "bad timestamp");
+    if (entry->user_id < 0)
+        return deepwell_error_set(err, DW_INVALID, "audit.append", "negative user id");
+
+    snprintf(rec->ts, sizeof(rec->ts), "%s", ts);
+    rec->user_id = entry->user_id;
+    deepwell_audit_copy_text(rec->attempted_name, sizeof(rec->attempted_name),
+                             entry->attempted_name);
+    deepwell_audit_copy_text(rec->client_addr, sizeof(rec->client_addr), entry->client_addr);
+    deepwell_audit_copy_text(rec->action, sizeof(rec->action), entry->action);
+    rec->outcome = entry->outcome;
+    rec->severity = entry->severity;
+    rec->imported = imported;
+    return canonical_details(entry->details_json, &rec->details, err);
+}
+
+void deepwell_audit_record_clear(struct deepwell_audit_record *rec)
+{
+    free(rec->details);
+    rec->details = NULL;
+}
+
+/* ---- the hash ----------------------------------------------------------------------- */
+
+static void put_u64(crypto_generichash_state *st, uint64_t v)
+{
+    unsigned char be[8];
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        be[i] = (unsigned char)(v & 0xff);
+    crypto_generichash_update(st, be, sizeof(be));
+}
+
+static void put_tag(crypto_generichash_state *st, enum field_tag tag)
+{
+    unsigned char b = (unsigned char)tag;
+    crypto_generichash_update(st, &b, 1);
+}
+
+static void put_text(crypto_generichash_state *st, struct stored_text t)
+{
+    if (t.ptr == NULL) {
+        put_tag(st, FIELD_NULL);
+        return;
+    }
+    put_tag(st, FIELD_TEXT);
+    put_u64(st, (uint64_t)t.len);
+    crypto_generichash_update(st, t.ptr, t.len);
+}
+
+static void put_int(crypto_generichash_state *st, int64_t v)
+{
+    put_tag(st, FIELD_INT);
+    put_u64(st, (uint64_t)v);
+}
+
+static void row_hash(const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES], const struct row_content *row,
+                     uint8_t out[DEEPWELL_AUDIT_HASH_BYTES])
+{
+    crypto_generichash_state st;
+
+    crypto_generichash_init(&st, NULL, 0, DEEPWELL_AUDIT_HASH_BYTES);
+    crypto_generichash_update(&st, (const unsigned char *)HASH_DOMAIN, strlen(HASH_DOMAIN));
+    crypto_generichash_update(&st, prev, DEEPWELL_AUDIT_HASH_BYTES);
+    put_int(&st, row->id);
+    put_text(&st, row->ts);
+    if (row->has_user)
+        put_int(&st, row->user_id);
+    else
+        put_tag(&st, FIELD_NULL);
+    put_text(&st, row->attempted_name);
+    put_text(&st, row->client_addr);
+    put_text(&st, row->action);
+    put_text(&st, row->outcome);
+    put_text(&st, row->severity);
+    put_text(&st, row->details);
+    put_int(&st, row->imported);
+    crypto_generichash_final(&st, out, DEEPWELL_AUDIT_HASH_BYTES);
+}
+
+/* ---- chained inserts ---------------------------------------------------------------- */
+
+static const char SQL_TIP[] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
+
+static const char SQL_INSERT[] =
+    "INSERT INTO audit_log (id, ts, user_id, attempted_name, client_addr, action, outcome,"
+    " severity, details, imported, prev_hash, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
+                                           struct deepwell_audit_tip *tip,
+                                           struct deepwell_error *err)
+{
+    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_TIP, err);
+    enum deepwell_code code = DW_OK;
+    int rc;
+
+    if (stmt == NULL)
+        return err != NULL ? err->code : DW_INTERNAL;
+    memset(tip, 0, sizeof(*tip));
+    rc = deepwell_step(conn, stmt);
+    if (rc == SQLITE_ROW) {
+        tip->id = sqlite3_column_int64(stmt, 0);
+        if (sqlite3_column_bytes(stmt, 1) != DEEPWELL_AUDIT_HASH_BYTES)
+            code = deepwell_error_set(err, DW_CORRUPT, "audit.tip",
+                                      "audit row %lld has a malformed hash", (long long)tip->id);
+        else
+            memcpy(tip->hash, sqlite3_column_blob(stmt, 1), DEEPWELL_AUDIT_HASH_BYTES);
+    } else if (rc != SQLITE_DONE) {
+        code = deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, SQL_TIP);
+    }
+    sqlite3_reset(stmt);
+    return code;
+}
+
+static void content_of_record(const struct deepwell_audit_record *rec, int64_t id,
+                              struct row_content *row)
+{
+    row->id = id;
+    row->ts = text_of(rec->ts);
+    row->has_user = rec->user_id != 0;
+    row->user_id = rec->user_id;
+    row->attempted_name = text_of(rec->attempted_name[0] != '\0' ? rec->attempted_name : NULL);
+    row->client_addr = text_of(rec->client_addr);
+    row->action = text_of(rec->action);
+    row->outcome = text_of(outcome_names[rec->outcome]);
+    row->severity = text_of(severity_names[rec->severity]);
+    row->details = text_of(rec->details);
+    row->imported = rec->imported ? 1 : 0;
+}
+
+static int bind_text(sqlite3_stmt *stmt, int index, struct stored_text t)
+{
+    if (t.ptr == NULL)
+        return sqlite3_bind_null(stmt, index);
+    return sqlite3_bind_text(stmt, index, (const char *)t.ptr, (int)t.len, SQLITE_STATIC);
+}
+
+static int bind_row(sqlite3_stmt *stmt, const struct row_content *row, const uint8_t *prev,
+                    const uint8_t *hash)
+{
+    int rc = sqlite3_bind_int64(stmt, 1, row->id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 2, row->ts);
+    if (rc == SQLITE_OK)
+        rc = row->has_user ? sqlite3_bind_int64(stmt, 3, row->user_id) : sqlite3_bind_null(stmt, 3);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 4, row->attempted_name);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 5, row->client_addr);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 6, row->action);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 7, row->outcome);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 8, row->severity);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 9, row->details);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 10, row->imported);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob(stmt, 11, prev, DEEPWELL_AUDIT_HASH_BYTES, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob(stmt, 12, hash, DEEPWELL_AUDIT_HASH_BYTES, SQLITE_STATIC);
+    return rc;
+}
+
+enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,
+                                                const struct deepwell_audit_record *rec,
+                                                struct deepwell_audit_tip *tip,
+                                                struct deepwell_error *err)
+{
+    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_INSERT, err);
+    struct row_content row;
+    uint8_t hash[DEEPWELL_AUDIT_HASH_BYTES];
+    int rc;
+
+    if (stmt == NULL)
+        return err != NULL ? err->code : DW_INTERNAL;
+    /* Explicit ids: the id is part of the hash, so it must be known before inserting. */
+    content_of_record(rec, tip->id + 1, &row);
+    row_hash(tip->hash, &row, hash);
+    rc = bind_row(stmt, &row, tip->hash, hash);
+    if (rc == SQLITE_OK)
+        rc = deepwell_step(conn, stmt);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt); /* the bindings point at rec and the stack */
+    if (rc != SQLITE_DONE)
+        return deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, SQL_INSERT);
+    tip->id = row.id;
+    memcpy(tip->hash, hash, sizeof(hash));
+    return DW_OK;
+}
+
+enum deepwell_code deepwell_audit_insert_in_tx(struct deepwell_conn *conn,
+                                               const struct deepwell_audit_entry *e, const char *ts,
+                                               bool imported, struct deepwell_error *err)
+{
+    struct deepwell_audit_record rec;
+    struct deepwell_audit_tip tip;
+    enum deepwell_code code;
+
+    if (sqlite3_get_autocommit(deepwell_conn_db(conn)))
+        return deepwell_error_set(err, DW_INTERNAL, "audit.insert_in_tx",
+                                  "called outside a transaction");
+    code = deepwell_audit_record_init(&rec, e, ts, imported, err);
+    if (code == DW_OK)
+        code = deepwell_audit_read_tip(conn, &tip, err);
+    if (code == DW_OK)
+        code = deepwell_audit_insert_record(conn, &rec, &tip, err);
+    deepwell_audit_record_clear(&rec);
+    return code;
+}
+
+/* ---- verification ------------------------------------------------------------------- */
+
+static const char SQL_WALK[] =
+    "SELECT id, ts, user_id, attempted_name, client_addr, action, outcome, severity, details,"
+    " imported, prev_hash, hash FROM audit_log ORDER BY id";
+
+static struct stored_text column_text(sqlite3_stmt *stmt, int col)
+{
+    struct stored_text t = {NULL, 0};
+    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+        return t;
+    t.ptr = sqlite3_column_text(stmt, col);
+    t.len = (size_t)sqlite3_column_bytes(stmt, col);
+    if (t.ptr == NULL) /* an empty text, or out of memory: hash as empty text */
+        t.ptr = (const unsigned char *)"";
+    return t;
+}
+
+static void content_of_column(sqlite3_stmt *stmt, struct row_content *row)
+{
+    row->id = sqlite3_column_int64(stmt, 0);
+    row->ts = column_text(stmt, 1);
+    row->has_user = sqlite3_column_type(stmt, 2) != SQLITE_NULL;
+    row->user_id = sqlite3_column_int64(stmt, 2);
+    row->attempted_name = column_text(stmt, 3);
+    row->client_addr = column_text(stmt, 4);
+    row->action = column_text(stmt, 5);
+    row->outcome = column_text(stmt, 6);
+    row->severity = column_text(stmt, 7);
+    row->details = column_text(stmt, 8);
+    row->imported = sqlite3_column_int64(stmt, 9);
+}
+
+/* Checks one row against the previous row's hash; *why says what is wrong. */
+static bool row_is_whole(sqlite3_stmt *stmt, const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES],
+                         uint8_t hash_out[DEEPWELL_AUDIT_HASH_BYTES], const char **why)
+{
+    struct row_content row;
+    uint8_t computed[DEEPWELL_AUDIT_HASH_BYTES];
+
+    if (sqlite3_column_bytes(stmt, 10) != DEEPWELL_AUDIT_HASH_BYTES ||
+        sqlite3_column_bytes(stmt, 11) != DEEPWELL_AUDIT_HASH_BYTES) {
+        *why = "its prev_hash or hash is not 32 bytes";
+        return false;
+    }
+    if (sodium_memcmp(sqlite3_column_blob(stmt, 10), prev, DEEPWELL_AUDIT_HASH_BYTES) != 0) {
+        *why = "its prev_hash is not the previous row's hash (a row was removed or inserted)";
+        return false;
+    }
+    content_of_column(stmt, &row);
+    row_hash(prev, &row, computed);
+    if (sodium_memcmp(sqlite3_column_blob(stmt, 11), computed, DEEPWELL_AUDIT_HASH_BYTES) != 0) {
+        *why = "its content does not match its hash (the row was edited)";
+        return false;
+    }
+    memcpy(hash_out, computed, DEEPWELL_AUDIT_HASH_BYTES);
+    return true;
+}
+
+static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checked, int64_t *bad_id,
+                                     struct deepwell_error *err)
+{
+    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_WALK, err);
+    uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES] = {0};
+    enum deepwell_code code = DW_OK;
+    const char *why = NULL;
+    int rc;
+
+    if (stmt == NULL)
+        return err != NULL ? err->code : DW_INTERNAL;
+    /* One statement reads one snapshot, however many rows are appended meanwhile. */
+    while ((rc = deepwell_step(conn, stmt)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(stmt, 0);
+        if (!row_is_whole(stmt, prev, prev, &why)) {
+            *bad_id = id;
+            code = deepwell_error_set(err, DW_CORRUPT, "audit.verify", "audit row %lld: %s",
+                                      (long long)id, why);
+            break;
+        }
+        (*checked)++;
+    }
+    if (code == DW_OK && rc != SQLITE_DONE)
+        code = deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, SQL_WALK);
+    sqlite3_reset(stmt);
+    return code;
+}
+
+enum deepwell_code deepwell_audit_verify(struct deepwell *dw, int64_t *rows_checked,
+                                         int64_t *bad_id, struct deepwell_error *err)
+{
+    struct deepwell_conn *conn;
+    int64_t checked = 0, bad = 0;
+    enum deepwell_code code;
+
+    code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    code = walk_chain(conn, &checked, &bad, err);
+    deepwell_pool_release(dw->pool, conn);
+    if (rows_checked != NULL)
+        *rows_checked = checked;
+    if (bad_id != NULL)
+        *bad_id = bad;
+    return code;
+}
