@@ -5,7 +5,7 @@
  * Checkout waits at most the configured timeout, then fails with
  * DW_POOL_EXHAUSTED instead of blocking forever.  A connection that fails its
  * health check on release is closed and replaced.  Each connection caches its
- * prepared statements, keyed by the SQL text (which is always a string literal).
+ * prepared statements, keyed by the SQL text.
  */
 #ifndef SCIPNET_DEEPWELL_POOL_H
 #define SCIPNET_DEEPWELL_POOL_H

@@ -1,0 +1,617 @@
+/* files.c - SCP files (with their sections and status history), sites and task forces. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/foundation.h"
+#include "deepwell/query.h"
+#include "deepwell/store.h"
+
+static const char SQL_SCP_GET[] =
+    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"
+    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME " FROM scp_files f"
+    " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
+    " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"
+    " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"
+    " LEFT JOIN risk_classes rc ON rc.id = f.risk_class_id"
+    " LEFT JOIN sites s ON s.id = f.site_id"
+    " LEFT JOIN task_forces tf ON tf.id = f.task_force_id"
+    " WHERE f.number = ?1";
+static const char SQL_SECTIONS_GET[] =
+    "SELECT id, kind, title, position, clearance_level, body FROM sections"
+    " WHERE scp_id = ?1 ORDER BY position";
+static const char SQL_SCP_INSERT[] =
+    "INSERT INTO scp_files (number, title, clearance_level, containment_class_id,"
+    " secondary_class_id, disruption_class_id, risk_class_id, site_id, task_force_id, status,"
+    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+static const char SQL_SECTION_INSERT[] =
+    "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_SCP_STATUS[] = "SELECT id, status FROM scp_files WHERE number = ?1";
+static const char SQL_SCP_SET_STATUS[] =
+    "UPDATE scp_files SET status = ?2, updated_at = ?3 WHERE id = ?1";
+static const char SQL_STATUS_HISTORY_INSERT[] =
+    "INSERT INTO status_history (scp_id, old_status, new_status, user_id, changed_at, reason)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static const char SQL_SITE_GET[] =
+    "SELECT s.id, s.name, s.clearance_level, s.director_id, u.name, s.location, s.description,"
+    " s.dossier FROM sites s LEFT JOIN users u ON u.id = s.director_id WHERE s.id = ?1";
+static const char SQL_SITE_INSERT[] =
+    "INSERT INTO sites (id, name, clearance_level, director_id, location, description, dossier,"
+    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+
+static const char SQL_MTF_GET[] =
+    "SELECT m.id, m.designation, m.nickname, m.clearance_level, m.leader_id, u.name, m.site_id,"
+    " s.name, m.mission, m.active FROM task_forces m"
+    " LEFT JOIN users u ON u.id = m.leader_id LEFT JOIN sites s ON s.id = m.site_id"
+    " WHERE m.id = ?1";
+static const char SQL_MTF_INSERT[] =
+    "INSERT INTO task_forces (id, designation, nickname, clearance_level, leader_id, site_id,"
+    " mission, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+
+/* Class name -> id, one literal per table (table names cannot be bound). */
+static const struct {
+    const char *what;
+    const char *sql;
+} class_lookups[] = {
+    {"containment class", "SELECT id FROM containment_classes WHERE name = ?1"},
+    {"secondary class", "SELECT id FROM secondary_classes WHERE name = ?1"},
+    {"disruption class", "SELECT id FROM disruption_classes WHERE name = ?1"},
+    {"risk class", "SELECT id FROM risk_classes WHERE name = ?1"},
+};
+
+static const char *const section_kinds[] = {"containment", "description", "addendum"};
+
+static enum deepwell_code out_of_memory(const char *op, struct deepwell_error *err)
+{
+    return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+}
+
+static void format_scp_ref(int number, char *buf, size_t size)
+{
+    struct foundation_ref ref = {.kind = REF_SCP, .number = number};
+    foundation_ref_format(&ref, buf, size);
+}
+
+/* ---- freeing ------------------------------------------------------------------------- */
+
+static void section_free(struct deepwell_section *section)
+{
+    free(section->kind);
+    free(section->title);
+    free(section->body);
+}
+
+void deepwell_scp_free(struct deepwell_scp *scp)
+{
+    if (scp == NULL)
+        return;
+    free(scp->title);
+    free(scp->containment);
+    free(scp->secondary);
+    free(scp->disruption);
+    free(scp->risk);
+    free(scp->status);
+    free(scp->site_name);
+    free(scp->task_force_name);
+    for (size_t i = 0; i < scp->nsections; i++)
+        section_free(&scp->sections[i]);
+    free(scp->sections);
+    memset(scp, 0, sizeof(*scp));
+}
+
+void deepwell_site_free(struct deepwell_site *site)
+{
+    if (site == NULL)
+        return;
+    free(site->name);
+    free(site->director_name);
+    free(site->location);
+    free(site->description);
+    free(site->dossier);
+    memset(site, 0, sizeof(*site));
+}
+
+void deepwell_mtf_free(struct deepwell_mtf *mtf)
+{
+    if (mtf == NULL)
+        return;
+    free(mtf->designation);
+    free(mtf->nickname);
+    free(mtf->leader_name);
+    free(mtf->site_name);
+    free(mtf->mission);
+    memset(mtf, 0, sizeof(*mtf));
+}
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+static bool read_scp_row(sqlite3_stmt *stmt, struct deepwell_scp *out)
+{
+    out->id = sqlite3_column_int64(stmt, 0);
+    out->number = sqlite3_column_int(stmt, 1);
+    out->level = sqlite3_column_int(stmt, 3);
+    out->site_id = sqlite3_column_int64(stmt, 9);
+    out->task_force_id = sqlite3_column_int64(stmt, 11);
+    return dw_column_dup(stmt, 2, &out->title) && dw_column_dup(stmt, 4, &out->containment) &&
+           dw_column_dup(stmt, 5, &out->secondary) && dw_column_dup(stmt, 6, &out->disruption) &&
+           dw_column_dup(stmt, 7, &out->risk) && dw_column_dup(stmt, 8, &out->status) &&
+           dw_column_dup(stmt, 10, &out->site_name) &&
+           dw_column_dup(stmt, 12, &out->task_force_name);
+}
+
+static bool read_section_row(sqlite3_stmt *stmt, struct deepwell_section *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = sqlite3_column_int64(stmt, 0);
+    out->position = sqlite3_column_int(stmt, 3);
+    out->level = sqlite3_column_int(stmt, 4);
+    return dw_column_dup(stmt, 1, &out->kind) && dw_column_dup(stmt, 2, &out->title) &&
+           dw_column_dup(stmt, 5, &out->body);
+}
+
+static enum deepwell_code read_sections(struct deepwell_conn *conn, struct deepwell_scp *out,
+                                        const char *op, struct deepwell_error *err)
+{
+    sqlite3_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_SECTIONS_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", out->id);
+    size_t capacity = 0;
+    while (code == DW_OK) {
+        code = dw_step_row(conn, stmt, op, err);
+        if (code == DW_NOT_FOUND) {
+            code = DW_OK;
+            break;
+        }
+        if (code != DW_OK)
+            break;
+        if (out->nsections == capacity) {
+            size_t grown = capacity == 0 ? 8 : capacity * 2;
+            struct deepwell_section *more = realloc(out->sections, grown * sizeof(*more));
+            if (more == NULL)
+                return out_of_memory(op, err);
+            out->sections = more;
+            capacity = grown;
+        }
+        /* Counted before the copy so a half-copied section is still freed. */
+        struct deepwell_section *section = &out->sections[out->nsections++];
+        if (!read_section_row(stmt, section))
+            code = out_of_memory(op, err);
+    }
+    if (stmt != NULL)
+        sqlite3_reset(stmt);
+    return code;
+}
+
+enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
+                                    struct deepwell_error *err)
+{
+    static const char op[] = "files.scp_get";
+    memset(out, 0, sizeof(*out));
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    /* One snapshot: the file and its sections as they were at one moment. */
+    code = dw_read_begin(conn, err);
+    if (code != DW_OK) {
+        deepwell_pool_release(dw->pool, conn);
+        return code;
+    }
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "i", number);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK && !read_scp_row(stmt, out))
+        code = out_of_memory(op, err);
+    if (code == DW_OK)
+        code = read_sections(conn, out, op, err);
+    dw_read_end(conn);
+    deepwell_pool_release(dw->pool, conn);
+
+    if (code == DW_NOT_FOUND) {
+        char ref[32];
+        format_scp_ref(number, ref, sizeof(ref));
+        deepwell_error_set(err, code, op, "no such file: %s", ref);
+    }
+    if (code != DW_OK)
+        deepwell_scp_free(out);
+    return code;
+}
+
+enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct deepwell_site *out,
+                                     struct deepwell_error *err)
+{
+    static const char op[] = "files.site_get";
+    memset(out, 0, sizeof(*out));
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_SITE_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK) {
+        out->id = sqlite3_column_int64(stmt, 0);
+        out->level = sqlite3_column_int(stmt, 2);
+        out->director_id = sqlite3_column_int64(stmt, 3);
+        if (!(dw_column_dup(stmt, 1, &out->name) && dw_column_dup(stmt, 4, &out->director_name) &&
+              dw_column_dup(stmt, 5, &out->location) && dw_column_dup(stmt, 6, &out->description) &&
+              dw_column_dup(stmt, 7, &out->dossier)))
+            code = out_of_memory(op, err);
+    }
+    deepwell_pool_release(dw->pool, conn);
+    if (code == DW_NOT_FOUND)
+        deepwell_error_set(err, code, op, "no such file: SITE-%" PRId64, id);
+    if (code != DW_OK)
+        deepwell_site_free(out);
+    return code;
+}
+
+enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deepwell_mtf *out,
+                                    struct deepwell_error *err)
+{
+    static const char op[] = "files.mtf_get";
+    memset(out, 0, sizeof(*out));
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_MTF_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK) {
+        out->id = sqlite3_column_int64(stmt, 0);
+        out->level = sqlite3_column_int(stmt, 3);
+        out->leader_id = sqlite3_column_int64(stmt, 4);
+        out->site_id = sqlite3_column_int64(stmt, 6);
+        out->active = sqlite3_column_int(stmt, 9) != 0;
+        if (!(dw_column_dup(stmt, 1, &out->designation) && dw_column_dup(stmt, 2, &out->nickname) &&
+              dw_column_dup(stmt, 5, &out->leader_name) &&
+              dw_column_dup(stmt, 7, &out->site_name) && dw_column_dup(stmt, 8, &out->mission)))
+            code = out_of_memory(op, err);
+    }
+    deepwell_pool_release(dw->pool, conn);
+    if (code == DW_NOT_FOUND)
+        deepwell_error_set(err, code, op, "no such file: MTF-%" PRId64, id);
+    if (code != DW_OK)
+        deepwell_mtf_free(out);
+    return code;
+}
+
+/* ---- creating -------------------------------------------------------------------------- */
+
+/* Runs body(conn, ctx) in one write transaction on the writer. */
+typedef enum deepwell_code (*write_fn)(struct deepwell_conn *conn, const void *ctx, int64_t *id_out,
+                                       struct deepwell_error *err);
+
+static enum deepwell_code in_write_tx(struct deepwell *dw, write_fn body, const void *ctx,
+                                      int64_t *id_out, struct deepwell_error *err)
+{
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    code = deepwell_conn_begin(conn, err);
+    if (code == DW_OK) {
+        code = body(conn, ctx, id_out, err);
+        if (code == DW_OK)
+            code = deepwell_conn_commit(conn, err);
+        else
+            deepwell_conn_rollback(conn);
+    }
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
+/* Class name -> row id; NULL or "" is no class (0); an unknown name is DW_INVALID. */
+static enum deepwell_code class_id(struct deepwell_conn *conn, size_t table, const char *name,
+                                   int64_t *out, const char *op, struct deepwell_error *err)
+{
+    *out = 0;
+    if (name == NULL || name[0] == '\0')
+        return DW_OK;
+    sqlite3_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, class_lookups[table].sql, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "t", name);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        *out = sqlite3_column_int64(stmt, 0);
+    if (stmt != NULL)
+        sqlite3_reset(stmt);
+    if (code == DW_NOT_FOUND)
+        code = deepwell_error_set(err, DW_INVALID, op, "unknown %s '%s'", class_lookups[table].what,
+                                  name);
+    return code;
+}
+
+static bool section_kind_valid(const char *kind)
+{
+    for (size_t i = 0; i < sizeof(section_kinds) / sizeof(section_kinds[0]); i++)
+        if (kind != NULL && strcmp(kind, section_kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+static enum deepwell_code validate_scp(const struct deepwell_scp *scp, const char *op,
+                                       struct deepwell_error *err)
+{
+    if (scp->number <= 0)
+        return deepwell_error_set(err, DW_INVALID, op, "SCP number must be positive, not %d",
+                                  scp->number);
+    if (scp->title == NULL || scp->title[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a file needs a title");
+    enum deepwell_code code = dw_check_level(scp->level, "classification", op, err);
+    if (code != DW_OK)
+        return code;
+    if (scp->status != NULL && !foundation_status_valid(scp->status))
+        return deepwell_error_set(err, DW_INVALID, op, "unknown status '%s'", scp->status);
+    if (scp->nsections > 0 && scp->sections == NULL)
+        return deepwell_error_set(err, DW_INVALID, op, "sections missing");
+    for (size_t i = 0; i < scp->nsections; i++) {
+        const struct deepwell_section *s = &scp->sections[i];
+        if (!section_kind_valid(s->kind))
+            return deepwell_error_set(err, DW_INVALID, op,
+                                      "section %zu: kind must be containment, description or "
+                                      "addendum, not '%s'",
+                                      i + 1, s->kind != NULL ? s->kind : "");
+        if (s->body == NULL)
+            return deepwell_error_set(err, DW_INVALID, op, "section %zu has no text", i + 1);
+        code = dw_check_level(s->level, "section classification", op, err);
+        if (code != DW_OK)
+            return code;
+    }
+    return DW_OK;
+}
+
+static enum deepwell_code insert_sections(struct deepwell_conn *conn,
+                                          const struct deepwell_scp *scp, int64_t scp_id,
+                                          const char *op, struct deepwell_error *err)
+{
+    for (size_t i = 0; i < scp->nsections; i++) {
+        const struct deepwell_section *s = &scp->sections[i];
+        /* Position 0 means "in array order". */
+        int position = s->position != 0 ? s->position : (int)i + 1;
+        sqlite3_stmt *stmt;
+        enum deepwell_code code = dw_prepare(conn, SQL_SECTION_INSERT, &stmt, err);
+        if (code == DW_OK)
+            code = dw_bind(stmt, err, op, "Ittiit", scp_id, s->kind,
+                           s->title != NULL ? s->title : "", position, s->level, s->body);
+        if (code == DW_OK)
+            code = dw_step_done(conn, stmt, op, err);
+        if (code == DW_CONFLICT)
+            return deepwell_error_set(err, DW_INVALID, op, "two sections at position %d", position);
+        if (code != DW_OK)
+            return code;
+    }
+    return DW_OK;
+}
+
+static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void *ctx,
+                                          int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "files.scp_create";
+    const struct deepwell_scp *scp = ctx;
+    const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
+    int64_t class_ids[4];
+    enum deepwell_code code = DW_OK;
+    for (size_t i = 0; i < 4 && code == DW_OK; i++)
+        code = class_id(conn, i, class_names[i], &class_ids[i], op, err);
+    if (code == DW_OK)
+        code = dw_check_ref(conn, DW_KIND_SITE, scp->site_id, op, err);
+    if (code == DW_OK)
+        code = dw_check_ref(conn, DW_KIND_MTF, scp->task_force_id, op, err);
+    if (code != DW_OK)
+        return code;
+
+    char now[32];
+    dw_now_iso(now);
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_SCP_INSERT, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "itirrrrrrtt", scp->number, scp->title, scp->level,
+                       class_ids[0], class_ids[1], class_ids[2], class_ids[3], scp->site_id,
+                       scp->task_force_id, scp->status != NULL ? scp->status : "active", now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_CONFLICT) {
+        char ref[32];
+        format_scp_ref(scp->number, ref, sizeof(ref));
+        return deepwell_error_set(err, code, op, "%s already exists", ref);
+    }
+    if (code != DW_OK)
+        return code;
+    int64_t id = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+    code = insert_sections(conn, scp, id, op, err);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = id;
+    return code;
+}
+
+enum deepwell_code deepwell_scp_create(struct deepwell *dw, const struct deepwell_scp *scp,
+                                       int64_t *id_out, struct deepwell_error *err)
+{
+    enum deepwell_code code = validate_scp(scp, "files.scp_create", err);
+    if (code != DW_OK)
+        return code;
+    return in_write_tx(dw, scp_create_body, scp, id_out, err);
+}
+
+/* A taken row id and a taken name are both conflicts; say which. */
+static enum deepwell_code name_conflict(struct deepwell_conn *conn, const char *prefix, int64_t id,
+                                        const char *what, const char *name, const char *op,
+                                        struct deepwell_error *err)
+{
+    if (sqlite3_extended_errcode(deepwell_conn_db(conn)) == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return deepwell_error_set(err, DW_CONFLICT, op, "%s-%" PRId64 " already exists", prefix,
+                                  id);
+    return deepwell_error_set(err, DW_CONFLICT, op, "%s '%s' is already taken", what, name);
+}
+
+static enum deepwell_code site_create_body(struct deepwell_conn *conn, const void *ctx,
+                                           int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "files.site_create";
+    const struct deepwell_site *site = ctx;
+    enum deepwell_code code = dw_check_ref(conn, DW_KIND_USER, site->director_id, op, err);
+    if (code != DW_OK)
+        return code;
+    char now[32];
+    dw_now_iso(now);
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_SITE_INSERT, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "rtirtttt", site->id, site->name,
+                       site->level != 0 ? site->level : 3, site->director_id,
+                       site->location != NULL ? site->location : "",
+                       site->description != NULL ? site->description : "",
+                       site->dossier != NULL ? site->dossier : "", now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_CONFLICT)
+        return name_conflict(conn, "SITE", site->id, "site name", site->name, op, err);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+    return code;
+}
+
+enum deepwell_code deepwell_site_create(struct deepwell *dw, const struct deepwell_site *site,
+                                        int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "files.site_create";
+    if (site->name == NULL || site->name[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a site needs a name");
+    if (site->id < 0)
+        return deepwell_error_set(err, DW_INVALID, op, "a site id cannot be negative");
+    if (site->level != 0) {
+        enum deepwell_code code = dw_check_level(site->level, "classification", op, err);
+        if (code != DW_OK)
+            return code;
+    }
+    return in_write_tx(dw, site_create_body, site, id_out, err);
+}
+
+static enum deepwell_code mtf_create_body(struct deepwell_conn *conn, const void *ctx,
+                                          int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "files.mtf_create";
+    const struct deepwell_mtf *mtf = ctx;
+    enum deepwell_code code = dw_check_ref(conn, DW_KIND_USER, mtf->leader_id, op, err);
+    if (code == DW_OK)
+        code = dw_check_ref(conn, DW_KIND_SITE, mtf->site_id, op, err);
+    if (code != DW_OK)
+        return code;
+    char now[32];
+    dw_now_iso(now);
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_MTF_INSERT, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "rttirrtit", mtf->id, mtf->designation,
+                       mtf->nickname != NULL ? mtf->nickname : "", mtf->level != 0 ? mtf->level : 2,
+                       mtf->leader_id, mtf->site_id, mtf->mission != NULL ? mtf->mission : "",
+                       mtf->active ? 1 : 0, now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_CONFLICT)
+        return name_conflict(conn, "MTF", mtf->id, "task force designation", mtf->designation, op,
+                             err);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+    return code;
+}
+
+enum deepwell_code deepwell_mtf_create(struct deepwell *dw, const struct deepwell_mtf *mtf,
+                                       int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "files.mtf_create";
+    if (mtf->designation == NULL || mtf->designation[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a task force needs a designation");
+    if (mtf->id < 0)
+        return deepwell_error_set(err, DW_INVALID, op, "a task force id cannot be negative");
+    if (mtf->level != 0) {
+        enum deepwell_code code = dw_check_level(mtf->level, "classification", op, err);
+        if (code != DW_OK)
+            return code;
+    }
+    return in_write_tx(dw, mtf_create_body, mtf, id_out, err);
+}
+
+/* ---- status ------------------------------------------------------------------------------ */
+
+struct status_change {
+    int number;
+    const char *new_status;
+    int64_t user_id;
+    const char *reason;
+    char *old_status; /* [16] or NULL */
+};
+
+static enum deepwell_code set_status_body(struct deepwell_conn *conn, const void *ctx,
+                                          int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "files.scp_set_status";
+    const struct status_change *change = ctx;
+    char ref[32];
+    format_scp_ref(change->number, ref, sizeof(ref));
+
+    sqlite3_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_SCP_STATUS, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "i", change->number);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_NOT_FOUND)
+        return deepwell_error_set(err, code, op, "no such file: %s", ref);
+    if (code != DW_OK)
+        return code;
+    int64_t scp_id = sqlite3_column_int64(stmt, 0);
+    char old_status[16];
+    dw_column_copy(stmt, 1, old_status, sizeof(old_status));
+    sqlite3_reset(stmt);
+    if (change->old_status != NULL)
+        memcpy(change->old_status, old_status, sizeof(old_status));
+    if (strcmp(old_status, change->new_status) == 0)
+        return deepwell_error_set(err, DW_CONFLICT, op, "%s is already %s", ref, old_status);
+
+    char now[32];
+    dw_now_iso(now);
+    code = dw_prepare(conn, SQL_SCP_SET_STATUS, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "Itt", scp_id, change->new_status, now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_STATUS_HISTORY_INSERT, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "Ittrtt", scp_id, old_status, change->new_status,
+                       change->user_id, now, change->reason != NULL ? change->reason : "");
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = scp_id;
+    return code;
+}
+
+enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *new_status,
+                                           int64_t user_id, const char *reason, char old_status[16],
+                                           struct deepwell_error *err)
+{
+    static const char op[] = "files.scp_set_status";
+    if (new_status == NULL || !foundation_status_valid(new_status))
+        return deepwell_error_set(err, DW_INVALID, op, "unknown status '%s'",
+                                  new_status != NULL ? new_status : "");
+    struct status_change change = {number, new_status, user_id, reason, old_status};
+    return in_write_tx(dw, set_status_body, &change, NULL, err);
+}

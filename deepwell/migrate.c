@@ -1,0 +1,142 @@
+/* migrate.c - applying the embedded migrations (schema.c) to a store. */
+#include "deepwell/migrate.h"
+
+#include <stdio.h>
+
+#include "common/log.h"
+#include "deepwell/backup.h"
+#include "deepwell/query.h"
+#include "deepwell/schema.h"
+
+static const char SQL_HAS_VERSION_TABLE[] =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'";
+static const char SQL_MAX_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+static const char SQL_OBJECT_COUNT[] = "SELECT count(*) FROM sqlite_schema";
+static const char SQL_CREATE_VERSION_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_version ("
+                                               "  version INTEGER PRIMARY KEY,"
+                                               "  applied_at TEXT NOT NULL"
+                                               ") STRICT";
+static const char SQL_RECORD_VERSION[] =
+    "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)";
+
+enum deepwell_code deepwell_migrate_read_version(struct deepwell_conn *conn, int *version,
+                                                 struct deepwell_error *err)
+{
+    int64_t has_table = 0;
+    enum deepwell_code code =
+        dw_query_int64(conn, SQL_HAS_VERSION_TABLE, "migrate.version", &has_table, err);
+    if (code != DW_OK)
+        return code;
+    int64_t max = 0;
+    if (has_table) {
+        code = dw_query_int64(conn, SQL_MAX_VERSION, "migrate.version", &max, err);
+        if (code != DW_OK)
+            return code;
+    }
+    *version = (int)max;
+    return DW_OK;
+}
+
+/* Run the migration's script; it is embedded text with no parameters to bind. */
+static enum deepwell_code exec_script(struct deepwell_conn *conn, const char *sql,
+                                      const char *context, struct deepwell_error *err)
+{
+    sqlite3 *db = deepwell_conn_db(conn);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return deepwell_error_from_sqlite(err, db, rc, context);
+    return DW_OK;
+}
+
+static enum deepwell_code apply_one(struct deepwell_conn *conn,
+                                    const struct deepwell_migration *migration,
+                                    struct deepwell_error *err)
+{
+    char context[128];
+    snprintf(context, sizeof(context), "migration %d (%s)", migration->version, migration->name);
+
+    enum deepwell_code code = deepwell_conn_begin(conn, err);
+    if (code != DW_OK)
+        return code;
+    /* Checked again under the write lock: another process may have migrated meanwhile. */
+    int version = 0;
+    code = deepwell_migrate_read_version(conn, &version, err);
+    if (code == DW_OK && version >= migration->version) {
+        deepwell_conn_rollback(conn);
+        return DW_OK;
+    }
+    if (code == DW_OK)
+        code = exec_script(conn, SQL_CREATE_VERSION_TABLE, context, err);
+    if (code == DW_OK)
+        code = exec_script(conn, migration->sql, context, err);
+    if (code == DW_OK) {
+        sqlite3_stmt *stmt;
+        char now[32];
+        dw_now_iso(now);
+        code = dw_prepare(conn, SQL_RECORD_VERSION, &stmt, err);
+        if (code == DW_OK)
+            code = dw_bind(stmt, err, context, "it", migration->version, now);
+        if (code == DW_OK)
+            code = dw_step_done(conn, stmt, context, err);
+    }
+    if (code == DW_OK)
+        code = deepwell_conn_commit(conn, err);
+    else
+        deepwell_conn_rollback(conn);
+    return code;
+}
+
+static enum deepwell_code backup_before(struct deepwell_conn *conn, const char *path, int target,
+                                        struct deepwell_error *err)
+{
+    int64_t objects = 0;
+    enum deepwell_code code =
+        dw_query_int64(conn, SQL_OBJECT_COUNT, "migrate.backup", &objects, err);
+    if (code != DW_OK || objects == 0)
+        return code;
+    char backup_path[4200];
+    snprintf(backup_path, sizeof(backup_path), "%s.pre-v%d.bak", path, target);
+    code = deepwell_backup_db(deepwell_conn_db(conn), backup_path, err);
+    if (code == DW_OK)
+        log_notice("deepwell", "copied the store to %s before migrating", backup_path);
+    return code;
+}
+
+enum deepwell_code deepwell_migrate_to(struct deepwell_conn *writer, const char *path, int target,
+                                       int *version_out, struct deepwell_error *err)
+{
+    int latest = deepwell_schema_latest();
+    if (target < 0 || target > latest)
+        return deepwell_error_set(err, DW_INVALID, "migrate",
+                                  "no schema version %d (this program knows 1 to %d)", target,
+                                  latest);
+    int version = 0;
+    enum deepwell_code code = deepwell_migrate_read_version(writer, &version, err);
+    if (code != DW_OK)
+        return code;
+    if (version > latest)
+        return deepwell_error_set(err, DW_TOO_NEW, "migrate",
+                                  "store schema version %d is newer than this program (%d); "
+                                  "upgrade scipnet",
+                                  version, latest);
+    if (version < target) {
+        code = backup_before(writer, path, target, err);
+        if (code != DW_OK)
+            return code;
+    }
+
+    size_t count;
+    const struct deepwell_migration *migrations = deepwell_migrations(&count);
+    for (size_t i = 0; i < count && code == DW_OK; i++) {
+        if (migrations[i].version <= version || migrations[i].version > target)
+            continue;
+        code = apply_one(writer, &migrations[i], err);
+        if (code == DW_OK) {
+            version = migrations[i].version;
+            log_notice("deepwell", "schema version %d applied: %s", version, migrations[i].name);
+        }
+    }
+    if (version_out != NULL)
+        *version_out = version;
+    return code;
+}

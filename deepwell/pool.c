@@ -1,0 +1,526 @@
+/*
+ * pool.c - the SQLite connection pool: one writer, N readers.
+ *
+ * conns[0] is the writer, conns[1..nreaders] the readers.  A checkout waits on a
+ * condition variable against CLOCK_MONOTONIC so a wall-clock jump cannot stretch
+ * or cut the timeout.  The pool lock only guards who holds which connection; all
+ * SQLite work happens outside it.
+ */
+#include "deepwell/pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/log.h"
+
+/* Most distinct statements one connection keeps prepared. */
+#define STMT_CACHE_MAX 256
+/* SQLITE_BUSY that outlives busy_timeout is retried this many times, backing off. */
+#define BUSY_RETRIES          8
+#define BUSY_BACKOFF_FIRST_MS 1
+#define BUSY_BACKOFF_MAX_MS   128
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+/* Keyed by a copy of the text: a caller's buffer may not outlive the statement. */
+struct cached_stmt {
+    uint32_t hash;
+    char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct deepwell_conn {
+    struct deepwell_pool *pool;
+    enum deepwell_conn_role role;
+    sqlite3 *db;  /* NULL after a failed reopen; reopened on the next checkout */
+    bool in_use;  /* guarded by pool->lock */
+    bool suspect; /* saw an error: health-check on release */
+    size_t ncached;
+    struct cached_stmt cache[STMT_CACHE_MAX];
+};
+
+struct deepwell_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t writer_free;
+    pthread_cond_t reader_free;
+    char *path;
+    const char *synchronous_sql; /* one of the literals in synchronous_pragmas */
+    int busy_timeout_ms;
+    int checkout_timeout_ms;
+    int nconns; /* 1 writer + readers */
+    struct deepwell_conn *conns;
+    /* statistics, guarded by lock */
+    int in_use;
+    uint64_t checkouts, waits, timeouts, replaced;
+};
+
+/* PRAGMA values cannot be bound, so each allowed setting is its own literal. */
+static const struct {
+    const char *name;
+    const char *sql;
+} synchronous_pragmas[] = {
+    {"OFF", "PRAGMA synchronous=OFF"},
+    {"NORMAL", "PRAGMA synchronous=NORMAL"},
+    {"FULL", "PRAGMA synchronous=FULL"},
+    {"EXTRA", "PRAGMA synchronous=EXTRA"},
+};
+
+static const char *synchronous_sql(const char *name)
+{
+    if (name == NULL || name[0] == '\0')
+        name = "NORMAL";
+    for (size_t i = 0; i < sizeof(synchronous_pragmas) / sizeof(synchronous_pragmas[0]); i++)
+        if (strcasecmp(name, synchronous_pragmas[i].name) == 0)
+            return synchronous_pragmas[i].sql;
+    return NULL;
+}
+
+/* ---- one connection ------------------------------------------------------------- */
+
+static void stmt_cache_clear(struct deepwell_conn *conn)
+{
+    for (size_t i = 0; i < conn->ncached; i++) {
+        sqlite3_finalize(conn->cache[i].stmt);
+        free(conn->cache[i].sql);
+    }
+    conn->ncached = 0;
+}
+
+static void conn_close_db(struct deepwell_conn *conn)
+{
+    stmt_cache_clear(conn);
+    if (conn->db != NULL) {
+        int rc = sqlite3_close_v2(conn->db);
+        if (rc != SQLITE_OK)
+            log_warning("deepwell", "closing a connection: %s", sqlite3_errstr(rc));
+        conn->db = NULL;
+    }
+}
+
+static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
+                                       struct deepwell_error *err)
+{
+    struct deepwell_pool *pool = conn->pool;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (create)
+        flags |= SQLITE_OPEN_CREATE;
+
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(pool->path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        enum deepwell_code code = deepwell_error_from_sqlite(err, db, rc, "pool.open");
+        if (err != NULL)
+            snprintf(err->context, sizeof(err->context), "pool.open: %s", pool->path);
+        sqlite3_close_v2(db);
+        return code;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, pool->busy_timeout_ms);
+
+    /* journal_mode=WAL is persistent in the file, so the writer sets it once. */
+    const char *setup[] = {
+        conn->role == DW_CONN_WRITER ? "PRAGMA journal_mode=WAL" : NULL,
+        "PRAGMA foreign_keys=ON",
+        pool->synchronous_sql,
+        conn->role == DW_CONN_READER ? "PRAGMA query_only=ON" : NULL,
+    };
+    for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++) {
+        if (setup[i] == NULL)
+            continue;
+        rc = sqlite3_exec(db, setup[i], NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            /* The first read of the file happens here: name the file, not the pragma. */
+            enum deepwell_code code = deepwell_error_from_sqlite(err, db, rc, setup[i]);
+            if (err != NULL)
+                snprintf(err->context, sizeof(err->context), "pool.open: %s", pool->path);
+            sqlite3_close_v2(db);
+            return code;
+        }
+    }
+    conn->db = db;
+    conn->suspect = false;
+    return DW_OK;
+}
+
+/* True when the connection still answers and holds no transaction. */
+static bool conn_healthy(struct deepwell_conn *conn)
+{
+    if (conn->db == NULL)
+        return false;
+    if (!sqlite3_get_autocommit(conn->db))
+        return false;
+    return sqlite3_exec(conn->db, "SELECT 1", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* ---- the pool ------------------------------------------------------------------------ */
+
+static enum deepwell_code pool_init_sync(struct deepwell_pool *pool, struct deepwell_error *err)
+{
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0)
+        return deepwell_error_set(err, DW_INTERNAL, "pool.open", "pthread_condattr_init failed");
+    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (rc == 0)
+        rc = pthread_cond_init(&pool->writer_free, &attr);
+    if (rc == 0) {
+        rc = pthread_cond_init(&pool->reader_free, &attr);
+        if (rc != 0)
+            pthread_cond_destroy(&pool->writer_free);
+    }
+    pthread_condattr_destroy(&attr);
+    if (rc != 0)
+        return deepwell_error_set(err, DW_INTERNAL, "pool.open", "condition variable: %s",
+                                  strerror(rc));
+    rc = pthread_mutex_init(&pool->lock, NULL);
+    if (rc != 0) {
+        pthread_cond_destroy(&pool->writer_free);
+        pthread_cond_destroy(&pool->reader_free);
+        return deepwell_error_set(err, DW_INTERNAL, "pool.open", "mutex: %s", strerror(rc));
+    }
+    return DW_OK;
+}
+
+enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
+                                      struct deepwell_pool **out, struct deepwell_error *err)
+{
+    *out = NULL;
+    if (opts->path == NULL || opts->path[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, "pool.open", "no store path given");
+    if (opts->readers < 1)
+        return deepwell_error_set(err, DW_INVALID, "pool.open", "readers must be at least 1 (%d)",
+                                  opts->readers);
+    if (opts->checkout_timeout_ms < 0 || opts->busy_timeout_ms < 0)
+        return deepwell_error_set(err, DW_INVALID, "pool.open", "timeouts cannot be negative");
+    const char *sync_sql = synchronous_sql(opts->synchronous);
+    if (sync_sql == NULL)
+        return deepwell_error_set(err, DW_INVALID, "pool.open",
+                                  "synchronous must be OFF, NORMAL, FULL or EXTRA, not '%s'",
+                                  opts->synchronous);
+
+    struct deepwell_pool *pool = calloc(1, sizeof(*pool));
+    if (pool == NULL)
+        return deepwell_error_set(err, DW_INTERNAL, "pool.open", "out of memory");
+    pool->nconns = 1 + opts->readers;
+    pool->conns = calloc((size_t)pool->nconns, sizeof(*pool->conns));
+    pool->path = strdup(opts->path);
+    if (pool->conns == NULL || pool->path == NULL) {
+        free(pool->conns);
+        free(pool->path);
+        free(pool);
+        return deepwell_error_set(err, DW_INTERNAL, "pool.open", "out of memory");
+    }
+    pool->synchronous_sql = sync_sql;
+    pool->busy_timeout_ms = opts->busy_timeout_ms;
+    pool->checkout_timeout_ms = opts->checkout_timeout_ms;
+
+    enum deepwell_code code = pool_init_sync(pool, err);
+    if (code != DW_OK) {
+        free(pool->conns);
+        free(pool->path);
+        free(pool);
+        return code;
+    }
+
+    for (int i = 0; i < pool->nconns; i++) {
+        struct deepwell_conn *conn = &pool->conns[i];
+        conn->pool = pool;
+        conn->role = i == 0 ? DW_CONN_WRITER : DW_CONN_READER;
+        /* Only the writer, opened first, may create the file. */
+        code = conn_open_db(conn, i == 0 && opts->create, err);
+        if (code != DW_OK) {
+            deepwell_pool_close(pool);
+            return code;
+        }
+    }
+    *out = pool;
+    return DW_OK;
+}
+
+void deepwell_pool_close(struct deepwell_pool *pool)
+{
+    if (pool == NULL)
+        return;
+    /* Readers first: the writer's close checkpoints the WAL when it is the last one. */
+    for (int i = pool->nconns - 1; i >= 0; i--) {
+        if (pool->conns[i].in_use)
+            log_warning("deepwell", "closing the pool with a connection still checked out");
+        conn_close_db(&pool->conns[i]);
+    }
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->writer_free);
+    pthread_cond_destroy(&pool->reader_free);
+    free(pool->conns);
+    free(pool->path);
+    free(pool);
+}
+
+static struct deepwell_conn *find_free(struct deepwell_pool *pool, enum deepwell_conn_role role)
+{
+    int first = role == DW_CONN_WRITER ? 0 : 1;
+    int last = role == DW_CONN_WRITER ? 1 : pool->nconns;
+    for (int i = first; i < last; i++)
+        if (!pool->conns[i].in_use)
+            return &pool->conns[i];
+    return NULL;
+}
+
+static struct timespec deadline_after_ms(int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+static void mark_free(struct deepwell_pool *pool, struct deepwell_conn *conn)
+{
+    pthread_mutex_lock(&pool->lock);
+    conn->in_use = false;
+    pool->in_use--;
+    pthread_cond_signal(conn->role == DW_CONN_WRITER ? &pool->writer_free : &pool->reader_free);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwell_conn_role role,
+                                         struct deepwell_conn **out, struct deepwell_error *err)
+{
+    *out = NULL;
+    pthread_cond_t *cond = role == DW_CONN_WRITER ? &pool->writer_free : &pool->reader_free;
+    struct timespec deadline = deadline_after_ms(pool->checkout_timeout_ms);
+    bool waited = false;
+
+    pthread_mutex_lock(&pool->lock);
+    struct deepwell_conn *conn;
+    while ((conn = find_free(pool, role)) == NULL) {
+        if (!waited) {
+            waited = true;
+            pool->waits++;
+        }
+        int rc = pthread_cond_timedwait(cond, &pool->lock, &deadline);
+        /* Any failure (ETIMEDOUT, or EINVAL from a bad deadline) ends the wait. */
+        if (rc != 0 && find_free(pool, role) == NULL) {
+            pool->timeouts++;
+            pthread_mutex_unlock(&pool->lock);
+            return deepwell_error_set(err, DW_POOL_EXHAUSTED, "pool.acquire",
+                                      "pool exhausted: no %s connection free within %d ms",
+                                      role == DW_CONN_WRITER ? "writer" : "reader",
+                                      pool->checkout_timeout_ms);
+        }
+    }
+    conn->in_use = true;
+    pool->in_use++;
+    pool->checkouts++;
+    pthread_mutex_unlock(&pool->lock);
+
+    /* A connection whose reopen failed earlier gets another chance now. */
+    if (conn->db == NULL) {
+        enum deepwell_code code = conn_open_db(conn, false, err);
+        if (code != DW_OK) {
+            mark_free(pool, conn);
+            return code;
+        }
+        pthread_mutex_lock(&pool->lock);
+        pool->replaced++;
+        pthread_mutex_unlock(&pool->lock);
+    }
+    *out = conn;
+    return DW_OK;
+}
+
+void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *conn)
+{
+    if (conn == NULL)
+        return;
+    if (conn->db != NULL) {
+        /* Cleared too, so no bound value (a token hash, say) lingers until the next use. */
+        for (size_t i = 0; i < conn->ncached; i++) {
+            sqlite3_reset(conn->cache[i].stmt);
+            sqlite3_clear_bindings(conn->cache[i].stmt);
+        }
+        if (!sqlite3_get_autocommit(conn->db)) {
+            log_warning("deepwell", "connection released inside a transaction: rolling back");
+            sqlite3_exec(conn->db, SQL_ROLLBACK, NULL, NULL, NULL);
+            conn->suspect = true;
+        }
+    }
+    if (conn->suspect && !conn_healthy(conn)) {
+        log_warning("deepwell", "connection failed its health check: reopening");
+        conn_close_db(conn);
+        struct deepwell_error err;
+        if (conn_open_db(conn, false, &err) == DW_OK) {
+            pthread_mutex_lock(&pool->lock);
+            pool->replaced++;
+            pthread_mutex_unlock(&pool->lock);
+        } else {
+            log_error("deepwell", "reopening a connection: %s", err.message);
+        }
+    }
+    conn->suspect = false;
+    mark_free(pool, conn);
+}
+
+void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_stats *out)
+{
+    pthread_mutex_lock(&pool->lock);
+    out->size = pool->nconns;
+    out->in_use = pool->in_use;
+    out->checkouts = pool->checkouts;
+    out->waits = pool->waits;
+    out->timeouts = pool->timeouts;
+    out->replaced = pool->replaced;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+/* ---- statements and transactions ---------------------------------------------------- */
+
+sqlite3 *deepwell_conn_db(struct deepwell_conn *conn)
+{
+    return conn->db;
+}
+
+/* FNV-1a: most lookups then cost one pass over the text and no strcmp misses. */
+static uint32_t sql_hash(const char *sql)
+{
+    uint32_t hash = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)sql; *p != '\0'; p++)
+        hash = (hash ^ *p) * 16777619u;
+    return hash;
+}
+
+sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
+                                    struct deepwell_error *err)
+{
+    uint32_t hash = sql_hash(sql);
+    for (size_t i = 0; i < conn->ncached; i++) {
+        struct cached_stmt *entry = &conn->cache[i];
+        if (entry->hash == hash && strcmp(entry->sql, sql) == 0) {
+            sqlite3_reset(entry->stmt);
+            sqlite3_clear_bindings(entry->stmt);
+            return entry->stmt;
+        }
+    }
+    /* Statements are fixed strings, so the set is small; a full cache means a bug. */
+    if (conn->ncached == STMT_CACHE_MAX) {
+        deepwell_error_set(err, DW_INTERNAL, sql, "statement cache full (%d statements)",
+                           STMT_CACHE_MAX);
+        return NULL;
+    }
+    char *key = strdup(sql);
+    if (key == NULL) {
+        deepwell_error_set(err, DW_INTERNAL, sql, "out of memory");
+        return NULL;
+    }
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK) {
+        conn->suspect = true;
+        deepwell_error_from_sqlite(err, conn->db, rc, sql);
+        sqlite3_finalize(stmt);
+        free(key);
+        return NULL;
+    }
+    if (stmt == NULL) { /* only whitespace or a comment */
+        deepwell_error_set(err, DW_INTERNAL, sql, "empty statement");
+        free(key);
+        return NULL;
+    }
+    conn->cache[conn->ncached++] = (struct cached_stmt){.hash = hash, .sql = key, .stmt = stmt};
+    return stmt;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static bool is_busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/*
+ * busy_timeout already waited; this covers the cases SQLite does not hand to the
+ * busy handler.  Only retried where it is safe: outside an explicit transaction,
+ * or for COMMIT itself.
+ */
+static int step_with_retry(struct deepwell_conn *conn, sqlite3_stmt *stmt, bool retry_in_txn)
+{
+    int backoff_ms = BUSY_BACKOFF_FIRST_MS;
+    int rc = sqlite3_step(stmt);
+    for (int attempt = 0; attempt < BUSY_RETRIES && is_busy(rc); attempt++) {
+        if (!retry_in_txn && !sqlite3_get_autocommit(conn->db))
+            break;
+        sleep_ms(backoff_ms);
+        if (backoff_ms < BUSY_BACKOFF_MAX_MS)
+            backoff_ms *= 2;
+        sqlite3_reset(stmt);
+        rc = sqlite3_step(stmt);
+    }
+    /* Constraint failures are ordinary answers ("name taken"); anything else is suspect. */
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
+        conn->suspect = true;
+    return rc;
+}
+
+int deepwell_step(struct deepwell_conn *conn, sqlite3_stmt *stmt)
+{
+    return step_with_retry(conn, stmt, false);
+}
+
+static enum deepwell_code run_control(struct deepwell_conn *conn, const char *sql,
+                                      bool retry_in_txn, struct deepwell_error *err)
+{
+    struct deepwell_error local;
+    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, sql, err != NULL ? err : &local);
+    if (stmt == NULL)
+        return err != NULL ? err->code : local.code;
+    int rc = step_with_retry(conn, stmt, retry_in_txn);
+    enum deepwell_code code = DW_OK;
+    if (rc != SQLITE_DONE)
+        code = deepwell_error_from_sqlite(err, conn->db, rc, sql);
+    sqlite3_reset(stmt);
+    return code;
+}
+
+enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwell_error *err)
+{
+    return run_control(conn, SQL_BEGIN, false, err);
+}
+
+enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err)
+{
+    enum deepwell_code code = run_control(conn, SQL_COMMIT, true, err);
+    /* A failed COMMIT leaves the transaction open; end it so the caller need not. */
+    if (code != DW_OK)
+        deepwell_conn_rollback(conn);
+    return code;
+}
+
+void deepwell_conn_rollback(struct deepwell_conn *conn)
+{
+    if (conn->db == NULL || sqlite3_get_autocommit(conn->db))
+        return;
+    /* Reset first: pending statements would otherwise make ROLLBACK fail with BUSY. */
+    for (size_t i = 0; i < conn->ncached; i++)
+        sqlite3_reset(conn->cache[i].stmt);
+    int rc = sqlite3_exec(conn->db, SQL_ROLLBACK, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        conn->suspect = true;
+        log_warning("deepwell", "ROLLBACK failed: %s", sqlite3_errmsg(conn->db));
+    }
+}

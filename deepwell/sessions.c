@@ -1,0 +1,149 @@
+/* sessions.c - login sessions, stored by token hash (never the token itself). */
+#include <inttypes.h>
+#include <string.h>
+
+#include "deepwell/query.h"
+#include "deepwell/store.h"
+
+static const char SQL_SESSION_INSERT[] =
+    "INSERT INTO sessions (token_hash, user_id, client_addr, created_ms, last_seen_ms, expires_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
+static const char SQL_SESSION_FIND[] =
+    "SELECT id, user_id, created_ms, last_seen_ms, expires_ms, revoked"
+    " FROM sessions WHERE token_hash = ?1";
+/* max(): a late, out-of-order touch must not move last_seen backwards. */
+static const char SQL_SESSION_TOUCH[] =
+    "UPDATE sessions SET last_seen_ms = max(last_seen_ms, ?2) WHERE id = ?1";
+static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked = 1 WHERE id = ?1";
+static const char SQL_SESSION_REVOKE_USER[] =
+    "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
+static const char SQL_SESSION_COUNT_LIVE[] =
+    "SELECT count(*) FROM sessions"
+    " WHERE revoked = 0 AND expires_ms > ?1 AND last_seen_ms >= ?2";
+
+/*
+ * Runs one write statement bound by fmt on the writer.  When must_change, no row
+ * changed is DW_NOT_FOUND "no such session".
+ */
+static enum deepwell_code run_write(struct deepwell *dw, const char *sql, bool must_change,
+                                    const char *op, struct deepwell_error *err, const char *fmt,
+                                    int64_t a, int64_t b)
+{
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, sql, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, fmt, a, b);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && must_change && sqlite3_changes(deepwell_conn_db(conn)) == 0)
+        code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such session: %" PRId64, a);
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
+enum deepwell_code deepwell_session_create(struct deepwell *dw,
+                                           const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                           int64_t user_id, const char *client_addr, int64_t now_ms,
+                                           int64_t expires_ms, struct deepwell_error *err)
+{
+    static const char op[] = "sessions.create";
+    if (hash == NULL)
+        return deepwell_error_set(err, DW_INVALID, op, "no token hash given");
+    if (user_id == 0)
+        return deepwell_error_set(err, DW_INVALID, op, "a session needs a user");
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    code = dw_check_ref(conn, DW_KIND_USER, user_id, op, err);
+    sqlite3_stmt *stmt = NULL;
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_SESSION_INSERT, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "bItII", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES,
+                       user_id, client_addr != NULL ? client_addr : "", now_ms, expires_ms);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_CONFLICT)
+        deepwell_error_set(err, code, op, "a session with this token already exists");
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
+enum deepwell_code deepwell_session_find(struct deepwell *dw,
+                                         const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                         struct deepwell_session *out, struct deepwell_error *err)
+{
+    static const char op[] = "sessions.find";
+    if (hash == NULL)
+        return deepwell_error_set(err, DW_INVALID, op, "no token hash given");
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_SESSION_FIND, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "b", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK) {
+        memset(out, 0, sizeof(*out));
+        out->id = sqlite3_column_int64(stmt, 0);
+        out->user_id = sqlite3_column_int64(stmt, 1);
+        out->created_ms = sqlite3_column_int64(stmt, 2);
+        out->last_seen_ms = sqlite3_column_int64(stmt, 3);
+        out->expires_ms = sqlite3_column_int64(stmt, 4);
+        out->revoked = sqlite3_column_int(stmt, 5) != 0;
+    }
+    deepwell_pool_release(dw->pool, conn);
+    if (code == DW_NOT_FOUND)
+        deepwell_error_set(err, code, op, "no such session");
+    return code;
+}
+
+enum deepwell_code deepwell_session_touch(struct deepwell *dw, int64_t session_id, int64_t now_ms,
+                                          struct deepwell_error *err)
+{
+    return run_write(dw, SQL_SESSION_TOUCH, true, "sessions.touch", err, "II", session_id, now_ms);
+}
+
+enum deepwell_code deepwell_session_revoke(struct deepwell *dw, int64_t session_id,
+                                           struct deepwell_error *err)
+{
+    return run_write(dw, SQL_SESSION_REVOKE, true, "sessions.revoke", err, "I", session_id, 0);
+}
+
+enum deepwell_code deepwell_session_revoke_user(struct deepwell *dw, int64_t user_id,
+                                                struct deepwell_error *err)
+{
+    return run_write(dw, SQL_SESSION_REVOKE_USER, false, "sessions.revoke_user", err, "I", user_id,
+                     0);
+}
+
+enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_ms,
+                                               int64_t idle_cutoff_ms, int64_t *count,
+                                               struct deepwell_error *err)
+{
+    static const char op[] = "sessions.count_live";
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_SESSION_COUNT_LIVE, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "II", now_ms, idle_cutoff_ms);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        *count = sqlite3_column_int64(stmt, 0);
+    else if (code == DW_NOT_FOUND)
+        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}

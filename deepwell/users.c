@@ -1,0 +1,257 @@
+/* users.c - personnel accounts: lookup, creation, password, clearance, login record. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "common/timeutil.h"
+#include "deepwell/query.h"
+#include "deepwell/store.h"
+
+#define SQL_USER_SELECT                                                                            \
+    "SELECT u.id, u.name, t.name, u.clearance_level, u.site_id, s.name, "                          \
+    "u.task_force_id, " SQL_TF_NAME                                                                \
+    ", u.active, u.personnel_active, u.password_hash, u.last_login, u.created_at"                  \
+    " FROM users u JOIN titles t ON t.id = u.title_id"                                             \
+    " LEFT JOIN sites s ON s.id = u.site_id"                                                       \
+    " LEFT JOIN task_forces tf ON tf.id = u.task_force_id "
+
+static const char SQL_USER_BY_NAME[] = SQL_USER_SELECT "WHERE u.name = ?1";
+static const char SQL_USER_BY_ID[] = SQL_USER_SELECT "WHERE u.id = ?1";
+static const char SQL_TITLE_ID[] = "SELECT id FROM titles WHERE name = ?1";
+static const char SQL_USER_INSERT[] =
+    "INSERT INTO users (name, password_hash, clearance_level, title_id, site_id, task_force_id,"
+    " active, personnel_active, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+static const char SQL_SET_PASSWORD[] =
+    "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
+static const char SQL_SET_CLEARANCE[] =
+    "UPDATE users SET clearance_level = ?2, updated_at = ?3 WHERE id = ?1";
+static const char SQL_SET_ACTIVE[] = "UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1";
+static const char SQL_RECORD_LOGIN[] = "UPDATE users SET last_login = ?2 WHERE id = ?1";
+static const char SQL_REVOKE_USER_SESSIONS[] =
+    "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
+
+static void read_user(sqlite3_stmt *stmt, struct deepwell_user *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = sqlite3_column_int64(stmt, 0);
+    dw_column_copy(stmt, 1, out->name, sizeof(out->name));
+    dw_column_copy(stmt, 2, out->title, sizeof(out->title));
+    out->clearance = sqlite3_column_int(stmt, 3);
+    out->site_id = sqlite3_column_int64(stmt, 4);
+    dw_column_copy(stmt, 5, out->site_name, sizeof(out->site_name));
+    out->task_force_id = sqlite3_column_int64(stmt, 6);
+    dw_column_copy(stmt, 7, out->task_force_name, sizeof(out->task_force_name));
+    out->active = sqlite3_column_int(stmt, 8) != 0;
+    out->personnel_active = sqlite3_column_int(stmt, 9) != 0;
+    dw_column_copy(stmt, 10, out->password_hash, sizeof(out->password_hash));
+    dw_column_copy(stmt, 11, out->last_login, sizeof(out->last_login));
+    dw_column_copy(stmt, 12, out->created_at, sizeof(out->created_at));
+}
+
+enum deepwell_code deepwell_user_find(struct deepwell *dw, const char *name, int64_t id,
+                                      struct deepwell_user *out, struct deepwell_error *err)
+{
+    static const char op[] = "users.find";
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, name != NULL ? SQL_USER_BY_NAME : SQL_USER_BY_ID, &stmt, err);
+    if (code == DW_OK)
+        code = name != NULL ? dw_bind(stmt, err, op, "t", name) : dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        read_user(stmt, out);
+    deepwell_pool_release(dw->pool, conn);
+
+    if (code == DW_NOT_FOUND && name != NULL)
+        deepwell_error_set(err, code, op, "no such user: %s", name);
+    else if (code == DW_NOT_FOUND)
+        deepwell_error_set(err, code, op, "no such user: USER-%" PRId64, id);
+    return code;
+}
+
+static enum deepwell_code validate_new_user(const struct deepwell_user_new *user, const char *op,
+                                            struct deepwell_error *err)
+{
+    if (user->name == NULL || user->name[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a user needs a name");
+    if (strlen(user->name) >= DEEPWELL_NAME_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "user name longer than %d characters",
+                                  DEEPWELL_NAME_MAX - 1);
+    if (user->password_hash == NULL || user->password_hash[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a user needs a password hash");
+    if (strlen(user->password_hash) >= DEEPWELL_HASH_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "password hash too long");
+    if (user->title == NULL)
+        return deepwell_error_set(err, DW_INVALID, op, "a user needs a title");
+    return dw_check_level(user->clearance, "clearance", op, err);
+}
+
+static enum deepwell_code title_id(struct deepwell_conn *conn, const char *title, int64_t *out,
+                                   const char *op, struct deepwell_error *err)
+{
+    sqlite3_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_TITLE_ID, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "t", title);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        *out = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    if (code == DW_NOT_FOUND)
+        code = deepwell_error_set(err, DW_INVALID, op, "unknown title '%s'", title);
+    return code;
+}
+
+static enum deepwell_code insert_user(struct deepwell_conn *conn,
+                                      const struct deepwell_user_new *user, int64_t *id_out,
+                                      const char *op, struct deepwell_error *err)
+{
+    int64_t title = 0;
+    enum deepwell_code code = title_id(conn, user->title, &title, op, err);
+    if (code == DW_OK)
+        code = dw_check_ref(conn, DW_KIND_SITE, user->site_id, op, err);
+    if (code == DW_OK)
+        code = dw_check_ref(conn, DW_KIND_MTF, user->task_force_id, op, err);
+    if (code != DW_OK)
+        return code;
+
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_USER_INSERT, &stmt, err);
+    if (code != DW_OK)
+        return code;
+    char now[32];
+    dw_now_iso(now);
+    code = dw_bind(stmt, err, op, "ttiIrriit", user->name, user->password_hash, user->clearance,
+                   title, user->site_id, user->task_force_id, user->active ? 1 : 0,
+                   user->personnel_active ? 1 : 0, now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_CONFLICT)
+        return deepwell_error_set(err, code, op, "user name '%s' is already taken", user->name);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+    return code;
+}
+
+enum deepwell_code deepwell_user_add(struct deepwell *dw, const struct deepwell_user_new *user,
+                                     int64_t *id_out, struct deepwell_error *err)
+{
+    static const char op[] = "users.add";
+    enum deepwell_code code = validate_new_user(user, op, err);
+    if (code != DW_OK)
+        return code;
+    struct deepwell_conn *conn;
+    code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    code = deepwell_conn_begin(conn, err);
+    if (code == DW_OK) {
+        code = insert_user(conn, user, id_out, op, err);
+        if (code == DW_OK)
+            code = deepwell_conn_commit(conn, err);
+        else
+            deepwell_conn_rollback(conn);
+    }
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
+/*
+ * Runs one "UPDATE users SET x = ?2, updated_at = ?3 WHERE id = ?1" (?2 is text_value
+ * when not NULL, else int_value) and, when revoke_sessions, ends the user's sessions
+ * in the same transaction.
+ */
+static enum deepwell_code update_user(struct deepwell *dw, const char *sql, int64_t id,
+                                      const char *text_value, int int_value, bool revoke_sessions,
+                                      const char *op, struct deepwell_error *err)
+{
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    code = deepwell_conn_begin(conn, err);
+    if (code != DW_OK) {
+        deepwell_pool_release(dw->pool, conn);
+        return code;
+    }
+
+    char now[32];
+    dw_now_iso(now);
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, sql, &stmt, err);
+    if (code == DW_OK)
+        code = text_value != NULL ? dw_bind(stmt, err, op, "Itt", id, text_value, now)
+                                  : dw_bind(stmt, err, op, "Iit", id, int_value, now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && sqlite3_changes(deepwell_conn_db(conn)) == 0)
+        code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, id);
+    if (code == DW_OK && revoke_sessions) {
+        code = dw_prepare(conn, SQL_REVOKE_USER_SESSIONS, &stmt, err);
+        if (code == DW_OK)
+            code = dw_bind(stmt, err, op, "I", id);
+        if (code == DW_OK)
+            code = dw_step_done(conn, stmt, op, err);
+    }
+    if (code == DW_OK)
+        code = deepwell_conn_commit(conn, err);
+    else
+        deepwell_conn_rollback(conn);
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
+enum deepwell_code deepwell_user_set_password(struct deepwell *dw, int64_t id,
+                                              const char *password_hash, struct deepwell_error *err)
+{
+    static const char op[] = "users.set_password";
+    if (password_hash == NULL || password_hash[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a user needs a password hash");
+    if (strlen(password_hash) >= DEEPWELL_HASH_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "password hash too long");
+    return update_user(dw, SQL_SET_PASSWORD, id, password_hash, 0, false, op, err);
+}
+
+enum deepwell_code deepwell_user_set_clearance(struct deepwell *dw, int64_t id, int clearance,
+                                               struct deepwell_error *err)
+{
+    static const char op[] = "users.set_clearance";
+    enum deepwell_code code = dw_check_level(clearance, "clearance", op, err);
+    if (code != DW_OK)
+        return code;
+    return update_user(dw, SQL_SET_CLEARANCE, id, NULL, clearance, true, op, err);
+}
+
+enum deepwell_code deepwell_user_set_active(struct deepwell *dw, int64_t id, bool active,
+                                            struct deepwell_error *err)
+{
+    return update_user(dw, SQL_SET_ACTIVE, id, NULL, active ? 1 : 0, !active, "users.set_active",
+                       err);
+}
+
+enum deepwell_code deepwell_user_record_login(struct deepwell *dw, int64_t id, int64_t now_ms,
+                                              struct deepwell_error *err)
+{
+    static const char op[] = "users.record_login";
+    char when[32];
+    time_format_iso_ms(now_ms, when, sizeof(when));
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    sqlite3_stmt *stmt;
+    code = dw_prepare(conn, SQL_RECORD_LOGIN, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "It", id, when);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && sqlite3_changes(deepwell_conn_db(conn)) == 0)
+        code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, id);
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}

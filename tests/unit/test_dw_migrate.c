@@ -1,0 +1,231 @@
+/* test_dw_migrate.c - migrations from every earlier version, refusals, pre-migration backups. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "deepwell/migrate.h"
+#include "deepwell/pool.h"
+#include "dw_fixture.h"
+
+/* Opens a pool on path (creating it), migrates it to version and closes it again. */
+static void build_store_at(const char *path, int version)
+{
+    struct deepwell_options opts = {0};
+    opts.path = path;
+    opts.create = true;
+    deepwell_options_defaults(&opts);
+    struct deepwell_pool *pool;
+    struct deepwell_error err;
+    assert_int_equal(deepwell_pool_open(&opts, &pool, &err), DW_OK);
+    struct deepwell_conn *writer;
+    assert_int_equal(deepwell_pool_acquire(pool, DW_CONN_WRITER, &writer, &err), DW_OK);
+    int reached = -1;
+    assert_int_equal(deepwell_migrate_to(writer, path, version, &reached, &err), DW_OK);
+    assert_int_equal(reached, version);
+    int read_back = -1;
+    assert_int_equal(deepwell_migrate_read_version(writer, &read_back, &err), DW_OK);
+    assert_int_equal(read_back, version);
+    deepwell_pool_release(pool, writer);
+    deepwell_pool_close(pool);
+}
+
+/* Rows that exist at each version, to be found again after migrating. */
+static void insert_data_for(const char *path, int version)
+{
+    if (version >= 1) {
+        assert_int_equal(dw_fixture_exec(path,
+                                         "INSERT INTO sites (id, name, created_at, updated_at)"
+                                         " VALUES (19, 'Site-19', 'then', 'then');"
+                                         "INSERT INTO scp_files (number, title,"
+                                         " clearance_level, created_at, updated_at)"
+                                         " VALUES (2, 'The Living Room', 2, 'then', 'then')"),
+                         SQLITE_OK);
+    }
+    if (version >= 2) {
+        assert_int_equal(dw_fixture_exec(path, "INSERT INTO login_failures (key, failures,"
+                                               " last_failure_ms) VALUES ('user:vance', 3, 1000)"),
+                         SQLITE_OK);
+    }
+}
+
+static void check_data_for(struct deepwell *dw, int version)
+{
+    struct deepwell_error err;
+    if (version >= 1) {
+        struct deepwell_site site;
+        assert_int_equal(deepwell_site_get(dw, 19, &site, &err), DW_OK);
+        assert_string_equal(site.name, "Site-19");
+        deepwell_site_free(&site);
+        struct deepwell_scp scp;
+        assert_int_equal(deepwell_scp_get(dw, 2, &scp, &err), DW_OK);
+        assert_string_equal(scp.title, "The Living Room");
+        deepwell_scp_free(&scp);
+    }
+    if (version >= 2) {
+        struct deepwell_login_failures failures;
+        assert_int_equal(deepwell_login_failures_get(dw, "user:vance", &failures, &err), DW_OK);
+        assert_int_equal(failures.failures, 3);
+    }
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void every_earlier_version_migrates_to_latest(void **state)
+{
+    (void)state;
+    int latest = deepwell_schema_latest();
+    assert_true(latest >= 2);
+    for (int from = 0; from < latest; from++) {
+        struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+        assert_non_null(f);
+        build_store_at(f->path, from);
+        insert_data_for(f->path, from);
+
+        struct deepwell_error err;
+        assert_int_equal(dw_fixture_open(f, false, true, &err), DW_OK);
+        assert_int_equal(deepwell_schema_version(f->dw), latest);
+        check_data_for(f->dw, from);
+
+        /* One schema_version row per version, each with its time. */
+        char sql[128];
+        assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM schema_version"),
+                         latest);
+        assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM schema_version"
+                                                       " WHERE applied_at LIKE '____-__-__T%Z'"),
+                         latest);
+
+        /* A store that held something was copied first; the copy is at the old version. */
+        char backup[256];
+        snprintf(backup, sizeof(backup), "%s.pre-v%d.bak", f->path, latest);
+        if (from == 0) {
+            assert_false(file_exists(backup));
+        } else {
+            assert_true(file_exists(backup));
+            snprintf(sql, sizeof(sql), "SELECT max(version) FROM schema_version");
+            assert_int_equal(dw_fixture_query_int(backup, sql), from);
+            assert_int_equal(dw_fixture_query_int(backup, "SELECT count(*) FROM sites"), 1);
+        }
+        dw_fixture_free(f);
+    }
+}
+
+static void current_store_is_not_migrated_again(void **state)
+{
+    (void)state;
+    struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(f, true, true, &err), DW_OK);
+    deepwell_close(f->dw);
+    f->dw = NULL;
+    assert_int_equal(dw_fixture_open(f, false, false, &err), DW_OK);
+    assert_int_equal(deepwell_schema_version(f->dw), deepwell_schema_latest());
+    char backup[256];
+    snprintf(backup, sizeof(backup), "%s.pre-v%d.bak", f->path, deepwell_schema_latest());
+    assert_false(file_exists(backup));
+    dw_fixture_free(f);
+}
+
+static void old_store_without_migrate_is_refused(void **state)
+{
+    (void)state;
+    struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+    build_store_at(f->path, 1);
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(f, false, false, &err), DW_INVALID);
+    assert_null(f->dw);
+    assert_non_null(strstr(err.message, "store needs migrating: run deepwell init"));
+    /* Nothing was changed. */
+    assert_int_equal(dw_fixture_query_int(f->path, "SELECT max(version) FROM schema_version"), 1);
+    dw_fixture_free(f);
+}
+
+static void newer_store_is_refused(void **state)
+{
+    (void)state;
+    struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+    build_store_at(f->path, deepwell_schema_latest());
+    assert_int_equal(dw_fixture_exec(f->path, "INSERT INTO schema_version (version, applied_at)"
+                                              " VALUES (999, 'later')"),
+                     SQLITE_OK);
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(f, false, true, &err), DW_TOO_NEW);
+    assert_null(f->dw);
+    char expected[128];
+    snprintf(expected, sizeof(expected),
+             "store schema version 999 is newer than this program (%d); upgrade scipnet",
+             deepwell_schema_latest());
+    assert_string_equal(err.message, expected);
+    dw_fixture_free(f);
+}
+
+static void file_that_is_not_sqlite_is_corrupt(void **state)
+{
+    (void)state;
+    struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 200; i++)
+        fputs("this is a personnel memo, not a database\n", fp);
+    fclose(fp);
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(f, false, true, &err), DW_CORRUPT);
+    assert_string_equal(err.message, "not a deepwell store: file is not a database");
+    dw_fixture_free(f);
+}
+
+static void missing_file_without_create_is_io(void **state)
+{
+    (void)state;
+    struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(f, false, true, &err), DW_IO);
+    char expected[256];
+    snprintf(expected, sizeof(expected), "no such store: %s", f->path);
+    assert_string_equal(err.message, expected);
+    assert_false(file_exists(f->path));
+
+    struct deepwell_options opts = {0};
+    struct deepwell *dw = NULL;
+    assert_int_equal(deepwell_open(&opts, &dw, &err), DW_INVALID);
+    dw_fixture_free(f);
+}
+
+static void migrating_past_latest_is_refused(void **state)
+{
+    (void)state;
+    struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
+    build_store_at(f->path, 0);
+    struct deepwell_options opts = {0};
+    opts.path = f->path;
+    deepwell_options_defaults(&opts);
+    struct deepwell_pool *pool;
+    struct deepwell_error err;
+    assert_int_equal(deepwell_pool_open(&opts, &pool, &err), DW_OK);
+    struct deepwell_conn *writer;
+    assert_int_equal(deepwell_pool_acquire(pool, DW_CONN_WRITER, &writer, &err), DW_OK);
+    assert_int_equal(deepwell_migrate_to(writer, f->path, deepwell_schema_latest() + 1, NULL, &err),
+                     DW_INVALID);
+    deepwell_pool_release(pool, writer);
+    deepwell_pool_close(pool);
+    dw_fixture_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_earlier_version_migrates_to_latest),
+        cmocka_unit_test(current_store_is_not_migrated_again),
+        cmocka_unit_test(old_store_without_migrate_is_refused),
+        cmocka_unit_test(newer_store_is_refused),
+        cmocka_unit_test(file_that_is_not_sqlite_is_corrupt),
+        cmocka_unit_test(missing_file_without_create_is_io),
+        cmocka_unit_test(migrating_past_latest_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
