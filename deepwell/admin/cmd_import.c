@@ -1,0 +1,93 @@
+/*
+ * cmd_import.c - `deepwell import SOURCE`: bring an original SCiPNET deepwell folder
+ * (SCiPNET.db + markdown files) or an exported folder (manifest.json) into the store,
+ * in one transaction, and print what was done and what was left out.
+ */
+#include "deepwell/admin/admin.h"
+
+#include <stdio.h>
+
+#include "deepwell/import.h"
+
+static const char usage[] = "deepwell import --db PATH SOURCE_DIR";
+
+static void print_count(const char *what, const struct deepwell_import_count *c)
+{
+    printf("  %-13s %zu added, %zu already there", what, c->added, c->existing);
+    if (c->refused > 0)
+        printf(", %zu refused", c->refused);
+    printf("\n");
+}
+
+static void print_report(const char *source, const char *db, const struct deepwell_import_report *r)
+{
+    printf("deepwell: imported %s (%s) into %s\n", source,
+           r->from_manifest ? "manifest.json" : "SCiPNET.db", db);
+    print_count("users", &r->users);
+    print_count("sites", &r->sites);
+    print_count("task forces", &r->task_forces);
+    print_count("scp files", &r->scps);
+    print_count("sections", &r->sections);
+    print_count("descriptions", &r->descriptions);
+    if (r->audit_already_imported)
+        printf("  %-13s already imported from this source: %zu skipped\n", "audit rows",
+               r->audit_rows.existing);
+    else
+        print_count("audit rows", &r->audit_rows);
+    printf("  %-13s %zu\n", "disabled", r->accounts_disabled);
+    if (r->nnotes > 0) {
+        printf("notes (%zu):\n", r->nnotes);
+        for (size_t i = 0; i < r->nnotes; i++)
+            printf("  %s\n", r->notes[i]);
+    }
+}
+
+static json_t *report_json(const char *source, const struct deepwell_import_report *r)
+{
+    return json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "source", source, "format",
+        r->from_manifest ? "export" : "original", "users", (json_int_t)r->users.added, "sites",
+        (json_int_t)r->sites.added, "task_forces", (json_int_t)r->task_forces.added, "scps",
+        (json_int_t)r->scps.added, "sections", (json_int_t)r->sections.added, "descriptions",
+        (json_int_t)r->descriptions.added, "audit_rows", (json_int_t)r->audit_rows.added,
+        "accounts_disabled", (json_int_t)r->accounts_disabled);
+}
+
+static int run_import(struct admin_ctx *ctx, int argc, char **argv)
+{
+    const char *source = NULL;
+    int rc = admin_parse_args(argc, argv, 1, NULL, 0, &source, 1, 1, NULL, usage);
+    if (rc != ADMIN_OK)
+        return rc;
+
+    /* The whole source is read and checked first: a bad one never creates or changes a store. */
+    struct deepwell_import *imp = NULL;
+    struct deepwell_error err = {0};
+    if (deepwell_import_load(source, &imp, &err) != DW_OK)
+        return admin_fail("cannot import %s: %s", source, err.message);
+
+    struct deepwell *dw = NULL;
+    if (admin_open_store(ctx, ADMIN_OPEN_CREATE_MIGRATE, &dw) != ADMIN_OK) {
+        deepwell_import_free(imp);
+        return ADMIN_FAILED;
+    }
+    struct deepwell_import_report report;
+    enum deepwell_code code = deepwell_import_apply(dw, imp, &report, &err);
+    deepwell_import_free(imp);
+    if (code != DW_OK) {
+        deepwell_close(dw);
+        return admin_fail_store("import failed; nothing was written", &err);
+    }
+    print_report(source, ctx->cfg.db, &report);
+    rc = admin_audit(dw, "import", DW_SEV_NOTICE, report_json(source, &report));
+    deepwell_import_report_free(&report);
+    deepwell_close(dw);
+    return rc;
+}
+
+const struct admin_command admin_cmd_import = {
+    .name = "import",
+    .summary = "import an original SCiPNET deepwell folder, or an exported one",
+    .usage = usage,
+    .run = run_import,
+};

@@ -1,0 +1,591 @@
+/* import_files.c - reading a source folder's markdown files into the bundle. */
+#include "deepwell/import_files.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "deepwell/import_map.h"
+#include "deepwell/pool.h"
+#include "deepwell/textfile.h"
+#include "deepwell/urlname.h"
+
+#define PATH_BYTES 4608
+
+struct names {
+    char **items;
+    size_t count, cap;
+};
+
+static void names_free(struct names *n)
+{
+    for (size_t i = 0; i < n->count; i++)
+        free(n->items[i]);
+    free(n->items);
+    memset(n, 0, sizeof(*n));
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum deepwell_code oom(struct deepwell_error *err)
+{
+    return deepwell_error_set(err, DW_INTERNAL, "reading files", "out of memory");
+}
+
+/* Adds a report line; DW_OK, or DW_INTERNAL when out of memory. */
+static enum deepwell_code note(struct import_bundle *b, struct deepwell_error *err, const char *fmt,
+                               ...) __attribute__((format(printf, 3, 4)));
+
+static enum deepwell_code note(struct import_bundle *b, struct deepwell_error *err, const char *fmt,
+                               ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    return import_note(&b->notes, "%s", line) ? DW_OK : oom(err);
+}
+
+/*
+ * Joins "a/b".  Relative paths inside the source cannot overflow (file names are at
+ * most NAME_MAX bytes and the layout is three levels deep); the source folder plus
+ * a relative path can, and is then refused.
+ */
+static bool join(char *out, size_t size, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la + 1 + lb >= size) {
+        out[0] = '\0';
+        return false;
+    }
+    memcpy(out, a, la);
+    out[la] = '/';
+    memcpy(out + la + 1, b, lb + 1);
+    return true;
+}
+
+static enum deepwell_code too_long(const char *rel, struct deepwell_error *err)
+{
+    return deepwell_error_set(err, DW_INVALID, rel, "%s: path too long", rel);
+}
+
+/*
+ * The entries of dir (relative to the source), sorted so the import is the same
+ * on every file system.  *exists is false (and DW_OK) when the folder is absent.
+ */
+static enum deepwell_code list_dir(struct import_bundle *b, const char *rel, struct names *out,
+                                   bool *exists, struct deepwell_error *err)
+{
+    char path[PATH_BYTES];
+    memset(out, 0, sizeof(*out));
+    *exists = false;
+    if (!join(path, sizeof(path), b->dir, rel))
+        return too_long(rel, err);
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return DW_OK;
+        return deepwell_error_set(err, DW_IO, path, "%s: cannot read folder: %s", path,
+                                  strerror(errno));
+    }
+    *exists = true;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char **slot = IMPORT_PUSH(out->items, out->count, out->cap);
+        if (slot == NULL || (*slot = strdup(e->d_name)) == NULL) {
+            if (slot != NULL)
+                out->count--;
+            closedir(d);
+            names_free(out);
+            return oom(err);
+        }
+    }
+    closedir(d);
+    if (out->count > 1)
+        qsort(out->items, out->count, sizeof(char *), compare_strings);
+    return DW_OK;
+}
+
+static bool is_dir(const struct import_bundle *b, const char *rel)
+{
+    char path[PATH_BYTES];
+    struct stat st;
+    return join(path, sizeof(path), b->dir, rel) && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static enum deepwell_code read_rel(const struct import_bundle *b, const char *rel, char **out,
+                                   struct deepwell_error *err)
+{
+    char path[PATH_BYTES];
+    if (!join(path, sizeof(path), b->dir, rel))
+        return too_long(rel, err);
+    return textfile_read(path, out, err);
+}
+
+/* "name.md" -> "name" into out; false for anything else. */
+static bool strip_md(const char *name, char *out, size_t size)
+{
+    size_t len = strlen(name);
+    if (len <= 3 || strcmp(name + len - 3, ".md") != 0 || len - 3 >= size)
+        return false;
+    memcpy(out, name, len - 3);
+    out[len - 3] = '\0';
+    return true;
+}
+
+/* ---- SCP files ------------------------------------------------------------------------ */
+
+/*
+ * The section a manifest listed for this file, waiting for its body; NULL when none.
+ * Only the folder's own SCP is searched: a manifest's files lie inside its folder.
+ */
+static struct import_section *listed_section(struct import_bundle *b, size_t scp_index,
+                                             const char *rel)
+{
+    struct import_scp *s = &b->scps[scp_index];
+    for (size_t j = 0; j < s->nsections; j++) {
+        struct import_section *sec = &s->sections[j];
+        if (sec->file != NULL && sec->body == NULL && strcmp(sec->file, rel) == 0)
+            return sec;
+    }
+    return NULL;
+}
+
+/* Reads rel into a listed section, or into a new one of this kind and title. */
+static enum deepwell_code add_section(struct import_bundle *b, size_t scp_index, const char *rel,
+                                      const char *kind, const char *title,
+                                      struct deepwell_error *err)
+{
+    char *body = NULL;
+    enum deepwell_code code = read_rel(b, rel, &body, err);
+    if (code != DW_OK)
+        return code;
+    struct import_section *listed = listed_section(b, scp_index, rel);
+    if (listed != NULL) {
+        listed->body = body;
+        return DW_OK;
+    }
+    struct import_scp *s = &b->scps[scp_index];
+    struct import_section *sec = IMPORT_PUSH(s->sections, s->nsections, s->capsections);
+    if (sec == NULL) {
+        free(body);
+        return oom(err);
+    }
+    sec->kind = strdup(kind);
+    sec->title = strdup(title);
+    sec->file = strdup(rel);
+    sec->body = body;
+    if (sec->kind == NULL || sec->title == NULL || sec->file == NULL)
+        return oom(err);
+    return DW_OK;
+}
+
+struct addendum_file {
+    char *title, *rel;
+};
+
+static int compare_addenda(const void *a, const void *b)
+{
+    const struct addendum_file *x = a, *y = b;
+    int c = strcmp(x->title, y->title);
+    return c ? c : strcmp(x->rel, y->rel);
+}
+
+/* scps/<dir>/addenda/: one addendum per file, titled by the decoded file name. */
+static enum deepwell_code attach_addenda(struct import_bundle *b, size_t scp_index,
+                                         const char *dir_rel, struct deepwell_error *err)
+{
+    char rel[PATH_BYTES];
+    join(rel, sizeof(rel), dir_rel, "addenda");
+    struct names files;
+    bool exists;
+    enum deepwell_code code = list_dir(b, rel, &files, &exists, err);
+    if (code != DW_OK)
+        return code;
+    struct addendum_file *found = calloc(files.count ? files.count : 1, sizeof(*found));
+    size_t nfound = 0;
+    if (found == NULL) {
+        names_free(&files);
+        return oom(err);
+    }
+    for (size_t i = 0; i < files.count && code == DW_OK; i++) {
+        char file_rel[PATH_BYTES], stem[1024], title[1024];
+        join(file_rel, sizeof(file_rel), rel, files.items[i]);
+        if (listed_section(b, scp_index, file_rel) != NULL) {
+            found[nfound].title = strdup("");
+        } else if (!strip_md(files.items[i], stem, sizeof(stem))) {
+            code = note(b, err, "skipped: %s: %s", file_rel, "not a .md file");
+            continue;
+        } else if (!urlname_decode(stem, title, sizeof(title)) || title[0] == '\0') {
+            code = note(b, err, "skipped: %s: %s", file_rel,
+                        "file name is not a valid URL-encoded title");
+            continue;
+        } else {
+            found[nfound].title = strdup(title);
+        }
+        found[nfound].rel = strdup(file_rel);
+        if (found[nfound].title == NULL || found[nfound].rel == NULL) {
+            free(found[nfound].title);
+            free(found[nfound].rel);
+            code = oom(err);
+            break;
+        }
+        nfound++;
+    }
+    qsort(found, nfound, sizeof(*found), compare_addenda);
+    for (size_t i = 0; i < nfound; i++) {
+        if (code == DW_OK)
+            code = add_section(b, scp_index, found[i].rel, "addendum", found[i].title, err);
+        free(found[i].title);
+        free(found[i].rel);
+    }
+    free(found);
+    names_free(&files);
+    return code;
+}
+
+/* A new SCP file for a folder without a row: the highest level, to be reviewed. */
+static enum deepwell_code orphan_scp(struct import_bundle *b, int64_t key, const char *rel,
+                                     size_t *index, struct deepwell_error *err)
+{
+    struct import_scp *s = IMPORT_PUSH(b->scps, b->nscps, b->capscps);
+    if (s == NULL)
+        return oom(err);
+    char title[32], level[8];
+    snprintf(title, sizeof(title), "SCP-%03lld", (long long)key);
+    snprintf(level, sizeof(level), "%d", IMPORT_ORPHAN_SCP_LEVEL);
+    s->key = key;
+    s->number = key;
+    s->title = strdup(title);
+    s->level_name = strdup(level);
+    if (s->title == NULL || s->level_name == NULL)
+        return oom(err);
+    *index = b->nscps - 1;
+    return note(b, err, "orphan: %s: files without a database row; imported as %s at level %d", rel,
+                title, IMPORT_ORPHAN_SCP_LEVEL);
+}
+
+/* Positions for sections without one: after the listed ones, in the order found. */
+static void number_sections(struct import_scp *s)
+{
+    int last = 0;
+    for (size_t i = 0; i < s->nsections; i++)
+        if (s->sections[i].position > last)
+            last = s->sections[i].position;
+    for (size_t i = 0; i < s->nsections; i++)
+        if (s->sections[i].position <= 0)
+            s->sections[i].position = ++last;
+}
+
+static int scp_file_rank(const char *name)
+{
+    if (strcmp(name, "cps.md") == 0)
+        return 0;
+    if (strcmp(name, "desc.md") == 0)
+        return 1;
+    if (strcmp(name, "addenda") == 0)
+        return 2;
+    return 3;
+}
+
+static int compare_scp_files(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int rx = scp_file_rank(x), ry = scp_file_rank(y);
+    return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+static enum deepwell_code attach_scp_dir(struct import_bundle *b, const char *name,
+                                         struct names *seen, struct deepwell_error *err)
+{
+    char rel[PATH_BYTES];
+    join(rel, sizeof(rel), "scps", name);
+    enum deepwell_code code = DW_OK;
+    int64_t key;
+    if (!is_dir(b, rel))
+        return note(b, err, "skipped: %s: not a folder", rel);
+    if (!import_parse_number(name, &key))
+        return note(b, err, "skipped: %s: folder name is not a number", rel);
+    for (size_t i = 0; i < seen->count; i++)
+        if (strcmp(seen->items[i], name) != 0) {
+            int64_t other;
+            if (import_parse_number(seen->items[i], &other) && other == key)
+                return note(b, err, "skipped: %s: same number as scps/%s", rel, seen->items[i]);
+        }
+    char **slot = IMPORT_PUSH(seen->items, seen->count, seen->cap);
+    if (slot == NULL || (*slot = strdup(name)) == NULL)
+        return oom(err);
+
+    size_t index = 0;
+    struct import_scp *s = import_find_scp(b, key);
+    if (s != NULL)
+        index = (size_t)(s - b->scps);
+    else if ((code = orphan_scp(b, key, rel, &index, err)) != DW_OK)
+        return code;
+
+    struct names files;
+    bool exists;
+    code = list_dir(b, rel, &files, &exists, err);
+    /* The original shows procedures, then the description, then the addenda. */
+    if (code == DW_OK && files.count > 1)
+        qsort(files.items, files.count, sizeof(char *), compare_scp_files);
+    for (size_t i = 0; i < files.count && code == DW_OK; i++) {
+        const char *f = files.items[i];
+        char file_rel[PATH_BYTES];
+        join(file_rel, sizeof(file_rel), rel, f);
+        if (strcmp(f, "cps.md") == 0)
+            code = add_section(b, index, file_rel, "containment", "Special Containment Procedures",
+                               err);
+        else if (strcmp(f, "desc.md") == 0)
+            code = add_section(b, index, file_rel, "description", "Description", err);
+        else if (strcmp(f, "addenda") == 0 && is_dir(b, file_rel))
+            code = attach_addenda(b, index, rel, err);
+        else if (listed_section(b, index, file_rel) != NULL)
+            code = add_section(b, index, file_rel, "addendum", "", err);
+        else
+            code = note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
+    }
+    names_free(&files);
+    return code;
+}
+
+/* Notes rows without files, and drops listed sections whose file is missing. */
+static enum deepwell_code check_scp_files(struct import_bundle *b, struct deepwell_error *err)
+{
+    enum deepwell_code code = DW_OK;
+    for (size_t i = 0; i < b->nscps && code == DW_OK; i++) {
+        struct import_scp *s = &b->scps[i];
+        size_t kept = 0;
+        for (size_t j = 0; j < s->nsections; j++) {
+            struct import_section *sec = &s->sections[j];
+            if (sec->body == NULL) {
+                code = note(b, err, "missing: %s: listed in the manifest, %s", sec->file,
+                            "not found; section left out");
+                free(sec->kind);
+                free(sec->title);
+                free(sec->file);
+                continue;
+            }
+            s->sections[kept++] = *sec;
+        }
+        s->nsections = kept;
+        if (s->nsections == 0 && code == DW_OK) {
+            char ref[32];
+            snprintf(ref, sizeof(ref), "SCP-%03lld", (long long)s->number);
+            code = note(b, err, "missing: %s: %s", ref, "no files; imported without sections");
+        }
+        number_sections(s);
+    }
+    return code;
+}
+
+static enum deepwell_code attach_scps(struct import_bundle *b, struct deepwell_error *err)
+{
+    struct names dirs, seen = {0};
+    bool exists;
+    enum deepwell_code code = list_dir(b, "scps", &dirs, &exists, err);
+    for (size_t i = 0; i < dirs.count && code == DW_OK; i++)
+        code = attach_scp_dir(b, dirs.items[i], &seen, err);
+    names_free(&dirs);
+    names_free(&seen);
+    if (code == DW_OK)
+        code = check_scp_files(b, err);
+    return code;
+}
+
+/* ---- sites and task forces --------------------------------------------------------------- */
+
+/* A file a site or task force folder may hold, and the row's field it fills. */
+struct place_file {
+    const char *file;
+    char **field;
+};
+
+static enum deepwell_code attach_place_files(struct import_bundle *b, const char *rel,
+                                             const struct place_file *known, size_t nknown,
+                                             struct deepwell_error *err)
+{
+    struct names files;
+    bool exists;
+    enum deepwell_code code = list_dir(b, rel, &files, &exists, err);
+    for (size_t i = 0; i < files.count && code == DW_OK; i++) {
+        char file_rel[PATH_BYTES];
+        join(file_rel, sizeof(file_rel), rel, files.items[i]);
+        size_t k = 0;
+        while (k < nknown && strcmp(files.items[i], known[k].file) != 0)
+            k++;
+        if (k == nknown) {
+            code = note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
+            continue;
+        }
+        free(*known[k].field);
+        *known[k].field = NULL;
+        code = read_rel(b, file_rel, known[k].field, err);
+    }
+    names_free(&files);
+    return code;
+}
+
+static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_error *err)
+{
+    struct names dirs;
+    bool exists;
+    enum deepwell_code code = list_dir(b, "sites", &dirs, &exists, err);
+    for (size_t i = 0; i < dirs.count && code == DW_OK; i++) {
+        char rel[PATH_BYTES];
+        int64_t id;
+        join(rel, sizeof(rel), "sites", dirs.items[i]);
+        if (!is_dir(b, rel) || !import_parse_number(dirs.items[i], &id)) {
+            code = note(b, err, "skipped: %s: %s", rel, "not a folder named by a site id");
+            continue;
+        }
+        struct import_site *s = import_find_site(b, id);
+        if (s == NULL) {
+            s = IMPORT_PUSH(b->sites, b->nsites, b->capsites);
+            char name[32];
+            snprintf(name, sizeof(name), "Site-%lld", (long long)id);
+            if (s == NULL || (s->name = strdup(name)) == NULL) {
+                code = oom(err);
+                break;
+            }
+            s->src_id = id;
+            if ((code = note(b, err, "orphan: %s: files without a database row; imported as %s",
+                             rel, name)) != DW_OK)
+                break;
+        }
+        const struct place_file known[] = {
+            {"desc.md", &s->description},
+            {"loc.md", &s->location},
+            {"dossier.md", &s->dossier},
+        };
+        code = attach_place_files(b, rel, known, sizeof(known) / sizeof(known[0]), err);
+    }
+    names_free(&dirs);
+    return code;
+}
+
+static enum deepwell_code attach_mtfs(struct import_bundle *b, struct deepwell_error *err)
+{
+    struct names dirs;
+    bool exists;
+    enum deepwell_code code = list_dir(b, "mtfs", &dirs, &exists, err);
+    for (size_t i = 0; i < dirs.count && code == DW_OK; i++) {
+        char rel[PATH_BYTES];
+        int64_t id;
+        join(rel, sizeof(rel), "mtfs", dirs.items[i]);
+        if (!is_dir(b, rel) || !import_parse_number(dirs.items[i], &id)) {
+            code = note(b, err, "skipped: %s: %s", rel, "not a folder named by a task force id");
+            continue;
+        }
+        struct import_mtf *m = import_find_mtf(b, id);
+        if (m == NULL) {
+            m = IMPORT_PUSH(b->mtfs, b->nmtfs, b->capmtfs);
+            char name[32];
+            snprintf(name, sizeof(name), "MTF-%lld", (long long)id);
+            if (m == NULL || (m->designation = strdup(name)) == NULL) {
+                code = oom(err);
+                break;
+            }
+            m->src_id = id;
+            m->active = true;
+            if ((code = note(b, err, "orphan: %s: files without a database row; imported as %s",
+                             rel, name)) != DW_OK)
+                break;
+        }
+        const struct place_file known[] = {{"mission.md", &m->mission}};
+        code = attach_place_files(b, rel, known, 1, err);
+    }
+    names_free(&dirs);
+    return code;
+}
+
+/* ---- lookup descriptions ------------------------------------------------------------------- */
+
+static enum deepwell_code attach_descriptions(struct import_bundle *b, struct deepwell_error *err)
+{
+    enum deepwell_code code = DW_OK;
+    struct names kinds;
+    bool exists;
+    code = list_dir(b, "descs", &kinds, &exists, err);
+    for (size_t k = 0; k < kinds.count && code == DW_OK; k++) {
+        int kind = 0;
+        while (kind < IMPORT_LOOKUP_COUNT &&
+               (import_lookup_dir((enum import_lookup_kind)kind) == NULL ||
+                strcmp(import_lookup_dir((enum import_lookup_kind)kind), kinds.items[k]) != 0))
+            kind++;
+        char rel[PATH_BYTES];
+        join(rel, sizeof(rel), "descs", kinds.items[k]);
+        if (kind == IMPORT_LOOKUP_COUNT) {
+            code = note(b, err, "skipped: %s: %s", rel, "not a known lookup table");
+            continue;
+        }
+        struct names files;
+        code = list_dir(b, rel, &files, &exists, err);
+        for (size_t i = 0; i < files.count && code == DW_OK; i++) {
+            char file_rel[PATH_BYTES], stem[64];
+            int64_t id;
+            join(file_rel, sizeof(file_rel), rel, files.items[i]);
+            if (!strip_md(files.items[i], stem, sizeof(stem)) || !import_parse_number(stem, &id)) {
+                code = note(b, err, "skipped: %s: %s", file_rel, "not named <id>.md");
+                continue;
+            }
+            struct import_description *d =
+                IMPORT_PUSH(b->descriptions, b->ndescriptions, b->capdescriptions);
+            if (d == NULL || (d->file = strdup(file_rel)) == NULL) {
+                code = oom(err);
+                break;
+            }
+            d->kind = (enum import_lookup_kind)kind;
+            d->src_id = id;
+            code = read_rel(b, file_rel, &d->text, err);
+        }
+        names_free(&files);
+    }
+    names_free(&kinds);
+    return code;
+}
+
+/* Rows of the original without any file are imported as they are, and said so. */
+static enum deepwell_code note_places_without_files(struct import_bundle *b,
+                                                    struct deepwell_error *err)
+{
+    enum deepwell_code code = DW_OK;
+    for (size_t i = 0; i < b->nsites && code == DW_OK; i++) {
+        const struct import_site *s = &b->sites[i];
+        char ref[32];
+        snprintf(ref, sizeof(ref), "sites row %lld", (long long)s->src_id);
+        if (s->description == NULL && s->location == NULL && s->dossier == NULL)
+            code = note(b, err, "missing: %s: %s", ref, "no files; imported without text");
+    }
+    for (size_t i = 0; i < b->nmtfs && code == DW_OK; i++) {
+        char ref[32];
+        snprintf(ref, sizeof(ref), "mtfs row %lld", (long long)b->mtfs[i].src_id);
+        if (b->mtfs[i].mission == NULL)
+            code = note(b, err, "missing: %s: %s", ref, "no mission.md; imported without one");
+    }
+    return code;
+}
+
+enum deepwell_code import_files_attach(struct import_bundle *b, struct deepwell_error *err)
+{
+    enum deepwell_code code = attach_descriptions(b, err);
+    if (code == DW_OK)
+        code = attach_sites(b, err);
+    if (code == DW_OK)
+        code = attach_mtfs(b, err);
+    if (code == DW_OK)
+        code = attach_scps(b, err);
+    if (code == DW_OK && !b->from_manifest)
+        code = note_places_without_files(b, err);
+    return code;
+}
