@@ -1,0 +1,151 @@
+/* browser.c - one list per kind (SCP, SITE, MTF, USER) with search and paging. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "art/layout.h"
+#include "art/levels.h"
+#include "art/browser.h"
+
+#define RESTRICTED "[ACCESS RESTRICTED]"
+#define REF_W      11
+#define LEVEL_W    9
+#define CLASS_W    14
+#define HEAD_ROWS  3
+
+static const char *const kinds[] = {"scp", "site", "mtf", "user"};
+static const char *const tab_names[] = {"1 SCP", "2 SITE", "3 MTF", "4 USER"};
+
+int art_browser_page_rows(int screen_rows)
+{
+    int rows = screen_rows - 3 - HEAD_ROWS - 1; /* frame, heading, footer */
+    return rows < 1 ? 1 : rows;
+}
+
+static void tabs(struct canvas *c, int y, int x, const char *kind)
+{
+    for (int i = 0; i < 4; i++) {
+        bool current = strcmp(kinds[i], kind) == 0;
+        char label[16];
+        snprintf(label, sizeof(label), current ? "[%s]" : " %s ", tab_names[i]);
+        x += canvas_text(c, y, x, label, ink_attrs(current ? INK_BOLD | INK_REVERSE : 0)) + 2;
+    }
+}
+
+static const char *class_column_title(const char *kind)
+{
+    if (strcmp(kind, "scp") == 0)
+        return "CLASS";
+    if (strcmp(kind, "site") == 0)
+        return "LOCATION";
+    if (strcmp(kind, "mtf") == 0)
+        return "STATE";
+    return "JOB TITLE";
+}
+
+static void text_clipped(struct canvas *c, int y, int x, const char *text, struct ink ink,
+                         int width)
+{
+    struct rich r = {0};
+    if (rich_append(&r, text, ink) == 0)
+        canvas_glyphs(c, y, x, r.g, r.len, width);
+    rich_free(&r);
+}
+
+static void item_row(struct canvas *c, int y, const struct art_area *a,
+                     const struct art_list_item *it, bool selected)
+{
+    uint8_t sel = selected ? INK_REVERSE : 0;
+    if (selected)
+        canvas_fill(c, y, a->left, a->cols, L' ', ink_attrs(sel));
+    int x = a->left;
+    canvas_text(c, y, x, selected ? ">" : " ", ink_attrs(sel | INK_BOLD));
+    canvas_text(c, y, x + 2, it->ref, ink_attrs(sel | INK_BOLD));
+    x += 2 + REF_W;
+    char level[16];
+    snprintf(level, sizeof(level), "LEVEL %d", it->classification.level);
+    canvas_text(c, y, x, level, art_level_ink(&it->classification, sel | INK_BOLD));
+    x += LEVEL_W;
+    if (it->containment.set)
+        canvas_text(c, y, x, it->containment.name, ink_hex(it->containment.colour, sel));
+    else if (it->detail != NULL)
+        text_clipped(c, y, x, it->detail, ink_attrs(sel), CLASS_W - 1);
+    x += CLASS_W;
+    int room = a->left + a->cols - x - 1;
+    struct rich title = {0};
+    if (it->title != NULL)
+        rich_append(&title, it->title, ink_attrs(sel));
+    if (!it->accessible) {
+        if (it->title != NULL)
+            rich_append(&title, " ", ink_attrs(sel));
+        rich_append(&title, RESTRICTED, ink_hex("#C40233", sel | INK_BOLD));
+    }
+    if (it->containment.set && it->detail != NULL && strcmp(it->detail, "active") != 0) {
+        rich_append(&title, " (", ink_attrs(sel | INK_DIM));
+        rich_append(&title, it->detail, ink_attrs(sel | INK_DIM));
+        rich_append(&title, ")", ink_attrs(sel | INK_DIM));
+    }
+    canvas_glyphs(c, y, x, title.g, title.len, room);
+    rich_free(&title);
+}
+
+void art_browser(struct canvas *c, const struct art_frame *f, const struct art_browser *b)
+{
+    struct art_area a = art_frame_draw(c, f);
+    int y = a.top;
+    tabs(c, y, a.left + 1, b->kind);
+    const struct art_list *l = b->list;
+    if (l != NULL && l->total > 0) {
+        char range[64];
+        long first = l->count ? l->offset + 1 : 0;
+        snprintf(range, sizeof(range), "%ld-%ld of %ld", first, l->offset + (long)l->count,
+                 l->total);
+        layout_right(c, y, a.left + a.cols - 1, range, ink_attrs(INK_DIM));
+    }
+    y++;
+    if (b->searching) {
+        int x = canvas_text(c, y, a.left + 1, "SEARCH: ", ink_attrs(INK_BOLD));
+        int w = canvas_text(c, y, a.left + 1 + x, b->search_input ? b->search_input : "",
+                            ink_attrs(INK_UNDER));
+        c->cursor_y = y;
+        c->cursor_x = a.left + 1 + x + w;
+    } else if (b->query != NULL && b->query[0]) {
+        char line[300];
+        snprintf(line, sizeof(line), "SEARCH: %s", b->query);
+        canvas_text(c, y, a.left + 1, line, ink_attrs(INK_BOLD));
+    }
+    y++;
+    struct ink head = ink_attrs(INK_DIM | INK_UNDER);
+    canvas_fill(c, y, a.left, a.cols, L' ', head);
+    canvas_text(c, y, a.left + 2, "REF", head);
+    canvas_text(c, y, a.left + 2 + REF_W, "LEVEL", head);
+    canvas_text(c, y, a.left + 2 + REF_W + LEVEL_W, class_column_title(b->kind), head);
+    canvas_text(c, y, a.left + 2 + REF_W + LEVEL_W + CLASS_W, "TITLE", head);
+    y++;
+    int page = art_browser_page_rows(c->rows);
+    if (l == NULL || l->count == 0) {
+        canvas_text(c, y + 1, a.left + 2,
+                    b->message ? b->message : (l ? "NO MATCHING FILES." : "LOADING…"),
+                    ink_attrs(INK_BOLD));
+        return;
+    }
+    for (int i = 0; i < page && i < (int)l->count; i++)
+        item_row(c, y + i, &a, &l->items[i], i == b->selected);
+    if (b->message != NULL)
+        canvas_text(c, a.top + a.rows - 1, a.left + 1, b->message, ink_hex("#C40233", INK_BOLD));
+}
+
+char *art_list_item_plain(const struct art_list_item *it)
+{
+    char *out = NULL;
+    const char *cls = it->containment.set ? it->containment.name : (it->detail ? it->detail : "");
+    const char *title = it->title ? it->title : "";
+    const char *sep = it->title && !it->accessible ? " " : "";
+    const char *restricted = it->accessible ? "" : RESTRICTED;
+    const char *status =
+        it->containment.set && it->detail && strcmp(it->detail, "active") != 0 ? it->detail : "";
+    if (asprintf(&out, "%-10s LEVEL %d  %-14s %s%s%s%s%s%s", it->ref, it->classification.level, cls,
+                 title, sep, restricted, status[0] ? " (" : "", status, status[0] ? ")" : "") < 0)
+        return NULL;
+    return out;
+}

@@ -1,0 +1,25 @@
+/* file_view.h - a file's header bar and its sections, addenda one by one. */
+#ifndef SCIPNET_ART_FILE_VIEW_H
+#define SCIPNET_ART_FILE_VIEW_H
+
+#include "art/canvas.h"
+#include "art/frame.h"
+#include "art/layout.h"
+#include "art/model.h"
+
+enum art_file_mode { ART_FILE_BODY, ART_FILE_ADDENDA, ART_FILE_ADDENDUM };
+struct art_file_view {
+    const struct art_file *file;
+    enum art_file_mode mode;
+    int scroll;     /* first body line shown (BODY and ADDENDUM) */
+    int selected;   /* addendum picked in the list (ADDENDA); shown in ADDENDUM */
+    int max_scroll; /* set by art_file_view: the last useful scroll */
+    int page;       /* set by art_file_view: body lines on screen */
+};
+void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_view *v);
+/* The whole file (every section and addendum) as plain text wrapped to width (malloc'd). */
+char *art_file_plain(const struct art_file *file, int width);
+/* "██████████ [LEVEL 4 REQUIRED]": how a cut passage reads. */
+int art_redaction(struct rich *r, const struct art_level *needed);
+
+#endif

@@ -1,0 +1,12 @@
+/* help.h - keys and commands. */
+#ifndef SCIPNET_ART_HELP_H
+#define SCIPNET_ART_HELP_H
+
+#include "art/canvas.h"
+#include "art/frame.h"
+
+/* The widest help line, in columns (it must fit 80 with a margin). */
+int art_help_widest(void);
+void art_help(struct canvas *c, const struct art_frame *f, int scroll);
+
+#endif

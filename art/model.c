@@ -1,0 +1,51 @@
+/* model.c - freeing and querying the plain data the screens draw. */
+#include "art/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void art_file_free(struct art_file *f)
+{
+    free(f->title);
+    for (size_t i = 0; i < f->nfields; i++) {
+        free(f->fields[i].label);
+        free(f->fields[i].value);
+    }
+    free(f->fields);
+    for (size_t i = 0; i < f->nsections; i++) {
+        struct art_section *s = &f->sections[i];
+        free(s->title);
+        for (size_t p = 0; p < s->nparts; p++)
+            free(s->parts[p].text);
+        free(s->parts);
+    }
+    free(f->sections);
+    memset(f, 0, sizeof(*f));
+}
+
+void art_list_free(struct art_list *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        free(l->items[i].title);
+        free(l->items[i].detail);
+    }
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+int art_file_addendum(const struct art_file *f, size_t n)
+{
+    for (size_t i = 0; i < f->nsections; i++)
+        if (strcmp(f->sections[i].kind, "addendum") == 0 && n-- == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t art_file_addendum_count(const struct art_file *f)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < f->nsections; i++)
+        if (strcmp(f->sections[i].kind, "addendum") == 0)
+            count++;
+    return count;
+}

@@ -1,0 +1,55 @@
+/* welcome.c - the greeting after login, drawn from the login reply's screen. */
+#include <stdio.h>
+#include <strings.h>
+
+#include "art/layout.h"
+#include "art/banner.h"
+#include "art/levels.h"
+#include "art/welcome.h"
+
+bool art_welcome_is_command_staff(const char *title)
+{
+    return title != NULL &&
+           (strcasecmp(title, "Site Director") == 0 || strcasecmp(title, "O5 Council Member") == 0);
+}
+
+/* Site Directors and the O5 Council get a framed authorization banner. */
+static void command_banner(struct canvas *c, const struct art_area *a, int y,
+                           const struct art_login_screen *s, struct ink level)
+{
+    char title[ART_NAME_MAX], line[400];
+    layout_upper(title, sizeof(title), s->usr_title_name);
+    int w = a->cols - 8 < 64 ? a->cols - 8 : 64;
+    int x = a->left + (a->cols - w) / 2;
+    layout_double_box(c, y, x, 9, w, level);
+    layout_center(c, y + 1, x + 1, w - 2, "AUTHORIZATION ACCEPTED",
+                  ink_attrs(INK_BOLD | INK_REVERSE));
+    snprintf(line, sizeof(line), "WELCOME, %s %s", title, s->usr_name);
+    layout_center(c, y + 3, x + 1, w - 2, line, ink_attrs(INK_BOLD));
+    layout_center(c, y + 5, x + 1, w - 2, s->usr_clearance_level_name, level);
+    layout_center(c, y + 7, x + 1, w - 2, "ALL FOUNDATION RECORDS ARE AT YOUR DISPOSAL",
+                  ink_attrs(INK_DIM));
+}
+
+void art_welcome(struct canvas *c, const struct art_frame *f, const struct art_login_screen *s)
+{
+    struct art_area a = art_frame_draw(c, f);
+    struct ink level = art_level_ink(&s->clearance, INK_BOLD);
+    int y = a.top + (a.rows >= 20 ? 1 : 0);
+    y += art_logo(c, y, a.left, a.cols) + 1;
+    if (art_welcome_is_command_staff(s->usr_title_name)) {
+        command_banner(c, &a, y, s, level);
+        y += 10;
+    } else {
+        char line[400];
+        snprintf(line, sizeof(line), "Welcome, %s %s.", s->usr_title_name, s->usr_name);
+        layout_center(c, y++, a.left, a.cols, line, ink_attrs(INK_BOLD));
+        snprintf(line, sizeof(line), "Clearance: %s", s->usr_clearance_level_name);
+        layout_center(c, y++, a.left, a.cols, line, level);
+        y++;
+    }
+    layout_center(c, y++, a.left, a.cols, "Type a command, e.g. ACCESS SCP 002, LIST SCP, HELP.",
+                  ink_attrs(INK_DIM));
+    layout_center(c, y, a.left, a.cols, "Press Enter on an empty line to browse the database.",
+                  ink_attrs(INK_DIM));
+}

@@ -1,0 +1,118 @@
+/* commands.c - the SCiPNET command line. */
+#include "client/commands.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/foundation.h"
+
+#define WORDS 8
+
+/* Split on spaces into at most WORDS words; the rest stays in the last word. */
+static int split(char *line, char **words)
+{
+    int n = 0;
+    char *p = line;
+    while (*p && n < WORDS) {
+        while (isspace((unsigned char)*p))
+            *p++ = '\0';
+        if (*p == '\0')
+            break;
+        words[n++] = p;
+        if (n == WORDS)
+            break;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+    }
+    return n;
+}
+
+/* "SCP", "scps", "Sites" -> "scp", "site"; false when not a file kind. */
+static bool parse_kind(const char *word, char *out, size_t size)
+{
+    static const char *const kinds[] = {"scp", "site", "mtf", "user"};
+    for (size_t i = 0; i < 4; i++) {
+        size_t n = strlen(kinds[i]);
+        if (strncasecmp(word, kinds[i], n) == 0 &&
+            (word[n] == '\0' || ((word[n] == 's' || word[n] == 'S') && word[n + 1] == '\0'))) {
+            snprintf(out, size, "%s", kinds[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ACCESS SCP 002 | ACCESS SCP-002 | ACCESS 002 (an SCP) | ACCESS SITE 19 */
+static void parse_access(char **w, int n, struct command *out)
+{
+    char text[64];
+    struct foundation_ref ref;
+    if (n == 2 && strchr(w[1], '-') != NULL)
+        snprintf(text, sizeof(text), "%s", w[1]);
+    else if (n == 2 && isdigit((unsigned char)w[1][0]))
+        snprintf(text, sizeof(text), "SCP-%s", w[1]);
+    else if (n == 3)
+        snprintf(text, sizeof(text), "%s-%s", w[1], w[2]);
+    else {
+        out->kind = CMD_INVALID;
+        snprintf(out->error, sizeof(out->error),
+                 "USAGE: ACCESS SCP 002 (or SITE 19, MTF 3, USER 2)");
+        return;
+    }
+    if (!foundation_ref_parse(text, &ref)) {
+        out->kind = CMD_INVALID;
+        snprintf(out->error, sizeof(out->error), "INVALID FILE REFERENCE: %.60s", text);
+        return;
+    }
+    out->kind = CMD_ACCESS;
+    foundation_ref_format(&ref, out->ref, sizeof(out->ref));
+}
+
+void commands_parse(const char *line, struct command *out)
+{
+    char buf[512];
+    char *w[WORDS];
+    memset(out, 0, sizeof(*out));
+    snprintf(buf, sizeof(buf), "%s", line ? line : "");
+    int n = split(buf, w);
+    if (n == 0) {
+        out->kind = CMD_NONE;
+        return;
+    }
+    const char *verb = w[0];
+    if (strcasecmp(verb, "ACCESS") == 0 || strcasecmp(verb, "OPEN") == 0 ||
+        strcasecmp(verb, "READ") == 0) {
+        parse_access(w, n, out);
+    } else if (strcasecmp(verb, "LIST") == 0 || strcasecmp(verb, "BROWSE") == 0) {
+        out->kind = CMD_LIST;
+        snprintf(out->what, sizeof(out->what), "scp");
+        int q = 1;
+        if (n >= 2 && parse_kind(w[1], out->what, sizeof(out->what)))
+            q = 2;
+        /* The query is the rest of the original line after the kind. */
+        for (int i = q; i < n; i++) {
+            size_t len = strlen(out->query);
+            snprintf(out->query + len, sizeof(out->query) - len, "%s%s", len ? " " : "", w[i]);
+        }
+    } else if (strcasecmp(verb, "CREATE") == 0 || strcasecmp(verb, "NEW") == 0) {
+        if (n == 2 && parse_kind(w[1], out->what, sizeof(out->what))) {
+            out->kind = CMD_CREATE;
+        } else {
+            out->kind = CMD_INVALID;
+            snprintf(out->error, sizeof(out->error), "USAGE: CREATE SCP | SITE | MTF | USER");
+        }
+    } else if (strcasecmp(verb, "LOGOUT") == 0 || strcasecmp(verb, "LOGOFF") == 0) {
+        out->kind = CMD_LOGOUT;
+    } else if (strcasecmp(verb, "HELP") == 0 || strcmp(verb, "?") == 0) {
+        out->kind = CMD_HELP;
+    } else if (strcasecmp(verb, "CLEAR") == 0 || strcasecmp(verb, "CLS") == 0) {
+        out->kind = CMD_CLEAR;
+    } else if (strcasecmp(verb, "QUIT") == 0 || strcasecmp(verb, "EXIT") == 0) {
+        out->kind = CMD_QUIT;
+    } else {
+        out->kind = CMD_INVALID;
+        snprintf(out->error, sizeof(out->error), "UNKNOWN COMMAND: %.40s. TYPE HELP.", verb);
+    }
+}

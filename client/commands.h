@@ -1,0 +1,31 @@
+/*
+ * commands.h - the SCiPNET command line: ACCESS SCP 002, LIST SCP, CREATE SCP, HELP,
+ * CLEAR, LOGOUT, QUIT.  Parsing only; client/ui.c carries commands out.
+ */
+#ifndef SCIPNET_CLIENT_COMMANDS_H
+#define SCIPNET_CLIENT_COMMANDS_H
+
+enum command_kind {
+    CMD_NONE,   /* an empty line */
+    CMD_ACCESS, /* ref */
+    CMD_LIST,   /* kind, query */
+    CMD_CREATE, /* kind */
+    CMD_LOGOUT,
+    CMD_HELP,
+    CMD_CLEAR,
+    CMD_QUIT,
+    CMD_INVALID, /* error says why */
+};
+
+struct command {
+    enum command_kind kind;
+    char ref[32]; /* canonical: "SCP-002" */
+    char what[8]; /* "scp", "site", "mtf", "user" */
+    char query[200];
+    char error[160];
+};
+
+/* Parse one line, ignoring case and surplus spaces.  Always fills out. */
+void commands_parse(const char *line, struct command *out);
+
+#endif

@@ -1,0 +1,102 @@
+/* options.c - the command line of `scipnet`. */
+#include "client/options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "client/net.h"
+#include "common/config.h"
+
+void options_usage(const char *prog)
+{
+    fprintf(stderr,
+            "usage: %s [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]\n"
+            "       %s --batch [--user NAME --password-stdin] [--fingerprint sha256:HEX | --ca "
+            "FILE]\n"
+            "              HOST[:PORT] COMMAND\n"
+            "batch commands: read REF | list KIND [QUERY] | whoami | health |\n"
+            "                create KIND FIELD=VALUE...\n"
+            "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
+            "             5 clearance denied\n",
+            prog, prog);
+}
+
+static void format_hostport(struct client_options *opt)
+{
+    if (strchr(opt->host, ':') != NULL)
+        snprintf(opt->hostport, sizeof(opt->hostport), "[%s]:%d", opt->host, opt->port);
+    else
+        snprintf(opt->hostport, sizeof(opt->hostport), "%s:%d", opt->host, opt->port);
+}
+
+int options_parse(int argc, char **argv, struct client_options *opt, char *err, size_t errlen)
+{
+    memset(opt, 0, sizeof(*opt));
+    const char *target = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0')
+            break;
+        if (strcmp(a, "--batch") == 0) {
+            opt->batch = true;
+        } else if (strcmp(a, "--password-stdin") == 0) {
+            opt->password_stdin = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            opt->help = true;
+            return 0;
+        } else if (strcmp(a, "--ca") == 0 || strcmp(a, "--fingerprint") == 0 ||
+                   strcmp(a, "--user") == 0) {
+            if (i + 1 >= argc) {
+                snprintf(err, errlen, "%s needs a value", a);
+                return -1;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "--ca") == 0)
+                opt->ca_file = v;
+            else if (strcmp(a, "--fingerprint") == 0)
+                opt->fingerprint = v;
+            else
+                opt->user = v;
+        } else {
+            snprintf(err, errlen, "unknown option %s", a);
+            return -1;
+        }
+    }
+    if (i < argc)
+        target = argv[i++];
+    if (opt->ca_file && opt->fingerprint) {
+        snprintf(err, errlen, "--ca and --fingerprint exclude each other");
+        return -1;
+    }
+    if (opt->batch) {
+        if (target == NULL || i >= argc) {
+            snprintf(err, errlen, "batch mode needs HOST:PORT and a COMMAND");
+            return -1;
+        }
+        opt->command = argv + i;
+        opt->ncommand = argc - i;
+        if (opt->user != NULL && !opt->password_stdin) {
+            snprintf(err, errlen, "--user needs --password-stdin in batch mode");
+            return -1;
+        }
+    } else if (i < argc) {
+        snprintf(err, errlen, "unexpected argument %s", argv[i]);
+        return -1;
+    }
+    if (opt->password_stdin && opt->user == NULL) {
+        snprintf(err, errlen, "--password-stdin needs --user");
+        return -1;
+    }
+    if (net_parse_hostport(target ? target : "localhost", CONFIG_DEFAULT_PORT, opt->host,
+                           sizeof(opt->host), &opt->port) != 0) {
+        snprintf(err, errlen, "bad server address '%s' (want HOST[:PORT])", target);
+        return -1;
+    }
+    format_hostport(opt);
+    return 0;
+}

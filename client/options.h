@@ -1,0 +1,31 @@
+/*
+ * options.h - the command line of `scipnet`:
+ *   scipnet [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]
+ *   scipnet --batch [--user NAME --password-stdin] [--fingerprint sha256:HEX | --ca FILE]
+ *           HOST:PORT COMMAND...
+ */
+#ifndef SCIPNET_CLIENT_OPTIONS_H
+#define SCIPNET_CLIENT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct client_options {
+    char host[256];
+    int port;
+    char hostport[300]; /* "host:port" as written in known_hosts */
+    const char *ca_file;
+    const char *fingerprint;
+    bool batch;
+    const char *user;
+    bool password_stdin;
+    char **command; /* batch: COMMAND and its arguments */
+    int ncommand;
+    bool help;
+};
+
+/* Parse argv.  Returns 0, or -1 with a message in err (usage errors). */
+int options_parse(int argc, char **argv, struct client_options *opt, char *err, size_t errlen);
+void options_usage(const char *prog);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * protocol.h - protocol v1 replies parsed into the plain structs of art/model.h,
+ * and requests built as JSON.  No sockets here, so every parser is unit-testable.
+ */
+#ifndef SCIPNET_CLIENT_PROTOCOL_H
+#define SCIPNET_CLIENT_PROTOCOL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "art/model.h"
+
+#define PROTO_TOKEN_MAX 128
+
+/* The envelope every reply has. */
+struct proto_reply {
+    json_t *root; /* owned; the whole reply */
+    bool ok;
+    char code[32];     /* error code when !ok */
+    char message[256]; /* error message when !ok */
+    char screen[32];   /* screen.kind, "" when none */
+    long retry_after;  /* rate_limited only, else 0 */
+};
+
+/* Parse one reply line.  Returns 0, or -1 when it is not a JSON object with "ok". */
+int proto_parse_reply(const char *line, struct proto_reply *out);
+void proto_reply_free(struct proto_reply *r);
+
+/* Each returns 0, or -1 when required fields are missing or have the wrong type. */
+int proto_parse_login(const json_t *root, char *token, size_t token_size, struct art_user *user,
+                      struct art_login_screen *screen);
+int proto_parse_whoami(const json_t *root, struct art_user *user);
+int proto_parse_file(const json_t *root, struct art_file *file);
+int proto_parse_list(const json_t *root, struct art_list *list);
+int proto_parse_redacted(const json_t *root, struct art_redacted_screen *screen);
+int proto_parse_denied(const json_t *root, struct art_denied_screen *screen);
+int proto_parse_expunged(const json_t *root, struct art_expunged_screen *screen);
+/* create → the new ref. */
+int proto_parse_created(const json_t *root, char *ref, size_t size);
+
+/* Shapes shared by the parsers, exposed for tests. */
+int proto_parse_level(const json_t *obj, struct art_level *level);
+void proto_parse_class(const json_t *obj, struct art_class *cls);
+void proto_parse_link(const json_t *obj, struct art_link *link);
+
+/* Requests: a new object with "op" set (NULL when out of memory). */
+json_t *proto_request(const char *op);
+
+/* True for the codes batch mode reports as exit 2. */
+bool proto_code_is_auth(const char *code);
+
+#endif

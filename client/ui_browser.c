@@ -1,0 +1,221 @@
+/* ui_browser.c - the list of files of one kind: switching kinds, search and paging. */
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client/ui_state.h"
+
+#define KEY_ESC 27
+
+static const char *const kinds[] = {"scp", "site", "mtf", "user"};
+static const char *const locations[] = {"SCP DATABASE", "SITE REGISTRY", "MOBILE TASK FORCES",
+                                        "PERSONNEL"};
+
+static int kind_index(const char *kind)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(kinds[i], kind) == 0)
+            return i;
+    return 0;
+}
+
+void ui_browser_fetch(struct ui *ui)
+{
+    struct ui_browser *b = &ui->browser;
+    b->page = art_browser_page_rows(ui->canvas.rows);
+    json_t *req = proto_request("list");
+    json_object_set_new(req, "kind", json_string(kinds[b->kind]));
+    if (b->query.len > 0)
+        json_object_set_new(req, "query", json_string(b->query.text));
+    json_object_set_new(req, "offset", json_integer(b->offset));
+    json_object_set_new(req, "limit", json_integer(b->page));
+    struct proto_reply r;
+    if (ui_request(ui, req, &r, ACT_LIST) != 0)
+        return;
+    b->message[0] = '\0';
+    if (!r.ok) {
+        snprintf(b->message, sizeof(b->message), "%.40s: %.150s", r.code, r.message);
+        proto_reply_free(&r);
+        return;
+    }
+    struct art_list l;
+    if (proto_parse_list(r.root, &l) != 0) {
+        snprintf(b->message, sizeof(b->message), "THE SERVER'S LIST CANNOT BE READ");
+    } else {
+        art_list_free(&b->list);
+        b->list = l;
+        b->loaded = true;
+        if (b->selected >= (int)l.count)
+            b->selected = l.count ? (int)l.count - 1 : 0;
+    }
+    proto_reply_free(&r);
+}
+
+void ui_browser_open(struct ui *ui, const char *kind, const char *query)
+{
+    struct ui_browser *b = &ui->browser;
+    b->kind = kind_index(kind);
+    b->offset = 0;
+    b->selected = 0;
+    b->searching = false;
+    input_set(&b->query, query ? query : "");
+    art_list_free(&b->list);
+    b->loaded = false;
+    ui_push(ui, UI_BROWSER);
+    ui_browser_fetch(ui);
+}
+
+void ui_browser_resized(struct ui *ui)
+{
+    /* A taller or shorter screen holds another number of items: ask for a page that fits. */
+    if (art_browser_page_rows(ui->canvas.rows) != ui->browser.page)
+        ui_browser_fetch(ui);
+}
+
+void ui_render_browser(struct ui *ui)
+{
+    struct ui_browser *b = &ui->browser;
+    const char *keys = b->searching
+                           ? "type to search  Enter apply  Esc cancel"
+                           : "Tab/1-4 kind  / search  n/p page  Enter open  : command  ? help  "
+                             "q back";
+    struct art_frame f = ui_frame(ui, locations[b->kind], keys);
+    struct art_browser ab = {
+        kinds[b->kind], b->loaded ? &b->list : NULL,      b->selected, b->query.text, b->searching,
+        b->search.text, b->message[0] ? b->message : NULL};
+    art_browser(&ui->canvas, &f, &ab);
+}
+
+static void switch_kind(struct ui *ui, int kind)
+{
+    struct ui_browser *b = &ui->browser;
+    b->kind = kind;
+    b->offset = 0;
+    b->selected = 0;
+    input_clear(&b->query);
+    ui_browser_fetch(ui);
+}
+
+static void page(struct ui *ui, int direction)
+{
+    struct ui_browser *b = &ui->browser;
+    long next = b->offset + direction * b->page;
+    if (next < 0)
+        next = 0;
+    if (next >= b->list.total || next == b->offset)
+        return;
+    b->offset = next;
+    b->selected = 0;
+    ui_browser_fetch(ui);
+}
+
+static void search_key(struct ui *ui, struct ui_key k)
+{
+    struct ui_browser *b = &ui->browser;
+    if (k.is_key) {
+        if (k.code == KEY_BACKSPACE)
+            input_backspace(&b->search);
+        return;
+    }
+    if (k.code == '\n') {
+        b->searching = false;
+        b->query = b->search;
+        b->offset = 0;
+        b->selected = 0;
+        ui_browser_fetch(ui);
+    } else if (k.code == KEY_ESC) {
+        b->searching = false;
+    } else if (k.code == 127 || k.code == 8) {
+        input_backspace(&b->search);
+    } else {
+        input_add(&b->search, (wchar_t)k.code);
+    }
+}
+
+void ui_browser_key(struct ui *ui, struct ui_key k)
+{
+    struct ui_browser *b = &ui->browser;
+    if (b->searching) {
+        search_key(ui, k);
+        return;
+    }
+    int count = (int)b->list.count;
+    if (k.is_key) {
+        switch (k.code) {
+        case KEY_UP:
+            if (b->selected > 0)
+                b->selected--;
+            else
+                page(ui, -1);
+            break;
+        case KEY_DOWN:
+            if (b->selected + 1 < count)
+                b->selected++;
+            else
+                page(ui, 1);
+            break;
+        case KEY_NPAGE:
+            page(ui, 1);
+            break;
+        case KEY_PPAGE:
+            page(ui, -1);
+            break;
+        case KEY_HOME:
+            b->selected = 0;
+            break;
+        case KEY_END:
+            b->selected = count ? count - 1 : 0;
+            break;
+        case KEY_BTAB:
+            switch_kind(ui, (b->kind + 3) % 4);
+            break;
+        case KEY_ENTER:
+            if (b->selected < count)
+                ui_file_open(ui, b->list.items[b->selected].ref);
+            break;
+        }
+        return;
+    }
+    switch (k.code) {
+    case '\t':
+        switch_kind(ui, (b->kind + 1) % 4);
+        break;
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+        switch_kind(ui, (int)(k.code - '1'));
+        break;
+    case '/':
+        b->searching = true;
+        b->search = b->query;
+        break;
+    case 'n':
+    case ' ':
+        page(ui, 1);
+        break;
+    case 'p':
+        page(ui, -1);
+        break;
+    case 'j':
+        if (b->selected + 1 < count)
+            b->selected++;
+        break;
+    case 'k':
+        if (b->selected > 0)
+            b->selected--;
+        break;
+    case 'r':
+        ui_browser_fetch(ui);
+        break;
+    case '\n':
+        if (b->selected < count)
+            ui_file_open(ui, b->list.items[b->selected].ref);
+        break;
+    case 'q':
+    case KEY_ESC:
+        ui_pop(ui);
+        break;
+    }
+}

@@ -1,0 +1,218 @@
+"""`scipnet --batch` against a real server: plain text out and every exit status
+(0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged, 5 clearance denied)."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from tui_harness import (Home, Server, clean_env, have_programs, make_ca_and_cert,
+                         make_demo_store, program)
+
+
+@unittest.skipUnless(have_programs("scipnet", "scipnet-server", "deepwell"),
+                     "scipnet, scipnet-server and deepwell are not all built")
+class BatchTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="scipnet-batch-")
+        cls.db = make_demo_store(cls.dir)
+        cls.server = Server(cls.db).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def setUp(self):
+        self.home = Home()
+
+    def tearDown(self):
+        self.home.remove()
+
+    def run_batch(self, *command, user=None, password=None, trust="fingerprint"):
+        args = [program("scipnet"), "--batch"]
+        if user is not None:
+            args += ["--user", user, "--password-stdin"]
+        if trust == "fingerprint":
+            args += ["--fingerprint", self.server.fingerprint]
+        args += [self.server.hostport] + list(command)
+        env = clean_env(self.home.env())
+        env["LANG"] = env["LC_ALL"] = "C.UTF-8"
+        p = subprocess.run(args, input=(password + "\n").encode() if password else b"",
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=30)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def assertPlain(self, text):
+        self.assertNotIn("\033", text)
+
+    # exit 0
+
+    def test_health_needs_no_login(self):
+        rc, out, err = self.run_batch("health")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("status: ok", out)
+        self.assertIn("db: ok", out)
+
+    def test_read_shows_redacted_passages_as_blocks(self):
+        rc, out, err = self.run_batch("read", "scp-2", user="researcher",
+                                      password="researcher-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertPlain(out)
+        self.assertTrue(out.startswith("SCP-002 The Patient Lamp\n"), out[:200])
+        self.assertIn("CLASSIFICATION: LEVEL 2 - RESTRICTED", out)
+        self.assertIn("██████████ [LEVEL 4 REQUIRED]", out)
+        self.assertIn("██████████ [LEVEL 5 REQUIRED]", out)
+        self.assertIn("ADDENDUM 002-1", out)
+        for line in out.splitlines():
+            self.assertLessEqual(len(line), 80)
+
+    def test_list_marks_restricted_entries(self):
+        rc, out, err = self.run_batch("list", "scp", user="cadet", password="cadet-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"SCP-013 +LEVEL 1 +Safe +A Considerate Umbrella")
+        self.assertRegex(out, r"SCP-005 +LEVEL 4 +Keter +\[ACCESS RESTRICTED\]")
+        self.assertNotIn("Patient Lamp", out)
+        rc, out, err = self.run_batch("list", "scp", "umbrella", user="cadet",
+                                      password="cadet-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out.splitlines()), 1, out)
+
+    def test_whoami(self):
+        rc, out, err = self.run_batch("whoami", user="officer", password="officer-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("officer", out)
+        self.assertIn("Clearance: Level 4 - Secret", out)
+
+    def test_known_host_needs_no_flag(self):
+        self.home.pin(self.server.hostport, self.server.fingerprint)
+        rc, out, err = self.run_batch("health", trust=None)
+        self.assertEqual(rc, 0, err)
+
+    # exit 1
+
+    def test_unknown_server_is_refused_without_a_prompt(self):
+        rc, out, err = self.run_batch("health", trust=None)
+        self.assertEqual(rc, 1)
+        self.assertIn("unknown server", err)
+        self.assertIn(self.server.fingerprint, err)
+        self.assertFalse(os.path.exists(self.home.known_hosts))
+
+    def test_wrong_fingerprint_is_refused(self):
+        args = [program("scipnet"), "--batch", "--fingerprint", "sha256:" + "0" * 64,
+                self.server.hostport, "health"]
+        p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=clean_env(self.home.env()), timeout=30)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"refused", p.stderr)
+
+    def test_changed_known_host_is_refused(self):
+        self.home.pin(self.server.hostport, "sha256:" + "e" * 64)
+        rc, out, err = self.run_batch("health", trust=None)
+        self.assertEqual(rc, 1)
+        self.assertIn("remove line 1 of " + self.home.known_hosts, err)
+
+    def test_unknown_command_and_no_server(self):
+        rc, out, err = self.run_batch("dance")
+        self.assertEqual(rc, 1)
+        p = subprocess.run([program("scipnet"), "--batch", "--fingerprint", "sha256:00",
+                            "127.0.0.1:1", "health"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=clean_env(self.home.env()), timeout=30)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"cannot connect", p.stderr)
+
+    # exit 2
+
+    def test_wrong_password(self):
+        rc, out, err = self.run_batch("whoami", user="researcher", password="not-it")
+        self.assertEqual(rc, 2)
+        self.assertIn("auth_failed", err)
+
+    def test_rate_limited_is_an_authentication_failure(self):
+        for _ in range(12):
+            rc, out, err = self.run_batch("whoami", user="agent", password="wrong")
+            self.assertEqual(rc, 2, err)
+            if "rate_limited" in err:
+                self.assertIn("retry after", err)
+                return
+        self.fail("no rate_limited after 12 failed logins: " + err)
+
+    def test_no_login_is_unauthenticated(self):
+        rc, out, err = self.run_batch("read", "SCP-013")
+        self.assertEqual(rc, 2)
+        self.assertIn("unauthenticated", err)
+
+    # exit 3
+
+    def test_redacted_prints_access_denied(self):
+        rc, out, err = self.run_batch("read", "SCP-005", user="cadet", password="cadet-pass")
+        self.assertEqual(rc, 3, err)
+        self.assertPlain(out)
+        self.assertIn("ACCESS DENIED", out)
+        self.assertIn("FILE_REF: SCP-005 REDACTED", out)
+        self.assertIn("CLEARANCE LEVEL 4 - SECRET REQUIRED", out)
+        self.assertIn("(YOU ARE CLEARANCE LEVEL 1 - UNRESTRICTED)", out)
+
+    # exit 4
+
+    def test_expunged_prints_data_expunged(self):
+        rc, out, err = self.run_batch("read", "SCP-404", user="cadet", password="cadet-pass")
+        self.assertEqual(rc, 4, err)
+        self.assertIn("DATA EXPUNGED", out)
+        self.assertIn("FILE_REF: SCP-404 NOT FOUND", out)
+
+    # exit 5
+
+    def test_clearance_denied(self):
+        rc, out, err = self.run_batch("create", "scp", "number=9002", "title=Denied",
+                                      "level=1", "containment=Safe", user="cadet",
+                                      password="cadet-pass")
+        self.assertEqual(rc, 5, err)
+        self.assertIn("INSUFFICIENT CLEARANCE", out)
+        self.assertIn("CLEARANCE LEVEL 2 - RESTRICTED REQUIRED", out)
+
+
+@unittest.skipUnless(have_programs("scipnet", "scipnet-server", "deepwell")
+                     and shutil.which("openssl"), "programs or openssl missing")
+class BatchCaTest(unittest.TestCase):
+    """--ca verifies the chain and the host name instead of pinning a fingerprint."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="scipnet-ca-")
+        cls.db = make_demo_store(cls.dir)
+        cls.ca, cert, key = make_ca_and_cert(cls.dir, "server")
+        cls.other_ca, _, _ = make_ca_and_cert(cls.dir, "other")
+        cls.server = Server(cls.db, args=["--cert", cert, "--key", key]).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def run_batch(self, ca, hostport):
+        home = Home()
+        try:
+            p = subprocess.run([program("scipnet"), "--batch", "--ca", ca, hostport, "health"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=clean_env(home.env()), timeout=30)
+            self.assertFalse(os.path.exists(home.known_hosts))
+        finally:
+            home.remove()
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def test_the_right_ca_is_trusted(self):
+        rc, out, err = self.run_batch(self.ca, self.server.hostport)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("status: ok", out)
+        rc, out, err = self.run_batch(self.ca, "localhost:%d" % self.server.port)
+        self.assertEqual(rc, 0, err)
+
+    def test_another_ca_is_refused(self):
+        rc, out, err = self.run_batch(self.other_ca, self.server.hostport)
+        self.assertEqual(rc, 1)
+        self.assertIn("not trusted by", err)
+
+
+if __name__ == "__main__":
+    unittest.main()

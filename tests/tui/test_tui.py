@@ -1,0 +1,424 @@
+"""The interactive client in a real terminal (tmux) against a real server: what a person sees
+at 80x24 and 132x43 while logging in, browsing, reading, being refused and resizing."""
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+from fake_server import LEVEL1, FakeServer, demo_handler
+from tui_harness import Home, Server, Terminal, free_port, make_demo_store, needs_programs
+
+
+def lines_fit(screen, width):
+    return all(len(line) <= width for line in screen.splitlines())
+
+
+@needs_programs
+class TuiTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="scipnet-tui-")
+        cls.db = make_demo_store(cls.dir)
+        cls.server = Server(cls.db).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def setUp(self):
+        self.home = Home()
+        self.terms = []
+
+    def tearDown(self):
+        for t in self.terms:
+            t.close()
+        self.home.remove()
+
+    def client(self, args=None, width=80, height=24, pin=True):
+        if pin:
+            self.home.pin(self.server.hostport, self.server.fingerprint)
+        t = Terminal(args if args is not None else [self.server.hostport], self.home.env(),
+                     width, height)
+        self.terms.append(t)
+        return t
+
+    def login(self, t, user, password):
+        t.wait_for("IDENTIFICATION REQUIRED")
+        t.type(user)
+        t.keys("Enter")
+        t.type(password)
+        t.keys("Enter")
+
+    # -- server trust ----------------------------------------------------------------
+
+    def test_first_connection_asks_and_pins_the_fingerprint(self):
+        t = self.client(pin=False)
+        screen = t.wait_for("Trust this server? (y/N)", "UNKNOWN SERVER")
+        # The fingerprint may be wrapped; compare without line breaks and margins.
+        flat = re.sub(r"\s+", "", screen)
+        self.assertIn(self.server.fingerprint, flat)
+        self.assertIn("known_hosts", flat)
+        t.keys("y")
+        t.wait_for("IDENTIFICATION REQUIRED", "NAME", "PASSWORD")
+        with open(self.home.known_hosts) as f:
+            self.assertEqual(f.read(), "%s %s\n" % (self.server.hostport, self.server.fingerprint))
+
+    def test_refusing_an_unknown_server_pins_nothing(self):
+        t = self.client(pin=False)
+        t.wait_for("Trust this server? (y/N)")
+        t.keys("n")
+        t.wait_for("SERVER NOT TRUSTED")
+        t.keys("q")
+        self.assertEqual(t.exit_status(), 1)
+        self.assertFalse(os.path.exists(self.home.known_hosts))
+
+    def test_changed_fingerprint_is_refused_naming_file_and_line(self):
+        self.home.pin("other:1", "sha256:" + "0" * 64)
+        self.home.pin(self.server.hostport, "sha256:" + "f" * 64)
+        t = self.client(pin=False)
+        screen = t.wait_for("SERVER IDENTIFICATION HAS CHANGED")
+        flat = re.sub(r"[\s│]+", "", screen)  # the warning wraps inside a box
+        self.assertIn(re.sub(r"\s+", "", "remove line 2 of " + self.home.known_hosts), flat)
+        self.assertNotIn("IDENTIFICATION REQUIRED", screen)
+        t.keys("q")
+        self.assertEqual(t.exit_status(), 1)
+
+    def test_fingerprint_flag_needs_no_prompt(self):
+        t = self.client(["--fingerprint", self.server.fingerprint, self.server.hostport],
+                        pin=False)
+        t.wait_for("IDENTIFICATION REQUIRED")
+        self.assertFalse(os.path.exists(self.home.known_hosts))
+
+    # -- a researcher's session at 80x24 ----------------------------------------------------
+
+    def test_researcher_browses_and_reads_a_redacted_passage(self):
+        t = self.client()
+        screen = t.wait_for("SCP Foundation · Secure. Contain. Protect.", "IDENTIFICATION REQUIRED")
+        self.login(t, "researcher", "researcher-pass")
+        screen = t.wait_for("Welcome, Researcher researcher.", "Level 2 - Restricted",
+                            "SCiPNET>")
+        self.assertNotIn("AUTHORIZATION ACCEPTED", screen)
+        # An empty command opens the browser on the SCP list.
+        t.keys("Enter")
+        screen = t.wait_for("[1 SCP]", "SCP-002", "The Patient Lamp", "SCP-013")
+        self.assertRegex(screen, r"SCP-005 +LEVEL 4 +Keter +\[ACCESS RESTRICTED\]")
+        self.assertIn("Tab/1-4 kind", screen)
+        self.assertTrue(lines_fit(screen, 80))
+        # Switch kinds with Tab and with a digit.
+        t.keys("Tab")
+        t.wait_for("[2 SITE]", "SITE-19")
+        t.keys("3")
+        t.wait_for("[3 MTF]", "MTF-3")
+        t.keys("1")
+        t.wait_for("[1 SCP]", "SCP-002")
+        # Search narrows the list.
+        t.keys("/")
+        t.type("lamp")
+        t.keys("Enter")
+        screen = t.wait_for("SEARCH: lamp", "SCP-002", absent=("SCP-013",))
+        t.keys("Enter")
+        screen = t.wait_for("SCP-002 The Patient Lamp", "CLASSIFICATION: LEVEL 2 - RESTRICTED",
+                            "CONTAINMENT: Euclid", "SPECIAL CONTAINMENT PROCEDURES")
+        self.assertIn("SITE: Site-19 (SITE-19)", screen)
+        # The level-4 passage is further down: page until it shows.
+        for _ in range(5):
+            if "[LEVEL 4 REQUIRED]" in t.screen():
+                break
+            t.keys("NPage")
+        t.wait_for("██████████ [LEVEL 4 REQUIRED]")
+        # Addenda: listed, then opened one by one.
+        t.keys("a")
+        screen = t.wait_for("ADDENDA", "Addendum 002-1", "██████████ [LEVEL 5 REQUIRED]")
+        t.keys("Enter")
+        t.wait_for("ADDENDUM 002-1: RECOVERY", "q back to addenda")
+        t.keys("q")
+        t.wait_for("Up/Down select")
+        t.keys("Down", "Enter")
+        t.wait_for("ADDENDUM", "██████████ [LEVEL 5 REQUIRED]", "q back to addenda")
+        t.keys("q", "q")
+        t.wait_for("SPECIAL CONTAINMENT PROCEDURES")
+        t.keys("q")
+        t.wait_for("[1 SCP]")
+        # The command line works from the browser too; LOGOUT ends the session.
+        t.keys(":")
+        t.type("LOGOUT")
+        t.keys("Enter")
+        t.wait_for("IDENTIFICATION REQUIRED", "LOGGED OUT")
+
+    def test_help_and_commands(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.type("HELP")
+        t.keys("Enter")
+        screen = t.wait_for("SCiPNET HELP", "ACCESS SCP 002", "LOGOUT")
+        self.assertTrue(lines_fit(screen, 80))
+        t.keys("q")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP-013")
+        t.keys("Enter")
+        t.wait_for("SCP-013", "CONTAINMENT: Safe")
+        t.keys(":")
+        t.type("CLEAR")
+        t.keys("Enter")
+        t.wait_for("Welcome, Researcher researcher.")
+        t.type("DANCE")
+        t.keys("Enter")
+        t.wait_for("UNKNOWN COMMAND: DANCE")
+        t.type("LIST SITE")
+        t.keys("Enter")
+        t.wait_for("[2 SITE]", "SITE-77")
+        t.keys(":")
+        t.type("QUIT")
+        t.keys("Enter")
+        self.assertEqual(t.exit_status(), 0)
+
+    # -- a cadet meets the denial screens ------------------------------------------------
+
+    def test_cadet_sees_redacted_expunged_and_clearance_denied(self):
+        t = self.client()
+        self.login(t, "cadet", "cadet-pass")
+        t.wait_for("Welcome, Containment Specialist cadet.")
+        t.type("ACCESS SCP 005")
+        t.keys("Enter")
+        screen = t.wait_for("ACCESS DENIED", "FILE_REF: SCP-005 REDACTED",
+                            "CLEARANCE LEVEL 4 - SECRET REQUIRED",
+                            "(YOU ARE CLEARANCE LEVEL 1 - UNRESTRICTED)", "ACCESS ATTEMPT LOGGED")
+        self.assertRegex(screen, r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+        self.assertTrue(lines_fit(screen, 80))
+        t.keys("q")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP 404")
+        t.keys("Enter")
+        t.wait_for("DATA EXPUNGED", "FILE_REF: SCP-404 NOT FOUND")
+        t.keys("q")
+        t.wait_for("SCiPNET>")
+        # Browsing shows entries above the cadet without their titles.
+        t.keys("Enter")
+        screen = t.wait_for("[1 SCP]", "SCP-013")
+        self.assertRegex(screen, r"SCP-002 +LEVEL 2 +Euclid +\[ACCESS RESTRICTED\]")
+        self.assertNotIn("The Patient Lamp", screen)
+        # Opening one from the list gets the server's ACCESS DENIED.
+        t.keys("Enter")
+        t.wait_for("ACCESS DENIED", "FILE_REF: SCP-002 REDACTED")
+        t.keys("q")
+        t.wait_for("[1 SCP]")
+        # Creating an SCP is above Level 1: the server refuses it.
+        t.keys(":")
+        t.type("CREATE SCP")
+        t.keys("Enter")
+        t.wait_for("CREATE SCP FILE", "Number*", "[ SUBMIT ]")
+        for value in ("9001", "Test Object", "1", "Safe"):
+            t.type(value)
+            t.keys("Enter")
+        for _ in range(6):
+            t.keys("Enter")
+        t.keys("Enter")
+        screen = t.wait_for("INSUFFICIENT CLEARANCE", "CLEARANCE LEVEL 2 - RESTRICTED REQUIRED",
+                            "(YOU ARE CLEARANCE LEVEL 1 - UNRESTRICTED)")
+        t.keys("q")
+        t.wait_for("CREATE SCP FILE")
+        t.keys("Escape")
+        t.wait_for("[1 SCP]")
+
+    def test_three_failed_logins_end_the_client(self):
+        t = self.client()
+        for attempt in (1, 2, 3):
+            self.login(t, "agent", "wrong-password")
+            screen = t.wait_for("IDENTIFICATION / AUTHENTICATION INVALID")
+            if attempt < 3:
+                self.assertIn("%d ATTEMPT" % (3 - attempt), screen)
+            else:
+                self.assertIn("NO ATTEMPTS REMAINING", screen)
+            t.keys("Enter")
+            if attempt < 3:
+                # The name is kept; clear it so login() types it again.
+                t.wait_for("IDENTIFICATION REQUIRED")
+                t.keys("Tab")
+                for _ in range(len("agent")):
+                    t.keys("BSpace")
+        self.assertEqual(t.exit_status(), 2)
+
+    # -- sizes ---------------------------------------------------------------------------
+
+    def test_director_at_132x43_and_resizing(self):
+        t = self.client(width=132, height=43)
+        self.assertEqual(t.size(), "132x43")
+        self.login(t, "director", "director-pass")
+        screen = t.wait_for("AUTHORIZATION ACCEPTED", "WELCOME, SITE DIRECTOR director",
+                            "Level 5 - Top Secret")
+        self.assertIn("╔", screen)
+        self.assertTrue(lines_fit(screen, 132))
+        t.resize(80, 24)
+        screen = t.wait_for("AUTHORIZATION ACCEPTED", "SCiPNET>", bottom="Enter run command")
+        self.assertEqual(len(screen[:-1].split("\n")), 24)
+        self.assertTrue(lines_fit(screen, 80))
+        t.type("ACCESS SCP 100")
+        t.keys("Enter")
+        t.wait_for("SCP-100", "CLASSIFICATION: LEVEL 5 - TOP SECRET")
+        t.resize(132, 43)
+        screen = t.wait_for("SCP-100", bottom="q back")
+        self.assertEqual(len(screen[:-1].split("\n")), 43)
+        t.keys("q")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        t.wait_for("[1 SCP]", "SCP-100")
+        t.resize(80, 24)
+        screen = t.wait_for("[1 SCP]", "SCP-002", bottom="q back")
+        self.assertTrue(lines_fit(screen, 80))
+
+    def test_paging_on_a_short_terminal(self):
+        # 12 rows leave room for 5 entries: the 6 demo SCP files take two pages.
+        t = self.client(width=80, height=12)
+        self.login(t, "o5", "o5-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        screen = t.wait_for("[1 SCP]", "1-5 of 6")
+        self.assertNotIn("SCP-217", screen)
+        t.keys("n")
+        screen = t.wait_for("6-6 of 6", "SCP-217")
+        t.keys("p")
+        t.wait_for("1-5 of 6", "SCP-002")
+        t.keys("NPage")
+        t.wait_for("6-6 of 6")
+        t.keys("PPage")
+        t.wait_for("1-5 of 6")
+
+    def test_researcher_creates_an_scp(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.type("CREATE SCP")
+        t.keys("Enter")
+        t.wait_for("CREATE SCP FILE")
+        # Submitting with a required field empty is caught before the server.
+        t.keys("Up", "Enter")
+        t.wait_for("Number IS REQUIRED")
+        for value in ("9003", "A Test Object", "2", "Safe", "", "", "", "SITE-19", "",
+                      "It sits there."):
+            t.type(value) if value else None
+            t.keys("Enter")
+        t.keys("Enter")
+        t.wait_for("FILE CREATED: SCP-9003")
+        t.keys("Escape")
+        t.type("ACCESS SCP 9003")
+        t.keys("Enter")
+        t.wait_for("SCP-9003 A Test Object", "It sits there.")
+
+    def test_no_color_still_readable(self):
+        self.home.pin(self.server.hostport, self.server.fingerprint)
+        env = dict(self.home.env(), NO_COLOR="1")
+        t = Terminal([self.server.hostport], env)
+        self.terms.append(t)
+        self.login(t, "cadet", "cadet-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        t.wait_for("[1 SCP]", "[ACCESS RESTRICTED]")
+        coloured = t.tmux("capture-pane", "-p", "-e", "-t", "t")
+        self.assertNotIn("38;5;", coloured)  # no 256-colour foreground
+        self.assertNotIn("38;2;", coloured)  # no direct colour
+        self.assertNotRegex(coloured, r"\x1b\[(?:[0-9;]*;)?3[0-7]m")  # no basic colour
+        self.assertRegex(coloured, r"SCP-005.*LEVEL 4")
+
+    def test_no_server_offers_to_reconnect(self):
+        port = free_port()
+        t = self.client(["127.0.0.1:%d" % port], pin=False)
+        screen = t.wait_for("CONNECTION LOST", "cannot connect", "r reconnect")
+        self.assertTrue(lines_fit(screen, 80))
+        t.keys("r")
+        t.wait_for("CONNECTION LOST")
+        t.keys("q")
+        self.assertEqual(t.exit_status(), 1)
+
+
+@needs_programs
+class ReconnectTest(unittest.TestCase):
+    """A server restart keeps the session: the client reconnects with the same token."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="scipnet-tui-")
+        self.db = make_demo_store(self.dir)
+        self.server = Server(self.db, port=free_port()).start()
+        self.home = Home()
+        self.home.pin(self.server.hostport, self.server.fingerprint)
+        self.term = None
+
+    def tearDown(self):
+        if self.term:
+            self.term.close()
+        self.server.stop()
+        self.home.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_server_restart_does_not_log_out(self):
+        t = self.term = Terminal([self.server.hostport], self.home.env())
+        t.wait_for("IDENTIFICATION REQUIRED")
+        t.type("researcher")
+        t.keys("Enter")
+        t.type("researcher-pass")
+        t.keys("Enter")
+        t.wait_for("Welcome, Researcher researcher.")
+        port, fingerprint = self.server.port, self.server.fingerprint
+        self.server.stop()
+        t.type("ACCESS SCP 013")
+        t.keys("Enter")
+        t.wait_for("CONNECTION LOST", "r reconnect")
+        self.server = Server(self.db, port=port).start()
+        self.assertEqual(self.server.fingerprint, fingerprint)
+        t.keys("r")
+        screen = t.wait_for("SCP-013", "CONTAINMENT: Safe")
+        self.assertNotIn("IDENTIFICATION REQUIRED", screen)
+        self.assertIn("researcher", screen)
+
+
+@needs_programs
+class ServerErrorTest(unittest.TestCase):
+    """An internal error gets a clear screen that offers to try again."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="scipnet-fake-")
+        self.failures = 1
+
+        def read(req):
+            if self.failures > 0:
+                self.failures -= 1
+                return {"ok": False, "error": {"code": "internal", "message": "a bug"}}
+            return {"ok": True, "screen": {"kind": "file"},
+                    "file": {"ref": req["ref"], "kind": "scp", "title": "Second Try",
+                             "classification": LEVEL1, "sections": [
+                                 {"kind": "description", "title": "Description", "level": 1,
+                                  "text": "Worked the second time; 機密 wide text."}]}}
+        self.server = FakeServer(self.dir, demo_handler(read))
+        self.home = Home()
+        self.term = None
+
+    def tearDown(self):
+        if self.term:
+            self.term.close()
+        self.server.close()
+        self.home.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_internal_error_then_retry(self):
+        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
+                                 self.home.env())
+        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
+        t.type("researcher")
+        t.keys("Enter")
+        t.type("pw")
+        t.keys("Enter")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP 013")
+        t.keys("Enter")
+        t.wait_for("SERVER ERROR", "internal: a bug", "Press r to try again, q to quit.")
+        t.keys("r")
+        screen = t.wait_for("SCP-013 Second Try", "Worked the second time; 機密 wide text.")
+        self.assertTrue(lines_fit(screen, 80))
+        tokens = {r.get("token") for r in self.server.requests if r.get("op") == "read"}
+        self.assertEqual(tokens, {"t" * 43})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,132 @@
+/* test_cli_commands.c - the SCiPNET command line and the client's arguments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "client/commands.h"
+#include "client/input.h"
+#include "client/net.h"
+#include "client/options.h"
+
+static void access_in_every_spelling(void **state)
+{
+    (void)state;
+    const char *lines[] = {"ACCESS SCP 002", "access scp-2", "ACCESS SCP-0002", "  Access  SCP  2 ",
+                           "ACCESS 002"};
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        struct command c;
+        commands_parse(lines[i], &c);
+        assert_int_equal(c.kind, CMD_ACCESS);
+        assert_string_equal(c.ref, "SCP-002");
+    }
+    struct command c;
+    commands_parse("ACCESS SITE 19", &c);
+    assert_string_equal(c.ref, "SITE-19");
+    commands_parse("access mtf-3", &c);
+    assert_string_equal(c.ref, "MTF-3");
+    commands_parse("ACCESS SCP ../../etc", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+    commands_parse("ACCESS", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+}
+
+static void list_create_and_the_rest(void **state)
+{
+    (void)state;
+    struct command c;
+    commands_parse("LIST SCP", &c);
+    assert_int_equal(c.kind, CMD_LIST);
+    assert_string_equal(c.what, "scp");
+    assert_string_equal(c.query, "");
+    commands_parse("list sites lamp post", &c);
+    assert_string_equal(c.what, "site");
+    assert_string_equal(c.query, "lamp post");
+    commands_parse("CREATE SCP", &c);
+    assert_int_equal(c.kind, CMD_CREATE);
+    assert_string_equal(c.what, "scp");
+    commands_parse("CREATE TEAPOT", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+    commands_parse("LOGOUT", &c);
+    assert_int_equal(c.kind, CMD_LOGOUT);
+    commands_parse("help", &c);
+    assert_int_equal(c.kind, CMD_HELP);
+    commands_parse("CLEAR", &c);
+    assert_int_equal(c.kind, CMD_CLEAR);
+    commands_parse("", &c);
+    assert_int_equal(c.kind, CMD_NONE);
+    commands_parse("DANCE", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+    assert_non_null(strstr(c.error, "UNKNOWN COMMAND"));
+}
+
+static void host_and_port(void **state)
+{
+    (void)state;
+    char host[64];
+    int port;
+    assert_int_equal(net_parse_hostport("example.org", 7019, host, sizeof(host), &port), 0);
+    assert_string_equal(host, "example.org");
+    assert_int_equal(port, 7019);
+    assert_int_equal(net_parse_hostport("127.0.0.1:4000", 7019, host, sizeof(host), &port), 0);
+    assert_int_equal(port, 4000);
+    assert_int_equal(net_parse_hostport("[::1]:9", 7019, host, sizeof(host), &port), 0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 9);
+    assert_int_equal(net_parse_hostport("h:0", 7019, host, sizeof(host), &port), -1);
+    assert_int_equal(net_parse_hostport("h:x", 7019, host, sizeof(host), &port), -1);
+}
+
+static void arguments(void **state)
+{
+    (void)state;
+    struct client_options o;
+    char err[256];
+    char *a1[] = {"scipnet", NULL};
+    assert_int_equal(options_parse(1, a1, &o, err, sizeof(err)), 0);
+    assert_string_equal(o.hostport, "localhost:7019");
+    assert_false(o.batch);
+    char *a2[] = {
+        "scipnet", "--batch", "--user",  "cadet", "--password-stdin", "--fingerprint", "sha256:ab",
+        "h:1",     "read",    "SCP-002", NULL};
+    assert_int_equal(options_parse(10, a2, &o, err, sizeof(err)), 0);
+    assert_true(o.batch);
+    assert_string_equal(o.user, "cadet");
+    assert_string_equal(o.hostport, "h:1");
+    assert_int_equal(o.ncommand, 2);
+    assert_string_equal(o.command[1], "SCP-002");
+    char *a3[] = {"scipnet", "--batch", "h:1", NULL};
+    assert_int_equal(options_parse(3, a3, &o, err, sizeof(err)), -1);
+    char *a4[] = {"scipnet", "--ca", "x", "--fingerprint", "y", NULL};
+    assert_int_equal(options_parse(5, a4, &o, err, sizeof(err)), -1);
+}
+
+static void typing_utf8(void **state)
+{
+    (void)state;
+    struct input in;
+    input_clear(&in);
+    assert_true(input_add(&in, L'a'));
+    assert_true(input_add(&in, L'機'));
+    assert_false(input_add(&in, L'\n'));
+    assert_string_equal(in.text, "a機");
+    input_backspace(&in);
+    assert_string_equal(in.text, "a");
+    input_backspace(&in);
+    input_backspace(&in);
+    assert_string_equal(in.text, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(access_in_every_spelling),
+        cmocka_unit_test(list_create_and_the_rest),
+        cmocka_unit_test(host_and_port),
+        cmocka_unit_test(arguments),
+        cmocka_unit_test(typing_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
