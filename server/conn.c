@@ -1,0 +1,489 @@
+/* conn.c - connections: where every request enters and every reply leaves. */
+#include "server/conn.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "server/dispatch.h"
+#include "server/request.h"
+#include "server/server.h"
+#include "server/workq.h"
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct reply_slot {
+    char *line; /* serialized reply with its newline; NULL = not finished yet */
+    size_t length;
+    bool close_after;
+};
+
+struct conn {
+    struct server *srv;
+    struct conn *prev, *next;
+    struct bufferevent *bev;
+    struct event *timer; /* handshake timeout, later the closing linger */
+    char client[64];
+    char ip[48];
+    uint64_t next_seq; /* given to the next request read */
+    uint64_t send_seq; /* the reply to write next */
+    struct reply_slot slots[CONN_MAX_INFLIGHT];
+    int outstanding; /* requests read whose reply is not written yet */
+    int at_workers;  /* requests holding a pointer to this conn */
+    bool handshaken;
+    bool authenticated; /* allows the larger request lines */
+    bool no_more_input; /* too_large or shutdown: no further requests are read */
+    bool closing;       /* last reply queued: flush, close_notify, linger, close */
+    bool lingering;
+    bool peer_eof; /* the client shut down its sending side */
+    bool pumping;
+    bool dead; /* socket closed; the struct lives on while jobs refer to it */
+};
+
+static void conn_pump(struct conn *c);
+static void conn_begin_close(struct conn *c);
+
+struct conn *conn_next(struct conn *c)
+{
+    return c->next;
+}
+
+/* Frees the struct once nothing refers to it any more. */
+static void conn_release(struct conn *c)
+{
+    if (c->dead && c->at_workers == 0 && !c->pumping)
+        free(c);
+}
+
+void conn_close(struct conn *c)
+{
+    if (c->dead)
+        return;
+    c->dead = true;
+    struct server *srv = c->srv;
+    if (c->timer != NULL)
+        event_free(c->timer);
+    c->timer = NULL;
+    bufferevent_free(c->bev); /* closes the socket and frees the SSL */
+    c->bev = NULL;
+    for (int i = 0; i < CONN_MAX_INFLIGHT; i++) {
+        free(c->slots[i].line);
+        c->slots[i].line = NULL;
+    }
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    __atomic_sub_fetch(&srv->nconns, 1, __ATOMIC_RELAXED);
+    log_debug("conn", "%s closed", c->client);
+    conn_release(c);
+    server_check_drained(srv);
+}
+
+/* Writes finished replies in request order, stopping at the first one still out. */
+static void conn_flush(struct conn *c)
+{
+    if (c->dead)
+        return;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    for (;;) {
+        struct reply_slot *slot = &c->slots[c->send_seq % CONN_MAX_INFLIGHT];
+        if (c->send_seq == c->next_seq || slot->line == NULL)
+            break;
+        if (evbuffer_add(out, slot->line, slot->length) != 0) {
+            log_warning("conn", "%s: cannot queue reply; closing", c->client);
+            conn_close(c);
+            return;
+        }
+        free(slot->line);
+        slot->line = NULL;
+        c->send_seq++;
+        c->outstanding--;
+        if (slot->close_after) {
+            c->closing = true;
+            break;
+        }
+    }
+    if (c->closing || (c->no_more_input && c->outstanding == 0)) {
+        conn_begin_close(c);
+        return;
+    }
+    if (!c->pumping)
+        conn_pump(c);
+}
+
+/* Files a finished reply under its sequence number; steals reply. */
+static void conn_complete(struct conn *c, uint64_t seq, json_t *reply, bool close_after)
+{
+    if (c->dead) {
+        json_decref(reply);
+        return;
+    }
+    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+    json_decref(reply);
+    if (text == NULL) {
+        log_error("conn", "%s: cannot serialize a reply; closing", c->client);
+        conn_close(c);
+        return;
+    }
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (line == NULL) {
+        free(text);
+        conn_close(c);
+        return;
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    struct reply_slot *slot = &c->slots[seq % CONN_MAX_INFLIGHT];
+    slot->line = line;
+    slot->length = n + 1;
+    slot->close_after = close_after;
+    conn_flush(c);
+}
+
+static void run_job(struct job *job)
+{
+    struct request *req = (struct request *)job;
+    req->now_ms = time_now_ms();
+    dispatch_run(req);
+    request_finish(req);
+}
+
+void conn_deliver(struct request *req)
+{
+    struct conn *c = req->conn;
+    c->at_workers--;
+    if (c->dead) {
+        request_free(req);
+        conn_release(c);
+        return;
+    }
+    if (req->authenticated)
+        c->authenticated = true;
+    if (req->deauthenticated)
+        c->authenticated = false;
+    json_t *reply = req->reply;
+    req->reply = NULL;
+    uint64_t seq = req->seq;
+    bool close_after = req->close_after;
+    request_free(req);
+    conn_complete(c, seq, reply, close_after);
+}
+
+static void handle_line(struct conn *c, const char *line, size_t length)
+{
+    uint64_t seq = c->next_seq++;
+    c->outstanding++;
+    struct parsed_request parsed;
+    json_t *error = dispatch_parse(line, length, &parsed);
+    if (error != NULL) {
+        conn_complete(c, seq, error, false);
+        return;
+    }
+    struct request *req = request_new(c->srv, c, seq);
+    if (req == NULL) {
+        json_decref(parsed.id);
+        json_decref(parsed.args);
+        conn_complete(c, seq, reply_error(NULL, "internal", "out of memory"), false);
+        return;
+    }
+    json_decref(req->id);
+    req->id = parsed.id;
+    req->args = parsed.args;
+    req->op = parsed.op;
+    memcpy(req->client, c->client, sizeof(req->client));
+    memcpy(req->ip, c->ip, sizeof(req->ip));
+    enum op_pool pool = dispatch_pool(&parsed);
+    if (pool == OP_INLINE) {
+        req->now_ms = time_now_ms();
+        dispatch_run(req);
+        json_t *reply = req->reply;
+        req->reply = NULL;
+        request_free(req);
+        conn_complete(c, seq, reply, false);
+        return;
+    }
+    c->at_workers++;
+    req->job.run = run_job;
+    workq_push(pool == OP_HASH ? c->srv->hash_q : c->srv->store_q, &req->job);
+}
+
+static void too_large(struct conn *c)
+{
+    c->no_more_input = true;
+    uint64_t seq = c->next_seq++;
+    c->outstanding++;
+    log_notice("conn", "%s: request line too large; closing", c->client);
+    conn_complete(c, seq, reply_error(NULL, "too_large", "request line too large"), true);
+}
+
+/* Reads complete lines while the connection has room for more requests in flight. */
+static void conn_pump(struct conn *c)
+{
+    if (c->dead || c->closing || c->no_more_input)
+        return;
+    c->pumping = true;
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    bool paused = false;
+    while (!c->dead && !c->no_more_input && !c->closing) {
+        if (c->outstanding >= CONN_MAX_INFLIGHT || evbuffer_get_length(out) > CONN_OUTPUT_HIGH) {
+            paused = true; /* backpressure: resume when replies drain */
+            break;
+        }
+        size_t limit = c->authenticated ? CONN_LINE_MAX_AUTH : CONN_LINE_MAX_ANON;
+        struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+        if (eol.pos < 0) {
+            /* No newline yet: never buffer more than one line's worth. */
+            if (evbuffer_get_length(in) > limit + 1)
+                too_large(c);
+            break;
+        }
+        size_t length = (size_t)eol.pos;
+        if (length > limit + 1) { /* + 1: a CR before the LF is not counted */
+            too_large(c);
+            break;
+        }
+        char *line = malloc(length + 1);
+        if (line == NULL) {
+            conn_close(c);
+            break;
+        }
+        evbuffer_remove(in, line, length);
+        evbuffer_drain(in, 1);
+        line[length] = '\0';
+        if (length > 0 && line[length - 1] == '\r')
+            length--;
+        if (length > limit) {
+            free(line);
+            too_large(c);
+            break;
+        }
+        if (length > 0)
+            handle_line(c, line, length);
+        free(line);
+    }
+    c->pumping = false;
+    if (c->dead) {
+        conn_release(c);
+        return;
+    }
+    if (c->peer_eof && !paused && !c->closing) {
+        /* Every complete line is read; an unfinished one is not a request. */
+        c->no_more_input = true;
+        if (c->outstanding == 0) {
+            conn_begin_close(c);
+            return;
+        }
+    }
+    if (paused || c->no_more_input || c->closing) {
+        if (!c->closing)
+            bufferevent_disable(c->bev, EV_READ);
+    } else {
+        bufferevent_enable(c->bev, EV_READ);
+    }
+}
+
+static void linger_done(evutil_socket_t fd, short what, void *arg)
+{
+    conn_close(arg);
+}
+
+/* All replies are written: say close_notify, wait briefly for the client, then close. */
+static void conn_finish_close(struct conn *c)
+{
+    if (c->lingering)
+        return;
+    c->lingering = true;
+    SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+    if (ssl != NULL && c->handshaken)
+        SSL_shutdown(ssl);
+    if (c->peer_eof) {
+        conn_close(c); /* nothing more can arrive: no need to linger */
+        return;
+    }
+    if (c->timer != NULL)
+        event_free(c->timer);
+    c->timer = evtimer_new(c->srv->base, linger_done, c);
+    struct timeval tv = {CONN_LINGER_MS / 1000, (CONN_LINGER_MS % 1000) * 1000};
+    if (c->timer == NULL || evtimer_add(c->timer, &tv) != 0)
+        conn_close(c);
+}
+
+static void conn_begin_close(struct conn *c)
+{
+    c->closing = true;
+    if (!c->peer_eof)
+        bufferevent_enable(c->bev, EV_READ); /* on_read discards what still arrives */
+    if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+        conn_finish_close(c);
+        return;
+    }
+    bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0); /* wake when fully written */
+}
+
+void conn_stop_reading(struct conn *c)
+{
+    if (c->dead)
+        return;
+    if (!c->handshaken) {
+        conn_close(c);
+        return;
+    }
+    /* Requests already received are served; nothing more is read from the socket. */
+    if (!c->closing && !c->no_more_input) {
+        c->at_workers++; /* keep c alive across the pump */
+        conn_pump(c);
+        c->at_workers--;
+        if (c->dead) {
+            conn_release(c);
+            return;
+        }
+    }
+    c->no_more_input = true;
+    bufferevent_disable(c->bev, EV_READ);
+    if (c->outstanding == 0)
+        conn_begin_close(c);
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+    struct conn *c = arg;
+    if (c->lingering || c->closing) {
+        struct evbuffer *in = bufferevent_get_input(bev);
+        evbuffer_drain(in, evbuffer_get_length(in));
+        return;
+    }
+    conn_pump(c);
+}
+
+static void on_write(struct bufferevent *bev, void *arg)
+{
+    struct conn *c = arg;
+    if (c->closing) {
+        if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+            conn_finish_close(c);
+        return;
+    }
+    conn_pump(c); /* output drained below the low mark: read again */
+}
+
+static void on_event(struct bufferevent *bev, short events, void *arg)
+{
+    struct conn *c = arg;
+    if (events & BEV_EVENT_CONNECTED) {
+        c->handshaken = true;
+        if (c->timer != NULL)
+            event_del(c->timer);
+        log_debug("conn", "%s: TLS handshake done", c->client);
+        return;
+    }
+    if ((events & BEV_EVENT_EOF) && (events & BEV_EVENT_READING) && c->handshaken &&
+        !c->lingering) {
+        /* The client is done sending: answer what it sent, then close cleanly. */
+        c->peer_eof = true;
+        conn_pump(c);
+        return;
+    }
+    if (events & BEV_EVENT_TIMEOUT)
+        log_info("conn", "%s: idle timeout", c->client);
+    else if ((events & BEV_EVENT_ERROR) && !c->lingering) {
+        unsigned long e = bufferevent_get_openssl_error(bev);
+        if (e != 0) {
+            char buf[256];
+            ERR_error_string_n(e, buf, sizeof(buf));
+            log_info("conn", "%s: TLS error: %s", c->client, buf);
+        }
+    }
+    conn_close(c);
+}
+
+static void handshake_expired(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+    if (!c->handshaken) {
+        log_info("conn", "%s: TLS handshake timeout", c->client);
+        conn_close(c);
+    }
+}
+
+static void format_peer(const struct sockaddr *sa, char *ip, size_t iplen, char *client,
+                        size_t clen)
+{
+    unsigned port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, ip, (socklen_t)iplen);
+        port = ntohs(in->sin_port);
+        snprintf(client, clen, "%s:%u", ip, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)iplen);
+        port = ntohs(in6->sin6_port);
+        snprintf(client, clen, "[%s]:%u", ip, port);
+    } else {
+        snprintf(ip, iplen, "unknown");
+        snprintf(client, clen, "unknown");
+    }
+}
+
+void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *addr, int len)
+{
+    if (srv->stopping || srv->nconns >= srv->cfg.max_connections) {
+        log_warning("conn", "refusing a connection: %s",
+                    srv->stopping ? "shutting down" : "max_connections reached");
+        evutil_closesocket(fd);
+        return;
+    }
+    struct conn *c = calloc(1, sizeof(*c));
+    SSL *ssl = c ? SSL_new(srv->tls) : NULL;
+    if (ssl == NULL) {
+        log_error("conn", "out of memory accepting a connection");
+        free(c);
+        evutil_closesocket(fd);
+        return;
+    }
+    c->srv = srv;
+    format_peer(addr, c->ip, sizeof(c->ip), c->client, sizeof(c->client));
+    evutil_make_socket_nonblocking(fd);
+    c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                            BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (c->bev == NULL) {
+        SSL_free(ssl);
+        evutil_closesocket(fd);
+        free(c);
+        return;
+    }
+    bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+    bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+    bufferevent_setwatermark(c->bev, EV_WRITE, CONN_OUTPUT_LOW, 0);
+    struct timeval idle = {srv->cfg.idle_timeout_s, 0};
+    bufferevent_set_timeouts(c->bev, &idle, &idle);
+    c->timer = evtimer_new(srv->base, handshake_expired, c);
+    struct timeval hs = {srv->cfg.handshake_timeout_s, 0};
+    if (c->timer == NULL || evtimer_add(c->timer, &hs) != 0 ||
+        bufferevent_enable(c->bev, EV_READ | EV_WRITE) != 0) {
+        if (c->timer)
+            event_free(c->timer);
+        bufferevent_free(c->bev);
+        free(c);
+        return;
+    }
+    c->next = srv->conns;
+    if (srv->conns != NULL)
+        srv->conns->prev = c;
+    srv->conns = c;
+    __atomic_add_fetch(&srv->nconns, 1, __ATOMIC_RELAXED);
+    log_debug("conn", "%s connected", c->client);
+}

@@ -1,0 +1,242 @@
+/* file_view.c - the "file" object of every kind, redacted for its reader. */
+#include "server/file_view.h"
+#include "server/redact.h"
+#include "server/shapes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Unknown links count as level 6: better a hidden name than a leaked one. */
+static enum deepwell_code linked_levels(struct deepwell *dw, int64_t task_force_id,
+                                        int64_t person_id, struct file_view *out,
+                                        struct deepwell_error *err)
+{
+    out->task_force_level = FOUNDATION_LEVEL_MAX;
+    out->person_level = FOUNDATION_LEVEL_MAX;
+    if (task_force_id > 0) {
+        struct deepwell_mtf mtf;
+        enum deepwell_code rc = deepwell_mtf_get(dw, task_force_id, &mtf, err);
+        if (rc == DW_OK) {
+            out->task_force_level = mtf.level;
+            deepwell_mtf_free(&mtf);
+        } else if (rc != DW_NOT_FOUND) {
+            return rc;
+        }
+    }
+    if (person_id > 0) {
+        struct deepwell_user user;
+        enum deepwell_code rc = deepwell_user_find(dw, NULL, person_id, &user, err);
+        if (rc == DW_OK)
+            out->person_level = user.clearance;
+        else if (rc != DW_NOT_FOUND)
+            return rc;
+        memset(&user, 0, sizeof(user));
+    }
+    return DW_OK;
+}
+
+/* A link whose name the reader may see, else the same link with the name withheld. */
+static json_t *cleared_link(const struct reader *r, enum foundation_ref_kind kind, int64_t id,
+                            const char *name, int level)
+{
+    if (clearance_title(r, kind, level) != 0)
+        name = REDACT_PLACEHOLDER;
+    return shape_link(kind, id, name);
+}
+
+enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
+                                  struct file_view *out, struct deepwell_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = ref->kind;
+    enum deepwell_code rc = DW_INVALID;
+    switch (ref->kind) {
+    case REF_SCP:
+        rc = deepwell_scp_get(dw, (int)ref->number, &out->scp, err);
+        out->level = out->scp.level;
+        break;
+    case REF_SITE:
+        rc = deepwell_site_get(dw, ref->number, &out->site, err);
+        out->level = out->site.level;
+        break;
+    case REF_MTF:
+        rc = deepwell_mtf_get(dw, ref->number, &out->mtf, err);
+        out->level = out->mtf.level;
+        break;
+    case REF_USER:
+        rc = deepwell_user_find(dw, NULL, ref->number, &out->user, err);
+        /* Nothing of the password hash goes further than this. */
+        memset(out->user.password_hash, 0, sizeof(out->user.password_hash));
+        out->level = out->user.clearance;
+        break;
+    }
+    if (rc != DW_OK) {
+        memset(out, 0, sizeof(*out));
+        return rc;
+    }
+    int64_t tf = ref->kind == REF_SCP    ? out->scp.task_force_id
+                 : ref->kind == REF_USER ? out->user.task_force_id
+                                         : 0;
+    int64_t person = ref->kind == REF_SITE  ? out->site.director_id
+                     : ref->kind == REF_MTF ? out->mtf.leader_id
+                                            : 0;
+    rc = linked_levels(dw, tf, person, out, err);
+    if (rc != DW_OK)
+        file_view_free(out);
+    return rc;
+}
+
+void file_view_free(struct file_view *view)
+{
+    switch (view->kind) {
+    case REF_SCP:
+        deepwell_scp_free(&view->scp);
+        break;
+    case REF_SITE:
+        deepwell_site_free(&view->site);
+        break;
+    case REF_MTF:
+        deepwell_mtf_free(&view->mtf);
+        break;
+    case REF_USER:
+        break;
+    }
+    memset(view, 0, sizeof(*view));
+}
+
+/* Appends a section when body is set; a missing or empty body is no section. */
+static int add_section(json_t *sections, const struct reader *r, const char *kind,
+                       const char *title, int level, const char *body)
+{
+    if (body == NULL || body[0] == '\0')
+        return 0;
+    json_t *s = redact_section(r, kind, title, level, body);
+    return s ? json_array_append_new(sections, s) : -1;
+}
+
+/* Site text: the reader is cleared for the whole file (by level or as its staff). */
+static int add_site_section(json_t *sections, const struct reader *r, const char *kind,
+                            const char *title, int level, const char *body)
+{
+    if (body == NULL || body[0] == '\0')
+        return 0;
+    json_t *s = redact_section_cleared(r, kind, title, level, body);
+    return s ? json_array_append_new(sections, s) : -1;
+}
+
+static json_t *scp_json(const struct file_view *view, const struct reader *r, json_t *file)
+{
+    const struct deepwell_scp *scp = &view->scp;
+    json_t *sections = json_array();
+    for (size_t i = 0; i < scp->nsections; i++) {
+        const struct deepwell_section *s = &scp->sections[i];
+        if (add_section(sections, r, s->kind ? s->kind : "addendum", s->title, s->level,
+                        s->body ? s->body : "") < 0) {
+            json_decref(sections);
+            return NULL;
+        }
+    }
+    json_object_set_new(file, "title", json_string(scp->title ? scp->title : ""));
+    json_object_set_new(file, "containment", shape_class(FOUNDATION_CONTAINMENT, scp->containment));
+    json_object_set_new(file, "secondary", shape_class(FOUNDATION_SECONDARY, scp->secondary));
+    json_object_set_new(file, "disruption", shape_class(FOUNDATION_DISRUPTION, scp->disruption));
+    json_object_set_new(file, "risk", shape_class(FOUNDATION_RISK, scp->risk));
+    json_object_set_new(file, "status", json_string(scp->status ? scp->status : "active"));
+    json_object_set_new(file, "site", shape_link(REF_SITE, scp->site_id, scp->site_name));
+    json_object_set_new(
+        file, "task_force",
+        cleared_link(r, REF_MTF, scp->task_force_id, scp->task_force_name, view->task_force_level));
+    json_object_set_new(file, "sections", sections);
+    return file;
+}
+
+static json_t *site_json(const struct file_view *view, const struct reader *r, json_t *file)
+{
+    const struct deepwell_site *site = &view->site;
+    json_t *sections = json_array();
+    if (add_site_section(sections, r, "description", "Description", site->level,
+                         site->description) < 0 ||
+        add_site_section(sections, r, "location", "Location", site->level, site->location) < 0 ||
+        add_site_section(sections, r, "dossier", "Dossier", site->level, site->dossier) < 0) {
+        json_decref(sections);
+        return NULL;
+    }
+    json_object_set_new(file, "title", json_string(site->name ? site->name : ""));
+    json_object_set_new(file, "location", redact_string_cleared(r, site->location));
+    json_object_set_new(
+        file, "director",
+        cleared_link(r, REF_USER, site->director_id, site->director_name, view->person_level));
+    json_object_set_new(file, "sections", sections);
+    return file;
+}
+
+static json_t *mtf_json(const struct file_view *view, const struct reader *r, json_t *file)
+{
+    const struct deepwell_mtf *mtf = &view->mtf;
+    json_t *sections = json_array();
+    if (add_section(sections, r, "mission", "Mission", mtf->level, mtf->mission) < 0) {
+        json_decref(sections);
+        return NULL;
+    }
+    char title[256];
+    if (mtf->nickname && mtf->nickname[0])
+        snprintf(title, sizeof(title), "%s \"%s\"", mtf->designation ? mtf->designation : "",
+                 mtf->nickname);
+    else
+        snprintf(title, sizeof(title), "%s", mtf->designation ? mtf->designation : "");
+    json_object_set_new(file, "title", json_string(title));
+    json_object_set_new(file, "designation", json_string(mtf->designation ? mtf->designation : ""));
+    json_object_set_new(file, "nickname", mtf->nickname ? json_string(mtf->nickname) : json_null());
+    json_object_set_new(
+        file, "leader",
+        cleared_link(r, REF_USER, mtf->leader_id, mtf->leader_name, view->person_level));
+    json_object_set_new(file, "site", shape_link(REF_SITE, mtf->site_id, mtf->site_name));
+    json_object_set_new(file, "active", json_boolean(mtf->active));
+    json_object_set_new(file, "sections", sections);
+    return file;
+}
+
+static json_t *user_json(const struct file_view *view, const struct reader *r, json_t *file)
+{
+    const struct deepwell_user *u = &view->user;
+    json_object_set_new(file, "title", json_string(u->name));
+    json_object_set_new(file, "name", json_string(u->name));
+    json_object_set_new(file, "job_title", json_string(u->title));
+    json_object_set_new(file, "clearance", shape_level(u->clearance));
+    json_object_set_new(file, "site", shape_link(REF_SITE, u->site_id, u->site_name));
+    json_object_set_new(
+        file, "task_force",
+        cleared_link(r, REF_MTF, u->task_force_id, u->task_force_name, view->task_force_level));
+    json_object_set_new(file, "personnel_status",
+                        json_string(u->personnel_active ? "active" : "inactive"));
+    json_object_set_new(file, "last_login", shape_time_or_null(u->last_login));
+    json_object_set_new(file, "sections", json_array());
+    return file;
+}
+
+json_t *file_view_json(const struct file_view *view, const struct reader *r, const char *ref)
+{
+    json_t *file =
+        json_pack("{s:s, s:s, s:o}", "ref", ref, "kind", foundation_ref_kind_name(view->kind),
+                  "classification", shape_level(view->level));
+    if (file == NULL)
+        return NULL;
+    json_t *done = NULL;
+    switch (view->kind) {
+    case REF_SCP:
+        done = scp_json(view, r, file);
+        break;
+    case REF_SITE:
+        done = site_json(view, r, file);
+        break;
+    case REF_MTF:
+        done = mtf_json(view, r, file);
+        break;
+    case REF_USER:
+        done = user_json(view, r, file);
+        break;
+    }
+    if (done == NULL)
+        json_decref(file);
+    return done;
+}

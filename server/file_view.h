@@ -1,0 +1,33 @@
+/*
+ * file_view.h - a file of any kind loaded from the store and turned into the
+ * protocol's "file" object, with every text field passed through redact.c.
+ */
+#ifndef SCIPNET_SERVER_FILE_VIEW_H
+#define SCIPNET_SERVER_FILE_VIEW_H
+
+#include <jansson.h>
+
+#include "common/foundation.h"
+#include "deepwell/deepwell.h"
+#include "server/clearance.h"
+
+struct file_view {
+    enum foundation_ref_kind kind;
+    int level; /* classification; a user's is their clearance */
+    struct deepwell_scp scp;
+    struct deepwell_site site;
+    struct deepwell_mtf mtf;
+    struct deepwell_user user;
+    /* Levels of linked files, so a link never names a file whose title is above the reader. */
+    int task_force_level; /* SCP and USER files */
+    int person_level;     /* a site's director, a task force's leader */
+};
+
+/* DW_NOT_FOUND when there is no such file. */
+enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
+                                  struct file_view *out, struct deepwell_error *err);
+/* The "file" object for a reader already cleared for the file; NULL when out of memory. */
+json_t *file_view_json(const struct file_view *view, const struct reader *r, const char *ref);
+void file_view_free(struct file_view *view);
+
+#endif

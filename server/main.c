@@ -1,0 +1,105 @@
+/*
+ * main.c - scipnet-server: command line and configuration, then server_run.
+ *
+ *   scipnet-server --db PATH [--listen HOST:PORT] [--config FILE]
+ *                  [--cert FILE --key FILE] [--log-level LEVEL]
+ *
+ * Configuration precedence: defaults < file < SCIPNET_* environment < flags.
+ */
+#include "common/config.h"
+#include "common/log.h"
+#include "server/server.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: scipnet-server --db PATH [--listen HOST:PORT] [--config FILE]\n"
+                 "                      [--cert FILE --key FILE] [--log-level LEVEL]\n");
+}
+
+struct flag {
+    const char *key;
+    const char *value;
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},     {"listen", required_argument, NULL, 'l'},
+        {"config", required_argument, NULL, 'c'}, {"cert", required_argument, NULL, 'C'},
+        {"key", required_argument, NULL, 'K'},    {"log-level", required_argument, NULL, 'L'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    struct flag flags[8];
+    size_t nflags = 0;
+    const char *config_file = NULL;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        const char *key = NULL;
+        switch (opt) {
+        case 'd':
+            key = "db";
+            break;
+        case 'l':
+            key = "listen";
+            break;
+        case 'C':
+            key = "cert";
+            break;
+        case 'K':
+            key = "key";
+            break;
+        case 'L':
+            key = "log_level";
+            break;
+        case 'c':
+            config_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+        if (key != NULL && nflags < sizeof(flags) / sizeof(flags[0]))
+            flags[nflags++] = (struct flag){key, optarg};
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+
+    struct scipnet_config cfg;
+    char err[512];
+    config_defaults(&cfg);
+    if (config_file != NULL && config_load_file(&cfg, config_file, err, sizeof(err)) < 0) {
+        fprintf(stderr, "scipnet-server: %s\n", err);
+        return 2;
+    }
+    if (config_apply_env(&cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "scipnet-server: %s\n", err);
+        return 2;
+    }
+    for (size_t i = 0; i < nflags; i++) {
+        if (config_set(&cfg, flags[i].key, flags[i].value, err, sizeof(err)) < 0) {
+            fprintf(stderr, "scipnet-server: --%s: %s\n", flags[i].key, err);
+            return 2;
+        }
+    }
+    if (cfg.db[0] == '\0') {
+        fprintf(stderr, "scipnet-server: --db PATH is required\n");
+        usage(stderr);
+        return 2;
+    }
+    int level = log_level_parse(cfg.log_level[0] ? cfg.log_level : "info");
+    if (level < 0) {
+        fprintf(stderr, "scipnet-server: unknown log level '%s'\n", cfg.log_level);
+        return 2;
+    }
+    log_set_level((enum log_level)level);
+    return server_run(&cfg);
+}

@@ -1,0 +1,355 @@
+/*
+ * op_create.c - "create": a new SCP, site, task force or user file.
+ *
+ * Fields are checked here, the right to create in clearance.c; the store checks
+ * names against its tables once more (unknown title -> DW_INVALID).  Creating a
+ * user runs on the hash workers, since its password is hashed here (dispatch_pool).
+ */
+#include "common/foundation.h"
+#include "common/log.h"
+#include "deepwell/password.h"
+#include "server/clearance.h"
+#include "server/ops.h"
+#include "server/request.h"
+#include "server/server.h"
+#include "server/shapes.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_MAX      200
+#define TEXT_MAX       60000
+#define SECTIONS_MAX   64
+#define SCP_NUMBER_MAX 999999999
+#define PASSWORD_MIN   8
+#define PASSWORD_MAX   1024
+
+/* Field checks: each returns false (and sets the bad_request reply) on a bad field. */
+struct fields {
+    struct request *req;
+    bool bad;
+};
+
+static void bad(struct fields *f, const char *message)
+{
+    if (!f->bad)
+        request_fail(f->req, "bad_request", message);
+    f->bad = true;
+}
+
+static const char *get_string(struct fields *f, const char *key, bool required, size_t max)
+{
+    json_t *v = json_object_get(f->req->args, key);
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            bad(f, "a required field is missing");
+        return NULL;
+    }
+    if (!json_is_string(v) || json_string_length(v) > max ||
+        strlen(json_string_value(v)) != json_string_length(v) ||
+        (required && json_string_length(v) == 0)) {
+        bad(f, "a text field is not a string or too long");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static int get_level(struct fields *f, const char *key, int fallback)
+{
+    json_t *v = json_object_get(f->req->args, key);
+    if (v == NULL)
+        return fallback;
+    if (!json_is_integer(v) || json_integer_value(v) < FOUNDATION_LEVEL_MIN ||
+        json_integer_value(v) > FOUNDATION_LEVEL_MAX) {
+        bad(f, "a level must be an integer 1-6");
+        return 0;
+    }
+    return (int)json_integer_value(v);
+}
+
+/* A class name known to the Foundation's tables; NULL when absent. */
+static const char *get_class(struct fields *f, const char *key, enum foundation_class_kind kind,
+                             bool required)
+{
+    const char *name = get_string(f, key, required, 64);
+    if (name == NULL)
+        return NULL;
+    const struct foundation_class *c = foundation_class_by_name(kind, name);
+    if (c == NULL) {
+        bad(f, "unknown class name");
+        return NULL;
+    }
+    return c->name;
+}
+
+/* An optional ref of the given kind; 0 when absent. */
+static int64_t get_ref(struct fields *f, const char *key, enum foundation_ref_kind kind)
+{
+    const char *text = get_string(f, key, false, 32);
+    if (text == NULL)
+        return 0;
+    struct foundation_ref ref;
+    if (!foundation_ref_parse(text, &ref) || ref.kind != kind) {
+        bad(f, "a reference field has the wrong form or kind");
+        return 0;
+    }
+    return ref.number;
+}
+
+static bool valid_user_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n >= DEEPWELL_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+            return false;
+    }
+    return true;
+}
+
+static bool denied(struct request *req, enum foundation_ref_kind kind, int level)
+{
+    struct reader r = {req->user.clearance, req->user.site_id};
+    int needed = clearance_create(&r, kind, level);
+    if (needed == 0)
+        return false;
+    request_audit(req, "create", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+                  json_pack("{s:s, s:i}", "kind", foundation_ref_kind_name(kind), "level", level));
+    json_t *reply = request_fail(req, "clearance_denied", "your clearance is too low");
+    json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+    return true;
+}
+
+static void created(struct request *req, enum foundation_ref_kind kind, int64_t id)
+{
+    struct foundation_ref ref = {kind, id};
+    char canon[32];
+    foundation_ref_format(&ref, canon, sizeof(canon));
+    request_audit(req, "create", DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
+                  json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(kind), "ref", canon));
+    request_ok(req, json_pack("{s:s}", "ref", canon));
+}
+
+static void store_failed(struct request *req, const char *what, enum deepwell_code rc,
+                         const struct deepwell_error *err)
+{
+    if (rc == DW_CONFLICT)
+        request_fail(req, "conflict", "that name or number already exists");
+    else if (rc == DW_INVALID && err->message[0] != '\0')
+        request_fail(req, "bad_request", err->message); /* the store's own one-line reason */
+    else if (rc == DW_INVALID || rc == DW_NOT_FOUND)
+        request_fail(req, "bad_request", "a referenced file or name does not exist");
+    else
+        request_store_error(req, what, err);
+}
+
+static bool read_sections(struct fields *f, int own_level, struct deepwell_section **out,
+                          size_t *count)
+{
+    json_t *arr = json_object_get(f->req->args, "sections");
+    *out = NULL;
+    *count = 0;
+    if (arr == NULL)
+        return true;
+    if (!json_is_array(arr) || json_array_size(arr) > SECTIONS_MAX) {
+        bad(f, "sections must be an array of at most 64 sections");
+        return false;
+    }
+    size_t n = json_array_size(arr);
+    struct deepwell_section *secs = calloc(n ? n : 1, sizeof(*secs));
+    if (secs == NULL) {
+        request_fail(f->req, "internal", "internal error");
+        f->bad = true;
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_array_get(arr, i);
+        json_t *kind = json_object_get(s, "kind"), *title = json_object_get(s, "title");
+        json_t *level = json_object_get(s, "level"), *text = json_object_get(s, "text");
+        bool ok = json_is_object(s) && json_is_string(kind) && json_is_string(title) &&
+                  json_is_integer(level) && json_is_string(text) &&
+                  json_string_length(title) <= TITLE_MAX && json_string_length(text) <= TEXT_MAX &&
+                  strlen(json_string_value(text)) == json_string_length(text);
+        const char *k = ok ? json_string_value(kind) : "";
+        ok = ok && (strcmp(k, "containment") == 0 || strcmp(k, "description") == 0 ||
+                    strcmp(k, "addendum") == 0);
+        ok = ok && json_integer_value(level) >= FOUNDATION_LEVEL_MIN &&
+             json_integer_value(level) <= own_level;
+        if (!ok) {
+            free(secs);
+            bad(f, "a section needs kind (containment|description|addendum), title, level "
+                   "(up to your own) and text");
+            return false;
+        }
+        secs[i].kind = (char *)k;
+        secs[i].title = (char *)json_string_value(title);
+        secs[i].position = (int)i + 1; /* 1-based, in the order given */
+        secs[i].level = (int)json_integer_value(level);
+        secs[i].body = (char *)json_string_value(text);
+    }
+    *out = secs;
+    *count = n;
+    return true;
+}
+
+static void create_scp(struct request *req, struct fields *f)
+{
+    json_t *jnum = json_object_get(req->args, "number");
+    if (!json_is_integer(jnum) || json_integer_value(jnum) < 1 ||
+        json_integer_value(jnum) > SCP_NUMBER_MAX) {
+        bad(f, "number must be a positive integer");
+        return;
+    }
+    struct deepwell_scp scp = {0};
+    scp.number = (int)json_integer_value(jnum);
+    scp.title = (char *)get_string(f, "title", true, TITLE_MAX);
+    scp.level = get_level(f, "level", 0);
+    if (!f->bad && json_object_get(req->args, "level") == NULL)
+        bad(f, "level is required");
+    scp.containment = (char *)get_class(f, "containment", FOUNDATION_CONTAINMENT, true);
+    scp.secondary = (char *)get_class(f, "secondary", FOUNDATION_SECONDARY, false);
+    scp.disruption = (char *)get_class(f, "disruption", FOUNDATION_DISRUPTION, false);
+    scp.risk = (char *)get_class(f, "risk", FOUNDATION_RISK, false);
+    scp.site_id = get_ref(f, "site", REF_SITE);
+    scp.task_force_id = get_ref(f, "task_force", REF_MTF);
+    scp.status = "active";
+    if (f->bad || denied(req, REF_SCP, scp.level))
+        return;
+    if (!read_sections(f, req->user.clearance, &scp.sections, &scp.nsections))
+        return;
+    int64_t id;
+    struct deepwell_error err;
+    enum deepwell_code rc = deepwell_scp_create(req->srv->dw, &scp, &id, &err);
+    free(scp.sections);
+    if (rc != DW_OK) {
+        store_failed(req, "scp.create", rc, &err);
+        return;
+    }
+    created(req, REF_SCP, scp.number);
+}
+
+static void create_site(struct request *req, struct fields *f)
+{
+    struct deepwell_site site = {0};
+    site.name = (char *)get_string(f, "name", true, DEEPWELL_NAME_MAX - 1);
+    site.location = (char *)get_string(f, "location", false, TEXT_MAX);
+    site.description = (char *)get_string(f, "description", false, TEXT_MAX);
+    site.dossier = (char *)get_string(f, "dossier", false, TEXT_MAX);
+    site.director_id = get_ref(f, "director", REF_USER);
+    site.level = 3;
+    if (f->bad || denied(req, REF_SITE, site.level))
+        return;
+    int64_t id;
+    struct deepwell_error err;
+    enum deepwell_code rc = deepwell_site_create(req->srv->dw, &site, &id, &err);
+    if (rc != DW_OK) {
+        store_failed(req, "site.create", rc, &err);
+        return;
+    }
+    created(req, REF_SITE, id);
+}
+
+static void create_mtf(struct request *req, struct fields *f)
+{
+    struct deepwell_mtf mtf = {0};
+    mtf.designation = (char *)get_string(f, "designation", true, DEEPWELL_NAME_MAX - 1);
+    mtf.nickname = (char *)get_string(f, "nickname", false, DEEPWELL_NAME_MAX - 1);
+    mtf.level = get_level(f, "level", 2);
+    mtf.site_id = get_ref(f, "site", REF_SITE);
+    mtf.leader_id = get_ref(f, "leader", REF_USER);
+    mtf.mission = (char *)get_string(f, "mission", false, TEXT_MAX);
+    mtf.active = true;
+    if (f->bad || denied(req, REF_MTF, mtf.level))
+        return;
+    int64_t id;
+    struct deepwell_error err;
+    enum deepwell_code rc = deepwell_mtf_create(req->srv->dw, &mtf, &id, &err);
+    if (rc != DW_OK) {
+        store_failed(req, "mtf.create", rc, &err);
+        return;
+    }
+    created(req, REF_MTF, id);
+}
+
+static void create_user(struct request *req, struct fields *f)
+{
+    const char *name = get_string(f, "name", true, DEEPWELL_NAME_MAX - 1);
+    const char *password = get_string(f, "password", true, PASSWORD_MAX);
+    const char *title = get_string(f, "title", true, 64);
+    int clearance = get_level(f, "clearance", 0);
+    if (!f->bad && json_object_get(req->args, "clearance") == NULL)
+        bad(f, "clearance is required");
+    int64_t site_id = get_ref(f, "site", REF_SITE);
+    int64_t task_force_id = get_ref(f, "task_force", REF_MTF);
+    if (f->bad)
+        return;
+    if (!valid_user_name(name)) {
+        bad(f, "a user name is letters, digits, '.', '_' and '-'");
+        return;
+    }
+    if (strlen(password) < PASSWORD_MIN) {
+        bad(f, "the password must have at least 8 characters");
+        return;
+    }
+    const char *canonical_title = foundation_title_canonical(title);
+    if (canonical_title == NULL) {
+        bad(f, "unknown title");
+        return;
+    }
+    if (denied(req, REF_USER, clearance))
+        return;
+
+    char hash[DEEPWELL_HASH_MAX];
+    if (deepwell_password_hash(password, &req->srv->pwlimits, hash) != 0) {
+        log_error("create", "password hashing failed (out of memory?)");
+        request_fail(req, "internal", "internal error");
+        return;
+    }
+    struct deepwell_user_new user = {
+        .name = name,
+        .password_hash = hash,
+        .clearance = clearance,
+        .title = canonical_title,
+        .site_id = site_id,
+        .task_force_id = task_force_id,
+        .active = true,
+        .personnel_active = true,
+    };
+    int64_t id;
+    struct deepwell_error err;
+    enum deepwell_code rc = deepwell_user_add(req->srv->dw, &user, &id, &err);
+    memset(hash, 0, sizeof(hash));
+    if (rc != DW_OK) {
+        store_failed(req, "user.add", rc, &err);
+        return;
+    }
+    created(req, REF_USER, id);
+}
+
+void op_create(struct request *req)
+{
+    json_t *jkind = json_object_get(req->args, "kind");
+    enum foundation_ref_kind kind;
+    if (!json_is_string(jkind) || !foundation_ref_kind_parse(json_string_value(jkind), &kind)) {
+        request_fail(req, "bad_request", "kind must be scp, site, mtf or user");
+        return;
+    }
+    struct fields f = {req, false};
+    switch (kind) {
+    case REF_SCP:
+        create_scp(req, &f);
+        break;
+    case REF_SITE:
+        create_site(req, &f);
+        break;
+    case REF_MTF:
+        create_mtf(req, &f);
+        break;
+    case REF_USER:
+        create_user(req, &f);
+        break;
+    }
+}

@@ -1,0 +1,187 @@
+/*
+ * op_login.c - "login": password check, throttling and a new session.
+ *
+ * Runs on the hash workers.  Unknown users burn a dummy verify and get the same
+ * auth_failed reply as a wrong password; a blocked key is refused before the
+ * password is even looked at.
+ */
+#include "common/foundation.h"
+#include "common/log.h"
+#include "deepwell/password.h"
+#include "server/ops.h"
+#include "server/pwtiming.h"
+#include "server/request.h"
+#include "server/server.h"
+#include "server/session.h"
+#include "server/shapes.h"
+#include "server/throttle.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define PASSWORD_MAX        1024
+#define AUTH_FAILED_MESSAGE "identification / authentication invalid"
+
+/* The name for audit rows and the throttle key: the given name, or "#<id>". */
+static bool read_login_args(struct request *req, char name[DEEPWELL_NAME_MAX], int64_t *id,
+                            const char **password)
+{
+    json_t *user = json_object_get(req->args, "user");
+    json_t *pw = json_object_get(req->args, "password");
+    *id = 0;
+    if (json_is_string(user)) {
+        size_t n = json_string_length(user);
+        if (n == 0 || n >= DEEPWELL_NAME_MAX)
+            return false;
+        memcpy(name, json_string_value(user), n + 1);
+    } else if (json_is_integer(user) && json_integer_value(user) > 0) {
+        *id = json_integer_value(user);
+        snprintf(name, DEEPWELL_NAME_MAX, "#%" PRId64, *id);
+    } else {
+        return false;
+    }
+    if (!json_is_string(pw) || json_string_length(pw) == 0 ||
+        json_string_length(pw) > PASSWORD_MAX || strlen(json_string_value(pw)) == 0)
+        return false;
+    *password = json_string_value(pw);
+    return true;
+}
+
+static void login_failed(struct request *req, const char *name, const char *user_key,
+                         const char *addr_key, const char *reason)
+{
+    struct deepwell_error err;
+    if (throttle_failure(req->srv, user_key, addr_key, req->now_ms, &err) != DW_OK) {
+        request_store_error(req, "login_failures.record", &err);
+        return;
+    }
+    request_audit_attempted(req, name);
+    request_audit(req, "login", DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
+                  json_pack("{s:s}", "reason", reason));
+    request_fail(req, "auth_failed", AUTH_FAILED_MESSAGE);
+}
+
+/* An imported (werkzeug) or weaker hash becomes argon2id at today's limits. */
+static void upgrade_hash(struct request *req, const char *password)
+{
+    char hash[DEEPWELL_HASH_MAX];
+    if (deepwell_password_hash(password, &req->srv->pwlimits, hash) != 0) {
+        log_warning("login", "cannot rehash password of user %" PRId64, req->user.id);
+        return;
+    }
+    struct deepwell_error err;
+    if (deepwell_user_set_password(req->srv->dw, req->user.id, hash, &err) != DW_OK)
+        log_warning("login", "cannot store rehashed password of user %" PRId64 ": %s", req->user.id,
+                    err.message);
+    else
+        log_info("login", "password hash of user %" PRId64 " upgraded to argon2id", req->user.id);
+}
+
+static void login_succeeded(struct request *req, const char *user_key)
+{
+    struct deepwell_error err;
+    if (throttle_success(req->srv, user_key, &err) != DW_OK)
+        log_warning("login", "cannot reset failures of %s: %s", user_key, err.message);
+    if (deepwell_user_record_login(req->srv->dw, req->user.id, req->now_ms, &err) != DW_OK)
+        log_warning("login", "cannot record login of user %" PRId64 ": %s", req->user.id,
+                    err.message);
+
+    char token[SESSION_TOKEN_LEN + 1];
+    int64_t expires_in = 0;
+    if (!session_start(req, token, &expires_in))
+        return;
+    const struct foundation_level *lvl = foundation_level(req->user.clearance);
+    json_t *body =
+        json_pack("{s:s, s:I, s:o, s:{s:s, s:s, s:s, s:s}}", "token", token, "expires_in",
+                  (json_int_t)expires_in, "user", shape_user(&req->user), "screen", "kind", "login",
+                  "usr_name", req->user.name, "usr_title_name", req->user.title,
+                  "usr_clearance_level_name", lvl ? lvl->full_name : "");
+    memset(token, 0, sizeof(token));
+    request_ok(req, body);
+    req->authenticated = true;
+    request_audit(req, "login", DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
+}
+
+void op_login(struct request *req)
+{
+    struct server *srv = req->srv;
+    char name[DEEPWELL_NAME_MAX];
+    int64_t id;
+    const char *password = NULL;
+    if (!read_login_args(req, name, &id, &password)) {
+        request_fail(req, "bad_request", "login needs \"user\" (name or id) and \"password\"");
+        return;
+    }
+
+    char user_key[THROTTLE_KEY_MAX], addr_key[THROTTLE_KEY_MAX];
+    throttle_user_key(name, user_key);
+    throttle_addr_key(req->ip, addr_key);
+    struct deepwell_error err;
+    int64_t retry_after = 0;
+    if (throttle_check(srv, user_key, addr_key, req->now_ms, &retry_after, &err) != DW_OK) {
+        request_store_error(req, "login_failures.get", &err);
+        return;
+    }
+    if (retry_after > 0) {
+        request_audit_attempted(req, name);
+        request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+                      json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after",
+                                (json_int_t)retry_after));
+        json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
+        json_object_set_new(reply, "retry_after", json_integer(retry_after));
+        return;
+    }
+
+    enum deepwell_code rc = deepwell_user_find(srv->dw, id ? NULL : name, id, &req->user, &err);
+    if (rc == DW_NOT_FOUND) {
+        memset(&req->user, 0, sizeof(req->user));
+        pwtiming_dummy_verify(password, &srv->pwlimits);
+        login_failed(req, name, user_key, addr_key, "unknown user");
+        return;
+    }
+    if (rc != DW_OK) {
+        memset(&req->user, 0, sizeof(req->user));
+        request_store_error(req, "user.find", &err);
+        return;
+    }
+    /* Throttle by the real name too when the client logged in by id. */
+    if (id != 0) {
+        throttle_user_key(req->user.name, user_key);
+        if (throttle_check(srv, user_key, addr_key, req->now_ms, &retry_after, &err) == DW_OK &&
+            retry_after > 0) {
+            int64_t uid = req->user.id;
+            memset(&req->user, 0, sizeof(req->user));
+            req->user.id = uid;
+            request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+                          json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after",
+                                    (json_int_t)retry_after));
+            req->user.id = 0;
+            json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
+            json_object_set_new(reply, "retry_after", json_integer(retry_after));
+            return;
+        }
+    }
+
+    bool needs_rehash = false;
+    int64_t t0 = pwtiming_now_us();
+    enum deepwell_pw_result pw =
+        deepwell_password_verify(req->user.password_hash, password, &srv->pwlimits, &needs_rehash);
+    if (pw != DW_PW_OK) {
+        pwtiming_pad_failure(pwtiming_now_us() - t0, &srv->pwlimits);
+        int64_t uid = req->user.id;
+        memset(&req->user, 0, sizeof(req->user));
+        req->user.id = uid; /* the audit row names the account that was tried */
+        login_failed(req, name, user_key, addr_key, "wrong password");
+        req->user.id = 0;
+        return;
+    }
+    if (!req->user.active) {
+        request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
+                      json_pack("{s:s}", "reason", "account disabled"));
+        request_fail(req, "account_disabled", "this account is disabled");
+        return;
+    }
+    if (needs_rehash)
+        upgrade_hash(req, password);
+    login_succeeded(req, user_key);
+}

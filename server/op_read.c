@@ -1,0 +1,67 @@
+/*
+ * op_read.c - "read": one file, with everything above the reader cut.
+ *
+ * The access decision is clearance.c's; the cutting is redact.c's.  Every read is
+ * audited: granted, redacted (the file exists but is above the reader) or
+ * expunged (no such file).
+ */
+#include "common/foundation.h"
+#include "server/clearance.h"
+#include "server/ops.h"
+#include "server/file_view.h"
+#include "server/redact.h"
+#include "server/request.h"
+#include "server/server.h"
+#include "server/shapes.h"
+
+static void audit_read(struct request *req, const char *ref, const char *result,
+                       enum deepwell_outcome outcome)
+{
+    request_audit(req, "read", outcome, outcome == DW_OUTCOME_SUCCESS ? DW_SEV_INFO : DW_SEV_NOTICE,
+                  json_pack("{s:s, s:s}", "ref", ref, "result", result));
+}
+
+void op_read(struct request *req)
+{
+    json_t *jref = json_object_get(req->args, "ref");
+    struct foundation_ref ref;
+    if (!json_is_string(jref) || !foundation_ref_parse(json_string_value(jref), &ref)) {
+        request_fail(req, "bad_request", "ref must be like SCP-002, SITE-19, MTF-3 or USER-2");
+        return;
+    }
+    char canon[32];
+    foundation_ref_format(&ref, canon, sizeof(canon));
+    struct reader r = {req->user.clearance, req->user.site_id};
+
+    struct file_view view;
+    struct deepwell_error err;
+    enum deepwell_code rc = file_view_load(req->srv->dw, &ref, &view, &err);
+    if (rc == DW_NOT_FOUND) {
+        audit_read(req, canon, "expunged", DW_OUTCOME_FAILURE);
+        json_t *reply = request_fail(req, "expunged", "no such file");
+        json_object_set_new(reply, "screen", screen_expunged(canon));
+        return;
+    }
+    if (rc != DW_OK) {
+        request_store_error(req, "read", &err);
+        return;
+    }
+    int needed = clearance_read(&r, ref.kind, view.level, ref.number);
+    if (needed != 0) {
+        int file_level = view.level;
+        file_view_free(&view);
+        audit_read(req, canon, "redacted", DW_OUTCOME_DENIED);
+        json_t *reply = request_fail(req, "redacted", "the file is above your clearance");
+        json_object_set_new(reply, "screen",
+                            screen_redacted(canon, file_level, r.level, req->now_ms));
+        return;
+    }
+    json_t *file = file_view_json(&view, &r, canon);
+    file_view_free(&view);
+    if (file == NULL) {
+        request_fail(req, "internal", "internal error");
+        return;
+    }
+    audit_read(req, canon, "granted", DW_OUTCOME_SUCCESS);
+    request_ok(req, json_pack("{s:{s:s}, s:o}", "screen", "kind", "file", "file", file));
+}

@@ -1,0 +1,181 @@
+/* redact.c - section and field JSON with every passage above the reader cut. */
+#include "server/redact.h"
+#include "common/markup.h"
+#include "server/shapes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The level a reader needs for a segment: its own, or the section's when unmarked. */
+static int segment_level(const struct markup_segment *seg, int section_level)
+{
+    return seg->level > section_level ? seg->level : section_level;
+}
+
+static json_t *cut_part(int needed)
+{
+    return json_pack("{s:b, s:o}", "redacted", 1, "needed_clearance", shape_level(needed));
+}
+
+static json_t *section_above_reader(const char *kind, int level, int needed)
+{
+    return json_pack("{s:s, s:i, s:b, s:o}", "kind", kind, "level", level, "redacted", 1,
+                     "needed_clearance", shape_level(needed));
+}
+
+struct text_buf {
+    char *data;
+    size_t used;
+};
+
+/* Appends a readable piece to the text part being built. */
+static int text_append(struct text_buf *t, const char *piece, size_t length)
+{
+    char *grown = realloc(t->data, t->used + length + 1);
+    if (grown == NULL)
+        return -1;
+    memcpy(grown + t->used, piece, length);
+    t->data = grown;
+    t->used += length;
+    return 0;
+}
+
+/* Moves the pending text into a {"text"} part. */
+static int text_flush(struct text_buf *t, json_t *parts)
+{
+    if (t->used == 0)
+        return 0;
+    json_t *s = json_stringn(t->data, t->used);
+    t->used = 0;
+    if (s == NULL)
+        return -1;
+    return json_array_append_new(parts, json_pack("{s:o}", "text", s));
+}
+
+/*
+ * Readable segments join into text parts and neighbouring cuts merge into one
+ * (needing the highest level), so the parts never hint at how many passages hid.
+ */
+static json_t *build_parts(const struct reader *r, const struct markup_doc *doc, const char *body,
+                           int section_level, int *any_cut)
+{
+    json_t *parts = json_array();
+    struct text_buf text = {NULL, 0};
+    int cut_level = 0; /* level of the cut being merged, 0 = none */
+    *any_cut = 0;
+    if (parts == NULL)
+        return NULL;
+    for (size_t i = 0; i < doc->count; i++) {
+        const struct markup_segment *seg = &doc->segments[i];
+        int needed = clearance_passage(r, segment_level(seg, section_level));
+        if (needed == 0) {
+            if (cut_level != 0 && json_array_append_new(parts, cut_part(cut_level)) < 0)
+                goto fail;
+            cut_level = 0;
+            if (text_append(&text, body + seg->offset, seg->length) < 0)
+                goto fail;
+        } else {
+            *any_cut = 1;
+            if (text_flush(&text, parts) < 0)
+                goto fail;
+            if (needed > cut_level)
+                cut_level = needed;
+        }
+    }
+    if (cut_level != 0 && json_array_append_new(parts, cut_part(cut_level)) < 0)
+        goto fail;
+    if (text_flush(&text, parts) < 0)
+        goto fail;
+    free(text.data);
+    return parts;
+fail:
+    free(text.data);
+    json_decref(parts);
+    return NULL;
+}
+
+/* base: the level unmarked text needs (0 when the reader is cleared for the file). */
+static json_t *section(const struct reader *r, const char *kind, const char *title, int level,
+                       int base, const char *body)
+{
+    int needed = clearance_passage(r, base);
+    if (needed != 0)
+        return section_above_reader(kind, level, needed);
+    if (body == NULL)
+        body = "";
+    struct markup_doc doc;
+    if (markup_parse(body, strlen(body), &doc) < 0)
+        return NULL;
+    int any_cut = 0;
+    json_t *parts = build_parts(r, &doc, body, base, &any_cut);
+    markup_free(&doc);
+    if (parts == NULL)
+        return NULL;
+    json_t *section =
+        json_pack("{s:s, s:s, s:i}", "kind", kind, "title", title ? title : "", "level", level);
+    if (section == NULL) {
+        json_decref(parts);
+        return NULL;
+    }
+    if (any_cut) {
+        json_object_set_new(section, "parts", parts);
+        return section;
+    }
+    /* Nothing cut: at most one text part (markers of readable passages removed). */
+    json_t *first = json_array_get(parts, 0);
+    json_t *text = first ? json_object_get(first, "text") : NULL;
+    json_object_set_new(section, "text", text ? json_incref(text) : json_string(""));
+    json_decref(parts);
+    return section;
+}
+
+json_t *redact_section(const struct reader *r, const char *kind, const char *title, int level,
+                       const char *body)
+{
+    return section(r, kind, title, level, level, body);
+}
+
+json_t *redact_section_cleared(const struct reader *r, const char *kind, const char *title,
+                               int level, const char *body)
+{
+    return section(r, kind, title, level, 0, body);
+}
+
+json_t *redact_string_cleared(const struct reader *r, const char *body)
+{
+    return redact_string(r, 0, body);
+}
+
+json_t *redact_string(const struct reader *r, int level, const char *body)
+{
+    if (body == NULL)
+        return json_null();
+    if (level > 0 && clearance_passage(r, level) != 0)
+        return json_string(REDACT_PLACEHOLDER);
+    struct markup_doc doc;
+    if (markup_parse(body, strlen(body), &doc) < 0)
+        return NULL;
+    /* Worst case: every segment is a cut replaced by the placeholder. */
+    size_t pl = sizeof(REDACT_PLACEHOLDER) - 1;
+    char *out = malloc(strlen(body) + doc.count * pl + 1);
+    size_t used = 0;
+    int last_cut = 0;
+    for (size_t i = 0; out != NULL && i < doc.count; i++) {
+        const struct markup_segment *seg = &doc.segments[i];
+        if (clearance_passage(r, segment_level(seg, level)) == 0) {
+            memcpy(out + used, body + seg->offset, seg->length);
+            used += seg->length;
+            last_cut = 0;
+        } else if (!last_cut) {
+            memcpy(out + used, REDACT_PLACEHOLDER, pl);
+            used += pl;
+            last_cut = 1;
+        }
+    }
+    markup_free(&doc);
+    if (out == NULL)
+        return NULL;
+    json_t *s = json_stringn(out, used);
+    free(out);
+    return s;
+}

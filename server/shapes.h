@@ -1,0 +1,27 @@
+/* shapes.h - the protocol's shared JSON shapes: level, class, link, user. */
+#ifndef SCIPNET_SERVER_SHAPES_H
+#define SCIPNET_SERVER_SHAPES_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "common/foundation.h"
+#include "deepwell/deepwell.h"
+
+/* {"level","name","colour"}; null when out of range. */
+json_t *shape_level(int level);
+/* {"name","colour"} or null when name is NULL or empty. */
+json_t *shape_class(enum foundation_class_kind kind, const char *name);
+/* {"ref","name"} or null when id is 0. */
+json_t *shape_link(enum foundation_ref_kind kind, int64_t id, const char *name);
+/* The user object of login and whoami. */
+json_t *shape_user(const struct deepwell_user *user);
+/* ISO time string, or null for "". */
+json_t *shape_time_or_null(const char *iso);
+
+/* The screens of failed replies (docs/protocol.md). */
+json_t *screen_clearance_denied(int needed, int have);
+json_t *screen_redacted(const char *ref, int file_level, int have, int64_t logged_at_ms);
+json_t *screen_expunged(const char *ref);
+
+#endif
