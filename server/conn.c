@@ -393,6 +393,9 @@ static void on_event(struct bufferevent *bev, short events, void *arg)
         !c->lingering) {
         /* The client is done sending: answer what it sent, then close cleanly. */
         c->peer_eof = true;
+        /* bufferevent_openssl drops its pending write event on EOF: re-arm it, or a
+         * reply queued around this moment is never written and the close never comes. */
+        bufferevent_enable(bev, EV_WRITE);
         conn_pump(c);
         return;
     }
