@@ -90,6 +90,11 @@ void conn_close(struct conn *c)
     server_check_drained(srv);
 }
 
+static void free_line(const void *data, size_t length, void *extra)
+{
+    free((void *)data);
+}
+
 /* Writes finished replies in request order, stopping at the first one still out. */
 static void conn_flush(struct conn *c)
 {
@@ -100,12 +105,12 @@ static void conn_flush(struct conn *c)
         struct reply_slot *slot = &c->slots[c->send_seq % CONN_MAX_INFLIGHT];
         if (c->send_seq == c->next_seq || slot->line == NULL)
             break;
-        if (evbuffer_add(out, slot->line, slot->length) != 0) {
+        /* The output buffer takes the line itself: no copy of an 8 KB reply. */
+        if (evbuffer_add_reference(out, slot->line, slot->length, free_line, NULL) != 0) {
             log_warning("conn", "%s: cannot queue reply; closing", c->client);
             conn_close(c);
             return;
         }
-        free(slot->line);
         slot->line = NULL;
         c->send_seq++;
         c->outstanding--;
@@ -122,42 +127,32 @@ static void conn_flush(struct conn *c)
         conn_pump(c);
 }
 
-/* Files a finished reply under its sequence number; steals reply. */
-static void conn_complete(struct conn *c, uint64_t seq, json_t *reply, bool close_after)
+/* Files a finished reply line under its sequence number; steals line (NULL = none made). */
+static void conn_complete(struct conn *c, uint64_t seq, char *line, size_t length, bool close_after)
 {
     if (c->dead) {
-        json_decref(reply);
+        free(line);
         return;
     }
-    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-    json_decref(reply);
-    if (text == NULL) {
+    if (line == NULL) {
         log_error("conn", "%s: cannot serialize a reply; closing", c->client);
         conn_close(c);
         return;
     }
-    size_t n = strlen(text);
-    char *line = realloc(text, n + 2);
-    if (line == NULL) {
-        free(text);
-        conn_close(c);
-        return;
-    }
-    line[n] = '\n';
-    line[n + 1] = '\0';
     struct reply_slot *slot = &c->slots[seq % CONN_MAX_INFLIGHT];
     slot->line = line;
-    slot->length = n + 1;
+    slot->length = length;
     slot->close_after = close_after;
     conn_flush(c);
 }
 
-static void run_job(struct job *job)
+/* Replies made on the loop thread (framing errors, inline ops) are small. */
+static void conn_complete_json(struct conn *c, uint64_t seq, json_t *reply, bool close_after)
 {
-    struct request *req = (struct request *)job;
-    req->now_ms = time_now_ms();
-    dispatch_run(req);
-    request_finish(req);
+    size_t length = 0;
+    char *line = reply_serialize(reply, &length);
+    json_decref(reply);
+    conn_complete(c, seq, line, length, close_after);
 }
 
 void conn_deliver(struct request *req)
@@ -173,12 +168,13 @@ void conn_deliver(struct request *req)
         c->authenticated = true;
     if (req->deauthenticated)
         c->authenticated = false;
-    json_t *reply = req->reply;
-    req->reply = NULL;
+    char *line = req->line;
+    size_t length = req->line_length;
+    req->line = NULL;
     uint64_t seq = req->seq;
     bool close_after = req->close_after;
     request_free(req);
-    conn_complete(c, seq, reply, close_after);
+    conn_complete(c, seq, line, length, close_after);
 }
 
 static void handle_line(struct conn *c, const char *line, size_t length)
@@ -188,14 +184,14 @@ static void handle_line(struct conn *c, const char *line, size_t length)
     struct parsed_request parsed;
     json_t *error = dispatch_parse(line, length, &parsed);
     if (error != NULL) {
-        conn_complete(c, seq, error, false);
+        conn_complete_json(c, seq, error, false);
         return;
     }
     struct request *req = request_new(c->srv, c, seq);
     if (req == NULL) {
         json_decref(parsed.id);
         json_decref(parsed.args);
-        conn_complete(c, seq, reply_error(NULL, "internal", "out of memory"), false);
+        conn_complete_json(c, seq, reply_error(NULL, "internal", "out of memory"), false);
         return;
     }
     json_decref(req->id);
@@ -211,12 +207,11 @@ static void handle_line(struct conn *c, const char *line, size_t length)
         json_t *reply = req->reply;
         req->reply = NULL;
         request_free(req);
-        conn_complete(c, seq, reply, false);
+        conn_complete_json(c, seq, reply, false);
         return;
     }
     c->at_workers++;
-    req->job.run = run_job;
-    workq_push(pool == OP_HASH ? c->srv->hash_q : c->srv->store_q, &req->job);
+    request_submit(req, pool);
 }
 
 static void too_large(struct conn *c)
@@ -225,7 +220,7 @@ static void too_large(struct conn *c)
     uint64_t seq = c->next_seq++;
     c->outstanding++;
     log_notice("conn", "%s: request line too large; closing", c->client);
-    conn_complete(c, seq, reply_error(NULL, "too_large", "request line too large"), true);
+    conn_complete_json(c, seq, reply_error(NULL, "too_large", "request line too large"), true);
 }
 
 /* Reads complete lines while the connection has room for more requests in flight. */

@@ -9,7 +9,8 @@
 
 static const struct op op_table[] = {
     {"hello", op_hello, OP_INLINE, false},
-    {"login", op_login, OP_HASH, false},
+    /* store work first; the password check moves itself to the hash workers */
+    {"login", op_login, OP_STORE, false},
     {"logout", op_logout, OP_STORE, true},
     {"whoami", op_whoami, OP_STORE, true},
     {"list", op_list, OP_STORE, true},

@@ -3,7 +3,10 @@
 #include "server/redact.h"
 #include "server/shapes.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Unknown links count as level 6: better a hidden name than a leaked one. */
@@ -239,4 +242,92 @@ json_t *file_view_json(const struct file_view *view, const struct reader *r, con
     if (done == NULL)
         json_decref(file);
     return done;
+}
+
+/* ---- the render's key ---------------------------------------------------------- */
+
+struct key_buf {
+    char *data;
+    size_t length, capacity;
+    bool failed;
+};
+
+static void key_bytes(struct key_buf *k, const void *bytes, size_t n)
+{
+    if (k->failed)
+        return;
+    if (k->length + n > k->capacity) {
+        size_t cap = k->capacity ? k->capacity * 2 : 1024;
+        while (k->length + n > cap)
+            cap *= 2;
+        char *grown = realloc(k->data, cap);
+        if (grown == NULL) {
+            k->failed = true;
+            return;
+        }
+        k->data = grown;
+        k->capacity = cap;
+    }
+    memcpy(k->data + k->length, bytes, n);
+    k->length += n;
+}
+
+static void key_int(struct key_buf *k, int64_t v)
+{
+    key_bytes(k, &v, sizeof(v));
+}
+
+/* Length-prefixed, so field boundaries are part of the key; NULL differs from "". */
+static void key_text(struct key_buf *k, const char *text)
+{
+    key_int(k, text ? (int64_t)strlen(text) : -1);
+    if (text != NULL)
+        key_bytes(k, text, strlen(text));
+}
+
+char *file_view_key(const struct file_view *view, const struct reader *r, const char *ref,
+                    size_t *length)
+{
+    if (view->kind != REF_SCP)
+        return NULL;
+    const struct deepwell_scp *scp = &view->scp;
+    size_t body_bytes = 0;
+    for (size_t i = 0; i < scp->nsections; i++)
+        body_bytes += scp->sections[i].body ? strlen(scp->sections[i].body) : 0;
+    struct key_buf k = {malloc(body_bytes + 1024), 0, body_bytes + 1024, false};
+    if (k.data == NULL)
+        return NULL;
+    /* Who and what first: view_cache hashes only the head. */
+    key_int(&k, view->kind);
+    key_int(&k, scp->number);
+    key_int(&k, r->level);
+    key_int(&k, r->site_id);
+    key_text(&k, ref);
+    /* Then everything scp_json and file_view_json read, in their order. */
+    key_int(&k, view->level);
+    key_text(&k, scp->title);
+    key_text(&k, scp->containment);
+    key_text(&k, scp->secondary);
+    key_text(&k, scp->disruption);
+    key_text(&k, scp->risk);
+    key_text(&k, scp->status);
+    key_int(&k, scp->site_id);
+    key_text(&k, scp->site_name);
+    key_int(&k, scp->task_force_id);
+    key_text(&k, scp->task_force_name);
+    key_int(&k, view->task_force_level);
+    key_int(&k, (int64_t)scp->nsections);
+    for (size_t i = 0; i < scp->nsections; i++) {
+        const struct deepwell_section *s = &scp->sections[i];
+        key_text(&k, s->kind);
+        key_text(&k, s->title);
+        key_int(&k, s->level);
+        key_text(&k, s->body);
+    }
+    if (k.failed) {
+        free(k.data);
+        return NULL;
+    }
+    *length = k.length;
+    return k.data;
 }

@@ -30,4 +30,13 @@ enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_r
 json_t *file_view_json(const struct file_view *view, const struct reader *r, const char *ref);
 void file_view_free(struct file_view *view);
 
+/*
+ * Every input of file_view_json for this view, reader and ref, as bytes: equal keys
+ * make equal "file" objects, so the render may be reused (view_cache.h).  The file
+ * and reader come first.  Only SCP files, the large and often read ones, have keys:
+ * NULL for other kinds, or when out of memory.  Free with free().
+ */
+char *file_view_key(const struct file_view *view, const struct reader *r, const char *ref,
+                    size_t *length);
+
 #endif

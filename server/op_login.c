@@ -1,9 +1,12 @@
 /*
  * op_login.c - "login": password check, throttling and a new session.
  *
- * Runs on the hash workers.  Unknown users burn a dummy verify and get the same
- * auth_failed reply as a wrong password; a blocked key is refused before the
- * password is even looked at.
+ * Three stages, so the hash workers only ever hash: the store workers check the
+ * throttle and find the user, a hash worker verifies the password (and makes an
+ * upgraded hash), the store workers then record the outcome (throttle, session,
+ * last login, audit).  Both outcomes take the same three stages: unknown users burn
+ * a dummy verify and get the same auth_failed reply as a wrong password.  A blocked
+ * key is refused before the password is even looked at.
  */
 #include "common/foundation.h"
 #include "common/log.h"
@@ -17,10 +20,20 @@
 #include "server/throttle.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PASSWORD_MAX        1024
 #define AUTH_FAILED_MESSAGE "identification / authentication invalid"
+
+/* What the stages hand on, in req->op_state. */
+struct login_state {
+    char name[DEEPWELL_NAME_MAX];
+    char user_key[THROTTLE_KEY_MAX], addr_key[THROTTLE_KEY_MAX];
+    bool known; /* req->user holds the account tried */
+    enum deepwell_pw_result verdict;
+    char rehash[DEEPWELL_HASH_MAX]; /* an upgraded hash to store, "" = none */
+};
 
 /* The name for audit rows and the throttle key: the given name, or "#<id>". */
 static bool read_login_args(struct request *req, char name[DEEPWELL_NAME_MAX], int64_t *id,
@@ -62,13 +75,8 @@ static void login_failed(struct request *req, const char *name, const char *user
 }
 
 /* An imported (werkzeug) or weaker hash becomes argon2id at today's limits. */
-static void upgrade_hash(struct request *req, const char *password)
+static void store_rehash(struct request *req, const char *hash)
 {
-    char hash[DEEPWELL_HASH_MAX];
-    if (deepwell_password_hash(password, &req->srv->pwlimits, hash) != 0) {
-        log_warning("login", "cannot rehash password of user %" PRId64, req->user.id);
-        return;
-    }
     struct deepwell_error err;
     if (deepwell_user_set_password(req->srv->dw, req->user.id, hash, &err) != DW_OK)
         log_warning("login", "cannot store rehashed password of user %" PRId64 ": %s", req->user.id,
@@ -102,10 +110,73 @@ static void login_succeeded(struct request *req, const char *user_key)
     request_audit(req, "login", DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
 }
 
+static const char *login_password(struct request *req)
+{
+    return json_string_value(json_object_get(req->args, "password"));
+}
+
+/* Stage 3, store workers: record what the hash said. */
+static void login_record(struct request *req)
+{
+    struct login_state *st = req->op_state;
+    if (!st->known) {
+        login_failed(req, st->name, st->user_key, st->addr_key, "unknown user");
+        return;
+    }
+    if (st->verdict != DW_PW_OK) {
+        int64_t uid = req->user.id;
+        memset(&req->user, 0, sizeof(req->user));
+        req->user.id = uid; /* the audit row names the account that was tried */
+        login_failed(req, st->name, st->user_key, st->addr_key, "wrong password");
+        req->user.id = 0;
+        return;
+    }
+    if (!req->user.active) {
+        request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
+                      json_pack("{s:s}", "reason", "account disabled"));
+        request_fail(req, "account_disabled", "this account is disabled");
+        return;
+    }
+    if (st->rehash[0] != '\0')
+        store_rehash(req, st->rehash);
+    login_succeeded(req, st->user_key);
+}
+
+/* Stage 2, hash workers: argon2 and nothing else, so no hash waits on a store write. */
+static void login_verify(struct request *req)
+{
+    struct login_state *st = req->op_state;
+    const struct deepwell_pwhash_limits *limits = &req->srv->pwlimits;
+    const char *password = login_password(req);
+    if (!st->known) {
+        pwtiming_dummy_verify(password, limits);
+    } else {
+        bool needs_rehash = false;
+        int64_t t0 = pwtiming_now_us();
+        st->verdict =
+            deepwell_password_verify(req->user.password_hash, password, limits, &needs_rehash);
+        if (st->verdict != DW_PW_OK)
+            pwtiming_pad_failure(pwtiming_now_us() - t0, limits);
+        else if (needs_rehash && req->user.active &&
+                 deepwell_password_hash(password, limits, st->rehash) != 0) {
+            log_warning("login", "cannot rehash password of user %" PRId64, req->user.id);
+            st->rehash[0] = '\0';
+        }
+    }
+    request_continue(req, OP_STORE, login_record);
+}
+
+/* Stage 1, store workers: arguments, throttling, the account. */
 void op_login(struct request *req)
 {
     struct server *srv = req->srv;
-    char name[DEEPWELL_NAME_MAX];
+    struct login_state *st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        request_fail(req, "internal", "out of memory");
+        return;
+    }
+    req->op_state = st;
+    char *name = st->name, *user_key = st->user_key, *addr_key = st->addr_key;
     int64_t id;
     const char *password = NULL;
     if (!read_login_args(req, name, &id, &password)) {
@@ -113,7 +184,6 @@ void op_login(struct request *req)
         return;
     }
 
-    char user_key[THROTTLE_KEY_MAX], addr_key[THROTTLE_KEY_MAX];
     throttle_user_key(name, user_key);
     throttle_addr_key(req->ip, addr_key);
     struct deepwell_error err;
@@ -135,8 +205,7 @@ void op_login(struct request *req)
     enum deepwell_code rc = deepwell_user_find(srv->dw, id ? NULL : name, id, &req->user, &err);
     if (rc == DW_NOT_FOUND) {
         memset(&req->user, 0, sizeof(req->user));
-        pwtiming_dummy_verify(password, &srv->pwlimits);
-        login_failed(req, name, user_key, addr_key, "unknown user");
+        request_continue(req, OP_HASH, login_verify);
         return;
     }
     if (rc != DW_OK) {
@@ -144,6 +213,7 @@ void op_login(struct request *req)
         request_store_error(req, "user.find", &err);
         return;
     }
+    st->known = true;
     /* Throttle by the real name too when the client logged in by id. */
     if (id != 0) {
         throttle_user_key(req->user.name, user_key);
@@ -161,27 +231,5 @@ void op_login(struct request *req)
             return;
         }
     }
-
-    bool needs_rehash = false;
-    int64_t t0 = pwtiming_now_us();
-    enum deepwell_pw_result pw =
-        deepwell_password_verify(req->user.password_hash, password, &srv->pwlimits, &needs_rehash);
-    if (pw != DW_PW_OK) {
-        pwtiming_pad_failure(pwtiming_now_us() - t0, &srv->pwlimits);
-        int64_t uid = req->user.id;
-        memset(&req->user, 0, sizeof(req->user));
-        req->user.id = uid; /* the audit row names the account that was tried */
-        login_failed(req, name, user_key, addr_key, "wrong password");
-        req->user.id = 0;
-        return;
-    }
-    if (!req->user.active) {
-        request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
-                      json_pack("{s:s}", "reason", "account disabled"));
-        request_fail(req, "account_disabled", "this account is disabled");
-        return;
-    }
-    if (needs_rehash)
-        upgrade_hash(req, password);
-    login_succeeded(req, user_key);
+    request_continue(req, OP_HASH, login_verify);
 }

@@ -13,12 +13,50 @@
 #include "server/request.h"
 #include "server/server.h"
 #include "server/shapes.h"
+#include "server/view_cache.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static void audit_read(struct request *req, const char *ref, const char *result,
                        enum deepwell_outcome outcome)
 {
     request_audit(req, "read", outcome, outcome == DW_OUTCOME_SUCCESS ? DW_SEV_INFO : DW_SEV_NOTICE,
                   json_pack("{s:s, s:s}", "ref", ref, "result", result));
+}
+
+/* The reply's fields as JSON text without braces: "screen" and the cut "file". */
+static char *render(const struct file_view *view, const struct reader *r, const char *canon,
+                    size_t *length)
+{
+    json_t *file = file_view_json(view, r, canon);
+    if (file == NULL)
+        return NULL;
+    json_t *body = json_pack("{s:{s:s}, s:o}", "screen", "kind", "file", "file", file);
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_EMBED) : NULL;
+    json_decref(body);
+    if (text != NULL)
+        *length = strlen(text);
+    return text;
+}
+
+/* The granted reply, from the render cache when the same file was cut for the same reader. */
+static bool reply_file(struct request *req, const struct file_view *view, const struct reader *r,
+                       const char *canon)
+{
+    struct view_cache *cache = req->srv->view_cache;
+    size_t key_length = 0, length = 0;
+    char *key = cache ? file_view_key(view, r, canon, &key_length) : NULL;
+    char *text = key ? view_cache_get(cache, key, key_length, &length) : NULL;
+    if (text == NULL) {
+        text = render(view, r, canon, &length);
+        if (text != NULL && key != NULL)
+            view_cache_put(cache, key, key_length, text, length);
+    }
+    free(key);
+    bool ok = text != NULL && request_ok_text(req, text, length);
+    free(text);
+    return ok;
 }
 
 void op_read(struct request *req)
@@ -56,12 +94,11 @@ void op_read(struct request *req)
                             screen_redacted(canon, file_level, r.level, req->now_ms));
         return;
     }
-    json_t *file = file_view_json(&view, &r, canon);
+    bool ok = reply_file(req, &view, &r, canon);
     file_view_free(&view);
-    if (file == NULL) {
+    if (!ok) {
         request_fail(req, "internal", "internal error");
         return;
     }
     audit_read(req, canon, "granted", DW_OUTCOME_SUCCESS);
-    request_ok(req, json_pack("{s:{s:s}, s:o}", "screen", "kind", "file", "file", file));
 }

@@ -1,6 +1,7 @@
 /* request.c - a request's life: reply building, audit row, hand-back to the loop. */
 #include "server/request.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "server/mailbox.h"
 #include "server/server.h"
 
@@ -26,6 +27,8 @@ void request_free(struct request *req)
     json_decref(req->id);
     json_decref(req->args);
     json_decref(req->reply);
+    free(req->line);
+    free(req->op_state);
     free(req->audit_attempted_name);
     free(req->audit_details);
     /* The user row carries a password hash: leave nothing behind in freed memory. */
@@ -39,8 +42,81 @@ json_t *reply_error(json_t *id, const char *code, const char *message)
                      "code", code, "message", message);
 }
 
+/* A growing buffer for json_dump_callback: one pass over the tree, no measuring pass. */
+struct line_buf {
+    char *data;
+    size_t length, capacity;
+};
+
+static int line_append(const char *text, size_t n, void *arg)
+{
+    struct line_buf *b = arg;
+    if (b->length + n + 1 > b->capacity) {
+        size_t cap = b->capacity ? b->capacity : 1024;
+        while (b->length + n + 1 > cap)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (grown == NULL)
+            return -1;
+        b->data = grown;
+        b->capacity = cap;
+    }
+    memcpy(b->data + b->length, text, n);
+    b->length += n;
+    return 0;
+}
+
+char *reply_serialize(const json_t *reply, size_t *length)
+{
+    /* Most replies are small, a file is ~8 KB: start where one doubling covers both. */
+    struct line_buf b = {malloc(4096), 0, 4096};
+    if (b.data == NULL || reply == NULL ||
+        json_dump_callback(reply, line_append, &b, JSON_COMPACT) != 0 ||
+        line_append("\n", 1, &b) != 0) {
+        free(b.data);
+        return NULL;
+    }
+    b.data[b.length] = '\0';
+    *length = b.length;
+    /* A short reply may wait in a slow client's queue: give back the unused room. */
+    if (b.length + 1 < b.capacity / 2) {
+        char *fitted = realloc(b.data, b.length + 1);
+        if (fitted != NULL)
+            b.data = fitted;
+    }
+    return b.data;
+}
+
+static void drop_line(struct request *req)
+{
+    free(req->line);
+    req->line = NULL;
+    req->line_length = 0;
+}
+
+bool request_ok_text(struct request *req, const char *fields, size_t length)
+{
+    json_decref(req->reply);
+    req->reply = NULL;
+    drop_line(req);
+    struct line_buf b = {NULL, 0, 0};
+    static const char ok[] = ",\"ok\":true";
+    if (line_append("{\"id\":", 6, &b) != 0 ||
+        json_dump_callback(req->id, line_append, &b, JSON_COMPACT | JSON_ENCODE_ANY) != 0 ||
+        line_append(ok, sizeof(ok) - 1, &b) != 0 || (length > 0 && line_append(",", 1, &b) != 0) ||
+        line_append(fields, length, &b) != 0 || line_append("}\n", 2, &b) != 0) {
+        free(b.data);
+        return false;
+    }
+    b.data[b.length] = '\0';
+    req->line = b.data;
+    req->line_length = b.length;
+    return true;
+}
+
 void request_ok(struct request *req, json_t *body)
 {
+    drop_line(req);
     json_t *reply = json_pack("{s:O, s:b}", "id", req->id, "ok", 1);
     if (body != NULL) {
         json_object_update(reply, body);
@@ -52,6 +128,7 @@ void request_ok(struct request *req, json_t *body)
 
 json_t *request_fail(struct request *req, const char *code, const char *message)
 {
+    drop_line(req);
     json_decref(req->reply);
     req->reply = reply_error(req->id, code, message);
     return req->reply;
@@ -98,6 +175,20 @@ void request_audit_attempted(struct request *req, const char *name)
     req->audit_attempted_name = name ? strdup(name) : NULL;
 }
 
+/* The reply tree becomes its line here, on the worker, not on the loop thread. */
+static void serialize(struct request *req)
+{
+    if (req->line == NULL) {
+        if (req->reply == NULL)
+            request_fail(req, "internal", "internal error");
+        req->line = reply_serialize(req->reply, &req->line_length);
+        if (req->line == NULL)
+            log_error("request", "cannot serialize a reply to %s", req->client);
+    }
+    json_decref(req->reply);
+    req->reply = NULL;
+}
+
 static void audit_committed(void *arg, enum deepwell_code status, int64_t row_id)
 {
     struct request *req = arg;
@@ -108,14 +199,14 @@ static void audit_committed(void *arg, enum deepwell_code status, int64_t row_id
         req->deauthenticated = false;
         req->authenticated = false;
         request_fail(req, "unavailable", "the audit log is unavailable; try again later");
+        serialize(req);
     }
     mailbox_post(req->srv->done, &req->job);
 }
 
 void request_finish(struct request *req)
 {
-    if (req->reply == NULL)
-        request_fail(req, "internal", "internal error");
+    serialize(req);
     if (!req->audit) {
         mailbox_post(req->srv->done, &req->job);
         return;
@@ -134,6 +225,53 @@ void request_finish(struct request *req)
         log_error("audit", "cannot queue audit row %s: %s", req->audit_action, err.message);
         req->authenticated = false;
         request_fail(req, "unavailable", "the audit log is unavailable; try again later");
+        serialize(req);
         mailbox_post(req->srv->done, &req->job);
     }
+}
+
+/* ---- stages ------------------------------------------------------------------ */
+
+static void run_stage(struct job *job)
+{
+    struct request *req = (struct request *)job;
+    void (*stage)(struct request *) = req->next_stage;
+    req->next_stage = NULL;
+    req->now_ms = time_now_ms();
+    if (stage != NULL)
+        stage(req);
+    else
+        dispatch_run(req);
+    if (req->next_stage != NULL) {
+        /* Queued only now that this stage is done with req: no two threads share it. */
+        struct server *srv = req->srv;
+        workq_push(req->next_pool == OP_HASH ? srv->hash_q : srv->store_q, &req->job);
+        return;
+    }
+    __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
+    request_finish(req);
+}
+
+void request_run_stages(struct request *req)
+{
+    dispatch_run(req);
+    while (req->next_stage != NULL) {
+        void (*stage)(struct request *) = req->next_stage;
+        req->next_stage = NULL;
+        stage(req);
+    }
+}
+
+void request_submit(struct request *req, enum op_pool pool)
+{
+    struct server *srv = req->srv;
+    __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
+    req->job.run = run_stage;
+    workq_push(pool == OP_HASH ? srv->hash_q : srv->store_q, &req->job);
+}
+
+void request_continue(struct request *req, enum op_pool pool, void (*next)(struct request *req))
+{
+    req->next_pool = pool;
+    req->next_stage = next;
 }

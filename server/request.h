@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "deepwell/deepwell.h"
+#include "server/dispatch.h"
 #include "server/workq.h"
 
 struct server;
@@ -37,7 +38,14 @@ struct request {
     bool authenticated;   /* the connection may send the larger after-login lines */
     bool deauthenticated; /* logout */
 
-    json_t *reply; /* the whole reply object */
+    /* An op in stages (login): the next one, run on next_pool once this one returns. */
+    void (*next_stage)(struct request *req);
+    enum op_pool next_pool;
+    void *op_state; /* the op's own data between stages; free()d with the request */
+
+    json_t *reply; /* the whole reply object, until request_finish serializes it */
+    char *line;    /* the serialized reply and its newline, made on the worker */
+    size_t line_length;
     bool close_after;
 
     bool audit; /* an audit row must be committed before the reply */
@@ -54,6 +62,11 @@ void request_free(struct request *req);
 
 /* Sets a success reply {"id","ok":true, ...body}; steals body (NULL = no fields). */
 void request_ok(struct request *req, json_t *body);
+/*
+ * Sets a success reply whose fields are already JSON text: `fields` is the inside of
+ * an object without its braces ("\"a\":1,\"b\":2").  false when out of memory.
+ */
+bool request_ok_text(struct request *req, const char *fields, size_t length);
 /* Sets a failure reply and returns it so the caller may add fields ("screen"). */
 json_t *request_fail(struct request *req, const char *code, const char *message);
 /* A store failure: unavailable for busy/io/corrupt/pool, else internal; logs why. */
@@ -63,10 +76,26 @@ void request_audit(struct request *req, const char *action, enum deepwell_outcom
                    enum deepwell_severity severity, json_t *details);
 void request_audit_attempted(struct request *req, const char *name);
 
-/* Worker side: commit the audit row (if any), then post to the loop thread. */
+/*
+ * Hands req to a worker pool (counted in srv->busy until it is finished).  The
+ * handler runs there; then the request is finished, or goes on to its next stage.
+ */
+void request_submit(struct request *req, enum op_pool pool);
+/* From a handler: once it returns, run `next` on `pool` instead of finishing. */
+void request_continue(struct request *req, enum op_pool pool, void (*next)(struct request *req));
+
+/* Runs req's op and every later stage on the calling thread, without finishing (tests). */
+void request_run_stages(struct request *req);
+
+/*
+ * Worker side: serialize the reply, commit the audit row (if any), then post to the
+ * loop thread, which only has to write req->line.
+ */
 void request_finish(struct request *req);
 
 /* Builds a reply object without a request (framing errors). */
 json_t *reply_error(json_t *id, const char *code, const char *message);
+/* The reply as one protocol line (JSON and "\n"), malloc'd; NULL when out of memory. */
+char *reply_serialize(const json_t *reply, size_t *length);
 
 #endif

@@ -18,6 +18,7 @@ struct evconnlistener;
 struct workq;
 struct mailbox;
 struct conn;
+struct view_cache;
 typedef struct ssl_ctx_st SSL_CTX;
 
 struct server {
@@ -28,11 +29,13 @@ struct server {
     SSL_CTX *tls;
     char cert_path[CONFIG_PATH_MAX], key_path[CONFIG_PATH_MAX];
     struct evconnlistener *listener;
-    struct workq *store_q; /* store work */
-    struct workq *hash_q;  /* argon2: at most hash_concurrency at once */
-    struct mailbox *done;  /* finished requests back to the loop */
-    struct conn *conns;    /* every open connection */
+    struct workq *store_q;         /* store work */
+    struct workq *hash_q;          /* argon2: at most hash_concurrency at once */
+    struct mailbox *done;          /* finished requests back to the loop */
+    struct view_cache *view_cache; /* rendered SCP files; NULL = render every time */
+    struct conn *conns;            /* every open connection */
     int nconns;
+    int busy; /* requests at the worker pools (atomic): shutdown waits for 0 */
     int64_t started_mono_ms;
     bool stopping;
     struct event *sig_term, *sig_int, *sig_hup, *grace_timer;

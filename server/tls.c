@@ -55,40 +55,44 @@ static X509 *make_certificate(EVP_PKEY *key)
     return cert;
 }
 
-static int write_key(const char *path, EVP_PKEY *key)
+/*
+ * Writes path through a temporary file renamed into place, so a server killed
+ * mid-write leaves either no file or a whole one, never a truncated PEM.
+ */
+static int write_pem(const char *path, mode_t mode, int (*emit)(FILE *, void *), void *obj)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    char tmp[4096];
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+        return -1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) {
-        log_error("tls", "cannot create %s: %s", path, strerror(errno));
+        log_error("tls", "cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
-    fchmod(fd, 0600);
+    fchmod(fd, mode);
     FILE *f = fdopen(fd, "w");
     if (f == NULL) {
         close(fd);
+        unlink(tmp);
         return -1;
     }
-    int ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-    if (fclose(f) != 0 || !ok) {
+    int ok = emit(f, obj) && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
         log_error("tls", "cannot write %s", path);
+        unlink(tmp);
         return -1;
     }
     return 0;
 }
 
-static int write_cert(const char *path, X509 *cert)
+static int emit_key(FILE *f, void *key)
 {
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        log_error("tls", "cannot create %s: %s", path, strerror(errno));
-        return -1;
-    }
-    int ok = PEM_write_X509(f, cert);
-    if (fclose(f) != 0 || !ok) {
-        log_error("tls", "cannot write %s", path);
-        return -1;
-    }
-    return 0;
+    return PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
+}
+
+static int emit_cert(FILE *f, void *cert)
+{
+    return PEM_write_X509(f, cert);
 }
 
 int tls_ensure_self_signed(const char *cert_path, const char *key_path)
@@ -106,7 +110,10 @@ int tls_ensure_self_signed(const char *cert_path, const char *key_path)
         EVP_PKEY_free(key);
         return -1;
     }
-    int rc = write_key(key_path, key) == 0 && write_cert(cert_path, cert) == 0 ? 0 : -1;
+    /* The key first: a certificate on disk always has its key beside it. */
+    int rc = write_pem(key_path, 0600, emit_key, key);
+    if (rc == 0)
+        rc = write_pem(cert_path, 0644, emit_cert, cert);
     X509_free(cert);
     EVP_PKEY_free(key);
     if (rc == 0)

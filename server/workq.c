@@ -5,6 +5,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 struct workq {
     pthread_mutex_t mu;
@@ -12,12 +16,17 @@ struct workq {
     struct job *head, *tail;
     bool stopping;
     int nthreads;
+    int nice;
+    char name[16];
     pthread_t *threads;
 };
 
 static void *worker_main(void *arg)
 {
     struct workq *q = arg;
+    /* On Linux a thread has its own nice value: PRIO_PROCESS with its thread id. */
+    if (q->nice > 0 && setpriority(PRIO_PROCESS, (id_t)gettid(), q->nice) != 0)
+        log_warning("workq", "%s: cannot lower thread priority", q->name);
     for (;;) {
         pthread_mutex_lock(&q->mu);
         while (q->head == NULL && !q->stopping)
@@ -36,11 +45,13 @@ static void *worker_main(void *arg)
     }
 }
 
-struct workq *workq_new(int threads, const char *name)
+struct workq *workq_new(int threads, const char *name, int nice)
 {
     struct workq *q = calloc(1, sizeof(*q));
     if (q == NULL)
         return NULL;
+    q->nice = nice;
+    snprintf(q->name, sizeof(q->name), "%s", name);
     q->threads = calloc((size_t)threads, sizeof(pthread_t));
     if (q->threads == NULL) {
         free(q);

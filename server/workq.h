@@ -14,7 +14,8 @@ struct job {
 
 struct workq;
 
-struct workq *workq_new(int threads, const char *name);
+/* nice > 0 runs the threads at that lower priority (setpriority on each thread). */
+struct workq *workq_new(int threads, const char *name, int nice);
 void workq_push(struct workq *q, struct job *job);
 /* Runs every queued job to the end, then joins the threads and frees the pool. */
 void workq_drain_and_free(struct workq *q);
