@@ -76,12 +76,50 @@ int deepwell_password_hash(const char *password, const struct deepwell_pwhash_li
 
 /* ---- argon2id ----------------------------------------------------------------------- */
 
+/*
+ * A stored hash names its own cost, and verify pays it before knowing the password:
+ * an imported "m=4194304,t=1000" would let anyone pin a hash worker and 4 GiB per
+ * login attempt.  Costs above these ceilings (or four times the configured limits,
+ * whichever is higher) make the hash unusable instead.
+ */
+#define ARGON2_CEILING_MEMORY_KIB 262144ULL /* 256 MiB */
+#define ARGON2_CEILING_PASSES     16ULL
+#define ARGON2_CEILING_LANES      8ULL
+
+static bool parse_bounded_uint(const char **p, uint64_t max, uint64_t *out);
+
+/* Reads "$v=19$m=M,t=T,p=P$" after the algorithm name; false when a cost is too high. */
+static bool argon2id_cost_acceptable(const char *hash, const struct deepwell_pwhash_limits *limits)
+{
+    uint64_t max_kib = 4 * (uint64_t)(limits->memlimit / 1024);
+    uint64_t max_passes = 4 * (uint64_t)limits->opslimit;
+    uint64_t memory_kib, passes, lanes;
+    const char *p = hash + strlen(ARGON2ID_PREFIX);
+
+    if (max_kib < ARGON2_CEILING_MEMORY_KIB)
+        max_kib = ARGON2_CEILING_MEMORY_KIB;
+    if (max_passes < ARGON2_CEILING_PASSES)
+        max_passes = ARGON2_CEILING_PASSES;
+    if (strncmp(p, "v=19$m=", 7) != 0)
+        return false;
+    p += 7;
+    if (!parse_bounded_uint(&p, max_kib, &memory_kib) || strncmp(p, ",t=", 3) != 0)
+        return false;
+    p += 3;
+    if (!parse_bounded_uint(&p, max_passes, &passes) || strncmp(p, ",p=", 3) != 0)
+        return false;
+    p += 3;
+    return parse_bounded_uint(&p, ARGON2_CEILING_LANES, &lanes) && *p == '$';
+}
+
 /* An argon2id string libsodium can parse: 0 = at these limits, 1 = other limits, -1 = not. */
 static int argon2id_check(const char *hash, const struct deepwell_pwhash_limits *limits)
 {
     if (strncmp(hash, ARGON2ID_PREFIX, strlen(ARGON2ID_PREFIX)) != 0)
         return -1;
     if (strnlen(hash, crypto_pwhash_STRBYTES) >= crypto_pwhash_STRBYTES)
+        return -1;
+    if (!argon2id_cost_acceptable(hash, limits))
         return -1;
     return crypto_pwhash_str_needs_rehash(hash, limits->opslimit, limits->memlimit);
 }

@@ -173,6 +173,30 @@ static void default_limits_are_interactive(void **state)
     assert_int_equal(limits.memlimit, 64u * 1024 * 1024);
 }
 
+/* A stored hash may not name a cost that would pin a hash worker: it is unusable. */
+static void overpriced_argon2id_hash_is_unusable(void **state)
+{
+    (void)state;
+    static const char *overpriced[] = {
+        "$argon2id$v=19$m=4194304,t=1000,p=1$c29tZXNhbHRzb21lc2FsdA$"
+        "RdescudvJCsgt3ub+b+dWRWJTmaaJObGvqcVxOUzGuk",
+        "$argon2id$v=19$m=65536,t=99999,p=1$c29tZXNhbHRzb21lc2FsdA$"
+        "RdescudvJCsgt3ub+b+dWRWJTmaaJObGvqcVxOUzGuk",
+        "$argon2id$v=19$m=65536,t=2,p=64$c29tZXNhbHRzb21lc2FsdA$"
+        "RdescudvJCsgt3ub+b+dWRWJTmaaJObGvqcVxOUzGuk",
+    };
+    bool rehash = false;
+    for (size_t i = 0; i < sizeof(overpriced) / sizeof(overpriced[0]); i++) {
+        assert_int_equal(deepwell_password_verify(overpriced[i], "pw", &fast, &rehash),
+                         DW_PW_UNUSABLE);
+        assert_false(deepwell_password_hash_usable(overpriced[i]));
+    }
+    /* A hash at ordinary limits stays usable. */
+    char hash[DEEPWELL_HASH_MAX];
+    assert_int_equal(deepwell_password_hash("pw", &fast, hash), 0);
+    assert_true(deepwell_password_hash_usable(hash));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +210,7 @@ int main(void)
         cmocka_unit_test(unusable_hashes_never_match),
         cmocka_unit_test(dummy_verify_runs_at_any_limits),
         cmocka_unit_test(default_limits_are_interactive),
+        cmocka_unit_test(overpriced_argon2id_hash_is_unusable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
