@@ -182,3 +182,16 @@ void markup_free(struct markup_doc *doc)
     doc->segments = NULL;
     doc->count = 0;
 }
+
+int markup_max_level(const char *text, size_t length)
+{
+    struct markup_doc doc;
+    if (markup_parse(text, length, &doc) != 0)
+        return -1;
+    int highest = doc.malformed ? MARKUP_LEVEL_MAX : 0;
+    for (size_t i = 0; i < doc.count; i++)
+        if (doc.segments[i].level > highest)
+            highest = doc.segments[i].level;
+    markup_free(&doc);
+    return highest;
+}

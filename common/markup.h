@@ -32,4 +32,10 @@ struct markup_doc {
 int markup_parse(const char *text, size_t length, struct markup_doc *out);
 void markup_free(struct markup_doc *doc);
 
+/*
+ * The highest level any passage of text needs (0 when nothing is marked; 6 when the
+ * markup is malformed, as that is how it is cut); -1 when out of memory.
+ */
+int markup_max_level(const char *text, size_t length);
+
 #endif

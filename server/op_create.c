@@ -8,6 +8,7 @@
 #include "common/foundation.h"
 #include "common/log.h"
 #include "deepwell/password.h"
+#include "common/markup.h"
 #include "server/clearance.h"
 #include "server/ops.h"
 #include "server/request.h"
@@ -146,6 +147,22 @@ static void store_failed(struct request *req, const char *what, enum deepwell_co
         request_store_error(req, what, err);
 }
 
+/*
+ * Nobody may write what they could not read back: a passage marked above the
+ * creator's clearance (docs/markup.md) is refused like a section above it.
+ */
+static bool text_within_clearance(struct fields *f, const char *text, int own_level)
+{
+    if (text == NULL || f->bad)
+        return !f->bad;
+    int needed = markup_max_level(text, strlen(text));
+    if (needed >= 0 && needed <= own_level)
+        return true;
+    bad(f, needed < 0 ? "cannot check the text's markup"
+                      : "a passage may not be marked above your own clearance");
+    return false;
+}
+
 static bool read_sections(struct fields *f, int own_level, struct deepwell_section **out,
                           size_t *count)
 {
@@ -182,6 +199,10 @@ static bool read_sections(struct fields *f, int own_level, struct deepwell_secti
             free(secs);
             bad(f, "a section needs kind (containment|description|addendum), title, level "
                    "(up to your own) and text");
+            return false;
+        }
+        if (!text_within_clearance(f, json_string_value(text), own_level)) {
+            free(secs);
             return false;
         }
         secs[i].kind = (char *)k;
@@ -242,6 +263,10 @@ static void create_site(struct request *req, struct fields *f)
     site.level = 3;
     if (f->bad || denied(req, REF_SITE, site.level))
         return;
+    if (!text_within_clearance(f, site.location, req->user.clearance) ||
+        !text_within_clearance(f, site.description, req->user.clearance) ||
+        !text_within_clearance(f, site.dossier, req->user.clearance))
+        return;
     int64_t id;
     struct deepwell_error err;
     enum deepwell_code rc = deepwell_site_create(req->srv->dw, &site, &id, &err);
@@ -263,6 +288,8 @@ static void create_mtf(struct request *req, struct fields *f)
     mtf.mission = (char *)get_string(f, "mission", false, TEXT_MAX);
     mtf.active = true;
     if (f->bad || denied(req, REF_MTF, mtf.level))
+        return;
+    if (!text_within_clearance(f, mtf.mission, req->user.clearance))
         return;
     int64_t id;
     struct deepwell_error err;

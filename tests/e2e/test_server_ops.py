@@ -278,6 +278,33 @@ class TestOps(ServerTestCase):
                                    password="new-hire-pass", clearance=2,
                                    title="Researcher"), "conflict")
 
+    def test_create_refuses_passages_above_own_clearance(self):
+        agent = self.logged_in("agent")  # level 3
+        r = agent.request("create", kind="scp", number=3010, title="Marked Too High", level=3,
+                          containment="Safe",
+                          sections=[{"kind": "description", "title": "Description", "level": 3,
+                                     "text": "Known. [[LEVEL 5]]Above me.[[/LEVEL]]"}])
+        self.assertError(r, "bad_request")
+        self.assertIn("above your own clearance", r["error"]["message"])
+        r = agent.request("create", kind="scp", number=3010, title="Malformed Marker", level=3,
+                          containment="Safe",
+                          sections=[{"kind": "description", "title": "Description", "level": 3,
+                                     "text": "Known. [[LEVEL 9]]typo"}])
+        self.assertError(r, "bad_request")
+        self.assertError(agent.request("read", ref="SCP-3010"), "expunged")
+        director = self.logged_in("director")  # level 5
+        r = director.request("create", kind="site", name="Site-97",
+                             dossier="[[LEVEL 6]]Not for me to write.[[/LEVEL]]")
+        self.assertError(r, "bad_request")
+        r = director.request("create", kind="mtf", designation="Rho-9",
+                             mission="[[LEVEL 6]]x[[/LEVEL]]")
+        self.assertError(r, "bad_request")
+        r = agent.request("create", kind="scp", number=3010, title="Marked At My Level", level=2,
+                          containment="Safe",
+                          sections=[{"kind": "description", "title": "Description", "level": 2,
+                                     "text": "Known. [[LEVEL 3]]Mine.[[/LEVEL]]"}])
+        self.assertTrue(r["ok"], r)
+
     def test_create_bad(self):
         c = self.logged_in("o5")
         for fields in [{"kind": "nope"}, {"kind": "scp"},
