@@ -130,6 +130,19 @@ static int parse_int(const struct json_span *s, int64_t *out)
     return 0;
 }
 
+/* Inside an object, before a member: moves past its name and colon to its value. */
+static int skip_member_name(struct cursor *c, struct json_span *name)
+{
+    skip_space(c);
+    if (skip_string(c, name) < 0)
+        return -1;
+    skip_space(c);
+    if (c->p >= c->end || *c->p++ != ':')
+        return -1;
+    skip_space(c);
+    return 0;
+}
+
 /* Finds the string member `key` of the object spanning [start, end). */
 static int find_string_member(const char *start, const char *end, const char *key,
                               struct json_span *out)
@@ -140,14 +153,9 @@ static int find_string_member(const char *start, const char *end, const char *ke
         return -1;
     c.p++;
     for (;;) {
-        skip_space(&c);
         struct json_span name;
-        if (skip_string(&c, &name) < 0)
+        if (skip_member_name(&c, &name) < 0)
             return -1;
-        skip_space(&c);
-        if (c.p >= c.end || *c.p++ != ':')
-            return -1;
-        skip_space(&c);
         if (span_is(&name, key) && c.p < c.end && *c.p == '"')
             return skip_string(&c, out);
         if (skip_value(&c, 1) < 0)
@@ -171,14 +179,9 @@ int reply_scan(const char *line, size_t len, struct reply_fields *out)
     if (c.p < c.end && *c.p == '}')
         return 0;
     for (;;) {
-        skip_space(&c);
         struct json_span name;
-        if (skip_string(&c, &name) < 0)
+        if (skip_member_name(&c, &name) < 0)
             return -1;
-        skip_space(&c);
-        if (c.p >= c.end || *c.p++ != ':')
-            return -1;
-        skip_space(&c);
         const char *value = c.p;
         if (skip_value(&c, 1) < 0)
             return -1;

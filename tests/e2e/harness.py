@@ -175,10 +175,11 @@ class ServerTestCase(unittest.TestCase):
     """A demo store and one server shared by the tests of a class."""
 
     server_env = {}
+    tmp_prefix = "scipnet-e2e-"  # names the class's temporary directory, for post-mortems
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="scipnet-e2e-")
+        cls.tmp = tempfile.mkdtemp(prefix=cls.tmp_prefix)
         cls.db = make_demo_store(cls.tmp)
         cls.server = Server(cls.db, env=cls.server_env).start()
 

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from abuse_util import (NO_THROTTLE, GoodClient, LATENCY_MS, Server, asan_env, client,
                         make_demo_store, raise_nofile, read_until_closed, rss_kib, run_deepwell,
                         sanitized, tcp, tls_context, token_hash)
+from harness import ServerTestCase
 
 # ASan keeps shadow memory and a quarantine of freed blocks: a looser bound there.
 RSS_GROWTH_MAX_KIB = (256 if sanitized() else 64) * 1024
@@ -866,25 +867,18 @@ class TestRawSockets(AbuseBase):
         self.assertLessEqual(count(), 20, "closed connections are not released")
 
 
-class TestIdleClients(unittest.TestCase):
+class TestIdleClients(ServerTestCase):
     """Clients that connect and never speak are closed by the handshake / idle timeouts."""
 
     HANDSHAKE_S, IDLE_S = 1, 2
+    tmp_prefix = "scipnet-idle-"
+    server_env = {"SCIPNET_HANDSHAKE_TIMEOUT_S": str(HANDSHAKE_S),
+                  "SCIPNET_IDLE_TIMEOUT_S": str(IDLE_S)}
 
     @classmethod
     def setUpClass(cls):
         raise_nofile(20000)
-        cls.tmp = tempfile.mkdtemp(prefix="scipnet-idle-")
-        cls.db = make_demo_store(cls.tmp)
-        cls.server = Server(cls.db, env={"SCIPNET_HANDSHAKE_TIMEOUT_S": str(cls.HANDSHAKE_S),
-                                         "SCIPNET_IDLE_TIMEOUT_S": str(cls.IDLE_S)}).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError("server exited %r" % rc)
+        super().setUpClass()
 
     def test_silent_clients_are_closed(self):
         def silent_tcp():

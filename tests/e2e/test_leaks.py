@@ -25,6 +25,7 @@ import time
 import unittest
 
 from abuse_util import BIN, DEMO_USERS, NO_THROTTLE, Server, clean_env, client, make_demo_store
+from harness import ServerTestCase
 
 WINDOW = 12  # bytes
 MARKER_START = re.compile(rb"\[\[/?level", re.IGNORECASE)
@@ -224,13 +225,13 @@ def json_strings(obj, out):
     return out
 
 
-class TestRedactionLeaks(unittest.TestCase):
+class TestRedactionLeaks(ServerTestCase):
+    tmp_prefix = "scipnet-leaks-"
+    server_env = NO_THROTTLE
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="scipnet-leaks-")
-        cls.db = make_demo_store(cls.tmp)
-        cls.server = Server(cls.db, env=dict(NO_THROTTLE)).start()
+        super().setUpClass()
         try:
             cls.add_canaries()
         except BaseException:
@@ -271,13 +272,6 @@ class TestRedactionLeaks(unittest.TestCase):
                        + "\u00e9\u00e9 [[LEVEL 5]]canary five long location[[/LEVEL]] tail")
         assert r.get("ok"), r
         o5.close()
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError("server exited %r" % rc)
 
     def collect(self, name):
         """Every reply line (bytes) a reader gets browsing everything."""

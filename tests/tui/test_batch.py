@@ -6,29 +6,14 @@ import subprocess
 import tempfile
 import unittest
 
-from tui_harness import (Home, Server, clean_env, have_programs, make_ca_and_cert,
-                         make_demo_store, program)
+from tui_harness import (DemoServerTestCase, Home, Server, clean_env, have_programs,
+                         make_ca_and_cert, make_demo_store, program)
 
 
 @unittest.skipUnless(have_programs("scipnet", "scipnet-server", "deepwell"),
                      "scipnet, scipnet-server and deepwell are not all built")
-class BatchTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="scipnet-batch-")
-        cls.db = make_demo_store(cls.dir)
-        cls.server = Server(cls.db).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
-    def setUp(self):
-        self.home = Home()
-
-    def tearDown(self):
-        self.home.remove()
+class BatchTest(DemoServerTestCase):
+    tmp_prefix = "scipnet-batch-"
 
     def run_batch(self, *command, user=None, password=None, trust="fingerprint"):
         args = [program("scipnet"), "--batch"]

@@ -7,7 +7,8 @@ import tempfile
 import unittest
 
 from fake_server import LEVEL1, FakeServer, demo_handler
-from tui_harness import Home, Server, Terminal, free_port, make_demo_store, needs_programs
+from tui_harness import (DemoServerTestCase, Home, Server, Terminal, free_port, make_demo_store,
+                         needs_programs)
 
 
 def lines_fit(screen, width):
@@ -15,26 +16,15 @@ def lines_fit(screen, width):
 
 
 @needs_programs
-class TuiTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="scipnet-tui-")
-        cls.db = make_demo_store(cls.dir)
-        cls.server = Server(cls.db).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
+class TuiTest(DemoServerTestCase):
     def setUp(self):
-        self.home = Home()
+        super().setUp()
         self.terms = []
 
     def tearDown(self):
         for t in self.terms:
             t.close()
-        self.home.remove()
+        super().tearDown()
 
     def client(self, args=None, width=80, height=24, pin=True):
         if pin:

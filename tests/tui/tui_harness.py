@@ -230,3 +230,27 @@ def needs_programs(cls):
     if shutil.which("tmux") is None:
         return unittest.skip("tmux is not installed")(cls)
     return cls
+
+
+class DemoServerTestCase(unittest.TestCase):
+    """A demo store and one real server shared by the tests of a class; a fresh empty Home
+    (no pinned fingerprints) for each test."""
+
+    tmp_prefix = "scipnet-tui-"  # names the class's temporary directory, for post-mortems
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix=cls.tmp_prefix)
+        cls.db = make_demo_store(cls.dir)
+        cls.server = Server(cls.db).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def setUp(self):
+        self.home = Home()
+
+    def tearDown(self):
+        self.home.remove()
