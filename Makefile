@@ -5,9 +5,10 @@
 # libraries it needs.  New .c files are picked up by wildcard, so adding a module
 # never means editing this file.
 
-PKGS      := sqlite3 libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
+PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
-             libjansson-dev libinih-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl
+             libjansson-dev libinih-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
+             libpq-dev postgresql
 
 BUILD     ?= build
 CC        ?= cc

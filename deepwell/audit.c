@@ -11,8 +11,10 @@
  *
  * Row hashes chain on the table's last row, read inside each batch's write
  * transaction: nothing is cached, so rows added by the importer (or another process
- * on the same file) are always chained onto and a rolled-back batch leaves nothing
- * to restore.
+ * on the same file, or another server on the same PostgreSQL store) are always
+ * chained onto and a rolled-back batch leaves nothing to restore.  On PostgreSQL
+ * the batch first takes a transaction-scoped advisory lock (engine.h), so batches
+ * of several servers take turns and form one chain.
  */
 #include <pthread.h>
 #include <sodium.h>
@@ -23,6 +25,8 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "deepwell/audit.h"
+#include "deepwell/engine.h"
+#include "deepwell/query.h"
 #include "deepwell/store.h"
 
 #define DEFAULT_BATCH_MAX 256
@@ -72,7 +76,12 @@ static enum deepwell_code write_once(struct deepwell *dw, struct audit_item *fir
     code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
-    code = deepwell_conn_begin(conn, err);
+    /* Every process appends to one chain: take the store's audit lock (if the engine
+       needs one) before reading the tip, and read what was committed meanwhile. */
+    const char *lock = dw->engine->sql_audit_lock;
+    code = deepwell_conn_begin_locked(conn, err);
+    if (code == DW_OK && lock != NULL)
+        code = dw_exec(conn, lock, "audit.lock", err);
     if (code == DW_OK)
         code = deepwell_audit_read_tip(conn, &tip, err);
     for (size_t i = 0; code == DW_OK && i < count; i++, item = item->next) {

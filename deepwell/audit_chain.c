@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "deepwell/audit.h"
+#include "deepwell/query.h"
 #include "deepwell/store.h"
 
 #define HASH_DOMAIN "scipnet-audit-v1"
@@ -243,25 +244,25 @@ enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
                                            struct deepwell_audit_tip *tip,
                                            struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_TIP, err);
+    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_TIP, err);
     enum deepwell_code code = DW_OK;
     int rc;
 
     if (stmt == NULL)
         return err != NULL ? err->code : DW_INTERNAL;
     memset(tip, 0, sizeof(*tip));
-    rc = deepwell_step(conn, stmt);
-    if (rc == SQLITE_ROW) {
-        tip->id = sqlite3_column_int64(stmt, 0);
-        if (sqlite3_column_bytes(stmt, 1) != DEEPWELL_AUDIT_HASH_BYTES)
+    rc = dw_step(stmt);
+    if (rc == DW_ROW) {
+        tip->id = dw_col_int64(stmt, 0);
+        if (dw_col_bytes(stmt, 1) != DEEPWELL_AUDIT_HASH_BYTES)
             code = deepwell_error_set(err, DW_CORRUPT, "audit.tip",
                                       "audit row %lld has a malformed hash", (long long)tip->id);
         else
-            memcpy(tip->hash, sqlite3_column_blob(stmt, 1), DEEPWELL_AUDIT_HASH_BYTES);
-    } else if (rc != SQLITE_DONE) {
-        code = deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, SQL_TIP);
+            memcpy(tip->hash, dw_col_blob(stmt, 1), DEEPWELL_AUDIT_HASH_BYTES);
+    } else if (rc != DW_DONE) {
+        code = dw_conn_error(err, conn, rc, SQL_TIP);
     }
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     return code;
 }
 
@@ -281,39 +282,39 @@ static void content_of_record(const struct deepwell_audit_record *rec, int64_t i
     row->imported = rec->imported ? 1 : 0;
 }
 
-static int bind_text(sqlite3_stmt *stmt, int index, struct stored_text t)
+static int bind_text(struct dw_stmt *stmt, int index, struct stored_text t)
 {
     if (t.ptr == NULL)
-        return sqlite3_bind_null(stmt, index);
-    return sqlite3_bind_text(stmt, index, (const char *)t.ptr, (int)t.len, SQLITE_STATIC);
+        return dw_bind_null(stmt, index);
+    return dw_bind_text(stmt, index, (const char *)t.ptr, (int)t.len);
 }
 
-static int bind_row(sqlite3_stmt *stmt, const struct row_content *row, const uint8_t *prev,
+static int bind_row(struct dw_stmt *stmt, const struct row_content *row, const uint8_t *prev,
                     const uint8_t *hash)
 {
-    int rc = sqlite3_bind_int64(stmt, 1, row->id);
-    if (rc == SQLITE_OK)
+    int rc = dw_bind_int64(stmt, 1, row->id);
+    if (rc == 0)
         rc = bind_text(stmt, 2, row->ts);
-    if (rc == SQLITE_OK)
-        rc = row->has_user ? sqlite3_bind_int64(stmt, 3, row->user_id) : sqlite3_bind_null(stmt, 3);
-    if (rc == SQLITE_OK)
+    if (rc == 0)
+        rc = row->has_user ? dw_bind_int64(stmt, 3, row->user_id) : dw_bind_null(stmt, 3);
+    if (rc == 0)
         rc = bind_text(stmt, 4, row->attempted_name);
-    if (rc == SQLITE_OK)
+    if (rc == 0)
         rc = bind_text(stmt, 5, row->client_addr);
-    if (rc == SQLITE_OK)
+    if (rc == 0)
         rc = bind_text(stmt, 6, row->action);
-    if (rc == SQLITE_OK)
+    if (rc == 0)
         rc = bind_text(stmt, 7, row->outcome);
-    if (rc == SQLITE_OK)
+    if (rc == 0)
         rc = bind_text(stmt, 8, row->severity);
-    if (rc == SQLITE_OK)
+    if (rc == 0)
         rc = bind_text(stmt, 9, row->details);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 10, row->imported);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_blob(stmt, 11, prev, DEEPWELL_AUDIT_HASH_BYTES, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_blob(stmt, 12, hash, DEEPWELL_AUDIT_HASH_BYTES, SQLITE_STATIC);
+    if (rc == 0)
+        rc = dw_bind_int64(stmt, 10, row->imported);
+    if (rc == 0)
+        rc = dw_bind_blob(stmt, 11, prev, DEEPWELL_AUDIT_HASH_BYTES);
+    if (rc == 0)
+        rc = dw_bind_blob(stmt, 12, hash, DEEPWELL_AUDIT_HASH_BYTES);
     return rc;
 }
 
@@ -322,7 +323,7 @@ enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,
                                                 struct deepwell_audit_tip *tip,
                                                 struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_INSERT, err);
+    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_INSERT, err);
     struct row_content row;
     uint8_t hash[DEEPWELL_AUDIT_HASH_BYTES];
     int rc;
@@ -333,12 +334,12 @@ enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,
     content_of_record(rec, tip->id + 1, &row);
     row_hash(tip->hash, &row, hash);
     rc = bind_row(stmt, &row, tip->hash, hash);
-    if (rc == SQLITE_OK)
-        rc = deepwell_step(conn, stmt);
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt); /* the bindings point at rec and the stack */
-    if (rc != SQLITE_DONE)
-        return deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, SQL_INSERT);
+    if (rc == 0)
+        rc = dw_step(stmt);
+    dw_reset(stmt);
+    dw_clear_bindings(stmt); /* the bindings point at rec and the stack */
+    if (rc != DW_DONE)
+        return dw_conn_error(err, conn, rc, SQL_INSERT);
     tip->id = row.id;
     memcpy(tip->hash, hash, sizeof(hash));
     return DW_OK;
@@ -352,7 +353,7 @@ enum deepwell_code deepwell_audit_insert_in_tx(struct deepwell_conn *conn,
     struct deepwell_audit_tip tip;
     enum deepwell_code code;
 
-    if (sqlite3_get_autocommit(deepwell_conn_db(conn)))
+    if (!deepwell_conn_in_tx(conn))
         return deepwell_error_set(err, DW_INTERNAL, "audit.insert_in_tx",
                                   "called outside a transaction");
     code = deepwell_audit_record_init(&rec, e, ts, imported, err);
@@ -370,52 +371,52 @@ static const char SQL_WALK[] =
     "SELECT id, ts, user_id, attempted_name, client_addr, action, outcome, severity, details,"
     " imported, prev_hash, hash FROM audit_log ORDER BY id";
 
-static struct stored_text column_text(sqlite3_stmt *stmt, int col)
+static struct stored_text column_text(struct dw_stmt *stmt, int col)
 {
     struct stored_text t = {NULL, 0};
-    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+    if (dw_col_is_null(stmt, col))
         return t;
-    t.ptr = sqlite3_column_text(stmt, col);
-    t.len = (size_t)sqlite3_column_bytes(stmt, col);
+    t.ptr = dw_col_text(stmt, col);
+    t.len = (size_t)dw_col_bytes(stmt, col);
     if (t.ptr == NULL) /* an empty text, or out of memory: hash as empty text */
         t.ptr = (const unsigned char *)"";
     return t;
 }
 
-static void content_of_column(sqlite3_stmt *stmt, struct row_content *row)
+static void content_of_column(struct dw_stmt *stmt, struct row_content *row)
 {
-    row->id = sqlite3_column_int64(stmt, 0);
+    row->id = dw_col_int64(stmt, 0);
     row->ts = column_text(stmt, 1);
-    row->has_user = sqlite3_column_type(stmt, 2) != SQLITE_NULL;
-    row->user_id = sqlite3_column_int64(stmt, 2);
+    row->has_user = !dw_col_is_null(stmt, 2);
+    row->user_id = dw_col_int64(stmt, 2);
     row->attempted_name = column_text(stmt, 3);
     row->client_addr = column_text(stmt, 4);
     row->action = column_text(stmt, 5);
     row->outcome = column_text(stmt, 6);
     row->severity = column_text(stmt, 7);
     row->details = column_text(stmt, 8);
-    row->imported = sqlite3_column_int64(stmt, 9);
+    row->imported = dw_col_int64(stmt, 9);
 }
 
 /* Checks one row against the previous row's hash; *why says what is wrong. */
-static bool row_is_whole(sqlite3_stmt *stmt, const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES],
+static bool row_is_whole(struct dw_stmt *stmt, const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES],
                          uint8_t hash_out[DEEPWELL_AUDIT_HASH_BYTES], const char **why)
 {
     struct row_content row;
     uint8_t computed[DEEPWELL_AUDIT_HASH_BYTES];
 
-    if (sqlite3_column_bytes(stmt, 10) != DEEPWELL_AUDIT_HASH_BYTES ||
-        sqlite3_column_bytes(stmt, 11) != DEEPWELL_AUDIT_HASH_BYTES) {
+    if (dw_col_bytes(stmt, 10) != DEEPWELL_AUDIT_HASH_BYTES ||
+        dw_col_bytes(stmt, 11) != DEEPWELL_AUDIT_HASH_BYTES) {
         *why = "its prev_hash or hash is not 32 bytes";
         return false;
     }
-    if (sodium_memcmp(sqlite3_column_blob(stmt, 10), prev, DEEPWELL_AUDIT_HASH_BYTES) != 0) {
+    if (sodium_memcmp(dw_col_blob(stmt, 10), prev, DEEPWELL_AUDIT_HASH_BYTES) != 0) {
         *why = "its prev_hash is not the previous row's hash (a row was removed or inserted)";
         return false;
     }
     content_of_column(stmt, &row);
     row_hash(prev, &row, computed);
-    if (sodium_memcmp(sqlite3_column_blob(stmt, 11), computed, DEEPWELL_AUDIT_HASH_BYTES) != 0) {
+    if (sodium_memcmp(dw_col_blob(stmt, 11), computed, DEEPWELL_AUDIT_HASH_BYTES) != 0) {
         *why = "its content does not match its hash (the row was edited)";
         return false;
     }
@@ -426,7 +427,7 @@ static bool row_is_whole(sqlite3_stmt *stmt, const uint8_t prev[DEEPWELL_AUDIT_H
 static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checked, int64_t *bad_id,
                                      struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_WALK, err);
+    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_WALK, err);
     uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES] = {0};
     enum deepwell_code code = DW_OK;
     const char *why = NULL;
@@ -435,8 +436,8 @@ static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checke
     if (stmt == NULL)
         return err != NULL ? err->code : DW_INTERNAL;
     /* One statement reads one snapshot, however many rows are appended meanwhile. */
-    while ((rc = deepwell_step(conn, stmt)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(stmt, 0);
+    while ((rc = dw_step(stmt)) == DW_ROW) {
+        int64_t id = dw_col_int64(stmt, 0);
         if (!row_is_whole(stmt, prev, prev, &why)) {
             *bad_id = id;
             code = deepwell_error_set(err, DW_CORRUPT, "audit.verify", "audit row %lld: %s",
@@ -445,9 +446,9 @@ static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checke
         }
         (*checked)++;
     }
-    if (code == DW_OK && rc != SQLITE_DONE)
-        code = deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, SQL_WALK);
-    sqlite3_reset(stmt);
+    if (code == DW_OK && rc != DW_DONE)
+        code = dw_conn_error(err, conn, rc, SQL_WALK);
+    dw_reset(stmt);
     return code;
 }
 

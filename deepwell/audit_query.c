@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "deepwell/audit.h"
+#include "deepwell/query.h"
 #include "deepwell/store.h"
 
 #define ROWS_INITIAL 64
@@ -22,34 +23,35 @@
     " a.outcome, a.severity, a.details, a.imported, a.prev_hash, a.hash"                           \
     " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"                                      \
     " WHERE a.id > ?1"                                                                             \
-    " AND (?2 IS NULL OR u.name = ?2 OR a.attempted_name = ?2 COLLATE NOCASE)"                     \
-    " AND (?3 IS NULL OR a.action = ?3)"
+    " AND (CAST(?2 AS TEXT) IS NULL OR lower(u.name) = lower(?2)"                                  \
+    " OR lower(a.attempted_name) = lower(?2))"                                                     \
+    " AND (CAST(?3 AS TEXT) IS NULL OR a.action = ?3)"
 
 static const char SQL_NEWEST[] = AUDIT_SELECT " ORDER BY a.id DESC LIMIT ?4";
 static const char SQL_OLDEST[] = AUDIT_SELECT " ORDER BY a.id ASC LIMIT ?4";
 
-static void copy_column(char *dst, size_t size, sqlite3_stmt *stmt, int col)
+static void copy_column(char *dst, size_t size, struct dw_stmt *stmt, int col)
 {
-    const unsigned char *text = sqlite3_column_text(stmt, col);
+    const unsigned char *text = dw_col_text(stmt, col);
     snprintf(dst, size, "%s", text != NULL ? (const char *)text : "");
 }
 
-static void copy_hash(uint8_t dst[DEEPWELL_AUDIT_HASH_BYTES], sqlite3_stmt *stmt, int col)
+static void copy_hash(uint8_t dst[DEEPWELL_AUDIT_HASH_BYTES], struct dw_stmt *stmt, int col)
 {
     memset(dst, 0, DEEPWELL_AUDIT_HASH_BYTES);
-    if (sqlite3_column_bytes(stmt, col) == DEEPWELL_AUDIT_HASH_BYTES)
-        memcpy(dst, sqlite3_column_blob(stmt, col), DEEPWELL_AUDIT_HASH_BYTES);
+    if (dw_col_bytes(stmt, col) == DEEPWELL_AUDIT_HASH_BYTES)
+        memcpy(dst, dw_col_blob(stmt, col), DEEPWELL_AUDIT_HASH_BYTES);
 }
 
 /* Fills one row from the current result; false when out of memory. */
-static bool read_row(sqlite3_stmt *stmt, struct deepwell_audit_row *row)
+static bool read_row(struct dw_stmt *stmt, struct deepwell_audit_row *row)
 {
-    const unsigned char *details = sqlite3_column_text(stmt, 9);
+    const unsigned char *details = dw_col_text(stmt, 9);
 
     memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(stmt, 0);
+    row->id = dw_col_int64(stmt, 0);
     copy_column(row->ts, sizeof(row->ts), stmt, 1);
-    row->user_id = sqlite3_column_int64(stmt, 2); /* NULL reads as 0 */
+    row->user_id = dw_col_int64(stmt, 2); /* NULL reads as 0 */
     copy_column(row->user_name, sizeof(row->user_name), stmt, 3);
     copy_column(row->attempted_name, sizeof(row->attempted_name), stmt, 4);
     copy_column(row->client_addr, sizeof(row->client_addr), stmt, 5);
@@ -57,13 +59,13 @@ static bool read_row(sqlite3_stmt *stmt, struct deepwell_audit_row *row)
     copy_column(row->outcome, sizeof(row->outcome), stmt, 7);
     copy_column(row->severity, sizeof(row->severity), stmt, 8);
     row->details_json = strdup(details != NULL ? (const char *)details : "{}");
-    row->imported = sqlite3_column_int64(stmt, 10) != 0;
+    row->imported = dw_col_int64(stmt, 10) != 0;
     copy_hash(row->prev_hash, stmt, 11);
     copy_hash(row->hash, stmt, 12);
     return row->details_json != NULL;
 }
 
-static bool rows_push(struct deepwell_audit_rows *out, size_t *capacity, sqlite3_stmt *stmt)
+static bool rows_push(struct deepwell_audit_rows *out, size_t *capacity, struct dw_stmt *stmt)
 {
     if (out->count == *capacity) {
         size_t grown = *capacity != 0 ? *capacity * 2 : ROWS_INITIAL;
@@ -79,17 +81,15 @@ static bool rows_push(struct deepwell_audit_rows *out, size_t *capacity, sqlite3
     return true;
 }
 
-static int bind_filters(sqlite3_stmt *stmt, const struct deepwell_audit_query *q)
+static int bind_filters(struct dw_stmt *stmt, const struct deepwell_audit_query *q)
 {
-    int rc = sqlite3_bind_int64(stmt, 1, q->after_id > 0 ? q->after_id : 0);
-    if (rc == SQLITE_OK)
-        rc = q->user != NULL ? sqlite3_bind_text(stmt, 2, q->user, -1, SQLITE_STATIC)
-                             : sqlite3_bind_null(stmt, 2);
-    if (rc == SQLITE_OK)
-        rc = q->action != NULL ? sqlite3_bind_text(stmt, 3, q->action, -1, SQLITE_STATIC)
-                               : sqlite3_bind_null(stmt, 3);
-    if (rc == SQLITE_OK) /* a negative LIMIT is no limit */
-        rc = sqlite3_bind_int64(stmt, 4, q->limit > 0 ? q->limit : -1);
+    int rc = dw_bind_int64(stmt, 1, q->after_id > 0 ? q->after_id : 0);
+    if (rc == 0)
+        rc = q->user != NULL ? dw_bind_text(stmt, 2, q->user, -1) : dw_bind_null(stmt, 2);
+    if (rc == 0)
+        rc = q->action != NULL ? dw_bind_text(stmt, 3, q->action, -1) : dw_bind_null(stmt, 3);
+    if (rc == 0) /* a negative LIMIT is no limit */
+        rc = dw_bind_int64(stmt, 4, q->limit > 0 ? q->limit : INT64_MAX);
     return rc;
 }
 
@@ -98,7 +98,7 @@ static enum deepwell_code run_query(struct deepwell_conn *conn,
                                     struct deepwell_audit_rows *out, struct deepwell_error *err)
 {
     const char *sql = q->oldest_first ? SQL_OLDEST : SQL_NEWEST;
-    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, sql, err);
+    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, sql, err);
     enum deepwell_code code = DW_OK;
     size_t capacity = 0;
     int rc;
@@ -106,15 +106,15 @@ static enum deepwell_code run_query(struct deepwell_conn *conn,
     if (stmt == NULL)
         return err != NULL ? err->code : DW_INTERNAL;
     rc = bind_filters(stmt, q);
-    if (rc != SQLITE_OK)
-        code = deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, sql);
-    while (code == DW_OK && (rc = deepwell_step(conn, stmt)) == SQLITE_ROW)
+    if (rc != 0)
+        code = dw_conn_error(err, conn, rc, sql);
+    while (code == DW_OK && (rc = dw_step(stmt)) == DW_ROW)
         if (!rows_push(out, &capacity, stmt))
             code = deepwell_error_set(err, DW_INTERNAL, "audit.query", "out of memory");
-    if (code == DW_OK && rc != SQLITE_DONE)
-        code = deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, sql);
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt); /* the bindings point at the caller's strings */
+    if (code == DW_OK && rc != DW_DONE)
+        code = dw_conn_error(err, conn, rc, sql);
+    dw_reset(stmt);
+    dw_clear_bindings(stmt); /* the bindings point at the caller's strings */
     return code;
 }
 

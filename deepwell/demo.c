@@ -40,7 +40,7 @@ static enum deepwell_code find_id(struct deepwell *dw, const char *sql, const ch
                                   int64_t *id, struct deepwell_error *err)
 {
     struct deepwell_conn *conn;
-    sqlite3_stmt *stmt = NULL;
+    struct dw_stmt *stmt = NULL;
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
@@ -50,9 +50,9 @@ static enum deepwell_code find_id(struct deepwell *dw, const char *sql, const ch
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, OP, err);
     if (code == DW_OK)
-        *id = sqlite3_column_int64(stmt, 0);
+        *id = dw_col_int64(stmt, 0);
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     deepwell_pool_release(dw->pool, conn);
     return code;
 }
@@ -61,7 +61,7 @@ static enum deepwell_code set_site_director(struct deepwell *dw, int64_t site_id
                                             struct deepwell_error *err)
 {
     struct deepwell_conn *conn;
-    sqlite3_stmt *stmt = NULL;
+    struct dw_stmt *stmt = NULL;
     char now[32];
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)

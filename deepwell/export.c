@@ -126,18 +126,18 @@ static enum deepwell_code prepare_dir(struct exporter *x)
 
 /* ---- JSON values from columns ----------------------------------------------------------- */
 
-static json_t *column_text(sqlite3_stmt *stmt, int col)
+static json_t *column_text(struct dw_stmt *stmt, int col)
 {
-    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+    if (dw_col_is_null(stmt, col))
         return json_null();
-    return json_string((const char *)sqlite3_column_text(stmt, col));
+    return json_string((const char *)dw_col_text(stmt, col));
 }
 
-static json_t *column_id(sqlite3_stmt *stmt, int col)
+static json_t *column_id(struct dw_stmt *stmt, int col)
 {
-    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+    if (dw_col_is_null(stmt, col))
         return json_null();
-    return json_integer(sqlite3_column_int64(stmt, col));
+    return json_integer(dw_col_int64(stmt, col));
 }
 
 /* Sets key on obj; false (out of memory) when value is NULL. */
@@ -146,7 +146,8 @@ static bool put(json_t *obj, const char *key, json_t *value)
     return value != NULL && json_object_set_new(obj, key, value) == 0;
 }
 
-static enum deepwell_code step_error(struct exporter *x, sqlite3_stmt *stmt, int rc, const char *op)
+static enum deepwell_code step_error(struct exporter *x, struct dw_stmt *stmt, int rc,
+                                     const char *op)
 {
     return dw_stmt_error(x->err, x->conn, stmt, rc, op);
 }
@@ -156,7 +157,7 @@ static enum deepwell_code step_error(struct exporter *x, sqlite3_stmt *stmt, int
 static enum deepwell_code export_lookup(struct exporter *x, json_t *lookups, const char *key,
                                         const char *sql, bool has_description)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(x->conn, sql, &stmt, x->err);
     if (code != DW_OK)
         return code;
@@ -164,26 +165,25 @@ static enum deepwell_code export_lookup(struct exporter *x, json_t *lookups, con
     if (arr == NULL || json_object_set_new(lookups, key, arr) != 0)
         return oom(x);
     int rc;
-    while (code == DW_OK && (rc = deepwell_step(x->conn, stmt)) == SQLITE_ROW) {
+    while (code == DW_OK && (rc = dw_step(stmt)) == DW_ROW) {
         json_t *item = json_object();
         if (item == NULL || json_array_append_new(arr, item) != 0 ||
             !put(item, "id", column_id(stmt, 0)) || !put(item, "name", column_text(stmt, 1))) {
             code = oom(x);
             break;
         }
-        const char *text = has_description ? (const char *)sqlite3_column_text(stmt, 2) : NULL;
+        const char *text = has_description ? (const char *)dw_col_text(stmt, 2) : NULL;
         if (text != NULL && text[0] != '\0') {
             char rel[128];
-            snprintf(rel, sizeof(rel), "descs/%s/%lld.md", key,
-                     (long long)sqlite3_column_int64(stmt, 0));
+            snprintf(rel, sizeof(rel), "descs/%s/%lld.md", key, (long long)dw_col_int64(stmt, 0));
             code = write_optional(x, rel, text);
             if (code == DW_OK)
                 x->report->descriptions++;
         }
     }
-    if (code == DW_OK && rc != SQLITE_DONE)
+    if (code == DW_OK && rc != DW_DONE)
         code = step_error(x, stmt, rc, "export.lookups");
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     return code;
 }
 
@@ -218,7 +218,7 @@ static enum deepwell_code export_lookups(struct exporter *x, json_t *root)
 
 static enum deepwell_code export_users(struct exporter *x, json_t *root, json_t *credentials)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code =
         dw_prepare(x->conn,
                    "SELECT u.id, u.name, u.clearance_level, t.name, u.site_id, u.task_force_id,"
@@ -231,17 +231,17 @@ static enum deepwell_code export_users(struct exporter *x, json_t *root, json_t 
     if (arr == NULL || json_object_set_new(root, "users", arr) != 0)
         return oom(x);
     int rc;
-    while ((rc = deepwell_step(x->conn, stmt)) == SQLITE_ROW) {
+    while ((rc = dw_step(stmt)) == DW_ROW) {
         json_t *u = json_object();
         if (u == NULL || json_array_append_new(arr, u) != 0 || !put(u, "id", column_id(stmt, 0)) ||
             !put(u, "name", column_text(stmt, 1)) || !put(u, "clearance", column_id(stmt, 2)) ||
             !put(u, "title", column_text(stmt, 3)) || !put(u, "site", column_id(stmt, 4)) ||
             !put(u, "task_force", column_id(stmt, 5)) ||
-            !put(u, "personnel_active", json_boolean(sqlite3_column_int(stmt, 6))) ||
+            !put(u, "personnel_active", json_boolean(dw_col_int(stmt, 6))) ||
             !put(u, "last_login", column_text(stmt, 7)) ||
             !put(u, "created_at", column_text(stmt, 8)) ||
             !put(u, "updated_at", column_text(stmt, 9))) {
-            sqlite3_reset(stmt);
+            dw_reset(stmt);
             return oom(x);
         }
         if (credentials != NULL) {
@@ -249,21 +249,21 @@ static enum deepwell_code export_users(struct exporter *x, json_t *root, json_t 
             if (c == NULL || json_array_append_new(credentials, c) != 0 ||
                 !put(c, "name", column_text(stmt, 1)) ||
                 !put(c, "password_hash", column_text(stmt, 10)) ||
-                !put(c, "active", json_boolean(sqlite3_column_int(stmt, 11)))) {
-                sqlite3_reset(stmt);
+                !put(c, "active", json_boolean(dw_col_int(stmt, 11)))) {
+                dw_reset(stmt);
                 return oom(x);
             }
         }
         x->report->users++;
     }
-    code = rc == SQLITE_DONE ? DW_OK : step_error(x, stmt, rc, "export.users");
-    sqlite3_reset(stmt);
+    code = rc == DW_DONE ? DW_OK : step_error(x, stmt, rc, "export.users");
+    dw_reset(stmt);
     return code;
 }
 
 static enum deepwell_code export_sites(struct exporter *x, json_t *root)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code =
         dw_prepare(x->conn,
                    "SELECT id, name, clearance_level, director_id, created_at, updated_at,"
@@ -276,7 +276,7 @@ static enum deepwell_code export_sites(struct exporter *x, json_t *root)
         return oom(x);
     static const char *const files[] = {"desc.md", "loc.md", "dossier.md"};
     int rc;
-    while (code == DW_OK && (rc = deepwell_step(x->conn, stmt)) == SQLITE_ROW) {
+    while (code == DW_OK && (rc = dw_step(stmt)) == DW_ROW) {
         json_t *s = json_object();
         if (s == NULL || json_array_append_new(arr, s) != 0 || !put(s, "id", column_id(stmt, 0)) ||
             !put(s, "name", column_text(stmt, 1)) || !put(s, "level", column_id(stmt, 2)) ||
@@ -288,21 +288,20 @@ static enum deepwell_code export_sites(struct exporter *x, json_t *root)
         }
         for (int f = 0; f < 3 && code == DW_OK; f++) {
             char rel[96];
-            snprintf(rel, sizeof(rel), "sites/%lld/%s", (long long)sqlite3_column_int64(stmt, 0),
-                     files[f]);
-            code = write_optional(x, rel, (const char *)sqlite3_column_text(stmt, 6 + f));
+            snprintf(rel, sizeof(rel), "sites/%lld/%s", (long long)dw_col_int64(stmt, 0), files[f]);
+            code = write_optional(x, rel, (const char *)dw_col_text(stmt, 6 + f));
         }
         x->report->sites++;
     }
-    if (code == DW_OK && rc != SQLITE_DONE)
+    if (code == DW_OK && rc != DW_DONE)
         code = step_error(x, stmt, rc, "export.sites");
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     return code;
 }
 
 static enum deepwell_code export_mtfs(struct exporter *x, json_t *root)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code =
         dw_prepare(x->conn,
                    "SELECT id, designation, nickname, clearance_level, leader_id, site_id, active,"
@@ -314,27 +313,26 @@ static enum deepwell_code export_mtfs(struct exporter *x, json_t *root)
     if (arr == NULL || json_object_set_new(root, "mtfs", arr) != 0)
         return oom(x);
     int rc;
-    while (code == DW_OK && (rc = deepwell_step(x->conn, stmt)) == SQLITE_ROW) {
+    while (code == DW_OK && (rc = dw_step(stmt)) == DW_ROW) {
         json_t *m = json_object();
         if (m == NULL || json_array_append_new(arr, m) != 0 || !put(m, "id", column_id(stmt, 0)) ||
             !put(m, "designation", column_text(stmt, 1)) ||
             !put(m, "nickname", column_text(stmt, 2)) || !put(m, "level", column_id(stmt, 3)) ||
             !put(m, "leader", column_id(stmt, 4)) || !put(m, "site", column_id(stmt, 5)) ||
-            !put(m, "active", json_boolean(sqlite3_column_int(stmt, 6))) ||
+            !put(m, "active", json_boolean(dw_col_int(stmt, 6))) ||
             !put(m, "created_at", column_text(stmt, 7)) ||
             !put(m, "updated_at", column_text(stmt, 8))) {
             code = oom(x);
             break;
         }
         char rel[96];
-        snprintf(rel, sizeof(rel), "mtfs/%lld/mission.md",
-                 (long long)sqlite3_column_int64(stmt, 0));
-        code = write_optional(x, rel, (const char *)sqlite3_column_text(stmt, 9));
+        snprintf(rel, sizeof(rel), "mtfs/%lld/mission.md", (long long)dw_col_int64(stmt, 0));
+        code = write_optional(x, rel, (const char *)dw_col_text(stmt, 9));
         x->report->task_forces++;
     }
-    if (code == DW_OK && rc != SQLITE_DONE)
+    if (code == DW_OK && rc != DW_DONE)
         code = step_error(x, stmt, rc, "export.mtfs");
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     return code;
 }
 
@@ -406,7 +404,7 @@ static enum deepwell_code section_file(struct exporter *x, int64_t number, const
 static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, int64_t number,
                                           json_t *arr)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(x->conn,
                                          "SELECT kind, title, position, clearance_level, body"
                                          " FROM sections WHERE scp_id = ? ORDER BY position",
@@ -417,11 +415,11 @@ static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, in
         return code;
     struct used_names used = {0};
     int rc;
-    while (code == DW_OK && (rc = deepwell_step(x->conn, stmt)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(stmt, 0);
-        const char *title = (const char *)sqlite3_column_text(stmt, 1);
-        const char *body = (const char *)sqlite3_column_text(stmt, 4);
-        int position = sqlite3_column_int(stmt, 2);
+    while (code == DW_OK && (rc = dw_step(stmt)) == DW_ROW) {
+        const char *kind = (const char *)dw_col_text(stmt, 0);
+        const char *title = (const char *)dw_col_text(stmt, 1);
+        const char *body = (const char *)dw_col_text(stmt, 4);
+        int position = dw_col_int(stmt, 2);
         char rel[PATH_BYTES];
         code = section_file(x, number, kind ? kind : "", title ? title : "", position, &used, rel,
                             sizeof(rel));
@@ -439,16 +437,16 @@ static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, in
         }
         x->report->sections++;
     }
-    if (code == DW_OK && rc != SQLITE_DONE)
+    if (code == DW_OK && rc != DW_DONE)
         code = step_error(x, stmt, rc, "export.sections");
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     used_names_free(&used);
     return code;
 }
 
 static enum deepwell_code export_scps(struct exporter *x, json_t *root)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(
         x->conn,
         "SELECT s.id, s.number, s.title, s.clearance_level, cc.name, sc.name, dc.name, rc.name,"
@@ -464,7 +462,7 @@ static enum deepwell_code export_scps(struct exporter *x, json_t *root)
     if (arr == NULL || json_object_set_new(root, "scps", arr) != 0)
         return oom(x);
     int rc;
-    while (code == DW_OK && (rc = deepwell_step(x->conn, stmt)) == SQLITE_ROW) {
+    while (code == DW_OK && (rc = dw_step(stmt)) == DW_ROW) {
         json_t *s = json_object(), *sections = json_array();
         if (s == NULL || sections == NULL || json_array_append_new(arr, s) != 0 ||
             json_object_set_new(s, "sections", sections) != 0 ||
@@ -479,13 +477,12 @@ static enum deepwell_code export_scps(struct exporter *x, json_t *root)
             code = oom(x);
             break;
         }
-        code = export_sections(x, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
-                               sections);
+        code = export_sections(x, dw_col_int64(stmt, 0), dw_col_int64(stmt, 1), sections);
         x->report->scps++;
     }
-    if (code == DW_OK && rc != SQLITE_DONE)
+    if (code == DW_OK && rc != DW_DONE)
         code = step_error(x, stmt, rc, "export.scps");
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     return code;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/foundation.h"
+#include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
 
@@ -23,7 +24,8 @@ static const char SQL_SECTIONS_GET[] =
 static const char SQL_SCP_INSERT[] =
     "INSERT INTO scp_files (number, title, clearance_level, containment_class_id,"
     " secondary_class_id, disruption_class_id, risk_class_id, site_id, task_force_id, status,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+    " RETURNING id";
 static const char SQL_SECTION_INSERT[] =
     "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -39,7 +41,9 @@ static const char SQL_SITE_GET[] =
     " s.dossier FROM sites s LEFT JOIN users u ON u.id = s.director_id WHERE s.id = ?1";
 static const char SQL_SITE_INSERT[] =
     "INSERT INTO sites (id, name, clearance_level, director_id, location, description, dossier,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+    " created_at, updated_at)"
+    " VALUES (coalesce(?1, (SELECT coalesce(max(id), 0) + 1 FROM sites)),"
+    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING id";
 
 static const char SQL_MTF_GET[] =
     "SELECT m.id, m.designation, m.nickname, m.clearance_level, m.leader_id, u.name, m.site_id,"
@@ -48,7 +52,9 @@ static const char SQL_MTF_GET[] =
     " WHERE m.id = ?1";
 static const char SQL_MTF_INSERT[] =
     "INSERT INTO task_forces (id, designation, nickname, clearance_level, leader_id, site_id,"
-    " mission, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    " mission, active, created_at, updated_at)"
+    " VALUES (coalesce(?1, (SELECT coalesce(max(id), 0) + 1 FROM task_forces)),"
+    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id";
 
 /* Class name -> id, one literal per table (table names cannot be bound). */
 static const struct {
@@ -127,13 +133,13 @@ void deepwell_mtf_free(struct deepwell_mtf *mtf)
 
 /* ---- reading ------------------------------------------------------------------------- */
 
-static bool read_scp_row(sqlite3_stmt *stmt, struct deepwell_scp *out)
+static bool read_scp_row(struct dw_stmt *stmt, struct deepwell_scp *out)
 {
-    out->id = sqlite3_column_int64(stmt, 0);
-    out->number = sqlite3_column_int(stmt, 1);
-    out->level = sqlite3_column_int(stmt, 3);
-    out->site_id = sqlite3_column_int64(stmt, 9);
-    out->task_force_id = sqlite3_column_int64(stmt, 11);
+    out->id = dw_col_int64(stmt, 0);
+    out->number = dw_col_int(stmt, 1);
+    out->level = dw_col_int(stmt, 3);
+    out->site_id = dw_col_int64(stmt, 9);
+    out->task_force_id = dw_col_int64(stmt, 11);
     return dw_column_dup(stmt, 2, &out->title) && dw_column_dup(stmt, 4, &out->containment) &&
            dw_column_dup(stmt, 5, &out->secondary) && dw_column_dup(stmt, 6, &out->disruption) &&
            dw_column_dup(stmt, 7, &out->risk) && dw_column_dup(stmt, 8, &out->status) &&
@@ -141,12 +147,12 @@ static bool read_scp_row(sqlite3_stmt *stmt, struct deepwell_scp *out)
            dw_column_dup(stmt, 12, &out->task_force_name);
 }
 
-static bool read_section_row(sqlite3_stmt *stmt, struct deepwell_section *out)
+static bool read_section_row(struct dw_stmt *stmt, struct deepwell_section *out)
 {
     memset(out, 0, sizeof(*out));
-    out->id = sqlite3_column_int64(stmt, 0);
-    out->position = sqlite3_column_int(stmt, 3);
-    out->level = sqlite3_column_int(stmt, 4);
+    out->id = dw_col_int64(stmt, 0);
+    out->position = dw_col_int(stmt, 3);
+    out->level = dw_col_int(stmt, 4);
     return dw_column_dup(stmt, 1, &out->kind) && dw_column_dup(stmt, 2, &out->title) &&
            dw_column_dup(stmt, 5, &out->body);
 }
@@ -154,7 +160,7 @@ static bool read_section_row(sqlite3_stmt *stmt, struct deepwell_section *out)
 static enum deepwell_code read_sections(struct deepwell_conn *conn, struct deepwell_scp *out,
                                         const char *op, struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_SECTIONS_GET, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "I", out->id);
@@ -181,7 +187,7 @@ static enum deepwell_code read_sections(struct deepwell_conn *conn, struct deepw
             code = out_of_memory(op, err);
     }
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     return code;
 }
 
@@ -200,7 +206,7 @@ enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deep
         deepwell_pool_release(dw->pool, conn);
         return code;
     }
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "i", number);
@@ -232,16 +238,16 @@ enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct dee
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SITE_GET, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "I", id);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK) {
-        out->id = sqlite3_column_int64(stmt, 0);
-        out->level = sqlite3_column_int(stmt, 2);
-        out->director_id = sqlite3_column_int64(stmt, 3);
+        out->id = dw_col_int64(stmt, 0);
+        out->level = dw_col_int(stmt, 2);
+        out->director_id = dw_col_int64(stmt, 3);
         if (!(dw_column_dup(stmt, 1, &out->name) && dw_column_dup(stmt, 4, &out->director_name) &&
               dw_column_dup(stmt, 5, &out->location) && dw_column_dup(stmt, 6, &out->description) &&
               dw_column_dup(stmt, 7, &out->dossier)))
@@ -264,18 +270,18 @@ enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deep
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_MTF_GET, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "I", id);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK) {
-        out->id = sqlite3_column_int64(stmt, 0);
-        out->level = sqlite3_column_int(stmt, 3);
-        out->leader_id = sqlite3_column_int64(stmt, 4);
-        out->site_id = sqlite3_column_int64(stmt, 6);
-        out->active = sqlite3_column_int(stmt, 9) != 0;
+        out->id = dw_col_int64(stmt, 0);
+        out->level = dw_col_int(stmt, 3);
+        out->leader_id = dw_col_int64(stmt, 4);
+        out->site_id = dw_col_int64(stmt, 6);
+        out->active = dw_col_int(stmt, 9) != 0;
         if (!(dw_column_dup(stmt, 1, &out->designation) && dw_column_dup(stmt, 2, &out->nickname) &&
               dw_column_dup(stmt, 5, &out->leader_name) &&
               dw_column_dup(stmt, 7, &out->site_name) && dw_column_dup(stmt, 8, &out->mission)))
@@ -295,23 +301,25 @@ enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deep
 typedef enum deepwell_code (*write_fn)(struct deepwell_conn *conn, const void *ctx, int64_t *id_out,
                                        struct deepwell_error *err);
 
+struct write_call {
+    write_fn body;
+    const void *ctx;
+    int64_t *id_out;
+};
+
+static enum deepwell_code run_write_call(struct deepwell_conn *conn, void *arg,
+                                         struct deepwell_error *err)
+{
+    struct write_call *call = arg;
+    return call->body(conn, call->ctx, call->id_out, err);
+}
+
+/* deepwell_write_tx: run again from the start if it lost a serialization conflict. */
 static enum deepwell_code in_write_tx(struct deepwell *dw, write_fn body, const void *ctx,
                                       int64_t *id_out, struct deepwell_error *err)
 {
-    struct deepwell_conn *conn;
-    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    code = deepwell_conn_begin(conn, err);
-    if (code == DW_OK) {
-        code = body(conn, ctx, id_out, err);
-        if (code == DW_OK)
-            code = deepwell_conn_commit(conn, err);
-        else
-            deepwell_conn_rollback(conn);
-    }
-    deepwell_pool_release(dw->pool, conn);
-    return code;
+    struct write_call call = {body, ctx, id_out};
+    return deepwell_write_tx(dw, run_write_call, &call, err);
 }
 
 /* Class name -> row id; NULL or "" is no class (0); an unknown name is DW_INVALID. */
@@ -321,16 +329,16 @@ static enum deepwell_code class_id(struct deepwell_conn *conn, size_t table, con
     *out = 0;
     if (name == NULL || name[0] == '\0')
         return DW_OK;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, class_lookups[table].sql, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "t", name);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
-        *out = sqlite3_column_int64(stmt, 0);
+        *out = dw_col_int64(stmt, 0);
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INVALID, op, "unknown %s '%s'", class_lookups[table].what,
                                   name);
@@ -384,7 +392,7 @@ static enum deepwell_code insert_sections(struct deepwell_conn *conn,
         const struct deepwell_section *s = &scp->sections[i];
         /* Position 0 means "in array order". */
         int position = s->position != 0 ? s->position : (int)i + 1;
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         enum deepwell_code code = dw_prepare(conn, SQL_SECTION_INSERT, &stmt, err);
         if (code == DW_OK)
             code = dw_bind(stmt, err, op, "Ittiit", scp_id, s->kind,
@@ -418,14 +426,15 @@ static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void
 
     char now[32];
     dw_now_iso(now);
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SCP_INSERT, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "itirrrrrrtt", scp->number, scp->title, scp->level,
                        class_ids[0], class_ids[1], class_ids[2], class_ids[3], scp->site_id,
                        scp->task_force_id, scp->status != NULL ? scp->status : "active", now);
+    int64_t id = 0;
     if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+        code = dw_step_insert(conn, stmt, op, &id, err);
     if (code == DW_CONFLICT) {
         char ref[32];
         format_scp_ref(scp->number, ref, sizeof(ref));
@@ -433,7 +442,6 @@ static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void
     }
     if (code != DW_OK)
         return code;
-    int64_t id = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
     code = insert_sections(conn, scp, id, op, err);
     if (code == DW_OK && id_out != NULL)
         *id_out = id;
@@ -454,7 +462,7 @@ static enum deepwell_code name_conflict(struct deepwell_conn *conn, const char *
                                         const char *what, const char *name, const char *op,
                                         struct deepwell_error *err)
 {
-    if (sqlite3_extended_errcode(deepwell_conn_db(conn)) == SQLITE_CONSTRAINT_PRIMARYKEY)
+    if (dw_last_was_pkey_conflict(conn))
         return deepwell_error_set(err, DW_CONFLICT, op, "%s-%" PRId64 " already exists", prefix,
                                   id);
     return deepwell_error_set(err, DW_CONFLICT, op, "%s '%s' is already taken", what, name);
@@ -470,7 +478,7 @@ static enum deepwell_code site_create_body(struct deepwell_conn *conn, const voi
         return code;
     char now[32];
     dw_now_iso(now);
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SITE_INSERT, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "rtirtttt", site->id, site->name,
@@ -478,12 +486,13 @@ static enum deepwell_code site_create_body(struct deepwell_conn *conn, const voi
                        site->location != NULL ? site->location : "",
                        site->description != NULL ? site->description : "",
                        site->dossier != NULL ? site->dossier : "", now);
+    int64_t id = 0;
     if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+        code = dw_step_insert(conn, stmt, op, &id, err);
     if (code == DW_CONFLICT)
         return name_conflict(conn, "SITE", site->id, "site name", site->name, op, err);
     if (code == DW_OK && id_out != NULL)
-        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+        *id_out = id;
     return code;
 }
 
@@ -515,20 +524,21 @@ static enum deepwell_code mtf_create_body(struct deepwell_conn *conn, const void
         return code;
     char now[32];
     dw_now_iso(now);
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_MTF_INSERT, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "rttirrtit", mtf->id, mtf->designation,
                        mtf->nickname != NULL ? mtf->nickname : "", mtf->level != 0 ? mtf->level : 2,
                        mtf->leader_id, mtf->site_id, mtf->mission != NULL ? mtf->mission : "",
                        mtf->active ? 1 : 0, now);
+    int64_t id = 0;
     if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+        code = dw_step_insert(conn, stmt, op, &id, err);
     if (code == DW_CONFLICT)
         return name_conflict(conn, "MTF", mtf->id, "task force designation", mtf->designation, op,
                              err);
     if (code == DW_OK && id_out != NULL)
-        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+        *id_out = id;
     return code;
 }
 
@@ -566,7 +576,7 @@ static enum deepwell_code set_status_body(struct deepwell_conn *conn, const void
     char ref[32];
     format_scp_ref(change->number, ref, sizeof(ref));
 
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_SCP_STATUS, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "i", change->number);
@@ -576,10 +586,10 @@ static enum deepwell_code set_status_body(struct deepwell_conn *conn, const void
         return deepwell_error_set(err, code, op, "no such file: %s", ref);
     if (code != DW_OK)
         return code;
-    int64_t scp_id = sqlite3_column_int64(stmt, 0);
+    int64_t scp_id = dw_col_int64(stmt, 0);
     char old_status[16];
     dw_column_copy(stmt, 1, old_status, sizeof(old_status));
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     if (change->old_status != NULL)
         memcpy(change->old_status, old_status, sizeof(old_status));
     if (strcmp(old_status, change->new_status) == 0)

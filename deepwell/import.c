@@ -13,6 +13,7 @@
 
 #include "common/foundation.h"
 #include "deepwell/audit.h"
+#include "deepwell/engine.h"
 #include "deepwell/import_files.h"
 #include "deepwell/import_manifest.h"
 #include "deepwell/import_map.h"
@@ -122,7 +123,7 @@ static enum deepwell_code oom(struct writer *w)
 static enum deepwell_code id_by_text(struct writer *w, const char *sql, const char *text,
                                      int64_t *out)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     *out = 0;
     enum deepwell_code code = dw_prepare(w->conn, sql, &stmt, w->err);
     if (code == DW_OK)
@@ -130,9 +131,9 @@ static enum deepwell_code id_by_text(struct writer *w, const char *sql, const ch
     if (code == DW_OK)
         code = dw_step_row(w->conn, stmt, "import", w->err);
     if (code == DW_OK)
-        *out = sqlite3_column_int64(stmt, 0);
+        *out = dw_col_int64(stmt, 0);
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     return code == DW_NOT_FOUND ? DW_OK : code;
 }
 
@@ -140,7 +141,7 @@ static enum deepwell_code id_by_text(struct writer *w, const char *sql, const ch
 static enum deepwell_code row_by_id(struct writer *w, const char *sql, int64_t id, bool *found,
                                     char **name)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct dw_stmt *stmt = NULL;
     *found = false;
     if (name != NULL)
         *name = NULL;
@@ -155,16 +156,17 @@ static enum deepwell_code row_by_id(struct writer *w, const char *sql, int64_t i
             code = oom(w);
     }
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     return code == DW_NOT_FOUND ? DW_OK : code;
 }
 
-static enum deepwell_code insert_done(struct writer *w, sqlite3_stmt *stmt, const char *op,
+static enum deepwell_code insert_done(struct writer *w, struct dw_stmt *stmt, const char *op,
                                       int64_t *id_out)
 {
-    enum deepwell_code code = dw_step_done(w->conn, stmt, op, w->err);
+    int64_t id = 0;
+    enum deepwell_code code = dw_step_insert(w->conn, stmt, op, &id, w->err);
     if (code == DW_OK && id_out != NULL)
-        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(w->conn));
+        *id_out = id;
     return code;
 }
 
@@ -263,14 +265,14 @@ static enum deepwell_code apply_descriptions(struct writer *w)
                         import_lookup_dir(d->kind));
             continue;
         }
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         code = dw_prepare(w->conn, update_sql[d->kind], &stmt, w->err);
         if (code == DW_OK)
             code = dw_bind(stmt, w->err, "import.description", "tI", d->text, id);
         if (code == DW_OK)
             code = dw_step_done(w->conn, stmt, "import.description", w->err);
         if (code == DW_OK) {
-            if (sqlite3_changes(deepwell_conn_db(w->conn)) > 0)
+            if (dw_changes(w->conn) > 0)
                 w->r->descriptions.added++;
             else
                 w->r->descriptions.existing++;
@@ -381,11 +383,13 @@ static enum deepwell_code apply_sites(struct writer *w)
             code = NOTE(w, "unset: %s: level %d out of range; level 3 used", owner, level);
             level = 0;
         }
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         if (code == DW_OK)
             code = dw_prepare(w->conn,
                               "INSERT INTO sites (id, name, clearance_level, location, description,"
-                              " dossier, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              " dossier, created_at, updated_at)"
+                              " VALUES (coalesce(?, (SELECT coalesce(max(id), 0) + 1 FROM sites)),"
+                              " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                               &stmt, w->err);
         if (code == DW_OK)
             code = dw_bind(stmt, w->err, "import.site", "rtittttt", keep_id ? s->src_id : 0,
@@ -437,12 +441,13 @@ static enum deepwell_code apply_mtfs(struct writer *w)
         }
         if (code == DW_OK)
             code = resolve_ref(w, m->site, site_target(w, m->site), owner, "site", &site);
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         if (code == DW_OK)
             code = dw_prepare(w->conn,
                               "INSERT INTO task_forces (id, designation, nickname, clearance_level,"
                               " site_id, mission, active, created_at, updated_at)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              " VALUES (coalesce(?, (SELECT coalesce(max(id), 0) + 1"
+                              " FROM task_forces)), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                               &stmt, w->err);
         if (code == DW_OK)
             code = dw_bind(stmt, w->err, "import.mtf", "rttirtitt", keep_id ? m->src_id : 0,
@@ -476,7 +481,7 @@ static enum deepwell_code apply_place_people(struct writer *w)
             continue;
         code = resolve_ref(w, s->director, user_target(w, s->director), owner, "director (user)",
                            &director);
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         if (code == DW_OK && director != 0)
             code =
                 dw_prepare(w->conn, "UPDATE sites SET director_id = ? WHERE id = ?", &stmt, w->err);
@@ -494,7 +499,7 @@ static enum deepwell_code apply_place_people(struct writer *w)
             continue;
         code =
             resolve_ref(w, m->leader, user_target(w, m->leader), owner, "leader (user)", &leader);
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         if (code == DW_OK && leader != 0)
             code = dw_prepare(w->conn, "UPDATE task_forces SET leader_id = ? WHERE id = ?", &stmt,
                               w->err);
@@ -564,12 +569,14 @@ static enum deepwell_code insert_user(struct writer *w, size_t i, const char *ow
                            &task_force);
     if (code == DW_OK && u->src_id > 0)
         code = row_by_id(w, "SELECT name FROM users WHERE id = ?", u->src_id, &id_taken, NULL);
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     if (code == DW_OK)
         code = dw_prepare(w->conn,
                           "INSERT INTO users (id, name, password_hash, clearance_level, title_id,"
                           " site_id, task_force_id, active, personnel_active, last_login,"
-                          " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          " created_at, updated_at)"
+                          " VALUES (coalesce(?, (SELECT coalesce(max(id), 0) + 1 FROM users)),"
+                          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                           &stmt, w->err);
     if (code == DW_OK)
         code = dw_bind(
@@ -642,11 +649,11 @@ static enum deepwell_code insert_sections(struct writer *w, struct import_scp *s
                         owner, sec->title, section_level);
             section_level = 0;
         }
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         if (code == DW_OK)
             code = dw_prepare(w->conn,
                               "INSERT INTO sections (scp_id, kind, title, position,"
-                              " clearance_level, body) VALUES (?, ?, ?, ?, ?, ?)",
+                              " clearance_level, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                               &stmt, w->err);
         /* The original's text goes in as it is: its █ and [DATA EXPUNGED] are plain text. */
         if (code == DW_OK)
@@ -699,13 +706,13 @@ static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, con
         code = resolve_ref(w, s->task_force, mtf_target(w, s->task_force), owner, "task force",
                            &task_force);
     snprintf(title, sizeof(title), "SCP-%03lld", (long long)s->number);
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     if (code == DW_OK)
         code = dw_prepare(w->conn,
                           "INSERT INTO scp_files (number, title, clearance_level,"
                           " containment_class_id, secondary_class_id, disruption_class_id,"
                           " risk_class_id, site_id, task_force_id, status, created_at, updated_at)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                           &stmt, w->err);
     if (code == DW_OK)
         code =
@@ -803,15 +810,49 @@ static enum deepwell_code insert_audit_row(struct writer *w, const struct import
     return code;
 }
 
+/*
+ * A LIKE pattern matching the canonical details (compact, sorted keys: audit_chain.c)
+ * of a row imported from source_key: %"source":"<key as JSON>"%, with LIKE's own
+ * characters escaped.  Plain text, so both engines run it (no JSON functions).  A
+ * quote inside a JSON string is always escaped, so a value cannot fake the key.
+ */
+static char *source_pattern(const char *source_key)
+{
+    json_t *value = json_string(source_key);
+    char *encoded = value != NULL ? json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    json_decref(value);
+    if (encoded == NULL)
+        return NULL;
+    static const char prefix[] = "%\"source\":";
+    size_t len = strlen(encoded);
+    char *pattern = malloc(sizeof(prefix) + 2 * len + 2);
+    if (pattern != NULL) {
+        char *p = pattern + sprintf(pattern, "%s", prefix);
+        for (const char *c = encoded; *c != '\0'; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '%';
+        *p = '\0';
+    }
+    free(encoded);
+    return pattern;
+}
+
 static enum deepwell_code apply_audit(struct writer *w)
 {
     if (w->b->naudit == 0)
         return DW_OK;
     int64_t present;
+    char *pattern = source_pattern(w->b->source_key);
+    if (pattern == NULL)
+        return oom(w);
     enum deepwell_code code = id_by_text(w,
                                          "SELECT id FROM audit_log WHERE imported = 1 AND"
-                                         " json_extract(details, '$.source') = ? LIMIT 1",
-                                         w->b->source_key, &present);
+                                         " details LIKE ? ESCAPE '\\' LIMIT 1",
+                                         pattern, &present);
+    free(pattern);
     if (code != DW_OK)
         return code;
     if (present != 0) {
@@ -883,7 +924,14 @@ enum deepwell_code deepwell_import_apply(struct deepwell *dw, struct deepwell_im
     size_t notes_before = imp->b.notes.count;
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &w.conn, err);
     if (code == DW_OK) {
-        code = deepwell_conn_begin(w.conn, err);
+        /* The import writes audit rows: it holds the chain's lock throughout (as each
+           audit batch does) and sees what other servers committed before it. */
+        const char *lock = dw->engine->sql_audit_lock;
+        code = deepwell_conn_begin_locked(w.conn, err);
+        if (code == DW_OK && lock != NULL)
+            code = dw_exec(w.conn, lock, "import.lock", err);
+        if (code != DW_OK)
+            deepwell_conn_rollback(w.conn);
         if (code == DW_OK) {
             code = apply_all(&w);
             if (code == DW_OK)

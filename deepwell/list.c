@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <limits.h>
+
 #include "common/foundation.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
@@ -23,14 +25,17 @@
 
 #define SCP_FROM                                                                                   \
     " FROM scp_files f LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"         \
-    " WHERE (?1 IS NULL OR f.number = ?2"                                                          \
+    " WHERE (CAST(?1 AS TEXT) IS NULL OR f.number = ?2"                                            \
     " OR (f.clearance_level <= ?3 AND f.title LIKE ?4" LIKE_ESCAPE "))"
-#define SITE_FROM " FROM sites s WHERE (?1 IS NULL OR s.id = ?2 OR s.name LIKE ?4" LIKE_ESCAPE ")"
+#define SITE_FROM                                                                                  \
+    " FROM sites s WHERE (CAST(?1 AS TEXT) IS NULL OR s.id = ?2 OR s.name LIKE ?4" LIKE_ESCAPE ")"
 #define MTF_FROM                                                                                   \
-    " FROM task_forces tf WHERE (?1 IS NULL OR tf.id = ?2 OR (tf.clearance_level <= ?3"            \
+    " FROM task_forces tf WHERE (CAST(?1 AS TEXT) IS NULL OR tf.id = ?2 OR (tf.clearance_level "   \
+    "<= ?3"                                                                                        \
     " AND (tf.designation LIKE ?4" LIKE_ESCAPE " OR tf.nickname LIKE ?4" LIKE_ESCAPE ")))"
 #define USER_FROM                                                                                  \
-    " FROM users u JOIN titles t ON t.id = u.title_id WHERE (?1 IS NULL OR u.id = ?2"              \
+    " FROM users u JOIN titles t ON t.id = u.title_id WHERE (CAST(?1 AS TEXT) IS NULL OR u.id = "  \
+    "?2"                                                                                           \
     " OR (u.clearance_level <= ?3 AND u.name LIKE ?4" LIKE_ESCAPE "))"
 
 #define PAGE " LIMIT ?5 OFFSET ?6"
@@ -82,15 +87,15 @@ static void like_pattern(const char *query, char *out, size_t size)
     out[n] = '\0';
 }
 
-static void read_item(sqlite3_stmt *stmt, struct deepwell_list_item *item)
+static void read_item(struct dw_stmt *stmt, struct deepwell_list_item *item)
 {
     memset(item, 0, sizeof(*item));
-    item->id = sqlite3_column_int64(stmt, 0);
-    item->level = sqlite3_column_int(stmt, 1);
+    item->id = dw_col_int64(stmt, 0);
+    item->level = dw_col_int(stmt, 1);
     dw_column_copy(stmt, 2, item->title, sizeof(item->title));
     dw_column_copy(stmt, 3, item->extra, sizeof(item->extra));
     dw_column_copy(stmt, 4, item->status, sizeof(item->status));
-    item->site_id = sqlite3_column_int64(stmt, 5);
+    item->site_id = dw_col_int64(stmt, 5);
 }
 
 struct list_params {
@@ -107,18 +112,18 @@ static enum deepwell_code count_rows(struct deepwell_conn *conn, const struct li
                                      struct deepwell_error *err)
 {
     static const char op[] = "list.count";
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, kind->count_sql, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "trit", p->query, p->number, p->max_level, p->pattern);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
-        *total = sqlite3_column_int64(stmt, 0);
+        *total = dw_col_int64(stmt, 0);
     else if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     return code;
 }
 
@@ -127,7 +132,7 @@ static enum deepwell_code read_page(struct deepwell_conn *conn, const struct lis
                                     struct deepwell_error *err)
 {
     static const char op[] = "list.page";
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, kind->page_sql, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "tritii", p->query, p->number, p->max_level, p->pattern,
@@ -154,7 +159,7 @@ static enum deepwell_code read_page(struct deepwell_conn *conn, const struct lis
         read_item(stmt, &out->items[out->count++]);
     }
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     return code;
 }
 
@@ -180,7 +185,7 @@ enum deepwell_code deepwell_list(struct deepwell *dw, const struct deepwell_list
         .number = text != NULL ? query_number(text, kind->ref_kind) : 0,
         .max_level = query->title_max_level,
         .pattern = pattern,
-        .limit = query->limit > 0 ? query->limit : -1, /* SQLite: negative = no limit */
+        .limit = query->limit > 0 ? query->limit : INT_MAX, /* no limit, on either engine */
         .offset = query->offset,
     };
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "deepwell/backup.h"
+#include "deepwell/engine.h"
 #include "deepwell/migrate.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
@@ -15,6 +16,14 @@ enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,
         return deepwell_error_set(err, DW_INVALID, "backup", "no backup path given");
     if (strcmp(out_path, dw->path) == 0)
         return deepwell_error_set(err, DW_INVALID, "backup", "cannot back a store up onto itself");
+    return dw->engine->backup(dw, out_path, err);
+}
+
+enum deepwell_code deepwell_sqlite_backup(struct deepwell *dw, const char *out_path,
+                                          struct deepwell_error *err)
+{
+    if (strcmp(out_path, dw->path) == 0)
+        return deepwell_error_set(err, DW_INVALID, "backup", "cannot back a store up onto itself");
     struct deepwell_conn *conn;
     /* A reader: WAL lets the copy run while the writer keeps writing. */
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
@@ -26,12 +35,12 @@ enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,
 }
 
 /* First line of PRAGMA integrity_check ("ok" when whole) and whether it was "ok". */
-static enum deepwell_code run_integrity_check(struct deepwell_conn *conn,
-                                              struct deepwell_check_report *out,
-                                              struct deepwell_error *err)
+enum deepwell_code deepwell_sqlite_integrity(struct deepwell_conn *conn,
+                                             struct deepwell_check_report *out,
+                                             struct deepwell_error *err)
 {
     static const char op[] = "check.integrity";
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt = NULL;
     enum deepwell_code code = dw_prepare(conn, SQL_INTEGRITY, &stmt, err);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
@@ -42,7 +51,7 @@ static enum deepwell_code run_integrity_check(struct deepwell_conn *conn,
         code = deepwell_error_set(err, DW_INTERNAL, op, "integrity_check returned no row");
     }
     if (stmt != NULL)
-        sqlite3_reset(stmt);
+        dw_reset(stmt);
     return code;
 }
 
@@ -80,7 +89,7 @@ enum deepwell_code deepwell_check(struct deepwell *dw, struct deepwell_check_rep
         return code;
     code = dw_read_begin(conn, err);
     if (code == DW_OK) {
-        code = run_integrity_check(conn, out, err);
+        code = dw->engine->integrity(conn, out, err);
         if (code == DW_OK)
             code = deepwell_migrate_read_version(conn, &out->schema_version, err);
         if (code == DW_OK)

@@ -5,17 +5,16 @@
 
 #include "common/log.h"
 #include "deepwell/backup.h"
+#include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/schema.h"
 
-static const char SQL_HAS_VERSION_TABLE[] =
-    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'";
 static const char SQL_MAX_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_version";
-static const char SQL_OBJECT_COUNT[] = "SELECT count(*) FROM sqlite_schema";
+/* Both engines accept it (STRICT is SQLite's, so it is not used here). */
 static const char SQL_CREATE_VERSION_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_version ("
                                                "  version INTEGER PRIMARY KEY,"
                                                "  applied_at TEXT NOT NULL"
-                                               ") STRICT";
+                                               ")";
 static const char SQL_RECORD_VERSION[] =
     "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)";
 
@@ -24,7 +23,8 @@ enum deepwell_code deepwell_migrate_read_version(struct deepwell_conn *conn, int
 {
     int64_t has_table = 0;
     enum deepwell_code code =
-        dw_query_int64(conn, SQL_HAS_VERSION_TABLE, "migrate.version", &has_table, err);
+        dw_query_int64(conn, deepwell_conn_engine(conn)->sql_has_version_table, "migrate.version",
+                       &has_table, err);
     if (code != DW_OK)
         return code;
     int64_t max = 0;
@@ -41,11 +41,18 @@ enum deepwell_code deepwell_migrate_read_version(struct deepwell_conn *conn, int
 static enum deepwell_code exec_script(struct deepwell_conn *conn, const char *sql,
                                       const char *context, struct deepwell_error *err)
 {
-    sqlite3 *db = deepwell_conn_db(conn);
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return deepwell_error_from_sqlite(err, db, rc, context);
-    return DW_OK;
+    return dw_exec(conn, sql, context, err);
+}
+
+/* The engine's own script for a version (SQLite's and PostgreSQL's schemas differ in types). */
+static const char *migration_sql(struct deepwell_conn *conn, int version)
+{
+    size_t count;
+    const struct deepwell_migration *migrations = deepwell_conn_engine(conn)->migrations(&count);
+    for (size_t i = 0; i < count; i++)
+        if (migrations[i].version == version)
+            return migrations[i].sql;
+    return "";
 }
 
 static enum deepwell_code apply_one(struct deepwell_conn *conn,
@@ -55,9 +62,15 @@ static enum deepwell_code apply_one(struct deepwell_conn *conn,
     char context[128];
     snprintf(context, sizeof(context), "migration %d (%s)", migration->version, migration->name);
 
-    enum deepwell_code code = deepwell_conn_begin(conn, err);
-    if (code != DW_OK)
+    /* Serialized like the audit chain: two servers starting at once migrate once. */
+    enum deepwell_code code = deepwell_conn_begin_locked(conn, err);
+    const char *lock = deepwell_conn_engine(conn)->sql_migrate_lock;
+    if (code == DW_OK && lock != NULL)
+        code = dw_exec(conn, lock, context, err);
+    if (code != DW_OK) {
+        deepwell_conn_rollback(conn);
         return code;
+    }
     /* Checked again under the write lock: another process may have migrated meanwhile. */
     int version = 0;
     code = deepwell_migrate_read_version(conn, &version, err);
@@ -68,9 +81,9 @@ static enum deepwell_code apply_one(struct deepwell_conn *conn,
     if (code == DW_OK)
         code = exec_script(conn, SQL_CREATE_VERSION_TABLE, context, err);
     if (code == DW_OK)
-        code = exec_script(conn, migration->sql, context, err);
+        code = exec_script(conn, migration_sql(conn, migration->version), context, err);
     if (code == DW_OK) {
-        sqlite3_stmt *stmt;
+        struct dw_stmt *stmt;
         char now[32];
         dw_now_iso(now);
         code = dw_prepare(conn, SQL_RECORD_VERSION, &stmt, err);
@@ -86,12 +99,13 @@ static enum deepwell_code apply_one(struct deepwell_conn *conn,
     return code;
 }
 
-static enum deepwell_code backup_before(struct deepwell_conn *conn, const char *path, int target,
-                                        struct deepwell_error *err)
+enum deepwell_code deepwell_sqlite_backup_before_migrate(struct deepwell_conn *conn,
+                                                         const char *path, int target,
+                                                         struct deepwell_error *err)
 {
     int64_t objects = 0;
     enum deepwell_code code =
-        dw_query_int64(conn, SQL_OBJECT_COUNT, "migrate.backup", &objects, err);
+        dw_query_int64(conn, "SELECT count(*) FROM sqlite_schema", "migrate.backup", &objects, err);
     if (code != DW_OK || objects == 0)
         return code;
     char backup_path[4200];
@@ -120,7 +134,7 @@ enum deepwell_code deepwell_migrate_to(struct deepwell_conn *writer, const char 
                                   "upgrade scipnet",
                                   version, latest);
     if (version < target) {
-        code = backup_before(writer, path, target, err);
+        code = deepwell_conn_engine(writer)->backup_before_migrate(writer, path, target, err);
         if (code != DW_OK)
             return code;
     }

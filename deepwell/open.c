@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "deepwell/engine.h"
 #include "deepwell/migrate.h"
 #include "deepwell/query.h"
 #include "deepwell/schema.h"
@@ -38,8 +39,14 @@ static enum deepwell_code check_path(const struct deepwell_options *opts,
         return deepwell_error_set(err, DW_INVALID, "open", "no store path given");
     if (strlen(opts->path) >= sizeof(((struct deepwell *)0)->path))
         return deepwell_error_set(err, DW_INVALID, "open", "store path too long");
+    /* A PostgreSQL store is checked by connecting to it (pool.c). */
+    if (deepwell_engine_for(opts->path)->kind == DW_ENGINE_PG)
+        return DW_OK;
+    const char *path = deepwell_engine_sqlite_path(opts->path);
+    if (path[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, "open", "no store path given");
     struct stat st;
-    if (stat(opts->path, &st) != 0) {
+    if (stat(path, &st) != 0) {
         if (errno == ENOENT && opts->create)
             return DW_OK;
         if (errno == ENOENT)
@@ -92,7 +99,8 @@ enum deepwell_code deepwell_open(const struct deepwell_options *opts, struct dee
         return deepwell_error_set(err, DW_INTERNAL, "open", "out of memory");
     dw->opts = *opts;
     deepwell_options_defaults(&dw->opts);
-    snprintf(dw->path, sizeof(dw->path), "%s", opts->path);
+    dw->engine = deepwell_engine_for(opts->path);
+    snprintf(dw->path, sizeof(dw->path), "%s", deepwell_engine_sqlite_path(opts->path));
     dw->opts.path = dw->path;
 
     code = deepwell_pool_open(&dw->opts, &dw->pool, err);
@@ -137,6 +145,7 @@ static enum deepwell_code ping_one(struct deepwell *dw, enum deepwell_conn_role 
         return code;
     int64_t one = 0;
     code = dw_query_int64(conn, "SELECT 1", "ping", &one, err);
+    (void)dw;
     deepwell_pool_release(dw->pool, conn);
     return code;
 }

@@ -19,6 +19,8 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "deepwell/engine.h"
+#include "deepwell/pg_conn.h"
 
 /* Most distinct statements one connection keeps prepared. */
 #define STMT_CACHE_MAX 256
@@ -34,20 +36,25 @@
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_PG_BEGIN[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+static const char SQL_PG_BEGIN_LOCKED[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
 /* Keyed by a copy of the text: a caller's buffer may not outlive the statement. */
 struct cached_stmt {
     uint32_t hash;
     char *sql;
     sqlite3_stmt *stmt;
+    struct dw_stmt wrap; /* the engine-neutral handle given to the modules */
 };
 
 struct deepwell_conn {
     struct deepwell_pool *pool;
     enum deepwell_conn_role role;
-    sqlite3 *db;  /* NULL after a failed reopen; reopened on the next checkout */
-    bool in_use;  /* guarded by pool->lock */
-    bool suspect; /* saw an error: health-check on release */
+    sqlite3 *db;        /* NULL after a failed reopen; reopened on the next checkout */
+    struct pg_conn *pg; /* the same, for a PostgreSQL store */
+    bool in_use;        /* guarded by pool->lock */
+    bool suspect;       /* saw an error: health-check on release */
+    uint64_t checked;   /* pool->failures when last known good (PostgreSQL) */
     size_t ncached;
     struct cached_stmt cache[STMT_CACHE_MAX];
 };
@@ -56,7 +63,8 @@ struct deepwell_pool {
     pthread_mutex_t lock;
     pthread_cond_t writer_free;
     pthread_cond_t reader_free;
-    char *path;
+    char *path; /* SQLite file, or the PostgreSQL connection URL */
+    bool is_pg;
     const char *synchronous_sql; /* one of the literals in synchronous_pragmas */
     int busy_timeout_ms;
     int checkout_timeout_ms;
@@ -65,6 +73,12 @@ struct deepwell_pool {
     /* statistics, guarded by lock */
     int in_use;
     uint64_t checkouts, waits, timeouts, replaced;
+    /*
+     * Connections found dead.  When one dies (a database restart, a failover) the
+     * others usually have too: each is checked once before its next use, so the
+     * restart costs one failed request, not one per pooled connection.
+     */
+    uint64_t failures;
 };
 
 /* PRAGMA values cannot be bound, so each allowed setting is its own literal. */
@@ -101,6 +115,8 @@ static void stmt_cache_clear(struct deepwell_conn *conn)
 
 static void conn_close_db(struct deepwell_conn *conn)
 {
+    pg_conn_close(conn->pg);
+    conn->pg = NULL;
     stmt_cache_clear(conn);
     if (conn->db != NULL) {
         int rc = sqlite3_close_v2(conn->db);
@@ -114,6 +130,13 @@ static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
                                        struct deepwell_error *err)
 {
     struct deepwell_pool *pool = conn->pool;
+    if (pool->is_pg) {
+        enum deepwell_code code = pg_conn_open(pool->path, conn->role == DW_CONN_READER,
+                                               pool->busy_timeout_ms, &conn->pg, err);
+        if (code == DW_OK)
+            conn->suspect = false;
+        return code;
+    }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (create)
         flags |= SQLITE_OPEN_CREATE;
@@ -158,6 +181,8 @@ static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
 /* True when the connection still answers and holds no transaction. */
 static bool conn_healthy(struct deepwell_conn *conn)
 {
+    if (conn->pool->is_pg)
+        return pg_conn_healthy(conn->pg);
     if (conn->db == NULL)
         return false;
     if (!sqlite3_get_autocommit(conn->db))
@@ -204,6 +229,7 @@ enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
                                   opts->readers);
     if (opts->checkout_timeout_ms < 0 || opts->busy_timeout_ms < 0)
         return deepwell_error_set(err, DW_INVALID, "pool.open", "timeouts cannot be negative");
+    /* synchronous is SQLite's; PostgreSQL's durability is the server's setting. */
     const char *sync_sql = synchronous_sql(opts->synchronous);
     if (sync_sql == NULL)
         return deepwell_error_set(err, DW_INVALID, "pool.open",
@@ -215,7 +241,8 @@ enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
         return deepwell_error_set(err, DW_INTERNAL, "pool.open", "out of memory");
     pool->nconns = 1 + opts->readers;
     pool->conns = calloc((size_t)pool->nconns, sizeof(*pool->conns));
-    pool->path = strdup(opts->path);
+    pool->is_pg = deepwell_engine_for(opts->path)->kind == DW_ENGINE_PG;
+    pool->path = strdup(deepwell_engine_sqlite_path(opts->path));
     if (pool->conns == NULL || pool->path == NULL) {
         free(pool->conns);
         free(pool->path);
@@ -328,10 +355,17 @@ enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwe
     conn->in_use = true;
     pool->in_use++;
     pool->checkouts++;
+    bool check = pool->is_pg && conn->checked != pool->failures;
+    conn->checked = pool->failures;
     pthread_mutex_unlock(&pool->lock);
 
+    if (check && !conn_healthy(conn)) {
+        log_warning("deepwell", "connection found dead after another failed: reopening");
+        conn_close_db(conn);
+    }
+
     /* A connection whose reopen failed earlier gets another chance now. */
-    if (conn->db == NULL) {
+    if (conn->db == NULL && conn->pg == NULL) {
         enum deepwell_code code = conn_open_db(conn, false, err);
         if (code != DW_OK) {
             mark_free(pool, conn);
@@ -349,6 +383,14 @@ void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *con
 {
     if (conn == NULL)
         return;
+    if (conn->pg != NULL) {
+        pg_conn_end_use(conn->pg);
+        if (pg_conn_in_tx(conn->pg)) {
+            log_warning("deepwell", "connection released inside a transaction: rolling back");
+            pg_conn_exec(conn->pg, SQL_ROLLBACK, "release", NULL);
+            conn->suspect = true;
+        }
+    }
     if (conn->db != NULL) {
         /* Cleared too, so no bound value (a token hash, say) lingers until the next use. */
         for (size_t i = 0; i < conn->ncached; i++) {
@@ -365,9 +407,13 @@ void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *con
         log_warning("deepwell", "connection failed its health check: reopening");
         conn_close_db(conn);
         struct deepwell_error err;
+        pthread_mutex_lock(&pool->lock);
+        pool->failures++;
+        pthread_mutex_unlock(&pool->lock);
         if (conn_open_db(conn, false, &err) == DW_OK) {
             pthread_mutex_lock(&pool->lock);
             pool->replaced++;
+            conn->checked = pool->failures;
             pthread_mutex_unlock(&pool->lock);
         } else {
             log_error("deepwell", "reopening a connection: %s", err.message);
@@ -396,6 +442,55 @@ sqlite3 *deepwell_conn_db(struct deepwell_conn *conn)
     return conn->db;
 }
 
+const struct deepwell_engine *deepwell_conn_engine(struct deepwell_conn *conn)
+{
+    return conn->pool->is_pg ? &deepwell_engine_pg : &deepwell_engine_sqlite;
+}
+
+struct pg_conn *deepwell_conn_pg(struct deepwell_conn *conn)
+{
+    return conn->pg;
+}
+
+void deepwell_conn_mark_suspect(struct deepwell_conn *conn)
+{
+    conn->suspect = true;
+}
+
+bool deepwell_conn_in_tx(struct deepwell_conn *conn)
+{
+    if (conn->pg != NULL)
+        return pg_conn_in_tx(conn->pg);
+    return conn->db != NULL && !sqlite3_get_autocommit(conn->db);
+}
+
+struct dw_stmt *deepwell_conn_prepare_any(struct deepwell_conn *conn, const char *sql,
+                                          struct deepwell_error *err)
+{
+    if (conn->pool->is_pg) {
+        if (conn->pg == NULL) {
+            deepwell_error_set(err, DW_IO, sql, "no connection to the store");
+            return NULL;
+        }
+        struct dw_stmt *stmt = pg_conn_prepare(conn->pg, conn, sql, err);
+        if (stmt == NULL)
+            conn->suspect = true;
+        return stmt;
+    }
+    sqlite3_stmt *lite = deepwell_conn_prepare(conn, sql, err);
+    if (lite == NULL)
+        return NULL;
+    /* The cache entry holding lite carries its wrapper. */
+    for (size_t i = 0; i < conn->ncached; i++) {
+        if (conn->cache[i].stmt == lite) {
+            conn->cache[i].wrap = (struct dw_stmt){.conn = conn, .lite = lite};
+            return &conn->cache[i].wrap;
+        }
+    }
+    deepwell_error_set(err, DW_INTERNAL, sql, "statement not in the cache");
+    return NULL;
+}
+
 /* FNV-1a: most lookups then cost one pass over the text and no strcmp misses. */
 static uint32_t sql_hash(const char *sql)
 {
@@ -408,6 +503,10 @@ static uint32_t sql_hash(const char *sql)
 sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
                                     struct deepwell_error *err)
 {
+    if (conn->db == NULL) {
+        deepwell_error_set(err, DW_INTERNAL, sql, "not an SQLite connection");
+        return NULL;
+    }
     uint32_t hash = sql_hash(sql);
     for (size_t i = 0; i < conn->ncached; i++) {
         struct cached_stmt *entry = &conn->cache[i];
@@ -505,13 +604,41 @@ static enum deepwell_code run_control(struct deepwell_conn *conn, const char *sq
     return code;
 }
 
+/* PostgreSQL control statements: the server answers for its own locking. */
+static enum deepwell_code pg_control(struct deepwell_conn *conn, const char *sql,
+                                     struct deepwell_error *err)
+{
+    if (conn->pg == NULL)
+        return deepwell_error_set(err, DW_IO, sql, "no connection to the store");
+    enum deepwell_code code = pg_conn_exec(conn->pg, sql, sql, err);
+    if (code != DW_OK && code != DW_BUSY)
+        conn->suspect = true;
+    return code;
+}
+
 enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwell_error *err)
 {
+    if (conn->pool->is_pg)
+        return pg_control(conn, SQL_PG_BEGIN, err);
+    return run_control(conn, SQL_BEGIN, false, err);
+}
+
+enum deepwell_code deepwell_conn_begin_locked(struct deepwell_conn *conn,
+                                              struct deepwell_error *err)
+{
+    if (conn->pool->is_pg)
+        return pg_control(conn, SQL_PG_BEGIN_LOCKED, err);
     return run_control(conn, SQL_BEGIN, false, err);
 }
 
 enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err)
 {
+    if (conn->pool->is_pg) {
+        enum deepwell_code pg_code = pg_control(conn, SQL_COMMIT, err);
+        if (pg_code != DW_OK)
+            deepwell_conn_rollback(conn);
+        return pg_code;
+    }
     enum deepwell_code code = run_control(conn, SQL_COMMIT, true, err);
     /* A failed COMMIT leaves the transaction open; end it so the caller need not. */
     if (code != DW_OK)
@@ -521,6 +648,14 @@ enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepw
 
 void deepwell_conn_rollback(struct deepwell_conn *conn)
 {
+    if (conn->pg != NULL) {
+        if (pg_conn_in_tx(conn->pg) &&
+            pg_conn_exec(conn->pg, SQL_ROLLBACK, SQL_ROLLBACK, NULL) != DW_OK) {
+            conn->suspect = true;
+            log_warning("deepwell", "ROLLBACK failed on PostgreSQL");
+        }
+        return;
+    }
     if (conn->db == NULL || sqlite3_get_autocommit(conn->db))
         return;
     /* Reset first: pending statements would otherwise make ROLLBACK fail with BUSY. */

@@ -1,7 +1,9 @@
 /*
- * pool.h - the SQLite connection pool (internal to deepwell/).
+ * pool.h - the connection pool (internal to deepwell/).
  *
- * One writer connection and N readers, all in WAL mode with foreign keys on.
+ * One writer connection and N readers.  SQLite: all in WAL mode with foreign keys
+ * on.  PostgreSQL (a postgresql:// location): libpq connections (pg_conn.h), the
+ * readers read-only; the same checkout, timeout, statistics and health checks.
  * Checkout waits at most the configured timeout, then fails with
  * DW_POOL_EXHAUSTED instead of blocking forever.  A connection that fails its
  * health check on release is closed and replaced.  Each connection caches its
@@ -17,6 +19,18 @@
 
 struct deepwell_pool;
 struct deepwell_conn;
+struct pg_conn;
+struct pg_stmt;
+
+/*
+ * A prepared statement as the store's modules hold it (query.h), whichever engine
+ * runs it: exactly one of lite and pg is set.
+ */
+struct dw_stmt {
+    struct deepwell_conn *conn;
+    sqlite3_stmt *lite;
+    struct pg_stmt *pg;
+};
 
 enum deepwell_conn_role { DW_CONN_READER, DW_CONN_WRITER };
 
@@ -30,13 +44,30 @@ enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwe
 void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *conn);
 void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_stats *out);
 
+/* The connection's engine handle: exactly one of these is non-NULL once open. */
 sqlite3 *deepwell_conn_db(struct deepwell_conn *conn);
+struct pg_conn *deepwell_conn_pg(struct deepwell_conn *conn);
+/* The connection saw an error: health-check it when it is released. */
+void deepwell_conn_mark_suspect(struct deepwell_conn *conn);
+/* The engine-neutral wrapper of a cached statement (query.h's dw_prepare). */
+struct dw_stmt *deepwell_conn_prepare_any(struct deepwell_conn *conn, const char *sql,
+                                          struct deepwell_error *err);
+/* True inside BEGIN ... COMMIT. */
+bool deepwell_conn_in_tx(struct deepwell_conn *conn);
 /* A cached prepared statement for sql (reset, bindings cleared); NULL + *err on failure. */
 sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
                                     struct deepwell_error *err);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK, with SQLITE_BUSY retried with backoff within a bound. */
+/*
+ * BEGIN IMMEDIATE / COMMIT / ROLLBACK, with SQLITE_BUSY retried with backoff within a bound.
+ * On PostgreSQL: BEGIN ISOLATION LEVEL SERIALIZABLE (the nearest to SQLite's one
+ * writer; a conflict is SQLSTATE 40001 and deepwell_write_tx runs the body again).
+ * deepwell_conn_begin_locked is READ COMMITTED, for a transaction that takes its own
+ * lock first and must see what was committed while it waited (the audit chain).
+ */
 enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwell_error *err);
+enum deepwell_code deepwell_conn_begin_locked(struct deepwell_conn *conn,
+                                              struct deepwell_error *err);
 enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err);
 void deepwell_conn_rollback(struct deepwell_conn *conn);
 

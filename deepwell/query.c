@@ -6,52 +6,190 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "common/foundation.h"
 #include "common/timeutil.h"
+#include "deepwell/pg_conn.h"
 
 static const char SQL_READ_BEGIN[] = "BEGIN";
+/* One snapshot for several statements; read-only, so it never conflicts. */
+static const char SQL_PG_READ_BEGIN[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 static const char SQL_READ_END[] = "COMMIT";
 
-enum deepwell_code dw_prepare(struct deepwell_conn *conn, const char *sql, sqlite3_stmt **out,
+/* ---- one statement, either engine -------------------------------------------------- */
+
+enum deepwell_code dw_prepare(struct deepwell_conn *conn, const char *sql, struct dw_stmt **out,
                               struct deepwell_error *err)
 {
     struct deepwell_error local;
-    *out = deepwell_conn_prepare(conn, sql, err != NULL ? err : &local);
+    *out = deepwell_conn_prepare_any(conn, sql, err != NULL ? err : &local);
     if (*out == NULL)
         return err != NULL ? err->code : local.code;
     return DW_OK;
 }
 
-enum deepwell_code dw_bind(sqlite3_stmt *stmt, struct deepwell_error *err, const char *op,
+int dw_step(struct dw_stmt *stmt)
+{
+    if (stmt->pg == NULL)
+        return deepwell_step(stmt->conn, stmt->lite);
+    int rc = pg_step(stmt->pg);
+    if (rc == PG_STEP_ROW)
+        return DW_ROW;
+    if (rc == PG_STEP_DONE)
+        return DW_DONE;
+    /* Constraint failures are ordinary answers ("name taken"); anything else is suspect. */
+    struct deepwell_error e;
+    if (dw_conn_error(&e, stmt->conn, rc, "") != DW_CONFLICT && e.code != DW_INVALID)
+        deepwell_conn_mark_suspect(stmt->conn);
+    return rc;
+}
+
+void dw_reset(struct dw_stmt *stmt)
+{
+    if (stmt == NULL)
+        return;
+    if (stmt->pg != NULL)
+        pg_reset(stmt->pg);
+    else
+        sqlite3_reset(stmt->lite);
+}
+
+void dw_clear_bindings(struct dw_stmt *stmt)
+{
+    if (stmt->pg != NULL)
+        pg_clear_bindings(stmt->pg);
+    else
+        sqlite3_clear_bindings(stmt->lite);
+}
+
+const char *dw_stmt_sql(struct dw_stmt *stmt)
+{
+    return stmt->pg != NULL ? pg_stmt_sql(stmt->pg) : sqlite3_sql(stmt->lite);
+}
+
+int dw_bind_null(struct dw_stmt *stmt, int index)
+{
+    return stmt->pg != NULL ? pg_bind_null(stmt->pg, index) : sqlite3_bind_null(stmt->lite, index);
+}
+
+int dw_bind_int64(struct dw_stmt *stmt, int index, int64_t value)
+{
+    return stmt->pg != NULL ? pg_bind_int64(stmt->pg, index, value)
+                            : sqlite3_bind_int64(stmt->lite, index, value);
+}
+
+int dw_bind_text(struct dw_stmt *stmt, int index, const char *text, int len)
+{
+    if (stmt->pg != NULL)
+        return pg_bind_text(stmt->pg, index, text, len);
+    return text == NULL ? sqlite3_bind_null(stmt->lite, index)
+                        : sqlite3_bind_text(stmt->lite, index, text, len, SQLITE_TRANSIENT);
+}
+
+int dw_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int len)
+{
+    return stmt->pg != NULL ? pg_bind_blob(stmt->pg, index, blob, len)
+                            : sqlite3_bind_blob(stmt->lite, index, blob, len, SQLITE_TRANSIENT);
+}
+
+bool dw_col_is_null(struct dw_stmt *stmt, int col)
+{
+    return stmt->pg != NULL ? pg_col_is_null(stmt->pg, col)
+                            : sqlite3_column_type(stmt->lite, col) == SQLITE_NULL;
+}
+
+int64_t dw_col_int64(struct dw_stmt *stmt, int col)
+{
+    return stmt->pg != NULL ? pg_col_int64(stmt->pg, col) : sqlite3_column_int64(stmt->lite, col);
+}
+
+int dw_col_int(struct dw_stmt *stmt, int col)
+{
+    return stmt->pg != NULL ? (int)pg_col_int64(stmt->pg, col)
+                            : sqlite3_column_int(stmt->lite, col);
+}
+
+const unsigned char *dw_col_text(struct dw_stmt *stmt, int col)
+{
+    return stmt->pg != NULL ? pg_col_text(stmt->pg, col) : sqlite3_column_text(stmt->lite, col);
+}
+
+const void *dw_col_blob(struct dw_stmt *stmt, int col)
+{
+    return stmt->pg != NULL ? pg_col_blob(stmt->pg, col) : sqlite3_column_blob(stmt->lite, col);
+}
+
+int dw_col_bytes(struct dw_stmt *stmt, int col)
+{
+    return stmt->pg != NULL ? pg_col_bytes(stmt->pg, col) : sqlite3_column_bytes(stmt->lite, col);
+}
+
+int64_t dw_changes(struct deepwell_conn *conn)
+{
+    struct pg_conn *pg = deepwell_conn_pg(conn);
+    return pg != NULL ? pg_conn_changes(pg) : sqlite3_changes(deepwell_conn_db(conn));
+}
+
+bool dw_last_was_pkey_conflict(struct deepwell_conn *conn)
+{
+    struct pg_conn *pg = deepwell_conn_pg(conn);
+    if (pg != NULL)
+        return pg_conn_last_was_pkey_conflict(pg);
+    return sqlite3_extended_errcode(deepwell_conn_db(conn)) == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+enum deepwell_code dw_conn_error(struct deepwell_error *err, struct deepwell_conn *conn, int rc,
+                                 const char *context)
+{
+    struct pg_conn *pg = deepwell_conn_pg(conn);
+    if (pg != NULL)
+        return pg_conn_error(pg, err, context);
+    return deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, context);
+}
+
+enum deepwell_code dw_exec(struct deepwell_conn *conn, const char *sql, const char *context,
+                           struct deepwell_error *err)
+{
+    struct pg_conn *pg = deepwell_conn_pg(conn);
+    if (pg != NULL)
+        return pg_conn_exec(pg, sql, context, err);
+    sqlite3 *db = deepwell_conn_db(conn);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return deepwell_error_from_sqlite(err, db, rc, context);
+    return DW_OK;
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+enum deepwell_code dw_bind(struct dw_stmt *stmt, struct deepwell_error *err, const char *op,
                            const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = SQLITE_OK;
+    int rc = 0;
     int index = 1;
-    for (const char *f = fmt; *f != '\0' && rc == SQLITE_OK; f++, index++) {
+    for (const char *f = fmt; *f != '\0' && rc == 0; f++, index++) {
         switch (*f) {
-        case 't': {
-            const char *text = va_arg(ap, const char *);
-            rc = text == NULL ? sqlite3_bind_null(stmt, index)
-                              : sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+        case 't':
+            rc = dw_bind_text(stmt, index, va_arg(ap, const char *), -1);
             break;
-        }
         case 'i':
-            rc = sqlite3_bind_int(stmt, index, va_arg(ap, int));
+            rc = dw_bind_int64(stmt, index, va_arg(ap, int));
             break;
         case 'I':
-            rc = sqlite3_bind_int64(stmt, index, va_arg(ap, int64_t));
+            rc = dw_bind_int64(stmt, index, va_arg(ap, int64_t));
             break;
         case 'r': {
             int64_t id = va_arg(ap, int64_t);
-            rc = id == 0 ? sqlite3_bind_null(stmt, index) : sqlite3_bind_int64(stmt, index, id);
+            rc = id == 0 ? dw_bind_null(stmt, index) : dw_bind_int64(stmt, index, id);
             break;
         }
         case 'b': {
             const void *blob = va_arg(ap, const void *);
             int len = va_arg(ap, int);
-            rc = sqlite3_bind_blob(stmt, index, blob, len, SQLITE_TRANSIENT);
+            rc = dw_bind_blob(stmt, index, blob, len);
             break;
         }
         default:
@@ -60,60 +198,82 @@ enum deepwell_code dw_bind(sqlite3_stmt *stmt, struct deepwell_error *err, const
         }
     }
     va_end(ap);
-    if (rc != SQLITE_OK)
-        return deepwell_error_from_sqlite(err, sqlite3_db_handle(stmt), rc, op);
+    if (rc != 0) {
+        if (stmt->pg != NULL)
+            return deepwell_error_set(err, DW_INTERNAL, op, "cannot bind parameter %d", index - 1);
+        return deepwell_error_from_sqlite(err, sqlite3_db_handle(stmt->lite), rc, op);
+    }
     return DW_OK;
 }
 
 enum deepwell_code dw_stmt_error(struct deepwell_error *err, struct deepwell_conn *conn,
-                                 sqlite3_stmt *stmt, int rc, const char *op)
+                                 struct dw_stmt *stmt, int rc, const char *op)
 {
     char context[256];
-    snprintf(context, sizeof(context), "%s: %s", op, sqlite3_sql(stmt));
-    return deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, context);
+    snprintf(context, sizeof(context), "%s: %s", op, dw_stmt_sql(stmt));
+    return dw_conn_error(err, conn, rc, context);
 }
 
-enum deepwell_code dw_step_done(struct deepwell_conn *conn, sqlite3_stmt *stmt, const char *op,
+enum deepwell_code dw_step_done(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
                                 struct deepwell_error *err)
 {
-    int rc = deepwell_step(conn, stmt);
+    int rc = dw_step(stmt);
     enum deepwell_code code = DW_OK;
-    if (rc != SQLITE_DONE)
-        code = dw_stmt_error(err, conn, stmt, rc == SQLITE_ROW ? SQLITE_MISUSE : rc, op);
-    sqlite3_reset(stmt);
+    if (rc != DW_DONE)
+        code = dw_stmt_error(err, conn, stmt, rc == DW_ROW ? SQLITE_MISUSE : rc, op);
+    dw_reset(stmt);
     return code;
 }
 
-enum deepwell_code dw_step_row(struct deepwell_conn *conn, sqlite3_stmt *stmt, const char *op,
+enum deepwell_code dw_step_row(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
                                struct deepwell_error *err)
 {
-    int rc = deepwell_step(conn, stmt);
-    if (rc == SQLITE_ROW)
+    int rc = dw_step(stmt);
+    if (rc == DW_ROW)
         return DW_OK;
-    if (rc == SQLITE_DONE)
+    if (rc == DW_DONE)
         return DW_NOT_FOUND;
     return dw_stmt_error(err, conn, stmt, rc, op);
+}
+
+enum deepwell_code dw_step_insert(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
+                                  int64_t *id, struct deepwell_error *err)
+{
+    enum deepwell_code code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK) {
+        *id = dw_col_int64(stmt, 0);
+        /* SQLite finishes the statement (and its change) only on the last step. */
+        int rc = dw_step(stmt);
+        if (rc != DW_DONE)
+            code = dw_stmt_error(err, conn, stmt, rc, op);
+    } else if (code == DW_NOT_FOUND) {
+        code = deepwell_error_set(err, DW_INTERNAL, op, "insert returned no row");
+    }
+    dw_reset(stmt);
+    return code;
 }
 
 enum deepwell_code dw_query_int64(struct deepwell_conn *conn, const char *sql, const char *op,
                                   int64_t *out, struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, sql, &stmt, err);
     if (code != DW_OK)
         return code;
     code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
-        *out = sqlite3_column_int64(stmt, 0);
+        *out = dw_col_int64(stmt, 0);
     else if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INTERNAL, op, "query returned no row");
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     return code;
 }
 
 enum deepwell_code dw_read_begin(struct deepwell_conn *conn, struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt;
+    if (deepwell_conn_pg(conn) != NULL)
+        return dw_exec(conn, SQL_PG_READ_BEGIN, "read.begin", err);
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_READ_BEGIN, &stmt, err);
     if (code != DW_OK)
         return code;
@@ -124,23 +284,27 @@ void dw_read_end(struct deepwell_conn *conn)
 {
     /* Nothing was written, so COMMIT cannot fail for a reason worth reporting; if it
        does, the pool's release rolls the snapshot back and health-checks the connection. */
-    sqlite3_stmt *stmt = deepwell_conn_prepare(conn, SQL_READ_END, NULL);
-    if (stmt != NULL)
+    if (deepwell_conn_pg(conn) != NULL) {
+        dw_exec(conn, SQL_READ_END, "read.end", NULL);
+        return;
+    }
+    struct dw_stmt *stmt;
+    if (dw_prepare(conn, SQL_READ_END, &stmt, NULL) == DW_OK)
         dw_step_done(conn, stmt, "read.end", NULL);
 }
 
-void dw_column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+void dw_column_copy(struct dw_stmt *stmt, int col, char *buf, size_t size)
 {
-    const unsigned char *text = sqlite3_column_text(stmt, col);
+    const unsigned char *text = dw_col_text(stmt, col);
     snprintf(buf, size, "%s", text != NULL ? (const char *)text : "");
 }
 
-bool dw_column_dup(sqlite3_stmt *stmt, int col, char **out)
+bool dw_column_dup(struct dw_stmt *stmt, int col, char **out)
 {
     *out = NULL;
-    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+    if (dw_col_is_null(stmt, col))
         return true;
-    const unsigned char *text = sqlite3_column_text(stmt, col);
+    const unsigned char *text = dw_col_text(stmt, col);
     if (text == NULL)
         return false; /* not NULL, so sqlite ran out of memory converting it */
     *out = strdup((const char *)text);
@@ -184,13 +348,13 @@ enum deepwell_code dw_check_ref(struct deepwell_conn *conn, enum deepwell_kind k
     default:
         return deepwell_error_set(err, DW_INTERNAL, op, "no reference check for kind %d", kind);
     }
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt = NULL;
     enum deepwell_code code = dw_prepare(conn, sql, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "I", id);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
-    sqlite3_reset(stmt);
+    dw_reset(stmt);
     if (code == DW_NOT_FOUND) {
         struct foundation_ref ref = {.kind = ref_kind, .number = id};
         char name[32];

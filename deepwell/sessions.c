@@ -11,9 +11,11 @@ static const char SQL_SESSION_INSERT[] =
 static const char SQL_SESSION_FIND[] =
     "SELECT id, user_id, created_ms, last_seen_ms, expires_ms, revoked"
     " FROM sessions WHERE token_hash = ?1";
-/* max(): a late, out-of-order touch must not move last_seen backwards. */
+/* The larger (not max(a, b): SQLite-only): a late, out-of-order touch must not move
+   last_seen backwards. */
 static const char SQL_SESSION_TOUCH[] =
-    "UPDATE sessions SET last_seen_ms = max(last_seen_ms, ?2) WHERE id = ?1";
+    "UPDATE sessions SET last_seen_ms = CASE WHEN last_seen_ms > ?2 THEN last_seen_ms ELSE ?2 END"
+    " WHERE id = ?1";
 static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked = 1 WHERE id = ?1";
 static const char SQL_SESSION_REVOKE_USER[] =
     "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
@@ -33,13 +35,13 @@ static enum deepwell_code run_write(struct deepwell *dw, const char *sql, bool m
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, sql, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, fmt, a, b);
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
-    if (code == DW_OK && must_change && sqlite3_changes(deepwell_conn_db(conn)) == 0)
+    if (code == DW_OK && must_change && dw_changes(conn) == 0)
         code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such session: %" PRId64, a);
     deepwell_pool_release(dw->pool, conn);
     return code;
@@ -60,7 +62,7 @@ enum deepwell_code deepwell_session_create(struct deepwell *dw,
     if (code != DW_OK)
         return code;
     code = dw_check_ref(conn, DW_KIND_USER, user_id, op, err);
-    sqlite3_stmt *stmt = NULL;
+    struct dw_stmt *stmt = NULL;
     if (code == DW_OK)
         code = dw_prepare(conn, SQL_SESSION_INSERT, &stmt, err);
     if (code == DW_OK)
@@ -85,7 +87,7 @@ enum deepwell_code deepwell_session_find(struct deepwell *dw,
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SESSION_FIND, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "b", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES);
@@ -93,12 +95,12 @@ enum deepwell_code deepwell_session_find(struct deepwell *dw,
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK) {
         memset(out, 0, sizeof(*out));
-        out->id = sqlite3_column_int64(stmt, 0);
-        out->user_id = sqlite3_column_int64(stmt, 1);
-        out->created_ms = sqlite3_column_int64(stmt, 2);
-        out->last_seen_ms = sqlite3_column_int64(stmt, 3);
-        out->expires_ms = sqlite3_column_int64(stmt, 4);
-        out->revoked = sqlite3_column_int(stmt, 5) != 0;
+        out->id = dw_col_int64(stmt, 0);
+        out->user_id = dw_col_int64(stmt, 1);
+        out->created_ms = dw_col_int64(stmt, 2);
+        out->last_seen_ms = dw_col_int64(stmt, 3);
+        out->expires_ms = dw_col_int64(stmt, 4);
+        out->revoked = dw_col_int(stmt, 5) != 0;
     }
     deepwell_pool_release(dw->pool, conn);
     if (code == DW_NOT_FOUND)
@@ -134,14 +136,14 @@ enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SESSION_COUNT_LIVE, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "II", now_ms, idle_cutoff_ms);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
-        *count = sqlite3_column_int64(stmt, 0);
+        *count = dw_col_int64(stmt, 0);
     else if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
     deepwell_pool_release(dw->pool, conn);

@@ -8,10 +8,12 @@
 #include "deepwell/pool.h"
 
 struct deepwell_audit_writer; /* audit.c: the group-commit thread */
+struct deepwell_engine;       /* engine.h: SQLite or PostgreSQL */
 
 struct deepwell {
     struct deepwell_options opts;
-    char path[4096];
+    char path[4096]; /* SQLite file ("sqlite:" removed) or PostgreSQL URL */
+    const struct deepwell_engine *engine;
     struct deepwell_pool *pool;
     struct deepwell_audit_writer *audit;
     int schema_version;

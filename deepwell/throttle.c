@@ -15,7 +15,7 @@ static const char SQL_FAILURES_GET[] =
 static const char SQL_FAILURES_RECORD[] =
     "INSERT INTO login_failures (key, failures, last_failure_ms, blocked_until_ms)"
     " VALUES (?1, 1, ?2, ?3)"
-    " ON CONFLICT (key) DO UPDATE SET failures = failures + 1,"
+    " ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1,"
     " last_failure_ms = excluded.last_failure_ms, blocked_until_ms = excluded.blocked_until_ms"
     " RETURNING failures, last_failure_ms, blocked_until_ms";
 static const char SQL_FAILURES_RESET[] = "DELETE FROM login_failures WHERE key = ?1";
@@ -30,11 +30,11 @@ static enum deepwell_code check_key(const char *key, const char *op, struct deep
     return DW_OK;
 }
 
-static void read_failures(sqlite3_stmt *stmt, struct deepwell_login_failures *out)
+static void read_failures(struct dw_stmt *stmt, struct deepwell_login_failures *out)
 {
-    out->failures = sqlite3_column_int(stmt, 0);
-    out->last_failure_ms = sqlite3_column_int64(stmt, 1);
-    out->blocked_until_ms = sqlite3_column_int64(stmt, 2);
+    out->failures = dw_col_int(stmt, 0);
+    out->last_failure_ms = dw_col_int64(stmt, 1);
+    out->blocked_until_ms = dw_col_int64(stmt, 2);
 }
 
 enum deepwell_code deepwell_login_failures_get(struct deepwell *dw, const char *key,
@@ -49,7 +49,7 @@ enum deepwell_code deepwell_login_failures_get(struct deepwell *dw, const char *
     code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_FAILURES_GET, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "t", key);
@@ -77,7 +77,7 @@ enum deepwell_code deepwell_login_failures_record(struct deepwell *dw, const cha
     code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_FAILURES_RECORD, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "tII", key, now_ms, blocked_until_ms);
@@ -86,8 +86,11 @@ enum deepwell_code deepwell_login_failures_record(struct deepwell *dw, const cha
     if (code == DW_OK && out != NULL)
         read_failures(stmt, out);
     /* Run the RETURNING statement to its end so it finishes and its change commits. */
-    if (code == DW_OK && deepwell_step(conn, stmt) != SQLITE_DONE)
-        code = dw_stmt_error(err, conn, stmt, sqlite3_errcode(deepwell_conn_db(conn)), op);
+    if (code == DW_OK) {
+        int rc = dw_step(stmt);
+        if (rc != DW_DONE)
+            code = dw_stmt_error(err, conn, stmt, rc, op);
+    }
     if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INTERNAL, op, "upsert returned no row");
     deepwell_pool_release(dw->pool, conn);
@@ -105,7 +108,7 @@ enum deepwell_code deepwell_login_failures_reset(struct deepwell *dw, const char
     code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_FAILURES_RESET, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "t", key);

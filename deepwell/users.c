@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/timeutil.h"
+#include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
 
@@ -18,9 +19,10 @@ static const char SQL_USER_BY_NAME[] = SQL_USER_SELECT "WHERE u.name = ?1";
 static const char SQL_USER_BY_ID[] = SQL_USER_SELECT "WHERE u.id = ?1";
 static const char SQL_TITLE_ID[] = "SELECT id FROM titles WHERE name = ?1";
 static const char SQL_USER_INSERT[] =
-    "INSERT INTO users (name, password_hash, clearance_level, title_id, site_id, task_force_id,"
-    " active, personnel_active, created_at, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    "INSERT INTO users (id, name, password_hash, clearance_level, title_id, site_id,"
+    " task_force_id, active, personnel_active, created_at, updated_at)"
+    " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM users),"
+    " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id";
 static const char SQL_SET_PASSWORD[] =
     "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_SET_CLEARANCE[] =
@@ -30,19 +32,19 @@ static const char SQL_RECORD_LOGIN[] = "UPDATE users SET last_login = ?2 WHERE i
 static const char SQL_REVOKE_USER_SESSIONS[] =
     "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
 
-static void read_user(sqlite3_stmt *stmt, struct deepwell_user *out)
+static void read_user(struct dw_stmt *stmt, struct deepwell_user *out)
 {
     memset(out, 0, sizeof(*out));
-    out->id = sqlite3_column_int64(stmt, 0);
+    out->id = dw_col_int64(stmt, 0);
     dw_column_copy(stmt, 1, out->name, sizeof(out->name));
     dw_column_copy(stmt, 2, out->title, sizeof(out->title));
-    out->clearance = sqlite3_column_int(stmt, 3);
-    out->site_id = sqlite3_column_int64(stmt, 4);
+    out->clearance = dw_col_int(stmt, 3);
+    out->site_id = dw_col_int64(stmt, 4);
     dw_column_copy(stmt, 5, out->site_name, sizeof(out->site_name));
-    out->task_force_id = sqlite3_column_int64(stmt, 6);
+    out->task_force_id = dw_col_int64(stmt, 6);
     dw_column_copy(stmt, 7, out->task_force_name, sizeof(out->task_force_name));
-    out->active = sqlite3_column_int(stmt, 8) != 0;
-    out->personnel_active = sqlite3_column_int(stmt, 9) != 0;
+    out->active = dw_col_int(stmt, 8) != 0;
+    out->personnel_active = dw_col_int(stmt, 9) != 0;
     dw_column_copy(stmt, 10, out->password_hash, sizeof(out->password_hash));
     dw_column_copy(stmt, 11, out->last_login, sizeof(out->last_login));
     dw_column_copy(stmt, 12, out->created_at, sizeof(out->created_at));
@@ -56,7 +58,7 @@ enum deepwell_code deepwell_user_find(struct deepwell *dw, const char *name, int
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, name != NULL ? SQL_USER_BY_NAME : SQL_USER_BY_ID, &stmt, err);
     if (code == DW_OK)
         code = name != NULL ? dw_bind(stmt, err, op, "t", name) : dw_bind(stmt, err, op, "I", id);
@@ -93,15 +95,15 @@ static enum deepwell_code validate_new_user(const struct deepwell_user_new *user
 static enum deepwell_code title_id(struct deepwell_conn *conn, const char *title, int64_t *out,
                                    const char *op, struct deepwell_error *err)
 {
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_TITLE_ID, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "t", title);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
-        *out = sqlite3_column_int64(stmt, 0);
-    sqlite3_reset(stmt);
+        *out = dw_col_int64(stmt, 0);
+    dw_reset(stmt);
     if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INVALID, op, "unknown title '%s'", title);
     return code;
@@ -120,7 +122,7 @@ static enum deepwell_code insert_user(struct deepwell_conn *conn,
     if (code != DW_OK)
         return code;
 
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_USER_INSERT, &stmt, err);
     if (code != DW_OK)
         return code;
@@ -129,13 +131,27 @@ static enum deepwell_code insert_user(struct deepwell_conn *conn,
     code = dw_bind(stmt, err, op, "ttiIrriit", user->name, user->password_hash, user->clearance,
                    title, user->site_id, user->task_force_id, user->active ? 1 : 0,
                    user->personnel_active ? 1 : 0, now);
+    int64_t id = 0;
     if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+        code = dw_step_insert(conn, stmt, op, &id, err);
     if (code == DW_CONFLICT)
         return deepwell_error_set(err, code, op, "user name '%s' is already taken", user->name);
     if (code == DW_OK && id_out != NULL)
-        *id_out = sqlite3_last_insert_rowid(deepwell_conn_db(conn));
+        *id_out = id;
     return code;
+}
+
+struct insert_call {
+    const struct deepwell_user_new *user;
+    int64_t *id_out;
+    const char *op;
+};
+
+static enum deepwell_code run_insert(struct deepwell_conn *conn, void *arg,
+                                     struct deepwell_error *err)
+{
+    struct insert_call *call = arg;
+    return insert_user(conn, call->user, call->id_out, call->op, err);
 }
 
 enum deepwell_code deepwell_user_add(struct deepwell *dw, const struct deepwell_user_new *user,
@@ -145,20 +161,8 @@ enum deepwell_code deepwell_user_add(struct deepwell *dw, const struct deepwell_
     enum deepwell_code code = validate_new_user(user, op, err);
     if (code != DW_OK)
         return code;
-    struct deepwell_conn *conn;
-    code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    code = deepwell_conn_begin(conn, err);
-    if (code == DW_OK) {
-        code = insert_user(conn, user, id_out, op, err);
-        if (code == DW_OK)
-            code = deepwell_conn_commit(conn, err);
-        else
-            deepwell_conn_rollback(conn);
-    }
-    deepwell_pool_release(dw->pool, conn);
-    return code;
+    struct insert_call call = {user, id_out, op};
+    return deepwell_write_tx(dw, run_insert, &call, err);
 }
 
 /*
@@ -166,44 +170,50 @@ enum deepwell_code deepwell_user_add(struct deepwell *dw, const struct deepwell_
  * when not NULL, else int_value) and, when revoke_sessions, ends the user's sessions
  * in the same transaction.
  */
-static enum deepwell_code update_user(struct deepwell *dw, const char *sql, int64_t id,
-                                      const char *text_value, int int_value, bool revoke_sessions,
-                                      const char *op, struct deepwell_error *err)
-{
-    struct deepwell_conn *conn;
-    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    code = deepwell_conn_begin(conn, err);
-    if (code != DW_OK) {
-        deepwell_pool_release(dw->pool, conn);
-        return code;
-    }
+struct update_call {
+    const char *sql;
+    int64_t id;
+    const char *text_value;
+    int int_value;
+    bool revoke_sessions;
+    const char *op;
+};
 
+static enum deepwell_code run_update(struct deepwell_conn *conn, void *arg,
+                                     struct deepwell_error *err)
+{
+    const struct update_call *call = arg;
+    const char *sql = call->sql, *text_value = call->text_value, *op = call->op;
+    int64_t id = call->id;
+    int int_value = call->int_value;
+    enum deepwell_code code;
     char now[32];
     dw_now_iso(now);
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, sql, &stmt, err);
     if (code == DW_OK)
         code = text_value != NULL ? dw_bind(stmt, err, op, "Itt", id, text_value, now)
                                   : dw_bind(stmt, err, op, "Iit", id, int_value, now);
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
-    if (code == DW_OK && sqlite3_changes(deepwell_conn_db(conn)) == 0)
+    if (code == DW_OK && dw_changes(conn) == 0)
         code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, id);
-    if (code == DW_OK && revoke_sessions) {
+    if (code == DW_OK && call->revoke_sessions) {
         code = dw_prepare(conn, SQL_REVOKE_USER_SESSIONS, &stmt, err);
         if (code == DW_OK)
             code = dw_bind(stmt, err, op, "I", id);
         if (code == DW_OK)
             code = dw_step_done(conn, stmt, op, err);
     }
-    if (code == DW_OK)
-        code = deepwell_conn_commit(conn, err);
-    else
-        deepwell_conn_rollback(conn);
-    deepwell_pool_release(dw->pool, conn);
     return code;
+}
+
+static enum deepwell_code update_user(struct deepwell *dw, const char *sql, int64_t id,
+                                      const char *text_value, int int_value, bool revoke_sessions,
+                                      const char *op, struct deepwell_error *err)
+{
+    struct update_call call = {sql, id, text_value, int_value, revoke_sessions, op};
+    return deepwell_write_tx(dw, run_update, &call, err);
 }
 
 enum deepwell_code deepwell_user_set_password(struct deepwell *dw, int64_t id,
@@ -244,13 +254,13 @@ enum deepwell_code deepwell_user_record_login(struct deepwell *dw, int64_t id, i
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
-    sqlite3_stmt *stmt;
+    struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_RECORD_LOGIN, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "It", id, when);
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
-    if (code == DW_OK && sqlite3_changes(deepwell_conn_db(conn)) == 0)
+    if (code == DW_OK && dw_changes(conn) == 0)
         code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, id);
     deepwell_pool_release(dw->pool, conn);
     return code;

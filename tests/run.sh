@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Runs the test suites and prints one closing line "total: N passed, N failed".
-#   tests/run.sh all | unit | unit-asan | e2e | e2e-asan | tui
+#   tests/run.sh all | unit | unit-asan | valgrind | e2e | e2e-asan | tui
 # Unit tests are cmocka programs in build/tests (and build-asan/tests for the
 # sanitizer build); end-to-end and terminal tests are Python unittest modules that
-# start the real programs (SCIPNET_BIN says which build).
+# start the real programs (SCIPNET_BIN says which build).  `all` also runs the unit
+# tests under valgrind and the end-to-end suite against the ASan+UBSan build.
 set -u
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
 failures=()
 
-run_unit_dir() { # $1 = build dir, $2 = label
-    local dir=$1/tests label=$2 t out p f
-    for t in "$dir"/test_*; do
+run_unit_dir() { # $1 = build dir, $2 = label, $3 = name pattern (default test_*)
+    local dir=$1/tests label=$2 pattern=${3:-test_*} t out p f
+    for t in "$dir"/$pattern; do
         [ -x "$t" ] || continue
         out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
               timeout 600 "$t" 2>&1)
@@ -46,16 +47,53 @@ run_py_dir() { # $1 = test dir, $2 = label, $3 = bin dir
     printf '%-10s %-32s %3d passed, %d failed\n' "$label" "$dir" "$p" "$f"
 }
 
+# ---- PostgreSQL (the store's second engine) ------------------------------------
+# A private cluster (tests/pg/start.sh) for the run, stopped and removed on exit;
+# SCIPNET_TEST_PG already set means use that one.  The store's unit tests then run
+# again on PostgreSQL (label unit-pg / asan-pg) and the e2e suite's test_pg_* use it.
+pg_dir=""
+pg_start() {
+    [ -n "${SCIPNET_TEST_PG:-}" ] && return 0
+    local out rc
+    out=$(bash tests/pg/start.sh)
+    rc=$?
+    if [ "$rc" -eq 77 ]; then
+        echo "pg         skipped: PostgreSQL is not installed (apt-get install postgresql)"
+        return 0
+    elif [ "$rc" -ne 0 ]; then # installed but broken: a failure, not a skip
+        echo "pg         tests/pg/start.sh failed (exit $rc)"
+        failed=$((failed + 1)); failures+=("pg cluster")
+        return 0
+    fi
+    eval "$out"
+    pg_dir=$SCIPNET_TEST_PG_DIR
+    export SCIPNET_TEST_PG
+    trap 'bash tests/pg/stop.sh "$pg_dir"' EXIT
+}
+run_unit_pg() { # $1 = build dir, $2 = label
+    if [ -z "${SCIPNET_TEST_PG:-}" ]; then
+        echo "$2 skipped: PostgreSQL is not available"
+        return 0
+    fi
+    SCIPNET_TEST_DW_ENGINE=pg run_unit_dir "$1" "$2" 'test_dw_*'
+}
+# ---------------------------------------------------------------------------------
+
 suite=${1:-all}
 case "$suite" in
-    unit)      run_unit_dir build unit ;;
-    unit-asan) run_unit_dir build-asan asan ;;
+    unit|unit-asan|e2e|e2e-asan|all) pg_start ;;
+esac
+case "$suite" in
+    unit)      run_unit_dir build unit; run_unit_pg build unit-pg ;;
+    unit-asan) run_unit_dir build-asan asan; run_unit_pg build-asan asan-pg ;;
     e2e)       run_py_dir tests/e2e e2e bin ;;
     e2e-asan)  run_py_dir tests/e2e e2e-asan build-asan/bin ;;
     tui)       run_py_dir tests/tui tui bin ;;
     all)
         run_unit_dir build unit
+        run_unit_pg build unit-pg
         run_unit_dir build-asan asan
+        run_unit_pg build-asan asan-pg
         run_py_dir tests/e2e e2e bin
         run_py_dir tests/tui tui bin
         ;;

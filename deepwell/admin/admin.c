@@ -161,6 +161,11 @@ int admin_check_parent_dir(const char *path, const char *what)
 /* Refuses what SQLite would turn into a confusing message, before opening. */
 static int check_store_path(const char *path, enum admin_open_mode mode)
 {
+    /* A PostgreSQL store is a URL: connecting says whether it is there. */
+    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+        return ADMIN_OK;
+    if (strncmp(path, "sqlite:", 7) == 0)
+        path += 7;
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT && mode == ADMIN_OPEN_EXISTING)

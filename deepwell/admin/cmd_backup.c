@@ -1,4 +1,4 @@
-/* cmd_backup.c - `deepwell backup OUT`: an online copy of the store (SQLite backup API). */
+/* cmd_backup.c - `deepwell backup OUT`: an online copy of the store (SQLite or pg_dump). */
 #include "deepwell/admin/admin.h"
 
 #include <errno.h>

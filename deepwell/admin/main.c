@@ -46,7 +46,9 @@ static void print_help(FILE *out)
 {
     fprintf(out, "usage: deepwell [--config FILE] [--db PATH] COMMAND [ARGS...]\n\n"
                  "Administers a SCiPNET deepwell store.  The store is --db PATH, else SCIPNET_DB,\n"
-                 "else `db` from --config FILE, else ./deepwell.db.\n\ncommands:\n");
+                 "else `db` from --config FILE, else ./deepwell.db.  PATH is an SQLite file\n"
+                 "(or sqlite:FILE) or a postgresql:// URL shared by several servers\n"
+                 "(docs/SCALING.md).\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out, "  %-8s %s\n\n", "help", "show this help, or `deepwell help COMMAND`");

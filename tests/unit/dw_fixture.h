@@ -1,12 +1,19 @@
 /*
- * dw_fixture.h - a fresh store in a temporary directory, for the deepwell unit tests.
+ * dw_fixture.h - a fresh store for the deepwell unit tests, on either engine.
  * Included by one test file each, so its helpers are static.
+ *
+ * By default the store is an SQLite file in a temporary directory.  With
+ * SCIPNET_TEST_DW_ENGINE=pg and SCIPNET_TEST_PG=postgresql://... (tests/run.sh sets
+ * both when it started a PostgreSQL cluster: tests/pg/start.sh) the same tests run
+ * against PostgreSQL, each in a new schema of its own that is dropped afterwards.
  */
 #ifndef SCIPNET_TEST_DW_FIXTURE_H
 #define SCIPNET_TEST_DW_FIXTURE_H
 
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +24,65 @@
 
 struct dw_fixture {
     char dir[64];
-    char path[128];
+    char path[1024]; /* SQLite file, or PostgreSQL URL whose search_path is schema */
+    char schema[64];
     struct deepwell *dw;
 };
+
+/* True when the tests run against PostgreSQL. */
+static inline bool dw_fixture_pg(void)
+{
+    const char *engine = getenv("SCIPNET_TEST_DW_ENGINE");
+    const char *url = getenv("SCIPNET_TEST_PG");
+    return engine != NULL && strcmp(engine, "pg") == 0 && url != NULL && url[0] != '\0';
+}
+
+/* In a test: skips it on PostgreSQL (it is about SQLite's files, pragmas or internals). */
+#define DW_FIXTURE_SQLITE_ONLY()                                                                   \
+    do {                                                                                           \
+        if (dw_fixture_pg())                                                                       \
+            skip();                                                                                \
+    } while (0)
+
+/* Runs sql on a connection of its own (0 on success), with the failure in message. */
+static inline int dw_fixture_pg_exec(const char *url, const char *sql, char *message, size_t size)
+{
+    PGconn *conn = PQconnectdb(url);
+    int rc = 1;
+    if (PQstatus(conn) == CONNECTION_OK) {
+        PGresult *res = PQexec(conn, sql);
+        ExecStatusType status = PQresultStatus(res);
+        rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? 0 : 1;
+        if (message != NULL)
+            snprintf(message, size, "%s", rc == 0 ? "" : PQresultErrorMessage(res));
+        PQclear(res);
+    } else if (message != NULL) {
+        snprintf(message, size, "%s", PQerrorMessage(conn));
+    }
+    PQfinish(conn);
+    return rc;
+}
+
+/* A new schema in the test database; path gets the URL that uses it. */
+static inline bool dw_fixture_pg_schema(struct dw_fixture *f)
+{
+    static int counter;
+    const char *base = getenv("SCIPNET_TEST_PG");
+    snprintf(f->schema, sizeof(f->schema), "t_%d_%d", (int)getpid(), ++counter);
+    char sql[256];
+    snprintf(
+        sql, sizeof(sql),
+        "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
+        f->schema, f->schema);
+    char message[256];
+    if (dw_fixture_pg_exec(base, sql, message, sizeof(message)) != 0) {
+        fprintf(stderr, "dw_fixture: %s", message);
+        return false;
+    }
+    snprintf(f->path, sizeof(f->path), "%s%coptions=-csearch_path%%3D%s%%2Cpublic", base,
+             strchr(base, '?') != NULL ? '&' : '?', f->schema);
+    return true;
+}
 
 static inline int dw_fixture_unlink_one(const char *path, const struct stat *st, int flag,
                                         struct FTW *ftw)
@@ -45,6 +108,11 @@ static inline struct dw_fixture *dw_fixture_new(const char *name)
         return NULL;
     }
     snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+    if (dw_fixture_pg() && !dw_fixture_pg_schema(f)) {
+        dw_fixture_remove_dir(f->dir);
+        free(f);
+        return NULL;
+    }
     return f;
 }
 
@@ -70,6 +138,12 @@ static inline void dw_fixture_free(struct dw_fixture *f)
         return;
     deepwell_close(f->dw);
     dw_fixture_remove_dir(f->dir);
+    if (f->schema[0] != '\0') {
+        char sql[256];
+        snprintf(sql, sizeof(sql), "SET client_min_messages = warning; DROP SCHEMA %s CASCADE",
+                 f->schema);
+        dw_fixture_pg_exec(getenv("SCIPNET_TEST_PG"), sql, NULL, 0);
+    }
     free(f);
 }
 
@@ -92,9 +166,16 @@ static inline int dw_fixture_teardown(void **state)
     return 0;
 }
 
-/* Runs SQL on a separate raw connection (for checks the API does not offer). */
+static inline bool dw_fixture_is_url(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+/* Runs SQL on a separate raw connection (for checks the API does not offer); 0 = ok. */
 static inline int dw_fixture_exec(const char *path, const char *sql)
 {
+    if (dw_fixture_is_url(path))
+        return dw_fixture_pg_exec(path, sql, NULL, 0);
     sqlite3 *db = NULL;
     int rc = sqlite3_open(path, &db);
     if (rc == SQLITE_OK) {
@@ -108,6 +189,16 @@ static inline int dw_fixture_exec(const char *path, const char *sql)
 /* One integer from a query on a separate raw connection; -1 on error. */
 static inline int64_t dw_fixture_query_int(const char *path, const char *sql)
 {
+    if (dw_fixture_is_url(path)) {
+        int64_t result = -1;
+        PGconn *conn = PQconnectdb(path);
+        PGresult *res = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, sql) : NULL;
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0)
+            result = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        PQclear(res);
+        PQfinish(conn);
+        return result;
+    }
     sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
     int64_t value = -1;

@@ -1,4 +1,7 @@
-/* test_dw_audit.c - the hash-chained audit log: group commit, verification, tampering. */
+/*
+ * test_dw_audit.c - the hash-chained audit log: group commit, verification, tampering.
+ * Runs on either engine (dw_fixture.h); the raw SQL an intruder would run is each engine's.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,13 +18,14 @@
 #include "deepwell/audit.h"
 #include "deepwell/deepwell.h"
 #include "deepwell/store.h"
+#include "dw_fixture.h"
 
 #define THREADS         4
 #define ROWS_PER_THREAD 200
 
 struct fixture {
-    char dir[64];
-    char path[128];
+    struct dw_fixture *fx; /* the directory or schema, removed by teardown */
+    const char *path;
     struct deepwell *dw;
 };
 
@@ -43,12 +47,9 @@ static enum deepwell_code open_store(struct fixture *f, int batch_max)
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    if (f == NULL)
+    if (f == NULL || (f->fx = dw_fixture_new("test_dw_audit")) == NULL)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/test_dw_audit.XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+    f->path = f->fx->path;
     if (open_store(f, 32) != DW_OK)
         return -1;
     *state = f;
@@ -58,15 +59,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char file[160];
-
-    deepwell_close(f->dw);
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof(file), "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
+    f->fx->dw = f->dw; /* closed by dw_fixture_free */
+    dw_fixture_free(f->fx);
     free(f);
     return 0;
 }
@@ -78,9 +72,16 @@ static void reopen(struct fixture *f)
     assert_int_equal(open_store(f, 32), DW_OK);
 }
 
-/* Runs sql on a connection of its own, as an intruder with file access would. */
-static int exec_raw(const char *path, const char *sql, char *message, size_t size)
+/*
+ * Runs sql on a connection of its own, as an intruder with file (or database) access
+ * would: sqlite_sql on SQLite, pg_sql on PostgreSQL.  0 on success.
+ */
+static int exec_raw_for(const char *path, const char *sqlite_sql, const char *pg_sql, char *message,
+                        size_t size)
 {
+    if (dw_fixture_pg())
+        return dw_fixture_pg_exec(path, pg_sql, message, size);
+    const char *sql = sqlite_sql;
     sqlite3 *db;
     char *errmsg = NULL;
     int rc = sqlite3_open(path, &db);
@@ -93,6 +94,12 @@ static int exec_raw(const char *path, const char *sql, char *message, size_t siz
     sqlite3_free(errmsg);
     sqlite3_close(db);
     return rc;
+}
+
+/* The same SQL on both engines. */
+static int exec_raw(const char *path, const char *sql, char *message, size_t size)
+{
+    return exec_raw_for(path, sql, sql, message, size);
 }
 
 static int64_t log_one(struct deepwell *dw, const char *action, const char *details)
@@ -260,10 +267,12 @@ static void edited_row_is_found(void **state)
     deepwell_close(f->dw);
     f->dw = NULL;
     assert_int_equal(
-        exec_raw(f->path,
-                 "DROP TRIGGER audit_log_no_update;"
-                 "UPDATE audit_log SET details = '{\"ref\":\"SCP-005\"}' WHERE id = 3;",
-                 NULL, 0),
+        exec_raw_for(f->path,
+                     "DROP TRIGGER audit_log_no_update;"
+                     "UPDATE audit_log SET details = '{\"ref\":\"SCP-005\"}' WHERE id = 3;",
+                     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;"
+                     "UPDATE audit_log SET details = '{\"ref\":\"SCP-005\"}' WHERE id = 3;",
+                     NULL, 0),
         SQLITE_OK);
     reopen(f);
     assert_int_equal(deepwell_audit_verify(f->dw, &checked, &bad, &err), DW_CORRUPT);
@@ -281,10 +290,12 @@ static void deleted_row_is_found(void **state)
 
     for (int i = 0; i < 4; i++)
         log_one(f->dw, "login", NULL);
-    assert_int_equal(exec_raw(f->path,
-                              "DROP TRIGGER audit_log_no_delete;"
-                              "DELETE FROM audit_log WHERE id = 2;",
-                              NULL, 0),
+    assert_int_equal(exec_raw_for(f->path,
+                                  "DROP TRIGGER audit_log_no_delete;"
+                                  "DELETE FROM audit_log WHERE id = 2;",
+                                  "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;"
+                                  "DELETE FROM audit_log WHERE id = 2;",
+                                  NULL, 0),
                      SQLITE_OK);
     assert_int_equal(deepwell_audit_verify(f->dw, NULL, &bad, &err), DW_CORRUPT);
     assert_int_equal(bad, 3);
@@ -406,11 +417,16 @@ static void only_the_bad_entry_of_a_failed_batch_fails(void **state)
     struct deepwell_audit_rows rows;
 
     /* A trigger that refuses one action makes whichever batch holds it fail. */
-    assert_int_equal(exec_raw(f->path,
-                              "CREATE TRIGGER poison BEFORE INSERT ON audit_log"
-                              " WHEN NEW.action = 'poison'"
-                              " BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;",
-                              NULL, 0),
+    assert_int_equal(exec_raw_for(f->path,
+                                  "CREATE TRIGGER poison BEFORE INSERT ON audit_log"
+                                  " WHEN NEW.action = 'poison'"
+                                  " BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;",
+                                  "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS"
+                                  " $$ BEGIN IF NEW.action = 'poison' THEN"
+                                  " RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$;"
+                                  "CREATE TRIGGER poison BEFORE INSERT ON audit_log"
+                                  " FOR EACH ROW EXECUTE FUNCTION poison();",
+                                  NULL, 0),
                      SQLITE_OK);
     struct deepwell_audit_entry good = {.action = "good"};
     struct deepwell_audit_entry poison = {.action = "poison"};

@@ -1,4 +1,7 @@
-/* test_dw_demo.c - the demo deepwell matches docs/demo.md and seeding is idempotent. */
+/*
+ * test_dw_demo.c - the demo deepwell matches docs/demo.md and seeding is idempotent.
+ * Runs on either engine (dw_fixture.h).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,13 +17,14 @@
 #include "common/markup.h"
 #include "deepwell/deepwell.h"
 #include "deepwell/password.h"
+#include "dw_fixture.h"
 
 static const struct deepwell_pwhash_limits fast = {crypto_pwhash_OPSLIMIT_MIN,
                                                    crypto_pwhash_MEMLIMIT_MIN};
 
 struct fixture {
-    char dir[64];
-    char path[128];
+    struct dw_fixture *fx; /* the directory or schema, removed by teardown */
+    const char *path;
     struct deepwell *dw;
 };
 
@@ -30,12 +34,9 @@ static int setup(void **state)
     struct deepwell_options opts = {0};
     struct deepwell_error err = {0};
 
-    if (f == NULL)
+    if (f == NULL || (f->fx = dw_fixture_new("test_dw_demo")) == NULL)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/test_dw_demo.XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+    f->path = f->fx->path;
     opts.path = f->path;
     opts.create = true;
     opts.migrate = true;
@@ -54,15 +55,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char file[160];
-    const char *suffixes[] = {"", "-wal", "-shm"};
-
-    deepwell_close(f->dw);
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof(file), "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
+    f->fx->dw = f->dw; /* closed by dw_fixture_free */
+    dw_fixture_free(f->fx);
     free(f);
     return 0;
 }
@@ -70,6 +64,8 @@ static int teardown(void **state)
 /* One integer from a query on a connection of the test's own. */
 static int64_t count_raw(const char *path, const char *sql)
 {
+    if (dw_fixture_pg())
+        return dw_fixture_query_int(path, sql);
     sqlite3 *db;
     sqlite3_stmt *stmt;
     int64_t value = -1;
