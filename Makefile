@@ -8,7 +8,7 @@
 PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
              libjansson-dev libinih-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
-             libpq-dev postgresql
+             libpq-dev postgresql valgrind clang libclang-rt-14-dev
 
 BUILD     ?= build
 CC        ?= cc

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # Runs the test suites and prints one closing line "total: N passed, N failed".
-#   tests/run.sh all | unit | unit-asan | valgrind | e2e | e2e-asan | tui
+#   tests/run.sh all | unit | unit-asan | valgrind | fuzz-replay | e2e | e2e-asan | tui
 # Unit tests are cmocka programs in build/tests (and build-asan/tests for the
 # sanitizer build); end-to-end and terminal tests are Python unittest modules that
 # start the real programs (SCIPNET_BIN says which build).  `all` also runs the unit
-# tests under valgrind and the end-to-end suite against the ASan+UBSan build.
+# tests under valgrind, the fuzz corpora once through their libFuzzer targets, and the
+# end-to-end suite against the ASan+UBSan build.
 set -u
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
 failures=()
+unit_wrapper=() # a command each unit test runs under (valgrind), empty for none
 
 run_unit_dir() { # $1 = build dir, $2 = label, $3 = name pattern (default test_*)
     local dir=$1/tests label=$2 pattern=${3:-test_*} t out p f
     for t in "$dir"/$pattern; do
         [ -x "$t" ] || continue
         out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-              timeout 600 "$t" 2>&1)
+              timeout 600 ${unit_wrapper[@]+"${unit_wrapper[@]}"} "$t" 2>&1)
         local rc=$?
         p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
         f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
@@ -79,6 +81,26 @@ run_unit_pg() { # $1 = build dir, $2 = label
 }
 # ---------------------------------------------------------------------------------
 
+# Memory errors and definite or indirect leaks fail a unit test under valgrind.
+run_unit_valgrind() {
+    unit_wrapper=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
+                  --error-exitcode=99)
+    run_unit_dir build valgrind
+    unit_wrapper=()
+}
+
+# Every fuzz seed and saved crash input, replayed once through its libFuzzer target.
+run_fuzz_replay() {
+    local out rc p f
+    out=$(timeout 900 bash tests/fuzz/replay.sh 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | grep -E '^(fuzz-replay|FAILED)'
+    read -r p f < <(printf '%s\n' "$out" | awk '/^fuzz-replay/ {p+=$3; f+=$5} END {print p+0, f+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; printf '%s\n' "$out" | tail -20; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -ne 0 ] && failures+=("fuzz-replay")
+}
+
 suite=${1:-all}
 case "$suite" in
     unit|unit-asan|e2e|e2e-asan|all) pg_start ;;
@@ -88,16 +110,21 @@ case "$suite" in
     unit-asan) run_unit_dir build-asan asan; run_unit_pg build-asan asan-pg ;;
     e2e)       run_py_dir tests/e2e e2e bin ;;
     e2e-asan)  run_py_dir tests/e2e e2e-asan build-asan/bin ;;
+    valgrind)  run_unit_valgrind ;;
+    fuzz-replay) run_fuzz_replay ;;
     tui)       run_py_dir tests/tui tui bin ;;
     all)
         run_unit_dir build unit
         run_unit_pg build unit-pg
         run_unit_dir build-asan asan
         run_unit_pg build-asan asan-pg
+        run_unit_valgrind
+        run_fuzz_replay
         run_py_dir tests/e2e e2e bin
+        run_py_dir tests/e2e e2e-asan build-asan/bin
         run_py_dir tests/tui tui bin
         ;;
-    *) echo "usage: $0 all|unit|unit-asan|e2e|e2e-asan|tui" >&2; exit 2 ;;
+    *) echo "usage: $0 all|unit|unit-asan|valgrind|fuzz-replay|e2e|e2e-asan|tui" >&2; exit 2 ;;
 esac
 
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
