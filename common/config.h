@@ -29,7 +29,7 @@ struct scipnet_config {
     int idle_timeout_s;            /* connection idle timeout (default 300) */
     int shutdown_grace_s;          /* finish in-flight requests on SIGTERM (default 5) */
     /* [store] */
-    char db[CONFIG_PATH_MAX];      /* SQLite path */
+    char db[CONFIG_PATH_MAX];      /* SQLite path, sqlite:PATH, or postgresql://... */
     int readers;                   /* reader connections (default 4) */
     int checkout_timeout_ms;       /* default 2000 */
     int busy_timeout_ms;           /* default 5000 */
