@@ -155,6 +155,16 @@ enum deepwell_code deepwell_session_find(struct deepwell *dw,
                                          const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
                                          struct deepwell_session *out,
                                          struct deepwell_error *err);
+/*
+ * The session and its user row read together, in one statement (one read transaction):
+ * as deepwell_session_find then deepwell_user_find by the session's user_id.  The user
+ * is all zero (id 0) when its row no longer exists.
+ */
+enum deepwell_code deepwell_session_find_with_user(struct deepwell *dw,
+                                                   const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                                   struct deepwell_session *session,
+                                                   struct deepwell_user *user,
+                                                   struct deepwell_error *err);
 enum deepwell_code deepwell_session_touch(struct deepwell *dw, int64_t session_id, int64_t now_ms,
                                           struct deepwell_error *err);
 enum deepwell_code deepwell_session_revoke(struct deepwell *dw, int64_t session_id,

@@ -43,6 +43,7 @@ static const char SQL_PG_BEGIN_LOCKED[] = "BEGIN ISOLATION LEVEL READ COMMITTED"
 struct cached_stmt {
     uint32_t hash;
     char *sql;
+    uintptr_t last_caller_sql; /* the pointer last asked for it (a literal, nearly always) */
     sqlite3_stmt *stmt;
     struct dw_stmt wrap; /* the engine-neutral handle given to the modules */
 };
@@ -464,6 +465,9 @@ bool deepwell_conn_in_tx(struct deepwell_conn *conn)
     return conn->db != NULL && !sqlite3_get_autocommit(conn->db);
 }
 
+static struct cached_stmt *stmt_cache_get(struct deepwell_conn *conn, const char *sql,
+                                          struct deepwell_error *err);
+
 struct dw_stmt *deepwell_conn_prepare_any(struct deepwell_conn *conn, const char *sql,
                                           struct deepwell_error *err)
 {
@@ -477,18 +481,11 @@ struct dw_stmt *deepwell_conn_prepare_any(struct deepwell_conn *conn, const char
             conn->suspect = true;
         return stmt;
     }
-    sqlite3_stmt *lite = deepwell_conn_prepare(conn, sql, err);
-    if (lite == NULL)
+    struct cached_stmt *entry = stmt_cache_get(conn, sql, err);
+    if (entry == NULL)
         return NULL;
-    /* The cache entry holding lite carries its wrapper. */
-    for (size_t i = 0; i < conn->ncached; i++) {
-        if (conn->cache[i].stmt == lite) {
-            conn->cache[i].wrap = (struct dw_stmt){.conn = conn, .lite = lite};
-            return &conn->cache[i].wrap;
-        }
-    }
-    deepwell_error_set(err, DW_INTERNAL, sql, "statement not in the cache");
-    return NULL;
+    entry->wrap = (struct dw_stmt){.conn = conn, .lite = entry->stmt};
+    return &entry->wrap;
 }
 
 /* FNV-1a: most lookups then cost one pass over the text and no strcmp misses. */
@@ -500,21 +497,52 @@ static uint32_t sql_hash(const char *sql)
     return hash;
 }
 
-sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
-                                    struct deepwell_error *err)
+/*
+ * The entry asked for by this very pointer before.  Callers pass string literals, so
+ * the pointer nearly always finds it; strcmp (vectorized) still checks the text, since
+ * a caller's buffer may be reused for other SQL.  Much cheaper than hashing the text.
+ */
+static struct cached_stmt *stmt_cache_by_pointer(struct deepwell_conn *conn, const char *sql)
+{
+    for (size_t i = 0; i < conn->ncached; i++) {
+        struct cached_stmt *entry = &conn->cache[i];
+        if (entry->last_caller_sql == (uintptr_t)sql && strcmp(entry->sql, sql) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
+static struct cached_stmt *stmt_cache_by_text(struct deepwell_conn *conn, const char *sql,
+                                              uint32_t hash)
+{
+    for (size_t i = 0; i < conn->ncached; i++) {
+        struct cached_stmt *entry = &conn->cache[i];
+        if (entry->hash == hash && strcmp(entry->sql, sql) == 0) {
+            entry->last_caller_sql = (uintptr_t)sql;
+            return entry;
+        }
+    }
+    return NULL;
+}
+
+/* The cached entry for sql, prepared on first use; reset with bindings cleared. */
+static struct cached_stmt *stmt_cache_get(struct deepwell_conn *conn, const char *sql,
+                                          struct deepwell_error *err)
 {
     if (conn->db == NULL) {
         deepwell_error_set(err, DW_INTERNAL, sql, "not an SQLite connection");
         return NULL;
     }
-    uint32_t hash = sql_hash(sql);
-    for (size_t i = 0; i < conn->ncached; i++) {
-        struct cached_stmt *entry = &conn->cache[i];
-        if (entry->hash == hash && strcmp(entry->sql, sql) == 0) {
-            sqlite3_reset(entry->stmt);
-            sqlite3_clear_bindings(entry->stmt);
-            return entry->stmt;
-        }
+    struct cached_stmt *entry = stmt_cache_by_pointer(conn, sql);
+    uint32_t hash = 0;
+    if (entry == NULL) {
+        hash = sql_hash(sql);
+        entry = stmt_cache_by_text(conn, sql, hash);
+    }
+    if (entry != NULL) {
+        sqlite3_reset(entry->stmt);
+        sqlite3_clear_bindings(entry->stmt);
+        return entry;
     }
     /* Statements are fixed strings, so the set is small; a full cache means a bug. */
     if (conn->ncached == STMT_CACHE_MAX) {
@@ -541,8 +569,17 @@ sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
         free(key);
         return NULL;
     }
-    conn->cache[conn->ncached++] = (struct cached_stmt){.hash = hash, .sql = key, .stmt = stmt};
-    return stmt;
+    entry = &conn->cache[conn->ncached++];
+    *entry = (struct cached_stmt){
+        .hash = hash, .sql = key, .last_caller_sql = (uintptr_t)sql, .stmt = stmt};
+    return entry;
+}
+
+sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
+                                    struct deepwell_error *err)
+{
+    struct cached_stmt *entry = stmt_cache_get(conn, sql, err);
+    return entry != NULL ? entry->stmt : NULL;
 }
 
 static void sleep_ms(int ms)

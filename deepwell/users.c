@@ -7,13 +7,15 @@
 #include "deepwell/query.h"
 #include "deepwell/store.h"
 
-#define SQL_USER_SELECT                                                                            \
-    "SELECT u.id, u.name, t.name, u.clearance_level, u.site_id, s.name, "                          \
+#define SQL_USER_COLUMNS                                                                           \
+    "u.id, u.name, t.name, u.clearance_level, u.site_id, s.name, "                                 \
     "u.task_force_id, " SQL_TF_NAME                                                                \
-    ", u.active, u.personnel_active, u.password_hash, u.last_login, u.created_at"                  \
-    " FROM users u JOIN titles t ON t.id = u.title_id"                                             \
+    ", u.active, u.personnel_active, u.password_hash, u.last_login, u.created_at"
+#define SQL_USER_PLACES                                                                            \
     " LEFT JOIN sites s ON s.id = u.site_id"                                                       \
     " LEFT JOIN task_forces tf ON tf.id = u.task_force_id "
+#define SQL_USER_SELECT                                                                            \
+    "SELECT " SQL_USER_COLUMNS " FROM users u JOIN titles t ON t.id = u.title_id" SQL_USER_PLACES
 
 static const char SQL_USER_BY_NAME[] = SQL_USER_SELECT "WHERE u.name = ?1";
 static const char SQL_USER_BY_ID[] = SQL_USER_SELECT "WHERE u.id = ?1";
@@ -29,25 +31,37 @@ static const char SQL_SET_CLEARANCE[] =
     "UPDATE users SET clearance_level = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_SET_ACTIVE[] = "UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_RECORD_LOGIN[] = "UPDATE users SET last_login = ?2 WHERE id = ?1";
+/* The session and its user in one statement: one read transaction per request, not two.
+   The user's columns are NULL (id 0) when the user row is gone. */
+static const char SQL_SESSION_WITH_USER[] =
+    "SELECT se.id, se.user_id, se.created_ms, se.last_seen_ms, se.expires_ms, "
+    "se.revoked, " SQL_USER_COLUMNS " FROM sessions se LEFT JOIN users u ON u.id = se.user_id"
+    " LEFT JOIN titles t ON t.id = u.title_id" SQL_USER_PLACES "WHERE se.token_hash = ?1";
 static const char SQL_REVOKE_USER_SESSIONS[] =
     "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
 
-static void read_user(struct dw_stmt *stmt, struct deepwell_user *out)
+/* The SQL_USER_COLUMNS starting at column c. */
+static void read_user_at(struct dw_stmt *stmt, int c, struct deepwell_user *out)
 {
     memset(out, 0, sizeof(*out));
-    out->id = dw_col_int64(stmt, 0);
-    dw_column_copy(stmt, 1, out->name, sizeof(out->name));
-    dw_column_copy(stmt, 2, out->title, sizeof(out->title));
-    out->clearance = dw_col_int(stmt, 3);
-    out->site_id = dw_col_int64(stmt, 4);
-    dw_column_copy(stmt, 5, out->site_name, sizeof(out->site_name));
-    out->task_force_id = dw_col_int64(stmt, 6);
-    dw_column_copy(stmt, 7, out->task_force_name, sizeof(out->task_force_name));
-    out->active = dw_col_int(stmt, 8) != 0;
-    out->personnel_active = dw_col_int(stmt, 9) != 0;
-    dw_column_copy(stmt, 10, out->password_hash, sizeof(out->password_hash));
-    dw_column_copy(stmt, 11, out->last_login, sizeof(out->last_login));
-    dw_column_copy(stmt, 12, out->created_at, sizeof(out->created_at));
+    out->id = dw_col_int64(stmt, c);
+    dw_column_copy(stmt, c + 1, out->name, sizeof(out->name));
+    dw_column_copy(stmt, c + 2, out->title, sizeof(out->title));
+    out->clearance = dw_col_int(stmt, c + 3);
+    out->site_id = dw_col_int64(stmt, c + 4);
+    dw_column_copy(stmt, c + 5, out->site_name, sizeof(out->site_name));
+    out->task_force_id = dw_col_int64(stmt, c + 6);
+    dw_column_copy(stmt, c + 7, out->task_force_name, sizeof(out->task_force_name));
+    out->active = dw_col_int(stmt, c + 8) != 0;
+    out->personnel_active = dw_col_int(stmt, c + 9) != 0;
+    dw_column_copy(stmt, c + 10, out->password_hash, sizeof(out->password_hash));
+    dw_column_copy(stmt, c + 11, out->last_login, sizeof(out->last_login));
+    dw_column_copy(stmt, c + 12, out->created_at, sizeof(out->created_at));
+}
+
+static void read_user(struct dw_stmt *stmt, struct deepwell_user *out)
+{
+    read_user_at(stmt, 0, out);
 }
 
 enum deepwell_code deepwell_user_find(struct deepwell *dw, const char *name, int64_t id,
@@ -72,6 +86,49 @@ enum deepwell_code deepwell_user_find(struct deepwell *dw, const char *name, int
         deepwell_error_set(err, code, op, "no such user: %s", name);
     else if (code == DW_NOT_FOUND)
         deepwell_error_set(err, code, op, "no such user: USER-%" PRId64, id);
+    return code;
+}
+
+static void read_session_with_user(struct dw_stmt *stmt, struct deepwell_session *session,
+                                   struct deepwell_user *user)
+{
+    memset(session, 0, sizeof(*session));
+    session->id = dw_col_int64(stmt, 0);
+    session->user_id = dw_col_int64(stmt, 1);
+    session->created_ms = dw_col_int64(stmt, 2);
+    session->last_seen_ms = dw_col_int64(stmt, 3);
+    session->expires_ms = dw_col_int64(stmt, 4);
+    session->revoked = dw_col_int(stmt, 5) != 0;
+    if (dw_col_is_null(stmt, 6))
+        memset(user, 0, sizeof(*user));
+    else
+        read_user_at(stmt, 6, user);
+}
+
+enum deepwell_code deepwell_session_find_with_user(struct deepwell *dw,
+                                                   const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                                   struct deepwell_session *session,
+                                                   struct deepwell_user *user,
+                                                   struct deepwell_error *err)
+{
+    static const char op[] = "sessions.find_with_user";
+    if (hash == NULL)
+        return deepwell_error_set(err, DW_INVALID, op, "no token hash given");
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    struct dw_stmt *stmt;
+    code = dw_prepare(conn, SQL_SESSION_WITH_USER, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "b", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        read_session_with_user(stmt, session, user);
+    deepwell_pool_release(dw->pool, conn);
+    if (code == DW_NOT_FOUND)
+        deepwell_error_set(err, code, op, "no such session");
     return code;
 }
 

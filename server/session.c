@@ -58,7 +58,9 @@ bool session_require(struct request *req)
     uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES];
     session_token_hash(token, SESSION_TOKEN_LEN, hash);
     struct deepwell_error err;
-    enum deepwell_code rc = deepwell_session_find(req->srv->dw, hash, &req->session, &err);
+    struct deepwell_user user; /* becomes req->user only once the session holds */
+    enum deepwell_code rc =
+        deepwell_session_find_with_user(req->srv->dw, hash, &req->session, &user, &err);
     if (rc == DW_NOT_FOUND) {
         request_audit(req, "session.reject", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
                       json_pack("{s:s}", "reason", "unknown token"));
@@ -90,21 +92,17 @@ bool session_require(struct request *req)
         return unauthenticated(req, "session expired");
     }
 
-    rc = deepwell_user_find(req->srv->dw, NULL, req->session.user_id, &req->user, &err);
-    if (rc == DW_NOT_FOUND || (rc == DW_OK && !req->user.active)) {
+    if (user.id == 0 || !user.active) {
         /* The account went away or was disabled: the session ends with it. */
         deepwell_session_revoke(req->srv->dw, req->session.id, &err);
+        req->user = user;
         req->user.id = req->session.user_id;
         request_audit(req, "session.reject", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
                       json_pack("{s:s}", "reason", "account disabled"));
         memset(&req->user, 0, sizeof(req->user));
         return unauthenticated(req, "session ended");
     }
-    if (rc != DW_OK) {
-        memset(&req->user, 0, sizeof(req->user));
-        request_store_error(req, "user.find", &err);
-        return false;
-    }
+    req->user = user;
 
     if (now - req->session.last_seen_ms >= touch_interval_ms(cfg)) {
         if (deepwell_session_touch(req->srv->dw, req->session.id, now, &err) != DW_OK)

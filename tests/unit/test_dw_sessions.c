@@ -61,6 +61,36 @@ static void create_find_touch_revoke(void **state)
     assert_int_equal(deepwell_session_find(f->dw, hash, &s, &err), DW_NOT_FOUND);
 }
 
+static void session_found_with_its_user(void **state)
+{
+    struct dw_fixture *f = *state;
+    int64_t user = add_user(f->dw, "vance");
+    uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES];
+    token_hash(hash, 1);
+    struct deepwell_error err;
+    assert_int_equal(deepwell_session_create(f->dw, hash, user, NULL, 1000, 9000, &err), DW_OK);
+
+    struct deepwell_session s;
+    struct deepwell_user u;
+    assert_int_equal(deepwell_session_find_with_user(f->dw, hash, &s, &u, &err), DW_OK);
+    assert_int_equal(s.user_id, user);
+    assert_int_equal(s.created_ms, 1000);
+    assert_int_equal(s.expires_ms, 9000);
+    assert_false(s.revoked);
+    struct deepwell_user by_id;
+    assert_int_equal(deepwell_user_find(f->dw, NULL, user, &by_id, &err), DW_OK);
+    assert_memory_equal(&u, &by_id, sizeof(u));
+
+    assert_int_equal(deepwell_user_set_active(f->dw, user, false, &err), DW_OK);
+    assert_int_equal(deepwell_session_find_with_user(f->dw, hash, &s, &u, &err), DW_OK);
+    assert_int_equal(u.id, user);
+    assert_false(u.active);
+    assert_true(s.revoked); /* disabling ends the user's sessions */
+
+    token_hash(hash, 2);
+    assert_int_equal(deepwell_session_find_with_user(f->dw, hash, &s, &u, &err), DW_NOT_FOUND);
+}
+
 static void bad_sessions_are_refused(void **state)
 {
     struct dw_fixture *f = *state;
@@ -160,6 +190,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(create_find_touch_revoke, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(session_found_with_its_user, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(bad_sessions_are_refused, dw_fixture_setup,
                                         dw_fixture_teardown),
