@@ -14,38 +14,38 @@
 
 #include <stddef.h>
 
-#define CONFIG_PATH_MAX 4096
+#define CONFIG_PATH_MAX     4096
 #define CONFIG_DEFAULT_PORT 7019
 
 struct scipnet_config {
     /* [server] */
-    char listen[256];              /* "127.0.0.1:7019"; port 0 picks a free port */
-    char cert[CONFIG_PATH_MAX];    /* "" = self-signed beside the database */
+    char listen[256];           /* "127.0.0.1:7019"; port 0 picks a free port */
+    char cert[CONFIG_PATH_MAX]; /* "" = self-signed beside the database */
     char key[CONFIG_PATH_MAX];
-    int workers;                   /* store worker threads (default 4) */
-    int hash_concurrency;          /* argon2 hashes at once (default 2) */
-    int max_connections;           /* default 16384 */
-    int handshake_timeout_s;       /* default 10 */
-    int idle_timeout_s;            /* connection idle timeout (default 300) */
-    int shutdown_grace_s;          /* finish in-flight requests on SIGTERM (default 5) */
+    int workers;             /* store worker threads (default 4) */
+    int hash_concurrency;    /* argon2 hashes at once (default 2) */
+    int max_connections;     /* default 16384 */
+    int handshake_timeout_s; /* default 10 */
+    int idle_timeout_s;      /* connection idle timeout (default 300) */
+    int shutdown_grace_s;    /* finish in-flight requests on SIGTERM (default 5) */
     /* [store] */
-    char db[CONFIG_PATH_MAX];      /* SQLite path, sqlite:PATH, or postgresql://... */
-    int readers;                   /* reader connections (default 4) */
-    int checkout_timeout_ms;       /* default 2000 */
-    int busy_timeout_ms;           /* default 5000 */
-    char synchronous[16];          /* OFF | NORMAL | FULL | EXTRA (default NORMAL) */
+    char db[CONFIG_PATH_MAX]; /* SQLite path, sqlite:PATH, or postgresql://... */
+    int readers;              /* reader connections (default 4) */
+    int checkout_timeout_ms;  /* default 2000 */
+    int busy_timeout_ms;      /* default 5000 */
+    char synchronous[16];     /* OFF | NORMAL | FULL | EXTRA (default NORMAL) */
     /* [sessions] */
-    int session_idle_s;            /* default 900 */
-    int session_lifetime_s;        /* default 28800 */
+    int session_idle_s;     /* default 900 */
+    int session_lifetime_s; /* default 28800 */
     /* [limits] */
-    int login_max_failures;        /* per account before rate_limited (default 5) */
-    int login_max_failures_addr;   /* per client address (default 20) */
-    int login_backoff_base_s;      /* first retry_after, doubled each failure (default 2) */
-    int login_backoff_max_s;       /* default 300 */
+    int login_max_failures;             /* per account before rate_limited (default 5) */
+    int login_max_failures_addr;        /* per client address (default 20) */
+    int login_backoff_base_s;           /* first retry_after, doubled each failure (default 2) */
+    int login_backoff_max_s;            /* default 300 */
     unsigned long long argon2_opslimit; /* default 2 (libsodium INTERACTIVE) */
     unsigned long long argon2_memlimit_kib; /* default 65536 (64 MiB) */
     /* [log] */
-    char log_level[16];            /* debug | info | notice | warning | error */
+    char log_level[16]; /* debug | info | notice | warning | error */
 };
 
 void config_defaults(struct scipnet_config *cfg);

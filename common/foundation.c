@@ -18,9 +18,9 @@ static const struct foundation_level levels[] = {
 };
 
 static const struct foundation_class containment_classes[] = {
-    {1, "Safe", "#009F6B"},        {2, "Euclid", "#FFD300"},   {3, "Keter", "#C40233"},
-    {4, "Neutralized", GREY},      {5, "Explained", GREY},     {6, "Decommissioned", GREY},
-    {7, "Uncontained", GREY},      {8, "Pending", GREY},
+    {1, "Safe", "#009F6B"},   {2, "Euclid", "#FFD300"}, {3, "Keter", "#C40233"},
+    {4, "Neutralized", GREY}, {5, "Explained", GREY},   {6, "Decommissioned", GREY},
+    {7, "Uncontained", GREY}, {8, "Pending", GREY},
 };
 
 static const struct foundation_class secondary_classes[] = {
@@ -30,19 +30,24 @@ static const struct foundation_class secondary_classes[] = {
 };
 
 static const struct foundation_class disruption_classes[] = {
-    {1, "Dark", "#009F6B"},  {2, "Vlam", "#0087BD"},  {3, "Keneq", "#FFD300"},
-    {4, "Ekhi", "#FF6D00"},  {5, "Amida", "#C40233"},
+    {1, "Dark", "#009F6B"}, {2, "Vlam", "#0087BD"},  {3, "Keneq", "#FFD300"},
+    {4, "Ekhi", "#FF6D00"}, {5, "Amida", "#C40233"},
 };
 
 static const struct foundation_class risk_classes[] = {
-    {1, "Notice", "#009F6B"},  {2, "Caution", "#0087BD"},  {3, "Warning", "#FFD300"},
-    {4, "Danger", "#FF6D00"},  {5, "Critical", "#C40233"},
+    {1, "Notice", "#009F6B"}, {2, "Caution", "#0087BD"},  {3, "Warning", "#FFD300"},
+    {4, "Danger", "#FF6D00"}, {5, "Critical", "#C40233"},
 };
 
 static const char *const titles[] = {
-    "Containment Specialist", "Researcher",  "Security Officer",
-    "Tactical Response Officer", "Field Agent", "Mobile Task Force Operative",
-    "Site Director",          "O5 Council Member",
+    "Containment Specialist",
+    "Researcher",
+    "Security Officer",
+    "Tactical Response Officer",
+    "Field Agent",
+    "Mobile Task Force Operative",
+    "Site Director",
+    "O5 Council Member",
 };
 
 static const char *const statuses[] = {"active", "neutralized", "explained", "deleted"};

@@ -46,14 +46,14 @@ const char *deepwell_code_name(enum deepwell_code code);
 /* ---- opening -------------------------------------------------------------------- */
 
 struct deepwell_options {
-    const char *path;          /* SQLite file */
-    int readers;               /* reader connections (default 4) */
-    int checkout_timeout_ms;   /* pool checkout timeout (default 2000) */
-    int busy_timeout_ms;       /* sqlite busy_timeout (default 5000) */
-    const char *synchronous;   /* "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
-    bool create;               /* create the file when missing (else DW_IO) */
-    bool migrate;              /* apply pending migrations (else an old schema is DW_INVALID) */
-    int audit_batch_max;       /* most audit rows per group commit (default 256) */
+    const char *path;        /* SQLite file */
+    int readers;             /* reader connections (default 4) */
+    int checkout_timeout_ms; /* pool checkout timeout (default 2000) */
+    int busy_timeout_ms;     /* sqlite busy_timeout (default 5000) */
+    const char *synchronous; /* "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
+    bool create;             /* create the file when missing (else DW_IO) */
+    bool migrate;            /* apply pending migrations (else an old schema is DW_INVALID) */
+    int audit_batch_max;     /* most audit rows per group commit (default 256) */
 };
 
 /* Fills defaults for every field left 0/NULL. */
@@ -71,12 +71,12 @@ int deepwell_schema_latest(void);
 /* ---- health and statistics -------------------------------------------------------- */
 
 struct deepwell_pool_stats {
-    int size;             /* connections: readers + 1 writer */
+    int size; /* connections: readers + 1 writer */
     int in_use;
     uint64_t checkouts;
-    uint64_t waits;       /* checkouts that had to wait */
-    uint64_t timeouts;    /* checkouts that gave up: "pool exhausted" */
-    uint64_t replaced;    /* connections replaced after a failed health check */
+    uint64_t waits;    /* checkouts that had to wait */
+    uint64_t timeouts; /* checkouts that gave up: "pool exhausted" */
+    uint64_t replaced; /* connections replaced after a failed health check */
 };
 
 void deepwell_pool_stats(struct deepwell *dw, struct deepwell_pool_stats *out);
@@ -91,16 +91,16 @@ enum deepwell_code deepwell_ping(struct deepwell *dw, struct deepwell_error *err
 struct deepwell_user {
     int64_t id;
     char name[DEEPWELL_NAME_MAX];
-    char title[64];                     /* "Field Agent" */
-    int clearance;                      /* 1..6 */
-    int64_t site_id;                    /* 0 = none */
-    char site_name[DEEPWELL_NAME_MAX];  /* "" when none */
-    int64_t task_force_id;              /* 0 = none */
+    char title[64];                    /* "Field Agent" */
+    int clearance;                     /* 1..6 */
+    int64_t site_id;                   /* 0 = none */
+    char site_name[DEEPWELL_NAME_MAX]; /* "" when none */
+    int64_t task_force_id;             /* 0 = none */
     char task_force_name[DEEPWELL_NAME_MAX];
-    bool active;                        /* may log in */
-    bool personnel_active;              /* personnel file status (imported is_active) */
+    bool active;           /* may log in */
+    bool personnel_active; /* personnel file status (imported is_active) */
     char password_hash[DEEPWELL_HASH_MAX];
-    char last_login[32];                /* ISO time or "" */
+    char last_login[32]; /* ISO time or "" */
     char created_at[32];
 };
 
@@ -112,9 +112,9 @@ struct deepwell_user_new {
     const char *name;
     const char *password_hash; /* already hashed (see password.h) */
     int clearance;
-    const char *title;         /* a Foundation title, any case */
-    int64_t site_id;           /* 0 = none */
-    int64_t task_force_id;     /* 0 = none */
+    const char *title;     /* a Foundation title, any case */
+    int64_t site_id;       /* 0 = none */
+    int64_t task_force_id; /* 0 = none */
     bool active;
     bool personnel_active;
 };
@@ -148,13 +148,11 @@ struct deepwell_session {
 
 enum deepwell_code deepwell_session_create(struct deepwell *dw,
                                            const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
-                                           int64_t user_id, const char *client_addr,
-                                           int64_t now_ms, int64_t expires_ms,
-                                           struct deepwell_error *err);
+                                           int64_t user_id, const char *client_addr, int64_t now_ms,
+                                           int64_t expires_ms, struct deepwell_error *err);
 enum deepwell_code deepwell_session_find(struct deepwell *dw,
                                          const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
-                                         struct deepwell_session *out,
-                                         struct deepwell_error *err);
+                                         struct deepwell_session *out, struct deepwell_error *err);
 /*
  * The session and its user row read together, in one statement (one read transaction):
  * as deepwell_session_find then deepwell_user_find by the session's user_id.  The user
@@ -205,10 +203,10 @@ enum deepwell_code deepwell_login_failures_reset(struct deepwell *dw, const char
 
 struct deepwell_section {
     int64_t id;
-    char *kind;  /* containment | description | addendum | location | dossier | mission */
+    char *kind; /* containment | description | addendum | location | dossier | mission */
     char *title;
     int position;
-    int level;   /* the section's own level; passages inside may be higher (markup) */
+    int level; /* the section's own level; passages inside may be higher (markup) */
     char *body;
 };
 
@@ -270,9 +268,8 @@ enum deepwell_code deepwell_mtf_create(struct deepwell *dw, const struct deepwel
                                        int64_t *id_out, struct deepwell_error *err);
 
 /* Records the change in the status history; DW_CONFLICT when already at new_status. */
-enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number,
-                                           const char *new_status, int64_t user_id,
-                                           const char *reason, char old_status[16],
+enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *new_status,
+                                           int64_t user_id, const char *reason, char old_status[16],
                                            struct deepwell_error *err);
 
 /* ---- lists ------------------------------------------------------------------------------ */
@@ -281,8 +278,8 @@ enum deepwell_kind { DW_KIND_SCP, DW_KIND_SITE, DW_KIND_MTF, DW_KIND_USER };
 
 struct deepwell_list_query {
     enum deepwell_kind kind;
-    const char *query;    /* NULL = all; matches the number/id, or a visible title */
-    int title_max_level;  /* titles above this level are never matched by query */
+    const char *query;   /* NULL = all; matches the number/id, or a visible title */
+    int title_max_level; /* titles above this level are never matched by query */
     int offset;
     int limit;
 };
@@ -325,7 +322,7 @@ struct deepwell_audit_entry {
     const char *action;         /* "login", "read", "user.add", ... */
     enum deepwell_outcome outcome;
     enum deepwell_severity severity;
-    const char *details_json;   /* a JSON object; NULL = "{}" */
+    const char *details_json; /* a JSON object; NULL = "{}" */
 };
 
 /* status is DW_OK when the row is committed, else why it was not. */
@@ -345,14 +342,14 @@ enum deepwell_code deepwell_audit_flush(struct deepwell *dw, struct deepwell_err
 struct deepwell_audit_row {
     int64_t id;
     char ts[32];
-    int64_t user_id;          /* 0 = none */
+    int64_t user_id; /* 0 = none */
     char user_name[DEEPWELL_NAME_MAX];
     char attempted_name[DEEPWELL_NAME_MAX];
     char client_addr[64];
     char action[64];
-    char outcome[16];         /* success | failure | denied */
-    char severity[16];        /* info | notice | warning | alert */
-    char *details_json;       /* owned */
+    char outcome[16];   /* success | failure | denied */
+    char severity[16];  /* info | notice | warning | alert */
+    char *details_json; /* owned */
     bool imported;
     uint8_t prev_hash[32], hash[32];
 };
@@ -363,11 +360,11 @@ struct deepwell_audit_rows {
 };
 
 struct deepwell_audit_query {
-    int limit;            /* newest first; 0 = all (export) */
-    int64_t after_id;     /* export: rows with id > after_id, oldest first */
+    int limit;        /* newest first; 0 = all (export) */
+    int64_t after_id; /* export: rows with id > after_id, oldest first */
     bool oldest_first;
-    const char *user;     /* user name filter, NULL = any */
-    const char *action;   /* action filter, NULL = any */
+    const char *user;   /* user name filter, NULL = any */
+    const char *action; /* action filter, NULL = any */
 };
 
 enum deepwell_code deepwell_audit_query(struct deepwell *dw, const struct deepwell_audit_query *q,
@@ -382,7 +379,8 @@ enum deepwell_code deepwell_audit_verify(struct deepwell *dw, int64_t *rows_chec
 /* One row as a JSON Lines object (no newline) into a malloc'd string. */
 char *deepwell_audit_row_json(const struct deepwell_audit_row *row);
 
-/* ---- maintenance ------------------------------------------------------------------------------- */
+/* ---- maintenance -------------------------------------------------------------------------------
+ */
 
 /* Online backup (sqlite3 backup API) to out_path. */
 enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,

@@ -181,16 +181,15 @@ static const char migration_1[] =
  * Version 2: login failures kept in the store (so throttling survives a restart
  * and can later be shared by several servers), and indexes for the audit queries.
  */
-static const char migration_2[] =
-    "CREATE TABLE login_failures ("
-    "  key TEXT PRIMARY KEY,"          /* 'user:<name>' or 'addr:<ip>' */
-    "  failures INTEGER NOT NULL,"
-    "  last_failure_ms INTEGER NOT NULL,"
-    "  blocked_until_ms INTEGER NOT NULL DEFAULT 0"
-    ") STRICT, WITHOUT ROWID;"
-    "CREATE INDEX audit_log_user ON audit_log(user_id);"
-    "CREATE INDEX audit_log_action ON audit_log(action);"
-    "CREATE INDEX sections_scp ON sections(scp_id, position);";
+static const char migration_2[] = "CREATE TABLE login_failures ("
+                                  "  key TEXT PRIMARY KEY," /* 'user:<name>' or 'addr:<ip>' */
+                                  "  failures INTEGER NOT NULL,"
+                                  "  last_failure_ms INTEGER NOT NULL,"
+                                  "  blocked_until_ms INTEGER NOT NULL DEFAULT 0"
+                                  ") STRICT, WITHOUT ROWID;"
+                                  "CREATE INDEX audit_log_user ON audit_log(user_id);"
+                                  "CREATE INDEX audit_log_action ON audit_log(action);"
+                                  "CREATE INDEX sections_scp ON sections(scp_id, position);";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1},

@@ -36,8 +36,8 @@ static void bad_refs_are_refused(void **state)
 {
     (void)state;
     struct foundation_ref r;
-    const char *bad[] = {"SCP-../../x", "SCP-", "SCP-1a", "SCP2", "SCP-0", "SCP-1234567890",
-                         "", "XYZ-1", "SCP--1", "SCP-1 ", "SCP-+1"};
+    const char *bad[] = {"SCP-../../x", "SCP-",   "SCP-1a", "SCP2",  "SCP-0", "SCP-1234567890", "",
+                         "XYZ-1",       "SCP--1", "SCP-1 ", "SCP-+1"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_false(foundation_ref_parse(bad[i], &r));
     assert_false(foundation_ref_parse(NULL, &r));
