@@ -59,6 +59,12 @@ struct deepwell_options {
 /* Fills defaults for every field left 0/NULL. */
 void deepwell_options_defaults(struct deepwell_options *opts);
 
+/*
+ * The local file a store location names ("PATH" or "sqlite:PATH"), or NULL for a
+ * network store ("postgresql://..."), which has no directory to keep anything beside.
+ */
+const char *deepwell_location_file(const char *location);
+
 enum deepwell_code deepwell_open(const struct deepwell_options *opts, struct deepwell **out,
                                  struct deepwell_error *err);
 /* Flushes the audit log and closes every connection. */

@@ -71,6 +71,13 @@ const char *deepwell_engine_sqlite_path(const char *location)
     return location;
 }
 
+const char *deepwell_location_file(const char *location)
+{
+    if (deepwell_engine_for(location) != &deepwell_engine_sqlite)
+        return NULL;
+    return deepwell_engine_sqlite_path(location);
+}
+
 bool deepwell_error_is_retryable(const struct deepwell_error *err)
 {
     return err != NULL && err->code == DW_BUSY &&

@@ -213,21 +213,10 @@ static const char *read_only_reason(const char *db)
     return NULL;
 }
 
-/* A shared PostgreSQL store is a URL, not a file beside which anything can be kept. */
-static bool store_is_url(const char *db)
-{
-    return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
-}
-
-/* The SQLite file of a "sqlite:/path" or bare-path store (docs/SCALING.md). */
-static const char *store_file(const char *db)
-{
-    return strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
-}
-
 static int open_store(struct server *srv)
 {
-    if (!store_is_url(srv->cfg.db) && access(store_file(srv->cfg.db), F_OK) != 0) {
+    const char *file = deepwell_location_file(srv->cfg.db); /* NULL: a shared store */
+    if (file != NULL && access(file, F_OK) != 0) {
         log_error("server", "no such store: %s: run deepwell init --db %s", srv->cfg.db,
                   srv->cfg.db);
         fprintf(stderr, "scipnet-server: no such store: %s: run deepwell init\n", srv->cfg.db);
@@ -245,8 +234,7 @@ static int open_store(struct server *srv)
     struct deepwell_error err;
     enum deepwell_code rc = deepwell_open(&opts, &srv->dw, &err);
     if (rc != DW_OK) {
-        const char *why =
-            store_is_url(srv->cfg.db) ? NULL : read_only_reason(store_file(srv->cfg.db));
+        const char *why = file != NULL ? read_only_reason(file) : NULL;
         log_error("server", "cannot open store %s: %s: %s%s%s", srv->cfg.db, deepwell_code_name(rc),
                   err.message, why ? ": " : "", why ? why : "");
         fprintf(stderr, "scipnet-server: cannot open store %s: %s%s%s\n", srv->cfg.db, err.message,
@@ -265,13 +253,13 @@ static int setup_tls(struct server *srv, char fp[TLS_FINGERPRINT_HEX])
     if (srv->cfg.cert[0] != '\0') {
         snprintf(srv->cert_path, sizeof(srv->cert_path), "%s", srv->cfg.cert);
         snprintf(srv->key_path, sizeof(srv->key_path), "%s", srv->cfg.key);
-    } else if (store_is_url(srv->cfg.db)) {
+    } else if (deepwell_location_file(srv->cfg.db) == NULL) {
         /* Each server of a shared store keeps its own certificate: say where. */
         log_error("server", "a postgresql:// store needs --cert FILE --key FILE");
         fprintf(stderr, "scipnet-server: a postgresql:// store needs --cert FILE --key FILE\n");
         return -1;
     } else {
-        const char *file = store_file(srv->cfg.db);
+        const char *file = deepwell_location_file(srv->cfg.db);
         int a = snprintf(srv->cert_path, sizeof(srv->cert_path), "%s.cert.pem", file);
         int b = snprintf(srv->key_path, sizeof(srv->key_path), "%s.key.pem", file);
         if (a < 0 || b < 0 || (size_t)a >= sizeof(srv->cert_path) ||
