@@ -8,9 +8,6 @@
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, client_addr, created_ms, last_seen_ms, expires_ms)"
     " VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
-static const char SQL_SESSION_FIND[] =
-    "SELECT id, user_id, created_ms, last_seen_ms, expires_ms, revoked"
-    " FROM sessions WHERE token_hash = ?1";
 /* The larger (not max(a, b): SQLite-only): a late, out-of-order touch must not move
    last_seen backwards. */
 static const char SQL_SESSION_TOUCH[] =
@@ -76,36 +73,13 @@ enum deepwell_code deepwell_session_create(struct deepwell *dw,
     return code;
 }
 
+/* The session alone: the same lookup as the server's, without keeping the user row. */
 enum deepwell_code deepwell_session_find(struct deepwell *dw,
                                          const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
                                          struct deepwell_session *out, struct deepwell_error *err)
 {
-    static const char op[] = "sessions.find";
-    if (hash == NULL)
-        return deepwell_error_set(err, DW_INVALID, op, "no token hash given");
-    struct deepwell_conn *conn;
-    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_SESSION_FIND, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "b", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK) {
-        memset(out, 0, sizeof(*out));
-        out->id = dw_col_int64(stmt, 0);
-        out->user_id = dw_col_int64(stmt, 1);
-        out->created_ms = dw_col_int64(stmt, 2);
-        out->last_seen_ms = dw_col_int64(stmt, 3);
-        out->expires_ms = dw_col_int64(stmt, 4);
-        out->revoked = dw_col_int(stmt, 5) != 0;
-    }
-    deepwell_pool_release(dw->pool, conn);
-    if (code == DW_NOT_FOUND)
-        deepwell_error_set(err, code, op, "no such session");
-    return code;
+    struct deepwell_user user;
+    return deepwell_session_find_with_user(dw, hash, out, &user, err);
 }
 
 enum deepwell_code deepwell_session_touch(struct deepwell *dw, int64_t session_id, int64_t now_ms,
