@@ -209,6 +209,7 @@ static void *audit_thread_main(void *arg)
 {
     struct deepwell_audit_writer *w = arg;
 
+    pthread_setname_np(pthread_self(), "dw-audit"); /* for top -H, perf and gdb */
     pthread_mutex_lock(&w->lock);
     for (;;) {
         while (w->head == NULL && !w->stopping)

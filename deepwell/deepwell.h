@@ -54,6 +54,10 @@ struct deepwell_options {
     bool create;             /* create the file when missing (else DW_IO) */
     bool migrate;            /* apply pending migrations (else an old schema is DW_INVALID) */
     int audit_batch_max;     /* most audit rows per group commit (default 256) */
+    /* SQLite: WAL pages that start a background checkpoint (default 1000), and past
+       which the WAL is made to start over even if readers hold it (default 16000). */
+    int wal_checkpoint_pages;
+    int wal_restart_pages;
 };
 
 /* Fills defaults for every field left 0/NULL. */
@@ -83,6 +87,11 @@ struct deepwell_pool_stats {
     uint64_t waits;    /* checkouts that had to wait */
     uint64_t timeouts; /* checkouts that gave up: "pool exhausted" */
     uint64_t replaced; /* connections replaced after a failed health check */
+    /* SQLite's write-ahead log, checkpointed off the commit path (all 0 on PostgreSQL) */
+    int wal_pages;                /* WAL length after the newest commit */
+    uint64_t checkpoints;         /* background checkpoints run */
+    uint64_t checkpoint_restarts; /* forced WAL restarts (readers kept it from resetting) */
+    uint64_t checkpoint_failures; /* checkpoints that failed (logged) */
 };
 
 void deepwell_pool_stats(struct deepwell *dw, struct deepwell_pool_stats *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "deepwell/checkpoint.h"
 #include "deepwell/engine.h"
 #include "deepwell/migrate.h"
 #include "deepwell/query.h"
@@ -23,6 +24,10 @@ void deepwell_options_defaults(struct deepwell_options *opts)
         opts->synchronous = "NORMAL";
     if (opts->audit_batch_max == 0)
         opts->audit_batch_max = 256;
+    if (opts->wal_checkpoint_pages == 0)
+        opts->wal_checkpoint_pages = DEEPWELL_CHECKPOINT_PAGES;
+    if (opts->wal_restart_pages == 0)
+        opts->wal_restart_pages = DEEPWELL_CHECKPOINT_RESTART_PAGES;
 }
 
 int deepwell_schema_latest(void)
@@ -86,6 +91,29 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     return code;
 }
 
+/* SQLite: checkpoints move from the writer's commits to their own thread. */
+static enum deepwell_code start_checkpointer(struct deepwell *dw, struct deepwell_error *err)
+{
+    if (dw->engine->kind != DW_ENGINE_SQLITE)
+        return DW_OK;
+    struct deepwell_checkpoint_limits limits = {dw->opts.wal_checkpoint_pages,
+                                                dw->opts.wal_restart_pages};
+    enum deepwell_code code = deepwell_checkpointer_start(dw->path, dw->opts.busy_timeout_ms,
+                                                          &limits, &dw->checkpointer, err);
+    if (code == DW_OK)
+        deepwell_pool_set_wal_hook(dw->pool, deepwell_checkpointer_wal_hook, dw->checkpointer);
+    return code;
+}
+
+static void stop_checkpointer(struct deepwell *dw)
+{
+    if (dw->checkpointer == NULL)
+        return;
+    deepwell_pool_set_wal_hook(dw->pool, NULL, NULL);
+    deepwell_checkpointer_stop(dw->checkpointer);
+    dw->checkpointer = NULL;
+}
+
 enum deepwell_code deepwell_open(const struct deepwell_options *opts, struct deepwell **out,
                                  struct deepwell_error *err)
 {
@@ -107,8 +135,11 @@ enum deepwell_code deepwell_open(const struct deepwell_options *opts, struct dee
     if (code == DW_OK)
         code = prepare_schema(dw, err);
     if (code == DW_OK)
+        code = start_checkpointer(dw, err);
+    if (code == DW_OK)
         code = deepwell_audit_start(dw, err);
     if (code != DW_OK) {
+        stop_checkpointer(dw);
         deepwell_pool_close(dw->pool);
         free(dw);
         return code;
@@ -122,6 +153,7 @@ void deepwell_close(struct deepwell *dw)
     if (dw == NULL)
         return;
     deepwell_audit_stop(dw);
+    stop_checkpointer(dw);
     deepwell_pool_close(dw->pool);
     free(dw);
 }
@@ -134,6 +166,12 @@ int deepwell_schema_version(struct deepwell *dw)
 void deepwell_pool_stats(struct deepwell *dw, struct deepwell_pool_stats *out)
 {
     deepwell_pool_get_stats(dw->pool, out);
+    struct deepwell_checkpoint_stats wal;
+    deepwell_checkpointer_stats(dw->checkpointer, &wal);
+    out->wal_pages = wal.wal_pages;
+    out->checkpoints = wal.checkpoints;
+    out->checkpoint_restarts = wal.restarts;
+    out->checkpoint_failures = wal.failures;
 }
 
 static enum deepwell_code ping_one(struct deepwell *dw, enum deepwell_conn_role role,

@@ -70,6 +70,9 @@ struct deepwell_pool {
     int busy_timeout_ms;
     int checkout_timeout_ms;
     int nconns; /* 1 writer + readers */
+    /* Installed on the writer at every open: checkpoint.h's hook (SQLite only). */
+    int (*wal_hook)(void *arg, sqlite3 *db, const char *schema, int pages);
+    void *wal_hook_arg;
     struct deepwell_conn *conns;
     /* statistics, guarded by lock */
     int in_use;
@@ -174,6 +177,8 @@ static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
             return code;
         }
     }
+    if (conn->role == DW_CONN_WRITER && pool->wal_hook != NULL)
+        sqlite3_wal_hook(db, pool->wal_hook, pool->wal_hook_arg);
     conn->db = db;
     conn->suspect = false;
     return DW_OK;
@@ -293,6 +298,25 @@ void deepwell_pool_close(struct deepwell_pool *pool)
     free(pool->conns);
     free(pool->path);
     free(pool);
+}
+
+void deepwell_pool_set_wal_hook(struct deepwell_pool *pool,
+                                int (*hook)(void *arg, sqlite3 *db, const char *schema, int pages),
+                                void *arg)
+{
+    if (pool->is_pg)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->wal_hook = hook;
+    pool->wal_hook_arg = arg;
+    struct deepwell_conn *writer = &pool->conns[0];
+    if (writer->db != NULL) {
+        if (hook != NULL)
+            sqlite3_wal_hook(writer->db, hook, arg);
+        else /* SQLite's own automatic checkpoints again */
+            sqlite3_wal_autocheckpoint(writer->db, 1000);
+    }
+    pthread_mutex_unlock(&pool->lock);
 }
 
 static struct deepwell_conn *find_free(struct deepwell_pool *pool, enum deepwell_conn_role role)

@@ -42,6 +42,14 @@ enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwe
                                          struct deepwell_conn **out, struct deepwell_error *err);
 /* Resets the connection's statements; rolls back an open transaction (and logs it). */
 void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *conn);
+/*
+ * Replaces SQLite's automatic checkpoint on the writer connection (now and after any
+ * reopen) with hook (checkpoint.h); NULL restores it.  Nothing on PostgreSQL.  Call
+ * while no other thread uses the writer (at open and close).
+ */
+void deepwell_pool_set_wal_hook(struct deepwell_pool *pool,
+                                int (*hook)(void *arg, sqlite3 *db, const char *schema, int pages),
+                                void *arg);
 void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_stats *out);
 
 /* The connection's engine handle: exactly one of these is non-NULL once open. */

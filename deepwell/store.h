@@ -8,6 +8,7 @@
 #include "deepwell/pool.h"
 
 struct deepwell_audit_writer; /* audit.c: the group-commit thread */
+struct deepwell_checkpointer; /* checkpoint.c: WAL checkpoints off the commit path */
 struct deepwell_engine;       /* engine.h: SQLite or PostgreSQL */
 
 struct deepwell {
@@ -16,6 +17,7 @@ struct deepwell {
     const struct deepwell_engine *engine;
     struct deepwell_pool *pool;
     struct deepwell_audit_writer *audit;
+    struct deepwell_checkpointer *checkpointer; /* SQLite stores only */
     int schema_version;
 };
 

@@ -31,5 +31,10 @@ void op_health(struct request *req)
         "sessions", (json_int_t)sessions, "db", "ok", db_ok, "pool", "size", pool.size, "in_use",
         pool.in_use, "checkouts", (json_int_t)pool.checkouts, "waits", (json_int_t)pool.waits,
         "timeouts", (json_int_t)pool.timeouts, "replaced", (json_int_t)pool.replaced);
+    json_t *wal =
+        json_pack("{s:i, s:I, s:I, s:I}", "pages", pool.wal_pages, "checkpoints",
+                  (json_int_t)pool.checkpoints, "restarts", (json_int_t)pool.checkpoint_restarts,
+                  "failures", (json_int_t)pool.checkpoint_failures);
+    json_object_set_new(json_object_get(body, "db"), "wal", wal);
     request_ok(req, body);
 }

@@ -24,6 +24,7 @@ struct workq {
 static void *worker_main(void *arg)
 {
     struct workq *q = arg;
+    pthread_setname_np(pthread_self(), q->name); /* "store" or "hash": for top -H and perf */
     /* On Linux a thread has its own nice value: PRIO_PROCESS with its thread id. */
     if (q->nice > 0 && setpriority(PRIO_PROCESS, (id_t)gettid(), q->nice) != 0)
         log_warning("workq", "%s: cannot lower thread priority", q->name);

@@ -377,6 +377,11 @@ class TestOps(ServerTestCase):
         self.assertTrue(r["db"]["ok"])
         self.assertEqual(set(r["db"]["pool"]), {"size", "in_use", "checkouts", "waits",
                                                 "timeouts", "replaced"})
+        wal = r["db"]["wal"]
+        self.assertEqual(set(wal), {"pages", "checkpoints", "restarts", "failures"})
+        # Every request so far committed audit rows: the WAL has pages, none failed.
+        self.assertGreater(wal["pages"], 0)
+        self.assertEqual(wal["failures"], 0)
 
     def test_unknown_op(self):
         c = self.client()

@@ -1,0 +1,220 @@
+/*
+ * checkpoint.c - SQLite WAL checkpoints on their own thread, off the commit path.
+ *
+ * See checkpoint.h for why.  The thread sleeps until the writer's WAL hook says the
+ * WAL has passed limits.checkpoint_pages, or for a second, then runs a PASSIVE
+ * checkpoint on its own connection.  PASSIVE copies what no reader still needs and
+ * takes no lock that a commit waits on; SQLite starts the WAL over at the next
+ * commit after a checkpoint has copied everything.
+ */
+#include "deepwell/checkpoint.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "deepwell/pool.h"
+
+/* An idle store still gets its WAL copied back within this long. */
+#define IDLE_CHECKPOINT_MS 1000
+
+struct deepwell_checkpointer {
+    sqlite3 *db;
+    struct deepwell_checkpoint_limits limits;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stopping; /* guarded by lock */
+    bool wanted;   /* atomic: the hook asked for a checkpoint */
+    int wal_pages; /* atomic: WAL length after the newest commit */
+    int copied;    /* atomic: WAL pages the last checkpoint had copied back */
+    uint64_t checkpoints, restarts, busy, failures; /* atomic */
+};
+
+/* One checkpoint on db (the thread's connection, or the writer's in the hook). */
+static void checkpoint(struct deepwell_checkpointer *cp, sqlite3 *db, int mode, uint64_t *counter)
+{
+    int wal = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db, NULL, mode, &wal, &copied);
+    if (rc == SQLITE_OK) {
+        __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&cp->copied, copied, __ATOMIC_RELAXED);
+        return;
+    }
+    if ((rc & 0xff) == SQLITE_BUSY) {
+        /* Another checkpoint was running, or (RESTART) a reader outlasted busy_timeout:
+           a later commit asks again. */
+        __atomic_add_fetch(&cp->busy, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    __atomic_add_fetch(&cp->failures, 1, __ATOMIC_RELAXED);
+    log_warning("deepwell", "%s checkpoint: %s",
+                mode == SQLITE_CHECKPOINT_PASSIVE ? "passive" : "restart", sqlite3_errmsg(db));
+}
+
+int deepwell_checkpointer_wal_hook(void *arg, sqlite3 *db, const char *schema, int pages)
+{
+    struct deepwell_checkpointer *cp = arg;
+    (void)schema;
+    __atomic_store_n(&cp->wal_pages, pages, __ATOMIC_RELAXED);
+    if (pages >= cp->limits.restart_pages) {
+        /*
+         * The WAL starts over only at a commit that finds every page copied back, which
+         * a writer that never pauses may never give the thread.  The writer does it
+         * itself, on its own connection between two of its transactions, where no other
+         * writer competes for the lock: a RESTART checkpoint that waits for readers.
+         * Rare (once per restart_pages), and mostly copied already by the thread.
+         */
+        checkpoint(cp, db, SQLITE_CHECKPOINT_RESTART, &cp->restarts);
+        return SQLITE_OK;
+    }
+    /*
+     * Keep the thread checkpointing while the WAL is long.  One checkpoint per
+     * checkpoint_pages new pages would always trail the writer, so the WAL would never
+     * start over; back-to-back checkpoints catch up, each copying the latest commits.
+     */
+    if (pages >= cp->limits.checkpoint_pages &&
+        !__atomic_exchange_n(&cp->wanted, true, __ATOMIC_ACQ_REL)) {
+        /* Signalled under the lock so the thread cannot miss it between test and wait. */
+        pthread_mutex_lock(&cp->lock);
+        pthread_cond_signal(&cp->wake);
+        pthread_mutex_unlock(&cp->lock);
+    }
+    return SQLITE_OK;
+}
+
+static struct timespec deadline_after_ms(int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+static void *checkpointer_main(void *arg)
+{
+    struct deepwell_checkpointer *cp = arg;
+    pthread_setname_np(pthread_self(), "dw-checkpoint");
+    pthread_mutex_lock(&cp->lock);
+    while (!cp->stopping) {
+        if (!__atomic_load_n(&cp->wanted, __ATOMIC_ACQUIRE)) {
+            struct timespec until = deadline_after_ms(IDLE_CHECKPOINT_MS);
+            pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
+            if (cp->stopping)
+                break;
+        }
+        bool asked = __atomic_exchange_n(&cp->wanted, false, __ATOMIC_ACQ_REL);
+        int pages = __atomic_load_n(&cp->wal_pages, __ATOMIC_RELAXED);
+        bool idle_work = pages > 0 && pages != __atomic_load_n(&cp->copied, __ATOMIC_RELAXED);
+        if (!asked && !idle_work)
+            continue;
+        pthread_mutex_unlock(&cp->lock);
+        checkpoint(cp, cp->db, SQLITE_CHECKPOINT_PASSIVE, &cp->checkpoints);
+        pthread_mutex_lock(&cp->lock);
+    }
+    pthread_mutex_unlock(&cp->lock);
+    return NULL;
+}
+
+static enum deepwell_code init_sync(struct deepwell_checkpointer *cp, struct deepwell_error *err)
+{
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0)
+        return deepwell_error_set(err, DW_INTERNAL, "checkpoint.start", "pthread_condattr_init");
+    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (rc == 0)
+        rc = pthread_cond_init(&cp->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    if (rc == 0 && (rc = pthread_mutex_init(&cp->lock, NULL)) != 0)
+        pthread_cond_destroy(&cp->wake);
+    if (rc != 0)
+        return deepwell_error_set(err, DW_INTERNAL, "checkpoint.start", "%s", strerror(rc));
+    return DW_OK;
+}
+
+enum deepwell_code deepwell_checkpointer_start(const char *path, int busy_timeout_ms,
+                                               const struct deepwell_checkpoint_limits *limits,
+                                               struct deepwell_checkpointer **out,
+                                               struct deepwell_error *err)
+{
+    *out = NULL;
+    if (limits->checkpoint_pages < 1 || limits->restart_pages < limits->checkpoint_pages)
+        return deepwell_error_set(err, DW_INVALID, "checkpoint.start",
+                                  "WAL limits must be 1 <= checkpoint pages (%d) <= restart "
+                                  "pages (%d)",
+                                  limits->checkpoint_pages, limits->restart_pages);
+    struct deepwell_checkpointer *cp = calloc(1, sizeof(*cp));
+    if (cp == NULL)
+        return deepwell_error_set(err, DW_INTERNAL, "checkpoint.start", "out of memory");
+    cp->limits = *limits;
+    int rc = sqlite3_open_v2(path, &cp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        enum deepwell_code code = deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");
+        sqlite3_close_v2(cp->db);
+        free(cp);
+        return code;
+    }
+    /* RESTART waits for the writer and readers through the busy handler. */
+    sqlite3_busy_timeout(cp->db, busy_timeout_ms);
+    /* A connection that has read nothing has not opened the WAL yet, and SQLite
+       (before 3.41) answers its checkpoint with OK having copied nothing. */
+    rc = sqlite3_exec(cp->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        enum deepwell_code code = deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");
+        sqlite3_close_v2(cp->db);
+        free(cp);
+        return code;
+    }
+    enum deepwell_code code = init_sync(cp, err);
+    if (code == DW_OK && (rc = pthread_create(&cp->thread, NULL, checkpointer_main, cp)) != 0) {
+        pthread_cond_destroy(&cp->wake);
+        pthread_mutex_destroy(&cp->lock);
+        code = deepwell_error_set(err, DW_INTERNAL, "checkpoint.start", "cannot start thread: %s",
+                                  strerror(rc));
+    }
+    if (code != DW_OK) {
+        sqlite3_close_v2(cp->db);
+        free(cp);
+        return code;
+    }
+    *out = cp;
+    return DW_OK;
+}
+
+void deepwell_checkpointer_stop(struct deepwell_checkpointer *cp)
+{
+    if (cp == NULL)
+        return;
+    pthread_mutex_lock(&cp->lock);
+    cp->stopping = true;
+    pthread_cond_signal(&cp->wake);
+    pthread_mutex_unlock(&cp->lock);
+    pthread_join(cp->thread, NULL);
+    pthread_cond_destroy(&cp->wake);
+    pthread_mutex_destroy(&cp->lock);
+    int rc = sqlite3_close_v2(cp->db);
+    if (rc != SQLITE_OK)
+        log_warning("deepwell", "closing the checkpoint connection: %s", sqlite3_errstr(rc));
+    free(cp);
+}
+
+void deepwell_checkpointer_stats(struct deepwell_checkpointer *cp,
+                                 struct deepwell_checkpoint_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (cp == NULL)
+        return;
+    out->checkpoints = __atomic_load_n(&cp->checkpoints, __ATOMIC_RELAXED);
+    out->restarts = __atomic_load_n(&cp->restarts, __ATOMIC_RELAXED);
+    out->busy = __atomic_load_n(&cp->busy, __ATOMIC_RELAXED);
+    out->failures = __atomic_load_n(&cp->failures, __ATOMIC_RELAXED);
+    out->wal_pages = __atomic_load_n(&cp->wal_pages, __ATOMIC_RELAXED);
+}
