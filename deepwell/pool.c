@@ -224,9 +224,27 @@ static enum deepwell_code pool_init_sync(struct deepwell_pool *pool, struct deep
     return DW_OK;
 }
 
+/*
+ * SQLite's process-wide settings, before its first use.  By default SQLite counts
+ * every allocation under one global mutex (SQLITE_CONFIG_MEMSTATUS), and Debian's
+ * build has no lookaside memory, so every statement step allocates: the store
+ * workers, the audit writer and the checkpointer all queued on that one mutex.
+ * Nothing here reads the counts.  If SQLite was already started (a test that opened
+ * a file first), the call is refused and the default stays: slower, still correct.
+ */
+static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        log_notice("deepwell",
+                   "SQLite was started before the store: its memory statistics stay on");
+}
+
 enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
                                       struct deepwell_pool **out, struct deepwell_error *err)
 {
+    pthread_once(&sqlite_configured, configure_sqlite);
     *out = NULL;
     if (opts->path == NULL || opts->path[0] == '\0')
         return deepwell_error_set(err, DW_INVALID, "pool.open", "no store path given");
