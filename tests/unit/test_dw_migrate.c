@@ -73,6 +73,12 @@ static void check_data_for(struct deepwell *dw, int version)
     }
 }
 
+static const char SQL_AUDIT_INDEXES[] = "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                        " AND name IN ('audit_log_user', 'audit_log_action')";
+static const char SQL_AUDIT_INDEXES_PG[] =
+    "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema()"
+    " AND indexname IN ('audit_log_user', 'audit_log_action')";
+
 static bool file_exists(const char *path)
 {
     struct stat st;
@@ -94,6 +100,10 @@ static void every_earlier_version_migrates_to_latest(void **state)
         assert_int_equal(dw_fixture_open(f, false, true, &err), DW_OK);
         assert_int_equal(deepwell_schema_version(f->dw), latest);
         check_data_for(f->dw, from);
+        /* Version 3 dropped the audit log's unused indexes. */
+        assert_int_equal(dw_fixture_query_int(f->path, dw_fixture_pg() ? SQL_AUDIT_INDEXES_PG
+                                                                       : SQL_AUDIT_INDEXES),
+                         0);
 
         /* One schema_version row per version, each with its time. */
         char sql[128];
