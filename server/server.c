@@ -47,6 +47,23 @@ static void keep_heap_mapped(void)
 /* How far below the other threads the hash workers run (nice increment). */
 #define HASH_THREAD_NICE 10
 
+/*
+ * The loop, on epoll with a change list: every reply adds write interest on its
+ * socket and drops it once written, two epoll_ctl calls per request, which the
+ * change list folds into the next epoll_wait (or into nothing, when both happen
+ * in one pass).  Sockets are never dup()ed, the one case the change list gets wrong.
+ */
+static struct event_base *new_event_base(void)
+{
+    struct event_config *config = event_config_new();
+    if (config == NULL)
+        return NULL;
+    event_config_set_flag(config, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    struct event_base *base = event_base_new_with_config(config);
+    event_config_free(config);
+    return base;
+}
+
 static void deliver_done(struct job *job, void *arg)
 {
     conn_deliver((struct request *)job);
@@ -344,7 +361,7 @@ int server_run(const struct scipnet_config *cfg)
     }
     if (open_store(srv) < 0 || setup_tls(srv, fp) < 0)
         goto out;
-    srv->base = event_base_new();
+    srv->base = new_event_base();
     if (srv->base == NULL)
         goto out;
     srv->done = mailbox_new(srv->base, deliver_done, srv);
