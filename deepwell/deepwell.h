@@ -236,6 +236,11 @@ struct deepwell_scp {
     char *site_name;
     int64_t task_force_id;
     char *task_force_name; /* "Epsilon-6 \"Village Idiots\"" */
+    /*
+     * Kept by the store: any change to this row or its sections gives the file a new
+     * value, never used before by any file, so (id, revision) names one content.
+     */
+    int64_t revision;
     size_t nsections;
     struct deepwell_section *sections; /* ordered by position */
 };
@@ -263,6 +268,9 @@ struct deepwell_mtf {
 
 enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
                                     struct deepwell_error *err);
+/* The file's row and revision only (nsections 0): one statement, no section text read. */
+enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, struct deepwell_scp *out,
+                                         struct deepwell_error *err);
 enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct deepwell_site *out,
                                      struct deepwell_error *err);
 enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deepwell_mtf *out,

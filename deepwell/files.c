@@ -10,7 +10,7 @@
 
 static const char SQL_SCP_GET[] =
     "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"
-    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME " FROM scp_files f"
+    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision FROM scp_files f"
     " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
     " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"
     " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"
@@ -140,6 +140,7 @@ static bool read_scp_row(struct dw_stmt *stmt, struct deepwell_scp *out)
     out->level = dw_col_int(stmt, 3);
     out->site_id = dw_col_int64(stmt, 9);
     out->task_force_id = dw_col_int64(stmt, 11);
+    out->revision = dw_col_int64(stmt, 13);
     return dw_column_dup(stmt, 2, &out->title) && dw_column_dup(stmt, 4, &out->containment) &&
            dw_column_dup(stmt, 5, &out->secondary) && dw_column_dup(stmt, 6, &out->disruption) &&
            dw_column_dup(stmt, 7, &out->risk) && dw_column_dup(stmt, 8, &out->status) &&
@@ -191,17 +192,18 @@ static enum deepwell_code read_sections(struct deepwell_conn *conn, struct deepw
     return code;
 }
 
-enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
-                                    struct deepwell_error *err)
+static enum deepwell_code scp_load(struct deepwell *dw, int number, bool with_sections,
+                                   struct deepwell_scp *out, struct deepwell_error *err)
 {
-    static const char op[] = "files.scp_get";
+    const char *op = with_sections ? "files.scp_get" : "files.scp_get_head";
     memset(out, 0, sizeof(*out));
     struct deepwell_conn *conn;
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    /* One snapshot: the file and its sections as they were at one moment. */
-    code = dw_read_begin(conn, err);
+    /* One snapshot: the file and its sections as they were at one moment.  The head
+       is one statement, a snapshot of its own. */
+    code = with_sections ? dw_read_begin(conn, err) : DW_OK;
     if (code != DW_OK) {
         deepwell_pool_release(dw->pool, conn);
         return code;
@@ -214,10 +216,11 @@ enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deep
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK && !read_scp_row(stmt, out))
         code = out_of_memory(op, err);
-    if (code == DW_OK)
+    if (code == DW_OK && with_sections)
         code = read_sections(conn, out, op, err);
-    dw_read_end(conn);
-    deepwell_pool_release(dw->pool, conn);
+    if (with_sections)
+        dw_read_end(conn);
+    deepwell_pool_release(dw->pool, conn); /* resets the statement: the head's snapshot ends */
 
     if (code == DW_NOT_FOUND) {
         char ref[32];
@@ -227,6 +230,18 @@ enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deep
     if (code != DW_OK)
         deepwell_scp_free(out);
     return code;
+}
+
+enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
+                                    struct deepwell_error *err)
+{
+    return scp_load(dw, number, true, out, err);
+}
+
+enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, struct deepwell_scp *out,
+                                         struct deepwell_error *err)
+{
+    return scp_load(dw, number, false, out, err);
 }
 
 enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct deepwell_site *out,

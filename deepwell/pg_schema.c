@@ -190,10 +190,33 @@ static const char migration_2[] = "CREATE TABLE login_failures ("
 static const char migration_3[] = "DROP INDEX audit_log_user;"
                                   "DROP INDEX audit_log_action;";
 
+/* Version 4: file revisions, as in schema.c (a sequence stands for the counter). */
+static const char migration_4[] =
+    "CREATE SEQUENCE file_revision;"
+    "ALTER TABLE scp_files ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;"
+    "CREATE FUNCTION scp_files_bump_revision() RETURNS trigger LANGUAGE plpgsql AS"
+    "  $$ BEGIN NEW.revision := nextval('file_revision'); RETURN NEW; END $$;"
+    "CREATE TRIGGER scp_files_revision_insert BEFORE INSERT ON scp_files"
+    "  FOR EACH ROW EXECUTE FUNCTION scp_files_bump_revision();"
+    "CREATE TRIGGER scp_files_revision_update BEFORE UPDATE ON scp_files"
+    "  FOR EACH ROW WHEN (NEW.revision = OLD.revision)"
+    "  EXECUTE FUNCTION scp_files_bump_revision();"
+    "CREATE FUNCTION sections_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_OP <> 'INSERT' THEN"
+    "    UPDATE scp_files SET revision = nextval('file_revision') WHERE id = OLD.scp_id;"
+    "  END IF;"
+    "  IF TG_OP <> 'DELETE' THEN"
+    "    UPDATE scp_files SET revision = nextval('file_revision') WHERE id = NEW.scp_id;"
+    "  END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER sections_revision AFTER INSERT OR UPDATE OR DELETE ON sections"
+    "  FOR EACH ROW EXECUTE FUNCTION sections_bump_revision();";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1},
     {2, "login failures and audit indexes", migration_2},
     {3, "unused audit indexes dropped", migration_3},
+    {4, "file revisions", migration_4},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -200,10 +200,53 @@ static const char migration_2[] = "CREATE TABLE login_failures ("
 static const char migration_3[] = "DROP INDEX audit_log_user;"
                                   "DROP INDEX audit_log_action;";
 
+/*
+ * Version 4: every SCP file carries a revision the store itself keeps.  Any change
+ * to the file's row or to one of its sections gives the file the next value of one
+ * store-wide counter, so a (file, revision) pair names one content for good, even
+ * across a deleted and re-created file, and a reader can tell whether a render it
+ * kept is still current by reading the file's row alone (the server's render cache).
+ */
+static const char migration_4[] =
+    "CREATE TABLE file_revision (value INTEGER NOT NULL) STRICT;"
+    "INSERT INTO file_revision (value) VALUES (0);"
+    "ALTER TABLE scp_files ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;"
+    /* The bump itself changes revision, so it does not set the update trigger off. */
+    "CREATE TRIGGER scp_files_revision_insert AFTER INSERT ON scp_files BEGIN"
+    "    UPDATE file_revision SET value = value + 1;"
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
+    "     WHERE id = NEW.id;"
+    "  END;"
+    "CREATE TRIGGER scp_files_revision_update AFTER UPDATE ON scp_files"
+    "  WHEN NEW.revision = OLD.revision BEGIN"
+    "    UPDATE file_revision SET value = value + 1;"
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
+    "     WHERE id = NEW.id;"
+    "  END;"
+    "CREATE TRIGGER sections_revision_insert AFTER INSERT ON sections BEGIN"
+    "    UPDATE file_revision SET value = value + 1;"
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
+    "     WHERE id = NEW.scp_id;"
+    "  END;"
+    "CREATE TRIGGER sections_revision_update AFTER UPDATE ON sections BEGIN"
+    "    UPDATE file_revision SET value = value + 1;"
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
+    "     WHERE id = OLD.scp_id;"
+    "    UPDATE file_revision SET value = value + 1;"
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
+    "     WHERE id = NEW.scp_id;"
+    "  END;"
+    "CREATE TRIGGER sections_revision_delete AFTER DELETE ON sections BEGIN"
+    "    UPDATE file_revision SET value = value + 1;"
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
+    "     WHERE id = OLD.scp_id;"
+    "  END;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1},
     {2, "login failures and audit indexes", migration_2},
     {3, "unused audit indexes dropped", migration_3},
+    {4, "file revisions", migration_4},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

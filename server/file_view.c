@@ -47,16 +47,18 @@ static json_t *cleared_link(const struct reader *r, enum foundation_ref_kind kin
     return shape_link(kind, id, name);
 }
 
-enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
-                                  struct file_view *out, struct deepwell_error *err)
+static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref *ref,
+                               bool head_only, struct file_view *out, struct deepwell_error *err)
 {
     memset(out, 0, sizeof(*out));
     out->kind = ref->kind;
     enum deepwell_code rc = DW_INVALID;
     switch (ref->kind) {
     case REF_SCP:
-        rc = deepwell_scp_get(dw, (int)ref->number, &out->scp, err);
+        rc = head_only ? deepwell_scp_get_head(dw, (int)ref->number, &out->scp, err)
+                       : deepwell_scp_get(dw, (int)ref->number, &out->scp, err);
         out->level = out->scp.level;
+        out->head_only = head_only;
         break;
     case REF_SITE:
         rc = deepwell_site_get(dw, ref->number, &out->site, err);
@@ -87,6 +89,18 @@ enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_r
     if (rc != DW_OK)
         file_view_free(out);
     return rc;
+}
+
+enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
+                                  struct file_view *out, struct deepwell_error *err)
+{
+    return load(dw, ref, false, out, err);
+}
+
+enum deepwell_code file_view_load_head(struct deepwell *dw, const struct foundation_ref *ref,
+                                       struct file_view *out, struct deepwell_error *err)
+{
+    return load(dw, ref, true, out, err);
 }
 
 void file_view_free(struct file_view *view)
@@ -219,6 +233,8 @@ static json_t *user_json(const struct file_view *view, const struct reader *r, j
 
 json_t *file_view_json(const struct file_view *view, const struct reader *r, const char *ref)
 {
+    if (view->head_only)
+        return NULL; /* never a file without its sections */
     json_t *file =
         json_pack("{s:s, s:s, s:o}", "ref", ref, "kind", foundation_ref_kind_name(view->kind),
                   "classification", shape_level(view->level));
@@ -291,10 +307,7 @@ char *file_view_key(const struct file_view *view, const struct reader *r, const 
     if (view->kind != REF_SCP)
         return NULL;
     const struct deepwell_scp *scp = &view->scp;
-    size_t body_bytes = 0;
-    for (size_t i = 0; i < scp->nsections; i++)
-        body_bytes += scp->sections[i].body ? strlen(scp->sections[i].body) : 0;
-    struct key_buf k = {malloc(body_bytes + 1024), 0, body_bytes + 1024, false};
+    struct key_buf k = {malloc(1024), 0, 1024, false};
     if (k.data == NULL)
         return NULL;
     /* Who and what first: view_cache hashes only the head. */
@@ -316,14 +329,9 @@ char *file_view_key(const struct file_view *view, const struct reader *r, const 
     key_int(&k, scp->task_force_id);
     key_text(&k, scp->task_force_name);
     key_int(&k, view->task_force_level);
-    key_int(&k, (int64_t)scp->nsections);
-    for (size_t i = 0; i < scp->nsections; i++) {
-        const struct deepwell_section *s = &scp->sections[i];
-        key_text(&k, s->kind);
-        key_text(&k, s->title);
-        key_int(&k, s->level);
-        key_text(&k, s->body);
-    }
+    /* The sections: every change to them gives the file a revision never used before. */
+    key_int(&k, scp->id);
+    key_int(&k, scp->revision);
     if (k.failed) {
         free(k.data);
         return NULL;

@@ -21,19 +21,29 @@ struct file_view {
     /* Levels of linked files, so a link never names a file whose title is above the reader. */
     int task_force_level; /* SCP and USER files */
     int person_level;     /* a site's director, a task force's leader */
+    bool head_only;       /* an SCP file loaded without its sections (file_view_load_head) */
 };
 
 /* DW_NOT_FOUND when there is no such file. */
 enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
                                   struct file_view *out, struct deepwell_error *err);
-/* The "file" object for a reader already cleared for the file; NULL when out of memory. */
+/*
+ * The same without an SCP file's sections (head_only is set): enough to decide
+ * clearance and to make file_view_key, not to render.  Other kinds load whole.
+ */
+enum deepwell_code file_view_load_head(struct deepwell *dw, const struct foundation_ref *ref,
+                                       struct file_view *out, struct deepwell_error *err);
+/* The "file" object for a reader already cleared for the file; NULL when out of memory
+   or for a head-only view. */
 json_t *file_view_json(const struct file_view *view, const struct reader *r, const char *ref);
 void file_view_free(struct file_view *view);
 
 /*
  * Every input of file_view_json for this view, reader and ref, as bytes: equal keys
  * make equal "file" objects, so the render may be reused (view_cache.h).  The file
- * and reader come first.  Only SCP files, the large and often read ones, have keys:
+ * and reader come first.  The sections enter by the file's id and revision, which
+ * the store changes with any change to them, so a head-only view has the same key
+ * as the whole file.  Only SCP files, the large and often read ones, have keys:
  * NULL for other kinds, or when out of memory.  Free with free().
  */
 char *file_view_key(const struct file_view *view, const struct reader *r, const char *ref,

@@ -40,25 +40,55 @@ static char *render(const struct file_view *view, const struct reader *r, const 
     return text;
 }
 
-/* The granted reply, from the render cache when the same file was cut for the same reader. */
-static bool reply_file(struct request *req, const struct file_view *view, const struct reader *r,
-                       const char *canon)
+/*
+ * Loads the file, whole or (head) without an SCP file's sections, and answers the
+ * request itself when the reader gets no file: expunged, redacted, or a store
+ * error.  true when view holds a file the reader is cleared for.
+ */
+static bool load_readable(struct request *req, const struct foundation_ref *ref, const char *canon,
+                          const struct reader *r, bool head, struct file_view *view)
 {
-    struct view_cache *cache = req->srv->view_cache;
-    size_t key_length = 0, length = 0;
-    char *key = cache ? file_view_key(view, r, canon, &key_length) : NULL;
-    char *text = key ? view_cache_get(cache, key, key_length, &length) : NULL;
-    if (text == NULL) {
-        text = render(view, r, canon, &length);
-        if (text != NULL && key != NULL)
-            view_cache_put(cache, key, key_length, text, length);
+    struct deepwell_error err;
+    enum deepwell_code rc = head ? file_view_load_head(req->srv->dw, ref, view, &err)
+                                 : file_view_load(req->srv->dw, ref, view, &err);
+    if (rc == DW_NOT_FOUND) {
+        audit_read(req, canon, "expunged", DW_OUTCOME_FAILURE);
+        json_t *reply = request_fail(req, "expunged", "no such file");
+        json_object_set_new(reply, "screen", screen_expunged(canon));
+        return false;
     }
-    free(key);
-    bool ok = text != NULL && request_ok_text(req, text, length);
-    free(text);
-    return ok;
+    if (rc != DW_OK) {
+        request_store_error(req, "read", &err);
+        return false;
+    }
+    int needed = clearance_read(r, ref->kind, view->level, ref->number);
+    if (needed != 0) {
+        int file_level = view->level;
+        file_view_free(view);
+        audit_read(req, canon, "redacted", DW_OUTCOME_DENIED);
+        json_t *reply = request_fail(req, "redacted", "the file is above your clearance");
+        json_object_set_new(reply, "screen",
+                            screen_redacted(canon, file_level, r->level, req->now_ms));
+        return false;
+    }
+    return true;
 }
 
+static char *cached_reply(struct view_cache *cache, const struct file_view *view,
+                          const struct reader *r, const char *canon, size_t *length)
+{
+    size_t key_length = 0;
+    char *key = cache ? file_view_key(view, r, canon, &key_length) : NULL;
+    char *text = key ? view_cache_get(cache, key, key_length, length) : NULL;
+    free(key);
+    return text;
+}
+
+/*
+ * A read of an SCP file first loads only its row: the clearance decision needs no
+ * more, and when the same revision was already cut for the same reader the cached
+ * reply is all that is sent.  Only on a miss are the sections read and cut.
+ */
 void op_read(struct request *req)
 {
     json_t *jref = json_object_get(req->args, "ref");
@@ -70,32 +100,30 @@ void op_read(struct request *req)
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
     struct reader r = {req->user.clearance, req->user.site_id};
+    struct view_cache *cache = req->srv->view_cache;
 
     struct file_view view;
-    struct deepwell_error err;
-    enum deepwell_code rc = file_view_load(req->srv->dw, &ref, &view, &err);
-    if (rc == DW_NOT_FOUND) {
-        audit_read(req, canon, "expunged", DW_OUTCOME_FAILURE);
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+    if (!load_readable(req, &ref, canon, &r, cache != NULL, &view))
         return;
-    }
-    if (rc != DW_OK) {
-        request_store_error(req, "read", &err);
-        return;
-    }
-    int needed = clearance_read(&r, ref.kind, view.level, ref.number);
-    if (needed != 0) {
-        int file_level = view.level;
+    size_t length = 0;
+    char *text = cached_reply(cache, &view, &r, canon, &length);
+    if (text == NULL && view.head_only) {
+        /* The whole file this time: it may have changed since its head was read. */
         file_view_free(&view);
-        audit_read(req, canon, "redacted", DW_OUTCOME_DENIED);
-        json_t *reply = request_fail(req, "redacted", "the file is above your clearance");
-        json_object_set_new(reply, "screen",
-                            screen_redacted(canon, file_level, r.level, req->now_ms));
-        return;
+        if (!load_readable(req, &ref, canon, &r, false, &view))
+            return;
     }
-    bool ok = reply_file(req, &view, &r, canon);
+    if (text == NULL) {
+        text = render(&view, &r, canon, &length);
+        size_t key_length = 0;
+        char *key = cache && text ? file_view_key(&view, &r, canon, &key_length) : NULL;
+        if (key != NULL)
+            view_cache_put(cache, key, key_length, text, length);
+        free(key);
+    }
     file_view_free(&view);
+    bool ok = text != NULL && request_ok_text(req, text, length);
+    free(text);
     if (!ok) {
         request_fail(req, "internal", "internal error");
         return;

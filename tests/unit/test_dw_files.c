@@ -211,6 +211,77 @@ static void sites_and_task_forces_keep_their_ids(void **state)
     assert_string_equal(err.message, "no such file: MTF-5");
 }
 
+static int64_t revision_of(struct deepwell *dw, int number)
+{
+    struct deepwell_scp head;
+    struct deepwell_error err;
+    assert_int_equal(deepwell_scp_get_head(dw, number, &head, &err), DW_OK);
+    assert_int_equal(head.nsections, 0);
+    int64_t revision = head.revision;
+    deepwell_scp_free(&head);
+    return revision;
+}
+
+static void every_change_gives_a_file_a_new_revision(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_section sections[] = {
+        {.kind = "containment",
+         .title = "Special Containment Procedures",
+         .level = 1,
+         .body = "Keep it closed."},
+        {.kind = "description", .title = "Description", .level = 2, .body = "A box."},
+    };
+    struct deepwell_scp scp = {.number = 301,
+                               .title = "The Box",
+                               .level = 1,
+                               .containment = "Safe",
+                               .nsections = 2,
+                               .sections = sections};
+    struct deepwell_error err;
+    assert_int_equal(deepwell_scp_create(f->dw, &scp, NULL, &err), DW_OK);
+    add_scp(f->dw, 302, "The Other Box", 1, "Safe");
+    int64_t first = revision_of(f->dw, 301), other = revision_of(f->dw, 302);
+    assert_true(first > 0);
+    assert_true(other != first);
+
+    /* Reading changes nothing. */
+    struct deepwell_scp whole;
+    assert_int_equal(deepwell_scp_get(f->dw, 301, &whole, &err), DW_OK);
+    assert_int_equal(whole.revision, first);
+    assert_int_equal(whole.nsections, 2);
+    deepwell_scp_free(&whole);
+    assert_int_equal(revision_of(f->dw, 301), first);
+
+    /* The file's row, then each kind of change to its sections, by any writer. */
+    int64_t seen = first;
+    assert_int_equal(deepwell_scp_set_status(f->dw, 301, "neutralized", 0, NULL, NULL, &err),
+                     DW_OK);
+    const char *edits[] = {
+        "UPDATE sections SET body = 'An open box.' WHERE position = 2 AND scp_id ="
+        " (SELECT id FROM scp_files WHERE number = 301)",
+        "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
+        " SELECT id, 'addendum', 'Addendum 301-1', 3, 3, 'It was empty.' FROM scp_files"
+        " WHERE number = 301",
+        "DELETE FROM sections WHERE position = 3 AND scp_id ="
+        " (SELECT id FROM scp_files WHERE number = 301)",
+    };
+    for (size_t i = 0; i <= sizeof(edits) / sizeof(edits[0]); i++) {
+        if (i > 0)
+            assert_int_equal(dw_fixture_exec(f->path, edits[i - 1]), 0);
+        int64_t now = revision_of(f->dw, 301);
+        assert_true(now > seen);
+        seen = now;
+    }
+    /* Other files keep theirs. */
+    assert_int_equal(revision_of(f->dw, 302), other);
+
+    /* A file made again under the same number never repeats an old revision. */
+    assert_int_equal(dw_fixture_exec(f->path, "DELETE FROM scp_files WHERE number = 302"), 0);
+    add_scp(f->dw, 302, "The Other Box", 1, "Safe");
+    assert_true(revision_of(f->dw, 302) > seen);
+}
+
 static void status_changes_are_recorded(void **state)
 {
     struct dw_fixture *f = *state;
@@ -435,6 +506,8 @@ int main(void)
                                         dw_fixture_setup, dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(site_names_are_always_searchable_and_mtfs_are_not,
                                         dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(every_change_gives_a_file_a_new_revision, dw_fixture_setup,
+                                        dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(backup_check_ping_and_stats, dw_fixture_setup,
                                         dw_fixture_teardown),
     };

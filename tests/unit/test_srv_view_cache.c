@@ -24,7 +24,9 @@ static struct file_view scp_view(void)
     memset(&v, 0, sizeof(v));
     v.kind = REF_SCP;
     v.level = 2;
+    v.scp.id = 41;
     v.scp.number = 900;
+    v.scp.revision = 7;
     v.scp.title = title;
     v.scp.level = 2;
     v.scp.containment = keter;
@@ -66,11 +68,12 @@ static void every_input_changes_the_key(void **state)
     struct file_view a = scp_view(), b = scp_view();
     assert_false(same_key(&a, &b, 4)); /* the reader's clearance */
 
-    static char other_body[] = "plain!", other_status[] = "neutralized", empty[] = "";
-    struct deepwell_section own[2] = {sections[0], sections[1]};
-    own[0].body = other_body;
-    b.scp.sections = own;
-    assert_false(same_key(&a, &b, 3)); /* a section's text */
+    static char other_status[] = "neutralized", empty[] = "";
+    b.scp.revision = 8; /* the store's mark of any change to the file or its sections */
+    assert_false(same_key(&a, &b, 3));
+    b = scp_view();
+    b.scp.id = 42; /* another file under the number, made after a deletion */
+    assert_false(same_key(&a, &b, 3));
     b = scp_view();
     b.scp.status = other_status;
     assert_false(same_key(&a, &b, 3));
@@ -80,9 +83,24 @@ static void every_input_changes_the_key(void **state)
     b = scp_view();
     b.task_force_level = 3; /* a linked file's level decides whether its name shows */
     assert_false(same_key(&a, &b, 3));
-    b = scp_view();
-    b.scp.nsections = 1;
-    assert_false(same_key(&a, &b, 3));
+}
+
+static void head_only_view_has_the_whole_files_key(void **state)
+{
+    (void)state;
+    /* The sections enter by revision: a view loaded without them finds the render
+       made from the whole file of the same revision. */
+    struct file_view whole = scp_view(), head = scp_view();
+    head.scp.nsections = 0;
+    head.scp.sections = NULL;
+    head.head_only = true;
+    assert_true(same_key(&whole, &head, 3));
+    /* ...but is never rendered itself. */
+    struct reader r = {3, 0};
+    assert_null(file_view_json(&head, &r, "SCP-900"));
+    json_t *file = file_view_json(&whole, &r, "SCP-900");
+    assert_non_null(file);
+    json_decref(file);
 }
 
 static void other_kinds_have_no_key(void **state)
@@ -123,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(equal_inputs_make_equal_keys),
         cmocka_unit_test(every_input_changes_the_key),
+        cmocka_unit_test(head_only_view_has_the_whole_files_key),
         cmocka_unit_test(other_kinds_have_no_key),
         cmocka_unit_test(cache_hits_only_the_exact_key),
     };
