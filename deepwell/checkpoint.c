@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "deepwell/pool.h"
 
 /* An idle store still gets its WAL copied back within this long. */
@@ -86,19 +87,6 @@ int deepwell_checkpointer_wal_hook(void *arg, sqlite3 *db, const char *schema, i
     return SQLITE_OK;
 }
 
-static struct timespec deadline_after_ms(int ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 static void *checkpointer_main(void *arg)
 {
     struct deepwell_checkpointer *cp = arg;
@@ -106,7 +94,7 @@ static void *checkpointer_main(void *arg)
     pthread_mutex_lock(&cp->lock);
     while (!cp->stopping) {
         if (!__atomic_load_n(&cp->wanted, __ATOMIC_ACQUIRE)) {
-            struct timespec until = deadline_after_ms(IDLE_CHECKPOINT_MS);
+            struct timespec until = time_mono_deadline(IDLE_CHECKPOINT_MS);
             pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
             if (cp->stopping)
                 break;

@@ -347,19 +347,6 @@ static struct deepwell_conn *find_free(struct deepwell_pool *pool, enum deepwell
     return NULL;
 }
 
-static struct timespec deadline_after_ms(int ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 static void mark_free(struct deepwell_pool *pool, struct deepwell_conn *conn)
 {
     pthread_mutex_lock(&pool->lock);
@@ -374,7 +361,7 @@ enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwe
 {
     *out = NULL;
     pthread_cond_t *cond = role == DW_CONN_WRITER ? &pool->writer_free : &pool->reader_free;
-    struct timespec deadline = deadline_after_ms(pool->checkout_timeout_ms);
+    struct timespec deadline = time_mono_deadline(pool->checkout_timeout_ms);
     bool waited = false;
 
     pthread_mutex_lock(&pool->lock);
