@@ -46,6 +46,7 @@ struct cached_stmt {
     uintptr_t last_caller_sql; /* the pointer last asked for it (a literal, nearly always) */
     sqlite3_stmt *stmt;
     struct dw_stmt wrap; /* the engine-neutral handle given to the modules */
+    bool used;           /* prepared since the connection was checked out */
 };
 
 struct deepwell_conn {
@@ -58,6 +59,9 @@ struct deepwell_conn {
     uint64_t checked;   /* pool->failures when last known good (PostgreSQL) */
     size_t ncached;
     struct cached_stmt cache[STMT_CACHE_MAX];
+    /* The entries used since checkout: release resets these, not the whole cache. */
+    size_t nused;
+    uint16_t used[STMT_CACHE_MAX];
 };
 
 struct deepwell_pool {
@@ -115,6 +119,17 @@ static void stmt_cache_clear(struct deepwell_conn *conn)
         free(conn->cache[i].sql);
     }
     conn->ncached = 0;
+    conn->nused = 0;
+}
+
+/* Remembers that entry was handed out, so release resets and clears it. */
+static struct cached_stmt *mark_used(struct deepwell_conn *conn, struct cached_stmt *entry)
+{
+    if (!entry->used) {
+        entry->used = true;
+        conn->used[conn->nused++] = (uint16_t)(entry - conn->cache);
+    }
+    return entry;
 }
 
 static void conn_close_db(struct deepwell_conn *conn)
@@ -422,11 +437,15 @@ void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *con
         }
     }
     if (conn->db != NULL) {
-        /* Cleared too, so no bound value (a token hash, say) lingers until the next use. */
-        for (size_t i = 0; i < conn->ncached; i++) {
-            sqlite3_reset(conn->cache[i].stmt);
-            sqlite3_clear_bindings(conn->cache[i].stmt);
+        /* Cleared too, so no bound value (a token hash, say) lingers until the next use.
+           Only what this checkout used: the rest was reset when it was last released. */
+        for (size_t i = 0; i < conn->nused; i++) {
+            struct cached_stmt *entry = &conn->cache[conn->used[i]];
+            sqlite3_reset(entry->stmt);
+            sqlite3_clear_bindings(entry->stmt);
+            entry->used = false;
         }
+        conn->nused = 0;
         if (!sqlite3_get_autocommit(conn->db)) {
             log_warning("deepwell", "connection released inside a transaction: rolling back");
             sqlite3_exec(conn->db, SQL_ROLLBACK, NULL, NULL, NULL);
@@ -571,7 +590,7 @@ static struct cached_stmt *stmt_cache_get(struct deepwell_conn *conn, const char
     if (entry != NULL) {
         sqlite3_reset(entry->stmt);
         sqlite3_clear_bindings(entry->stmt);
-        return entry;
+        return mark_used(conn, entry);
     }
     /* Statements are fixed strings, so the set is small; a full cache means a bug. */
     if (conn->ncached == STMT_CACHE_MAX) {
@@ -601,7 +620,7 @@ static struct cached_stmt *stmt_cache_get(struct deepwell_conn *conn, const char
     entry = &conn->cache[conn->ncached++];
     *entry = (struct cached_stmt){
         .hash = hash, .sql = key, .last_caller_sql = (uintptr_t)sql, .stmt = stmt};
-    return entry;
+    return mark_used(conn, entry);
 }
 
 sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
