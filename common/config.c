@@ -55,7 +55,7 @@ static const struct config_key keys[] = {
     {STR(listen, KEY_LISTEN)},
     {STR(cert, KEY_STRING)},
     {STR(key, KEY_STRING)},
-    {NUM(workers, KEY_INT, 1, 64)},
+    {NUM(workers, KEY_INT, 0, 64)},
     {NUM(hash_concurrency, KEY_INT, 1, 64)},
     {NUM(max_connections, KEY_INT, 1, 1048576)},
     {NUM(handshake_timeout_s, KEY_INT, 1, DAY_S)},
@@ -95,7 +95,7 @@ void config_defaults(struct scipnet_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     snprintf(cfg->listen, sizeof(cfg->listen), "127.0.0.1:%d", CONFIG_DEFAULT_PORT);
-    cfg->workers = 4;
+    cfg->workers = 0; /* one per core: server.c */
     cfg->hash_concurrency = 2;
     cfg->max_connections = 16384;
     cfg->handshake_timeout_s = 10;

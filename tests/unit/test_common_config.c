@@ -39,7 +39,7 @@ static void defaults_match_the_header(void **state)
     assert_string_equal(cfg.listen, "127.0.0.1:7019");
     assert_string_equal(cfg.db, "deepwell.db");
     assert_string_equal(cfg.cert, "");
-    assert_int_equal(cfg.workers, 4);
+    assert_int_equal(cfg.workers, 0); /* as many as the machine has cores */
     assert_int_equal(cfg.hash_concurrency, 2);
     assert_int_equal(cfg.max_connections, 16384);
     assert_int_equal(cfg.handshake_timeout_s, 10);
@@ -102,14 +102,14 @@ static void unknown_key_names_file_and_line(void **state)
     snprintf(expected, sizeof(expected), "%s:4: unknown key 'lisen'", path);
     assert_string_equal(err, expected);
     /* A bad file changes nothing, not even the keys before the bad line. */
-    assert_int_equal(cfg.workers, 4);
+    assert_int_equal(cfg.workers, 0);
     assert_int_equal(cfg.readers, 4);
 }
 
 static void bad_values_name_file_line_and_key(void **state)
 {
     (void)state;
-    const char *bad[] = {"workers = 0\n",
+    const char *bad[] = {"workers = -1\n",
                          "workers = 65\n",
                          "workers = 4x\n",
                          "readers = -1\n",
