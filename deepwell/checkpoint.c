@@ -21,6 +21,11 @@
 
 /* An idle store still gets its WAL copied back within this long. */
 #define IDLE_CHECKPOINT_MS 1000
+/*
+ * How long the writer's RESTART may wait for readers.  Ours are done in well under a
+ * millisecond; one that is not (a backup, a long export) must not hold every commit.
+ */
+#define RESTART_WAIT_MS 20
 
 struct deepwell_checkpointer {
     sqlite3 *db;
@@ -28,10 +33,12 @@ struct deepwell_checkpointer {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    bool stopping; /* guarded by lock */
-    bool wanted;   /* atomic: the hook asked for a checkpoint */
-    int wal_pages; /* atomic: WAL length after the newest commit */
-    int copied;    /* atomic: WAL pages the last checkpoint had copied back */
+    bool stopping;       /* guarded by lock */
+    bool wanted;         /* atomic: the hook asked for a checkpoint */
+    int wal_pages;       /* atomic: WAL length after the newest commit */
+    int copied;          /* atomic: WAL pages the last checkpoint had copied back */
+    int busy_timeout_ms; /* the writer's, put back after each RESTART */
+    int next_restart;    /* writer thread only: WAL pages at which to try RESTART again */
     uint64_t checkpoints, restarts, busy, failures; /* atomic */
 };
 
@@ -61,15 +68,25 @@ int deepwell_checkpointer_wal_hook(void *arg, sqlite3 *db, const char *schema, i
     struct deepwell_checkpointer *cp = arg;
     (void)schema;
     __atomic_store_n(&cp->wal_pages, pages, __ATOMIC_RELAXED);
-    if (pages >= cp->limits.restart_pages) {
+    if (pages < cp->next_restart)
+        cp->next_restart = 0; /* the WAL started over */
+    if (pages >= cp->limits.restart_pages && pages >= cp->next_restart) {
         /*
          * The WAL starts over only at a commit that finds every page copied back, which
          * a writer that never pauses may never give the thread.  The writer does it
          * itself, on its own connection between two of its transactions, where no other
-         * writer competes for the lock: a RESTART checkpoint that waits for readers.
-         * Rare (once per restart_pages), and mostly copied already by the thread.
+         * writer competes for the lock: a RESTART checkpoint that waits (briefly) for
+         * readers.  Rare (once per restart_pages), and mostly copied already by the
+         * thread.  If a long reader keeps it from finishing, the writer goes on and
+         * tries again checkpoint_pages later: the WAL grows meanwhile, as SQLite's
+         * own checkpoints would let it, but no commit waits on that reader.
          */
+        uint64_t before = __atomic_load_n(&cp->restarts, __ATOMIC_RELAXED);
+        sqlite3_busy_timeout(db, RESTART_WAIT_MS);
         checkpoint(cp, db, SQLITE_CHECKPOINT_RESTART, &cp->restarts);
+        sqlite3_busy_timeout(db, cp->busy_timeout_ms);
+        if (__atomic_load_n(&cp->restarts, __ATOMIC_RELAXED) == before)
+            cp->next_restart = pages + cp->limits.checkpoint_pages;
         return SQLITE_OK;
     }
     /*
@@ -143,6 +160,7 @@ enum deepwell_code deepwell_checkpointer_start(const char *path, int busy_timeou
     if (cp == NULL)
         return deepwell_error_set(err, DW_INTERNAL, "checkpoint.start", "out of memory");
     cp->limits = *limits;
+    cp->busy_timeout_ms = busy_timeout_ms;
     int rc = sqlite3_open_v2(path, &cp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         enum deepwell_code code = deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");

@@ -93,12 +93,13 @@ static void long_wal_is_checkpointed_by_the_thread(void **state)
 #define SMALL_CHECKPOINT_PAGES 50
 #define SMALL_RESTART_PAGES    400
 
-static int small_wal_setup(void **state)
+static int open_small_wal(void **state, int audit_batch_max)
 {
     struct dw_fixture *f = dw_fixture_new("test_dw_checkpoint");
     if (f == NULL)
         return -1;
     struct deepwell_options opts = {0};
+    opts.audit_batch_max = audit_batch_max;
     opts.path = f->path;
     opts.readers = 2;
     opts.create = true;
@@ -114,6 +115,58 @@ static int small_wal_setup(void **state)
     }
     *state = f;
     return 0;
+}
+
+static int small_wal_setup(void **state)
+{
+    return open_small_wal(state, 0);
+}
+
+/* Small group commits: many commits pass the restart limit, each one a chance to wait. */
+static int small_wal_small_batches_setup(void **state)
+{
+    return open_small_wal(state, 8);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void long_reader_never_holds_the_commits(void **state)
+{
+    struct dw_fixture *f = *state;
+    DW_FIXTURE_SQLITE_ONLY();
+    /* Another process's long read (a backup, an export) keeps the WAL from starting over. */
+    sqlite3 *reader = NULL;
+    assert_int_equal(sqlite3_open(f->path, &reader), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM audit_log", NULL, NULL, NULL), SQLITE_OK);
+    /*
+     * ~650 pages in commits of 8 rows, past the 400-page limit about 60 times.  Were
+     * each commit to wait busy_timeout (5 s) for that reader, this would take minutes.
+     */
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    append_rows(f->dw, ROWS / 2);
+    double took = seconds_since(&start);
+    struct deepwell_pool_stats stats;
+    deepwell_pool_stats(f->dw, &stats);
+    assert_int_equal(stats.checkpoint_failures, 0);
+    assert_true(took < 60.0);
+    assert_int_equal(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(reader);
+
+    /* The reader gone, the next commits past the limit make the WAL start over. */
+    uint64_t restarts = stats.checkpoint_restarts;
+    for (int i = 0; i < 20 && stats.checkpoint_restarts == restarts; i++) {
+        append_rows(f->dw, 200);
+        deepwell_pool_stats(f->dw, &stats);
+    }
+    assert_true(stats.checkpoint_restarts > restarts);
+    assert_true(dw_fixture_query_int(f->path, "SELECT count(*) FROM audit_log") >= ROWS / 2);
 }
 
 static void wal_stays_bounded_under_steady_writes(void **state)
@@ -199,6 +252,8 @@ int main(void)
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(wal_stays_bounded_under_steady_writes, small_wal_setup,
                                         dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(long_reader_never_holds_the_commits,
+                                        small_wal_small_batches_setup, dw_fixture_teardown),
         cmocka_unit_test(bad_limits_are_refused),
         cmocka_unit_test_setup_teardown(idle_store_is_checkpointed_within_seconds, dw_fixture_setup,
                                         dw_fixture_teardown),
