@@ -71,7 +71,7 @@ static void check_ranges(const struct scipnet_config *c)
         die("synchronous not canonical", c->synchronous);
     if (!one_of(c->log_level, levels))
         die("log_level not canonical", c->log_level);
-    if (c->workers < 1 || c->workers > 64 || c->hash_concurrency < 1 || c->hash_concurrency > 64 ||
+    if (c->workers < 0 || c->workers > 64 || c->hash_concurrency < 1 || c->hash_concurrency > 64 ||
         c->readers < 1 || c->readers > 64 || c->max_connections < 1 ||
         c->max_connections > 1048576 || c->handshake_timeout_s < 1 || c->idle_timeout_s < 1 ||
         c->shutdown_grace_s < 0 || c->checkout_timeout_ms < 1 || c->busy_timeout_ms < 1 ||
