@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,17 +518,6 @@ const unsigned char *pg_col_text(struct pg_stmt *st, int col)
     return (const unsigned char *)PQgetvalue(st->res, st->row, col);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes a bytea column (text format "\x0a1b...") into the statement's buffer. */
 static bool decode_blob(struct pg_stmt *st, int col)
 {
@@ -553,13 +543,12 @@ static bool decode_blob(struct pg_stmt *st, int col)
     unsigned char *bytes = malloc(nbytes + 1);
     if (bytes == NULL)
         return false;
-    for (size_t i = 0; i < nbytes; i++) {
-        int hi = hex_value(text[2 + 2 * i]), lo = hex_value(text[3 + 2 * i]);
-        if (hi < 0 || lo < 0) {
-            free(bytes);
-            return false;
-        }
-        bytes[i] = (unsigned char)(hi << 4 | lo);
+    /* Without hex_end, any character that is not a hex digit fails the decode. */
+    size_t decoded = 0;
+    if (sodium_hex2bin(bytes, nbytes + 1, text + 2, len - 2, NULL, &decoded, NULL) != 0 ||
+        decoded != nbytes) {
+        free(bytes);
+        return false;
     }
     st->blobs[col] = bytes;
     st->blob_lens[col] = (int)nbytes;
