@@ -6,7 +6,11 @@
 
 #include "deepwell/deepwell.h"
 
-/* Copies src's main database to out_path, replacing any file there. */
+/*
+ * Copies src's store to out_path, replacing any file there: its main database and,
+ * when src has the audit file attached (audit_file.h), that too, to out_path.audit,
+ * both as of one moment.
+ */
 enum deepwell_code deepwell_backup_db(sqlite3 *src, const char *out_path,
                                       struct deepwell_error *err);
 

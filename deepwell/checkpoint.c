@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "deepwell/audit_file.h"
 #include "deepwell/pool.h"
 
 /* An idle store still gets its WAL copied back within this long. */
@@ -27,6 +28,17 @@
  */
 #define RESTART_WAIT_MS 20
 
+/* One file of the store and its WAL: "main", or "audit" (audit_file.h). */
+struct wal_file {
+    const char *schema;
+    bool wanted;      /* atomic: the hook asked for a checkpoint of this file */
+    int wal_pages;    /* atomic: WAL length after the newest commit */
+    int copied;       /* atomic: WAL pages the last checkpoint had copied back */
+    int next_restart; /* writer thread only: WAL pages at which to try RESTART again */
+};
+
+#define WAL_FILES 2
+
 struct deepwell_checkpointer {
     sqlite3 *db;
     struct deepwell_checkpoint_limits limits;
@@ -34,22 +46,26 @@ struct deepwell_checkpointer {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stopping;       /* guarded by lock */
-    bool wanted;         /* atomic: the hook asked for a checkpoint */
-    int wal_pages;       /* atomic: WAL length after the newest commit */
-    int copied;          /* atomic: WAL pages the last checkpoint had copied back */
+    bool wanted;         /* atomic: some file's hook asked */
     int busy_timeout_ms; /* the writer's, put back after each RESTART */
-    int next_restart;    /* writer thread only: WAL pages at which to try RESTART again */
+    struct wal_file files[WAL_FILES];
     uint64_t checkpoints, restarts, busy, failures; /* atomic */
 };
 
-/* One checkpoint on db (the thread's connection, or the writer's in the hook). */
-static void checkpoint(struct deepwell_checkpointer *cp, sqlite3 *db, int mode, uint64_t *counter)
+static struct wal_file *file_for(struct deepwell_checkpointer *cp, const char *schema)
+{
+    return schema != NULL && strcmp(schema, "audit") == 0 ? &cp->files[1] : &cp->files[0];
+}
+
+/* One checkpoint of file on db (the thread's connection, or the writer's in the hook). */
+static void checkpoint(struct deepwell_checkpointer *cp, sqlite3 *db, struct wal_file *file,
+                       int mode, uint64_t *counter)
 {
     int wal = 0, copied = 0;
-    int rc = sqlite3_wal_checkpoint_v2(db, NULL, mode, &wal, &copied);
+    int rc = sqlite3_wal_checkpoint_v2(db, file->schema, mode, &wal, &copied);
     if (rc == SQLITE_OK) {
         __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&cp->copied, copied, __ATOMIC_RELAXED);
+        __atomic_store_n(&file->copied, copied, __ATOMIC_RELAXED);
         return;
     }
     if ((rc & 0xff) == SQLITE_BUSY) {
@@ -59,18 +75,19 @@ static void checkpoint(struct deepwell_checkpointer *cp, sqlite3 *db, int mode, 
         return;
     }
     __atomic_add_fetch(&cp->failures, 1, __ATOMIC_RELAXED);
-    log_warning("deepwell", "%s checkpoint: %s",
-                mode == SQLITE_CHECKPOINT_PASSIVE ? "passive" : "restart", sqlite3_errmsg(db));
+    log_warning("deepwell", "%s checkpoint of %s: %s",
+                mode == SQLITE_CHECKPOINT_PASSIVE ? "passive" : "restart", file->schema,
+                sqlite3_errmsg(db));
 }
 
 int deepwell_checkpointer_wal_hook(void *arg, sqlite3 *db, const char *schema, int pages)
 {
     struct deepwell_checkpointer *cp = arg;
-    (void)schema;
-    __atomic_store_n(&cp->wal_pages, pages, __ATOMIC_RELAXED);
-    if (pages < cp->next_restart)
-        cp->next_restart = 0; /* the WAL started over */
-    if (pages >= cp->limits.restart_pages && pages >= cp->next_restart) {
+    struct wal_file *file = file_for(cp, schema);
+    __atomic_store_n(&file->wal_pages, pages, __ATOMIC_RELAXED);
+    if (pages < file->next_restart)
+        file->next_restart = 0; /* the WAL started over */
+    if (pages >= cp->limits.restart_pages && pages >= file->next_restart) {
         /*
          * The WAL starts over only at a commit that finds every page copied back, which
          * a writer that never pauses may never give the thread.  The writer does it
@@ -83,10 +100,10 @@ int deepwell_checkpointer_wal_hook(void *arg, sqlite3 *db, const char *schema, i
          */
         uint64_t before = __atomic_load_n(&cp->restarts, __ATOMIC_RELAXED);
         sqlite3_busy_timeout(db, RESTART_WAIT_MS);
-        checkpoint(cp, db, SQLITE_CHECKPOINT_RESTART, &cp->restarts);
+        checkpoint(cp, db, file, SQLITE_CHECKPOINT_RESTART, &cp->restarts);
         sqlite3_busy_timeout(db, cp->busy_timeout_ms);
         if (__atomic_load_n(&cp->restarts, __ATOMIC_RELAXED) == before)
-            cp->next_restart = pages + cp->limits.checkpoint_pages;
+            file->next_restart = pages + cp->limits.checkpoint_pages;
         return SQLITE_OK;
     }
     /*
@@ -94,14 +111,31 @@ int deepwell_checkpointer_wal_hook(void *arg, sqlite3 *db, const char *schema, i
      * checkpoint_pages new pages would always trail the writer, so the WAL would never
      * start over; back-to-back checkpoints catch up, each copying the latest commits.
      */
-    if (pages >= cp->limits.checkpoint_pages &&
-        !__atomic_exchange_n(&cp->wanted, true, __ATOMIC_ACQ_REL)) {
-        /* Signalled under the lock so the thread cannot miss it between test and wait. */
-        pthread_mutex_lock(&cp->lock);
-        pthread_cond_signal(&cp->wake);
-        pthread_mutex_unlock(&cp->lock);
+    if (pages >= cp->limits.checkpoint_pages) {
+        __atomic_store_n(&file->wanted, true, __ATOMIC_RELEASE);
+        if (!__atomic_exchange_n(&cp->wanted, true, __ATOMIC_ACQ_REL)) {
+            /* Signalled under the lock so the thread cannot miss it between test and wait. */
+            pthread_mutex_lock(&cp->lock);
+            pthread_cond_signal(&cp->wake);
+            pthread_mutex_unlock(&cp->lock);
+        }
     }
     return SQLITE_OK;
+}
+
+/* Checkpoints each file that asked, or that an idle second left partly copied. */
+static void checkpoint_files(struct deepwell_checkpointer *cp)
+{
+    for (int i = 0; i < WAL_FILES; i++) {
+        struct wal_file *file = &cp->files[i];
+        if (file->schema == NULL)
+            continue;
+        bool asked = __atomic_exchange_n(&file->wanted, false, __ATOMIC_ACQ_REL);
+        int pages = __atomic_load_n(&file->wal_pages, __ATOMIC_RELAXED);
+        bool idle_work = pages > 0 && pages != __atomic_load_n(&file->copied, __ATOMIC_RELAXED);
+        if (asked || idle_work)
+            checkpoint(cp, cp->db, file, SQLITE_CHECKPOINT_PASSIVE, &cp->checkpoints);
+    }
 }
 
 static void *checkpointer_main(void *arg)
@@ -116,13 +150,9 @@ static void *checkpointer_main(void *arg)
             if (cp->stopping)
                 break;
         }
-        bool asked = __atomic_exchange_n(&cp->wanted, false, __ATOMIC_ACQ_REL);
-        int pages = __atomic_load_n(&cp->wal_pages, __ATOMIC_RELAXED);
-        bool idle_work = pages > 0 && pages != __atomic_load_n(&cp->copied, __ATOMIC_RELAXED);
-        if (!asked && !idle_work)
-            continue;
+        __atomic_store_n(&cp->wanted, false, __ATOMIC_RELEASE);
         pthread_mutex_unlock(&cp->lock);
-        checkpoint(cp, cp->db, SQLITE_CHECKPOINT_PASSIVE, &cp->checkpoints);
+        checkpoint_files(cp);
         pthread_mutex_lock(&cp->lock);
     }
     pthread_mutex_unlock(&cp->lock);
@@ -145,6 +175,35 @@ static enum deepwell_code init_sync(struct deepwell_checkpointer *cp, struct dee
     return DW_OK;
 }
 
+/* The thread's connection to the store's file and (if it has one) its audit file. */
+static enum deepwell_code open_connection(struct deepwell_checkpointer *cp, const char *path,
+                                          struct deepwell_error *err)
+{
+    int rc = sqlite3_open_v2(path, &cp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        return deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");
+    bool audit = false;
+    enum deepwell_code code = deepwell_audit_file_attach(cp->db, path, NULL, &audit, err);
+    if (code != DW_OK)
+        return code;
+    cp->files[0].schema = "main";
+    cp->files[1].schema = audit ? "audit" : NULL;
+    /* RESTART waits for the writer and readers through the busy handler. */
+    sqlite3_busy_timeout(cp->db, cp->busy_timeout_ms);
+    /* A connection that has read nothing has not opened the WAL yet, and SQLite
+       (before 3.41) answers its checkpoint with OK having copied nothing. */
+    const char *first_reads[] = {"SELECT 1 FROM main.sqlite_schema LIMIT 1",
+                                 audit ? "SELECT 1 FROM audit.sqlite_schema LIMIT 1" : NULL};
+    for (size_t i = 0; i < sizeof(first_reads) / sizeof(first_reads[0]); i++) {
+        if (first_reads[i] == NULL)
+            continue;
+        rc = sqlite3_exec(cp->db, first_reads[i], NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");
+    }
+    return DW_OK;
+}
+
 enum deepwell_code deepwell_checkpointer_start(const char *path, int busy_timeout_ms,
                                                const struct deepwell_checkpoint_limits *limits,
                                                struct deepwell_checkpointer **out,
@@ -161,25 +220,14 @@ enum deepwell_code deepwell_checkpointer_start(const char *path, int busy_timeou
         return deepwell_error_set(err, DW_INTERNAL, "checkpoint.start", "out of memory");
     cp->limits = *limits;
     cp->busy_timeout_ms = busy_timeout_ms;
-    int rc = sqlite3_open_v2(path, &cp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        enum deepwell_code code = deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");
+    enum deepwell_code code = open_connection(cp, path, err);
+    if (code != DW_OK) {
         sqlite3_close_v2(cp->db);
         free(cp);
         return code;
     }
-    /* RESTART waits for the writer and readers through the busy handler. */
-    sqlite3_busy_timeout(cp->db, busy_timeout_ms);
-    /* A connection that has read nothing has not opened the WAL yet, and SQLite
-       (before 3.41) answers its checkpoint with OK having copied nothing. */
-    rc = sqlite3_exec(cp->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        enum deepwell_code code = deepwell_error_from_sqlite(err, cp->db, rc, "checkpoint.start");
-        sqlite3_close_v2(cp->db);
-        free(cp);
-        return code;
-    }
-    enum deepwell_code code = init_sync(cp, err);
+    code = init_sync(cp, err);
+    int rc;
     if (code == DW_OK && (rc = pthread_create(&cp->thread, NULL, checkpointer_main, cp)) != 0) {
         pthread_cond_destroy(&cp->wake);
         pthread_mutex_destroy(&cp->lock);
@@ -222,5 +270,6 @@ void deepwell_checkpointer_stats(struct deepwell_checkpointer *cp,
     out->restarts = __atomic_load_n(&cp->restarts, __ATOMIC_RELAXED);
     out->busy = __atomic_load_n(&cp->busy, __ATOMIC_RELAXED);
     out->failures = __atomic_load_n(&cp->failures, __ATOMIC_RELAXED);
-    out->wal_pages = __atomic_load_n(&cp->wal_pages, __ATOMIC_RELAXED);
+    for (int i = 0; i < WAL_FILES; i++)
+        out->wal_pages += __atomic_load_n(&cp->files[i].wal_pages, __ATOMIC_RELAXED);
 }

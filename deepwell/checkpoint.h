@@ -29,7 +29,10 @@ struct deepwell_checkpoint_limits {
     int restart_pages;    /* WAL pages past which it also makes the WAL start over */
 };
 
-/* Opens its own connection to the SQLite file at path and starts the thread. */
+/*
+ * Opens its own connection to the SQLite file at path (and its audit file, if it
+ * has one: each file has its own WAL) and starts the thread.
+ */
 enum deepwell_code deepwell_checkpointer_start(const char *path, int busy_timeout_ms,
                                                const struct deepwell_checkpoint_limits *limits,
                                                struct deepwell_checkpointer **out,
@@ -48,7 +51,7 @@ struct deepwell_checkpoint_stats {
     uint64_t restarts;    /* RESTART checkpoints forced by the hard limit */
     uint64_t busy;        /* checkpoints that found the WAL busy (tried again later) */
     uint64_t failures;    /* checkpoints that returned another error (logged) */
-    int wal_pages;        /* WAL length after the newest commit */
+    int wal_pages;        /* WAL length after the newest commit (both files' together) */
 };
 void deepwell_checkpointer_stats(struct deepwell_checkpointer *cp,
                                  struct deepwell_checkpoint_stats *out);

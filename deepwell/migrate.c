@@ -44,23 +44,32 @@ static enum deepwell_code exec_script(struct deepwell_conn *conn, const char *sq
     return dw_exec(conn, sql, context, err);
 }
 
-/* The engine's own script for a version (SQLite's and PostgreSQL's schemas differ in types). */
-static const char *migration_sql(struct deepwell_conn *conn, int version)
+/* The engine's own migration for a version (SQLite's and PostgreSQL's schemas differ). */
+static const struct deepwell_migration *engine_migration(struct deepwell_conn *conn, int version)
 {
     size_t count;
     const struct deepwell_migration *migrations = deepwell_conn_engine(conn)->migrations(&count);
     for (size_t i = 0; i < count; i++)
         if (migrations[i].version == version)
-            return migrations[i].sql;
-    return "";
+            return &migrations[i];
+    return NULL;
 }
 
-static enum deepwell_code apply_one(struct deepwell_conn *conn,
+static enum deepwell_code apply_one(struct deepwell_conn *conn, const char *location,
                                     const struct deepwell_migration *migration,
                                     struct deepwell_error *err)
 {
     char context[128];
     snprintf(context, sizeof(context), "migration %d (%s)", migration->version, migration->name);
+    const struct deepwell_migration *own = engine_migration(conn, migration->version);
+    if (own == NULL)
+        return deepwell_error_set(err, DW_INTERNAL, context, "no %s script for this version",
+                                  deepwell_conn_engine(conn)->name);
+    if (own->prepare != NULL) {
+        enum deepwell_code code = own->prepare(conn, location, err);
+        if (code != DW_OK)
+            return code;
+    }
 
     /* Serialized like the audit chain: two servers starting at once migrate once. */
     enum deepwell_code code = deepwell_conn_begin_locked(conn, err);
@@ -80,8 +89,8 @@ static enum deepwell_code apply_one(struct deepwell_conn *conn,
     }
     if (code == DW_OK)
         code = exec_script(conn, SQL_CREATE_VERSION_TABLE, context, err);
-    if (code == DW_OK)
-        code = exec_script(conn, migration_sql(conn, migration->version), context, err);
+    if (code == DW_OK && own->sql[0] != '\0')
+        code = exec_script(conn, own->sql, context, err);
     if (code == DW_OK) {
         struct dw_stmt *stmt;
         char now[32];
@@ -144,7 +153,7 @@ enum deepwell_code deepwell_migrate_to(struct deepwell_conn *writer, const char 
     for (size_t i = 0; i < count && code == DW_OK; i++) {
         if (migrations[i].version <= version || migrations[i].version > target)
             continue;
-        code = apply_one(writer, &migrations[i], err);
+        code = apply_one(writer, path, &migrations[i], err);
         if (code == DW_OK) {
             version = migrations[i].version;
             log_notice("deepwell", "schema version %d applied: %s", version, migrations[i].name);

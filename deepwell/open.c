@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "deepwell/audit_file.h"
 #include "deepwell/checkpoint.h"
 #include "deepwell/engine.h"
 #include "deepwell/migrate.h"
@@ -88,6 +89,9 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     }
     deepwell_pool_release(dw->pool, writer);
     dw->schema_version = version;
+    /* SQLite: from version 5 every connection needs the audit file (audit_file.h). */
+    if (code == DW_OK && version >= DEEPWELL_AUDIT_FILE_VERSION)
+        code = deepwell_pool_require_audit_file(dw->pool, err);
     return code;
 }
 

@@ -213,10 +213,12 @@ static const char migration_4[] =
     "  FOR EACH ROW EXECUTE FUNCTION sections_bump_revision();";
 
 static const struct deepwell_migration migrations[] = {
-    {1, "foundation schema", migration_1},
-    {2, "login failures and audit indexes", migration_2},
-    {3, "unused audit indexes dropped", migration_3},
-    {4, "file revisions", migration_4},
+    {1, "foundation schema", migration_1, NULL},
+    {2, "login failures and audit indexes", migration_2, NULL},
+    {3, "unused audit indexes dropped", migration_3, NULL},
+    {4, "file revisions", migration_4, NULL},
+    /* SQLite's audit log moves to a file of its own; here it stays a table. */
+    {5, "audit log in its own file (SQLite only)", "", NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -19,6 +19,7 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "deepwell/audit_file.h"
 #include "deepwell/engine.h"
 #include "deepwell/pg_conn.h"
 
@@ -70,7 +71,9 @@ struct deepwell_pool {
     pthread_cond_t reader_free;
     char *path; /* SQLite file, or the PostgreSQL connection URL */
     bool is_pg;
-    const char *synchronous_sql; /* one of the literals in synchronous_pragmas */
+    const char *synchronous_sql;       /* one of the literals in synchronous_pragmas */
+    const char *audit_synchronous_sql; /* the same setting for the audit file */
+    bool audit_required; /* the schema keeps the log in the audit file: attach or fail */
     int busy_timeout_ms;
     int checkout_timeout_ms;
     int nconns; /* 1 writer + readers */
@@ -90,23 +93,24 @@ struct deepwell_pool {
 };
 
 /* PRAGMA values cannot be bound, so each allowed setting is its own literal. */
-static const struct {
+static const struct synchronous_pragma {
     const char *name;
     const char *sql;
+    const char *audit_sql; /* the setting is per file: the audit file's (audit_file.h) */
 } synchronous_pragmas[] = {
-    {"OFF", "PRAGMA synchronous=OFF"},
-    {"NORMAL", "PRAGMA synchronous=NORMAL"},
-    {"FULL", "PRAGMA synchronous=FULL"},
-    {"EXTRA", "PRAGMA synchronous=EXTRA"},
+    {"OFF", "PRAGMA synchronous=OFF", "PRAGMA audit.synchronous=OFF"},
+    {"NORMAL", "PRAGMA synchronous=NORMAL", "PRAGMA audit.synchronous=NORMAL"},
+    {"FULL", "PRAGMA synchronous=FULL", "PRAGMA audit.synchronous=FULL"},
+    {"EXTRA", "PRAGMA synchronous=EXTRA", "PRAGMA audit.synchronous=EXTRA"},
 };
 
-static const char *synchronous_sql(const char *name)
+static const struct synchronous_pragma *synchronous_pragma(const char *name)
 {
     if (name == NULL || name[0] == '\0')
         name = "NORMAL";
     for (size_t i = 0; i < sizeof(synchronous_pragmas) / sizeof(synchronous_pragmas[0]); i++)
         if (strcasecmp(name, synchronous_pragmas[i].name) == 0)
-            return synchronous_pragmas[i].sql;
+            return &synchronous_pragmas[i];
     return NULL;
 }
 
@@ -192,6 +196,15 @@ static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
             return code;
         }
     }
+    bool attached = false;
+    enum deepwell_code code =
+        deepwell_audit_file_attach(db, pool->path, pool->audit_synchronous_sql, &attached, err);
+    if (code == DW_OK && pool->audit_required)
+        code = deepwell_audit_file_check(db, pool->path, err);
+    if (code != DW_OK) {
+        sqlite3_close_v2(db);
+        return code;
+    }
     if (conn->role == DW_CONN_WRITER && pool->wal_hook != NULL)
         sqlite3_wal_hook(db, pool->wal_hook, pool->wal_hook_arg);
     conn->db = db;
@@ -269,8 +282,8 @@ enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
     if (opts->checkout_timeout_ms < 0 || opts->busy_timeout_ms < 0)
         return deepwell_error_set(err, DW_INVALID, "pool.open", "timeouts cannot be negative");
     /* synchronous is SQLite's; PostgreSQL's durability is the server's setting. */
-    const char *sync_sql = synchronous_sql(opts->synchronous);
-    if (sync_sql == NULL)
+    const struct synchronous_pragma *sync = synchronous_pragma(opts->synchronous);
+    if (sync == NULL)
         return deepwell_error_set(err, DW_INVALID, "pool.open",
                                   "synchronous must be OFF, NORMAL, FULL or EXTRA, not '%s'",
                                   opts->synchronous);
@@ -288,7 +301,8 @@ enum deepwell_code deepwell_pool_open(const struct deepwell_options *opts,
         free(pool);
         return deepwell_error_set(err, DW_INTERNAL, "pool.open", "out of memory");
     }
-    pool->synchronous_sql = sync_sql;
+    pool->synchronous_sql = sync->sql;
+    pool->audit_synchronous_sql = sync->audit_sql;
     pool->busy_timeout_ms = opts->busy_timeout_ms;
     pool->checkout_timeout_ms = opts->checkout_timeout_ms;
 
@@ -350,6 +364,28 @@ void deepwell_pool_set_wal_hook(struct deepwell_pool *pool,
             sqlite3_wal_autocheckpoint(writer->db, 1000);
     }
     pthread_mutex_unlock(&pool->lock);
+}
+
+enum deepwell_code deepwell_pool_require_audit_file(struct deepwell_pool *pool,
+                                                    struct deepwell_error *err)
+{
+    if (pool->is_pg)
+        return DW_OK;
+    enum deepwell_code code = DW_OK;
+    pthread_mutex_lock(&pool->lock);
+    pool->audit_required = true;
+    for (int i = 0; i < pool->nconns && code == DW_OK; i++) {
+        struct deepwell_conn *conn = &pool->conns[i];
+        if (conn->db == NULL)
+            continue; /* reopened (and checked) at its next checkout */
+        bool attached = false;
+        code = deepwell_audit_file_attach(conn->db, pool->path, pool->audit_synchronous_sql,
+                                          &attached, err);
+        if (code == DW_OK)
+            code = deepwell_audit_file_check(conn->db, pool->path, err);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return code;
 }
 
 static struct deepwell_conn *find_free(struct deepwell_pool *pool, enum deepwell_conn_role role)

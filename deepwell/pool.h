@@ -50,6 +50,14 @@ void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *con
 void deepwell_pool_set_wal_hook(struct deepwell_pool *pool,
                                 int (*hook)(void *arg, sqlite3 *db, const char *schema, int pages),
                                 void *arg);
+/*
+ * SQLite, schema version 5 on: the audit log lives in the store's audit file
+ * (audit_file.h).  Attaches it to every open connection that lacks it (one opened
+ * before migration 5 made the file) and from now on to every reopened one; fails,
+ * naming the file, when it is missing.  Call while no other thread uses the pool.
+ */
+enum deepwell_code deepwell_pool_require_audit_file(struct deepwell_pool *pool,
+                                                    struct deepwell_error *err);
 void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_stats *out);
 
 /* The connection's engine handle: exactly one of these is non-NULL once open. */

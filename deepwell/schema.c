@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "deepwell/audit_file.h"
+
 /* Version 1: the Foundation's lookups, people, places, files and the audit log. */
 static const char migration_1[] =
     "CREATE TABLE clearance_levels ("
@@ -242,11 +244,50 @@ static const char migration_4[] =
     "     WHERE id = OLD.scp_id;"
     "  END;";
 
+/*
+ * Version 5: the audit log moves to a file of its own, PATH.audit (audit_file.h
+ * says why).  Its first step (deepwell_audit_file_split, before this transaction)
+ * makes the table there and copies the rows in a transaction of the audit file
+ * alone; this one copies what an older process may have appended since (nothing,
+ * as a rule) and drops the old table.  Once a commit spans two files it is atomic
+ * in each file only, so the rows are committed in the new file before the old
+ * table can go.
+ */
+const char deepwell_audit_file_schema[] =
+    "CREATE TABLE IF NOT EXISTS audit.audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts TEXT NOT NULL,"
+    "  user_id INTEGER,"
+    "  attempted_name TEXT,"
+    "  client_addr TEXT NOT NULL DEFAULT '',"
+    "  action TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),"
+    "  severity TEXT NOT NULL CHECK (severity IN ('info', 'notice', 'warning', 'alert')),"
+    "  details TEXT NOT NULL DEFAULT '{}',"
+    "  imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1)),"
+    "  prev_hash BLOB NOT NULL,"
+    "  hash BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TRIGGER IF NOT EXISTS audit.audit_log_no_update BEFORE UPDATE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit.audit_log_no_delete BEFORE DELETE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;";
+
+#define AUDIT_FILE_COPY                                                                            \
+    "INSERT INTO audit.audit_log SELECT * FROM main.audit_log"                                     \
+    " WHERE id > (SELECT coalesce(max(id), 0) FROM audit.audit_log);"
+
+const char deepwell_audit_file_copy[] = AUDIT_FILE_COPY;
+
+static const char migration_5[] = AUDIT_FILE_COPY "DROP TABLE main.audit_log;";
+
 static const struct deepwell_migration migrations[] = {
-    {1, "foundation schema", migration_1},
-    {2, "login failures and audit indexes", migration_2},
-    {3, "unused audit indexes dropped", migration_3},
-    {4, "file revisions", migration_4},
+    {1, "foundation schema", migration_1, NULL},
+    {2, "login failures and audit indexes", migration_2, NULL},
+    {3, "unused audit indexes dropped", migration_3, NULL},
+    {4, "file revisions", migration_4, NULL},
+    {DEEPWELL_AUDIT_FILE_VERSION, "audit log in its own file", migration_5,
+     deepwell_audit_file_split},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

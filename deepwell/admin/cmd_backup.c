@@ -15,12 +15,18 @@ static int run_backup(struct admin_ctx *ctx, int argc, char **argv)
     int rc = admin_parse_args(argc, argv, 1, NULL, 0, &out_path, 1, 1, NULL, usage);
     if (rc != ADMIN_OK)
         return rc;
-    /* Never overwrite: a typo must not replace an older backup (or the store itself). */
-    struct stat st;
-    if (lstat(out_path, &st) == 0)
-        return admin_fail("%s already exists; not overwriting it", out_path);
-    if (errno != ENOENT)
-        return admin_fail("cannot write backup %s: %s", out_path, strerror(errno));
+    /* Never overwrite: a typo must not replace an older backup (or the store itself).
+       An SQLite store's copy is two files: OUT and OUT.audit, its audit log. */
+    char audit_path[CONFIG_PATH_MAX + 8];
+    snprintf(audit_path, sizeof(audit_path), "%s.audit", out_path);
+    const char *targets[] = {out_path, audit_path};
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        struct stat st;
+        if (lstat(targets[i], &st) == 0)
+            return admin_fail("%s already exists; not overwriting it", targets[i]);
+        if (errno != ENOENT)
+            return admin_fail("cannot write backup %s: %s", targets[i], strerror(errno));
+    }
     if (admin_check_parent_dir(out_path, "cannot write backup") != ADMIN_OK)
         return ADMIN_FAILED;
 
@@ -32,11 +38,17 @@ static int run_backup(struct admin_ctx *ctx, int argc, char **argv)
     deepwell_close(dw);
     if (code != DW_OK) {
         unlink(out_path); /* a partial copy is worse than none */
+        unlink(audit_path);
         char what[CONFIG_PATH_MAX + 32];
         snprintf(what, sizeof(what), "backup to %s failed", out_path);
         return admin_fail_store(what, &err);
     }
-    printf("deepwell: backed up %s to %s\n", ctx->cfg.db, out_path);
+    struct stat st;
+    if (lstat(audit_path, &st) == 0)
+        printf("deepwell: backed up %s to %s and its audit log to %s\n", ctx->cfg.db, out_path,
+               audit_path);
+    else
+        printf("deepwell: backed up %s to %s\n", ctx->cfg.db, out_path);
     return ADMIN_OK;
 }
 

@@ -95,9 +95,23 @@ def add_user(db, name, password, clearance=2, title="Researcher", *extra):
                     *extra, "--password-stdin", input=password + "\n")
 
 
+def connect_store(db, readonly=False, timeout=10):
+    """A connection to an SQLite store as the store itself opens it: the file DB with
+    its audit log, the file DB.audit, attached as "audit" when it is there (so SQL
+    naming audit_log finds it)."""
+    if readonly:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=timeout)
+    else:
+        con = sqlite3.connect(db, timeout=timeout)
+    audit = f"{db}.audit"
+    if os.path.exists(audit):
+        con.execute("ATTACH ? AS audit", (f"file:{audit}?mode=ro" if readonly else audit,))
+    return con
+
+
 def query(db, sql, params=()):
     """Rows of a read-only query on the store (never writes, never holds a lock after)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    con = connect_store(db, readonly=True, timeout=5)
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -117,9 +131,9 @@ def user_row(db, name):
 
 
 def file_digest(path) -> bytes:
-    """The bytes of a store and its WAL, to prove a refused command changed nothing."""
+    """The bytes of a store and its WALs, to prove a refused command changed nothing."""
     data = b""
-    for suffix in ("", "-wal"):
+    for suffix in ("", "-wal", ".audit", ".audit-wal"):
         p = Path(str(path) + suffix)
         if p.exists():
             data += p.read_bytes()

@@ -16,6 +16,8 @@ import tempfile
 import time
 import unittest
 
+from admin_util import connect_store
+
 BIN = os.environ.get("SCIPNET_BIN") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "bin")
 
@@ -206,7 +208,7 @@ class ServerTestCase(unittest.TestCase):
         self.assertEqual(reply["error"]["code"], code, reply)
 
     def audit_rows(self, where="1=1", params=()):
-        con = sqlite3.connect(self.db, timeout=10)
+        con = connect_store(self.db)
         try:
             con.row_factory = sqlite3.Row
             return [dict(r) for r in con.execute(

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from abuse_util import (NO_THROTTLE, GoodClient, LATENCY_MS, Server, asan_env, client,
                         make_demo_store, raise_nofile, read_until_closed, rss_kib, run_deepwell,
                         sanitized, tcp, tls_context, token_hash)
-from harness import ServerTestCase
+from harness import ServerTestCase, connect_store
 
 # ASan keeps shadow memory and a quarantine of freed blocks: a looser bound there.
 RSS_GROWTH_MAX_KIB = (256 if sanitized() else 64) * 1024
@@ -494,11 +494,13 @@ class TestBadInput(AbuseBase):
         self.assertServed("injections")
 
     def snapshot(self):
-        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        con = connect_store(self.db, readonly=True)
         try:
             return {
                 "tables": sorted(r[0] for r in con.execute(
-                    "SELECT name FROM sqlite_master WHERE type IN ('table','trigger','index')")),
+                    "SELECT name FROM sqlite_master WHERE type IN ('table','trigger','index')"
+                    " UNION ALL SELECT 'audit.' || name FROM audit.sqlite_master"
+                    " WHERE type IN ('table','trigger','index')")),
                 "users": con.execute("SELECT id, name, clearance_level, password_hash FROM users "
                                      "ORDER BY id").fetchall(),
                 "sections": con.execute("SELECT count(*) FROM sections").fetchone()[0],

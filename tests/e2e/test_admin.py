@@ -371,11 +371,15 @@ class BackupCheckTest(DemoStoreTestCase):
         r = deepwell("backup", "--db", self.db, out)
         self.assertOk(r)
         self.assertIn(str(out), r.stdout)
+        self.assertIn(str(out) + ".audit", r.stdout)
         r = deepwell("check", "--db", out)
         self.assertOk(r)
         self.assertIn("integrity: ok", r.stdout)
         self.assertEqual(query(out, "SELECT name, password_hash FROM users ORDER BY id"),
                          query(self.db, "SELECT name, password_hash FROM users ORDER BY id"))
+        # The audit log is the second file of the copy, row for row.
+        self.assertEqual(audit_rows(out), audit_rows(self.db))
+        self.assertGreater(len(audit_rows(out)), 0)
         self.assertOk(deepwell("audit", "verify", "--db", out))
 
     def test_backup_never_overwrites(self):
@@ -384,6 +388,11 @@ class BackupCheckTest(DemoStoreTestCase):
         self.assertFails(deepwell("backup", "--db", self.db, out), "already exists")
         self.assertEqual(out.read_text(), "precious")
         self.assertFails(deepwell("backup", "--db", self.db, self.db), "already exists")
+        # Nor the audit log of an older copy.
+        fresh = self.dir / "fresh.db"
+        Path(str(fresh) + ".audit").write_text("older copy's log")
+        self.assertFails(deepwell("backup", "--db", self.db, fresh), "fresh.db.audit already exists")
+        self.assertFalse(fresh.exists())
 
     def test_backup_needs_exactly_one_target(self):
         self.assertFails(deepwell("backup", "--db", self.db), "missing argument", code=2)
@@ -409,7 +418,7 @@ class AuditTest(DemoStoreTestCase):
         self.assertOk(add_user(self.db, "auditor", SECRET))
         self.assertOk(deepwell("user", "disable", "auditor", "--db", self.db))
         self.assertGreaterEqual(len(audit_rows(self.db)), 3)
-        subprocess.run([sqlite3_cli(), str(self.db),
+        subprocess.run([sqlite3_cli(), str(self.db) + ".audit",
                         "DROP TRIGGER audit_log_no_update; "
                         "UPDATE audit_log SET details='{\"x\":1}' WHERE id=2;"],
                        check=True, capture_output=True, timeout=30)

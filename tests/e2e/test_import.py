@@ -18,6 +18,7 @@ import tempfile
 import unittest
 
 import harness
+from admin_util import connect_store
 
 BIN = harness.BIN
 DEEPWELL = os.path.join(BIN, "deepwell")
@@ -170,7 +171,7 @@ def run(*args, env=None, user=None):
 
 
 def query(db, sql, params=()):
-    con = sqlite3.connect(db, timeout=10)
+    con = connect_store(db)
     try:
         return con.execute(sql, params).fetchall()
     finally:

@@ -7,7 +7,7 @@ import tempfile
 import time
 import unittest
 
-from harness import BIN, Server, ServerTestCase, clean_env, make_demo_store
+from harness import BIN, Server, ServerTestCase, clean_env, connect_store, make_demo_store
 
 
 class TestSessionExpiry(ServerTestCase):
@@ -181,7 +181,7 @@ class TestRestartAndShutdown(unittest.TestCase):
         replies = [json.loads(x) for x in received]
         reads = [r for r in replies if r.get("id") in sent]
         self.assertTrue(reads, "no reply arrived before shutdown")
-        con = sqlite3.connect(self.db)
+        con = connect_store(self.db)
         n_audit = con.execute("SELECT count(*) FROM audit_log WHERE action = 'read'").fetchone()[0]
         con.close()
         answered = [r for r in reads if r["ok"] or r["error"]["code"] in ("redacted",)]

@@ -24,7 +24,7 @@ import unittest
 
 from abuse_util import (BIN, NO_THROTTLE, Server, build_faultfs, clean_env, client,
                         faultfs_env, make_demo_store, mount_tmpfs, run_deepwell, umount)
-from admin_util import LockHolder
+from admin_util import LockHolder, connect_store
 
 FAST_STORE = {"SCIPNET_BUSY_TIMEOUT_MS": "200", "SCIPNET_CHECKOUT_TIMEOUT_MS": "500"}
 FAST_STORE.update(NO_THROTTLE)
@@ -34,7 +34,7 @@ STORE_CODES = {"unavailable"}
 
 def audit_chain(db):
     """(id, hash) of every audit row, read-only."""
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+    con = connect_store(db, readonly=True)
     try:
         return con.execute("SELECT id, hex(hash) FROM audit_log ORDER BY id").fetchall()
     finally:
@@ -318,7 +318,7 @@ class TestReadOnly(FaultCase):
         self.assertEqual(s.stop(), 0)
         self.assertStoreHealthy(db, before)
         # Whatever was answered during the fault has its audit row.
-        names = {r[0] for r in sqlite3.connect(db).execute(
+        names = {r[0] for r in connect_store(db).execute(
             "SELECT attempted_name FROM audit_log WHERE attempted_name IS NOT NULL")}
         for name in answered_failures:
             self.assertIn(name, names)
@@ -388,7 +388,7 @@ class TestFullDisk(FaultCase):
         self.assertNoInternal()
         self.assertEqual(s.stop(), 0)
         self.assertStoreHealthy(db, before)
-        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        con = connect_store(db, readonly=True)
         try:
             numbers = {n for (n,) in con.execute("SELECT number FROM scp_files")}
             names = {n for (n,) in con.execute(

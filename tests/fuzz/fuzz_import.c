@@ -194,7 +194,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    copy_file(template_db, store_db); /* a fresh empty store each time */
+    /* A fresh empty store each time: its file and its audit log, FILE.audit. */
+    char from_audit[sizeof(template_db) + 8], to_audit[sizeof(store_db) + 8];
+    snprintf(from_audit, sizeof(from_audit), "%s.audit", template_db);
+    snprintf(to_audit, sizeof(to_audit), "%s.audit", store_db);
+    copy_file(template_db, store_db);
+    copy_file(from_audit, to_audit);
     struct deepwell *dw = open_store(store_db, false);
     struct deepwell_import_report report;
     memset(&report, 0, sizeof(report));
@@ -222,11 +227,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     deepwell_import_report_free(&report);
     deepwell_import_free(imp);
     deepwell_close(dw);
+    /* The store's two files (the audit log is STORE.audit) and their WALs. */
+    const char *sides[] = {"-wal", "-shm", "", ".audit-wal", ".audit-shm", ".audit"};
     char side[160];
-    snprintf(side, sizeof(side), "%s-wal", store_db);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", store_db);
-    unlink(side);
-    unlink(store_db);
+    for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+        snprintf(side, sizeof(side), "%s%s", store_db, sides[i]);
+        unlink(side);
+    }
     return 0;
 }

@@ -250,15 +250,26 @@ static void copy_file(const char *from, const char *to)
     }
 }
 
+/* Copies a closed (checkpointed) store: its file and its audit log, FILE.audit. */
+static void copy_store(const char *from, const char *to)
+{
+    char from_audit[160], to_audit[160];
+    snprintf(from_audit, sizeof(from_audit), "%s.audit", from);
+    snprintf(to_audit, sizeof(to_audit), "%s.audit", to);
+    copy_file(from, to);
+    copy_file(from_audit, to_audit);
+}
+
 /* A fresh copy of the canary store at rw_db, with no WAL left from the last one. */
 static struct deepwell *fresh_store(void)
 {
+    const char *sides[] = {"-wal", "-shm", ".audit-wal", ".audit-shm"};
     char side[160];
-    snprintf(side, sizeof(side), "%s-wal", rw_db);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", rw_db);
-    unlink(side);
-    copy_file(template_db, rw_db);
+    for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+        snprintf(side, sizeof(side), "%s%s", rw_db, sides[i]);
+        unlink(side);
+    }
+    copy_store(template_db, rw_db);
     return open_store(rw_db, false);
 }
 
@@ -278,8 +289,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     atexit(teardown);
     srv.dw = open_store(template_db, true);
     fill_store();
-    deepwell_close(srv.dw); /* checkpointed: the file alone is the whole store */
-    copy_file(template_db, ro_db);
+    deepwell_close(srv.dw); /* checkpointed: the two files alone are the whole store */
+    copy_store(template_db, ro_db);
     ro_dw = srv.dw = open_store(ro_db, false);
     return 0;
 }

@@ -171,13 +171,31 @@ static inline bool dw_fixture_is_url(const char *path)
     return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
 }
 
+/*
+ * A raw connection to an SQLite store as the store opens it: the file, with its audit
+ * file (PATH.audit, where the audit log lives) attached as "audit" when there is one.
+ */
+static inline int dw_fixture_open_raw(const char *path, int flags, sqlite3 **db)
+{
+    int rc = sqlite3_open_v2(path, db, flags, NULL);
+    char audit[4200];
+    snprintf(audit, sizeof(audit), "%s.audit", path);
+    struct stat st;
+    if (rc == SQLITE_OK && stat(audit, &st) == 0) {
+        char *sql = sqlite3_mprintf("ATTACH %Q AS audit", audit);
+        rc = sqlite3_exec(*db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+    }
+    return rc;
+}
+
 /* Runs SQL on a separate raw connection (for checks the API does not offer); 0 = ok. */
 static inline int dw_fixture_exec(const char *path, const char *sql)
 {
     if (dw_fixture_is_url(path))
         return dw_fixture_pg_exec(path, sql, NULL, 0);
     sqlite3 *db = NULL;
-    int rc = sqlite3_open(path, &db);
+    int rc = dw_fixture_open_raw(path, SQLITE_OPEN_READWRITE, &db);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(db, 5000);
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -202,7 +220,7 @@ static inline int64_t dw_fixture_query_int(const char *path, const char *sql)
     sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
     int64_t value = -1;
-    if (sqlite3_open(path, &db) == SQLITE_OK &&
+    if (dw_fixture_open_raw(path, SQLITE_OPEN_READWRITE, &db) == SQLITE_OK &&
         sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
         sqlite3_step(stmt) == SQLITE_ROW)
         value = sqlite3_column_int64(stmt, 0);

@@ -84,7 +84,7 @@ static int exec_raw_for(const char *path, const char *sqlite_sql, const char *pg
     const char *sql = sqlite_sql;
     sqlite3 *db;
     char *errmsg = NULL;
-    int rc = sqlite3_open(path, &db);
+    int rc = dw_fixture_open_raw(path, SQLITE_OPEN_READWRITE, &db);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(db, 5000);
         rc = sqlite3_exec(db, sql, NULL, NULL, &errmsg);
@@ -418,7 +418,7 @@ static void only_the_bad_entry_of_a_failed_batch_fails(void **state)
 
     /* A trigger that refuses one action makes whichever batch holds it fail. */
     assert_int_equal(exec_raw_for(f->path,
-                                  "CREATE TRIGGER poison BEFORE INSERT ON audit_log"
+                                  "CREATE TRIGGER audit.poison BEFORE INSERT ON audit_log"
                                   " WHEN NEW.action = 'poison'"
                                   " BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;",
                                   "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS"

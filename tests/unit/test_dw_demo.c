@@ -70,7 +70,7 @@ static int64_t count_raw(const char *path, const char *sql)
     sqlite3_stmt *stmt;
     int64_t value = -1;
 
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(dw_fixture_open_raw(path, SQLITE_OPEN_READONLY, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
     if (sqlite3_step(stmt) == SQLITE_ROW)
         value = sqlite3_column_int64(stmt, 0);
