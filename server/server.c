@@ -60,6 +60,14 @@ static int default_store_workers(const char *db)
     return n > 2 ? n : 2;
 }
 
+/*
+ * SQLite store workers beyond the first stay on standby until a job has waited
+ * this long (workq.h): a read takes ~20 us of one core, so one thread keeps up and
+ * the spare ones would only take cores from the event loop.  On PostgreSQL a query
+ * mostly waits on the network, so every worker takes jobs at once.
+ */
+#define STORE_STANDBY_US 20000
+
 /* How far below the other threads the hash workers run (nice increment). */
 #define HASH_THREAD_NICE 10
 
@@ -383,14 +391,15 @@ int server_run(const struct scipnet_config *cfg)
     srv->done = mailbox_new(srv->base, deliver_done, srv);
     srv->view_cache = view_cache_new(); /* optional: without it every read renders */
     int workers = cfg->workers > 0 ? cfg->workers : default_store_workers(cfg->db);
-    srv->store_q = workq_new(workers, "store", 0);
+    bool sqlite = deepwell_location_file(cfg->db) != NULL;
+    srv->store_q = workq_new(workers, "store", 0, sqlite ? STORE_STANDBY_US : 0);
     /*
      * Hashing runs below everything else: a read (a few hundred microseconds) takes
      * the core from an argon2 pass when it needs it, so a login storm costs reads
      * little latency and logins almost no throughput.
      */
-    srv->hash_q =
-        workq_new(cfg->hash_concurrency > 0 ? cfg->hash_concurrency : 2, "hash", HASH_THREAD_NICE);
+    srv->hash_q = workq_new(cfg->hash_concurrency > 0 ? cfg->hash_concurrency : 2, "hash",
+                            HASH_THREAD_NICE, 0);
     if (srv->done == NULL || srv->store_q == NULL || srv->hash_q == NULL)
         goto out;
     if (add_signal(srv, &srv->sig_term, SIGTERM, on_stop_signal) < 0 ||

@@ -3,6 +3,13 @@
  *
  * The server has two: one for store work and one, smaller, for password hashing,
  * so a burst of logins can neither stall reads nor use unbounded memory.
+ *
+ * A pool may keep its spare threads on standby (standby_us > 0): while one thread
+ * works through the queue the others stay asleep, and one joins in only when every
+ * working thread has been on its current job standby_us.  Short jobs (an SQLite
+ * read takes tens of microseconds) then cost no thread wake-ups and compete less
+ * for the cores with the event loop, while a slow job (a locked store, a long
+ * export) holds the others back by at most about standby_us.
  */
 #ifndef SCIPNET_SERVER_WORKQ_H
 #define SCIPNET_SERVER_WORKQ_H
@@ -14,8 +21,11 @@ struct job {
 
 struct workq;
 
-/* nice > 0 runs the threads at that lower priority (setpriority on each thread). */
-struct workq *workq_new(int threads, const char *name, int nice);
+/*
+ * nice > 0 runs the threads at that lower priority (setpriority on each thread).
+ * standby_us: see above; 0 wakes a thread for every job while one is asleep.
+ */
+struct workq *workq_new(int threads, const char *name, int nice, int standby_us);
 void workq_push(struct workq *q, struct job *job);
 /* Runs every queued job to the end, then joins the threads and frees the pool. */
 void workq_drain_and_free(struct workq *q);
