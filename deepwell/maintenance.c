@@ -1,6 +1,7 @@
 /* maintenance.c - online backup and the integrity check behind `deepwell check`. */
 #include <string.h>
 
+#include "deepwell/audit_file.h"
 #include "deepwell/backup.h"
 #include "deepwell/engine.h"
 #include "deepwell/migrate.h"
@@ -22,11 +23,20 @@ enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,
 enum deepwell_code deepwell_sqlite_backup(struct deepwell *dw, const char *out_path,
                                           struct deepwell_error *err)
 {
-    if (strcmp(out_path, dw->path) == 0)
+    /* The copy is OUT and OUT.audit: neither may be one of the store's own two files. */
+    char store_audit[sizeof(dw->path) + 8], out_audit[sizeof(dw->path) + 8];
+    enum deepwell_code code =
+        deepwell_audit_file_path(dw->path, store_audit, sizeof(store_audit), err);
+    if (code == DW_OK)
+        code = deepwell_audit_file_path(out_path, out_audit, sizeof(out_audit), err);
+    if (code != DW_OK)
+        return code;
+    if (strcmp(out_path, dw->path) == 0 || strcmp(out_path, store_audit) == 0 ||
+        strcmp(out_audit, dw->path) == 0)
         return deepwell_error_set(err, DW_INVALID, "backup", "cannot back a store up onto itself");
     struct deepwell_conn *conn;
     /* A reader: WAL lets the copy run while the writer keeps writing. */
-    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
     code = deepwell_backup_db(deepwell_conn_db(conn), out_path, err);

@@ -185,6 +185,11 @@ static void backup_copies_both_files_as_one_moment(void **state)
     snprintf(copy_audit, sizeof(copy_audit), "%s.audit", copy);
     assert_int_equal(deepwell_backup(f->dw, copy, &err), DW_OK);
     assert_true(file_exists(copy_audit));
+    /* Never onto the store's own audit file. */
+    char own_audit[1200];
+    audit_path_of(f, own_audit, sizeof(own_audit));
+    assert_int_equal(deepwell_backup(f->dw, own_audit, &err), DW_INVALID);
+    assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM audit.audit_log"), 5);
     assert_int_equal(dw_fixture_query_int(copy, "SELECT count(*) FROM audit.audit_log"), 5);
     assert_int_equal(dw_fixture_query_int(copy, SQL_MAIN_HAS_LOG), 0);
 
