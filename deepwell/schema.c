@@ -11,6 +11,25 @@
 
 #include "deepwell/audit_file.h"
 
+/*
+ * The audit log's columns: the table of version 1, and the same table in the audit
+ * file of version 5 (which must match it row for row, so both use this text).
+ */
+#define AUDIT_LOG_COLUMNS                                                                          \
+    "  id INTEGER PRIMARY KEY,"                                                                    \
+    "  ts TEXT NOT NULL,"                                                                          \
+    "  user_id INTEGER,"                                                                           \
+    "  attempted_name TEXT,"                                                                       \
+    "  client_addr TEXT NOT NULL DEFAULT '',"                                                      \
+    "  action TEXT NOT NULL,"                                                                      \
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),"                 \
+    "  severity TEXT NOT NULL CHECK (severity IN ('info', 'notice', 'warning', 'alert')),"         \
+    "  details TEXT NOT NULL DEFAULT '{}',"                                                        \
+    "  imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1)),"                            \
+    "  prev_hash BLOB NOT NULL,"                                                                   \
+    "  hash BLOB NOT NULL"                                                                         \
+    ") STRICT;"
+
 /* Version 1: the Foundation's lookups, people, places, files and the audit log. */
 static const char migration_1[] =
     "CREATE TABLE clearance_levels ("
@@ -160,20 +179,7 @@ static const char migration_1[] =
     ") STRICT;"
 
     /* The audit log: append-only, each row chained to the previous by BLAKE2b-256. */
-    "CREATE TABLE audit_log ("
-    "  id INTEGER PRIMARY KEY,"
-    "  ts TEXT NOT NULL,"
-    "  user_id INTEGER,"
-    "  attempted_name TEXT,"
-    "  client_addr TEXT NOT NULL DEFAULT '',"
-    "  action TEXT NOT NULL,"
-    "  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),"
-    "  severity TEXT NOT NULL CHECK (severity IN ('info', 'notice', 'warning', 'alert')),"
-    "  details TEXT NOT NULL DEFAULT '{}',"
-    "  imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1)),"
-    "  prev_hash BLOB NOT NULL,"
-    "  hash BLOB NOT NULL"
-    ") STRICT;"
+    "CREATE TABLE audit_log (" AUDIT_LOG_COLUMNS
     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
@@ -254,20 +260,7 @@ static const char migration_4[] =
  * table can go.
  */
 const char deepwell_audit_file_schema[] =
-    "CREATE TABLE IF NOT EXISTS audit.audit_log ("
-    "  id INTEGER PRIMARY KEY,"
-    "  ts TEXT NOT NULL,"
-    "  user_id INTEGER,"
-    "  attempted_name TEXT,"
-    "  client_addr TEXT NOT NULL DEFAULT '',"
-    "  action TEXT NOT NULL,"
-    "  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),"
-    "  severity TEXT NOT NULL CHECK (severity IN ('info', 'notice', 'warning', 'alert')),"
-    "  details TEXT NOT NULL DEFAULT '{}',"
-    "  imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1)),"
-    "  prev_hash BLOB NOT NULL,"
-    "  hash BLOB NOT NULL"
-    ") STRICT;"
+    "CREATE TABLE IF NOT EXISTS audit.audit_log (" AUDIT_LOG_COLUMNS
     "CREATE TRIGGER IF NOT EXISTS audit.audit_log_no_update BEFORE UPDATE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit.audit_log_no_delete BEFORE DELETE ON audit_log"
