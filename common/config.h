@@ -22,7 +22,7 @@ struct scipnet_config {
     char listen[256];           /* "127.0.0.1:7019"; port 0 picks a free port */
     char cert[CONFIG_PATH_MAX]; /* "" = self-signed beside the database */
     char key[CONFIG_PATH_MAX];
-    int workers;             /* store worker threads (0, the default: see server.c) */
+    int workers;             /* store threads (0 = default, server.c); SQLite: spares stand by */
     int hash_concurrency;    /* argon2 hashes at once (default 2) */
     int max_connections;     /* default 16384 */
     int handshake_timeout_s; /* default 10 */
