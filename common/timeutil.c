@@ -28,6 +28,19 @@ char *time_format_iso_ms(int64_t epoch_ms, char *buf, size_t size)
     return buf;
 }
 
+int64_t time_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct timespec time_mono_timespec(int64_t mono_ns)
+{
+    struct timespec ts = {(time_t)(mono_ns / 1000000000), (long)(mono_ns % 1000000000)};
+    return ts;
+}
+
 struct timespec time_mono_deadline(int ms)
 {
     struct timespec ts;

@@ -217,21 +217,13 @@ static struct audit_item *take_batch(struct deepwell_audit_writer *w, size_t *co
     return first;
 }
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Under load, waits (lock held) up to LINGER_NS for LINGER_ROWS entries in all. */
 static void linger(struct deepwell_audit_writer *w)
 {
-    int64_t now = mono_ns();
+    int64_t now = time_mono_ns();
     if (w->waiting >= LINGER_ROWS || w->stopping || now - w->last_commit_ns >= BUSY_GAP_NS)
         return;
-    int64_t due = now + LINGER_NS;
-    struct timespec until = {due / 1000000000, due % 1000000000};
+    struct timespec until = time_mono_timespec(now + LINGER_NS);
     while (w->waiting < LINGER_ROWS && !w->stopping)
         if (pthread_cond_timedwait(&w->queued, &w->lock, &until) != 0)
             break;
@@ -263,7 +255,7 @@ static void *audit_thread_main(void *arg)
 
         pthread_mutex_lock(&w->lock);
         w->done += count;
-        w->last_commit_ns = mono_ns();
+        w->last_commit_ns = time_mono_ns();
         pthread_cond_broadcast(&w->finished);
     }
     pthread_mutex_unlock(&w->lock);

@@ -10,6 +10,7 @@
  */
 #include "server/workq.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -46,13 +47,6 @@ struct worker {
     int index;
 };
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Every working thread has been on its job standby_ns (mu held): it is stuck. */
 static bool all_stuck(struct workq *q, int64_t now)
 {
@@ -75,7 +69,7 @@ static bool takes_job(struct workq *q, int index)
     if (!is_standby(q, index) || q->stopping)
         return true;
     /* The primary was woken for it and is on its way; or it is busy but not stuck. */
-    return all_stuck(q, now_ns());
+    return all_stuck(q, time_mono_ns());
 }
 
 /* Waits for something to do (mu held). */
@@ -85,15 +79,14 @@ static void wait_for_work(struct workq *q, int index)
         pthread_cond_wait(&q->work, &q->mu);
         return;
     }
-    int64_t now = now_ns();
+    int64_t now = time_mono_ns();
     if (q->active == 0 && q->head == NULL && now - q->last_busy_ns >= IDLE_SLEEP_NS) {
         q->deep_sleepers++;
         pthread_cond_wait(&q->standby, &q->mu);
         q->deep_sleepers--;
         return;
     }
-    int64_t due = now + q->standby_ns;
-    struct timespec until = {due / 1000000000, due % 1000000000};
+    struct timespec until = time_mono_timespec(now + q->standby_ns);
     pthread_cond_timedwait(&q->standby, &q->mu, &until);
 }
 
@@ -105,7 +98,7 @@ static void run_one(struct workq *q, int index)
         q->tail = NULL;
     q->active++;
     if (q->standby_ns > 0) {
-        q->started_ns[index] = now_ns();
+        q->started_ns[index] = time_mono_ns();
         /* Busy again after a long idle: the sleeping standby threads resume watching. */
         if (q->deep_sleepers > 0)
             pthread_cond_broadcast(&q->standby);
@@ -117,7 +110,7 @@ static void run_one(struct workq *q, int index)
     q->active--;
     if (q->standby_ns > 0) {
         q->started_ns[index] = 0;
-        q->last_busy_ns = now_ns();
+        q->last_busy_ns = time_mono_ns();
     }
 }
 
@@ -193,7 +186,7 @@ void workq_push(struct workq *q, struct job *job)
     q->tail = job;
     if (q->standby_ns == 0 || q->active == 0)
         pthread_cond_signal(&q->work);
-    else if (all_stuck(q, now_ns()))
+    else if (all_stuck(q, time_mono_ns()))
         pthread_cond_signal(&q->standby);
     /* Otherwise a working thread takes it when done with its own job. */
     pthread_mutex_unlock(&q->mu);
