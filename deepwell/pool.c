@@ -149,6 +149,21 @@ static void conn_close_db(struct deepwell_conn *conn)
     }
 }
 
+/*
+ * Attaches the store's audit file to db when it exists, with the pool's synchronous
+ * setting; once the schema keeps the log there (audit_required), fails without it.
+ */
+static enum deepwell_code attach_audit_file(struct deepwell_pool *pool, sqlite3 *db,
+                                            struct deepwell_error *err)
+{
+    bool attached = false;
+    enum deepwell_code code =
+        deepwell_audit_file_attach(db, pool->path, pool->audit_synchronous_sql, &attached, err);
+    if (code == DW_OK && pool->audit_required)
+        code = deepwell_audit_file_check(db, pool->path, err);
+    return code;
+}
+
 static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
                                        struct deepwell_error *err)
 {
@@ -196,11 +211,7 @@ static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
             return code;
         }
     }
-    bool attached = false;
-    enum deepwell_code code =
-        deepwell_audit_file_attach(db, pool->path, pool->audit_synchronous_sql, &attached, err);
-    if (code == DW_OK && pool->audit_required)
-        code = deepwell_audit_file_check(db, pool->path, err);
+    enum deepwell_code code = attach_audit_file(pool, db, err);
     if (code != DW_OK) {
         sqlite3_close_v2(db);
         return code;
@@ -378,11 +389,7 @@ enum deepwell_code deepwell_pool_require_audit_file(struct deepwell_pool *pool,
         struct deepwell_conn *conn = &pool->conns[i];
         if (conn->db == NULL)
             continue; /* reopened (and checked) at its next checkout */
-        bool attached = false;
-        code = deepwell_audit_file_attach(conn->db, pool->path, pool->audit_synchronous_sql,
-                                          &attached, err);
-        if (code == DW_OK)
-            code = deepwell_audit_file_check(conn->db, pool->path, err);
+        code = attach_audit_file(pool, conn->db, err);
     }
     pthread_mutex_unlock(&pool->lock);
     return code;

@@ -1,5 +1,6 @@
 /* cmd_backup.c - `deepwell backup OUT`: an online copy of the store (SQLite or pg_dump). */
 #include "deepwell/admin/admin.h"
+#include "deepwell/audit_file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +19,9 @@ static int run_backup(struct admin_ctx *ctx, int argc, char **argv)
     /* Never overwrite: a typo must not replace an older backup (or the store itself).
        An SQLite store's copy is two files: OUT and OUT.audit, its audit log. */
     char audit_path[CONFIG_PATH_MAX + 8];
-    snprintf(audit_path, sizeof(audit_path), "%s.audit", out_path);
+    struct deepwell_error path_err = {0};
+    if (deepwell_audit_file_path(out_path, audit_path, sizeof(audit_path), &path_err) != DW_OK)
+        return admin_fail("cannot write backup %s: %s", out_path, path_err.message);
     const char *targets[] = {out_path, audit_path};
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
         struct stat st;
