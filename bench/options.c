@@ -23,6 +23,8 @@ static const char usage[] =
     "  --readers R           login-storm: reading connections beside the storm (4)\n"
     "  --read-rate N         login-storm: their total reads/s, 0 = unpaced (200)\n"
     "  --share-tokens        log in once per user and reuse the tokens (idle: always)\n"
+    "  --realtime            login-storm: run the bench at SCHED_FIFO when allowed, so that\n"
+    "                        on a shared machine it never waits behind the server's hashes\n"
     "  --connect-concurrency N  handshakes in progress at once (64)\n"
     "  --setup-timeout S     limit for connecting and logging in (120)\n"
     "  --admin-user U --admin-password PW  setup: who creates the file (o5 / o5-pass)\n"
@@ -46,6 +48,7 @@ enum {
     OPT_READERS,
     OPT_READ_RATE,
     OPT_SHARE_TOKENS,
+    OPT_REALTIME,
     OPT_CONNECT_CONCURRENCY,
     OPT_SETUP_TIMEOUT,
     OPT_ADMIN_USER,
@@ -73,6 +76,7 @@ static const struct option long_options[] = {
     {"readers", required_argument, NULL, OPT_READERS},
     {"read-rate", required_argument, NULL, OPT_READ_RATE},
     {"share-tokens", no_argument, NULL, OPT_SHARE_TOKENS},
+    {"realtime", no_argument, NULL, OPT_REALTIME},
     {"connect-concurrency", required_argument, NULL, OPT_CONNECT_CONCURRENCY},
     {"setup-timeout", required_argument, NULL, OPT_SETUP_TIMEOUT},
     {"admin-user", required_argument, NULL, OPT_ADMIN_USER},
@@ -235,6 +239,9 @@ static int apply(struct bench_options *opt, int flag, const char *arg, bool *con
         return parse_seconds("--read-rate", arg, 1e7, &opt->read_rate);
     case OPT_SHARE_TOKENS:
         opt->share_tokens = true;
+        return 0;
+    case OPT_REALTIME:
+        opt->realtime = true;
         return 0;
     case OPT_CONNECT_CONCURRENCY:
         if (parse_count("--connect-concurrency", arg, 1, 100000, &n) != 0)

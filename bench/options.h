@@ -30,6 +30,7 @@ struct bench_options {
     size_t readers;    /* login-storm: connections reading beside the storm */
     double read_rate;  /* login-storm: total reads/s of those readers (0 = as fast as possible) */
     bool share_tokens; /* log in once per user; other connections reuse the tokens */
+    bool realtime;     /* login-storm: the bench's thread at SCHED_FIFO when allowed */
     size_t connect_concurrency;
     double setup_timeout_s;
     char admin_user[64];

@@ -201,9 +201,11 @@ record "scipnet-bench --mode hash-time --argon2-ops $ops --argon2-mem-kib $mem_k
 "$bench" --mode hash-time --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" --json >"$work/hash.json"
 for r in $(seq "$reps"); do
     say "login storm ($r/$reps)"
+    # --realtime: the bench's own thread must not wait behind the server's hashes, which
+    # a client on its own machine never does (docs/BENCHMARKS.md).
     run_bench storm --mode login-storm --connections 8 --readers 4 --read-rate 200 \
         --duration "$duration" --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" \
-        --server-pid "$server_pid"
+        --server-pid "$server_pid" --realtime
 done
 
 say "idle: $idle_conns authenticated connections"

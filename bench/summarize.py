@@ -148,7 +148,11 @@ def details(dirname, setup, storm, idle):
                      f"{s.get('argon2_memlimit_kib')} KiB (the server's configured limits); "
                      f"{s.get('readers')} reading connections paced at {s.get('read_rate')} reads/s "
                      f"in total, measured alone (quiet) and then during the storm; login p50 / p99 "
-                     f"{fmt(med(storm, 'login_p50_ms'), 1)} / {fmt(med(storm, 'login_p99_ms'), 1)} ms.")
+                     f"{fmt(med(storm, 'login_p50_ms'), 1)} / {fmt(med(storm, 'login_p99_ms'), 1)} ms; "
+                     f"read p99 ratio of each run "
+                     + ", ".join(fmt(r.get("storm_p99_ratio"), 2) + "x" for r in storm)
+                     + f"; the bench's thread at {s.get('bench_sched', 'normal')} scheduling "
+                     f"(`--realtime`: it shares the cores with the server's hash threads).")
     if idle:
         r = idle[0]
         lines.append(f"- Idle: {r.get('logins')} logins, then each other connection proved a "
