@@ -196,10 +196,16 @@ for r in $(seq "$reps"); do
         --server-pid "$server_pid"
 done
 
-say "timing one argon2id hash at ops $ops, mem $mem_kib KiB"
-record "scipnet-bench --mode hash-time --argon2-ops $ops --argon2-mem-kib $mem_kib"
-"$bench" --mode hash-time --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" --json >"$work/hash.json"
+# The machine's speed drifts by tens of percent within minutes here, so the ceiling
+# of each storm run is timed right before and right after it (hash.jsonl: reps + 1 lines).
+time_hash() {
+    "$bench" --mode hash-time --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" --json \
+        >>"$work/hash.jsonl" || die "scipnet-bench --mode hash-time failed"
+}
+record "scipnet-bench --mode hash-time --argon2-ops $ops --argon2-mem-kib $mem_kib   # before each storm run and after the last"
 for r in $(seq "$reps"); do
+    say "timing one argon2id hash at ops $ops, mem $mem_kib KiB"
+    time_hash
     say "login storm ($r/$reps)"
     # --realtime: the bench's own thread must not wait behind the server's hashes, which
     # a client on its own machine never does (docs/BENCHMARKS.md).
@@ -207,6 +213,7 @@ for r in $(seq "$reps"); do
         --duration "$duration" --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" \
         --server-pid "$server_pid" --realtime
 done
+time_hash
 
 say "idle: $idle_conns authenticated connections"
 run_bench idle --mode idle --connections "$idle_conns" --duration 5 --server-pid "$server_pid"

@@ -83,14 +83,31 @@ def read_rows(label, ours, redis):
     return rows
 
 
-def storm_rows(storm, hash_time):
+def storm_ceilings(storm, hashes):
+    """Per storm run: (logins/s, hash ms, ceiling) with the hash timed before and after it."""
+    out = []
+    for i, run in enumerate(storm):
+        around = [h.get("hash_median_ms") for h in hashes[i:i + 2] if h.get("hash_median_ms")]
+        cores = hashes[i].get("cores") if i < len(hashes) else None
+        if not around or not cores:
+            continue
+        ms = sum(around) / len(around)
+        out.append((run.get("logins_per_s"), ms, cores * 1000.0 / ms))
+    return out
+
+
+def storm_rows(storm, hashes):
     rows = []
+    per_run = storm_ceilings(storm, hashes)
     lps = med(storm, "logins_per_s")
-    ceiling = hash_time.get("ceiling_logins_per_s")
-    ratio = lps / ceiling if lps and ceiling else None
+    ceiling = statistics.median(c for _, _, c in per_run) if per_run else None
+    hash_ms = statistics.median(ms for _, ms, _ in per_run) if per_run else None
+    ratios = [l / c for l, _, c in per_run if l is not None and c]
+    ratio = statistics.median(ratios) if ratios else None
+    cores = hashes[0].get("cores", "?") if hashes else "?"
     rows.append(("login storm: logins/s (8 connections)", fmt(lps, 1),
-                 f"ceiling {fmt(ceiling, 1)} = {hash_time.get('cores', '?')} cores / "
-                 f"{fmt(hash_time.get('hash_median_ms'), 1)} ms hash" if ceiling else "-",
+                 f"ceiling {fmt(ceiling, 1)} = {cores} cores / {fmt(hash_ms, 1)} ms hash"
+                 if ceiling else "-",
                  fmt(ratio * 100, 0) + " %" if ratio else "-", ">= 90 % of ceiling",
                  verdict(ratio >= 0.9 if ratio else None)))
     quiet, loud = med(storm, "quiet_p99_ms"), med(storm, "storm_p99_ms")
@@ -134,7 +151,7 @@ def markdown_table(rows, header):
     return "\n".join(out)
 
 
-def details(dirname, setup, storm, idle):
+def details(dirname, setup, storm, idle, hashes):
     lines = []
     if setup:
         lines.append(f"- The file read: {setup.get('ref')}, {setup.get('stored_text_bytes')} bytes "
@@ -152,7 +169,10 @@ def details(dirname, setup, storm, idle):
                      f"read p99 ratio of each run "
                      + ", ".join(fmt(r.get("storm_p99_ratio"), 2) + "x" for r in storm)
                      + f"; the bench's thread at {s.get('bench_sched', 'normal')} scheduling "
-                     f"(`--realtime`: it shares the cores with the server's hash threads).")
+                     f"(`--realtime`: it shares the cores with the server's hash threads); "
+                     f"logins/s against the ceiling timed just before and after each run "
+                     + ", ".join(f"{fmt(l, 1)} / {fmt(c, 1)} ({fmt(ms, 1)} ms)"
+                                 for l, ms, c in storm_ceilings(storm, hashes)) + ".")
     if idle:
         r = idle[0]
         lines.append(f"- Idle: {r.get('logins')} logins, then each other connection proved a "
@@ -229,13 +249,13 @@ def main():
     p1, p8 = load_jsonl(f"{d}/read-p1.jsonl"), load_jsonl(f"{d}/read-p8.jsonl")
     r1, r8 = load_redis(f"{d}/redis-p1.csv"), load_redis(f"{d}/redis-p8.csv")
     storm, idle = load_jsonl(f"{d}/storm.jsonl"), load_jsonl(f"{d}/idle.jsonl")
-    hash_time = (load_jsonl(f"{d}/hash.json") or [{}])[0]
+    hashes = load_jsonl(f"{d}/hash.jsonl")
     setup = (load_jsonl(f"{d}/setup.json") or [{}])[0]
     facts = machine(d)
 
     rows = (read_rows("read, 50 conns, 1 in flight", p1, r1) +
             read_rows("read, 50 conns, 8 in flight", p8, r8) +
-            storm_rows(storm, hash_time) + idle_rows(idle))
+            storm_rows(storm, hashes) + idle_rows(idle))
     header = ("measurement (median of runs)", "SCiPNET", "redis TLS GET / reference", "ratio",
               "target", "met")
     print(text_table(rows, header))
@@ -254,7 +274,7 @@ def main():
             "",
             markdown_table(rows, header),
             "",
-            *details(d, setup, storm, idle),
+            *details(d, setup, storm, idle, hashes),
             "",
             "Commands (PORT is the port the server or redis chose; every scipnet-bench run also "
             "had `--port PORT --json`):",
