@@ -52,7 +52,7 @@ enum deepwell_code deepwell_audit_file_attach(sqlite3 *db, const char *store_pat
         *attached = true;
         return DW_OK;
     }
-    char path[4200];
+    char path[DEEPWELL_AUDIT_PATH_MAX];
     enum deepwell_code code = deepwell_audit_file_path(store_path, path, sizeof(path), err);
     if (code != DW_OK)
         return code;
@@ -93,7 +93,7 @@ enum deepwell_code deepwell_audit_file_attach(sqlite3 *db, const char *store_pat
 /* Makes an empty audit file in WAL mode (WAL is kept in the file, so this is once). */
 static enum deepwell_code create_file(const char *store_path, struct deepwell_error *err)
 {
-    char path[4200];
+    char path[DEEPWELL_AUDIT_PATH_MAX];
     enum deepwell_code code = deepwell_audit_file_path(store_path, path, sizeof(path), err);
     if (code != DW_OK)
         return code;
@@ -144,7 +144,7 @@ enum deepwell_code deepwell_audit_file_split(struct deepwell_conn *writer, const
 enum deepwell_code deepwell_audit_file_check(sqlite3 *db, const char *store_path,
                                              struct deepwell_error *err)
 {
-    char path[4200];
+    char path[DEEPWELL_AUDIT_PATH_MAX];
     enum deepwell_code code = deepwell_audit_file_path(store_path, path, sizeof(path), err);
     if (code != DW_OK)
         return code;

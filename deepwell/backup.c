@@ -97,7 +97,7 @@ enum deepwell_code deepwell_backup_db(sqlite3 *src, const char *out_path,
         return deepwell_error_set(err, DW_INVALID, "backup", "no backup path given");
     if (sqlite3_db_filename(src, "audit") == NULL)
         return copy_schema(src, "main", out_path, err);
-    char audit_path[4200];
+    char audit_path[DEEPWELL_AUDIT_PATH_MAX];
     enum deepwell_code code =
         deepwell_audit_file_path(out_path, audit_path, sizeof(audit_path), err);
     if (code != DW_OK)

@@ -24,7 +24,7 @@ enum deepwell_code deepwell_sqlite_backup(struct deepwell *dw, const char *out_p
                                           struct deepwell_error *err)
 {
     /* The copy is OUT and OUT.audit: neither may be one of the store's own two files. */
-    char store_audit[sizeof(dw->path) + 8], out_audit[sizeof(dw->path) + 8];
+    char store_audit[DEEPWELL_AUDIT_PATH_MAX], out_audit[DEEPWELL_AUDIT_PATH_MAX];
     enum deepwell_code code =
         deepwell_audit_file_path(dw->path, store_audit, sizeof(store_audit), err);
     if (code == DW_OK)

@@ -18,7 +18,7 @@ static int run_backup(struct admin_ctx *ctx, int argc, char **argv)
         return rc;
     /* Never overwrite: a typo must not replace an older backup (or the store itself).
        An SQLite store's copy is two files: OUT and OUT.audit, its audit log. */
-    char audit_path[CONFIG_PATH_MAX + 8];
+    char audit_path[DEEPWELL_AUDIT_PATH_MAX];
     struct deepwell_error path_err = {0};
     if (deepwell_audit_file_path(out_path, audit_path, sizeof(audit_path), &path_err) != DW_OK)
         return admin_fail("cannot write backup %s: %s", out_path, path_err.message);
