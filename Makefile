@@ -50,7 +50,8 @@ LIB_ART      := $(BUILD)/libart.a
 ALL_LIBS     := $(LIB_SERVER) $(LIB_CLIENT) $(LIB_ART) $(LIB_DEEPWELL) $(LIB_COMMON)
 
 BIN_DIR := $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
-PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell
+PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell \
+            $(BIN_DIR)/scipnet-bench
 
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
