@@ -359,9 +359,8 @@ class ReconnectTest(unittest.TestCase):
         self.server = Server(self.db, port=port).start()
         self.assertEqual(self.server.fingerprint, fingerprint)
         t.keys("r")
-        screen = t.wait_for("SCP-013", "CONTAINMENT: Safe")
-        self.assertNotIn("IDENTIFICATION REQUIRED", screen)
-        self.assertIn("researcher", screen)
+        t.wait_for("SCP-013", "CONTAINMENT: Safe", "researcher",
+                   absent=("IDENTIFICATION REQUIRED",))
 
 
 @needs_programs
