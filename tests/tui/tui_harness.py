@@ -164,15 +164,21 @@ class Terminal:
 
     def wait_for(self, *texts, timeout=10.0, absent=(), bottom=None):
         """Poll the screen until every text is on it (and none of absent, and bottom on its
-        last row: the client has redrawn at the current size); return the screen."""
+        last row: the client has redrawn at the current size), and it is the same in two
+        captures 50 ms apart: a redraw can reach tmux in pieces, and a capture taken
+        midway shows a new title over the old body. Returns the screen."""
         deadline = time.monotonic() + timeout
-        screen = ""
+        screen, matched = "", None
         while time.monotonic() < deadline:
             screen = self.screen()
             rows = screen[:-1].split("\n") if screen.endswith("\n") else screen.split("\n")
             if (all(t in screen for t in texts) and not any(a in screen for a in absent)
                     and (bottom is None or bottom in rows[-1])):
-                return screen
+                if screen == matched:
+                    return screen
+                matched = screen
+            else:
+                matched = None
             time.sleep(0.05)
         raise AssertionError("waited %.0fs for %r (absent %r); the screen shows:\n%s"
                              % (timeout, texts, absent, screen))
