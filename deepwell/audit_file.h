@@ -25,8 +25,8 @@
 /* The first schema version that keeps the audit log in PATH.audit. */
 #define DEEPWELL_AUDIT_FILE_VERSION 5
 
-/* Room for an audit file's path: a store path (store.h, 4096 bytes) and ".audit". */
-#define DEEPWELL_AUDIT_PATH_MAX (4096 + 8)
+/* Room for an audit file's path: a store path and ".audit". */
+#define DEEPWELL_AUDIT_PATH_MAX (DEEPWELL_PATH_MAX + 8)
 
 /* store_path + ".audit" into out; DW_INVALID when it does not fit. */
 enum deepwell_code deepwell_audit_file_path(const char *store_path, char *out, size_t size,

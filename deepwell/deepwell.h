@@ -45,6 +45,9 @@ const char *deepwell_code_name(enum deepwell_code code);
 
 /* ---- opening -------------------------------------------------------------------- */
 
+/* Longest store location kept: a SQLite path or a PostgreSQL URL, with its NUL. */
+#define DEEPWELL_PATH_MAX 4096
+
 struct deepwell_options {
     const char *path;        /* SQLite file */
     int readers;             /* reader connections (default 4) */

@@ -13,7 +13,7 @@ struct deepwell_engine;       /* engine.h: SQLite or PostgreSQL */
 
 struct deepwell {
     struct deepwell_options opts;
-    char path[4096]; /* SQLite file ("sqlite:" removed) or PostgreSQL URL */
+    char path[DEEPWELL_PATH_MAX]; /* SQLite file ("sqlite:" removed) or PostgreSQL URL */
     const struct deepwell_engine *engine;
     struct deepwell_pool *pool;
     struct deepwell_audit_writer *audit;
