@@ -28,7 +28,7 @@ static const char usage[] =
     "  --connect-concurrency N  handshakes in progress at once (64)\n"
     "  --setup-timeout S     limit for connecting and logging in (120)\n"
     "  --admin-user U --admin-password PW  setup: who creates the file (o5 / o5-pass)\n"
-    "  --hash-count N        hash-time: hashes timed (5)\n"
+    "  --hash-count N        hash-time: hashes timed alone, then by each core at once (5)\n"
     "  --argon2-ops N --argon2-mem-kib N   hash-time: limits (SCIPNET_ARGON2_* or 2 / 65536)\n";
 
 enum {

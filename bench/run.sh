@@ -205,12 +205,13 @@ for r in $(seq "$reps"); do
 done
 
 # The machine's speed drifts by tens of percent within minutes here, so the ceiling
-# of each storm run is timed right before and right after it (hash.jsonl: reps + 1 lines).
+# of each storm run is timed right before and right after it (hash.jsonl: reps + 1 lines),
+# and with it the rate of one bare hashing thread per core (no server).
 time_hash() {
-    "$bench" --mode hash-time --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" --json \
-        >>"$work/hash.jsonl" || die "scipnet-bench --mode hash-time failed"
+    "$bench" --mode hash-time --hash-count 10 --argon2-ops "$ops" --argon2-mem-kib "$mem_kib" \
+        --json >>"$work/hash.jsonl" || die "scipnet-bench --mode hash-time failed"
 }
-record "scipnet-bench --mode hash-time --argon2-ops $ops --argon2-mem-kib $mem_kib   # before each storm run and after the last"
+record "scipnet-bench --mode hash-time --hash-count 10 --argon2-ops $ops --argon2-mem-kib $mem_kib   # before each storm run and after the last"
 for r in $(seq "$reps"); do
     say "timing one argon2id hash at ops $ops, mem $mem_kib KiB"
     time_hash

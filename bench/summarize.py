@@ -90,16 +90,23 @@ def read_rows(label, ours, redis):
     return rows
 
 
+def around_run(hashes, i, key):
+    """The mean of a hash-time figure timed right before and right after storm run i."""
+    values = [h[key] for h in hashes[i:i + 2] if h.get(key)]
+    return sum(values) / len(values) if values else None
+
+
 def storm_ceilings(storm, hashes):
-    """Per storm run: (logins/s, hash ms, ceiling) with the hash timed before and after it."""
+    """Per storm run: (logins/s, hash ms, ceiling, parallel hashes/s or None), the hash
+    timed before and after it."""
     out = []
     for i, run in enumerate(storm):
-        around = [h.get("hash_median_ms") for h in hashes[i:i + 2] if h.get("hash_median_ms")]
+        ms = around_run(hashes, i, "hash_median_ms")
         cores = hashes[i].get("cores") if i < len(hashes) else None
-        if not around or not cores:
+        if not ms or not cores:
             continue
-        ms = sum(around) / len(around)
-        out.append((run.get("logins_per_s"), ms, cores * 1000.0 / ms))
+        out.append((run.get("logins_per_s"), ms, cores * 1000.0 / ms,
+                    around_run(hashes, i, "parallel_hashes_per_s")))
     return out
 
 
@@ -107,9 +114,9 @@ def storm_rows(storm, hashes):
     rows = []
     per_run = storm_ceilings(storm, hashes)
     lps = med(storm, "logins_per_s")
-    ceiling = statistics.median(c for _, _, c in per_run) if per_run else None
-    hash_ms = statistics.median(ms for _, ms, _ in per_run) if per_run else None
-    ratios = [l / c for l, _, c in per_run if l is not None and c]
+    ceiling = statistics.median(c for _, _, c, _ in per_run) if per_run else None
+    hash_ms = statistics.median(ms for _, ms, _, _ in per_run) if per_run else None
+    ratios = [l / c for l, _, c, _ in per_run if l is not None and c]
     ratio = statistics.median(ratios) if ratios else None
     cores = hashes[0].get("cores", "?") if hashes else "?"
     rows.append(("login storm: logins/s (8 connections)", fmt(lps, 1),
@@ -117,6 +124,17 @@ def storm_rows(storm, hashes):
                  if ceiling else "-",
                  fmt(ratio * 100, 0) + " %" if ratio else "-", ">= 90 % of ceiling",
                  verdict(ratio >= 0.9 if ratio else None)))
+    # The ceiling assumes the cores hash together as fast as one alone; how far this
+    # machine falls short of that with no server at all is the next row's comparison.
+    parallel = [(l, p) for l, _, _, p in per_run if l is not None and p]
+    if parallel:
+        rate = statistics.median(p for _, p in parallel)
+        share = statistics.median(l / p for l, p in parallel)
+        of_ceiling = statistics.median(p / c for _, _, c, p in per_run if p and c)
+        rows.append((f"login storm: logins/s against {cores} bare hashing threads",
+                     fmt(lps, 1),
+                     f"{fmt(rate, 1)} hashes/s, no server ({fmt(of_ceiling * 100, 0)} % of ceiling)",
+                     fmt(share * 100, 0) + " %", "(the machine's own limit)", ""))
     quiet, loud = med(storm, "quiet_p99_ms"), med(storm, "storm_p99_ms")
     # Each run measures its quiet and its storm p99 back to back: compare within runs.
     ratio = med(storm, "storm_p99_ratio")
@@ -180,7 +198,11 @@ def details(dirname, setup, storm, idle, hashes):
                      f"(`--realtime`: it shares the cores with the server's hash threads); "
                      f"logins/s against the ceiling timed just before and after each run "
                      + ", ".join(f"{fmt(l, 1)} / {fmt(c, 1)} ({fmt(ms, 1)} ms)"
-                                 for l, ms, c in storm_ceilings(storm, hashes)) + ".")
+                                 for l, ms, c, _ in storm_ceilings(storm, hashes))
+                     + "; one thread per core hashing back to back in the bench process, no "
+                     f"server, timed at the same moments: "
+                     + ", ".join(fmt(p, 1) + " hashes/s" if p else "-"
+                                 for _, _, _, p in storm_ceilings(storm, hashes)) + ".")
     if idle:
         r = idle[0]
         lines.append(f"- Idle: {r.get('logins')} logins, then each other connection proved a "

@@ -47,6 +47,24 @@ class BenchSmoke(unittest.TestCase):
         self.assertEqual(report["errors"], 2)
         self.assertIn("auth_failed:2", report["errors_detail"])
 
+    def test_hash_time_reports_the_ceiling_and_the_cores_hashing_at_once(self):
+        out = subprocess.run([os.path.join(BIN, "scipnet-bench"), "--mode", "hash-time",
+                              "--hash-count", "2", "--argon2-ops", "1", "--argon2-mem-kib", "8192",
+                              "--json"], env=clean_env(), capture_output=True, text=True,
+                             timeout=120)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        report = json.loads(out.stdout)
+        self.assertEqual((report["hashes"], report["argon2_memlimit_kib"]), (2, 8192))
+        self.assertEqual(report["cores"], os.sysconf("SC_NPROCESSORS_ONLN"))
+        ceiling = report["cores"] * 1000.0 / report["hash_median_ms"]
+        self.assertAlmostEqual(report["ceiling_logins_per_s"], ceiling, delta=0.01 * ceiling)
+        # Real hashing threads: some rate, and not more than every core can give.
+        self.assertGreater(report["parallel_hashes_per_s"], 0)
+        self.assertLess(report["parallel_of_ceiling"], 2.0)
+        self.assertAlmostEqual(report["parallel_of_ceiling"],
+                               report["parallel_hashes_per_s"] / report["ceiling_logins_per_s"],
+                               delta=0.01)
+
     def test_smoke_summary_fails_on_errors(self):
         with tempfile.TemporaryDirectory() as d:
             write_jsonl(os.path.join(d, "smoke.jsonl"),
@@ -117,6 +135,23 @@ class BenchSummary(unittest.TestCase):
         self.assertRegex(self.row(text, "login storm: logins/s"), r"\s90 %\s+>= 90 % of ceiling\s+yes")
         # Ratios 1.9x, 1.8x, 3.0x -> 1.90x, where the medians' ratio would be 3.6/1.5 = 2.4x.
         self.assertRegex(self.row(text, "login storm: read p99"), r"1\.90x\s+<= 2x quiet\s+yes")
+
+    def test_storm_is_also_set_against_bare_hashing_threads(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_jsonl(os.path.join(d, "read-p1.jsonl"), [read_run(30000)])
+            write_jsonl(os.path.join(d, "storm.jsonl"),
+                        [{"logins_per_s": l, "quiet_p99_ms": 1.0, "storm_p99_ms": 1.5,
+                          "storm_p99_ratio": 1.5, "errors": 0} for l in (18.0, 17.0, 19.0)])
+            # Ceiling 20 logins/s each run; the bare threads hash 18, 18, 20 per second
+            # around the runs (the mean of the timings before and after each).
+            write_jsonl(os.path.join(d, "hash.jsonl"),
+                        [{"hash_median_ms": 100, "cores": 2, "parallel_hashes_per_s": p}
+                         for p in (18.0, 18.0, 18.0, 22.0)])
+            text = self.summarize(d)
+        self.assertRegex(self.row(text, "login storm: logins/s (8"), r"\s90 %\s+>= 90 % of ceiling\s+yes")
+        # 18/18, 17/18, 19/20 -> median 95 %; the threads: 18, 18, 20 -> 18 = 90 % of 20.
+        row = self.row(text, "login storm: logins/s against 2 bare hashing threads")
+        self.assertRegex(row, r"18\.0 hashes/s, no server \(90 % of ceiling\)\s+95 %")
 
 
 if __name__ == "__main__":
