@@ -297,6 +297,10 @@ def main():
     header = ("measurement (median of runs)", "SCiPNET", "redis TLS GET / reference",
               "ratio (median of rounds)", "target", "met")
     print(text_table(rows, header))
+    lines = details(d, setup, storm, idle, hashes)
+    if not args.doc and lines:
+        # The per-round and per-run figures behind the medians, for runs kept out of the doc.
+        print("\n" + "\n".join(lines))
 
     if args.doc:
         cmds = commands(f"{d}/commands.txt")
@@ -312,7 +316,7 @@ def main():
             "",
             markdown_table(rows, header),
             "",
-            *details(d, setup, storm, idle, hashes),
+            *lines,
             "",
             "Commands (PORT is the port the server or redis chose; every scipnet-bench run also "
             "had `--port PORT --json`):",

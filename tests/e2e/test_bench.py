@@ -135,6 +135,8 @@ class BenchSummary(unittest.TestCase):
         self.assertRegex(self.row(text, "login storm: logins/s"), r"\s90 %\s+>= 90 % of ceiling\s+yes")
         # Ratios 1.9x, 1.8x, 3.0x -> 1.90x, where the medians' ratio would be 3.6/1.5 = 2.4x.
         self.assertRegex(self.row(text, "login storm: read p99"), r"1\.90x\s+<= 2x quiet\s+yes")
+        # Without --doc the figures behind the medians are printed under the table.
+        self.assertIn("read p99 ratio of each run 1.90x, 1.80x, 3.00x", text)
 
     def test_storm_is_also_set_against_bare_hashing_threads(self):
         with tempfile.TemporaryDirectory() as d:
