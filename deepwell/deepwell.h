@@ -38,6 +38,9 @@ struct deepwell_error {
     enum deepwell_code code;
     char message[256]; /* one human line: "database is locked" */
     char context[256]; /* what was being done: "users.find: SELECT ... FROM users ..." */
+    /* The message is the database engine's own text (a constraint, a table, an SQLSTATE):
+       for the operator's log, never for a client.  False for deepwell's own reasons. */
+    bool from_engine;
 };
 
 /* Short stable name of a code ("not_found", "busy", ...). */

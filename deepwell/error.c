@@ -54,6 +54,7 @@ enum deepwell_code deepwell_error_set(struct deepwell_error *err, enum deepwell_
     if (err == NULL)
         return code;
     err->code = code;
+    err->from_engine = false;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
@@ -113,5 +114,7 @@ enum deepwell_code deepwell_error_from_sqlite(struct deepwell_error *err, sqlite
     const char *message = sqlite3_errstr(rc);
     if (db != NULL && (sqlite3_errcode(db) & 0xff) == (rc & 0xff))
         message = sqlite3_errmsg(db);
-    return deepwell_error_set(err, code, context, "%s", message);
+    deepwell_error_set(err, code, context, "%s", message);
+    err->from_engine = true;
+    return code;
 }

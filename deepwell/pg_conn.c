@@ -102,7 +102,10 @@ enum deepwell_code pg_conn_error(struct pg_conn *pc, struct deepwell_error *err,
 {
     enum deepwell_code code = code_for_sqlstate(pc->sqlstate);
     /* The SQLSTATE is kept in the message: deepwell_error_is_retryable looks for it. */
-    return deepwell_error_set(err, code, context, "%s (SQLSTATE %s)", pc->message, pc->sqlstate);
+    deepwell_error_set(err, code, context, "%s (SQLSTATE %s)", pc->message, pc->sqlstate);
+    if (err != NULL)
+        err->from_engine = true;
+    return code;
 }
 
 bool pg_conn_last_was_pkey_conflict(struct pg_conn *pc)

@@ -137,14 +137,18 @@ static void created(struct request *req, enum foundation_ref_kind kind, int64_t 
 static void store_failed(struct request *req, const char *what, enum deepwell_code rc,
                          const struct deepwell_error *err)
 {
-    if (rc == DW_CONFLICT)
+    if (rc == DW_CONFLICT) {
         request_fail(req, "conflict", "that name or number already exists");
-    else if (rc == DW_INVALID && err->message[0] != '\0')
-        request_fail(req, "bad_request", err->message); /* the store's own one-line reason */
-    else if (rc == DW_INVALID || rc == DW_NOT_FOUND)
+    } else if (rc == DW_INVALID && err->message[0] != '\0' && !err->from_engine) {
+        request_fail(req, "bad_request", err->message); /* deepwell's own one-line reason */
+    } else if (rc == DW_INVALID || rc == DW_NOT_FOUND) {
+        /* A constraint the store's checks did not foresee: its text names tables. */
+        if (err->from_engine)
+            log_notice("create", "%s refused by the database: %s", what, err->message);
         request_fail(req, "bad_request", "a referenced file or name does not exist");
-    else
+    } else {
         request_store_error(req, what, err);
+    }
 }
 
 /*

@@ -124,6 +124,7 @@ static void bad_scps_are_refused(void **state)
     scp.containment = "Harmless";
     assert_int_equal(deepwell_scp_create(f->dw, &scp, NULL, &err), DW_INVALID);
     assert_string_equal(err.message, "unknown containment class 'Harmless'");
+    assert_false(err.from_engine); /* deepwell's own reason: a client may read it */
     scp.containment = "Safe";
     scp.risk = "Apocalyptic";
     assert_int_equal(deepwell_scp_create(f->dw, &scp, NULL, &err), DW_INVALID);
@@ -131,6 +132,8 @@ static void bad_scps_are_refused(void **state)
     scp.risk = NULL;
     scp.level = 7;
     assert_int_equal(deepwell_scp_create(f->dw, &scp, NULL, &err), DW_INVALID);
+    assert_string_equal(err.message, "classification must be a level from 1 to 6, not 7");
+    assert_false(err.from_engine);
     scp.level = 1;
     scp.site_id = 19;
     assert_int_equal(deepwell_scp_create(f->dw, &scp, NULL, &err), DW_INVALID);
