@@ -18,8 +18,8 @@
  * transaction: nothing is cached, so rows added by the importer (or another process
  * on the same file, or another server on the same PostgreSQL store) are always
  * chained onto and a rolled-back batch leaves nothing to restore.  On PostgreSQL
- * the batch first takes a transaction-scoped advisory lock (engine.h), so batches
- * of several servers take turns and form one chain.
+ * the batch first locks the one row of audit_lock (engine.c), so batches of several
+ * servers take turns and form one chain.
  */
 #include <pthread.h>
 #include <sodium.h>

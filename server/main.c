@@ -1,7 +1,7 @@
 /*
  * main.c - scipnet-server: command line and configuration, then server_run.
  *
- *   scipnet-server --db PATH [--listen HOST:PORT] [--config FILE]
+ *   scipnet-server [--db PATH] [--listen HOST:PORT] [--config FILE]
  *                  [--cert FILE --key FILE] [--log-level LEVEL]
  *
  * Configuration precedence: defaults < file < SCIPNET_* environment < flags.
@@ -16,8 +16,9 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: scipnet-server --db PATH [--listen HOST:PORT] [--config FILE]\n"
-                 "                      [--cert FILE --key FILE] [--log-level LEVEL]\n");
+    fprintf(out, "usage: scipnet-server [--db PATH] [--listen HOST:PORT] [--config FILE]\n"
+                 "                      [--cert FILE --key FILE] [--log-level LEVEL]\n"
+                 "the store defaults to deepwell.db in the current directory\n");
 }
 
 struct flag {
