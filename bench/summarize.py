@@ -110,6 +110,16 @@ def storm_ceilings(storm, hashes):
     return out
 
 
+def bare_threads_clause(per_run):
+    """The bare hashing threads of each run, for the details; "" when none were timed (a
+    run.sh from before they were)."""
+    if not any(p for _, _, _, p in per_run):
+        return ""
+    return ("; one thread per core hashing back to back in the bench process, no server, "
+            "timed at the same moments: "
+            + ", ".join(fmt(p, 1) + " hashes/s" if p else "-" for _, _, _, p in per_run))
+
+
 def storm_rows(storm, hashes):
     rows = []
     per_run = storm_ceilings(storm, hashes)
@@ -126,11 +136,11 @@ def storm_rows(storm, hashes):
                  verdict(ratio >= 0.9 if ratio else None)))
     # The ceiling assumes the cores hash together as fast as one alone; how far this
     # machine falls short of that with no server at all is the next row's comparison.
-    parallel = [(l, p) for l, _, _, p in per_run if l is not None and p]
+    parallel = [(l, c, p) for l, _, c, p in per_run if l is not None and c and p]
     if parallel:
-        rate = statistics.median(p for _, p in parallel)
-        share = statistics.median(l / p for l, p in parallel)
-        of_ceiling = statistics.median(p / c for _, _, c, p in per_run if p and c)
+        rate = statistics.median(p for _, _, p in parallel)
+        share = statistics.median(l / p for l, _, p in parallel)
+        of_ceiling = statistics.median(p / c for _, c, p in parallel)
         rows.append((f"login storm: logins/s against {cores} bare hashing threads",
                      fmt(lps, 1),
                      f"{fmt(rate, 1)} hashes/s, no server ({fmt(of_ceiling * 100, 0)} % of ceiling)",
@@ -199,10 +209,7 @@ def details(dirname, setup, storm, idle, hashes):
                      f"logins/s against the ceiling timed just before and after each run "
                      + ", ".join(f"{fmt(l, 1)} / {fmt(c, 1)} ({fmt(ms, 1)} ms)"
                                  for l, ms, c, _ in storm_ceilings(storm, hashes))
-                     + "; one thread per core hashing back to back in the bench process, no "
-                     f"server, timed at the same moments: "
-                     + ", ".join(fmt(p, 1) + " hashes/s" if p else "-"
-                                 for _, _, _, p in storm_ceilings(storm, hashes)) + ".")
+                     + bare_threads_clause(storm_ceilings(storm, hashes)) + ".")
     if idle:
         r = idle[0]
         lines.append(f"- Idle: {r.get('logins')} logins, then each other connection proved a "

@@ -154,6 +154,22 @@ class BenchSummary(unittest.TestCase):
         # 18/18, 17/18, 19/20 -> median 95 %; the threads: 18, 18, 20 -> 18 = 90 % of 20.
         row = self.row(text, "login storm: logins/s against 2 bare hashing threads")
         self.assertRegex(row, r"18\.0 hashes/s, no server \(90 % of ceiling\)\s+95 %")
+        self.assertIn("timed at the same moments: 18.0 hashes/s, 18.0 hashes/s, 20.0 hashes/s.",
+                      text)
+
+    def test_storm_without_bare_thread_timings(self):
+        """A hash.jsonl from before the bare threads were timed: no such row, no claim."""
+        with tempfile.TemporaryDirectory() as d:
+            write_jsonl(os.path.join(d, "read-p1.jsonl"), [read_run(30000)])
+            write_jsonl(os.path.join(d, "storm.jsonl"),
+                        [{"logins_per_s": 18.0, "quiet_p99_ms": 1.0, "storm_p99_ms": 1.5,
+                          "storm_p99_ratio": 1.5, "errors": 0}])
+            write_jsonl(os.path.join(d, "hash.jsonl"),
+                        [{"hash_median_ms": 100, "cores": 2}, {"hash_median_ms": 100, "cores": 2}])
+            text = self.summarize(d)
+        self.assertRegex(self.row(text, "login storm: logins/s (8"), r"\s90 %\s+>= 90 % of ceiling")
+        self.assertNotIn("bare hashing threads", text)
+        self.assertNotIn("timed at the same moments", text)
 
 
 if __name__ == "__main__":

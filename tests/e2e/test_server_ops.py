@@ -327,9 +327,9 @@ class TestOps(ServerTestCase):
                        {"kind": "site"}]:
             self.assertError(c.request("create", **fields), "bad_request")
 
-    def test_create_names_no_store_internals(self):
-        """A missing site, leader or class is told in the store's own words, naming what is
-        missing; nothing is created."""
+    def test_create_names_what_is_missing(self):
+        """A missing site, leader or task force is refused naming it (deepwell's reason), an
+        unknown class by the server's own check; nothing is created."""
         c = self.logged_in("o5")
         user = {"kind": "user", "name": "u9", "password": "password1", "clearance": 1,
                 "title": "Researcher"}
