@@ -197,6 +197,7 @@ def details(dirname, setup, storm, idle, hashes):
                      f"are the same size (`-d {setup.get('reader_reply_bytes')}`).")
     if storm:
         s = storm[0]
+        per_run = storm_ceilings(storm, hashes)
         lines.append(f"- Login storm: argon2id opslimit {s.get('argon2_opslimit')}, memlimit "
                      f"{s.get('argon2_memlimit_kib')} KiB (the server's configured limits); "
                      f"{s.get('readers')} reading connections paced at {s.get('read_rate')} reads/s "
@@ -208,8 +209,8 @@ def details(dirname, setup, storm, idle, hashes):
                      f"(`--realtime`: it shares the cores with the server's hash threads); "
                      f"logins/s against the ceiling timed just before and after each run "
                      + ", ".join(f"{fmt(l, 1)} / {fmt(c, 1)} ({fmt(ms, 1)} ms)"
-                                 for l, ms, c, _ in storm_ceilings(storm, hashes))
-                     + bare_threads_clause(storm_ceilings(storm, hashes)) + ".")
+                                 for l, ms, c, _ in per_run)
+                     + bare_threads_clause(per_run) + ".")
     if idle:
         r = idle[0]
         lines.append(f"- Idle: {r.get('logins')} logins, then each other connection proved a "
