@@ -91,11 +91,6 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (cfg.db[0] == '\0') {
-        fprintf(stderr, "scipnet-server: --db PATH is required\n");
-        usage(stderr);
-        return 2;
-    }
     int level = log_level_parse(cfg.log_level[0] ? cfg.log_level : "info");
     if (level < 0) {
         fprintf(stderr, "scipnet-server: unknown log level '%s'\n", cfg.log_level);
