@@ -2,6 +2,7 @@
 #include "deepwell/import.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "deepwell/password.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
+#include "deepwell/textfile.h"
 
 struct deepwell_import {
     struct import_bundle b;
@@ -29,52 +31,85 @@ struct deepwell_import {
 
 /* ---- loading ----------------------------------------------------------------------- */
 
-static bool file_exists(const char *path)
+/*
+ * Checks the index file name of the source without following a link; DW_NOT_FOUND
+ * when absent.  The source itself must be a regular file: a link could name any
+ * file this user can read, and a FIFO would block the import.
+ */
+static enum deepwell_code check_index_file(const struct import_bundle *b, const char *name,
+                                           struct deepwell_error *err)
 {
+    char shown[sizeof(b->dir) + 32], why[64];
+    snprintf(shown, sizeof(shown), "%s/%s", b->dir, name);
     struct stat st;
-    return stat(path, &st) == 0;
+    if (fstatat(b->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return DW_NOT_FOUND;
+        return deepwell_error_set(err, DW_IO, "import", "%s: cannot read: %s", shown,
+                                  strerror(errno));
+    }
+    enum textfile_refusal refusal = textfile_refusal_of(st.st_mode);
+    if (refusal == TEXTFILE_READ)
+        return DW_OK;
+    textfile_refusal_text(refusal, TEXTFILE_MAX_BYTES, why, sizeof(why));
+    return deepwell_error_set(err, DW_INVALID, "import", "%s: %s", shown, why);
+}
+
+static enum deepwell_code load_source(struct import_bundle *b, const char *source_dir,
+                                      const char *real, struct deepwell_error *err)
+{
+    char db[sizeof(b->dir) + 32];
+    snprintf(db, sizeof(db), "%s/SCiPNET.db", source_dir);
+    enum deepwell_code code = check_index_file(b, "manifest.json", err);
+    if (code == DW_OK) {
+        b->from_manifest = true;
+        return import_manifest_read(b, err);
+    }
+    if (code != DW_NOT_FOUND)
+        return code;
+    code = check_index_file(b, "SCiPNET.db", err);
+    if (code == DW_NOT_FOUND)
+        return deepwell_error_set(err, DW_IO, "import",
+                                  "%s: no SCiPNET.db (and no manifest.json): not a deepwell folder",
+                                  source_dir);
+    if (code != DW_OK)
+        return code;
+    if (access(db, R_OK) != 0)
+        return deepwell_error_set(err, DW_IO, "import", "%s: cannot read: %s", db, strerror(errno));
+    /* Imported history records where it came from, so a second run can skip it. */
+    snprintf(b->source_key, sizeof(b->source_key), "%s/SCiPNET.db", real);
+    return import_original_read(b, db, err);
 }
 
 enum deepwell_code deepwell_import_load(const char *source_dir, struct deepwell_import **out,
                                         struct deepwell_error *err)
 {
     *out = NULL;
-    struct stat st;
-    if (stat(source_dir, &st) != 0)
-        return deepwell_error_set(err, DW_IO, "import", "%s: %s", source_dir, strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return deepwell_error_set(err, DW_IO, "import", "%s: not a folder", source_dir);
     if (strlen(source_dir) + 64 > sizeof(((struct import_bundle *)0)->dir))
         return deepwell_error_set(err, DW_INVALID, "import", "%s: path too long", source_dir);
+    /* The folder named is opened once (following a link there is the caller's choice);
+     * everything below it is opened relative to it, never through a link. */
+    int dirfd = open(source_dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+    if (dirfd < 0 && errno == ENOTDIR)
+        return deepwell_error_set(err, DW_IO, "import", "%s: not a folder", source_dir);
+    if (dirfd < 0)
+        return deepwell_error_set(err, DW_IO, "import", "%s: %s", source_dir, strerror(errno));
     struct deepwell_import *imp = calloc(1, sizeof(*imp));
-    if (imp == NULL)
+    if (imp == NULL) {
+        close(dirfd);
         return deepwell_error_set(err, DW_INTERNAL, "import", "out of memory");
+    }
     struct import_bundle *b = &imp->b;
     char real[PATH_MAX];
     if (realpath(source_dir, real) == NULL)
         snprintf(real, sizeof(real), "%s", source_dir);
     snprintf(b->dir, sizeof(b->dir), "%s", source_dir);
-
-    char manifest[sizeof(b->dir) + 32], db[sizeof(b->dir) + 32];
-    snprintf(manifest, sizeof(manifest), "%s/manifest.json", source_dir);
-    snprintf(db, sizeof(db), "%s/SCiPNET.db", source_dir);
-    enum deepwell_code code;
-    if (file_exists(manifest)) {
-        b->from_manifest = true;
-        code = import_manifest_read(b, err);
-    } else if (!file_exists(db)) {
-        code = deepwell_error_set(err, DW_IO, "import",
-                                  "%s: no SCiPNET.db (and no manifest.json): not a deepwell folder",
-                                  source_dir);
-    } else if (access(db, R_OK) != 0) {
-        code = deepwell_error_set(err, DW_IO, "import", "%s: cannot read: %s", db, strerror(errno));
-    } else {
-        /* Imported history records where it came from, so a second run can skip it. */
-        snprintf(b->source_key, sizeof(b->source_key), "%s/SCiPNET.db", real);
-        code = import_original_read(b, db, err);
-    }
+    b->dirfd = dirfd;
+    enum deepwell_code code = load_source(b, source_dir, real, err);
     if (code == DW_OK)
         code = import_files_attach(b, err);
+    close(dirfd);
+    b->dirfd = -1;
     if (code != DW_OK) {
         deepwell_import_free(imp);
         return code;
@@ -915,6 +950,7 @@ enum deepwell_code deepwell_import_apply(struct deepwell *dw, struct deepwell_im
 {
     memset(report, 0, sizeof(*report));
     report->from_manifest = imp->b.from_manifest;
+    report->files_refused = imp->b.files_refused;
     struct writer w = {.b = &imp->b, .r = report, .err = err};
     dw_now_iso(w.now);
     if (!alloc_maps(&w)) {

@@ -34,6 +34,7 @@ struct deepwell_import_report {
     struct deepwell_import_count users, sites, task_forces, scps, sections, descriptions,
         audit_rows;
     size_t accounts_disabled;
+    size_t files_refused;        /* links, FIFOs, devices, too large: not read (named in notes) */
     bool audit_already_imported; /* history from this source was there before: skipped */
     /* One line each: "<what>: <where>: <why>", e.g. "skipped: scps/abc: not a number". */
     char **notes;

@@ -4,10 +4,12 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "deepwell/import_map.h"
 #include "deepwell/pool.h"
@@ -78,8 +80,89 @@ static enum deepwell_code too_long(const char *rel, struct deepwell_error *err)
 }
 
 /*
+ * Opens the folder rel (relative to the source) one name at a time, never through
+ * a symbolic link: a link anywhere on the way fails (ENOTDIR or ELOOP).  Names come
+ * from readdir or a checked manifest; "." and ".." are refused all the same.
+ */
+static int open_folder(const struct import_bundle *b, const char *rel)
+{
+    char buf[PATH_BYTES];
+    size_t len = strlen(rel);
+    if (len == 0 || len >= sizeof(buf)) {
+        errno = len ? ENAMETOOLONG : EINVAL;
+        return -1;
+    }
+    memcpy(buf, rel, len + 1);
+    int fd = b->dirfd;
+    for (char *part = buf, *next; part != NULL; part = next) {
+        next = strchr(part, '/');
+        if (next != NULL)
+            *next++ = '\0';
+        int child = -1;
+        if (part[0] == '\0' || strcmp(part, ".") == 0 || strcmp(part, "..") == 0)
+            errno = EINVAL;
+        else
+            child = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        int saved = errno;
+        if (fd != b->dirfd)
+            close(fd);
+        errno = saved;
+        if (child < 0)
+            return -1;
+        fd = child;
+    }
+    return fd;
+}
+
+/* Splits "a/b/c" into its folder "a/b" (into dir) and its last name; NULL when no folder. */
+static const char *split_rel(const char *rel, char *dir, size_t size)
+{
+    const char *slash = strrchr(rel, '/');
+    if (slash == NULL || (size_t)(slash - rel) >= size)
+        return NULL;
+    memcpy(dir, rel, (size_t)(slash - rel));
+    dir[slash - rel] = '\0';
+    return slash + 1;
+}
+
+/* The type of rel (S_IFDIR, S_IFLNK, ...) as lstat sees it; 0 when it cannot be looked at. */
+static unsigned entry_type(const struct import_bundle *b, const char *rel)
+{
+    char dir[PATH_BYTES];
+    const char *name = split_rel(rel, dir, sizeof(dir));
+    int fd = name != NULL ? open_folder(b, dir) : b->dirfd;
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    int rc = fstatat(fd, name != NULL ? name : rel, &st, AT_SYMLINK_NOFOLLOW);
+    if (fd != b->dirfd)
+        close(fd);
+    return rc == 0 ? (unsigned)(st.st_mode & S_IFMT) : 0;
+}
+
+static enum deepwell_code note_refused(struct import_bundle *b, const char *rel,
+                                       enum textfile_refusal refusal, struct deepwell_error *err)
+{
+    char why[64];
+    textfile_refusal_text(refusal, TEXTFILE_MAX_BYTES, why, sizeof(why));
+    b->files_refused++;
+    return note(b, err, "refused: %s: %s", rel, why);
+}
+
+/* Notes rel as refused when it is a symbolic link (*code says whether noting worked). */
+static bool refused_link(struct import_bundle *b, const char *rel, enum deepwell_code *code,
+                         struct deepwell_error *err)
+{
+    if (entry_type(b, rel) != S_IFLNK)
+        return false;
+    *code = note_refused(b, rel, TEXTFILE_SYMLINK, err);
+    return true;
+}
+
+/*
  * The entries of dir (relative to the source), sorted so the import is the same
- * on every file system.  *exists is false (and DW_OK) when the folder is absent.
+ * on every file system.  *exists is false (and DW_OK) when the folder is absent or
+ * not a folder, and when it is a symbolic link (then noted as refused).
  */
 static enum deepwell_code list_dir(struct import_bundle *b, const char *rel, struct names *out,
                                    bool *exists, struct deepwell_error *err)
@@ -89,12 +172,23 @@ static enum deepwell_code list_dir(struct import_bundle *b, const char *rel, str
     *exists = false;
     if (!join(path, sizeof(path), b->dir, rel))
         return too_long(rel, err);
-    DIR *d = opendir(path);
+    int fd = open_folder(b, rel);
+    if (fd < 0) {
+        int saved = errno;
+        enum deepwell_code code = DW_OK;
+        if (saved == ENOTDIR || saved == ELOOP) /* a file (as if absent), or a link */
+            refused_link(b, rel, &code, err);
+        else if (saved != ENOENT)
+            code = deepwell_error_set(err, DW_IO, path, "%s: cannot read folder: %s", path,
+                                      strerror(saved));
+        return code;
+    }
+    DIR *d = fdopendir(fd);
     if (d == NULL) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return DW_OK;
+        int saved = errno;
+        close(fd);
         return deepwell_error_set(err, DW_IO, path, "%s: cannot read folder: %s", path,
-                                  strerror(errno));
+                                  strerror(saved));
     }
     *exists = true;
     struct dirent *e;
@@ -116,20 +210,34 @@ static enum deepwell_code list_dir(struct import_bundle *b, const char *rel, str
     return DW_OK;
 }
 
-static bool is_dir(const struct import_bundle *b, const char *rel)
-{
-    char path[PATH_BYTES];
-    struct stat st;
-    return join(path, sizeof(path), b->dir, rel) && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static enum deepwell_code read_rel(const struct import_bundle *b, const char *rel, char **out,
+/*
+ * Reads rel into *out.  A file that is a link, not a regular file or too large is
+ * refused: noted, *out NULL and DW_OK, so the rest of the source is still imported.
+ */
+static enum deepwell_code read_rel(struct import_bundle *b, const char *rel, char **out,
                                    struct deepwell_error *err)
 {
-    char path[PATH_BYTES];
+    char path[PATH_BYTES], dir[PATH_BYTES];
+    *out = NULL;
     if (!join(path, sizeof(path), b->dir, rel))
         return too_long(rel, err);
-    return textfile_read(path, out, err);
+    const char *name = split_rel(rel, dir, sizeof(dir));
+    if (name == NULL)
+        return too_long(rel, err);
+    int fd = open_folder(b, dir);
+    if (fd < 0 && (errno == ENOTDIR || errno == ELOOP)) /* a folder swapped for a link */
+        return note_refused(b, rel, TEXTFILE_SYMLINK, err);
+    if (fd < 0)
+        return deepwell_error_set(err, DW_IO, path, "%s: cannot read: %s", path, strerror(errno));
+    enum textfile_refusal refusal;
+    enum deepwell_code code =
+        textfile_read_at(fd, name, path, TEXTFILE_MAX_BYTES, out, &refusal, err);
+    close(fd);
+    if (code == DW_NOT_FOUND) /* listed a moment ago: gone is an error, as before */
+        code = DW_IO;
+    if (code == DW_OK && refusal != TEXTFILE_READ)
+        code = note_refused(b, rel, refusal, err);
+    return code;
 }
 
 /* "name.md" -> "name" into out; false for anything else. */
@@ -171,6 +279,11 @@ static enum deepwell_code add_section(struct import_bundle *b, size_t scp_index,
     if (code != DW_OK)
         return code;
     struct import_section *listed = listed_section(b, scp_index, rel);
+    if (body == NULL) { /* refused and noted; a listed section is left out */
+        if (listed != NULL)
+            listed->refused = true;
+        return DW_OK;
+    }
     if (listed != NULL) {
         listed->body = body;
         return DW_OK;
@@ -312,7 +425,9 @@ static enum deepwell_code attach_scp_dir(struct import_bundle *b, const char *na
     join(rel, sizeof(rel), "scps", name);
     enum deepwell_code code = DW_OK;
     int64_t key;
-    if (!is_dir(b, rel))
+    if (refused_link(b, rel, &code, err))
+        return code;
+    if (entry_type(b, rel) != S_IFDIR)
         return note(b, err, "skipped: %s: not a folder", rel);
     if (!import_parse_number(name, &key))
         return note(b, err, "skipped: %s: folder name is not a number", rel);
@@ -348,8 +463,9 @@ static enum deepwell_code attach_scp_dir(struct import_bundle *b, const char *na
                                err);
         else if (strcmp(f, "desc.md") == 0)
             code = add_section(b, index, file_rel, "description", "Description", err);
-        else if (strcmp(f, "addenda") == 0 && is_dir(b, file_rel))
-            code = attach_addenda(b, index, rel, err);
+        else if (strcmp(f, "addenda") == 0 &&
+                 (entry_type(b, file_rel) == S_IFDIR || entry_type(b, file_rel) == S_IFLNK))
+            code = attach_addenda(b, index, rel, err); /* refuses a link */
         else if (listed_section(b, index, file_rel) != NULL)
             code = add_section(b, index, file_rel, "addendum", "", err);
         else
@@ -369,8 +485,9 @@ static enum deepwell_code check_scp_files(struct import_bundle *b, struct deepwe
         for (size_t j = 0; j < s->nsections; j++) {
             struct import_section *sec = &s->sections[j];
             if (sec->body == NULL) {
-                code = note(b, err, "missing: %s: listed in the manifest, %s", sec->file,
-                            "not found; section left out");
+                if (!sec->refused)
+                    code = note(b, err, "missing: %s: listed in the manifest, %s", sec->file,
+                                "not found; section left out");
                 free(sec->kind);
                 free(sec->title);
                 free(sec->file);
@@ -431,6 +548,9 @@ static enum deepwell_code attach_place_files(struct import_bundle *b, const char
         free(*known[k].field);
         *known[k].field = NULL;
         code = read_rel(b, file_rel, known[k].field, err);
+        /* Refused (and noted as such), not missing: an empty text, not "no files". */
+        if (code == DW_OK && *known[k].field == NULL && (*known[k].field = strdup("")) == NULL)
+            code = oom(err);
     }
     names_free(&files);
     return code;
@@ -445,7 +565,9 @@ static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_
         char rel[PATH_BYTES];
         int64_t id;
         join(rel, sizeof(rel), "sites", dirs.items[i]);
-        if (!is_dir(b, rel) || !import_parse_number(dirs.items[i], &id)) {
+        if (refused_link(b, rel, &code, err))
+            continue;
+        if (entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
             code = note(b, err, "skipped: %s: %s", rel, "not a folder named by a site id");
             continue;
         }
@@ -483,7 +605,9 @@ static enum deepwell_code attach_mtfs(struct import_bundle *b, struct deepwell_e
         char rel[PATH_BYTES];
         int64_t id;
         join(rel, sizeof(rel), "mtfs", dirs.items[i]);
-        if (!is_dir(b, rel) || !import_parse_number(dirs.items[i], &id)) {
+        if (refused_link(b, rel, &code, err))
+            continue;
+        if (entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
             code = note(b, err, "skipped: %s: %s", rel, "not a folder named by a task force id");
             continue;
         }
@@ -539,15 +663,19 @@ static enum deepwell_code attach_descriptions(struct import_bundle *b, struct de
                 code = note(b, err, "skipped: %s: %s", file_rel, "not named <id>.md");
                 continue;
             }
+            char *text = NULL;
+            if ((code = read_rel(b, file_rel, &text, err)) != DW_OK || text == NULL)
+                continue; /* failed, or refused and noted */
             struct import_description *d =
                 IMPORT_PUSH(b->descriptions, b->ndescriptions, b->capdescriptions);
             if (d == NULL || (d->file = strdup(file_rel)) == NULL) {
+                free(text);
                 code = oom(err);
                 break;
             }
             d->kind = (enum import_lookup_kind)kind;
             d->src_id = id;
-            code = read_rel(b, file_rel, &d->text, err);
+            d->text = text;
         }
         names_free(&files);
     }

@@ -344,11 +344,19 @@ static bool load_json(struct reader *r, const char *name, bool required, json_t 
     snprintf(r->path, sizeof(r->path), "%s/%s", r->b->dir, name);
     *root = NULL;
     char *text = NULL;
-    enum deepwell_code code = textfile_read(r->path, &text, r->err);
+    enum textfile_refusal refusal;
+    enum deepwell_code code =
+        textfile_read_at(r->b->dirfd, name, r->path, TEXTFILE_MAX_BYTES, &text, &refusal, r->err);
+    if (code == DW_NOT_FOUND && !required)
+        return true;
     if (code != DW_OK) {
-        if (!required && code == DW_IO && access(r->path, F_OK) != 0)
-            return true;
-        r->code = code;
+        r->code = code == DW_NOT_FOUND ? DW_IO : code;
+        return false;
+    }
+    if (refusal != TEXTFILE_READ) { /* the source's own index: no import without it */
+        char why[64];
+        textfile_refusal_text(refusal, TEXTFILE_MAX_BYTES, why, sizeof(why));
+        r->code = deepwell_error_set(r->err, DW_INVALID, r->path, "%s: %s", r->path, why);
         return false;
     }
     json_error_t jerr;

@@ -78,6 +78,7 @@ struct import_section {
     int position; /* 0 = after the listed ones */
     char *file;   /* path relative to the source folder */
     char *body;   /* NULL until the file is read */
+    bool refused; /* its file was refused (a link, not a regular file, too large): noted */
 };
 
 struct import_scp {
@@ -111,7 +112,8 @@ struct import_notes {
 };
 
 struct import_bundle {
-    char dir[4096];        /* the source folder */
+    char dir[4096];        /* the source folder, as given (for messages) */
+    int dirfd;             /* that folder, open while loading: files are opened under it */
     char source_key[4200]; /* recorded in imported audit rows, for idempotence */
     bool from_manifest;
     struct import_lookup lookups[IMPORT_LOOKUP_COUNT];
@@ -128,6 +130,7 @@ struct import_bundle {
     struct import_audit *audit;
     size_t naudit, capaudit;
     struct import_notes notes;
+    size_t files_refused; /* links, non-regular and too large files: not read, noted */
 };
 
 void import_bundle_free(struct import_bundle *b);

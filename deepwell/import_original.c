@@ -661,7 +661,8 @@ enum deepwell_code import_original_read(struct import_bundle *b, const char *db_
                                         struct deepwell_error *err)
 {
     struct source src = {.path = db_path, .b = b};
-    int rc = sqlite3_open_v2(db_path, &src.db, SQLITE_OPEN_READONLY, NULL);
+    /* import.c checked it is a regular file; NOFOLLOW keeps a link swapped in since out. */
+    int rc = sqlite3_open_v2(db_path, &src.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc != SQLITE_OK) {
         enum deepwell_code code =
             deepwell_error_set(err, DW_IO, "opening the source", "%s: cannot open: %s", db_path,

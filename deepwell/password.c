@@ -17,6 +17,21 @@
 
 #define ARGON2ID_PREFIX "$argon2id$"
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x)  STRINGIFY_(x)
+
+const char *deepwell_password_policy_error(const char *password)
+{
+    size_t bytes = strlen(password), characters = 0;
+    if (bytes > DEEPWELL_PASSWORD_MAX)
+        return "the password must have at most " STRINGIFY(DEEPWELL_PASSWORD_MAX) " bytes";
+    for (size_t i = 0; i < bytes; i++) /* every byte but a continuation byte starts one */
+        characters += ((unsigned char)password[i] & 0xC0) != 0x80;
+    if (characters < DEEPWELL_PASSWORD_MIN)
+        return "the password must have at least " STRINGIFY(DEEPWELL_PASSWORD_MIN) " characters";
+    return NULL;
+}
+
 /* werkzeug's key length and its defaults for a bare "scrypt" method. */
 #define SCRYPT_KEY_BYTES 64
 #define SCRYPT_DEFAULT_N 32768

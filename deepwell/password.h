@@ -13,6 +13,17 @@
 
 #include "deepwell/deepwell.h"
 
+/*
+ * The one password policy: the server's create of a user, `deepwell user add` and
+ * `deepwell user passwd` all check it.  At least MIN characters (UTF-8 code points,
+ * so a short password of two-byte letters is still short), at most MAX bytes.
+ */
+#define DEEPWELL_PASSWORD_MIN 8
+#define DEEPWELL_PASSWORD_MAX 1024
+
+/* NULL when password meets the policy, else why not: one sentence for the user. */
+const char *deepwell_password_policy_error(const char *password);
+
 struct deepwell_pwhash_limits {
     unsigned long long opslimit;
     size_t memlimit; /* bytes */

@@ -23,8 +23,7 @@
 #define TEXT_MAX       60000
 #define SECTIONS_MAX   64
 #define SCP_NUMBER_MAX 999999999
-#define PASSWORD_MIN   8
-#define PASSWORD_MAX   1024
+#define PASSWORD_MAX   DEEPWELL_PASSWORD_MAX
 
 /* Field checks: each returns false (and sets the bad_request reply) on a bad field. */
 struct fields {
@@ -321,8 +320,9 @@ static void create_user(struct request *req, struct fields *f)
         bad(f, "a user name is letters, digits, '.', '_' and '-'");
         return;
     }
-    if (strlen(password) < PASSWORD_MIN) {
-        bad(f, "the password must have at least 8 characters");
+    const char *weak = deepwell_password_policy_error(password); /* deepwell's one policy */
+    if (weak != NULL) {
+        bad(f, weak);
         return;
     }
     const char *canonical_title = foundation_title_canonical(title);

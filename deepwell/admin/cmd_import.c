@@ -35,6 +35,8 @@ static void print_report(const char *source, const char *db, const struct deepwe
     else
         print_count("audit rows", &r->audit_rows);
     printf("  %-13s %zu\n", "disabled", r->accounts_disabled);
+    if (r->files_refused > 0)
+        printf("  %-13s %zu refused (not read; named below)\n", "files", r->files_refused);
     if (r->nnotes > 0) {
         printf("notes (%zu):\n", r->nnotes);
         for (size_t i = 0; i < r->nnotes; i++)
@@ -45,12 +47,13 @@ static void print_report(const char *source, const char *db, const struct deepwe
 static json_t *report_json(const char *source, const struct deepwell_import_report *r)
 {
     return json_pack(
-        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "source", source, "format",
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "source", source, "format",
         r->from_manifest ? "export" : "original", "users", (json_int_t)r->users.added, "sites",
         (json_int_t)r->sites.added, "task_forces", (json_int_t)r->task_forces.added, "scps",
         (json_int_t)r->scps.added, "sections", (json_int_t)r->sections.added, "descriptions",
         (json_int_t)r->descriptions.added, "audit_rows", (json_int_t)r->audit_rows.added,
-        "accounts_disabled", (json_int_t)r->accounts_disabled);
+        "accounts_disabled", (json_int_t)r->accounts_disabled, "files_refused",
+        (json_int_t)r->files_refused);
 }
 
 static int run_import(struct admin_ctx *ctx, int argc, char **argv)

@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "common/foundation.h"
-
-#define PASSWORD_MAX 1024
+#include "deepwell/password.h"
 
 static const char usage_add[] = "deepwell user add NAME --clearance N --title TITLE [--site ID] "
                                 "[--task-force ID] --password-stdin";
@@ -121,12 +120,20 @@ static int check_task_force_exists(struct deepwell *dw, int64_t id)
     return rc == DW_OK ? ADMIN_OK : admin_fail_store("cannot look up the task force", &err);
 }
 
-/* Reads the password from stdin and hashes it; the clear text is wiped at once. */
+/*
+ * Reads the password from stdin, checks it against the server's policy and hashes
+ * it; the clear text is wiped at once.
+ */
 static int read_password_hash(const struct admin_ctx *ctx, char hash[DEEPWELL_HASH_MAX])
 {
-    char password[PASSWORD_MAX];
+    char password[DEEPWELL_PASSWORD_MAX + 1];
     if (admin_read_password(password, sizeof(password)) != ADMIN_OK)
         return ADMIN_FAILED;
+    const char *weak = deepwell_password_policy_error(password);
+    if (weak != NULL) {
+        admin_wipe(password, sizeof(password));
+        return admin_fail("%s", weak);
+    }
     struct deepwell_pwhash_limits limits;
     admin_pwhash_limits(ctx, &limits);
     int rc = deepwell_password_hash(password, &limits, hash);

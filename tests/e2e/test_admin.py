@@ -356,6 +356,62 @@ class UserTest(DemoStoreTestCase):
         self.assertFails(deepwell("user", "--db", self.db), "missing subcommand", code=2)
 
 
+class PasswordPolicyTest(DemoStoreTestCase):
+    """One password policy: `deepwell user add` and `user passwd` refuse exactly what the
+    server's `create` of a user refuses, in the same words."""
+
+    SHORT = ["short", "1234567", "\u00e9" * 5]  # the last: 5 characters in 10 bytes
+    LONG_ENOUGH = ["12345678", "\u00e9" * 8]
+
+    def server_replies(self, passwords):
+        """The server's reply to creating a user with each password (as o5)."""
+        import harness
+        server = harness.Server(str(self.db)).start()
+        replies = []
+        try:
+            c = server.client()
+            try:
+                self.assertTrue(c.login("o5")["ok"])
+                for i, password in enumerate(passwords):
+                    replies.append(c.request("create", kind="user", name="server.%d" % i,
+                                             password=password, clearance=1,
+                                             title="Researcher"))
+            finally:
+                c.close()
+        finally:
+            rc = server.stop()
+        self.assertIn(rc, (0, None), server.log())
+        return replies
+
+    def test_short_passwords_are_refused_everywhere_with_the_same_message(self):
+        replies = self.server_replies(self.SHORT)
+        before = self.snapshot()
+        for password, reply in zip(self.SHORT, replies):
+            with self.subTest(password=password):
+                self.assertFalse(reply["ok"], reply)
+                self.assertEqual(reply["error"]["code"], "bad_request")
+                message = reply["error"]["message"]
+                self.assertEqual(message, "the password must have at least 8 characters")
+                r = add_user(self.db, "short.pw", password)
+                self.assertFails(r)
+                self.assertEqual(r.stderr, "deepwell: %s\n" % message)
+                r = deepwell("user", "passwd", "agent", "--db", self.db, "--password-stdin",
+                             input=password + "\n")
+                self.assertFails(r)
+                self.assertEqual(r.stderr, "deepwell: %s\n" % message)
+        self.assertIsNone(user_row(self.db, "short.pw"))
+        self.assertUnchanged(self.db, *before)
+
+    def test_eight_characters_are_accepted_everywhere(self):
+        for reply in self.server_replies(self.LONG_ENOUGH):
+            self.assertTrue(reply["ok"], reply)
+        for i, password in enumerate(self.LONG_ENOUGH):
+            with self.subTest(password=password):
+                self.assertOk(add_user(self.db, "admin.%d" % i, password))
+                self.assertOk(deepwell("user", "passwd", "agent", "--db", self.db,
+                                       "--password-stdin", input=password + "\n"))
+
+
 class BackupCheckTest(DemoStoreTestCase):
     def test_check_reports_integrity_version_and_counts(self):
         r = deepwell("check", "--db", self.db)

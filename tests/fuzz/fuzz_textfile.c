@@ -4,9 +4,11 @@
  * textfile_utf8_valid is checked against the server's request validator
  * (server/utf8.c, written separately) plus "no NUL byte": two strict RFC 3629
  * validators must agree on every input.  The bytes are then written with
- * textfile_write and read back with textfile_read, which must return them
- * unchanged exactly when they are valid, and DW_INVALID otherwise.
+ * textfile_write and read back with textfile_read_at, which must return them
+ * unchanged exactly when they are valid, and DW_INVALID otherwise; with a cap one
+ * byte below their size it must refuse them as too large, valid or not.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,15 +72,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (textfile_write(path, "x", 1, 0600, &err) != DW_IO)
         die("textfile_write overwrote an existing file", data, size);
     char *back = NULL;
-    enum deepwell_code rc = textfile_read(path, &back, &err);
+    enum textfile_refusal refusal;
+    enum deepwell_code rc = textfile_read_at(AT_FDCWD, path, path, size, &back, &refusal, &err);
+    if (refusal != TEXTFILE_READ)
+        die("textfile_read_at refused a regular file within the cap", data, size);
     if (valid) {
         if (rc != DW_OK || back == NULL)
-            die("textfile_read refused valid text", data, size);
+            die("textfile_read_at refused valid text", data, size);
         if (strlen(back) != size || memcmp(back, s, size) != 0)
-            die("textfile_read changed the text", data, size);
+            die("textfile_read_at changed the text", data, size);
     } else {
         if (rc != DW_INVALID || back != NULL)
-            die("textfile_read accepted invalid text", data, size);
+            die("textfile_read_at accepted invalid text", data, size);
+    }
+    if (size > 0) {
+        char *over = NULL;
+        rc = textfile_read_at(AT_FDCWD, path, path, size - 1, &over, &refusal, &err);
+        if (rc != DW_OK || over != NULL || refusal != TEXTFILE_TOO_LARGE)
+            die("textfile_read_at read past its cap", data, size);
     }
     free(back);
     unlink(path);

@@ -1,12 +1,18 @@
 /*
  * test_dw_import.c - the importer's pure parts: URL-encoded file names, UTF-8
- * validation, and mapping the original's lookup names onto ours.
+ * validation, and mapping the original's lookup names onto ours; and reading a
+ * file only when it is a regular file within the size cap.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "deepwell/import_map.h"
@@ -73,6 +79,111 @@ static void utf8_validation(void **state)
     assert_false(textfile_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
     assert_false(textfile_utf8_valid("\xE2\x96", 2));         /* cut short */
     assert_false(textfile_utf8_valid("\x96", 1));             /* lone continuation */
+}
+
+/* Reads name under dirfd with the given cap; returns the refusal, *out the text. */
+static enum textfile_refusal read_capped(int dirfd, const char *name, size_t cap, char **out)
+{
+    struct deepwell_error err;
+    enum textfile_refusal refusal = TEXTFILE_READ;
+    *out = NULL;
+    assert_int_equal(textfile_read_at(dirfd, name, name, cap, out, &refusal, &err), DW_OK);
+    assert_true((*out == NULL) == (refusal != TEXTFILE_READ));
+    return refusal;
+}
+
+/* This process's "rchar" from /proc/self/io; *len is what reading it took. */
+static unsigned long long bytes_read_so_far(size_t *len)
+{
+    char buf[1024];
+    int fd = open("/proc/self/io", O_RDONLY);
+    assert_true(fd >= 0);
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    unsigned long long rchar = 0;
+    assert_int_equal(sscanf(buf, "rchar: %llu", &rchar), 1);
+    return rchar;
+}
+
+static void files_are_read_up_to_the_cap(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_dw_import.XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dirfd >= 0);
+    snprintf(path, sizeof(path), "%s/ten.md", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("0123456789", f);
+    fclose(f);
+    char *text;
+    assert_int_equal(read_capped(dirfd, "ten.md", 10, &text), TEXTFILE_READ);
+    assert_string_equal(text, "0123456789");
+    free(text);
+    assert_int_equal(read_capped(dirfd, "ten.md", 9, &text), TEXTFILE_TOO_LARGE);
+    /* /proc files say they are empty and are not: the size at open is no bound. */
+    int proc = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    assert_true(proc >= 0);
+    struct stat st;
+    assert_int_equal(fstatat(proc, "status", &st, 0), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(read_capped(proc, "status", 16, &text), TEXTFILE_TOO_LARGE);
+    assert_int_equal(read_capped(proc, "status", 1u << 20, &text), TEXTFILE_READ);
+    assert_true(strlen(text) > 16);
+    free(text);
+    /* And no more than cap + 1 bytes are read to find out (rchar counts read() bytes). */
+    size_t before_len, after_len;
+    unsigned long long before = bytes_read_so_far(&before_len);
+    assert_int_equal(read_capped(proc, "smaps", 64, &text), TEXTFILE_TOO_LARGE);
+    unsigned long long after = bytes_read_so_far(&after_len);
+    assert_true(after - before - before_len <= 65);
+    close(proc);
+    unlink(path);
+    close(dirfd);
+    rmdir(dir);
+}
+
+static void links_fifos_and_devices_are_never_read(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_dw_import.XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dirfd >= 0);
+    assert_int_equal(symlinkat("/etc/hostname", dirfd, "link.md"), 0);
+    assert_int_equal(mkfifoat(dirfd, "fifo.md", 0600), 0);
+    assert_int_equal(mkdirat(dirfd, "folder.md", 0700), 0);
+    char *text;
+    assert_int_equal(read_capped(dirfd, "link.md", 1u << 20, &text), TEXTFILE_SYMLINK);
+    /* Nobody writes to the FIFO: opening it for reading would block for ever. */
+    assert_int_equal(read_capped(dirfd, "fifo.md", 1u << 20, &text), TEXTFILE_FIFO);
+    assert_int_equal(read_capped(dirfd, "folder.md", 1u << 20, &text), TEXTFILE_FOLDER);
+    int dev = open("/dev", O_RDONLY | O_DIRECTORY);
+    assert_true(dev >= 0);
+    assert_int_equal(read_capped(dev, "zero", 1u << 20, &text), TEXTFILE_DEVICE);
+    close(dev);
+    struct deepwell_error err;
+    enum textfile_refusal refusal;
+    assert_int_equal(textfile_read_at(dirfd, "absent.md", "absent.md", 10, &text, &refusal, &err),
+                     DW_NOT_FOUND);
+    char why[64];
+    textfile_refusal_text(TEXTFILE_SYMLINK, 10, why, sizeof(why));
+    assert_string_equal(why, "symbolic link; not followed");
+    textfile_refusal_text(TEXTFILE_TOO_LARGE, 10, why, sizeof(why));
+    assert_string_equal(why, "larger than 10 bytes; not read");
+    const char *names[] = {"link.md", "fifo.md"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof(path), "%s/folder.md", dir);
+    rmdir(path);
+    close(dirfd);
+    rmdir(dir);
 }
 
 static void clearance_names_map_by_name_or_number(void **state)
@@ -167,6 +278,8 @@ int main(void)
         cmocka_unit_test(bad_url_names_are_refused),
         cmocka_unit_test(url_names_round_trip),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(files_are_read_up_to_the_cap),
+        cmocka_unit_test(links_fifos_and_devices_are_never_read),
         cmocka_unit_test(clearance_names_map_by_name_or_number),
         cmocka_unit_test(unknown_or_contradictory_levels_are_refused),
         cmocka_unit_test(titles_and_classes_map_ignoring_case),

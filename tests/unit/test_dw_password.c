@@ -197,10 +197,31 @@ static void overpriced_argon2id_hash_is_unusable(void **state)
     assert_true(deepwell_password_hash_usable(hash));
 }
 
+static void one_policy_counts_characters_and_bytes(void **state)
+{
+    (void)state;
+    char buf[DEEPWELL_PASSWORD_MAX + 2];
+    assert_string_equal(deepwell_password_policy_error(""),
+                        "the password must have at least 8 characters");
+    assert_non_null(deepwell_password_policy_error("1234567"));
+    assert_null(deepwell_password_policy_error("12345678"));
+    /* Five two-byte letters are ten bytes but five characters: too short. */
+    assert_non_null(deepwell_password_policy_error("\u00e9\u00e9\u00e9\u00e9\u00e9"));
+    assert_null(deepwell_password_policy_error("\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"));
+    memset(buf, 'x', DEEPWELL_PASSWORD_MAX);
+    buf[DEEPWELL_PASSWORD_MAX] = '\0';
+    assert_null(deepwell_password_policy_error(buf));
+    buf[DEEPWELL_PASSWORD_MAX] = 'x';
+    buf[DEEPWELL_PASSWORD_MAX + 1] = '\0';
+    assert_string_equal(deepwell_password_policy_error(buf),
+                        "the password must have at most 1024 bytes");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(argon2id_round_trip),
+        cmocka_unit_test(one_policy_counts_characters_and_bytes),
         cmocka_unit_test(wrong_password_mismatches),
         cmocka_unit_test(changed_limits_need_rehash),
         cmocka_unit_test(two_hashes_of_one_password_differ),
