@@ -106,6 +106,11 @@ int clearance_audit(const struct reader *r)
     return need(r->level, AUDIT_LEVEL);
 }
 
+int clearance_audit_actor_max(const struct reader *r)
+{
+    return r->level; /* == clearance_read(r, REF_USER, level, id) == 0 for level <= this */
+}
+
 int clearance_passage(const struct reader *r, int level)
 {
     return need(r->level, level);

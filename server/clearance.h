@@ -58,6 +58,12 @@ int clearance_grant(const struct reader *actor, const char *actor_title, const s
 
 /* Querying the audit log. */
 int clearance_audit(const struct reader *r);
+/*
+ * The highest clearance of a user whose audit rows the reader is shown: as for
+ * personnel files, their own.  Rows of users above it are left out by the store
+ * (deepwell_audit_query's actor_max_level), as if those users did not exist.
+ */
+int clearance_audit_actor_max(const struct reader *r);
 /* A section or passage at `level` inside a file the reader may open. */
 int clearance_passage(const struct reader *r, int level);
 

@@ -121,3 +121,99 @@ class TestGrants(ServerTestCase):
                                ('%"field":"site"%',))
         self.assertTrue(rows)
         self.assertEqual(rows[-1]["user_id"], 2)
+
+
+class TestCreateOracles(ServerTestCase):
+    """Names are one namespace: a taken name is `conflict` whoever holds it.  The
+    refusal is answered like any other and, like every refused create, audited."""
+
+    def test_conflict_on_hidden_and_visible_names_alike_and_audited(self):
+        researcher = self.logged_in("researcher")  # level 2; o5 is level 6, cadet 1
+        user = {"kind": "user", "password": "probe-pass", "clearance": 1, "title": "Researcher"}
+        hidden = researcher.request("create", name="o5", **user)
+        visible = researcher.request("create", name="cadet", **user)
+        self.assertError(hidden, "conflict")
+        self.assertEqual(without_id(hidden), without_id(visible))
+        hidden = researcher.request("create", kind="mtf", designation="Omicron-12")  # MTF-6
+        self.assertError(hidden, "conflict")
+        rows = self.audit_rows("action = 'create' AND user_id = 2 AND outcome = 'failure'"
+                               " AND details LIKE '%\"error\":\"conflict\"%'")
+        self.assertEqual(len(rows), 3)
+        self.assertEqual({r["severity"] for r in rows}, {"warning"})
+        self.assertFalse(any("o5" in r["details"] or "Omicron" in r["details"] for r in rows))
+
+    def test_bad_request_creates_are_audited(self):
+        cadet = self.logged_in("cadet")
+        before = len(self.audit_rows("action = 'create' AND user_id = 1"))
+        self.assertError(cadet.request("create", kind="nope"), "bad_request")
+        self.assertError(cadet.request("create", kind="scp", number="x"), "bad_request")
+        self.assertError(cadet.request("create", kind="mtf", designation="Tau-1"),
+                         "clearance_denied")
+        rows = self.audit_rows("action = 'create' AND user_id = 1")
+        self.assertEqual(len(rows) - before, 3)
+        self.assertEqual([r["outcome"] for r in rows[-3:]], ["failure", "failure", "denied"])
+        self.assertIn('"error":"bad_request"', rows[-2]["details"])
+
+
+class TestAuditReads(ServerTestCase):
+    """A level-5 auditor sees the log through the same rules as files."""
+
+    def audit(self, client, **fields):
+        r = client.request("audit", **fields)
+        self.assertTrue(r["ok"], r)
+        return r["rows"]
+
+    def test_level6_rows_are_left_out_and_counted_consistently(self):
+        o5 = self.logged_in("o5")
+        for _ in range(5):
+            self.assertTrue(o5.request("list", kind="user")["ok"])
+        director = self.logged_in("director")
+        rows = self.audit(director, limit=500)
+        self.assertTrue(rows)
+        self.assertNotIn(6, [row["user_id"] for row in rows])
+        self.assertEqual(self.audit(director, action="list"), [])
+        # The limit counts rows the reader may see: o5's newest rows take no place.
+        self.assertTrue(self.client().login("cadet")["ok"])
+        for _ in range(3):
+            self.assertTrue(o5.request("list", kind="scp")["ok"])
+        newest = self.audit(director, limit=1)
+        self.assertEqual(len(newest), 1)
+        self.assertEqual((newest[0]["user_id"], newest[0]["action"]), (1, "login"))
+        # The level-6 reader still sees everything.
+        self.assertIn(6, [row["user_id"] for row in self.audit(o5, limit=500)])
+
+    def test_user_filter_on_a_hidden_name_is_like_an_unknown_one(self):
+        director = self.logged_in("director")
+        self.assertTrue(self.logged_in("o5").request("whoami")["ok"])
+        for name in ["o5", "O5", "ghost.six"]:
+            self.assertEqual(self.audit(director, user=name), [], name)
+        # A failed login for each leaves rows that must look the same to the auditor.
+        self.assertError(self.client().login("o5", "wrong-password"), "auth_failed")
+        self.assertError(self.client().login("ghost.six", "wrong-password"), "auth_failed")
+
+        def shape(row):
+            return {k: v for k, v in row.items() if k not in ("id", "ts", "client",
+                                                             "attempted_name")}
+        hidden = self.audit(director, user="o5")
+        unknown = self.audit(director, user="ghost.six")
+        self.assertEqual(len(hidden), 1)
+        self.assertEqual(len(unknown), 1)
+        self.assertEqual(shape(hidden[0]), shape(unknown[0]))
+        self.assertIsNone(hidden[0]["user_id"])
+        # A visible user's failure keeps its reason and user.
+        self.assertError(self.client().login("officer", "wrong-password"), "auth_failed")
+        officer = self.audit(director, user="officer")[0]
+        self.assertEqual((officer["user_id"], officer["details"]),
+                         (4, {"reason": "wrong password"}))
+
+    def test_details_naming_files_above_the_reader_are_cut(self):
+        director = self.logged_in("director")
+        self.assertError(director.request("read", ref="USER-6"), "redacted")
+        self.assertTrue(director.request("read", ref="USER-4")["ok"])
+        reads = self.audit(director, action="read", user="director", limit=2)
+        self.assertEqual([r["details"] for r in reads],
+                         [{"ref": "USER-4", "result": "granted"},
+                          {"ref": "[REDACTED]", "result": "redacted"}])
+        o5 = self.logged_in("o5")
+        reads = self.audit(o5, action="read", user="director", limit=2)
+        self.assertEqual(reads[1]["details"], {"ref": "USER-6", "result": "redacted"})

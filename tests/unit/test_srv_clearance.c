@@ -5,7 +5,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "server/clearance.h"
+#include "server/redact.h"
 #include "server/throttle.h"
 
 static void scp_and_mtf_read_by_level(void **state)
@@ -146,6 +150,64 @@ static void grant_status_needs_level_3_and_the_file(void **state)
     assert_int_equal(grant(&l3, "Field Agent", GRANT_SCP, true, 4, 5), 4);
 }
 
+/* USER-6 is level 6, SCP-100 level 5; every other ref names no file. */
+static int fake_level(void *arg, const struct foundation_ref *ref)
+{
+    (void)arg;
+    if (ref->kind == REF_USER && ref->number == 6)
+        return 6;
+    return ref->kind == REF_SCP && ref->number == 100 ? 5 : 0;
+}
+
+static char *audit_row_text(int reader_level, int user_clearance, const char *action,
+                            const char *outcome, const char *details)
+{
+    struct reader r = {reader_level, 0};
+    struct deepwell_audit_row row = {.id = 7, .user_id = 6, .user_clearance = user_clearance};
+    strcpy(row.ts, "2026-12-07T21:00:00.000Z");
+    strcpy(row.attempted_name, "o5");
+    strcpy(row.client_addr, "127.0.0.1:1");
+    strcpy(row.action, action);
+    strcpy(row.outcome, outcome);
+    strcpy(row.severity, "notice");
+    row.details_json = (char *)details;
+    json_t *obj = redact_audit_row(&r, &row, fake_level, NULL);
+    assert_non_null(obj);
+    json_object_del(obj, "ts");
+    json_object_del(obj, "client");
+    json_object_del(obj, "severity");
+    char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(obj);
+    return text;
+}
+
+/* A hidden user's failed login reads as an unknown name's; refs above the reader are cut. */
+static void audit_rows_through_the_clearance_rules(void **state)
+{
+    (void)state;
+    char *hidden = audit_row_text(5, 6, "login", "failure", "{\"reason\":\"wrong password\"}");
+    assert_string_equal(hidden, "{\"action\":\"login\",\"attempted_name\":\"o5\","
+                                "\"details\":{\"reason\":\"unknown user\"},\"id\":7,"
+                                "\"outcome\":\"failure\",\"user_id\":null}");
+    free(hidden);
+    char *seen = audit_row_text(6, 6, "login", "failure", "{\"reason\":\"wrong password\"}");
+    assert_non_null(strstr(seen, "\"wrong password\""));
+    assert_non_null(strstr(seen, "\"user_id\":6"));
+    free(seen);
+    char *other = audit_row_text(5, 6, "session.reject", "denied", "{\"reason\":\"revoked\"}");
+    assert_non_null(strstr(other, "\"details\":{}"));
+    free(other);
+    char *cut = audit_row_text(5, 5, "read", "denied",
+                               "{\"ref\":\"USER-6\",\"also\":\"SCP-100\",\"gone\":\"MTF-9\"}");
+    assert_non_null(strstr(cut, "\"ref\":\"[REDACTED]\""));
+    assert_non_null(strstr(cut, "\"also\":\"SCP-100\""));
+    assert_non_null(strstr(cut, "\"gone\":\"MTF-9\""));
+    free(cut);
+    char *four = audit_row_text(4, 4, "read", "denied", "{\"also\":\"SCP-100\"}");
+    assert_non_null(strstr(four, "\"also\":\"[REDACTED]\""));
+    free(four);
+}
+
 static void backoff_doubles_to_the_cap(void **state)
 {
     (void)state;
@@ -171,6 +233,7 @@ int main(void)
         cmocka_unit_test(grant_task_force_leader_and_level_by_clearance),
         cmocka_unit_test(grant_title_by_rank),
         cmocka_unit_test(grant_status_needs_level_3_and_the_file),
+        cmocka_unit_test(audit_rows_through_the_clearance_rules),
         cmocka_unit_test(backoff_doubles_to_the_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
