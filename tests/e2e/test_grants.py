@@ -217,3 +217,43 @@ class TestAuditReads(ServerTestCase):
         o5 = self.logged_in("o5")
         reads = self.audit(o5, action="read", user="director", limit=2)
         self.assertEqual(reads[1]["details"], {"ref": "USER-6", "result": "redacted"})
+
+
+class TestCreateRefusalLimit(ServerTestCase):
+    """Probing names through `conflict` is bounded: 50 creates of taken names, then
+    `rate_limited` until a minute passes without one.  Other refusals do not count."""
+
+    def test_probing_names_hits_the_bound(self):
+        researcher = self.logged_in("researcher")
+        for i in range(60):  # bad_request and clearance_denied tell nothing hidden
+            self.assertError(researcher.request("create", kind="scp", number="x"),
+                             "bad_request")
+        self.assertError(researcher.request("create", kind="mtf", designation="Chi-1",
+                                            leader="USER-6"), "clearance_denied")
+        for i in range(50):
+            r = researcher.request("create", kind="user", name="o5", password="probe-pass",
+                                   clearance=1, title="Researcher")
+            self.assertError(r, "conflict")
+        fine = {"kind": "user", "name": "after.probe", "password": "after-pass",
+                "clearance": 1, "title": "Researcher", "site": "SITE-19"}
+        r = researcher.request("create", **fine)
+        self.assertError(r, "rate_limited")
+        self.assertTrue(55 <= r["retry_after"] <= 60, r)
+        self.assertFalse(any(row["details"] and '"reason":"rate_limited"' in row["details"]
+                             for row in self.audit_rows("user_id = 3")))
+        self.assertTrue(self.audit_rows("user_id = 2 AND action = 'create'"
+                                        " AND details LIKE '%rate_limited%'"))
+        # Another account is not slowed down.
+        agent = self.logged_in("agent")
+        self.assertTrue(agent.request("create", kind="user", name="agent.hire",
+                                      password="hire-pass", clearance=1,
+                                      title="Researcher")["ok"])
+        # A minute later without a refusal, the count starts over.
+        con = connect_store(self.db)
+        try:
+            con.execute("UPDATE login_failures SET last_failure_ms = last_failure_ms - 61000"
+                        " WHERE key = 'create-conflict:2'")
+            con.commit()
+        finally:
+            con.close()
+        self.assertTrue(researcher.request("create", **fine)["ok"])
