@@ -119,6 +119,16 @@ const char *foundation_title_canonical(const char *title)
     return NULL;
 }
 
+int foundation_title_rank(const char *title)
+{
+    const char *canon = foundation_title_canonical(title);
+    if (canon == NULL)
+        return -1;
+    if (strcmp(canon, "O5 Council Member") == 0)
+        return 2;
+    return strcmp(canon, "Site Director") == 0 ? 1 : 0;
+}
+
 bool foundation_status_valid(const char *status)
 {
     if (status == NULL)

@@ -49,6 +49,12 @@ const char *const *foundation_titles(size_t *count);
 /* Canonical spelling of a title (case-insensitive match), or NULL when unknown. */
 const char *foundation_title_canonical(const char *title);
 
+/*
+ * A title's rank for handing it out: 2 O5 Council Member, 1 Site Director, 0 every
+ * other title, -1 unknown or NULL.  Nobody grants a title ranked above their own.
+ */
+int foundation_title_rank(const char *title);
+
 /* SCP file status values: "active", "neutralized", "explained", "deleted". */
 bool foundation_status_valid(const char *status);
 

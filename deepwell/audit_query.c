@@ -17,13 +17,20 @@
  * The user filter matches the row's user (by the users table) or the name a failed
  * login tried, so "who tried to log in as director" is one query.  Names compare
  * case-insensitively, as user names do everywhere.
+ *
+ * ?5 is the highest user clearance whose rows the reader may see: the others are
+ * left out here, before the LIMIT, so a count never hints at them, and a hidden
+ * user's name matches nothing, like an unknown one.  A row naming an attempted user
+ * stays (an unknown name's row would be there too); the server shows it as such.
  */
 #define AUDIT_SELECT                                                                               \
     "SELECT a.id, a.ts, a.user_id, u.name, a.attempted_name, a.client_addr, a.action,"             \
-    " a.outcome, a.severity, a.details, a.imported, a.prev_hash, a.hash"                           \
+    " a.outcome, a.severity, a.details, a.imported, a.prev_hash, a.hash, u.clearance_level"        \
     " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"                                      \
     " WHERE a.id > ?1"                                                                             \
-    " AND (CAST(?2 AS TEXT) IS NULL OR lower(u.name) = lower(?2)"                                  \
+    " AND (u.clearance_level IS NULL OR u.clearance_level <= ?5"                                   \
+    " OR a.attempted_name IS NOT NULL)"                                                            \
+    " AND (CAST(?2 AS TEXT) IS NULL OR (lower(u.name) = lower(?2) AND u.clearance_level <= ?5)"    \
     " OR lower(a.attempted_name) = lower(?2))"                                                     \
     " AND (CAST(?3 AS TEXT) IS NULL OR a.action = ?3)"
 
@@ -62,6 +69,7 @@ static bool read_row(struct dw_stmt *stmt, struct deepwell_audit_row *row)
     row->imported = dw_col_int64(stmt, 10) != 0;
     copy_hash(row->prev_hash, stmt, 11);
     copy_hash(row->hash, stmt, 12);
+    row->user_clearance = (int)dw_col_int64(stmt, 13); /* NULL reads as 0 */
     return row->details_json != NULL;
 }
 
@@ -90,6 +98,8 @@ static int bind_filters(struct dw_stmt *stmt, const struct deepwell_audit_query 
         rc = q->action != NULL ? dw_bind_text(stmt, 3, q->action, -1) : dw_bind_null(stmt, 3);
     if (rc == 0) /* a negative LIMIT is no limit */
         rc = dw_bind_int64(stmt, 4, q->limit > 0 ? q->limit : INT64_MAX);
+    if (rc == 0)
+        rc = dw_bind_int64(stmt, 5, q->actor_max_level > 0 ? q->actor_max_level : INT32_MAX);
     return rc;
 }
 

@@ -379,6 +379,7 @@ struct deepwell_audit_row {
     char outcome[16];   /* success | failure | denied */
     char severity[16];  /* info | notice | warning | alert */
     char *details_json; /* owned */
+    int user_clearance; /* the user's clearance now; 0 = no user, or none any more */
     bool imported;
     uint8_t prev_hash[32], hash[32];
 };
@@ -394,6 +395,12 @@ struct deepwell_audit_query {
     bool oldest_first;
     const char *user;   /* user name filter, NULL = any */
     const char *action; /* action filter, NULL = any */
+    /*
+     * 0 = every row (export).  Else rows of users whose clearance is above this are left
+     * out (before the limit), except failed logins that name an attempted user, and the
+     * user filter never matches such a user's name.
+     */
+    int actor_max_level;
 };
 
 enum deepwell_code deepwell_audit_query(struct deepwell *dw, const struct deepwell_audit_query *q,

@@ -60,9 +60,55 @@ int clearance_set_status(const struct reader *r, int file_level)
     return need(r->level, max_level(SET_STATUS_LEVEL, file_level));
 }
 
+/* A refused target or title: the same answer whether it is hidden, missing or too high. */
+static int refused(const struct reader *r)
+{
+    return r->level < FOUNDATION_LEVEL_MAX ? r->level + 1 : FOUNDATION_LEVEL_MAX;
+}
+
+/* A ref the op hands out: only one the actor may read (a missing one never). */
+static int grant_target(const struct reader *r, enum foundation_ref_kind kind,
+                        const struct grant *g)
+{
+    if (!g->found || clearance_read(r, kind, g->level, g->id) != 0)
+        return refused(r);
+    return 0;
+}
+
+int clearance_grant(const struct reader *actor, const char *actor_title, const struct grant *g)
+{
+    switch (g->kind) {
+    case GRANT_CLEARANCE:
+        return need(actor->level, g->level);
+    case GRANT_SITE:
+        return grant_target(actor, REF_SITE, g);
+    case GRANT_TASK_FORCE:
+        return grant_target(actor, REF_MTF, g);
+    case GRANT_USER:
+        return grant_target(actor, REF_USER, g);
+    case GRANT_TITLE: {
+        /* Site Director and O5 Council Member only from someone of that rank or above. */
+        int rank = foundation_title_rank(g->title);
+        if (rank < 0 || rank > foundation_title_rank(actor_title))
+            return refused(actor);
+        return 0;
+    }
+    case GRANT_SCP:
+        if (!g->found)
+            return refused(actor);
+        return clearance_set_status(actor, g->level);
+    }
+    return FOUNDATION_LEVEL_MAX;
+}
+
 int clearance_audit(const struct reader *r)
 {
     return need(r->level, AUDIT_LEVEL);
+}
+
+int clearance_audit_actor_max(const struct reader *r)
+{
+    return r->level; /* == clearance_read(r, REF_USER, level, id) == 0 for level <= this */
 }
 
 int clearance_passage(const struct reader *r, int level)

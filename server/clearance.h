@@ -7,6 +7,7 @@
 #ifndef SCIPNET_SERVER_CLEARANCE_H
 #define SCIPNET_SERVER_CLEARANCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/foundation.h"
@@ -25,8 +26,44 @@ int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int f
 int clearance_create(const struct reader *r, enum foundation_ref_kind kind, int level);
 /* Changing an SCP file's status. */
 int clearance_set_status(const struct reader *r, int file_level);
+/*
+ * What a write op hands out.  Every field of every write (each create, set_status and
+ * any later op) is one grant, checked by clearance_grant: "could the actor see or do
+ * this themselves".
+ */
+enum clearance_grant_kind {
+    GRANT_CLEARANCE,  /* a file's level or a new user's clearance: level = what is granted */
+    GRANT_SITE,       /* a site as an SCP's, task force's or user's site */
+    GRANT_TASK_FORCE, /* a task force as an SCP's or a user's */
+    GRANT_USER,       /* a user as a task force's leader or a site's director */
+    GRANT_TITLE,      /* a job title for a new user */
+    GRANT_SCP,        /* an existing SCP file the op changes (set_status) */
+};
+
+struct grant {
+    enum clearance_grant_kind kind;
+    bool found;        /* the target exists (looked up by the op); refs only */
+    int level;         /* granted level, or the target's (a user's: their clearance) */
+    int64_t id;        /* the target's id (a site's, for its own staff) */
+    const char *title; /* GRANT_TITLE: the title handed out */
+};
+
+/*
+ * 0 when the actor (holding actor_title) may grant g, else the level shown on the
+ * clearance_denied screen.  A target that does not exist is refused exactly like one
+ * the actor may not read, with the same level (one above the actor's), so a refusal
+ * never tells whether a hidden target exists.
+ */
+int clearance_grant(const struct reader *actor, const char *actor_title, const struct grant *g);
+
 /* Querying the audit log. */
 int clearance_audit(const struct reader *r);
+/*
+ * The highest clearance of a user whose audit rows the reader is shown: as for
+ * personnel files, their own.  Rows of users above it are left out by the store
+ * (deepwell_audit_query's actor_max_level), as if those users did not exist.
+ */
+int clearance_audit_actor_max(const struct reader *r);
 /* A section or passage at `level` inside a file the reader may open. */
 int clearance_passage(const struct reader *r, int level);
 

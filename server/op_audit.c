@@ -1,10 +1,18 @@
-/* op_audit.c - "audit": the newest audit rows, for level 5 and above. */
+/*
+ * op_audit.c - "audit": the newest audit rows, for level 5 and above.
+ *
+ * Rows go through the same clearance rules as files (clearance.c, redact.c): rows of
+ * users above the reader are left out, details naming files above them are cut.
+ */
+#include "common/foundation.h"
 #include "server/clearance.h"
+#include "server/redact.h"
 #include "server/ops.h"
 #include "server/request.h"
 #include "server/server.h"
 #include "server/shapes.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define AUDIT_LIMIT_DEFAULT 50
@@ -24,17 +32,70 @@ static bool optional_string(json_t *args, const char *key, size_t max, const cha
     return true;
 }
 
-static json_t *row_json(const struct deepwell_audit_row *row)
+/* Levels of the refs named in one reply's details, each looked up once. */
+#define REF_CACHE_MAX 64
+
+struct ref_levels {
+    struct server *srv;
+    size_t count;
+    struct {
+        struct foundation_ref ref;
+        int level;
+    } known[REF_CACHE_MAX];
+};
+
+/* The level of the file a ref names, 0 when none, -1 when the store cannot tell. */
+static int lookup_level(struct server *srv, const struct foundation_ref *ref)
 {
-    json_t *details = row->details_json ? json_loads(row->details_json, 0, NULL) : NULL;
-    if (details == NULL)
-        details = json_object();
-    return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)row->id,
-                     "ts", row->ts, "user_id",
-                     row->user_id ? json_integer(row->user_id) : json_null(), "attempted_name",
-                     row->attempted_name[0] ? json_string(row->attempted_name) : json_null(),
-                     "client", row->client_addr, "action", row->action, "outcome", row->outcome,
-                     "severity", row->severity, "details", details);
+    struct deepwell_error err;
+    enum deepwell_code rc = DW_INTERNAL;
+    int level = 0;
+    if (ref->kind == REF_SCP) {
+        struct deepwell_scp scp;
+        rc = deepwell_scp_get_head(srv->dw, (int)ref->number, &scp, &err);
+        if (rc == DW_OK) {
+            level = scp.level;
+            deepwell_scp_free(&scp);
+        }
+    } else if (ref->kind == REF_SITE) {
+        struct deepwell_site site;
+        rc = deepwell_site_get(srv->dw, ref->number, &site, &err);
+        if (rc == DW_OK) {
+            level = site.level;
+            deepwell_site_free(&site);
+        }
+    } else if (ref->kind == REF_MTF) {
+        struct deepwell_mtf mtf;
+        rc = deepwell_mtf_get(srv->dw, ref->number, &mtf, &err);
+        if (rc == DW_OK) {
+            level = mtf.level;
+            deepwell_mtf_free(&mtf);
+        }
+    } else if (ref->kind == REF_USER) {
+        struct deepwell_user user;
+        rc = deepwell_user_find(srv->dw, NULL, ref->number, &user, &err);
+        if (rc == DW_OK)
+            level = user.clearance;
+        memset(&user, 0, sizeof(user)); /* its password hash */
+    }
+    if (rc == DW_NOT_FOUND)
+        return 0;
+    return rc == DW_OK ? level : -1;
+}
+
+static int ref_level(void *arg, const struct foundation_ref *ref)
+{
+    struct ref_levels *cache = arg;
+    for (size_t i = 0; i < cache->count; i++)
+        if (cache->known[i].ref.kind == ref->kind && cache->known[i].ref.number == ref->number)
+            return cache->known[i].level;
+    int level = lookup_level(cache->srv, ref);
+    if (level >= 0 && cache->count < REF_CACHE_MAX) {
+        cache->known[cache->count].ref = *ref;
+        cache->known[cache->count].level = level;
+        cache->count++;
+    }
+    return level;
 }
 
 void op_audit(struct request *req)
@@ -64,16 +125,29 @@ void op_audit(struct request *req)
         return;
     }
 
+    /* Rows of users above the reader are left out by the store, before the limit. */
+    q.actor_max_level = clearance_audit_actor_max(&r);
     struct deepwell_audit_rows rows;
     struct deepwell_error err;
     if (deepwell_audit_query(req->srv->dw, &q, &rows, &err) != DW_OK) {
         request_store_error(req, "audit.query", &err);
         return;
     }
+    struct ref_levels *cache = calloc(1, sizeof(*cache));
     json_t *list = json_array();
-    for (size_t i = 0; i < rows.count; i++)
-        json_array_append_new(list, row_json(&rows.rows[i]));
+    bool failed = cache == NULL || list == NULL;
+    if (cache != NULL)
+        cache->srv = req->srv;
+    for (size_t i = 0; !failed && i < rows.count; i++)
+        failed =
+            json_array_append_new(list, redact_audit_row(&r, &rows.rows[i], ref_level, cache)) != 0;
     deepwell_audit_rows_free(&rows);
+    free(cache);
+    if (failed) {
+        json_decref(list);
+        request_fail(req, "internal", "internal error");
+        return;
+    }
     request_audit(req, "audit", DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
                   json_pack("{s:i, s:o, s:o}", "limit", q.limit, "user",
                             q.user ? json_string(q.user) : json_null(), "action",

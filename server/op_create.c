@@ -1,9 +1,11 @@
 /*
  * op_create.c - "create": a new SCP, site, task force or user file.
  *
- * Fields are checked here, the right to create in clearance.c; the store checks
- * names against its tables once more (unknown title -> DW_INVALID).  Creating a
- * user runs on the hash workers, since its password is hashed here (dispatch_pool).
+ * Fields are checked here, the right to create and to hand out each field (level,
+ * site, task force, leader, director, title) in clearance.c (clearance_grant); the
+ * store checks names against its tables once more (unknown title -> DW_INVALID).
+ * Every refusal is audited.  Creating a user runs on the hash workers, since its
+ * password is hashed here (dispatch_pool).
  */
 #include "common/foundation.h"
 #include "common/log.h"
@@ -16,6 +18,8 @@
 #include "server/shapes.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +28,17 @@
 #define SECTIONS_MAX   64
 #define SCP_NUMBER_MAX 999999999
 #define PASSWORD_MAX   DEEPWELL_PASSWORD_MAX
+
+/*
+ * Creates refused with `conflict` an account may have before its creates are
+ * rate_limited until a window passes without one.  A taken name is `conflict`
+ * whoever holds it (docs/SECURITY.md), so this is what slows probing for hidden
+ * names; other refusals tell nothing hidden and are not counted.  Kept in the
+ * store, beside the failed-login counts.
+ */
+#define CREATE_CONFLICTS_MAX       50
+#define CREATE_CONFLICT_WINDOW_MS  60000
+#define CREATE_CONFLICT_KEY_PREFIX "create-conflict:"
 
 /* Field checks: each returns false (and sets the bad_request reply) on a bad field. */
 struct fields {
@@ -121,6 +136,70 @@ static bool denied(struct request *req, enum foundation_ref_kind kind, int level
     json_t *reply = request_fail(req, "clearance_denied", "your clearance is too low");
     json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
     return true;
+}
+
+/* The target of a ref field, from the store; a missing one is found = false. */
+static enum deepwell_code lookup(struct request *req, struct grant *g, struct deepwell_error *err)
+{
+    enum deepwell_code rc = DW_OK;
+    g->found = false;
+    if (g->kind == GRANT_SITE) {
+        struct deepwell_site site;
+        rc = deepwell_site_get(req->srv->dw, g->id, &site, err);
+        if (rc == DW_OK) {
+            g->level = site.level;
+            deepwell_site_free(&site);
+        }
+    } else if (g->kind == GRANT_TASK_FORCE) {
+        struct deepwell_mtf mtf;
+        rc = deepwell_mtf_get(req->srv->dw, g->id, &mtf, err);
+        if (rc == DW_OK) {
+            g->level = mtf.level;
+            deepwell_mtf_free(&mtf);
+        }
+    } else if (g->kind == GRANT_USER) {
+        struct deepwell_user user;
+        rc = deepwell_user_find(req->srv->dw, NULL, g->id, &user, err);
+        if (rc == DW_OK)
+            g->level = user.clearance;
+        memset(&user, 0, sizeof(user)); /* its password hash */
+    }
+    g->found = rc == DW_OK;
+    return rc == DW_NOT_FOUND ? DW_OK : rc;
+}
+
+/*
+ * Whether the actor may hand out g (a ref field is looked up first); when not, the
+ * refusal is audited and answered.  A missing and a hidden target get the same reply.
+ */
+static bool may_grant(struct request *req, enum foundation_ref_kind kind, const char *field,
+                      struct grant *g)
+{
+    if (g->kind != GRANT_TITLE && g->kind != GRANT_CLEARANCE) {
+        struct deepwell_error err;
+        if (g->id == 0)
+            return true; /* the field was not given */
+        if (lookup(req, g, &err) != DW_OK) {
+            request_store_error(req, "create.grant", &err);
+            return false;
+        }
+    }
+    struct reader r = {req->user.clearance, req->user.site_id};
+    int needed = clearance_grant(&r, req->user.title, g);
+    if (needed == 0)
+        return true;
+    request_audit(req, "create", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+                  json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(kind), "field", field));
+    json_t *reply = request_fail(req, "clearance_denied", "you may not hand that out");
+    json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+    return false;
+}
+
+static bool may_grant_ref(struct request *req, enum foundation_ref_kind kind, const char *field,
+                          enum clearance_grant_kind grant, int64_t id)
+{
+    struct grant g = {.kind = grant, .id = id};
+    return may_grant(req, kind, field, &g);
 }
 
 static void created(struct request *req, enum foundation_ref_kind kind, int64_t id)
@@ -240,7 +319,9 @@ static void create_scp(struct request *req, struct fields *f)
     scp.site_id = get_ref(f, "site", REF_SITE);
     scp.task_force_id = get_ref(f, "task_force", REF_MTF);
     scp.status = "active";
-    if (f->bad || denied(req, REF_SCP, scp.level))
+    if (f->bad || denied(req, REF_SCP, scp.level) ||
+        !may_grant_ref(req, REF_SCP, "site", GRANT_SITE, scp.site_id) ||
+        !may_grant_ref(req, REF_SCP, "task_force", GRANT_TASK_FORCE, scp.task_force_id))
         return;
     if (!read_sections(f, req->user.clearance, &scp.sections, &scp.nsections))
         return;
@@ -264,7 +345,8 @@ static void create_site(struct request *req, struct fields *f)
     site.dossier = (char *)get_string(f, "dossier", false, TEXT_MAX);
     site.director_id = get_ref(f, "director", REF_USER);
     site.level = 3;
-    if (f->bad || denied(req, REF_SITE, site.level))
+    if (f->bad || denied(req, REF_SITE, site.level) ||
+        !may_grant_ref(req, REF_SITE, "director", GRANT_USER, site.director_id))
         return;
     if (!text_within_clearance(f, site.location, req->user.clearance) ||
         !text_within_clearance(f, site.description, req->user.clearance) ||
@@ -290,7 +372,9 @@ static void create_mtf(struct request *req, struct fields *f)
     mtf.leader_id = get_ref(f, "leader", REF_USER);
     mtf.mission = (char *)get_string(f, "mission", false, TEXT_MAX);
     mtf.active = true;
-    if (f->bad || denied(req, REF_MTF, mtf.level))
+    if (f->bad || denied(req, REF_MTF, mtf.level) ||
+        !may_grant_ref(req, REF_MTF, "site", GRANT_SITE, mtf.site_id) ||
+        !may_grant_ref(req, REF_MTF, "leader", GRANT_USER, mtf.leader_id))
         return;
     if (!text_within_clearance(f, mtf.mission, req->user.clearance))
         return;
@@ -330,7 +414,10 @@ static void create_user(struct request *req, struct fields *f)
         bad(f, "unknown title");
         return;
     }
-    if (denied(req, REF_USER, clearance))
+    struct grant g_title = {.kind = GRANT_TITLE, .title = canonical_title};
+    if (denied(req, REF_USER, clearance) || !may_grant(req, REF_USER, "title", &g_title) ||
+        !may_grant_ref(req, REF_USER, "site", GRANT_SITE, site_id) ||
+        !may_grant_ref(req, REF_USER, "task_force", GRANT_TASK_FORCE, task_force_id))
         return;
 
     char hash[DEEPWELL_HASH_MAX];
@@ -360,12 +447,89 @@ static void create_user(struct request *req, struct fields *f)
     created(req, REF_USER, id);
 }
 
-void op_create(struct request *req)
+/*
+ * A create refused for its fields (bad_request) or a taken name or number (conflict)
+ * is audited too: probing names through conflicts leaves a trace.  The name tried is
+ * not kept, as it may be one the auditor may not see.
+ */
+static void audit_refusal(struct request *req, const char *kind)
+{
+    json_t *error = json_object_get(req->reply, "error");
+    const char *code = json_string_value(json_object_get(error, "code"));
+    if (req->audit || code == NULL)
+        return;
+    bool conflict = strcmp(code, "conflict") == 0;
+    if (!conflict && strcmp(code, "bad_request") != 0)
+        return; /* unavailable, internal: the store's trouble, logged already */
+    request_audit(req, "create", DW_OUTCOME_FAILURE, conflict ? DW_SEV_WARNING : DW_SEV_NOTICE,
+                  json_pack("{s:s?, s:s}", "kind", kind, "error", code));
+}
+
+static bool refused_for_conflict(const struct request *req)
+{
+    json_t *error = json_object_get(req->reply, "error");
+    const char *code = json_string_value(json_object_get(error, "code"));
+    return code != NULL && strcmp(code, "conflict") == 0;
+}
+
+/* The account's conflict count, restarted once a whole window passed without one. */
+static enum deepwell_code conflicts_now(struct request *req, const char *key,
+                                        struct deepwell_login_failures *out,
+                                        struct deepwell_error *err)
+{
+    enum deepwell_code rc = deepwell_login_failures_get(req->srv->dw, key, out, err);
+    if (rc == DW_NOT_FOUND || (rc == DW_OK && out->failures > 0 &&
+                               req->now_ms - out->last_failure_ms >= CREATE_CONFLICT_WINDOW_MS)) {
+        memset(out, 0, sizeof(*out));
+        return DW_OK;
+    }
+    return rc;
+}
+
+/* True (and answered, audited) when the account has used up its conflicts. */
+static bool create_rate_limited(struct request *req, const char *key)
+{
+    struct deepwell_login_failures f;
+    struct deepwell_error err;
+    if (conflicts_now(req, key, &f, &err) != DW_OK) {
+        request_store_error(req, "create.conflicts", &err);
+        return true;
+    }
+    if (f.failures < CREATE_CONFLICTS_MAX)
+        return false;
+    int64_t retry_after =
+        (f.last_failure_ms + CREATE_CONFLICT_WINDOW_MS - req->now_ms + 999) / 1000;
+    request_audit(
+        req, "create", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+        json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after", (json_int_t)retry_after));
+    json_t *reply = request_fail(req, "rate_limited", "too many creates of taken names; wait");
+    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    return true;
+}
+
+/* Counts a conflict against the account (a fresh window starts the count over). */
+static void count_conflict(struct request *req, const char *key)
+{
+    struct deepwell_login_failures f;
+    struct deepwell_error err;
+    enum deepwell_code rc = deepwell_login_failures_get(req->srv->dw, key, &f, &err);
+    if (rc == DW_OK && f.failures > 0 &&
+        req->now_ms - f.last_failure_ms >= CREATE_CONFLICT_WINDOW_MS)
+        rc = deepwell_login_failures_reset(req->srv->dw, key, &err);
+    if (rc == DW_OK || rc == DW_NOT_FOUND)
+        rc = deepwell_login_failures_record(req->srv->dw, key, req->now_ms, 0, NULL, &err);
+    if (rc != DW_OK)
+        log_warning("create", "cannot count a conflict of user %" PRId64 ": %s", req->user.id,
+                    err.message);
+}
+
+static void create_kind(struct request *req)
 {
     json_t *jkind = json_object_get(req->args, "kind");
     enum foundation_ref_kind kind;
     if (!json_is_string(jkind) || !foundation_ref_kind_parse(json_string_value(jkind), &kind)) {
         request_fail(req, "bad_request", "kind must be scp, site, mtf or user");
+        audit_refusal(req, NULL);
         return;
     }
     struct fields f = {req, false};
@@ -383,4 +547,16 @@ void op_create(struct request *req)
         create_user(req, &f);
         break;
     }
+    audit_refusal(req, foundation_ref_kind_name(kind));
+}
+
+void op_create(struct request *req)
+{
+    char key[sizeof(CREATE_CONFLICT_KEY_PREFIX) + 24];
+    snprintf(key, sizeof(key), CREATE_CONFLICT_KEY_PREFIX "%" PRId64, req->user.id);
+    if (create_rate_limited(req, key))
+        return;
+    create_kind(req);
+    if (refused_for_conflict(req))
+        count_conflict(req, key);
 }

@@ -53,10 +53,10 @@ void op_set_status(struct request *req)
         request_store_error(req, "scp.get", &err);
         return;
     }
-    int level = scp.level;
+    struct grant g = {.kind = GRANT_SCP, .found = true, .level = scp.level, .id = scp.id};
     deepwell_scp_free(&scp);
     struct reader r = {req->user.clearance, req->user.site_id};
-    int needed = clearance_set_status(&r, level);
+    int needed = clearance_grant(&r, req->user.title, &g);
     if (needed != 0) {
         request_audit(req, "scp.status", DW_OUTCOME_DENIED, DW_SEV_WARNING,
                       json_pack("{s:s, s:s}", "ref", canon, "status", status));
@@ -69,6 +69,8 @@ void op_set_status(struct request *req)
     rc = deepwell_scp_set_status(req->srv->dw, (int)ref.number, status, req->user.id, reason, old,
                                  &err);
     if (rc == DW_CONFLICT) {
+        request_audit(req, "scp.status", DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
+                      json_pack("{s:s, s:s}", "ref", canon, "result", "unchanged"));
         request_fail(req, "conflict", "the file already has that status");
         return;
     }

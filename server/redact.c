@@ -179,3 +179,60 @@ json_t *redact_string(const struct reader *r, int level, const char *body)
     free(out);
     return s;
 }
+
+/* ---- audit rows ----------------------------------------------------------------------- */
+
+/* op_login.c's reason for a name that is no user: what a hidden user's failure shows. */
+#define LOGIN_UNKNOWN_USER "unknown user"
+
+static bool actor_hidden(const struct reader *r, const struct deepwell_audit_row *row)
+{
+    return row->user_id != 0 && row->user_clearance != 0 &&
+           row->user_clearance > clearance_audit_actor_max(r);
+}
+
+/* The details an unknown name's row would have in place of a hidden user's. */
+static json_t *details_as_unknown(const struct deepwell_audit_row *row)
+{
+    if (strcmp(row->action, "login") == 0 && strcmp(row->outcome, "failure") == 0)
+        return json_pack("{s:s}", "reason", LOGIN_UNKNOWN_USER);
+    return json_object();
+}
+
+/* Every top-level value naming a file whose title r may not see is cut. */
+static json_t *details_cut(const struct reader *r, const char *text, redact_ref_level_fn level_of,
+                           void *arg)
+{
+    json_t *details = text ? json_loads(text, 0, NULL) : NULL;
+    if (!json_is_object(details)) {
+        json_decref(details);
+        return json_object();
+    }
+    for (void *it = json_object_iter(details); it != NULL;
+         it = json_object_iter_next(details, it)) {
+        json_t *value = json_object_iter_value(it);
+        struct foundation_ref ref;
+        if (!json_is_string(value) || !foundation_ref_parse(json_string_value(value), &ref))
+            continue;
+        int level = level_of(arg, &ref);
+        if (level < 0 || (level > 0 && clearance_title(r, ref.kind, level) != 0))
+            json_object_iter_set_new(details, it, json_string(REDACT_PLACEHOLDER));
+    }
+    return details;
+}
+
+json_t *redact_audit_row(const struct reader *r, const struct deepwell_audit_row *row,
+                         redact_ref_level_fn level_of, void *arg)
+{
+    bool hidden = actor_hidden(r, row);
+    json_t *details =
+        hidden ? details_as_unknown(row) : details_cut(r, row->details_json, level_of, arg);
+    if (details == NULL)
+        return NULL;
+    return json_pack(
+        "{s:I, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)row->id, "ts", row->ts,
+        "user_id", row->user_id && !hidden ? json_integer(row->user_id) : json_null(),
+        "attempted_name", row->attempted_name[0] ? json_string(row->attempted_name) : json_null(),
+        "client", row->client_addr, "action", row->action, "outcome", row->outcome, "severity",
+        row->severity, "details", details);
+}

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "deepwell/deepwell.h"
 #include "server/clearance.h"
 
 #define REDACT_PLACEHOLDER "[REDACTED]"
@@ -33,5 +34,20 @@ json_t *redact_string(const struct reader *r, int level, const char *body);
 json_t *redact_section_cleared(const struct reader *r, const char *kind, const char *title,
                                int level, const char *body);
 json_t *redact_string_cleared(const struct reader *r, const char *body);
+
+/*
+ * The level of the file a ref names, for audit details: 0 when there is no such file,
+ * negative when it cannot be told (the ref is then withheld).
+ */
+typedef int (*redact_ref_level_fn)(void *arg, const struct foundation_ref *ref);
+
+/*
+ * One audit row as the `audit` op shows it to r.  A row of a user above r (the store
+ * only returns one when it names an attempted login) is shown as an unknown name's
+ * row: no user_id, and the details such a row has.  A details value naming a file
+ * whose title r may not see becomes REDACT_PLACEHOLDER.  NULL when out of memory.
+ */
+json_t *redact_audit_row(const struct reader *r, const struct deepwell_audit_row *row,
+                         redact_ref_level_fn level_of, void *arg);
 
 #endif

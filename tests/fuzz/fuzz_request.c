@@ -342,6 +342,49 @@ static void check_list_query(const struct request *req, int level, const uint8_t
     }
 }
 
+/* The level a ref handed out by `creator` needs (a model apart from clearance.c). */
+static int grant_needs(const struct deepwell_user *creator, const struct foundation_ref *ref)
+{
+    struct deepwell_error err;
+    int needed = FOUNDATION_LEVEL_MAX + 1; /* a missing target is never handed out */
+    if (ref->kind == REF_SITE) {
+        struct deepwell_site site;
+        if (deepwell_site_get(srv.dw, ref->number, &site, &err) == DW_OK) {
+            needed = ref->number == creator->site_id ? 0 : 3;
+            deepwell_site_free(&site);
+        }
+    } else if (ref->kind == REF_MTF) {
+        struct deepwell_mtf mtf;
+        if (deepwell_mtf_get(srv.dw, ref->number, &mtf, &err) == DW_OK) {
+            needed = mtf.level;
+            deepwell_mtf_free(&mtf);
+        }
+    } else if (ref->kind == REF_USER) {
+        struct deepwell_user user;
+        if (deepwell_user_find(srv.dw, NULL, ref->number, &user, &err) == DW_OK)
+            needed = user.clearance;
+    }
+    return needed;
+}
+
+/* A create hands out no site, task force, leader, director or title its creator lacks. */
+static void check_grants(const struct request *req, int level, const uint8_t *data, size_t size)
+{
+    static const char *const fields[] = {"site", "task_force", "leader", "director"};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        struct foundation_ref ref;
+        const char *text = json_string_value(json_object_get(req->args, fields[i]));
+        if (text != NULL && foundation_ref_parse(text, &ref) &&
+            grant_needs(&req->user, &ref) > level)
+            die("a create handed out a site, task force or user above its creator", data, size);
+    }
+    const char *title = json_string_value(json_object_get(req->args, "title"));
+    const char *kind = json_string_value(json_object_get(req->args, "kind"));
+    if (kind != NULL && strcmp(kind, "user") == 0 &&
+        foundation_title_rank(title) > foundation_title_rank(req->user.title))
+        die("a create handed out a title above its creator's rank", data, size);
+}
+
 /* What a write may do for a reader at `level` (0 = not logged in). */
 static void check_write(const struct request *req, int level, const char *op, const uint8_t *data,
                         size_t size)
@@ -376,6 +419,7 @@ static void check_write(const struct request *req, int level, const char *op, co
             if (json_integer_value(sl) > level)
                 die("a section was created above the creator's clearance", data, size);
         }
+        check_grants(req, level, data, size);
     } else if (strcmp(op, "set_status") == 0) {
         struct foundation_ref ref;
         const char *r = json_string_value(json_object_get(args, "ref"));

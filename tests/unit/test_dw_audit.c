@@ -456,6 +456,54 @@ static void only_the_bad_entry_of_a_failed_batch_fails(void **state)
 
 /* ---- reading back ------------------------------------------------------------------- */
 
+/* A reader's query leaves out rows of users above them, before the limit. */
+static void queries_leave_out_users_above_the_reader(void **state)
+{
+    struct fixture *f = *state;
+    struct deepwell_audit_rows rows;
+    struct deepwell_error err = {0};
+    int64_t low = 0, high = 0;
+    struct deepwell_user_new agent = {
+        .name = "agent", .password_hash = "h", .clearance = 3, .title = "Field Agent"};
+    struct deepwell_user_new o5 = {
+        .name = "o5", .password_hash = "h", .clearance = 6, .title = "O5 Council Member"};
+    assert_int_equal(deepwell_user_add(f->dw, &agent, &low, &err), DW_OK);
+    assert_int_equal(deepwell_user_add(f->dw, &o5, &high, &err), DW_OK);
+    struct deepwell_audit_entry seen = {.user_id = low, .action = "list"};
+    struct deepwell_audit_entry hidden = {.user_id = high, .action = "list"};
+    struct deepwell_audit_entry tried = {
+        .user_id = high, .attempted_name = "o5", .action = "login", .outcome = DW_OUTCOME_FAILURE};
+    assert_int_equal(deepwell_audit_log(f->dw, &seen, NULL, &err), DW_OK);  /* 1 */
+    assert_int_equal(deepwell_audit_log(f->dw, &tried, NULL, &err), DW_OK); /* 2 */
+    for (int i = 0; i < 3; i++)                                             /* 3-5 */
+        assert_int_equal(deepwell_audit_log(f->dw, &hidden, NULL, &err), DW_OK);
+
+    struct deepwell_audit_query reader5 = {.limit = 2, .actor_max_level = 5};
+    assert_int_equal(deepwell_audit_query(f->dw, &reader5, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 2);
+    assert_int_equal(rows.rows[0].id, 2); /* the failed login naming o5 stays */
+    assert_int_equal(rows.rows[0].user_clearance, 6);
+    assert_int_equal(rows.rows[1].id, 1);
+    assert_int_equal(rows.rows[1].user_clearance, 3);
+    deepwell_audit_rows_free(&rows);
+
+    struct deepwell_audit_query by_name = {.user = "O5", .actor_max_level = 5};
+    assert_int_equal(deepwell_audit_query(f->dw, &by_name, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 1); /* only by the attempted name, as for nobody's name */
+    assert_int_equal(rows.rows[0].id, 2);
+    deepwell_audit_rows_free(&rows);
+
+    struct deepwell_audit_query listing = {.action = "list", .actor_max_level = 5};
+    assert_int_equal(deepwell_audit_query(f->dw, &listing, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 1);
+    deepwell_audit_rows_free(&rows);
+
+    struct deepwell_audit_query all = {.action = "list"};
+    assert_int_equal(deepwell_audit_query(f->dw, &all, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 4); /* export and level 6: everything */
+    deepwell_audit_rows_free(&rows);
+}
+
 static void queries_filter_and_order(void **state)
 {
     struct fixture *f = *state;
@@ -596,6 +644,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(only_the_bad_entry_of_a_failed_batch_fails, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(queries_filter_and_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(queries_leave_out_users_above_the_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(row_json_has_every_field, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_inserted_in_a_transaction_chain_with_the_thread, setup,
                                         teardown),
