@@ -90,9 +90,10 @@ static size_t encode_unit(const unsigned char *s, size_t len, size_t i, unsigned
         memcpy(out, s + i, n);
         return n;
     }
-    if (cp < 0x20)
+    /* Controls in valid JSON only stand inside strings, where \u escapes are at home. */
+    if (cp < 0x20 && !(flags & VIS_JSON))
         return escape_c0((unsigned char)cp, out);
-    if (cp == 0x7F)
+    if (cp == 0x7F && !(flags & VIS_JSON))
         return (size_t)snprintf(out, UNIT_MAX, "\\x7f");
     return (size_t)snprintf(out, UNIT_MAX, "\\u%04x", (unsigned)cp);
 }

@@ -27,6 +27,7 @@
 #define VIS_TAB  0x1u /* keep tabs */
 #define VIS_NL   0x2u /* keep every newline (multi-line text: a file's body) */
 #define VIS_EOL  0x4u /* keep only a newline that ends the text (one line of output) */
+#define VIS_JSON 0x8u /* the text is JSON: every escape is \u00XX, so it still means the same */
 #define VIS_TEXT (VIS_TAB | VIS_NL)
 #define VIS_LINE (VIS_TAB | VIS_EOL)
 

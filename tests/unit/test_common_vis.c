@@ -213,6 +213,14 @@ static void print_helpers_escape_unless_raw(void **state)
     fclose(other);
 }
 
+static void json_keeps_its_meaning(void **state)
+{
+    (void)state;
+    /* jansson leaves DEL, C1 and bidi raw in strings: their \u escapes mean the same. */
+    assert_string_equal(vis("{\"t\":\"a\x7f\xc2\x9b\xe2\x80\xae\x1b\"}\n", VIS_JSON | VIS_LINE),
+                        "{\"t\":\"a\\u007f\\u009b\\u202e\\u001b\"}\n");
+}
+
 static void dup_allocates_the_escaped_form(void **state)
 {
     (void)state;
@@ -262,6 +270,7 @@ int main(void)
         cmocka_unit_test(normal_utf8_is_kept),
         cmocka_unit_test(a_short_buffer_gets_whole_escapes_only),
         cmocka_unit_test(print_helpers_escape_unless_raw),
+        cmocka_unit_test(json_keeps_its_meaning),
         cmocka_unit_test(dup_allocates_the_escaped_form),
         cmocka_unit_test(log_lines_escape_untrusted_text),
     };
