@@ -187,6 +187,14 @@ class VisTest(unittest.TestCase):
         self.assertShown(log, ["store\\e[2J\\u202e\\u009b\\n2026 forged line"])
         self.assertFalse(any(l.startswith(b"2026 forged") for l in log.splitlines()), log)
 
+    def test_server_errors_that_echo_a_path_are_shown(self):
+        missing = os.path.join(self.tmp, "no" + OSC52 + RLO + "store")
+        p = subprocess.run([os.path.join(BIN, "scipnet-server"), "--db", missing, "--listen",
+                            "127.0.0.1:0"], capture_output=True, env=clean_env(), timeout=30)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertShown(p.stderr, ["no\\e]52;c;cm0gLXJmIH4=\\a\\u202estore"])
+        self.assertIn(b"scipnet-server: no such store", p.stderr)
+
 
 class PrintHelpersOnlyTest(unittest.TestCase):
     """Every output path of the batch client and of deepwell goes through common/vis.h."""
