@@ -11,8 +11,11 @@ import json
 import os
 import re
 import shutil
+import socket
+import ssl
 import subprocess
 import tempfile
+import threading
 import unicodedata
 import unittest
 
@@ -46,7 +49,17 @@ def hidden(text):
     return found
 
 
-class VisTest(unittest.TestCase):
+class ShownMixin:
+
+    def assertShown(self, data, visible=VISIBLE):
+        """data (bytes) is UTF-8 without a control to obey, and holds every visible form."""
+        text = data.decode("utf-8")  # invalid UTF-8 would raise here
+        self.assertEqual(hidden(text), [], text)
+        for v in visible:
+            self.assertIn(v, text)
+
+
+class VisTest(ShownMixin, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -89,13 +102,6 @@ class VisTest(unittest.TestCase):
         p = subprocess.run(args, input=(password + "\n").encode() if user else b"",
                            capture_output=True, env=env, timeout=30)
         return p.returncode, p.stdout, p.stderr
-
-    def assertShown(self, data, visible=VISIBLE):
-        """data (bytes) is UTF-8 without a control to obey, and holds every visible form."""
-        text = data.decode("utf-8")  # invalid UTF-8 would raise here
-        self.assertEqual(hidden(text), [], text)
-        for v in visible:
-            self.assertIn(v, text)
 
     # ---- scipnet --batch ----------------------------------------------------------------
 
@@ -194,6 +200,49 @@ class VisTest(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertShown(p.stderr, ["no\\e]52;c;cm0gLXJmIH4=\\a\\u202estore"])
         self.assertIn(b"scipnet-server: no such store", p.stderr)
+
+
+class BenchTest(ShownMixin, unittest.TestCase):
+    """scipnet-bench quotes what a server sent when it cannot parse it."""
+
+    def serve_one_line(self, line):
+        d = tempfile.mkdtemp(prefix="scipnet-vis-bench-")
+        self.addCleanup(shutil.rmtree, d, True)
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=vis"], check=True, capture_output=True,
+                       timeout=60)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        sock = socket.create_server(("127.0.0.1", 0))
+        self.addCleanup(sock.close)
+
+        def serve():
+            try:
+                conn, _ = sock.accept()
+                with ctx.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(65536)
+                    tls.sendall(line)
+                    tls.recv(65536)
+            except OSError:
+                pass
+        threading.Thread(target=serve, daemon=True).start()
+        return sock.getsockname()[1]
+
+    def bench_setup(self, line):
+        port = self.serve_one_line(line)
+        p = subprocess.run([os.path.join(BIN, "scipnet-bench"), "--mode", "setup", "--port",
+                            str(port)], capture_output=True, env=clean_env(), timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        return p.stderr
+
+    def test_a_refusal_and_an_unparseable_reply_are_shown(self):
+        refusal = {"id": 1, "ok": False, "error": {"code": "x" + OSC52 + RLO, "message": "m"}}
+        err = self.bench_setup(json.dumps(refusal).encode() + b"\n")
+        self.assertShown(err, ["login as o5 failed: x\\e]52;c;cm0gLXJmIH4=\\a\\u202e"])
+        err = self.bench_setup(CSI.encode() + b"\n")
+        self.assertShown(err, ["unparseable reply"])
 
 
 class PrintHelpersOnlyTest(unittest.TestCase):
