@@ -31,8 +31,9 @@
 #define VIS_TEXT (VIS_TAB | VIS_NL)
 #define VIS_LINE (VIS_TAB | VIS_EOL)
 
-/* The size of a buffer that holds any escaped form of n bytes, with its NUL. */
-#define VIS_SIZE(n) (4 * (size_t)(n) + 1)
+/* The size of a buffer that holds any escaped form of n bytes, with its NUL (a control
+ * byte is 6 with VIS_JSON: \u001b). */
+#define VIS_SIZE(n) (6 * (size_t)(n) + 1)
 
 /* True for a code point shown escaped: C0 (tab and newline too), DEL, C1, bidi controls. */
 bool vis_hidden_codepoint(uint32_t cp);
