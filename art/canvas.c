@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "art/layout.h"
+#include "common/vis.h"
 
 struct ink ink_plain(void)
 {
@@ -99,7 +100,8 @@ int canvas_put(struct canvas *c, int y, int x, wchar_t ch, struct ink ink)
     int w = layout_char_width(ch);
     if (w == 0)
         return 0; /* combining marks are dropped: one cell holds one character */
-    if (ch < 0x20 || ch == 0x7f)
+    /* Controls, C1 and bidi overrides from a server are shown, never sent to the terminal. */
+    if (vis_hidden_codepoint((uint32_t)ch))
         ch = L'?';
     if (x + w > c->cols)
         return 0;

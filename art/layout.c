@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vis.h"
+
 /* East Asian wide ranges, used when the C library's wcwidth does not know the character
  * (a non-UTF-8 locale): layout must not depend on how the process was started. */
 static bool is_wide_fallback(wchar_t ch)
@@ -20,7 +22,7 @@ int layout_char_width(wchar_t ch)
 {
     if (ch == 0)
         return 0;
-    if (ch < 0x20 || ch == 0x7f)
+    if (vis_hidden_codepoint((uint32_t)ch))
         return 1; /* drawn as '?' */
     int w = wcwidth(ch);
     if (w >= 0)

@@ -15,6 +15,7 @@
 #include "bench/report.h"
 #include "bench/scp_file.h"
 #include "bench/tls_engine.h"
+#include "common/vis.h"
 
 #define STEP_TIMEOUT_NS (30ull * 1000000000ull)
 
@@ -45,7 +46,7 @@ static void ex_line(struct engine *eng, struct conn *c, const char *line, size_t
 
 static void ex_close(struct engine *eng, struct conn *c, const char *why)
 {
-    fprintf(stderr, "scipnet-bench: setup connection lost: %s\n", why);
+    vis_fprintf(stderr, VIS_LINE, "scipnet-bench: setup connection lost: %s\n", why);
     ((struct exchange *)eng->user)->closed = true;
 }
 
@@ -89,7 +90,8 @@ static json_t *call(struct engine *eng, json_t *request, const char *token)
     json_error_t err;
     json_t *reply = json_loadb(ex->reply, ex->reply_len, 0, &err);
     if (!reply)
-        fprintf(stderr, "scipnet-bench: unparseable reply: %s\n", err.text);
+        /* jansson quotes the bad input: the server's bytes, shown, not obeyed. */
+        vis_fprintf(stderr, VIS_LINE, "scipnet-bench: unparseable reply: %s\n", err.text);
     return reply;
 }
 
@@ -114,8 +116,8 @@ static char *login(struct engine *eng, const char *user, const char *password)
     const char *token = json_string_value(json_object_get(reply, "token"));
     char *out = token ? strdup(token) : NULL;
     if (!out)
-        fprintf(stderr, "scipnet-bench: login as %s failed: %s\n", user,
-                reply ? error_code(reply) : "no reply");
+        vis_fprintf(stderr, VIS_LINE, "scipnet-bench: login as %s failed: %s\n", user,
+                    reply ? error_code(reply) : "no reply");
     json_decref(reply);
     return out;
 }

@@ -12,6 +12,7 @@
 #include "art/redacted.h"
 #include "client/protocol.h"
 #include "client/session.h"
+#include "common/vis.h"
 
 #define BATCH_WIDTH 80
 #define LIST_PAGE   200
@@ -56,14 +57,15 @@ static int report_error(const struct proto_reply *r)
     if (have_notice) {
         char *text = art_notice_plain(&n);
         if (text != NULL)
-            fputs(text, stdout);
+            vis_fputs(stdout, text, VIS_TEXT);
         free(text);
     }
     if (r->retry_after > 0)
-        fprintf(stderr, "scipnet: %s: %s (retry after %ld s)\n", r->code, r->message,
-                r->retry_after);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s: %s (retry after %ld s)\n", r->code, r->message,
+                    r->retry_after);
     else
-        fprintf(stderr, "scipnet: %s%s%s\n", r->code, r->message[0] ? ": " : "", r->message);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s%s%s\n", r->code, r->message[0] ? ": " : "",
+                    r->message);
     return batch_exit_for(r->code);
 }
 
@@ -73,7 +75,7 @@ static int call(struct session *s, json_t *req, struct proto_reply *r)
     char err[1024] = "";
     enum session_result res = session_call(s, req, r, err, sizeof(err));
     if (res != SESSION_OK) {
-        fprintf(stderr, "scipnet: %s\n", err);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);
         return BATCH_ERROR;
     }
     if (!r->ok) {
@@ -106,7 +108,7 @@ static int do_login(struct session *s, const char *user, const char *password)
     rc = proto_parse_login(r.root, s->token, sizeof(s->token), &u, &screen);
     proto_reply_free(&r);
     if (rc != 0) {
-        fprintf(stderr, "scipnet: the login reply has no token\n");
+        vis_fprintf(stderr, VIS_LINE, "scipnet: the login reply has no token\n");
         return BATCH_ERROR;
     }
     return -1;
@@ -124,16 +126,16 @@ static int cmd_read(struct session *s, const char *ref)
     rc = proto_parse_file(r.root, &f);
     proto_reply_free(&r);
     if (rc != 0) {
-        fprintf(stderr, "scipnet: the server sent a file this client cannot read\n");
+        vis_fprintf(stderr, VIS_LINE, "scipnet: the server sent a file this client cannot read\n");
         return BATCH_ERROR;
     }
     char *text = art_file_plain(&f, BATCH_WIDTH);
     art_file_free(&f);
     if (text == NULL)
         return BATCH_ERROR;
-    fputs(text, stdout);
+    int out = vis_fputs(stdout, text, VIS_TEXT);
     free(text);
-    return BATCH_OK;
+    return out == 0 ? BATCH_OK : BATCH_ERROR;
 }
 
 static int cmd_list(struct session *s, const char *kind, const char *query)
@@ -154,13 +156,14 @@ static int cmd_list(struct session *s, const char *kind, const char *query)
         rc = proto_parse_list(r.root, &l);
         proto_reply_free(&r);
         if (rc != 0) {
-            fprintf(stderr, "scipnet: the server sent a list this client cannot read\n");
+            vis_fprintf(stderr, VIS_LINE,
+                        "scipnet: the server sent a list this client cannot read\n");
             return BATCH_ERROR;
         }
         for (size_t i = 0; i < l.count; i++) {
             char *line = art_list_item_plain(&l.items[i]);
             if (line != NULL)
-                puts(line);
+                vis_fprintf(stdout, VIS_LINE, "%s\n", line);
             free(line);
         }
         total = l.total;
@@ -183,15 +186,16 @@ static int cmd_whoami(struct session *s)
     rc = proto_parse_whoami(r.root, &u);
     proto_reply_free(&r);
     if (rc != 0) {
-        fprintf(stderr, "scipnet: the server sent a whoami reply this client cannot read\n");
+        vis_fprintf(stderr, VIS_LINE,
+                    "scipnet: the server sent a whoami reply this client cannot read\n");
         return BATCH_ERROR;
     }
-    printf("USER-%ld %s\n", u.id, u.name);
-    printf("Title: %s\n", u.title);
-    printf("Clearance: %s\n", u.clearance.name);
+    vis_fprintf(stdout, VIS_LINE, "USER-%ld %s\n", u.id, u.name);
+    vis_fprintf(stdout, VIS_LINE, "Title: %s\n", u.title);
+    vis_fprintf(stdout, VIS_LINE, "Clearance: %s\n", u.clearance.name);
     if (u.site.set)
-        printf("Site: %s (%s)\n", u.site.name, u.site.ref);
-    printf("Session expires in: %ld s\n", u.expires_in);
+        vis_fprintf(stdout, VIS_LINE, "Site: %s (%s)\n", u.site.name, u.site.ref);
+    vis_fprintf(stdout, VIS_LINE, "Session expires in: %ld s\n", u.expires_in);
     return BATCH_OK;
 }
 
@@ -203,14 +207,18 @@ static int cmd_health(struct session *s)
         return rc;
     json_t *root = r.root;
     json_t *db = json_object_get(root, "db");
-    printf("status: %s\n", json_string_value(json_object_get(root, "status"))
-                               ? json_string_value(json_object_get(root, "status"))
-                               : "unknown");
-    printf("uptime_s: %lld\n", (long long)json_integer_value(json_object_get(root, "uptime_s")));
-    printf("connections: %lld\n",
-           (long long)json_integer_value(json_object_get(root, "connections")));
-    printf("sessions: %lld\n", (long long)json_integer_value(json_object_get(root, "sessions")));
-    printf("db: %s\n", json_is_true(json_object_get(db, "ok")) ? "ok" : "not ok");
+    vis_fprintf(stdout, VIS_LINE, "status: %s\n",
+                json_string_value(json_object_get(root, "status"))
+                    ? json_string_value(json_object_get(root, "status"))
+                    : "unknown");
+    vis_fprintf(stdout, VIS_LINE, "uptime_s: %lld\n",
+                (long long)json_integer_value(json_object_get(root, "uptime_s")));
+    vis_fprintf(stdout, VIS_LINE, "connections: %lld\n",
+                (long long)json_integer_value(json_object_get(root, "connections")));
+    vis_fprintf(stdout, VIS_LINE, "sessions: %lld\n",
+                (long long)json_integer_value(json_object_get(root, "sessions")));
+    vis_fprintf(stdout, VIS_LINE, "db: %s\n",
+                json_is_true(json_object_get(db, "ok")) ? "ok" : "not ok");
     proto_reply_free(&r);
     return BATCH_OK;
 }
@@ -230,7 +238,8 @@ static int cmd_create(struct session *s, const char *kind, char **fields, int n)
         char key[64];
         const char *eq = strchr(fields[i], '=');
         if (eq == NULL || eq == fields[i] || (size_t)(eq - fields[i]) >= sizeof(key)) {
-            fprintf(stderr, "scipnet: create fields are FIELD=VALUE, not '%s'\n", fields[i]);
+            vis_fprintf(stderr, VIS_LINE, "scipnet: create fields are FIELD=VALUE, not '%s'\n",
+                        fields[i]);
             json_decref(req);
             return BATCH_ERROR;
         }
@@ -250,7 +259,7 @@ static int cmd_create(struct session *s, const char *kind, char **fields, int n)
     char ref[ART_REF_MAX] = "";
     proto_parse_created(r.root, ref, sizeof(ref));
     proto_reply_free(&r);
-    printf("%s\n", ref);
+    vis_fprintf(stdout, VIS_LINE, "%s\n", ref);
     return BATCH_OK;
 }
 
@@ -266,8 +275,9 @@ static int run_command(struct session *s, char **cmd, int n)
         return cmd_whoami(s);
     if (strcmp(cmd[0], "health") == 0 && n == 1)
         return cmd_health(s);
-    fprintf(stderr, "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | "
-                    "whoami | health | create KIND FIELD=VALUE...)\n");
+    vis_fprintf(stderr, VIS_LINE,
+                "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | "
+                "whoami | health | create KIND FIELD=VALUE...)\n");
     return BATCH_ERROR;
 }
 
@@ -277,12 +287,14 @@ int batch_run(const struct client_options *opt)
     char err[1024] = "";
     char password[1024] = "";
     if (opt->password_stdin && read_password(password, sizeof(password)) != 0) {
-        fprintf(stderr, "scipnet: no password on standard input\n");
+        vis_fprintf(stderr, VIS_LINE, "scipnet: no password on standard input\n");
         return BATCH_ERROR;
     }
+    if (opt->raw)
+        vis_set_raw(stdout); /* errors on stderr stay escaped */
     session_init(&s, opt, NULL, NULL);
     if (session_connect(&s, err, sizeof(err)) != SESSION_OK) {
-        fprintf(stderr, "scipnet: %s\n", err);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);
         memset(password, 0, sizeof(password));
         return BATCH_ERROR;
     }

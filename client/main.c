@@ -6,6 +6,7 @@
 #include "client/batch.h"
 #include "client/options.h"
 #include "client/ui.h"
+#include "common/vis.h"
 
 int main(int argc, char **argv)
 {
@@ -15,7 +16,7 @@ int main(int argc, char **argv)
     /* A server that goes away mid-write must not kill the client: it reports and reconnects. */
     signal(SIGPIPE, SIG_IGN);
     if (options_parse(argc, argv, &opt, err, sizeof(err)) != 0) {
-        fprintf(stderr, "scipnet: %s\n", err);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);
         options_usage(argv[0]);
         return 1;
     }

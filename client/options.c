@@ -6,19 +6,23 @@
 
 #include "client/net.h"
 #include "common/config.h"
+#include "common/vis.h"
 
 void options_usage(const char *prog)
 {
-    fprintf(stderr,
-            "usage: %s [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]\n"
-            "       %s --batch [--user NAME --password-stdin] [--fingerprint sha256:HEX | --ca "
-            "FILE]\n"
-            "              HOST[:PORT] COMMAND\n"
-            "batch commands: read REF | list KIND [QUERY] | whoami | health |\n"
-            "                create KIND FIELD=VALUE...\n"
-            "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
-            "             5 clearance denied\n",
-            prog, prog);
+    vis_fprintf(
+        stderr, VIS_TEXT,
+        "usage: %s [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]\n"
+        "       %s --batch [--raw] [--user NAME --password-stdin] [--fingerprint sha256:HEX "
+        "| --ca FILE]\n"
+        "              HOST[:PORT] COMMAND\n"
+        "batch commands: read REF | list KIND [QUERY] | whoami | health |\n"
+        "                create KIND FIELD=VALUE...\n"
+        "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
+        "             5 clearance denied\n"
+        "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
+        "--raw prints them as they are, for a script that needs the bytes\n",
+        prog, prog);
 }
 
 static void format_hostport(struct client_options *opt)
@@ -44,6 +48,8 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
             break;
         if (strcmp(a, "--batch") == 0) {
             opt->batch = true;
+        } else if (strcmp(a, "--raw") == 0) {
+            opt->raw = true;
         } else if (strcmp(a, "--password-stdin") == 0) {
             opt->password_stdin = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -84,6 +90,9 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
             snprintf(err, errlen, "--user needs --password-stdin in batch mode");
             return -1;
         }
+    } else if (opt->raw) {
+        snprintf(err, errlen, "--raw is for batch mode");
+        return -1;
     } else if (i < argc) {
         snprintf(err, errlen, "unexpected argument %s", argv[i]);
         return -1;

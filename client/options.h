@@ -1,7 +1,7 @@
 /*
  * options.h - the command line of `scipnet`:
  *   scipnet [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]
- *   scipnet --batch [--user NAME --password-stdin] [--fingerprint sha256:HEX | --ca FILE]
+ *   scipnet --batch [--raw] [--user NAME --password-stdin] [--fingerprint sha256:HEX | --ca FILE]
  *           HOST:PORT COMMAND...
  */
 #ifndef SCIPNET_CLIENT_OPTIONS_H
@@ -19,6 +19,7 @@ struct client_options {
     bool batch;
     const char *user;
     bool password_stdin;
+    bool raw;       /* batch: print the server's text byte for byte, controls and all */
     char **command; /* batch: COMMAND and its arguments */
     int ncommand;
     bool help;

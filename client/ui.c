@@ -12,6 +12,7 @@
 #include "art/paint.h"
 #include "client/commands.h"
 #include "client/ui_state.h"
+#include "common/vis.h"
 
 #define KEY_ESC 27
 
@@ -347,7 +348,7 @@ int ui_run(const struct client_options *opt)
     setup_terminal();
     if (resize_canvas(&ui) != 0) {
         endwin();
-        fprintf(stderr, "scipnet: out of memory\n");
+        vis_fprintf(stderr, VIS_LINE, "scipnet: out of memory\n");
         return 1;
     }
     ui_reset_to(&ui, UI_BANNER);
@@ -380,7 +381,7 @@ int ui_run(const struct client_options *opt)
             proto_reply_free(&r);
     }
     if (ui_top(&ui) == UI_UNTRUSTED)
-        fprintf(stderr, "scipnet: %s\n", ui.conn_message);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", ui.conn_message);
     session_forget_token(&ui.session);
     session_disconnect(&ui.session);
     art_file_free(&ui.file);

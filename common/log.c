@@ -1,6 +1,7 @@
 /* log.c - leveled, line-at-a-time logging to stderr. */
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "common/vis.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,24 +27,23 @@ void log_msg(enum log_level level, const char *module, const char *fmt, ...)
 {
     if (level < min_level)
         return;
-    char stamp[32], line[1024];
-    time_format_iso_ms(time_now_ms(), stamp, sizeof(stamp));
-    int n = snprintf(line, sizeof(line), "%s %s %s: ", stamp, level_names[level], module);
+    char stamp[32], message[1024], line[64 + VIS_SIZE(sizeof(message))];
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < sizeof(line))
-        vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    time_format_iso_ms(time_now_ms(), stamp, sizeof(stamp));
+    int n = snprintf(line, sizeof(line), "%s %s %s: ", stamp, level_names[level], module);
+    if (n < 0 || (size_t)n >= sizeof(line) - 2)
+        return;
+    /* Names and titles in a message are untrusted: no control reaches the operator's
+     * terminal, and a newline in one cannot forge a second line. */
+    size_t len = (size_t)n;
+    len += vis_encode(line + len, sizeof(line) - len - 1, message, strlen(message), 0);
+    if (len > sizeof(line) - 2)
+        len = strlen(line);
+    line[len] = '\n';
+    line[len + 1] = '\0';
     /* One fputs per event so lines from different threads never interleave. */
-    size_t len = strlen(line);
-    for (size_t i = 0; i < len; i++)
-        if (line[i] == '\n' || line[i] == '\r')
-            line[i] = ' ';
-    if (len + 1 < sizeof(line)) {
-        line[len] = '\n';
-        line[len + 1] = '\0';
-    } else {
-        line[sizeof(line) - 2] = '\n';
-    }
     fputs(line, stderr);
 }

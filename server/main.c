@@ -8,6 +8,7 @@
  */
 #include "common/config.h"
 #include "common/log.h"
+#include "common/vis.h"
 #include "server/server.h"
 
 #include <getopt.h>
@@ -78,22 +79,22 @@ int main(int argc, char **argv)
     char err[512];
     config_defaults(&cfg);
     if (config_file != NULL && config_load_file(&cfg, config_file, err, sizeof(err)) < 0) {
-        fprintf(stderr, "scipnet-server: %s\n", err);
+        vis_fprintf(stderr, VIS_LINE, "scipnet-server: %s\n", err);
         return 2;
     }
     if (config_apply_env(&cfg, err, sizeof(err)) < 0) {
-        fprintf(stderr, "scipnet-server: %s\n", err);
+        vis_fprintf(stderr, VIS_LINE, "scipnet-server: %s\n", err);
         return 2;
     }
     for (size_t i = 0; i < nflags; i++) {
         if (config_set(&cfg, flags[i].key, flags[i].value, err, sizeof(err)) < 0) {
-            fprintf(stderr, "scipnet-server: --%s: %s\n", flags[i].key, err);
+            vis_fprintf(stderr, VIS_LINE, "scipnet-server: --%s: %s\n", flags[i].key, err);
             return 2;
         }
     }
     int level = log_level_parse(cfg.log_level[0] ? cfg.log_level : "info");
     if (level < 0) {
-        fprintf(stderr, "scipnet-server: unknown log level '%s'\n", cfg.log_level);
+        vis_fprintf(stderr, VIS_LINE, "scipnet-server: unknown log level '%s'\n", cfg.log_level);
         return 2;
     }
     log_set_level((enum log_level)level);

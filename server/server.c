@@ -8,6 +8,7 @@
 #include "server/server.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "common/vis.h"
 #include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/request.h"
@@ -260,7 +261,8 @@ static int open_store(struct server *srv)
     if (file != NULL && access(file, F_OK) != 0) {
         log_error("server", "no such store: %s: run deepwell init --db %s", srv->cfg.db,
                   srv->cfg.db);
-        fprintf(stderr, "scipnet-server: no such store: %s: run deepwell init\n", srv->cfg.db);
+        vis_fprintf(stderr, VIS_LINE, "scipnet-server: no such store: %s: run deepwell init\n",
+                    srv->cfg.db);
         return -1;
     }
     struct deepwell_options opts = {0};
@@ -278,8 +280,8 @@ static int open_store(struct server *srv)
         const char *why = file != NULL ? read_only_reason(file) : NULL;
         log_error("server", "cannot open store %s: %s: %s%s%s", srv->cfg.db, deepwell_code_name(rc),
                   err.message, why ? ": " : "", why ? why : "");
-        fprintf(stderr, "scipnet-server: cannot open store %s: %s%s%s\n", srv->cfg.db, err.message,
-                why ? ": " : "", why ? why : "");
+        vis_fprintf(stderr, VIS_LINE, "scipnet-server: cannot open store %s: %s%s%s\n", srv->cfg.db,
+                    err.message, why ? ": " : "", why ? why : "");
         return -1;
     }
     return 0;

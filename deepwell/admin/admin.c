@@ -25,11 +25,8 @@ static void print_error_line(const char *fmt, va_list ap)
 {
     char line[1024];
     vsnprintf(line, sizeof(line), fmt, ap);
-    /* One line, whatever the message held. */
-    for (char *c = line; *c != '\0'; c++)
-        if (*c == '\n' || *c == '\r')
-            *c = ' ';
-    fprintf(stderr, "deepwell: %s\n", line);
+    /* One line, whatever the message held: names in it are shown, never obeyed. */
+    vis_fprintf(stderr, VIS_LINE, "deepwell: %s\n", line);
 }
 
 int admin_fail(const char *fmt, ...)
@@ -271,14 +268,14 @@ static bool echo_off(struct termios *saved)
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
         return false;
-    fputs("Password: ", stderr);
+    vis_fputs(stderr, "Password: ", 0);
     return true;
 }
 
 static void echo_restore(const struct termios *saved)
 {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, saved);
-    fputc('\n', stderr);
+    vis_fputs(stderr, "\n", VIS_NL);
 }
 
 int admin_read_password(char *buf, size_t size)

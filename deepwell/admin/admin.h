@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "common/config.h"
+#include "common/vis.h"
 #include "deepwell/deepwell.h"
 #include "deepwell/password.h"
 

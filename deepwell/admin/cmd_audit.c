@@ -48,7 +48,7 @@ static int run_verify(struct admin_ctx *ctx, int argc, char **argv)
                           err.message[0] ? err.message : "hash mismatch");
     if (code != DW_OK)
         return admin_fail_store("cannot verify the audit log", &err);
-    printf("audit chain intact: %lld rows\n", (long long)checked);
+    vis_fprintf(stdout, VIS_LINE, "audit chain intact: %lld rows\n", (long long)checked);
     return ADMIN_OK;
 }
 
@@ -61,8 +61,9 @@ static void print_row(const struct deepwell_audit_row *r)
         snprintf(who, sizeof(who), "%s", r->user_name);
     else if (r->attempted_name[0] != '\0')
         snprintf(who, sizeof(who), "?%s", r->attempted_name); /* a failed login's name */
-    printf("%-6lld %s %-21s %-16s %-24s %-7s %-7s %s\n", (long long)r->id, r->ts, r->client_addr,
-           who, r->action, r->outcome, r->severity, r->details_json ? r->details_json : "{}");
+    vis_fprintf(stdout, VIS_LINE, "%-6lld %s %-21s %-16s %-24s %-7s %-7s %s\n", (long long)r->id,
+                r->ts, r->client_addr, who, r->action, r->outcome, r->severity,
+                r->details_json ? r->details_json : "{}");
 }
 
 static int run_tail(struct admin_ctx *ctx, int argc, char **argv)
@@ -113,7 +114,7 @@ static int run_export(struct admin_ctx *ctx, int argc, char **argv)
         char *line = deepwell_audit_row_json(&rows.rows[i]);
         if (line == NULL)
             rc = admin_fail("cannot export row %lld: out of memory", (long long)rows.rows[i].id);
-        else if (puts(line) == EOF)
+        else if (vis_fprintf(stdout, VIS_JSON | VIS_LINE, "%s\n", line) == EOF)
             rc = admin_fail("cannot write output");
         free(line);
     }

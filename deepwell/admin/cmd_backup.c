@@ -48,10 +48,10 @@ static int run_backup(struct admin_ctx *ctx, int argc, char **argv)
     }
     struct stat st;
     if (lstat(audit_path, &st) == 0)
-        printf("deepwell: backed up %s to %s and its audit log to %s\n", ctx->cfg.db, out_path,
-               audit_path);
+        vis_fprintf(stdout, VIS_LINE, "deepwell: backed up %s to %s and its audit log to %s\n",
+                    ctx->cfg.db, out_path, audit_path);
     else
-        printf("deepwell: backed up %s to %s\n", ctx->cfg.db, out_path);
+        vis_fprintf(stdout, VIS_LINE, "deepwell: backed up %s to %s\n", ctx->cfg.db, out_path);
     return ADMIN_OK;
 }
 

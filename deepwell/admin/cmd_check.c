@@ -7,15 +7,16 @@ static const char usage[] = "deepwell check --db PATH";
 
 static void print_report(const struct deepwell_check_report *r)
 {
-    printf("integrity: %s\n", r->integrity_ok ? "ok" : r->integrity_message);
-    printf("schema version: %d (latest %d)\n", r->schema_version, deepwell_schema_latest());
-    printf("users: %lld\n", (long long)r->users);
-    printf("sessions: %lld\n", (long long)r->sessions);
-    printf("scp files: %lld\n", (long long)r->scps);
-    printf("sections: %lld\n", (long long)r->sections);
-    printf("sites: %lld\n", (long long)r->sites);
-    printf("task forces: %lld\n", (long long)r->task_forces);
-    printf("audit rows: %lld\n", (long long)r->audit_rows);
+    vis_fprintf(stdout, VIS_LINE, "integrity: %s\n", r->integrity_ok ? "ok" : r->integrity_message);
+    vis_fprintf(stdout, VIS_LINE, "schema version: %d (latest %d)\n", r->schema_version,
+                deepwell_schema_latest());
+    vis_fprintf(stdout, VIS_LINE, "users: %lld\n", (long long)r->users);
+    vis_fprintf(stdout, VIS_LINE, "sessions: %lld\n", (long long)r->sessions);
+    vis_fprintf(stdout, VIS_LINE, "scp files: %lld\n", (long long)r->scps);
+    vis_fprintf(stdout, VIS_LINE, "sections: %lld\n", (long long)r->sections);
+    vis_fprintf(stdout, VIS_LINE, "sites: %lld\n", (long long)r->sites);
+    vis_fprintf(stdout, VIS_LINE, "task forces: %lld\n", (long long)r->task_forces);
+    vis_fprintf(stdout, VIS_LINE, "audit rows: %lld\n", (long long)r->audit_rows);
 }
 
 static int run_check(struct admin_ctx *ctx, int argc, char **argv)

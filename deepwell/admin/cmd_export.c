@@ -32,11 +32,13 @@ static int run_export(struct admin_ctx *ctx, int argc, char **argv)
         snprintf(what, sizeof(what), "export to %s failed", out_dir);
         return admin_fail_store(what, &err);
     }
-    printf("deepwell: exported %s to %s: %zu users, %zu sites, %zu task forces, %zu scp files, "
-           "%zu sections, %zu descriptions (%zu files)%s\n",
-           ctx->cfg.db, out_dir, report.users, report.sites, report.task_forces, report.scps,
-           report.sections, report.descriptions, report.files,
-           with_credentials ? "; password hashes in credentials.json (mode 0600)" : "");
+    vis_fprintf(
+        stdout, VIS_LINE,
+        "deepwell: exported %s to %s: %zu users, %zu sites, %zu task forces, %zu scp files, "
+        "%zu sections, %zu descriptions (%zu files)%s\n",
+        ctx->cfg.db, out_dir, report.users, report.sites, report.task_forces, report.scps,
+        report.sections, report.descriptions, report.files,
+        with_credentials ? "; password hashes in credentials.json (mode 0600)" : "");
     rc = admin_audit(dw, "export", DW_SEV_NOTICE,
                      json_pack("{s:s, s:b}", "out", out_dir, "credentials", with_credentials));
     deepwell_close(dw);

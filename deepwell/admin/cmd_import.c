@@ -13,16 +13,17 @@ static const char usage[] = "deepwell import --db PATH SOURCE_DIR";
 
 static void print_count(const char *what, const struct deepwell_import_count *c)
 {
-    printf("  %-13s %zu added, %zu already there", what, c->added, c->existing);
+    vis_fprintf(stdout, VIS_LINE, "  %-13s %zu added, %zu already there", what, c->added,
+                c->existing);
     if (c->refused > 0)
-        printf(", %zu refused", c->refused);
-    printf("\n");
+        vis_fprintf(stdout, VIS_LINE, ", %zu refused", c->refused);
+    vis_fprintf(stdout, VIS_LINE, "\n");
 }
 
 static void print_report(const char *source, const char *db, const struct deepwell_import_report *r)
 {
-    printf("deepwell: imported %s (%s) into %s\n", source,
-           r->from_manifest ? "manifest.json" : "SCiPNET.db", db);
+    vis_fprintf(stdout, VIS_LINE, "deepwell: imported %s (%s) into %s\n", source,
+                r->from_manifest ? "manifest.json" : "SCiPNET.db", db);
     print_count("users", &r->users);
     print_count("sites", &r->sites);
     print_count("task forces", &r->task_forces);
@@ -30,17 +31,18 @@ static void print_report(const char *source, const char *db, const struct deepwe
     print_count("sections", &r->sections);
     print_count("descriptions", &r->descriptions);
     if (r->audit_already_imported)
-        printf("  %-13s already imported from this source: %zu skipped\n", "audit rows",
-               r->audit_rows.existing);
+        vis_fprintf(stdout, VIS_LINE, "  %-13s already imported from this source: %zu skipped\n",
+                    "audit rows", r->audit_rows.existing);
     else
         print_count("audit rows", &r->audit_rows);
-    printf("  %-13s %zu\n", "disabled", r->accounts_disabled);
+    vis_fprintf(stdout, VIS_LINE, "  %-13s %zu\n", "disabled", r->accounts_disabled);
     if (r->files_refused > 0)
-        printf("  %-13s %zu refused (not read; named below)\n", "files", r->files_refused);
+        vis_fprintf(stdout, VIS_LINE, "  %-13s %zu refused (not read; named below)\n", "files",
+                    r->files_refused);
     if (r->nnotes > 0) {
-        printf("notes (%zu):\n", r->nnotes);
+        vis_fprintf(stdout, VIS_LINE, "notes (%zu):\n", r->nnotes);
         for (size_t i = 0; i < r->nnotes; i++)
-            printf("  %s\n", r->notes[i]);
+            vis_fprintf(stdout, VIS_LINE, "  %s\n", r->notes[i]);
     }
 }
 

@@ -35,9 +35,9 @@ static int run_init(struct admin_ctx *ctx, int argc, char **argv)
     if (rc != ADMIN_OK)
         return rc;
 
-    printf("deepwell: %s at schema version %d\n", ctx->cfg.db, version);
+    vis_fprintf(stdout, VIS_LINE, "deepwell: %s at schema version %d\n", ctx->cfg.db, version);
     if (demo)
-        printf("demo content added (see docs/demo.md)\n");
+        vis_fprintf(stdout, VIS_LINE, "demo content added (see docs/demo.md)\n");
     return ADMIN_OK;
 }
 

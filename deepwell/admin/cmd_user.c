@@ -234,8 +234,8 @@ static int add_user(const struct admin_ctx *ctx, struct deepwell *dw,
         json_object_set_new(details, "task_force_id", json_integer(args->task_force_id));
     if (admin_audit(dw, "admin.user.add", DW_SEV_NOTICE, details) != ADMIN_OK)
         return ADMIN_FAILED;
-    printf("added user %s (USER-%lld): clearance %d, %s\n", args->name, (long long)id,
-           args->clearance, args->title);
+    vis_fprintf(stdout, VIS_LINE, "added user %s (USER-%lld): clearance %d, %s\n", args->name,
+                (long long)id, args->clearance, args->title);
     return ADMIN_OK;
 }
 
@@ -271,7 +271,8 @@ static int change_password(const struct admin_ctx *ctx, struct deepwell *dw, con
                                 (json_int_t)user.id, "reenabled", !user.active);
     if (admin_audit(dw, "admin.user.passwd", DW_SEV_NOTICE, details) != ADMIN_OK)
         return ADMIN_FAILED;
-    printf("password changed for %s%s\n", user.name, user.active ? "" : " (account enabled)");
+    vis_fprintf(stdout, VIS_LINE, "password changed for %s%s\n", user.name,
+                user.active ? "" : " (account enabled)");
     return ADMIN_OK;
 }
 
@@ -302,7 +303,8 @@ static int set_clearance(struct deepwell *dw, const char *name, int level)
     if (find_user(dw, name, &user) != ADMIN_OK)
         return ADMIN_FAILED;
     if (user.clearance == level) {
-        printf("%s already has clearance %d; nothing changed\n", user.name, level);
+        vis_fprintf(stdout, VIS_LINE, "%s already has clearance %d; nothing changed\n", user.name,
+                    level);
         return ADMIN_OK;
     }
     struct deepwell_error err = {0};
@@ -313,8 +315,8 @@ static int set_clearance(struct deepwell *dw, const char *name, int level)
                   "old_clearance", user.clearance, "new_clearance", level);
     if (admin_audit(dw, "admin.user.set_clearance", DW_SEV_WARNING, details) != ADMIN_OK)
         return ADMIN_FAILED;
-    printf("%s: clearance %d -> %d (%s); sessions ended\n", user.name, user.clearance, level,
-           foundation_level(level)->full_name);
+    vis_fprintf(stdout, VIS_LINE, "%s: clearance %d -> %d (%s); sessions ended\n", user.name,
+                user.clearance, level, foundation_level(level)->full_name);
     return ADMIN_OK;
 }
 
@@ -344,7 +346,7 @@ static int set_active(struct deepwell *dw, const char *name, bool active)
         return ADMIN_FAILED;
     const char *state = active ? "enabled" : "disabled";
     if (user.active == active) {
-        printf("%s is already %s; nothing changed\n", user.name, state);
+        vis_fprintf(stdout, VIS_LINE, "%s is already %s; nothing changed\n", user.name, state);
         return ADMIN_OK;
     }
     struct deepwell_error err = {0};
@@ -355,7 +357,7 @@ static int set_active(struct deepwell *dw, const char *name, bool active)
     if (admin_audit(dw, active ? "admin.user.enable" : "admin.user.disable", DW_SEV_NOTICE,
                     details) != ADMIN_OK)
         return ADMIN_FAILED;
-    printf("%s %s%s\n", user.name, state, active ? "" : "; sessions ended");
+    vis_fprintf(stdout, VIS_LINE, "%s %s%s\n", user.name, state, active ? "" : "; sessions ended");
     return ADMIN_OK;
 }
 
@@ -431,12 +433,20 @@ static int load_users(struct deepwell *dw, struct deepwell_user **out, size_t *c
     return ADMIN_OK;
 }
 
+/* A field as shown: escaped, so a column is as wide as what the terminal prints. */
+static const char *shown(const char *field, char *buf, size_t size)
+{
+    vis_encode(buf, size, field, strlen(field), 0);
+    return buf;
+}
+
 static int column_width(const struct deepwell_user *users, size_t n, size_t field_offset,
                         const char *header)
 {
     size_t width = strlen(header);
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen((const char *)&users[i] + field_offset);
+        const char *field = (const char *)&users[i] + field_offset;
+        size_t len = vis_encode(NULL, 0, field, strlen(field), 0);
         if (len > width)
             width = len;
     }
@@ -448,13 +458,17 @@ static void print_users(const struct deepwell_user *users, size_t n)
     int name_w = column_width(users, n, offsetof(struct deepwell_user, name), "NAME");
     int title_w = column_width(users, n, offsetof(struct deepwell_user, title), "TITLE");
     int site_w = column_width(users, n, offsetof(struct deepwell_user, site_name), "SITE");
-    printf("%-6s %-*s %-9s %-*s %-*s %-6s %s\n", "ID", name_w, "NAME", "CLEARANCE", title_w,
-           "TITLE", site_w, "SITE", "ACTIVE", "LAST LOGIN");
+    vis_fprintf(stdout, VIS_LINE, "%-6s %-*s %-9s %-*s %-*s %-6s %s\n", "ID", name_w, "NAME",
+                "CLEARANCE", title_w, "TITLE", site_w, "SITE", "ACTIVE", "LAST LOGIN");
     for (size_t i = 0; i < n; i++) {
         const struct deepwell_user *u = &users[i];
-        printf("%-6lld %-*s %-9d %-*s %-*s %-6s %s\n", (long long)u->id, name_w, u->name,
-               u->clearance, title_w, u->title, site_w, u->site_name[0] ? u->site_name : "-",
-               u->active ? "yes" : "no", u->last_login[0] ? u->last_login : "never");
+        char name[VIS_SIZE(sizeof(u->name))], title[VIS_SIZE(sizeof(u->title))],
+            site[VIS_SIZE(sizeof(u->site_name))];
+        vis_fprintf(stdout, VIS_LINE, "%-6lld %-*s %-9d %-*s %-*s %-6s %s\n", (long long)u->id,
+                    name_w, shown(u->name, name, sizeof(name)), u->clearance, title_w,
+                    shown(u->title, title, sizeof(title)), site_w,
+                    u->site_name[0] ? shown(u->site_name, site, sizeof(site)) : "-",
+                    u->active ? "yes" : "no", u->last_login[0] ? u->last_login : "never");
     }
 }
 

@@ -44,21 +44,23 @@ static const struct admin_command *find_command(const char *name)
 
 static void print_help(FILE *out)
 {
-    fprintf(out, "usage: deepwell [--config FILE] [--db PATH] COMMAND [ARGS...]\n\n"
-                 "Administers a SCiPNET deepwell store.  The store is --db PATH, else SCIPNET_DB,\n"
-                 "else `db` from --config FILE, else ./deepwell.db.  PATH is an SQLite file\n"
-                 "(or sqlite:FILE) or a postgresql:// URL shared by several servers\n"
-                 "(docs/SCALING.md).\n\ncommands:\n");
+    vis_fprintf(out, VIS_TEXT,
+                "usage: deepwell [--config FILE] [--db PATH] COMMAND [ARGS...]\n\n"
+                "Administers a SCiPNET deepwell store.  The store is --db PATH, else SCIPNET_DB,\n"
+                "else `db` from --config FILE, else ./deepwell.db.  PATH is an SQLite file\n"
+                "(or sqlite:FILE) or a postgresql:// URL shared by several servers\n"
+                "(docs/SCALING.md).\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-    fprintf(out, "  %-8s %s\n\n", "help", "show this help, or `deepwell help COMMAND`");
+        vis_fprintf(out, VIS_TEXT, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+    vis_fprintf(out, VIS_TEXT, "  %-8s %s\n\n", "help",
+                "show this help, or `deepwell help COMMAND`");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "%s\n", commands[i]->usage);
+        vis_fprintf(out, VIS_TEXT, "%s\n", commands[i]->usage);
 }
 
 static void print_command_help(const struct admin_command *cmd)
 {
-    printf("%s\n\n%s\n", cmd->summary, cmd->usage);
+    vis_fprintf(stdout, VIS_LINE, "%s\n\n%s\n", cmd->summary, cmd->usage);
 }
 
 /* The global options, taken out of argv wherever they stand. */

@@ -147,6 +147,30 @@ static void canvas_handles_wide_characters(void **state)
     canvas_free(&c);
 }
 
+/* ESC, C1 (U+009B, a one-character CSI) and bidi overrides are drawn as '?' in any locale. */
+static void canvas_shows_controls_as_question_marks(void **state)
+{
+    (void)state;
+    const char *locales[] = {"C", "C.UTF-8"};
+    for (size_t i = 0; i < sizeof(locales) / sizeof(locales[0]); i++) {
+        if (setlocale(LC_CTYPE, locales[i]) == NULL)
+            continue;
+        struct canvas c;
+        char row[256];
+        assert_int_equal(canvas_init(&c, 1, 20), 0);
+        assert_int_equal(canvas_text(&c, 0, 0,
+                                     "a\x1b[2J\xc2\x9b"
+                                     "b\xe2\x80\xae"
+                                     "c\xe2\x81\xa6\x7f",
+                                     ink_plain()),
+                         11);
+        canvas_row_utf8(&c, 0, row, sizeof(row));
+        assert_string_equal(row, "a?[2J?b?c??");
+        canvas_free(&c);
+    }
+    setlocale(LC_CTYPE, "C");
+}
+
 static void boxes_fit_80_columns(void **state)
 {
     (void)state;
@@ -448,6 +472,7 @@ int main(void)
         cmocka_unit_test(wrap_counts_cjk_as_two_columns),
         cmocka_unit_test(wrap_cuts_words_longer_than_a_line),
         cmocka_unit_test(canvas_handles_wide_characters),
+        cmocka_unit_test(canvas_shows_controls_as_question_marks),
         cmocka_unit_test(boxes_fit_80_columns),
         cmocka_unit_test(centring_uses_display_width),
         cmocka_unit_test(redacted_screen_renders_at_80x24),
