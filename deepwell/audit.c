@@ -319,7 +319,12 @@ void deepwell_audit_attach_sealer(struct deepwell *dw, struct deepwell_sealer *s
         return;
     }
     pthread_mutex_lock(&w->lock);
-    deepwell_sealer_free(w->sealer);
+    if (w->sealer != NULL) { /* the thread may be signing with it: keep the first */
+        pthread_mutex_unlock(&w->lock);
+        log_error("audit", "the audit log already has a sealer");
+        deepwell_sealer_free(s);
+        return;
+    }
     w->sealer = s;
     w->seal_rows = rows;
     w->seal_interval_ns = (int64_t)interval_s * 1000000000LL;
