@@ -22,7 +22,9 @@
  * servers take turns and form one chain.
  *
  * A server's store also has a sealer (seal.h): the thread signs the head it committed
- * once seal_rows rows are unsealed or the oldest of them is seal_interval old, and
+ * once seal_rows rows are unsealed (but at most once per seal_min_gap, so a busy
+ * log does not sync a seal file many times a second) or the oldest of them is
+ * seal_interval old, and
  * once more when it stops.  Sealing runs here, after the batch's callbacks, so no
  * reply waits for a signature or the seal file's sync.
  */
@@ -81,6 +83,8 @@ struct deepwell_audit_writer {
     struct deepwell_sealer *sealer;
     int seal_rows;
     int64_t seal_interval_ns;
+    int64_t seal_min_gap_ns;
+    int64_t last_seal_ns;                 /* when the newest seal was made (or tried) */
     struct deepwell_audit_tip chain_head; /* the newest row this writer committed (or sealed) */
     int64_t unsealed;                     /* rows committed since the last seal */
     int64_t first_unsealed_ns;            /* when the oldest of them committed */
@@ -264,6 +268,7 @@ static void seal_now(struct deepwell_audit_writer *w)
     pthread_mutex_unlock(&w->lock);
     enum deepwell_code code = deepwell_sealer_seal(w->sealer, &head, &err);
     pthread_mutex_lock(&w->lock);
+    w->last_seal_ns = time_mono_ns();
     if (code == DW_OK) {
         w->unsealed = 0;
         return;
@@ -274,10 +279,19 @@ static void seal_now(struct deepwell_audit_writer *w)
     w->first_unsealed_ns = time_mono_ns();
 }
 
+/* When the next seal is due (lock held; only meaningful with unsealed rows). */
+static int64_t seal_due_at(const struct deepwell_audit_writer *w)
+{
+    int64_t due = w->first_unsealed_ns + w->seal_interval_ns;
+    int64_t by_rows = w->last_seal_ns + w->seal_min_gap_ns;
+    if (w->unsealed >= w->seal_rows && by_rows < due)
+        due = by_rows;
+    return due;
+}
+
 static bool seal_due(const struct deepwell_audit_writer *w, int64_t now)
 {
-    return w->sealer != NULL && w->unsealed > 0 &&
-           (w->unsealed >= w->seal_rows || now - w->first_unsealed_ns >= w->seal_interval_ns);
+    return w->sealer != NULL && w->unsealed > 0 && now >= seal_due_at(w);
 }
 
 /* Counts rows a batch committed (lock held) and seals when that is due. */
@@ -302,7 +316,7 @@ static void wait_for_entries(struct deepwell_audit_writer *w)
             pthread_cond_wait(&w->queued, &w->lock);
             continue;
         }
-        struct timespec until = time_mono_timespec(w->first_unsealed_ns + w->seal_interval_ns);
+        struct timespec until = time_mono_timespec(seal_due_at(w));
         if (pthread_cond_timedwait(&w->queued, &w->lock, &until) != 0 &&
             seal_due(w, time_mono_ns()))
             seal_now(w);
@@ -310,7 +324,8 @@ static void wait_for_entries(struct deepwell_audit_writer *w)
 }
 
 void deepwell_audit_attach_sealer(struct deepwell *dw, struct deepwell_sealer *s, int rows,
-                                  int interval_s, const struct deepwell_audit_tip *sealed)
+                                  int interval_s, int min_gap_ms,
+                                  const struct deepwell_audit_tip *sealed)
 {
     struct deepwell_audit_writer *w = dw->audit;
 
@@ -328,6 +343,8 @@ void deepwell_audit_attach_sealer(struct deepwell *dw, struct deepwell_sealer *s
     w->sealer = s;
     w->seal_rows = rows;
     w->seal_interval_ns = (int64_t)interval_s * 1000000000LL;
+    w->seal_min_gap_ns = (int64_t)min_gap_ms * 1000000LL;
+    w->last_seal_ns = time_mono_ns();
     w->chain_head = *sealed;
     w->unsealed = 0;
     pthread_mutex_unlock(&w->lock);

@@ -63,6 +63,7 @@ int deepwell_seal_next_line(FILE *f, char *buf);
 
 /* audit.c: the audit thread seals after commits from now on and at stop; it owns s. */
 void deepwell_audit_attach_sealer(struct deepwell *dw, struct deepwell_sealer *s, int rows,
-                                  int interval_s, const struct deepwell_audit_tip *sealed);
+                                  int interval_s, int min_gap_ms,
+                                  const struct deepwell_audit_tip *sealed);
 
 #endif

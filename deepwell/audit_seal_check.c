@@ -62,12 +62,14 @@ enum deepwell_code deepwell_audit_seal_start(struct deepwell *dw,
         deepwell_sealer_free(sealer);
         return code;
     }
-    log_notice("audit", "sealing the audit log in %s every %d rows or %d s", opts->paths->file,
-               opts->rows > 0 ? opts->rows : DEEPWELL_SEAL_ROWS,
-               opts->interval_s > 0 ? opts->interval_s : DEEPWELL_SEAL_INTERVAL_S);
-    deepwell_audit_attach_sealer(dw, sealer, opts->rows > 0 ? opts->rows : DEEPWELL_SEAL_ROWS,
-                                 opts->interval_s > 0 ? opts->interval_s : DEEPWELL_SEAL_INTERVAL_S,
-                                 &tip);
+    int rows = opts->rows > 0 ? opts->rows : DEEPWELL_SEAL_ROWS;
+    int interval_s = opts->interval_s > 0 ? opts->interval_s : DEEPWELL_SEAL_INTERVAL_S;
+    int gap_ms = opts->min_gap_ms == 0  ? DEEPWELL_SEAL_MIN_GAP_MS
+                 : opts->min_gap_ms > 0 ? opts->min_gap_ms
+                                        : 0;
+    log_notice("audit", "sealing the audit log in %s every %d rows (at most every %d ms) or %d s",
+               opts->paths->file, rows, gap_ms, interval_s);
+    deepwell_audit_attach_sealer(dw, sealer, rows, interval_s, gap_ms, &tip);
     return DW_OK;
 }
 

@@ -10,7 +10,8 @@
  * an Ed25519 signature (libsodium) over the text before " sig=", made by the server
  * with a key only it holds: "the log held row ID with this hash at TIME".  The
  * server appends one to its seal file (and writes it to its log) when it starts,
- * every `rows` rows or `interval_s` seconds after a change, and when it stops.  A
+ * every `rows` rows (at most once a second) or `interval_s` seconds after a change,
+ * and when it stops.  A
  * log shorter than its newest seal, or a different chain, then fails verification,
  * and the server refuses to start on it.
  *
@@ -38,6 +39,9 @@
 /* Defaults of the seal intervals (config keys audit_seal_rows, audit_seal_interval_s). */
 #define DEEPWELL_SEAL_ROWS       1000
 #define DEEPWELL_SEAL_INTERVAL_S 60
+/* Seals the row count triggers come at most this often: a log taking 20,000 rows a
+ * second would otherwise sync a seal line 20 times a second, forever. */
+#define DEEPWELL_SEAL_MIN_GAP_MS 1000
 
 struct deepwell_seal_paths {
     char key[DEEPWELL_SEAL_PATH_MAX];  /* BASE.seal.key */
@@ -53,6 +57,8 @@ struct deepwell_seal_options {
     const struct deepwell_seal_paths *paths;
     int rows;       /* seal once this many rows are unsealed (0 = default) */
     int interval_s; /* or once the oldest unsealed row is this old (0 = default) */
+    int min_gap_ms; /* least time between seals the row count asks for (0 = default,
+                       < 0 = none) */
 };
 
 /*

@@ -109,12 +109,19 @@ static void tamper(struct fixture *f, const char *what)
     assert_int_equal(dw_fixture_exec(f->fx->path, sql), 0);
 }
 
+static enum deepwell_code start_sealing_gap(struct fixture *f, int rows, int interval_s,
+                                            int min_gap_ms, struct deepwell_error *err)
+{
+    struct deepwell_seal_options opts = {
+        .paths = &f->paths, .rows = rows, .interval_s = interval_s, .min_gap_ms = min_gap_ms};
+    return deepwell_audit_seal_start(dw_of(f), &opts, err);
+}
+
+/* Sealing with no least gap between the seals the row count asks for. */
 static enum deepwell_code start_sealing(struct fixture *f, int rows, int interval_s,
                                         struct deepwell_error *err)
 {
-    struct deepwell_seal_options opts = {
-        .paths = &f->paths, .rows = rows, .interval_s = interval_s};
-    return deepwell_audit_seal_start(dw_of(f), &opts, err);
+    return start_sealing_gap(f, rows, interval_s, -1, err);
 }
 
 static enum deepwell_code verify(struct fixture *f, struct deepwell_seal_report *rep,
@@ -301,6 +308,23 @@ static void seals_every_n_rows_and_at_close(void **state)
     assert_int_equal(rep.sealed_id, 8);
     assert_int_equal(rep.rows, 8);
     assert_int_equal(rep.line, 4);
+}
+
+static void row_seals_keep_the_least_gap(void **state)
+{
+    struct fixture *f = *state;
+    struct deepwell_error err = {0};
+
+    assert_int_equal(start_sealing_gap(f, 2, 3600, 0, &err), DW_OK); /* the default gap, 1 s */
+    for (int i = 0; i < 6; i++)
+        log_row(dw_of(f), 0, "read");
+    /* Three times the row count within the gap: no seal yet beyond the start-up one. */
+    assert_int_equal(count_lines(f->paths.file), 1);
+    for (int i = 0; i < 60 && count_lines(f->paths.file) == 1; i++) {
+        struct timespec tick = {0, 50 * 1000 * 1000};
+        nanosleep(&tick, NULL);
+    }
+    assert_int_equal(count_lines(f->paths.file), 2); /* one, once the gap was over */
 }
 
 static void an_idle_log_is_sealed_after_the_interval(void **state)
@@ -519,6 +543,7 @@ int main(void)
         T(rows_from_before_the_name_column_still_verify),
         T(first_start_makes_the_key_and_seals_the_head),
         T(seals_every_n_rows_and_at_close),
+        T(row_seals_keep_the_least_gap),
         T(an_idle_log_is_sealed_after_the_interval),
         T(deleting_the_newest_rows_fails_verify_and_start),
         T(deleting_every_row_fails_verify_and_start),
