@@ -207,5 +207,54 @@ class PgSeals(SealCase, unittest.TestCase):
         return int(pg_util.psql_value(self.db, "SELECT coalesce(max(id), 0) FROM audit_log"))
 
 
+
+class PgTwoServers(unittest.TestCase):
+    """Two servers on one PostgreSQL store: a key and a seal file each, checked one by one."""
+
+    def test_each_server_seals_the_shared_chain_with_its_own_key(self):
+        db, schema = pg_util.fresh_schema()
+        self.addCleanup(pg_util.drop_schema, schema)
+        tmp = tempfile.mkdtemp(prefix="scipnet-seal-pg2-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        self.assertEqual(deepwell("init", "--db", db, "--demo").returncode, 0)
+        args = {}
+        for name in ("a", "b"):
+            cert, key = (os.path.join(tmp, name + s) for s in (".cert.pem", ".key.pem"))
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                            "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
+                            cert, "-days", "2", "-subj", "/CN=scipnet-" + name], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+            args[name] = ["--cert", cert, "--key", key]
+        servers = {n: Server(db, args=args[n]) for n in args}
+        for name, server in servers.items():
+            server.stderr_path = os.path.join(tmp, name + ".log")
+            server.start()
+        for name in ("a", "b", "a"):
+            c = servers[name].client()
+            self.assertTrue(c.login("agent")["ok"])
+            c.close()
+        for name in ("a", "b"):  # b stops last: its shutdown seal is of the newest row
+            self.assertEqual(servers[name].stop(), 0)
+
+        def verify(seals_of, pub_of):
+            return deepwell("audit", "verify", "--db", db,
+                            "--seals", os.path.join(tmp, seals_of + ".seals"),
+                            "--pub", os.path.join(tmp, pub_of + ".seal.key.pub"))
+
+        for name in ("a", "b"):
+            r = verify(name, name)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("its signature does not match", verify("a", "b").stderr)
+        # Each sealed the head it saw: remove rows from below both newest seals.
+        newest = {n: int(re.search(r"row=(\d+)", read_lines(
+            os.path.join(tmp, n + ".seals"))[-1]).group(1)) for n in ("a", "b")}
+        cut = min(newest.values())
+        pg_util.psql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;"
+                         " DELETE FROM audit_log WHERE id >= %d" % cut)
+        for name in ("a", "b"):
+            self.assertIn("before the seal of row %d" % newest[name], verify(name, name).stderr)
+            self.assertIn("refusing to start", refused_start(db, args[name]))
+
+
 if __name__ == "__main__":
     unittest.main()
