@@ -66,6 +66,8 @@ static const struct config_key keys[] = {
     {NUM(checkout_timeout_ms, KEY_INT, 1, HOUR_MS)},
     {NUM(busy_timeout_ms, KEY_INT, 1, HOUR_MS)},
     {CHOICE(synchronous, synchronous_modes)},
+    {NUM(audit_seal_rows, KEY_INT, 1, 1000000000)},
+    {NUM(audit_seal_interval_s, KEY_INT, 1, DAY_S)},
     {NUM(session_idle_s, KEY_INT, 1, 365 * DAY_S)},
     {NUM(session_lifetime_s, KEY_INT, 1, 365 * DAY_S)},
     {NUM(login_max_failures, KEY_INT, 1, 1000000)},
@@ -106,6 +108,8 @@ void config_defaults(struct scipnet_config *cfg)
     cfg->checkout_timeout_ms = 2000;
     cfg->busy_timeout_ms = 5000;
     snprintf(cfg->synchronous, sizeof(cfg->synchronous), "NORMAL");
+    cfg->audit_seal_rows = 1000;
+    cfg->audit_seal_interval_s = 60;
     cfg->session_idle_s = 900;
     cfg->session_lifetime_s = 28800;
     cfg->login_max_failures = 5;

@@ -34,6 +34,9 @@ struct scipnet_config {
     int checkout_timeout_ms;  /* default 2000 */
     int busy_timeout_ms;      /* default 5000 */
     char synchronous[16];     /* OFF | NORMAL | FULL | EXTRA (default NORMAL) */
+    /* [audit]: signed seals of the audit chain's head (deepwell/seal.h) */
+    int audit_seal_rows;       /* every N rows (default 1000) */
+    int audit_seal_interval_s; /* or S seconds after a row (default 60) */
     /* [sessions] */
     int session_idle_s;     /* default 900 */
     int session_lifetime_s; /* default 28800 */

@@ -20,6 +20,13 @@
  * chained onto and a rolled-back batch leaves nothing to restore.  On PostgreSQL
  * the batch first locks the one row of audit_lock (engine.c), so batches of several
  * servers take turns and form one chain.
+ *
+ * A server's store also has a sealer (seal.h): the thread signs the head it committed
+ * once seal_rows rows are unsealed (but at most once per seal_min_gap, so a busy
+ * log does not sync a seal file many times a second) or the oldest of them is
+ * seal_interval old, and
+ * once more when it stops.  Sealing runs here, after the batch's callbacks, so no
+ * reply waits for a signature or the seal file's sync.
  */
 #include <pthread.h>
 #include <sodium.h>
@@ -30,6 +37,7 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "deepwell/audit.h"
+#include "deepwell/audit_seal.h"
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
@@ -71,13 +79,25 @@ struct deepwell_audit_writer {
     uint64_t last_failed;   /* number (1-based) of the newest entry that failed, 0 = none */
     struct deepwell_error last_error;
     bool stopping;
+    /* sealing; the sealer itself is used by the audit thread only */
+    struct deepwell_sealer *sealer;
+    int seal_rows;
+    int64_t seal_interval_ns;
+    int64_t seal_min_gap_ns;
+    int64_t last_seal_ns;                 /* when the newest seal was made (or tried) */
+    struct deepwell_audit_tip chain_head; /* the newest row this writer committed (or sealed) */
+    int64_t unsealed;                     /* rows committed since the last seal */
+    int64_t first_unsealed_ns;            /* when the oldest of them committed */
 };
 
 /* ---- one batch ---------------------------------------------------------------------- */
 
-/* One transaction for count entries from first; row ids are valid only on DW_OK. */
+/*
+ * One transaction for count entries from first; row ids are valid only on DW_OK,
+ * and then *head is the chain's tip after the commit.
+ */
 static enum deepwell_code write_once(struct deepwell *dw, struct audit_item *first, size_t count,
-                                     struct deepwell_error *err)
+                                     struct deepwell_audit_tip *head, struct deepwell_error *err)
 {
     struct deepwell_conn *conn;
     struct deepwell_audit_tip tip;
@@ -103,6 +123,8 @@ static enum deepwell_code write_once(struct deepwell *dw, struct audit_item *fir
         code = deepwell_conn_commit(conn, err);
     if (code != DW_OK)
         deepwell_conn_rollback(conn);
+    else
+        *head = tip;
     deepwell_pool_release(dw->pool, conn);
     return code;
 }
@@ -120,13 +142,14 @@ static bool transient(enum deepwell_code code)
 }
 
 static enum deepwell_code write_with_retry(struct deepwell *dw, struct audit_item *first,
-                                           size_t count, struct deepwell_error *err)
+                                           size_t count, struct deepwell_audit_tip *head,
+                                           struct deepwell_error *err)
 {
-    enum deepwell_code code = write_once(dw, first, count, err);
+    enum deepwell_code code = write_once(dw, first, count, head, err);
 
     for (int attempt = 2; attempt <= BATCH_ATTEMPTS && transient(code); attempt++) {
         pause_ms(BATCH_RETRY_PAUSE_MS * (attempt - 1));
-        code = write_once(dw, first, count, err);
+        code = write_once(dw, first, count, head, err);
     }
     return code;
 }
@@ -146,23 +169,28 @@ static void set_outcome(struct audit_item *item, enum deepwell_code code,
 /*
  * Writes a batch in one transaction.  If that fails for a reason other than a
  * busy database, the entries are written one by one, so one bad entry costs only
- * itself and not the rows that happened to share its batch.
+ * itself and not the rows that happened to share its batch.  Returns how many
+ * rows were committed; *head is the tip after the last commit.
  */
-static void write_batch(struct deepwell *dw, struct audit_item *first, size_t count)
+static size_t write_batch(struct deepwell *dw, struct audit_item *first, size_t count,
+                          struct deepwell_audit_tip *head)
 {
     struct deepwell_error err = {0};
-    enum deepwell_code code = write_with_retry(dw, first, count, &err);
+    enum deepwell_code code = write_with_retry(dw, first, count, head, &err);
     struct audit_item *item = first;
+    size_t written = 0;
 
     if (code == DW_OK || count == 1 || transient(code)) {
         for (size_t i = 0; i < count; i++, item = item->next)
             set_outcome(item, code, &err);
-        return;
+        return code == DW_OK ? count : 0;
     }
     for (size_t i = 0; i < count; i++, item = item->next) {
         struct deepwell_error one = {0};
-        set_outcome(item, write_with_retry(dw, item, 1, &one), &one);
+        set_outcome(item, write_with_retry(dw, item, 1, head, &one), &one);
+        written += item->status == DW_OK;
     }
+    return written;
 }
 
 /* Tells each entry's owner the outcome and frees the entries. */
@@ -229,6 +257,99 @@ static void linger(struct deepwell_audit_writer *w)
             break;
 }
 
+/* ---- sealing ------------------------------------------------------------------------ */
+
+/* Seals the head (lock held; released while signing and syncing the seal file). */
+static void seal_now(struct deepwell_audit_writer *w)
+{
+    struct deepwell_audit_tip head = w->chain_head;
+    struct deepwell_error err = {0};
+
+    pthread_mutex_unlock(&w->lock);
+    enum deepwell_code code = deepwell_sealer_seal(w->sealer, &head, &err);
+    pthread_mutex_lock(&w->lock);
+    w->last_seal_ns = time_mono_ns();
+    if (code == DW_OK) {
+        w->unsealed = 0;
+        return;
+    }
+    /* Not fatal to the log itself: try again an interval later, and say so. */
+    log_error("audit", "cannot seal the audit log at row %lld: %s", (long long)head.id,
+              err.message);
+    w->first_unsealed_ns = time_mono_ns();
+}
+
+/* When the next seal is due (lock held; only meaningful with unsealed rows). */
+static int64_t seal_due_at(const struct deepwell_audit_writer *w)
+{
+    int64_t due = w->first_unsealed_ns + w->seal_interval_ns;
+    int64_t by_rows = w->last_seal_ns + w->seal_min_gap_ns;
+    if (w->unsealed >= w->seal_rows && by_rows < due)
+        due = by_rows;
+    return due;
+}
+
+static bool seal_due(const struct deepwell_audit_writer *w, int64_t now)
+{
+    return w->sealer != NULL && w->unsealed > 0 && now >= seal_due_at(w);
+}
+
+/* Counts rows a batch committed (lock held) and seals when that is due. */
+static void count_for_seal(struct deepwell_audit_writer *w, size_t written,
+                           const struct deepwell_audit_tip *head, int64_t now)
+{
+    if (w->sealer == NULL || written == 0)
+        return;
+    if (w->unsealed == 0)
+        w->first_unsealed_ns = now;
+    w->unsealed += (int64_t)written;
+    w->chain_head = *head;
+    if (seal_due(w, now))
+        seal_now(w);
+}
+
+/* Waits for entries (lock held); an idle log with unsealed rows is sealed on time. */
+static void wait_for_entries(struct deepwell_audit_writer *w)
+{
+    while (w->head == NULL && !w->stopping) {
+        if (w->sealer == NULL || w->unsealed == 0) {
+            pthread_cond_wait(&w->queued, &w->lock);
+            continue;
+        }
+        struct timespec until = time_mono_timespec(seal_due_at(w));
+        if (pthread_cond_timedwait(&w->queued, &w->lock, &until) != 0 &&
+            seal_due(w, time_mono_ns()))
+            seal_now(w);
+    }
+}
+
+void deepwell_audit_attach_sealer(struct deepwell *dw, struct deepwell_sealer *s, int rows,
+                                  int interval_s, int min_gap_ms,
+                                  const struct deepwell_audit_tip *sealed)
+{
+    struct deepwell_audit_writer *w = dw->audit;
+
+    if (w == NULL) {
+        deepwell_sealer_free(s);
+        return;
+    }
+    pthread_mutex_lock(&w->lock);
+    if (w->sealer != NULL) { /* the thread may be signing with it: keep the first */
+        pthread_mutex_unlock(&w->lock);
+        log_error("audit", "the audit log already has a sealer");
+        deepwell_sealer_free(s);
+        return;
+    }
+    w->sealer = s;
+    w->seal_rows = rows;
+    w->seal_interval_ns = (int64_t)interval_s * 1000000000LL;
+    w->seal_min_gap_ns = (int64_t)min_gap_ms * 1000000LL;
+    w->last_seal_ns = time_mono_ns();
+    w->chain_head = *sealed;
+    w->unsealed = 0;
+    pthread_mutex_unlock(&w->lock);
+}
+
 static void *audit_thread_main(void *arg)
 {
     struct deepwell_audit_writer *w = arg;
@@ -236,8 +357,7 @@ static void *audit_thread_main(void *arg)
     pthread_setname_np(pthread_self(), "dw-audit"); /* for top -H, perf and gdb */
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (w->head == NULL && !w->stopping)
-            pthread_cond_wait(&w->queued, &w->lock);
+        wait_for_entries(w);
         if (w->head == NULL)
             break; /* stopping, and everything queued is written */
         linger(w);
@@ -246,7 +366,8 @@ static void *audit_thread_main(void *arg)
         struct audit_item *batch = take_batch(w, &count);
         pthread_mutex_unlock(&w->lock);
 
-        write_batch(w->dw, batch, count);
+        struct deepwell_audit_tip head = {0};
+        size_t written = write_batch(w->dw, batch, count, &head);
         pthread_mutex_lock(&w->lock);
         note_failures(w, batch, count);
         pthread_mutex_unlock(&w->lock);
@@ -257,7 +378,11 @@ static void *audit_thread_main(void *arg)
         w->done += count;
         w->last_commit_ns = time_mono_ns();
         pthread_cond_broadcast(&w->finished);
+        count_for_seal(w, written, &head, w->last_commit_ns);
     }
+    /* The last seal: the log as this process leaves it. */
+    if (w->sealer != NULL && w->unsealed > 0)
+        seal_now(w);
     pthread_mutex_unlock(&w->lock);
     return NULL;
 }
@@ -305,6 +430,7 @@ void deepwell_audit_stop(struct deepwell *dw)
     pthread_cond_signal(&w->queued);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    deepwell_sealer_free(w->sealer);
     pthread_cond_destroy(&w->finished);
     pthread_cond_destroy(&w->queued);
     pthread_mutex_destroy(&w->lock);

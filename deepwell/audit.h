@@ -79,6 +79,25 @@ enum deepwell_code deepwell_audit_insert_in_tx(struct deepwell_conn *conn,
  */
 void deepwell_audit_reload_tip(struct deepwell *dw);
 
+/* What a walk of the whole chain saw (deepwell_audit_verify is a walk). */
+struct deepwell_audit_walk {
+    int64_t probe_id; /* in: report the hash of this row (0 = none) */
+    int64_t rows;     /* rows whose hash and link checked out */
+    int64_t last_id;  /* the newest of them (0 = an empty log) */
+    int64_t bad_id;   /* the first row that did not, when DW_CORRUPT */
+    bool probe_found;
+    uint8_t probe_hash[DEEPWELL_AUDIT_HASH_BYTES];
+};
+enum deepwell_code deepwell_audit_walk(struct deepwell *dw, struct deepwell_audit_walk *walk,
+                                       struct deepwell_error *err);
+
+/* The chain's tip and the stored hash of row id (*found false when there is none),
+ * without walking the chain: the server's quick check at start-up. */
+enum deepwell_code deepwell_audit_row_hash(struct deepwell *dw, int64_t id,
+                                           struct deepwell_audit_tip *tip, bool *found,
+                                           uint8_t hash[DEEPWELL_AUDIT_HASH_BYTES],
+                                           struct deepwell_error *err);
+
 /* Copies src into dst (NUL-terminated, at most size - 1 bytes, whole characters only),
  * replacing bytes that are not valid UTF-8 with '?'. */
 void deepwell_audit_copy_text(char *dst, size_t size, const char *src);

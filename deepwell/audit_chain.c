@@ -7,6 +7,12 @@
  *     || field(user_id) || field(attempted_name) || field(client_addr) || field(action)
  *     || field(outcome) || field(severity) || field(details) || field(imported)
  *
+ * for a row whose user_name is NULL (every row before schema 6, and rows with no
+ * user), and for a row that names its actor
+ *
+ *     "scipnet-audit-v2" || prev_hash || field(id) || field(ts) || field(user_id)
+ *     || field(user_name) || field(attempted_name) || ... (as above)
+ *
  * where prev_hash is row n-1's hash (32 zero bytes for the first row) and each field
  * is one tag byte then its value, so no two different rows serialise alike:
  *
@@ -15,8 +21,11 @@
  *     0x02 || i64 big-endian                   integer (id, user_id, imported 0/1)
  *
  * Texts are hashed as stored (details is the canonical JSON: compact, sorted keys),
- * so verification needs nothing but the table.  Editing, inserting, deleting or
- * renumbering a row breaks its own hash or the next row's prev_hash.
+ * so verification needs nothing but the table.  user_name is the actor's name when
+ * the row was written, read from the users table in the row's own transaction: a
+ * later rename (or an edit of the users table) cannot change who a row says acted.
+ * The two domains keep a v1 row from passing as a v2 row with its name removed.  Editing,
+ * inserting, deleting or renumbering a row breaks its own hash or the next row's prev_hash.
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -27,7 +36,8 @@
 #include "deepwell/query.h"
 #include "deepwell/store.h"
 
-#define HASH_DOMAIN "scipnet-audit-v1"
+#define HASH_DOMAIN    "scipnet-audit-v1"
+#define HASH_DOMAIN_V2 "scipnet-audit-v2" /* rows that carry user_name */
 
 enum field_tag { FIELD_NULL = 0, FIELD_TEXT = 1, FIELD_INT = 2 };
 
@@ -43,6 +53,7 @@ struct row_content {
     struct stored_text ts;
     bool has_user;
     int64_t user_id;
+    struct stored_text user_name; /* ptr NULL: a v1 row */
     struct stored_text attempted_name, client_addr, action, outcome, severity, details;
     int64_t imported;
 };
@@ -212,8 +223,10 @@ static void row_hash(const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES], const struct
 {
     crypto_generichash_state st;
 
+    const char *domain = row->user_name.ptr != NULL ? HASH_DOMAIN_V2 : HASH_DOMAIN;
+
     crypto_generichash_init(&st, NULL, 0, DEEPWELL_AUDIT_HASH_BYTES);
-    crypto_generichash_update(&st, (const unsigned char *)HASH_DOMAIN, strlen(HASH_DOMAIN));
+    crypto_generichash_update(&st, (const unsigned char *)domain, strlen(domain));
     crypto_generichash_update(&st, prev, DEEPWELL_AUDIT_HASH_BYTES);
     put_int(&st, row->id);
     put_text(&st, row->ts);
@@ -221,6 +234,8 @@ static void row_hash(const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES], const struct
         put_int(&st, row->user_id);
     else
         put_tag(&st, FIELD_NULL);
+    if (row->user_name.ptr != NULL)
+        put_text(&st, row->user_name);
     put_text(&st, row->attempted_name);
     put_text(&st, row->client_addr);
     put_text(&st, row->action);
@@ -237,8 +252,11 @@ static const char SQL_TIP[] = "SELECT id, hash FROM audit_log ORDER BY id DESC L
 
 static const char SQL_INSERT[] =
     "INSERT INTO audit_log (id, ts, user_id, attempted_name, client_addr, action, outcome,"
-    " severity, details, imported, prev_hash, hash)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    " severity, details, imported, prev_hash, hash, user_name)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+static const char SQL_USER_NAME[] = "SELECT name FROM users WHERE id = ?1";
+static const char SQL_ROW_HASH[] = "SELECT hash FROM audit_log WHERE id = ?1";
 
 enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
                                            struct deepwell_audit_tip *tip,
@@ -266,13 +284,41 @@ enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
     return code;
 }
 
+/*
+ * The actor's name now, inside the transaction that writes the row: "" when the row
+ * has no user or the user is gone (the row is then a v1 row, without a name).
+ */
+static enum deepwell_code actor_name(struct deepwell_conn *conn, int64_t user_id, char *out,
+                                     size_t size, struct deepwell_error *err)
+{
+    out[0] = '\0';
+    if (user_id == 0)
+        return DW_OK;
+    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_USER_NAME, err);
+    if (stmt == NULL)
+        return err != NULL ? err->code : DW_INTERNAL;
+    enum deepwell_code code = DW_OK;
+    int rc = dw_bind_int64(stmt, 1, user_id);
+    if (rc == 0)
+        rc = dw_step(stmt);
+    if (rc == DW_ROW) {
+        const unsigned char *name = dw_col_text(stmt, 0);
+        deepwell_audit_copy_text(out, size, name != NULL ? (const char *)name : "");
+    } else if (rc != DW_DONE) {
+        code = dw_conn_error(err, conn, rc, SQL_USER_NAME);
+    }
+    dw_reset(stmt);
+    return code;
+}
+
 static void content_of_record(const struct deepwell_audit_record *rec, int64_t id,
-                              struct row_content *row)
+                              const char *user_name, struct row_content *row)
 {
     row->id = id;
     row->ts = text_of(rec->ts);
     row->has_user = rec->user_id != 0;
     row->user_id = rec->user_id;
+    row->user_name = text_of(user_name[0] != '\0' ? user_name : NULL);
     row->attempted_name = text_of(rec->attempted_name[0] != '\0' ? rec->attempted_name : NULL);
     row->client_addr = text_of(rec->client_addr);
     row->action = text_of(rec->action);
@@ -315,6 +361,8 @@ static int bind_row(struct dw_stmt *stmt, const struct row_content *row, const u
         rc = dw_bind_blob(stmt, 11, prev, DEEPWELL_AUDIT_HASH_BYTES);
     if (rc == 0)
         rc = dw_bind_blob(stmt, 12, hash, DEEPWELL_AUDIT_HASH_BYTES);
+    if (rc == 0)
+        rc = bind_text(stmt, 13, row->user_name);
     return rc;
 }
 
@@ -323,15 +371,19 @@ enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,
                                                 struct deepwell_audit_tip *tip,
                                                 struct deepwell_error *err)
 {
-    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_INSERT, err);
     struct row_content row;
     uint8_t hash[DEEPWELL_AUDIT_HASH_BYTES];
+    char name[DEEPWELL_NAME_MAX];
     int rc;
 
+    enum deepwell_code code = actor_name(conn, rec->user_id, name, sizeof(name), err);
+    if (code != DW_OK)
+        return code;
+    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_INSERT, err);
     if (stmt == NULL)
         return err != NULL ? err->code : DW_INTERNAL;
     /* Explicit ids: the id is part of the hash, so it must be known before inserting. */
-    content_of_record(rec, tip->id + 1, &row);
+    content_of_record(rec, tip->id + 1, name, &row);
     row_hash(tip->hash, &row, hash);
     rc = bind_row(stmt, &row, tip->hash, hash);
     if (rc == 0)
@@ -369,7 +421,7 @@ enum deepwell_code deepwell_audit_insert_in_tx(struct deepwell_conn *conn,
 
 static const char SQL_WALK[] =
     "SELECT id, ts, user_id, attempted_name, client_addr, action, outcome, severity, details,"
-    " imported, prev_hash, hash FROM audit_log ORDER BY id";
+    " imported, prev_hash, hash, user_name FROM audit_log ORDER BY id";
 
 static struct stored_text column_text(struct dw_stmt *stmt, int col)
 {
@@ -396,6 +448,7 @@ static void content_of_column(struct dw_stmt *stmt, struct row_content *row)
     row->severity = column_text(stmt, 7);
     row->details = column_text(stmt, 8);
     row->imported = dw_col_int64(stmt, 9);
+    row->user_name = column_text(stmt, 12);
 }
 
 /* Checks one row against the previous row's hash; *why says what is wrong. */
@@ -424,7 +477,7 @@ static bool row_is_whole(struct dw_stmt *stmt, const uint8_t prev[DEEPWELL_AUDIT
     return true;
 }
 
-static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checked, int64_t *bad_id,
+static enum deepwell_code walk_chain(struct deepwell_conn *conn, struct deepwell_audit_walk *walk,
                                      struct deepwell_error *err)
 {
     struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_WALK, err);
@@ -439,12 +492,17 @@ static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checke
     while ((rc = dw_step(stmt)) == DW_ROW) {
         int64_t id = dw_col_int64(stmt, 0);
         if (!row_is_whole(stmt, prev, prev, &why)) {
-            *bad_id = id;
+            walk->bad_id = id;
             code = deepwell_error_set(err, DW_CORRUPT, "audit.verify", "audit row %lld: %s",
                                       (long long)id, why);
             break;
         }
-        (*checked)++;
+        walk->rows++;
+        walk->last_id = id;
+        if (id == walk->probe_id) {
+            walk->probe_found = true;
+            memcpy(walk->probe_hash, prev, DEEPWELL_AUDIT_HASH_BYTES);
+        }
     }
     if (code == DW_OK && rc != DW_DONE)
         code = dw_conn_error(err, conn, rc, SQL_WALK);
@@ -452,21 +510,61 @@ static enum deepwell_code walk_chain(struct deepwell_conn *conn, int64_t *checke
     return code;
 }
 
+enum deepwell_code deepwell_audit_walk(struct deepwell *dw, struct deepwell_audit_walk *walk,
+                                       struct deepwell_error *err)
+{
+    struct deepwell_conn *conn;
+
+    walk->rows = walk->last_id = walk->bad_id = 0;
+    walk->probe_found = false;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    code = walk_chain(conn, walk, err);
+    deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
 enum deepwell_code deepwell_audit_verify(struct deepwell *dw, int64_t *rows_checked,
                                          int64_t *bad_id, struct deepwell_error *err)
 {
-    struct deepwell_conn *conn;
-    int64_t checked = 0, bad = 0;
-    enum deepwell_code code;
+    struct deepwell_audit_walk walk = {0};
+    enum deepwell_code code = deepwell_audit_walk(dw, &walk, err);
 
-    code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (rows_checked != NULL)
+        *rows_checked = walk.rows;
+    if (bad_id != NULL)
+        *bad_id = walk.bad_id;
+    return code;
+}
+
+enum deepwell_code deepwell_audit_row_hash(struct deepwell *dw, int64_t id,
+                                           struct deepwell_audit_tip *tip, bool *found,
+                                           uint8_t hash[DEEPWELL_AUDIT_HASH_BYTES],
+                                           struct deepwell_error *err)
+{
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    code = walk_chain(conn, &checked, &bad, err);
+    *found = false;
+    code = deepwell_audit_read_tip(conn, tip, err);
+    struct dw_stmt *stmt =
+        code == DW_OK ? deepwell_conn_prepare_any(conn, SQL_ROW_HASH, err) : NULL;
+    if (code == DW_OK && stmt == NULL)
+        code = err != NULL ? err->code : DW_INTERNAL;
+    if (stmt != NULL) {
+        int rc = dw_bind_int64(stmt, 1, id);
+        if (rc == 0)
+            rc = dw_step(stmt);
+        if (rc == DW_ROW && dw_col_bytes(stmt, 0) == DEEPWELL_AUDIT_HASH_BYTES) {
+            memcpy(hash, dw_col_blob(stmt, 0), DEEPWELL_AUDIT_HASH_BYTES);
+            *found = true;
+        } else if (rc != DW_ROW && rc != DW_DONE) {
+            code = dw_conn_error(err, conn, rc, SQL_ROW_HASH);
+        }
+        dw_reset(stmt);
+    }
     deepwell_pool_release(dw->pool, conn);
-    if (rows_checked != NULL)
-        *rows_checked = checked;
-    if (bad_id != NULL)
-        *bad_id = bad;
     return code;
 }

@@ -14,23 +14,29 @@
 #define ROWS_INITIAL 64
 
 /*
- * The user filter matches the row's user (by the users table) or the name a failed
- * login tried, so "who tried to log in as director" is one query.  Names compare
- * case-insensitively, as user names do everywhere.
+ * The user filter matches the row's user (the name it was written with, or by the
+ * users table) or the name a failed login tried, so "who tried to log in as
+ * director" is one query.  Names compare case-insensitively, as user names do
+ * everywhere.  A row shows the name stored in it (schema 6 on): a later rename does
+ * not rewrite history; older rows have none and show the current name.
  *
  * ?5 is the highest user clearance whose rows the reader may see: the others are
  * left out here, before the LIMIT, so a count never hints at them, and a hidden
- * user's name matches nothing, like an unknown one.  A row naming an attempted user
- * stays (an unknown name's row would be there too); the server shows it as such.
+ * user's name (current or stored) matches nothing, like an unknown one.  A row
+ * naming an attempted user stays (an unknown name's row would be there too); the
+ * server shows it as such.
  */
 #define AUDIT_SELECT                                                                               \
-    "SELECT a.id, a.ts, a.user_id, u.name, a.attempted_name, a.client_addr, a.action,"             \
+    "SELECT a.id, a.ts, a.user_id, coalesce(a.user_name, u.name), a.attempted_name, "              \
+    "a.client_addr, a.action,"                                                                     \
     " a.outcome, a.severity, a.details, a.imported, a.prev_hash, a.hash, u.clearance_level"        \
     " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"                                      \
     " WHERE a.id > ?1"                                                                             \
     " AND (u.clearance_level IS NULL OR u.clearance_level <= ?5"                                   \
     " OR a.attempted_name IS NOT NULL)"                                                            \
-    " AND (CAST(?2 AS TEXT) IS NULL OR (lower(u.name) = lower(?2) AND u.clearance_level <= ?5)"    \
+    " AND (CAST(?2 AS TEXT) IS NULL"                                                               \
+    " OR ((lower(u.name) = lower(?2) OR lower(a.user_name) = lower(?2))"                           \
+    " AND u.clearance_level <= ?5)"                                                                \
     " OR lower(a.attempted_name) = lower(?2))"                                                     \
     " AND (CAST(?3 AS TEXT) IS NULL OR a.action = ?3)"
 

@@ -212,6 +212,9 @@ static const char migration_4[] =
     "CREATE TRIGGER sections_revision AFTER INSERT OR UPDATE OR DELETE ON sections"
     "  FOR EACH ROW EXECUTE FUNCTION sections_bump_revision();";
 
+/* Version 6: audit rows name their actor, as in schema.c. */
+static const char migration_6[] = "ALTER TABLE audit_log ADD COLUMN user_name TEXT;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -219,6 +222,7 @@ static const struct deepwell_migration migrations[] = {
     {4, "file revisions", migration_4, NULL},
     /* SQLite's audit log moves to a file of its own; here it stays a table. */
     {5, "audit log in its own file (SQLite only)", "", NULL},
+    {6, "audit rows name their actor", migration_6, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -274,6 +274,12 @@ const char deepwell_audit_file_copy[] = AUDIT_FILE_COPY;
 
 static const char migration_5[] = AUDIT_FILE_COPY "DROP TABLE main.audit_log;";
 
+/*
+ * Version 6: an audit row names its actor as they were when it was written, inside
+ * the row's hash (audit_chain.c); rows from before keep NULL and verify as before.
+ */
+static const char migration_6[] = "ALTER TABLE audit.audit_log ADD COLUMN user_name TEXT;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -281,6 +287,7 @@ static const struct deepwell_migration migrations[] = {
     {4, "file revisions", migration_4, NULL},
     {DEEPWELL_AUDIT_FILE_VERSION, "audit log in its own file", migration_5,
      deepwell_audit_file_split},
+    {6, "audit rows name their actor", migration_6, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "common/vis.h"
+#include "deepwell/seal.h"
 #include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/request.h"
@@ -319,6 +320,28 @@ static int setup_tls(struct server *srv, char fp[TLS_FINGERPRINT_HEX])
     return 0;
 }
 
+/*
+ * Signed checkpoints of the audit log, with a key beside the TLS key: refuses to
+ * start on a log shorter than (or different from) this server's newest seal.
+ */
+static int start_sealing(struct server *srv)
+{
+    struct deepwell_seal_paths paths;
+    struct deepwell_seal_options opts = {.paths = &paths,
+                                         .rows = srv->cfg.audit_seal_rows,
+                                         .interval_s = srv->cfg.audit_seal_interval_s};
+    struct deepwell_error err = {0};
+    enum deepwell_code rc = deepwell_seal_paths_for(srv->key_path, &paths, &err);
+    if (rc == DW_OK)
+        rc = deepwell_audit_seal_start(srv->dw, &opts, &err);
+    if (rc != DW_OK) {
+        log_error("server", "refusing to start: %s", err.message);
+        fprintf(stderr, "scipnet-server: refusing to start: %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
 static int add_signal(struct server *srv, struct event **ev, int sig,
                       void (*cb)(evutil_socket_t, short, void *))
 {
@@ -385,7 +408,7 @@ int server_run(const struct scipnet_config *cfg)
         log_error("server", "libevent without pthreads support");
         goto out;
     }
-    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0)
+    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0 || start_sealing(srv) < 0)
         goto out;
     srv->base = new_event_base();
     if (srv->base == NULL)

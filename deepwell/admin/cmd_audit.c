@@ -1,16 +1,19 @@
 /*
- * cmd_audit.c - `deepwell audit ...`: verify the hash chain, show the newest rows,
- * export rows as JSON Lines.
+ * cmd_audit.c - `deepwell audit ...`: verify the hash chain (against the server's
+ * signed seals), show the newest rows, export rows as JSON Lines.
  */
 #include "deepwell/admin/admin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "deepwell/seal.h"
 
 #define TAIL_DEFAULT 20
 
-static const char usage_verify[] = "deepwell audit verify --db PATH";
+static const char usage_verify[] = "deepwell audit verify --db PATH [--seals FILE --pub FILE]";
 static const char usage_tail[] = "deepwell audit tail --db PATH [-n N]";
 static const char usage_export[] = "deepwell audit export --db PATH --format jsonl [--after ID]";
 
@@ -31,24 +34,75 @@ static int query_rows(const struct admin_ctx *ctx, const struct deepwell_audit_q
 
 /* ---- audit verify ----------------------------------------------------------------------- */
 
+/* The seal file and public key: the flags, else beside an SQLite store (seal.h). */
+static int seal_files(const struct admin_ctx *ctx, const char **seals, const char **pub,
+                      struct deepwell_seal_paths *paths, bool *found)
+{
+    const char *file = deepwell_location_file(ctx->cfg.db);
+    struct deepwell_error err = {0};
+    bool given = *seals != NULL || *pub != NULL;
+
+    *found = false;
+    if (file != NULL && deepwell_seal_paths_for(file, paths, &err) != DW_OK)
+        return admin_fail_store("cannot name the seal files", &err);
+    if (*seals == NULL)
+        *seals = file != NULL ? paths->file : NULL;
+    if (*pub == NULL)
+        *pub = file != NULL ? paths->pub : NULL;
+    if (*seals == NULL || *pub == NULL) {
+        if (given) /* a network store has nothing beside it to default to */
+            return admin_usage_error(usage_verify, "--seals and --pub go together");
+        return ADMIN_OK;
+    }
+    /* Unsealed only when neither file is there (a store no server has run on). */
+    *found = given || access(*seals, F_OK) == 0 || access(*pub, F_OK) == 0;
+    return ADMIN_OK;
+}
+
 static int run_verify(struct admin_ctx *ctx, int argc, char **argv)
 {
-    int rc = admin_parse_args(argc, argv, 1, NULL, 0, NULL, 0, 0, NULL, usage_verify);
+    const char *seals = NULL, *pub = NULL;
+    const struct admin_option opts[] = {{"--seals", &seals, NULL}, {"--pub", &pub, NULL}};
+    int rc = admin_parse_args(argc, argv, 1, opts, 2, NULL, 0, 0, NULL, usage_verify);
     if (rc != ADMIN_OK)
+        return rc;
+    struct deepwell_seal_paths paths;
+    bool sealed = false;
+    if ((rc = seal_files(ctx, &seals, &pub, &paths, &sealed)) != ADMIN_OK)
         return rc;
     struct deepwell *dw = NULL;
     if (admin_open_store(ctx, ADMIN_OPEN_EXISTING, &dw) != ADMIN_OK)
         return ADMIN_FAILED;
     int64_t checked = 0, bad_id = 0;
+    struct deepwell_seal_report rep = {0};
     struct deepwell_error err = {0};
-    enum deepwell_code code = deepwell_audit_verify(dw, &checked, &bad_id, &err);
+    enum deepwell_code code = sealed ? deepwell_audit_verify_sealed(dw, seals, pub, &rep, &err)
+                                     : deepwell_audit_verify(dw, &checked, &bad_id, &err);
     deepwell_close(dw);
+    if (sealed) {
+        checked = rep.rows;
+        bad_id = rep.bad_id;
+    }
     if (code == DW_CORRUPT && bad_id > 0)
         return admin_fail("audit chain broken at row %lld: %s", (long long)bad_id,
                           err.message[0] ? err.message : "hash mismatch");
+    if (code == DW_CORRUPT)
+        return admin_fail("audit log does not match its seals: %s", err.message);
     if (code != DW_OK)
         return admin_fail_store("cannot verify the audit log", &err);
-    vis_fprintf(stdout, VIS_LINE, "audit chain intact: %lld rows\n", (long long)checked);
+    if (!sealed) {
+        vis_fprintf(
+            stdout, VIS_LINE, "audit chain intact: %lld rows (not checked against seals: %s)\n",
+            (long long)checked,
+            seals != NULL ? "no seal file beside the store" : "give --seals FILE --pub FILE");
+        return ADMIN_OK;
+    }
+    vis_fprintf(
+        stdout, VIS_LINE,
+        "audit chain intact: %lld rows; sealed to row %lld at %s (%s line %lld, key %s, %lld "
+        "seals)\n",
+        (long long)checked, (long long)rep.sealed_id, rep.sealed_ts, seals, (long long)rep.line,
+        rep.key_id, (long long)rep.seals);
     return ADMIN_OK;
 }
 
@@ -150,7 +204,7 @@ static int run_audit(struct admin_ctx *ctx, int argc, char **argv)
 const struct admin_command admin_cmd_audit = {
     .name = "audit",
     .summary = "verify the audit log's hash chain, show its newest rows, export it",
-    .usage = "deepwell audit verify --db PATH\n"
+    .usage = "deepwell audit verify --db PATH [--seals FILE --pub FILE]\n"
              "deepwell audit tail --db PATH [-n N]\n"
              "deepwell audit export --db PATH --format jsonl [--after ID]",
     .run = run_audit,
