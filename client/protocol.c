@@ -313,11 +313,14 @@ int proto_parse_list(const json_t *root, struct art_list *l)
 {
     memset(l, 0, sizeof(*l));
     const json_t *items = json_object_get(root, "items");
-    if (!json_is_array(items))
+    /* A server that sends more than a page could hold is not answering our request. */
+    if (!json_is_array(items) || json_array_size(items) > PROTO_LIST_ITEMS_MAX)
         return -1;
     copy_str(l->kind, sizeof(l->kind), get_str(root, "kind"));
     l->total = (long)json_integer_value(json_object_get(root, "total"));
     l->offset = (long)json_integer_value(json_object_get(root, "offset"));
+    if (l->total < 0 || l->offset < 0)
+        return -1;
     size_t n = json_array_size(items);
     l->items = calloc(n ? n : 1, sizeof(*l->items));
     if (l->items == NULL)
