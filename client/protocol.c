@@ -404,6 +404,14 @@ json_t *proto_request(const char *op)
     return req;
 }
 
+bool proto_reply_answers(const struct proto_reply *r, long id)
+{
+    const json_t *rid = json_object_get(r->root, "id");
+    if (json_is_integer(rid))
+        return json_integer_value(rid) == id;
+    return json_is_null(rid) && !r->ok;
+}
+
 bool proto_code_is_auth(const char *code)
 {
     return strcmp(code, "auth_failed") == 0 || strcmp(code, "rate_limited") == 0 ||

@@ -49,6 +49,12 @@ void proto_parse_link(const json_t *obj, struct art_link *link);
 /* Requests: a new object with "op" set (NULL when out of memory). */
 json_t *proto_request(const char *op);
 
+/*
+ * Whether r answers the request sent with id: the same id, or a null id on an error (the
+ * server could not read the request at all).  Anything else was asked for by nobody.
+ */
+bool proto_reply_answers(const struct proto_reply *r, long id);
+
 /* True for the codes batch mode reports as exit 2. */
 bool proto_code_is_auth(const char *code);
 

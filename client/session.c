@@ -135,11 +135,6 @@ static bool needs_token(const char *op)
     return strcmp(op, "hello") != 0 && strcmp(op, "login") != 0 && strcmp(op, "health") != 0;
 }
 
-static bool same_id(const json_t *reply_id, long id)
-{
-    return json_is_integer(reply_id) && json_integer_value(reply_id) == id;
-}
-
 enum session_result session_call(struct session *s, json_t *req, struct proto_reply *reply,
                                  char *err, size_t errlen)
 {
@@ -184,9 +179,7 @@ enum session_result session_call(struct session *s, json_t *req, struct proto_re
         session_disconnect(s);
         return SESSION_BAD_REPLY;
     }
-    json_t *rid = json_object_get(reply->root, "id");
-    /* null: the server could not read our request at all (too_large, bad_request). */
-    if (same_id(rid, id) || (json_is_null(rid) && !reply->ok))
+    if (proto_reply_answers(reply, id))
         return SESSION_OK;
     proto_reply_free(reply);
     snprintf(err, errlen, "the server sent a reply to no request of ours; connection dropped");

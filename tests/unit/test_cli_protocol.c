@@ -173,6 +173,28 @@ static void list_bounds(void **state)
     proto_reply_free(&r);
 }
 
+/* Only the reply to our own id is ours; a null id only on an error (unreadable request). */
+static void reply_ids(void **state)
+{
+    (void)state;
+    struct proto_reply r = parse("{\"id\":7,\"ok\":true}");
+    assert_true(proto_reply_answers(&r, 7));
+    assert_false(proto_reply_answers(&r, 8));
+    proto_reply_free(&r);
+    r = parse("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"too_large\"}}");
+    assert_true(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+    r = parse("{\"id\":null,\"ok\":true}");
+    assert_false(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true}");
+    assert_false(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+    r = parse("{\"id\":\"7\",\"ok\":true}");
+    assert_false(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+}
+
 static void error_screens(void **state)
 {
     (void)state;
@@ -259,6 +281,7 @@ int main(void)
         cmocka_unit_test(site_and_user_fields),
         cmocka_unit_test(list_items_without_title),
         cmocka_unit_test(list_bounds),
+        cmocka_unit_test(reply_ids),
         cmocka_unit_test(error_screens),
         cmocka_unit_test(login_reply),
         cmocka_unit_test(exit_codes_for_batch),
