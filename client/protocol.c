@@ -17,6 +17,13 @@ static const char *get_str(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
+/* A file ref: present, not empty, and short enough to be kept whole. */
+static const char *get_ref(const json_t *obj)
+{
+    const char *ref = get_str(obj, "ref");
+    return ref != NULL && ref[0] != '\0' && strlen(ref) < ART_REF_MAX ? ref : NULL;
+}
+
 static char *dup_str(const json_t *obj, const char *key)
 {
     const char *s = get_str(obj, key);
@@ -261,7 +268,7 @@ int proto_parse_file(const json_t *root, struct art_file *f)
 {
     memset(f, 0, sizeof(*f));
     const json_t *file = json_object_get(root, "file");
-    const char *ref = get_str(file, "ref");
+    const char *ref = get_ref(file);
     if (!json_is_object(file) || ref == NULL)
         return -1;
     copy_str(f->ref, sizeof(f->ref), ref);
@@ -328,7 +335,7 @@ int proto_parse_list(const json_t *root, struct art_list *l)
     for (size_t i = 0; i < n; i++) {
         const json_t *it = json_array_get(items, i);
         struct art_list_item *item = &l->items[l->count];
-        if (!json_is_object(it) || get_str(it, "ref") == NULL)
+        if (!json_is_object(it) || get_ref(it) == NULL)
             continue;
         copy_str(item->ref, sizeof(item->ref), get_str(it, "ref"));
         json_t *accessible = json_object_get(it, "accessible");

@@ -174,6 +174,26 @@ static void list_bounds(void **state)
 }
 
 /* Only the reply to our own id is ours; a null id only on an error (unreadable request). */
+/* A file must name itself: an empty or overlong ref is not a file this client shows. */
+static void file_needs_a_ref(void **state)
+{
+    (void)state;
+    struct art_file f;
+    struct proto_reply r = parse("{\"ok\":true,\"file\":{\"ref\":\"\",\"sections\":[]}}");
+    assert_int_equal(proto_parse_file(r.root, &f), -1);
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true,\"file\":{\"ref\":\"SCP-0000000000000000000000000000001\"}}");
+    assert_int_equal(proto_parse_file(r.root, &f), -1);
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true,\"total\":2,\"items\":[{\"ref\":\"\"},{\"ref\":\"SCP-001\"}]}");
+    struct art_list l;
+    assert_int_equal(proto_parse_list(r.root, &l), 0);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.items[0].ref, "SCP-001");
+    art_list_free(&l);
+    proto_reply_free(&r);
+}
+
 static void reply_ids(void **state)
 {
     (void)state;
@@ -282,6 +302,7 @@ int main(void)
         cmocka_unit_test(list_items_without_title),
         cmocka_unit_test(list_bounds),
         cmocka_unit_test(reply_ids),
+        cmocka_unit_test(file_needs_a_ref),
         cmocka_unit_test(error_screens),
         cmocka_unit_test(login_reply),
         cmocka_unit_test(exit_codes_for_batch),
