@@ -16,6 +16,9 @@
 
 #define BATCH_WIDTH 80
 #define LIST_PAGE   200
+/* A hostile server may claim any total: past this many items (or pages) batch gives up. */
+#define LIST_MAX_ITEMS 100000
+#define LIST_MAX_PAGES (LIST_MAX_ITEMS / LIST_PAGE + 1)
 
 enum batch_exit batch_exit_for(const char *code)
 {
@@ -138,9 +141,23 @@ static int cmd_read(struct session *s, const char *ref)
     return out == 0 ? BATCH_OK : BATCH_ERROR;
 }
 
+/* Why a list page cannot be used, or NULL: bounds against a server that lies. */
+static const char *list_page_problem(const struct art_list *l, char *buf, size_t size)
+{
+    if (l->count > LIST_PAGE)
+        return "the server sent a longer list page than asked for";
+    if (l->total > LIST_MAX_ITEMS) {
+        snprintf(buf, size, "the server claims %ld items; this client lists at most %d", l->total,
+                 LIST_MAX_ITEMS);
+        return buf;
+    }
+    return NULL;
+}
+
 static int cmd_list(struct session *s, const char *kind, const char *query)
 {
     long offset = 0, total = 0;
+    int pages = 0;
     do {
         struct proto_reply r;
         json_t *req = proto_request("list");
@@ -160,7 +177,9 @@ static int cmd_list(struct session *s, const char *kind, const char *query)
                         "scipnet: the server sent a list this client cannot read\n");
             return BATCH_ERROR;
         }
-        for (size_t i = 0; i < l.count; i++) {
+        char why[128];
+        const char *problem = list_page_problem(&l, why, sizeof(why));
+        for (size_t i = 0; problem == NULL && i < l.count; i++) {
             char *line = art_list_item_plain(&l.items[i]);
             if (line != NULL)
                 vis_fprintf(stdout, VIS_LINE, "%s\n", line);
@@ -170,8 +189,18 @@ static int cmd_list(struct session *s, const char *kind, const char *query)
         offset += (long)l.count;
         size_t got = l.count;
         art_list_free(&l);
+        if (problem != NULL) {
+            vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", problem);
+            return BATCH_ERROR;
+        }
         if (got == 0)
             break;
+        /* A total that keeps moving ahead: only counting pages ends it. */
+        if (++pages >= LIST_MAX_PAGES && offset < total) {
+            vis_fprintf(stderr, VIS_LINE,
+                        "scipnet: the list did not end after %d pages; giving up\n", pages);
+            return BATCH_ERROR;
+        }
     } while (offset < total);
     return BATCH_OK;
 }

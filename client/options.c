@@ -2,6 +2,7 @@
 #include "client/options.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/net.h"
@@ -12,17 +13,18 @@ void options_usage(const char *prog)
 {
     vis_fprintf(
         stderr, VIS_TEXT,
-        "usage: %s [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]\n"
+        "usage: %s [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]\n"
         "       %s --batch [--raw] [--user NAME --password-stdin] [--fingerprint sha256:HEX "
         "| --ca FILE]\n"
         "              HOST[:PORT] COMMAND\n"
         "batch commands: read REF | list KIND [QUERY] | whoami | health |\n"
         "                create KIND FIELD=VALUE...\n"
+        "--timeout: the most one request may take, 1-%d s (default 30)\n"
         "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
         "             5 clearance denied\n"
         "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
         "--raw prints them as they are, for a script that needs the bytes\n",
-        prog, prog);
+        prog, prog, OPTIONS_TIMEOUT_MAX);
 }
 
 static void format_hostport(struct client_options *opt)
@@ -55,6 +57,15 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             opt->help = true;
             return 0;
+        } else if (strcmp(a, "--timeout") == 0) {
+            char *end;
+            long t = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+            if (t < 1 || t > OPTIONS_TIMEOUT_MAX || *end != '\0') {
+                snprintf(err, errlen, "--timeout needs 1 to %d seconds", OPTIONS_TIMEOUT_MAX);
+                return -1;
+            }
+            opt->timeout_s = (int)t;
+            i++;
         } else if (strcmp(a, "--ca") == 0 || strcmp(a, "--fingerprint") == 0 ||
                    strcmp(a, "--user") == 0) {
             if (i + 1 >= argc) {

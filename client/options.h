@@ -1,6 +1,6 @@
 /*
  * options.h - the command line of `scipnet`:
- *   scipnet [--ca FILE] [--fingerprint sha256:HEX] [HOST[:PORT]]
+ *   scipnet [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]
  *   scipnet --batch [--raw] [--user NAME --password-stdin] [--fingerprint sha256:HEX | --ca FILE]
  *           HOST:PORT COMMAND...
  */
@@ -23,7 +23,10 @@ struct client_options {
     char **command; /* batch: COMMAND and its arguments */
     int ncommand;
     bool help;
+    int timeout_s; /* --timeout: each request's deadline; 0 = the default 30 s */
 };
+
+#define OPTIONS_TIMEOUT_MAX 3600
 
 /* Parse argv.  Returns 0, or -1 with a message in err (usage errors). */
 int options_parse(int argc, char **argv, struct client_options *opt, char *err, size_t errlen);

@@ -17,6 +17,13 @@ static const char *get_str(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
+/* A file ref: present, not empty, and short enough to be kept whole. */
+static const char *get_ref(const json_t *obj)
+{
+    const char *ref = get_str(obj, "ref");
+    return ref != NULL && ref[0] != '\0' && strlen(ref) < ART_REF_MAX ? ref : NULL;
+}
+
 static char *dup_str(const json_t *obj, const char *key)
 {
     const char *s = get_str(obj, key);
@@ -261,7 +268,7 @@ int proto_parse_file(const json_t *root, struct art_file *f)
 {
     memset(f, 0, sizeof(*f));
     const json_t *file = json_object_get(root, "file");
-    const char *ref = get_str(file, "ref");
+    const char *ref = get_ref(file);
     if (!json_is_object(file) || ref == NULL)
         return -1;
     copy_str(f->ref, sizeof(f->ref), ref);
@@ -313,11 +320,14 @@ int proto_parse_list(const json_t *root, struct art_list *l)
 {
     memset(l, 0, sizeof(*l));
     const json_t *items = json_object_get(root, "items");
-    if (!json_is_array(items))
+    /* A server that sends more than a page could hold is not answering our request. */
+    if (!json_is_array(items) || json_array_size(items) > PROTO_LIST_ITEMS_MAX)
         return -1;
     copy_str(l->kind, sizeof(l->kind), get_str(root, "kind"));
     l->total = (long)json_integer_value(json_object_get(root, "total"));
     l->offset = (long)json_integer_value(json_object_get(root, "offset"));
+    if (l->total < 0 || l->offset < 0)
+        return -1;
     size_t n = json_array_size(items);
     l->items = calloc(n ? n : 1, sizeof(*l->items));
     if (l->items == NULL)
@@ -325,7 +335,7 @@ int proto_parse_list(const json_t *root, struct art_list *l)
     for (size_t i = 0; i < n; i++) {
         const json_t *it = json_array_get(items, i);
         struct art_list_item *item = &l->items[l->count];
-        if (!json_is_object(it) || get_str(it, "ref") == NULL)
+        if (!json_is_object(it) || get_ref(it) == NULL)
             continue;
         copy_str(item->ref, sizeof(item->ref), get_str(it, "ref"));
         json_t *accessible = json_object_get(it, "accessible");
@@ -399,6 +409,14 @@ json_t *proto_request(const char *op)
         return NULL;
     }
     return req;
+}
+
+bool proto_reply_answers(const struct proto_reply *r, long id)
+{
+    const json_t *rid = json_object_get(r->root, "id");
+    if (json_is_integer(rid))
+        return json_integer_value(rid) == id;
+    return json_is_null(rid) && !r->ok;
 }
 
 bool proto_code_is_auth(const char *code)

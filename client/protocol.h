@@ -11,6 +11,8 @@
 #include "art/model.h"
 
 #define PROTO_TOKEN_MAX 128
+/* A list page holds at most this many items (protocol v1: limit 1-200). */
+#define PROTO_LIST_ITEMS_MAX 200
 
 /* The envelope every reply has. */
 struct proto_reply {
@@ -31,6 +33,7 @@ int proto_parse_login(const json_t *root, char *token, size_t token_size, struct
                       struct art_login_screen *screen);
 int proto_parse_whoami(const json_t *root, struct art_user *user);
 int proto_parse_file(const json_t *root, struct art_file *file);
+/* -1 too for more than PROTO_LIST_ITEMS_MAX items, or a negative total or offset. */
 int proto_parse_list(const json_t *root, struct art_list *list);
 int proto_parse_redacted(const json_t *root, struct art_redacted_screen *screen);
 int proto_parse_denied(const json_t *root, struct art_denied_screen *screen);
@@ -45,6 +48,12 @@ void proto_parse_link(const json_t *obj, struct art_link *link);
 
 /* Requests: a new object with "op" set (NULL when out of memory). */
 json_t *proto_request(const char *op);
+
+/*
+ * Whether r answers the request sent with id: the same id, or a null id on an error (the
+ * server could not read the request at all).  Anything else was asked for by nobody.
+ */
+bool proto_reply_answers(const struct proto_reply *r, long id);
 
 /* True for the codes batch mode reports as exit 2. */
 bool proto_code_is_auth(const char *code);

@@ -17,9 +17,20 @@ void session_init(struct session *s, const struct client_options *opt, session_t
     memset(s, 0, sizeof(*s));
     s->opt = opt;
     s->next_id = 1;
-    s->timeout_ms = SESSION_TIMEOUT_MS;
+    s->timeout_ms = opt->timeout_s > 0 ? opt->timeout_s * 1000 : SESSION_TIMEOUT_MS;
+    s->cancel.fd = -1;
     s->ask_trust = ask;
     s->ask_ctx = ask_ctx;
+}
+
+void session_set_cancel(struct session *s, int fd, bool (*check)(void *ctx), void *ctx)
+{
+    s->cancel = (struct net_cancel){fd, check, ctx};
+}
+
+static enum session_result from_net(enum net_status st)
+{
+    return st == NET_CANCELLED ? SESSION_CANCELLED : SESSION_NET_ERROR;
 }
 
 /* "sha256:ABC" and "abc" name the same fingerprint. */
@@ -92,10 +103,12 @@ enum session_result session_connect(struct session *s, char *err, size_t errlen)
 {
     if (s->conn != NULL)
         return SESSION_OK;
-    struct net_options no = {s->opt->host, s->opt->port, s->opt->ca_file, s->timeout_ms};
-    struct net_conn *c = net_connect(&no, err, errlen);
+    struct net_options no = {s->opt->host, s->opt->port, s->opt->ca_file, s->timeout_ms,
+                             s->cancel.fd >= 0 ? &s->cancel : NULL};
+    enum net_status st;
+    struct net_conn *c = net_connect(&no, &st, err, errlen);
     if (c == NULL)
-        return SESSION_NET_ERROR;
+        return from_net(st);
     enum session_result r = decide_trust(s, net_fingerprint(c), err, errlen);
     if (r != SESSION_OK) {
         net_close(c);
@@ -122,11 +135,6 @@ static bool needs_token(const char *op)
     return strcmp(op, "hello") != 0 && strcmp(op, "login") != 0 && strcmp(op, "health") != 0;
 }
 
-static bool same_id(const json_t *reply_id, long id)
-{
-    return json_is_integer(reply_id) && json_integer_value(reply_id) == id;
-}
-
 enum session_result session_call(struct session *s, json_t *req, struct proto_reply *reply,
                                  char *err, size_t errlen)
 {
@@ -147,34 +155,34 @@ enum session_result session_call(struct session *s, json_t *req, struct proto_re
         snprintf(err, errlen, "out of memory");
         return SESSION_BAD_REPLY;
     }
+    /* One deadline for sending and the whole reply, however slowly its bytes come. */
+    net_start_deadline(s->conn, s->timeout_ms);
     int sent = net_send_line(s->conn, line, err, errlen);
     /* The line may hold a password or the token. */
     memset(line, 0, strlen(line));
     free(line);
     if (sent != 0) {
+        r = from_net(net_status(s->conn));
         session_disconnect(s);
-        return SESSION_NET_ERROR;
+        return r;
     }
-    for (;;) {
-        char *in = net_recv_line(s->conn, err, errlen);
-        if (in == NULL) {
-            session_disconnect(s);
-            return SESSION_NET_ERROR;
-        }
-        int parsed = proto_parse_reply(in, reply);
-        free(in);
-        if (parsed != 0) {
-            snprintf(err, errlen, "the server sent a reply that is not protocol v1");
-            session_disconnect(s);
-            return SESSION_BAD_REPLY;
-        }
-        json_t *rid = json_object_get(reply->root, "id");
-        if (same_id(rid, id))
-            return SESSION_OK;
-        if (json_is_null(rid) && !reply->ok) {
-            /* The server could not read our request at all (too_large, bad_request). */
-            return SESSION_OK;
-        }
-        proto_reply_free(reply); /* a stale reply to an earlier, abandoned request */
+    char *in = net_recv_line(s->conn, err, errlen);
+    if (in == NULL) {
+        r = from_net(net_status(s->conn));
+        session_disconnect(s);
+        return r;
     }
+    int parsed = proto_parse_reply(in, reply);
+    free(in);
+    if (parsed != 0) {
+        snprintf(err, errlen, "the server sent a reply that is not protocol v1");
+        session_disconnect(s);
+        return SESSION_BAD_REPLY;
+    }
+    if (proto_reply_answers(reply, id))
+        return SESSION_OK;
+    proto_reply_free(reply);
+    snprintf(err, errlen, "the server sent a reply to no request of ours; connection dropped");
+    session_disconnect(s);
+    return SESSION_BAD_REPLY;
 }

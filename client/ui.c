@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "art/paint.h"
 #include "client/commands.h"
@@ -91,7 +92,17 @@ void ui_show_error(struct ui *ui, const struct proto_reply *r)
 int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, enum ui_action action)
 {
     char err[1024] = "";
+    if (!ui->running) {
+        /* Ctrl-C already ended the run: nothing more goes to the server. */
+        json_decref(req);
+        memset(reply, 0, sizeof(*reply));
+        return -1;
+    }
     enum session_result res = session_call(&ui->session, req, reply, err, sizeof(err));
+    if (res == SESSION_CANCELLED) {
+        ui->running = false;
+        return -1;
+    }
     if (res == SESSION_OK) {
         ui->pending = ACT_NONE;
         /* The server no longer knows the token (expired, revoked): identify again. */
@@ -321,6 +332,41 @@ static void dispatch_key(struct ui *ui, struct ui_key k)
     }
 }
 
+/*
+ * The session calls this while it waits on the server and the terminal has input: Ctrl-C
+ * gives up the wait (raw mode: it is a key, not a signal), other keys wait their turn.
+ */
+static bool check_cancel(void *ctx)
+{
+    struct ui *ui = ctx;
+    bool stop = false;
+    wint_t ch;
+    int rc;
+    nodelay(stdscr, TRUE);
+    while ((rc = get_wch(&ch)) != ERR) {
+        if (rc != KEY_CODE_YES && ch == 3) {
+            stop = true;
+            break;
+        }
+        if (ui->ntypeahead < UI_TYPEAHEAD)
+            ui->typeahead[ui->ntypeahead++] = (struct ui_typed){rc, ch};
+    }
+    nodelay(stdscr, FALSE);
+    return stop;
+}
+
+/* The next key: first those typed during a request, then the terminal's. */
+static int next_key(struct ui *ui, wint_t *ch)
+{
+    if (ui->ntypeahead == 0)
+        return get_wch(ch);
+    struct ui_typed t = ui->typeahead[0];
+    ui->ntypeahead--;
+    memmove(ui->typeahead, ui->typeahead + 1, sizeof(ui->typeahead[0]) * (size_t)ui->ntypeahead);
+    *ch = t.ch;
+    return t.rc;
+}
+
 static int resize_canvas(struct ui *ui)
 {
     canvas_free(&ui->canvas);
@@ -345,6 +391,7 @@ int ui_run(const struct client_options *opt)
     ui.opt = opt;
     ui.running = true;
     session_init(&ui.session, opt, ui_ask_trust, &ui);
+    session_set_cancel(&ui.session, STDIN_FILENO, check_cancel, &ui);
     setup_terminal();
     if (resize_canvas(&ui) != 0) {
         endwin();
@@ -356,7 +403,7 @@ int ui_run(const struct client_options *opt)
     while (ui.running) {
         ui_render(&ui);
         wint_t ch;
-        int rc = get_wch(&ch);
+        int rc = next_key(&ui, &ch);
         if (rc == ERR)
             continue;
         if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
@@ -373,13 +420,14 @@ int ui_run(const struct client_options *opt)
             break;
         dispatch_key(&ui, k);
     }
-    endwin();
+    /* Before endwin: Ctrl-C (read through curses) still cuts a slow logout short. */
     if (ui.logged_in && ui.session.conn != NULL) {
         struct proto_reply r;
         char err[256];
         if (session_call(&ui.session, proto_request("logout"), &r, err, sizeof(err)) == SESSION_OK)
             proto_reply_free(&r);
     }
+    endwin();
     if (ui_top(&ui) == UI_UNTRUSTED)
         vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", ui.conn_message);
     session_forget_token(&ui.session);

@@ -19,6 +19,7 @@
 #define UI_STACK      16
 #define UI_ATTEMPTS   3
 #define CREATE_FIELDS 12
+#define UI_TYPEAHEAD  64 /* keys typed while a request waits; more are dropped */
 
 enum ui_screen {
     UI_BANNER,
@@ -51,6 +52,12 @@ enum ui_action {
 struct ui_key {
     bool is_key;
     wint_t code;
+};
+
+/* What get_wch returned, kept until the loop can handle it. */
+struct ui_typed {
+    int rc;
+    wint_t ch;
 };
 
 struct ui_browser {
@@ -116,6 +123,8 @@ struct ui {
     char conn_message[1024];
     enum ui_action pending;
     char pending_ref[32];
+    struct ui_typed typeahead[UI_TYPEAHEAD];
+    int ntypeahead;
 };
 
 /* ui.c */

@@ -12,7 +12,7 @@ FUZZ_BUILD=${FUZZ_BUILD:-$FUZZ_DIR/build}
 FUZZ_CC=${FUZZ_CC:-clang}
 
 # Every target, and the modules it links (archives, most dependent first).
-FUZZ_TARGETS=(fuzz_markup fuzz_config fuzz_urlname fuzz_textfile fuzz_refs fuzz_request fuzz_import)
+FUZZ_TARGETS=(fuzz_markup fuzz_config fuzz_urlname fuzz_textfile fuzz_refs fuzz_request fuzz_import fuzz_reply)
 FUZZ_TARGETS+=(fuzz_vis)
 fuzz_modules() {
     case "$1" in
@@ -24,6 +24,7 @@ fuzz_modules() {
         fuzz_request)  echo "server deepwell common" ;;
         fuzz_import)   echo "deepwell common" ;;
         fuzz_vis)      echo "common" ;;
+        fuzz_reply)    echo "client art common" ;;
         *) return 1 ;;
     esac
 }

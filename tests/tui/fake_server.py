@@ -1,5 +1,7 @@
 """A scripted protocol-v1 server (Python ssl, TLS 1.3) for the client screens a real server
-rarely shows on demand, such as an internal error.  Replies come from a handler function."""
+rarely shows on demand, such as an internal error, and for hostile servers.  Replies come
+from a handler function; a handler that returns a function (tls, request) instead of a dict
+writes whatever it likes on the connection itself (a trickle, a flood)."""
 import hashlib
 import json
 import os
@@ -7,6 +9,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 
 
 class FakeServer:
@@ -29,6 +32,7 @@ class FakeServer:
         self.sock.listen(8)
         self.hostport = "127.0.0.1:%d" % self.sock.getsockname()[1]
         self.requests = []
+        self.closed = threading.Event()  # set when a connection's serving thread ends
         threading.Thread(target=self.accept_loop, daemon=True).start()
 
     def accept_loop(self):
@@ -52,11 +56,17 @@ class FakeServer:
                         line, buf = buf.split(b"\n", 1)
                         req = json.loads(line)
                         self.requests.append(req)
-                        reply = dict(self.handler(req))
+                        reply = self.handler(req)
+                        if callable(reply):
+                            reply(tls, req)
+                            continue
+                        reply = dict(reply)
                         reply["id"] = req.get("id")
                         tls.sendall(json.dumps(reply).encode() + b"\n")
         except (OSError, ssl.SSLError, ValueError):
             return
+        finally:
+            self.closed.set()
 
     def close(self):
         self.sock.close()
@@ -82,3 +92,23 @@ def demo_handler(read_reply):
             return read_reply(req)
         return {"ok": True}
     return handler
+
+
+def trickle(reply, seconds=2.0):
+    """A raw reply: reply (with the request's id) sent one byte every `seconds`."""
+    def send(tls, req):
+        data = json.dumps(dict(reply, id=req.get("id"))).encode() + b"\n"
+        for i in range(len(data)):
+            tls.sendall(data[i:i + 1])
+            time.sleep(seconds)
+    return send
+
+
+def flood(reply):
+    """A raw reply: reply with ids nobody asked for, line after line, until the client
+    goes away (OSError ends the connection's thread)."""
+    def send(tls, req):
+        chunk = (json.dumps(dict(reply, id=987654321)).encode() + b"\n") * 512
+        while True:
+            tls.sendall(chunk)
+    return send

@@ -4,8 +4,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
+from fake_server import FakeServer, demo_handler, flood, trickle
 from tui_harness import (DemoServerTestCase, Home, Server, clean_env, have_programs,
                          make_ca_and_cert, make_demo_store, program)
 
@@ -197,6 +199,88 @@ class BatchCaTest(unittest.TestCase):
         rc, out, err = self.run_batch(self.other_ca, self.server.hostport)
         self.assertEqual(rc, 1)
         self.assertIn("not trusted by", err)
+
+
+@unittest.skipUnless(have_programs("scipnet") and shutil.which("openssl"),
+                     "scipnet or openssl missing")
+class HostileServerBatchTest(unittest.TestCase):
+    """A server that lies or stalls cannot make `scipnet --batch` loop, hang or print without
+    end: every request has an overall deadline, a list is fetched in a bounded number of
+    pages, and a reply nobody asked for drops the connection."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="scipnet-hostile-")
+        self.home = Home()
+        self.server = FakeServer(self.dir, demo_handler(lambda req: {"ok": True}))
+
+    def tearDown(self):
+        self.server.close()
+        self.home.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def handle(self, op, reply):
+        """Answer op with reply(request); other ops as demo_handler does."""
+        base = self.server.handler
+        self.server.handler = lambda req: reply(req) if req.get("op") == op else base(req)
+
+    def run_batch(self, *command, timeout_s=None):
+        args = [program("scipnet"), "--batch", "--fingerprint", self.server.fingerprint]
+        if timeout_s is not None:
+            args += ["--timeout", str(timeout_s)]
+        args += [self.server.hostport] + list(command)
+        start = time.monotonic()
+        p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=clean_env(self.home.env()), timeout=30)
+        return p.returncode, p.stdout.decode(), p.stderr.decode(), time.monotonic() - start
+
+    @staticmethod
+    def items(offset, n):
+        return [{"ref": "SCP-%03d" % (offset + i + 1), "title": "Item", "accessible": True,
+                 "classification": {"level": 1}} for i in range(n)]
+
+    def test_list_claiming_2_62_items_stops_with_an_error(self):
+        self.handle("list", lambda req: {"ok": True, "kind": "scp", "total": 2 ** 62,
+                                         "offset": req["offset"],
+                                         "items": self.items(req["offset"], req["limit"])})
+        rc, out, err, _ = self.run_batch("list", "scp")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("claims 4611686018427387904 items", err)
+        self.assertLessEqual(len(out.splitlines()), 100000)
+
+    def test_list_whose_total_keeps_growing_stops_after_bounded_pages(self):
+        # One item a page and a total always just ahead: only a page count can stop it.
+        self.handle("list", lambda req: {"ok": True, "kind": "scp",
+                                         "total": req["offset"] + 2, "offset": req["offset"],
+                                         "items": self.items(req["offset"], 1)})
+        rc, out, err, _ = self.run_batch("list", "scp")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("pages", err)
+        pages = sum(1 for r in self.server.requests if r.get("op") == "list")
+        self.assertLessEqual(pages, 501)
+        self.assertEqual(len(out.splitlines()), pages)
+
+    def test_list_page_larger_than_asked_is_refused(self):
+        self.handle("list", lambda req: {"ok": True, "kind": "scp", "total": 201,
+                                         "offset": 0, "items": self.items(0, 201)})
+        rc, out, err, _ = self.run_batch("list", "scp")
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(out, "")
+
+    def test_trickled_reply_hits_the_request_deadline(self):
+        self.handle("health", lambda req: trickle({"ok": True, "status": "ok"}, seconds=2.0))
+        rc, out, err, elapsed = self.run_batch("health", timeout_s=3)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("no complete reply from the server within 3 s", err)
+        self.assertLess(elapsed, 10)
+
+    def test_flood_of_replies_with_wrong_ids_drops_the_connection(self):
+        self.handle("health", lambda req: flood({"ok": True, "status": "ok"}))
+        rc, out, err, elapsed = self.run_batch("health")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("a reply to no request of ours", err)
+        self.assertIn("connection dropped", err)
+        self.assertTrue(self.server.closed.wait(10), "the flooding connection stayed open")
+        self.assertLess(elapsed, 10)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ import shutil
 import tempfile
 import unittest
 
-from fake_server import LEVEL1, FakeServer, demo_handler
+import socket
+import time
+
+from fake_server import LEVEL1, FakeServer, demo_handler, flood, trickle
 from tui_harness import (DemoServerTestCase, Home, Server, Terminal, free_port, make_demo_store,
                          needs_programs)
 
@@ -408,6 +411,76 @@ class ServerErrorTest(unittest.TestCase):
         self.assertTrue(lines_fit(screen, 80))
         tokens = {r.get("token") for r in self.server.requests if r.get("op") == "read"}
         self.assertEqual(tokens, {"t" * 43})
+
+
+@needs_programs
+class HostileServerTest(unittest.TestCase):
+    """A server that floods or stalls: the client drops a connection that sends replies
+    nobody asked for, and Ctrl-C quits at once however long the server takes."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="scipnet-hostile-")
+        self.read = None  # the raw answer to read, set by each test
+        self.server = FakeServer(self.dir, demo_handler(lambda req: self.read))
+        self.home = Home()
+        self.term = None
+
+    def tearDown(self):
+        if self.term:
+            self.term.close()
+        self.server.close()
+        self.home.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def read_file(self):
+        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
+                                 self.home.env())
+        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
+        t.type("researcher")
+        t.keys("Enter")
+        t.type("pw")
+        t.keys("Enter")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP 013")
+        t.keys("Enter")
+        return t
+
+    def test_flood_of_replies_with_wrong_ids_drops_the_connection(self):
+        self.read = flood({"ok": True, "screen": {"kind": "file"}})
+        t = self.read_file()
+        screen = t.wait_for("SERVER ERROR", "Press r to try again, q to quit.")
+        flat = re.sub(r"[\s│]+", "", screen)
+        self.assertIn("areplytonorequestofours;connectiondropped", flat)
+        self.assertTrue(self.server.closed.wait(10), "the flooding connection stayed open")
+        t.keys("q")
+        self.assertEqual(t.exit_status(), 1)
+
+    def test_ctrl_c_quits_while_a_reply_trickles_in(self):
+        self.read = trickle({"ok": True, "screen": {"kind": "file"}}, seconds=2.0)
+        t = self.read_file()
+        deadline = time.monotonic() + 10
+        while not any(r.get("op") == "read" for r in self.server.requests):
+            self.assertLess(time.monotonic(), deadline, "the client sent no read")
+            time.sleep(0.05)
+        time.sleep(0.3)  # the client is now waiting on the reply's bytes
+        t.keys("C-c")
+        self.assertEqual(t.exit_status(timeout=5), 0)
+
+    def test_ctrl_c_quits_while_the_handshake_stalls(self):
+        # A server that takes the TCP connection and never says a word of TLS.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        try:
+            t = self.term = Terminal(["--fingerprint", "sha256:" + "0" * 64,
+                                      "127.0.0.1:%d" % silent.getsockname()[1]],
+                                     self.home.env())
+            t.wait_for("CONNECTING")
+            time.sleep(0.3)
+            t.keys("C-c")
+            self.assertEqual(t.exit_status(timeout=5), 0)
+        finally:
+            silent.close()
 
 
 if __name__ == "__main__":

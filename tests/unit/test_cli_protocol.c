@@ -147,6 +147,74 @@ static void list_items_without_title(void **state)
     proto_reply_free(&r);
 }
 
+/* A hostile server's list: too many items or a negative count is refused, not drawn. */
+static void list_bounds(void **state)
+{
+    (void)state;
+    char line[16384];
+    size_t off = (size_t)snprintf(line, sizeof(line), "{\"ok\":true,\"total\":%d,\"items\":[",
+                                  PROTO_LIST_ITEMS_MAX + 1);
+    for (int i = 0; i <= PROTO_LIST_ITEMS_MAX; i++)
+        off += (size_t)snprintf(line + off, sizeof(line) - off, "%s{\"ref\":\"SCP-%03d\"}",
+                                i ? "," : "", i + 1);
+    snprintf(line + off, sizeof(line) - off, "]}");
+    struct proto_reply r = parse(line);
+    struct art_list l;
+    assert_int_equal(proto_parse_list(r.root, &l), -1);
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true,\"total\":-5,\"items\":[]}");
+    assert_int_equal(proto_parse_list(r.root, &l), -1);
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true,\"total\":4611686018427387904,\"items\":[{\"ref\":\"SCP-001\"}]}");
+    assert_int_equal(proto_parse_list(r.root, &l), 0);
+    assert_true(l.total == 4611686018427387904L);
+    assert_int_equal(l.count, 1);
+    art_list_free(&l);
+    proto_reply_free(&r);
+}
+
+/* Only the reply to our own id is ours; a null id only on an error (unreadable request). */
+/* A file must name itself: an empty or overlong ref is not a file this client shows. */
+static void file_needs_a_ref(void **state)
+{
+    (void)state;
+    struct art_file f;
+    struct proto_reply r = parse("{\"ok\":true,\"file\":{\"ref\":\"\",\"sections\":[]}}");
+    assert_int_equal(proto_parse_file(r.root, &f), -1);
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true,\"file\":{\"ref\":\"SCP-0000000000000000000000000000001\"}}");
+    assert_int_equal(proto_parse_file(r.root, &f), -1);
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true,\"total\":2,\"items\":[{\"ref\":\"\"},{\"ref\":\"SCP-001\"}]}");
+    struct art_list l;
+    assert_int_equal(proto_parse_list(r.root, &l), 0);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.items[0].ref, "SCP-001");
+    art_list_free(&l);
+    proto_reply_free(&r);
+}
+
+static void reply_ids(void **state)
+{
+    (void)state;
+    struct proto_reply r = parse("{\"id\":7,\"ok\":true}");
+    assert_true(proto_reply_answers(&r, 7));
+    assert_false(proto_reply_answers(&r, 8));
+    proto_reply_free(&r);
+    r = parse("{\"id\":null,\"ok\":false,\"error\":{\"code\":\"too_large\"}}");
+    assert_true(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+    r = parse("{\"id\":null,\"ok\":true}");
+    assert_false(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+    r = parse("{\"ok\":true}");
+    assert_false(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+    r = parse("{\"id\":\"7\",\"ok\":true}");
+    assert_false(proto_reply_answers(&r, 7));
+    proto_reply_free(&r);
+}
+
 static void error_screens(void **state)
 {
     (void)state;
@@ -232,6 +300,9 @@ int main(void)
         cmocka_unit_test(file_with_parts_and_redacted_sections),
         cmocka_unit_test(site_and_user_fields),
         cmocka_unit_test(list_items_without_title),
+        cmocka_unit_test(list_bounds),
+        cmocka_unit_test(reply_ids),
+        cmocka_unit_test(file_needs_a_ref),
         cmocka_unit_test(error_screens),
         cmocka_unit_test(login_reply),
         cmocka_unit_test(exit_codes_for_batch),
