@@ -2,7 +2,8 @@
  * workq.c - worker threads for store work and password hashing.
  *
  * Without standby every thread waits on `work` and a push wakes one.  With it,
- * thread 0 (the primary) is the only one a push wakes; the others wait on
+ * thread 0 (the primary) is the only one a push wakes, whenever it is not on a
+ * job (even while standby threads work: only it takes a job unasked); the others wait on
  * `standby` and look at the queue every standby_ns while the pool is busy.  One
  * takes a job only when every working thread has been on its job that long, and
  * a push wakes one at once when that is already so.  After IDLE_SLEEP_NS without
@@ -184,11 +185,15 @@ void workq_push(struct workq *q, struct job *job)
     else
         q->head = job;
     q->tail = job;
-    if (q->standby_ns == 0 || q->active == 0)
+    /*
+     * An idle primary is woken whoever else is busy: a standby thread done with its
+     * job takes no other unless all are stuck, so it would leave this one queued.
+     */
+    if (q->standby_ns == 0 || q->started_ns[0] == 0)
         pthread_cond_signal(&q->work);
     else if (all_stuck(q, time_mono_ns()))
         pthread_cond_signal(&q->standby);
-    /* Otherwise a working thread takes it when done with its own job. */
+    /* Otherwise the primary takes it when done with its own job. */
     pthread_mutex_unlock(&q->mu);
 }
 

@@ -1,6 +1,7 @@
 /*
  * test_srv_workq.c - the worker pools: every job runs, a pool with standby threads
- * runs short jobs on one thread, and a stuck job does not hold the others back.
+ * runs short jobs on one thread, a stuck job does not hold the others back, and no
+ * job is forgotten in the queue (a stress run with random lengths and arrivals).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,6 +176,182 @@ static void drain_runs_what_is_queued(void **state)
     tally_destroy(&t);
 }
 
+/* A job that blocks until its own gate opens: the test decides when each one ends. */
+struct gated_job {
+    struct job job; /* first */
+    pthread_mutex_t *mu;
+    pthread_cond_t *changed;
+    bool started, open, done;
+};
+
+static void run_gated(struct job *job)
+{
+    struct gated_job *g = (struct gated_job *)job;
+    pthread_mutex_lock(g->mu);
+    g->started = true;
+    pthread_cond_broadcast(g->changed);
+    while (!g->open)
+        pthread_cond_wait(g->changed, g->mu);
+    g->done = true;
+    pthread_cond_broadcast(g->changed);
+    pthread_mutex_unlock(g->mu);
+}
+
+/* Waits (mu held) up to seconds for *flag; false on timeout. */
+static bool wait_flag(pthread_mutex_t *mu, pthread_cond_t *changed, const bool *flag, int seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += seconds;
+    int rc = 0;
+    while (!*flag && rc == 0)
+        rc = pthread_cond_timedwait(changed, mu, &until);
+    return *flag;
+}
+
+/*
+ * The primary is idle and only a standby thread works: a job pushed now is the
+ * primary's to run.  It once stayed queued until some later push found no thread busy.
+ */
+static void job_pushed_while_only_standby_works_runs(void **state)
+{
+    (void)state;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+    struct gated_job a = {{.run = run_gated}, &mu, &changed, false, false, false};
+    struct gated_job b = a, c = a;
+    struct workq *q = workq_new(2, "test", 0, 1000); /* standby after 1 ms */
+    assert_non_null(q);
+
+    workq_push(q, &a.job); /* the primary takes a and stays on it */
+    pthread_mutex_lock(&mu);
+    assert_true(wait_flag(&mu, &changed, &a.started, 10));
+    pthread_mutex_unlock(&mu);
+    workq_push(q, &b.job); /* after 1 ms the standby thread takes b */
+    pthread_mutex_lock(&mu);
+    assert_true(wait_flag(&mu, &changed, &b.started, 10));
+    a.open = true; /* the primary finishes a and goes idle */
+    pthread_cond_broadcast(&changed);
+    assert_true(wait_flag(&mu, &changed, &a.done, 10));
+    pthread_mutex_unlock(&mu);
+
+    c.open = true;
+    workq_push(q, &c.job); /* only the standby thread (on b) is busy */
+    pthread_mutex_lock(&mu);
+    bool ran = wait_flag(&mu, &changed, &c.done, 5);
+    b.open = true;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&mu);
+    workq_drain_and_free(q);
+    assert_true(ran);
+}
+
+/*
+ * Stress: rounds of a random number of jobs of random length (sleeps, so valgrind
+ * runs it as fast as a native build), pushed at random gaps, on pools with and
+ * without standby.  Every job must start within STRESS_BOUND_NS of its push; a round
+ * whose jobs have not all run by then fails at once.  The bound is generous (a
+ * round's whole work is under 4 ms): a forgotten job waits for ever, not for long.
+ */
+#define STRESS_ROUNDS   2400
+#define STRESS_MAX_JOBS 8
+#define STRESS_MAX_RUN  400 /* us */
+#define STRESS_MAX_GAP  300 /* us */
+#define STRESS_BOUND_NS (2 * 1000 * 1000 * 1000LL)
+
+struct stress_job {
+    struct job job; /* first */
+    struct tally *tally;
+    int64_t pushed_ns, started_ns;
+    int run_us;
+};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_us(int us)
+{
+    struct timespec ts = {0, (long)us * 1000};
+    if (us > 0)
+        nanosleep(&ts, NULL);
+}
+
+static void run_stress(struct job *job)
+{
+    struct stress_job *j = (struct stress_job *)job;
+    j->started_ns = mono_ns();
+    sleep_us(j->run_us);
+    pthread_mutex_lock(&j->tally->mu);
+    j->tally->done++;
+    pthread_cond_broadcast(&j->tally->changed);
+    pthread_mutex_unlock(&j->tally->mu);
+}
+
+/* Waits for done >= n until the deadline (a CLOCK_REALTIME wait, as the tally's cond). */
+static bool wait_done_for(struct tally *t, int n, int64_t ns)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    int64_t end = (int64_t)until.tv_nsec + ns;
+    until.tv_sec += (time_t)(end / 1000000000LL);
+    until.tv_nsec = (long)(end % 1000000000LL);
+    pthread_mutex_lock(&t->mu);
+    int rc = 0;
+    while (t->done < n && rc == 0)
+        rc = pthread_cond_timedwait(&t->changed, &t->mu, &until);
+    bool ok = t->done >= n;
+    pthread_mutex_unlock(&t->mu);
+    return ok;
+}
+
+static void every_job_runs_within_a_bound_under_random_load(void **state)
+{
+    (void)state;
+    const struct {
+        int threads, standby_us;
+    } pools[] = {{2, 100}, {3, 250}, {2, 0}, {4, 50}};
+    const char *env = getenv("SCIPNET_TEST_SEED");
+    unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : 16;
+    srand(seed);
+    static struct stress_job jobs[STRESS_MAX_JOBS];
+    int64_t worst_ns = 0;
+    for (size_t p = 0; p < sizeof(pools) / sizeof(pools[0]); p++) {
+        struct tally t;
+        tally_init(&t);
+        struct workq *q = workq_new(pools[p].threads, "stress", 0, pools[p].standby_us);
+        assert_non_null(q);
+        for (int round = 0; round < STRESS_ROUNDS / 4; round++) {
+            int n = 1 + rand() % STRESS_MAX_JOBS;
+            int before = t.done;
+            for (int i = 0; i < n; i++) {
+                jobs[i] = (struct stress_job){.job = {.run = run_stress}, .tally = &t};
+                /* Mostly short, now and then longer than the standby delay. */
+                jobs[i].run_us = rand() % 4 == 0 ? rand() % STRESS_MAX_RUN : rand() % 40;
+                jobs[i].pushed_ns = mono_ns();
+                workq_push(q, &jobs[i].job);
+                sleep_us(rand() % 3 == 0 ? rand() % STRESS_MAX_GAP : 0);
+            }
+            if (!wait_done_for(&t, before + n, STRESS_BOUND_NS))
+                fail_msg("seed %u, pool %zu, round %d: %d of %d jobs not run after 2 s", seed, p,
+                         round, before + n - t.done, n);
+            for (int i = 0; i < n; i++) {
+                int64_t waited = jobs[i].started_ns - jobs[i].pushed_ns;
+                if (waited > STRESS_BOUND_NS)
+                    fail_msg("seed %u: a job waited %lld ns", seed, (long long)waited);
+                if (waited > worst_ns)
+                    worst_ns = waited;
+            }
+        }
+        workq_drain_and_free(q);
+        tally_destroy(&t);
+    }
+    print_message("stress: %d rounds, longest wait %.3f ms\n", STRESS_ROUNDS, worst_ns / 1e6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +359,8 @@ int main(void)
         cmocka_unit_test(short_jobs_keep_to_one_thread),
         cmocka_unit_test(stuck_job_does_not_hold_the_others),
         cmocka_unit_test(drain_runs_what_is_queued),
+        cmocka_unit_test(job_pushed_while_only_standby_works_runs),
+        cmocka_unit_test(every_job_runs_within_a_bound_under_random_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
