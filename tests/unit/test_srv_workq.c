@@ -1,7 +1,8 @@
 /*
  * test_srv_workq.c - the worker pools: every job runs, a pool with standby threads
  * runs short jobs on one thread, a stuck job does not hold the others back, and no
- * job is forgotten in the queue (a stress run with random lengths and arrivals).
+ * job is forgotten in the queue (a stress run with random lengths and arrivals), and
+ * the hash pool's queue is fair across client addresses and connections (fairq).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "server/fairq.h"
 #include "server/workq.h"
 
 #define QUICK_JOBS 200
@@ -352,6 +354,178 @@ static void every_job_runs_within_a_bound_under_random_load(void **state)
     print_message("stress: %d rounds, longest wait %.3f ms\n", STRESS_ROUNDS, worst_ns / 1e6);
 }
 
+/* ---- fair queue ------------------------------------------------------------------ */
+
+static void nop(struct job *job)
+{
+    (void)job;
+}
+
+static struct job fair_job(const char *source, uintptr_t conn)
+{
+    return (struct job){.run = nop, .source = source, .source_conn = conn};
+}
+
+/* Two workers busy with a flooder's jobs: the next one free takes the newcomer's. */
+static void fair_newcomer_goes_to_the_next_free_worker(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job flood[50], other = fair_job("127.0.0.2", 9);
+    for (int i = 0; i < 50; i++) {
+        flood[i] = fair_job("127.0.0.1", 1 + i % 5);
+        fairq_push(f, &flood[i]);
+    }
+    struct fairq_conn *w1, *w2, *w3;
+    assert_ptr_equal(fairq_take(f, &w1)->source, flood[0].source);
+    assert_ptr_equal(fairq_take(f, &w2)->source, flood[0].source);
+    fairq_push(f, &other); /* queued behind 48 of the flood */
+    fairq_done(f, w1);
+    assert_ptr_equal(fairq_take(f, &w1), &other);
+    /* The flood goes on with whatever is free. */
+    fairq_done(f, w2);
+    assert_ptr_equal(fairq_take(f, &w3)->source, flood[0].source);
+    fairq_done(f, w1);
+    fairq_done(f, w3);
+    int left = 0;
+    struct fairq_conn *c;
+    while (fairq_take(f, &c) != NULL) {
+        fairq_done(f, c);
+        left++;
+    }
+    assert_int_equal(left, 50 - 3);
+    fairq_free(f); /* every group was freed with its last job (valgrind, ASan) */
+}
+
+/* With one worker the tie (nobody running) goes to who was served longest ago. */
+static void fair_one_worker_alternates_sources(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job a[4], b[2];
+    for (int i = 0; i < 4; i++) {
+        a[i] = fair_job("10.0.0.1", 1);
+        fairq_push(f, &a[i]);
+    }
+    struct fairq_conn *c;
+    assert_ptr_equal(fairq_take(f, &c), &a[0]);
+    for (int i = 0; i < 2; i++) {
+        b[i] = fair_job("10.0.0.2", 2);
+        fairq_push(f, &b[i]);
+    }
+    const struct job *want[] = {&b[0], &a[1], &b[1], &a[2], &a[3]};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        fairq_done(f, c);
+        assert_ptr_equal(fairq_take(f, &c), want[i]);
+    }
+    fairq_done(f, c);
+    assert_true(fairq_empty(f));
+    fairq_free(f);
+}
+
+/* Within one address, connections take turns; a connection's jobs keep their order. */
+static void fair_connections_of_one_address_take_turns(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job mine[6], theirs = fair_job("192.0.2.7", 2);
+    for (int i = 0; i < 6; i++) {
+        mine[i] = fair_job("192.0.2.7", 1);
+        fairq_push(f, &mine[i]);
+    }
+    struct fairq_conn *c1, *c2;
+    assert_ptr_equal(fairq_take(f, &c1), &mine[0]);
+    fairq_push(f, &theirs);
+    assert_ptr_equal(fairq_take(f, &c2), &theirs); /* a second worker: the other conn */
+    fairq_done(f, c2);
+    for (int i = 1; i < 6; i++) { /* then conn 1 in its own order */
+        fairq_done(f, c1);
+        assert_ptr_equal(fairq_take(f, &c1), &mine[i]);
+    }
+    fairq_done(f, c1);
+    assert_null(fairq_take(f, &c1));
+    fairq_free(f);
+}
+
+/* Jobs without a source share one group, first in first out, and it is reused. */
+static void fair_jobs_without_source_queue_in_order(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job j[3] = {fair_job(NULL, 0), fair_job(NULL, 0), fair_job(NULL, 0)};
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 3; i++)
+            fairq_push(f, &j[i]);
+        for (int i = 0; i < 3; i++) {
+            struct fairq_conn *c;
+            assert_ptr_equal(fairq_take(f, &c), &j[i]);
+            fairq_done(f, c);
+        }
+        assert_true(fairq_empty(f));
+    }
+    fairq_free(f);
+}
+
+/* Through the pool: the job a flooder queued after a newcomer's runs after it. */
+struct order_log {
+    pthread_mutex_t mu;
+    const struct job *ran[16];
+    int n;
+};
+
+struct logged_job {
+    struct job job; /* first */
+    struct order_log *log;
+};
+
+static void run_logged(struct job *job)
+{
+    struct logged_job *j = (struct logged_job *)job;
+    pthread_mutex_lock(&j->log->mu);
+    j->log->ran[j->log->n++] = job;
+    pthread_mutex_unlock(&j->log->mu);
+}
+
+static void fair_pool_runs_the_newcomer_before_the_flood(void **state)
+{
+    (void)state;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+    struct order_log log = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    struct workq *q = workq_new_fair(1, "test", 0);
+    assert_non_null(q);
+    struct gated_job gate = {{.run = run_gated, .source = "127.0.0.1", .source_conn = 1},
+                             &mu,
+                             &changed,
+                             false,
+                             false,
+                             false};
+    workq_push(q, &gate.job);
+    pthread_mutex_lock(&mu);
+    assert_true(wait_flag(&mu, &changed, &gate.started, 10));
+    pthread_mutex_unlock(&mu);
+    struct logged_job flood[8], other;
+    for (int i = 0; i < 8; i++) {
+        flood[i] = (struct logged_job){{.run = run_logged, .source = "127.0.0.1"}, &log};
+        workq_push(q, &flood[i].job);
+    }
+    other = (struct logged_job){{.run = run_logged, .source = "127.0.0.2"}, &log};
+    workq_push(q, &other.job);
+    pthread_mutex_lock(&mu);
+    gate.open = true;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&mu);
+    workq_drain_and_free(q);
+    assert_int_equal(log.n, 9);
+    assert_ptr_equal(log.ran[0], &other.job);
+    for (int i = 0; i < 8; i++)
+        assert_ptr_equal(log.ran[1 + i], &flood[i].job);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +535,11 @@ int main(void)
         cmocka_unit_test(drain_runs_what_is_queued),
         cmocka_unit_test(job_pushed_while_only_standby_works_runs),
         cmocka_unit_test(every_job_runs_within_a_bound_under_random_load),
+        cmocka_unit_test(fair_newcomer_goes_to_the_next_free_worker),
+        cmocka_unit_test(fair_one_worker_alternates_sources),
+        cmocka_unit_test(fair_connections_of_one_address_take_turns),
+        cmocka_unit_test(fair_jobs_without_source_queue_in_order),
+        cmocka_unit_test(fair_pool_runs_the_newcomer_before_the_flood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
