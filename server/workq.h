@@ -2,7 +2,8 @@
  * workq.h - a fixed pool of threads running jobs off a queue.
  *
  * The server has two: one for store work and one, smaller, for password hashing,
- * so a burst of logins can neither stall reads nor use unbounded memory.
+ * so a burst of logins can neither stall reads nor use unbounded memory.  The hash
+ * pool's queue is fair across clients (workq_new_fair, fairq.h), the store's is FIFO.
  *
  * A pool may keep its spare threads on standby (standby_us > 0): while one thread
  * works through the queue the others stay asleep, and one joins in only when every
