@@ -470,6 +470,92 @@ static void fair_jobs_without_source_queue_in_order(void **state)
     fairq_free(f);
 }
 
+/*
+ * Random pushes from 12 addresses x 4 connections and random ends on 3 simulated
+ * workers, checked against a model kept here: each job taken comes from an address
+ * with the fewest running (of those with jobs queued), then served longest ago (a
+ * group with nothing queued or running is forgotten); the same within the address;
+ * and is its connection's oldest.
+ */
+#define MODEL_ADDRS 12
+#define MODEL_CONNS 4
+#define MODEL_JOBS  20000
+
+struct model_group {
+    int queued, running;
+    long served; /* step when last taken; -1 = never */
+};
+
+static bool model_ahead(const struct model_group *a, const struct model_group *b)
+{
+    return a->running != b->running ? a->running < b->running : a->served <= b->served;
+}
+
+static void fair_queue_matches_a_model_under_random_use(void **state)
+{
+    (void)state;
+    static const char *names[MODEL_ADDRS] = {"10.0.0.1", "10.0.0.2", "10.0.0.3",  "10.0.0.4",
+                                             "10.0.0.5", "10.0.0.6", "10.0.0.7",  "10.0.0.8",
+                                             "::1",      "fe80::2",  "192.0.2.9", "198.51.100.1"};
+    static struct job jobs[MODEL_JOBS];
+    static int job_addr[MODEL_JOBS], job_conn[MODEL_JOBS];
+    struct model_group addr[MODEL_ADDRS], conn[MODEL_ADDRS][MODEL_CONNS];
+    for (int a = 0; a < MODEL_ADDRS; a++) {
+        addr[a] = (struct model_group){0, 0, -1};
+        for (int c = 0; c < MODEL_CONNS; c++)
+            conn[a][c] = (struct model_group){0, 0, -1};
+    }
+    int next_seq[MODEL_ADDRS][MODEL_CONNS] = {{0}}, taken_seq[MODEL_ADDRS][MODEL_CONNS] = {{0}};
+    static int seq_of[MODEL_JOBS];
+    struct fairq_conn *worker[3] = {NULL, NULL, NULL};
+    int worker_job[3] = {-1, -1, -1};
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    srand(7);
+    int pushed = 0;
+    for (long step = 0;
+         pushed < MODEL_JOBS || !fairq_empty(f) || worker[0] || worker[1] || worker[2]; step++) {
+        int w = rand() % 3;
+        if (pushed < MODEL_JOBS && rand() % 2 == 0) {
+            int a = rand() % MODEL_ADDRS, c = rand() % MODEL_CONNS;
+            jobs[pushed] = fair_job(names[a], (uintptr_t)(100 + c));
+            job_addr[pushed] = a;
+            job_conn[pushed] = c;
+            seq_of[pushed] = next_seq[a][c]++;
+            fairq_push(f, &jobs[pushed++]);
+            addr[a].queued++;
+            conn[a][c].queued++;
+        } else if (worker[w] != NULL) {
+            int j = worker_job[w];
+            fairq_done(f, worker[w]);
+            struct model_group *groups[2] = {&addr[job_addr[j]], &conn[job_addr[j]][job_conn[j]]};
+            for (int g = 0; g < 2; g++)
+                if (--groups[g]->running == 0 && groups[g]->queued == 0)
+                    groups[g]->served = -1; /* an idle group is forgotten: new again */
+            worker[w] = NULL;
+        } else {
+            struct job *job = fairq_take(f, &worker[w]);
+            if (job == NULL)
+                continue;
+            int j = (int)(job - jobs), a = job_addr[j], c = job_conn[j];
+            for (int x = 0; x < MODEL_ADDRS; x++)
+                if (addr[x].queued > 0 && !model_ahead(&addr[a], &addr[x]))
+                    fail_msg("step %ld: took from address %d, %d is ahead", step, a, x);
+            for (int y = 0; y < MODEL_CONNS; y++)
+                if (conn[a][y].queued > 0 && !model_ahead(&conn[a][c], &conn[a][y]))
+                    fail_msg("step %ld: took from connection %d, %d is ahead", step, c, y);
+            assert_int_equal(seq_of[j], taken_seq[a][c]++);
+            worker_job[w] = j;
+            addr[a].queued--;
+            conn[a][c].queued--;
+            addr[a].running++;
+            conn[a][c].running++;
+            addr[a].served = conn[a][c].served = step;
+        }
+    }
+    fairq_free(f); /* nothing left allocated (valgrind, ASan) */
+}
+
 /* Through the pool: the job a flooder queued after a newcomer's runs after it. */
 struct order_log {
     pthread_mutex_t mu;
@@ -539,6 +625,7 @@ int main(void)
         cmocka_unit_test(fair_one_worker_alternates_sources),
         cmocka_unit_test(fair_connections_of_one_address_take_turns),
         cmocka_unit_test(fair_jobs_without_source_queue_in_order),
+        cmocka_unit_test(fair_queue_matches_a_model_under_random_use),
         cmocka_unit_test(fair_pool_runs_the_newcomer_before_the_flood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
