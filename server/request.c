@@ -2,6 +2,7 @@
 #include "server/request.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/server.h"
 
@@ -232,14 +233,35 @@ void request_finish(struct request *req)
 
 /* ---- stages ------------------------------------------------------------------ */
 
+static void run_stage(struct job *job);
+
+/*
+ * A hash job whose client has gone is dropped unrun: nobody would read its reply, and
+ * a client that pipelines work and closes, again and again, must not queue hashing
+ * beyond what its open connections may hold.  Nothing was done for it yet that needs
+ * recording (a request that has its audit row set is finished, never dropped).
+ */
+static void run_hash_stage(struct job *job)
+{
+    struct request *req = (struct request *)job;
+    if (!req->audit && conn_gone(req->conn)) {
+        __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
+        mailbox_post(req->srv->done, &req->job); /* the loop frees it */
+        return;
+    }
+    run_stage(job);
+}
+
 /* Hash work is queued by who asked for it, so one client cannot hold every hash worker. */
 static void push(struct request *req, enum op_pool pool)
 {
     struct server *srv = req->srv;
     if (pool != OP_HASH) {
+        req->job.run = run_stage;
         workq_push(srv->store_q, &req->job);
         return;
     }
+    req->job.run = run_hash_stage;
     req->job.source = req->ip;
     req->job.source_conn = (uintptr_t)req->conn;
     workq_push(srv->hash_q, &req->job);
@@ -278,7 +300,6 @@ void request_submit(struct request *req, enum op_pool pool)
 {
     struct server *srv = req->srv;
     __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
-    req->job.run = run_stage;
     push(req, pool);
 }
 

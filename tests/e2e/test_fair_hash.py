@@ -12,6 +12,10 @@ from 127.0.0.2 and from a new connection of 127.0.0.1 while the flood is queued.
 (5 x one hash + 250 ms of scheduling slack on a shared machine); the figures are
 printed.  Before the queue was fair such a login waited for the whole queue ahead
 of it: 64 hash times (32 in the create-user flood).
+
+Hash work of a connection that closed is dropped before it is hashed: 8 connections
+that pipeline 32 logins each and reset after the first reply get a handful hashed,
+not all 256.
 """
 import hashlib
 import json
@@ -19,13 +23,14 @@ import os
 import shutil
 import socket
 import ssl
+import struct
 import sys
 import tempfile
 import threading
 import time
 import unittest
 
-from abuse_util import NO_THROTTLE, asan_env, raise_nofile
+from abuse_util import NO_THROTTLE, asan_env, audit_export, raise_nofile
 from harness import DEMO_USERS, Client, Server, make_demo_store
 
 # A hash of 16 MiB takes ~20-60 ms here: long next to the store stages and the
@@ -38,6 +43,7 @@ HASH_ENV = {"SCIPNET_ARGON2_OPSLIMIT": OPS, "SCIPNET_ARGON2_MEMLIMIT_KIB": MEM_K
 # 64 hash times deep.  SCIPNET_TEST_FAIR_FLOOD=320 is the issue's figure.
 FLOOD_PER_CONN = 32
 FLOOD_CONNS = max(1, int(os.environ.get("SCIPNET_TEST_FAIR_FLOOD", "128")) // FLOOD_PER_CONN)
+GONE_CONNS = 8
 CREATE_CONNS = 2
 CREATE_PER_CONN = 32
 # A reply may take this long before the test gives up: long enough, when measuring
@@ -168,6 +174,36 @@ class FairHashTest(unittest.TestCase):
         self.check_served("second login from 127.0.0.2", behind, hash_s)
         self.finish(clients, threads, results, batches,
                     lambda r: self.assertEqual(r["error"]["code"], "auth_failed", r))
+
+    def gone_rows(self):
+        """Audit rows of the logins the closed connections below sent."""
+        return [r for r in audit_export(self.db)
+                if (r.get("attempted_name") or "").startswith("gone-")]
+
+    def test_closed_connections_queue_no_hashing(self):
+        """Pipelines that close with a reset: their queued logins are not hashed."""
+        hash_s = self.one_hash()
+        clients = [self.source_client("127.0.0.1") for _ in range(GONE_CONNS)]
+        for k, c in enumerate(clients):
+            c.send_raw(b"".join(json.dumps({"id": i, "op": "login", "user": "gone-%d-%d" % (k, i),
+                                            "password": "guess"}).encode() + b"\n"
+                                for i in range(32)))
+        for c in clients:
+            # One reply: the server has read all 32 and queued them.  Then a reset.
+            self.assertEqual(c.recv()["error"]["code"], "auth_failed")
+            c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+        # Wait until the count stops growing (each hash adds a row while they run).
+        rows, deadline = -1, time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(max(0.5, 20 * hash_s))
+            now = len(self.gone_rows())
+            if now == rows:
+                break
+            rows = now
+        print("\n  %d of %d logins of reset connections hashed" % (rows, 32 * GONE_CONNS),
+              file=sys.stderr)
+        self.assertLessEqual(rows, 6 * GONE_CONNS)
 
     def test_create_user_flood_from_one_session(self):
         hash_s = self.one_hash()
