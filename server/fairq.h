@@ -3,10 +3,11 @@
  *
  * Jobs are grouped by client address, and within an address by connection.  The
  * next job comes from the address with the fewest jobs at the workers (ties: the
- * one served least recently), and within it from the connection chosen the same
- * way; a connection's own jobs keep their order.  So a client that floods the
- * queue holds the workers only while nobody else waits: a job from any other
- * address goes to the next worker that comes free.
+ * one served least recently; a group with nothing queued or running is forgotten,
+ * so it comes back as new), and within it from the connection chosen the same way;
+ * a connection's own jobs keep their order.  So a client that floods the queue
+ * holds the workers only while nobody else waits: a job from any other address
+ * goes to the next worker that comes free.
  *
  * No locking: workq.c calls it with its mutex held.
  */
