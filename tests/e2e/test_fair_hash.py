@@ -13,9 +13,9 @@ from 127.0.0.2 and from a new connection of 127.0.0.1 while the flood is queued.
 printed.  Before the queue was fair such a login waited for the whole queue ahead
 of it: 64 hash times (32 in the create-user flood).
 
-Hash work of a connection that closed is dropped before it is hashed: 8 connections
+Hash work of a connection that closed is dropped before it is hashed: 4 connections
 that pipeline 32 logins each and reset after the first reply get a handful hashed,
-not all 256.
+not all 128.
 """
 import hashlib
 import json
@@ -43,7 +43,7 @@ HASH_ENV = {"SCIPNET_ARGON2_OPSLIMIT": OPS, "SCIPNET_ARGON2_MEMLIMIT_KIB": MEM_K
 # 64 hash times deep.  SCIPNET_TEST_FAIR_FLOOD=320 is the issue's figure.
 FLOOD_PER_CONN = 32
 FLOOD_CONNS = max(1, int(os.environ.get("SCIPNET_TEST_FAIR_FLOOD", "128")) // FLOOD_PER_CONN)
-GONE_CONNS = 8
+GONE_CONNS = 4
 CREATE_CONNS = 2
 CREATE_PER_CONN = 32
 # A reply may take this long before the test gives up: long enough, when measuring
@@ -218,8 +218,10 @@ class FairHashTest(unittest.TestCase):
         time.sleep(max(0.2, 3 * hash_s))
         other = self.timed_login("127.0.0.2")
         self.check_served("login from 127.0.0.2 during a create-user flood", other, hash_s)
+        # A per-session request rate limit may refuse some: that is no failure here.
         self.finish(clients, threads, results, batches,
-                    lambda r: self.assertTrue(r.get("ok"), r))
+                    lambda r: self.assertTrue(r.get("ok") or r["error"]["code"] == "rate_limited",
+                                              r))
 
 
 if __name__ == "__main__":
