@@ -46,6 +46,7 @@ struct conn {
     bool peer_eof; /* the client shut down its sending side */
     bool pumping;
     bool dead; /* socket closed; the struct lives on while jobs refer to it */
+    int gone;  /* dead, for the workers (atomic): queued hashing is skipped */
 };
 
 static void conn_pump(struct conn *c);
@@ -54,6 +55,11 @@ static void conn_begin_close(struct conn *c);
 struct conn *conn_next(struct conn *c)
 {
     return c->next;
+}
+
+bool conn_gone(struct conn *c)
+{
+    return __atomic_load_n(&c->gone, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* Frees the struct once nothing refers to it any more. */
@@ -68,6 +74,7 @@ void conn_close(struct conn *c)
     if (c->dead)
         return;
     c->dead = true;
+    __atomic_store_n(&c->gone, 1, __ATOMIC_RELEASE);
     struct server *srv = c->srv;
     if (c->timer != NULL)
         event_free(c->timer);

@@ -2,7 +2,8 @@
  * conn.h - one client connection: TLS, line framing, limits and in-order replies.
  *
  * Requests enter here (conn_accept -> read -> dispatch_parse); replies leave here
- * in request order however their jobs finish.  All functions run on the loop thread.
+ * in request order however their jobs finish.  All functions but conn_gone run on the
+ * loop thread.
  */
 #ifndef SCIPNET_SERVER_CONN_H
 #define SCIPNET_SERVER_CONN_H
@@ -31,5 +32,7 @@ void conn_stop_reading(struct conn *c);
 /* Close now, dropping anything unsent. */
 void conn_close(struct conn *c);
 struct conn *conn_next(struct conn *c);
+/* Any thread, for a request still holding c: whether c has been closed. */
+bool conn_gone(struct conn *c);
 
 #endif

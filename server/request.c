@@ -2,6 +2,7 @@
 #include "server/request.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/server.h"
 
@@ -232,6 +233,40 @@ void request_finish(struct request *req)
 
 /* ---- stages ------------------------------------------------------------------ */
 
+static void run_stage(struct job *job);
+
+/*
+ * A hash job whose client has gone is dropped unrun: nobody would read its reply, and
+ * a client that pipelines work and closes, again and again, must not queue hashing
+ * beyond what its open connections may hold.  Nothing was done for it yet that needs
+ * recording (a request that has its audit row set is finished, never dropped).
+ */
+static void run_hash_stage(struct job *job)
+{
+    struct request *req = (struct request *)job;
+    if (!req->audit && conn_gone(req->conn)) {
+        __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
+        mailbox_post(req->srv->done, &req->job); /* the loop frees it */
+        return;
+    }
+    run_stage(job);
+}
+
+/* Hash work is queued by who asked for it, so one client cannot hold every hash worker. */
+static void push(struct request *req, enum op_pool pool)
+{
+    struct server *srv = req->srv;
+    if (pool != OP_HASH) {
+        req->job.run = run_stage;
+        workq_push(srv->store_q, &req->job);
+        return;
+    }
+    req->job.run = run_hash_stage;
+    req->job.source = req->ip;
+    req->job.source_conn = (uintptr_t)req->conn;
+    workq_push(srv->hash_q, &req->job);
+}
+
 static void run_stage(struct job *job)
 {
     struct request *req = (struct request *)job;
@@ -244,8 +279,7 @@ static void run_stage(struct job *job)
         dispatch_run(req);
     if (req->next_stage != NULL) {
         /* Queued only now that this stage is done with req: no two threads share it. */
-        struct server *srv = req->srv;
-        workq_push(req->next_pool == OP_HASH ? srv->hash_q : srv->store_q, &req->job);
+        push(req, req->next_pool);
         return;
     }
     __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
@@ -266,8 +300,7 @@ void request_submit(struct request *req, enum op_pool pool)
 {
     struct server *srv = req->srv;
     __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
-    req->job.run = run_stage;
-    workq_push(pool == OP_HASH ? srv->hash_q : srv->store_q, &req->job);
+    push(req, pool);
 }
 
 void request_continue(struct request *req, enum op_pool pool, void (*next)(struct request *req))

@@ -423,8 +423,8 @@ int server_run(const struct scipnet_config *cfg)
      * the core from an argon2 pass when it needs it, so a login storm costs reads
      * little latency and logins almost no throughput.
      */
-    srv->hash_q = workq_new(cfg->hash_concurrency > 0 ? cfg->hash_concurrency : 2, "hash",
-                            HASH_THREAD_NICE, 0);
+    srv->hash_q = workq_new_fair(cfg->hash_concurrency > 0 ? cfg->hash_concurrency : 2, "hash",
+                                 HASH_THREAD_NICE);
     if (srv->done == NULL || srv->store_q == NULL || srv->hash_q == NULL)
         goto out;
     if (add_signal(srv, &srv->sig_term, SIGTERM, on_stop_signal) < 0 ||

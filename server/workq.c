@@ -2,13 +2,15 @@
  * workq.c - worker threads for store work and password hashing.
  *
  * Without standby every thread waits on `work` and a push wakes one.  With it,
- * thread 0 (the primary) is the only one a push wakes; the others wait on
+ * thread 0 (the primary) is the only one a push wakes, whenever it is not on a
+ * job (even while standby threads work: only it takes a job unasked); the others wait on
  * `standby` and look at the queue every standby_ns while the pool is busy.  One
  * takes a job only when every working thread has been on its job that long, and
  * a push wakes one at once when that is already so.  After IDLE_SLEEP_NS without
  * work they stop looking and sleep until the primary starts work again.
  */
 #include "server/workq.h"
+#include "server/fairq.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 
@@ -27,9 +29,10 @@
 
 struct workq {
     pthread_mutex_t mu;
-    pthread_cond_t work;    /* jobs for the primary (or for all, without standby) */
-    pthread_cond_t standby; /* CLOCK_MONOTONIC: the standby threads' timed waits */
-    struct job *head, *tail;
+    pthread_cond_t work;     /* jobs for the primary (or for all, without standby) */
+    pthread_cond_t standby;  /* CLOCK_MONOTONIC: the standby threads' timed waits */
+    struct job *head, *tail; /* the queue, first in first out ... */
+    struct fairq *fair;      /* ... or, in a fair pool, this one */
     bool stopping;
     int64_t standby_ns;   /* 0: no standby, every thread takes jobs at once */
     int active;           /* threads running a job */
@@ -63,6 +66,11 @@ static bool is_standby(struct workq *q, int index)
     return q->standby_ns > 0 && index > 0;
 }
 
+static bool has_job(const struct workq *q)
+{
+    return q->fair != NULL ? !fairq_empty(q->fair) : q->head != NULL;
+}
+
 /* Whether thread index takes the head job now (mu held, a job queued). */
 static bool takes_job(struct workq *q, int index)
 {
@@ -80,7 +88,7 @@ static void wait_for_work(struct workq *q, int index)
         return;
     }
     int64_t now = time_mono_ns();
-    if (q->active == 0 && q->head == NULL && now - q->last_busy_ns >= IDLE_SLEEP_NS) {
+    if (q->active == 0 && !has_job(q) && now - q->last_busy_ns >= IDLE_SLEEP_NS) {
         q->deep_sleepers++;
         pthread_cond_wait(&q->standby, &q->mu);
         q->deep_sleepers--;
@@ -92,10 +100,15 @@ static void wait_for_work(struct workq *q, int index)
 
 static void run_one(struct workq *q, int index)
 {
+    struct fairq_conn *source = NULL;
     struct job *job = q->head;
-    q->head = job->next;
-    if (q->head == NULL)
-        q->tail = NULL;
+    if (q->fair != NULL) {
+        job = fairq_take(q->fair, &source);
+    } else {
+        q->head = job->next;
+        if (q->head == NULL)
+            q->tail = NULL;
+    }
     q->active++;
     if (q->standby_ns > 0) {
         q->started_ns[index] = time_mono_ns();
@@ -107,6 +120,8 @@ static void run_one(struct workq *q, int index)
     job->next = NULL;
     job->run(job);
     pthread_mutex_lock(&q->mu);
+    if (source != NULL)
+        fairq_done(q->fair, source); /* job itself may be gone: it was handed on */
     q->active--;
     if (q->standby_ns > 0) {
         q->started_ns[index] = 0;
@@ -126,9 +141,9 @@ static void *worker_main(void *arg)
         log_warning("workq", "%s: cannot lower thread priority", q->name);
     pthread_mutex_lock(&q->mu);
     for (;;) {
-        if (q->head != NULL && takes_job(q, index))
+        if (has_job(q) && takes_job(q, index))
             run_one(q, index);
-        else if (q->head == NULL && q->stopping)
+        else if (!has_job(q) && q->stopping)
             break;
         else
             wait_for_work(q, index);
@@ -137,11 +152,15 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-struct workq *workq_new(int threads, const char *name, int nice, int standby_us)
+static struct workq *start(int threads, const char *name, int nice, int standby_us, bool fair)
 {
     struct workq *q = calloc(1, sizeof(*q));
     if (q == NULL)
         return NULL;
+    if (fair && (q->fair = fairq_new()) == NULL) {
+        free(q);
+        return NULL;
+    }
     q->nice = nice;
     q->standby_ns = standby_us > 0 && threads > 1 ? (int64_t)standby_us * 1000 : 0;
     snprintf(q->name, sizeof(q->name), "%s", name);
@@ -150,6 +169,7 @@ struct workq *workq_new(int threads, const char *name, int nice, int standby_us)
     if (q->threads == NULL || q->started_ns == NULL) {
         free(q->threads);
         free(q->started_ns);
+        fairq_free(q->fair);
         free(q);
         return NULL;
     }
@@ -175,20 +195,38 @@ struct workq *workq_new(int threads, const char *name, int nice, int standby_us)
     return q;
 }
 
+struct workq *workq_new(int threads, const char *name, int nice, int standby_us)
+{
+    return start(threads, name, nice, standby_us, false);
+}
+
+struct workq *workq_new_fair(int threads, const char *name, int nice)
+{
+    return start(threads, name, nice, 0, true);
+}
+
 void workq_push(struct workq *q, struct job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&q->mu);
-    if (q->tail != NULL)
-        q->tail->next = job;
-    else
-        q->head = job;
-    q->tail = job;
-    if (q->standby_ns == 0 || q->active == 0)
+    if (q->fair != NULL) {
+        fairq_push(q->fair, job);
+    } else {
+        if (q->tail != NULL)
+            q->tail->next = job;
+        else
+            q->head = job;
+        q->tail = job;
+    }
+    /*
+     * An idle primary is woken whoever else is busy: a standby thread done with its
+     * job takes no other unless all are stuck, so it would leave this one queued.
+     */
+    if (q->standby_ns == 0 || q->started_ns[0] == 0)
         pthread_cond_signal(&q->work);
     else if (all_stuck(q, time_mono_ns()))
         pthread_cond_signal(&q->standby);
-    /* Otherwise a working thread takes it when done with its own job. */
+    /* Otherwise the primary takes it when done with its own job. */
     pthread_mutex_unlock(&q->mu);
 }
 
@@ -208,5 +246,6 @@ void workq_drain_and_free(struct workq *q)
     pthread_cond_destroy(&q->standby);
     free(q->threads);
     free(q->started_ns);
+    fairq_free(q->fair);
     free(q);
 }

@@ -1,6 +1,8 @@
 /*
  * test_srv_workq.c - the worker pools: every job runs, a pool with standby threads
- * runs short jobs on one thread, and a stuck job does not hold the others back.
+ * runs short jobs on one thread, a stuck job does not hold the others back, and no
+ * job is forgotten in the queue (a stress run with random lengths and arrivals), and
+ * the hash pool's queue is fair across client addresses and connections (fairq).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "server/fairq.h"
 #include "server/workq.h"
 
 #define QUICK_JOBS 200
@@ -175,6 +178,440 @@ static void drain_runs_what_is_queued(void **state)
     tally_destroy(&t);
 }
 
+/* A job that blocks until its own gate opens: the test decides when each one ends. */
+struct gated_job {
+    struct job job; /* first */
+    pthread_mutex_t *mu;
+    pthread_cond_t *changed;
+    bool started, open, done;
+};
+
+static void run_gated(struct job *job)
+{
+    struct gated_job *g = (struct gated_job *)job;
+    pthread_mutex_lock(g->mu);
+    g->started = true;
+    pthread_cond_broadcast(g->changed);
+    while (!g->open)
+        pthread_cond_wait(g->changed, g->mu);
+    g->done = true;
+    pthread_cond_broadcast(g->changed);
+    pthread_mutex_unlock(g->mu);
+}
+
+/* Waits (mu held) up to seconds for *flag; false on timeout. */
+static bool wait_flag(pthread_mutex_t *mu, pthread_cond_t *changed, const bool *flag, int seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += seconds;
+    int rc = 0;
+    while (!*flag && rc == 0)
+        rc = pthread_cond_timedwait(changed, mu, &until);
+    return *flag;
+}
+
+/*
+ * The primary is idle and only a standby thread works: a job pushed now is the
+ * primary's to run.  It once stayed queued until some later push found no thread busy.
+ */
+static void job_pushed_while_only_standby_works_runs(void **state)
+{
+    (void)state;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+    struct gated_job a = {{.run = run_gated}, &mu, &changed, false, false, false};
+    struct gated_job b = a, c = a;
+    struct workq *q = workq_new(2, "test", 0, 1000); /* standby after 1 ms */
+    assert_non_null(q);
+
+    workq_push(q, &a.job); /* the primary takes a and stays on it */
+    pthread_mutex_lock(&mu);
+    assert_true(wait_flag(&mu, &changed, &a.started, 10));
+    pthread_mutex_unlock(&mu);
+    workq_push(q, &b.job); /* after 1 ms the standby thread takes b */
+    pthread_mutex_lock(&mu);
+    assert_true(wait_flag(&mu, &changed, &b.started, 10));
+    a.open = true; /* the primary finishes a and goes idle */
+    pthread_cond_broadcast(&changed);
+    assert_true(wait_flag(&mu, &changed, &a.done, 10));
+    pthread_mutex_unlock(&mu);
+
+    c.open = true;
+    workq_push(q, &c.job); /* only the standby thread (on b) is busy */
+    pthread_mutex_lock(&mu);
+    bool ran = wait_flag(&mu, &changed, &c.done, 5);
+    b.open = true;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&mu);
+    workq_drain_and_free(q);
+    assert_true(ran);
+}
+
+/*
+ * Stress: rounds of a random number of jobs of random length (sleeps, so valgrind
+ * runs it as fast as a native build), pushed at random gaps, on pools with and
+ * without standby.  Every job must start within STRESS_BOUND_NS of its push; a round
+ * whose jobs have not all run by then fails at once.  The bound is generous (a
+ * round's whole work is under 4 ms): a forgotten job waits for ever, not for long.
+ */
+#define STRESS_ROUNDS   2400
+#define STRESS_MAX_JOBS 8
+#define STRESS_MAX_RUN  400 /* us */
+#define STRESS_MAX_GAP  300 /* us */
+#define STRESS_BOUND_NS (2 * 1000 * 1000 * 1000LL)
+
+struct stress_job {
+    struct job job; /* first */
+    struct tally *tally;
+    int64_t pushed_ns, started_ns;
+    int run_us;
+};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_us(int us)
+{
+    struct timespec ts = {0, (long)us * 1000};
+    if (us > 0)
+        nanosleep(&ts, NULL);
+}
+
+static void run_stress(struct job *job)
+{
+    struct stress_job *j = (struct stress_job *)job;
+    j->started_ns = mono_ns();
+    sleep_us(j->run_us);
+    pthread_mutex_lock(&j->tally->mu);
+    j->tally->done++;
+    pthread_cond_broadcast(&j->tally->changed);
+    pthread_mutex_unlock(&j->tally->mu);
+}
+
+/* Waits for done >= n until the deadline (a CLOCK_REALTIME wait, as the tally's cond). */
+static bool wait_done_for(struct tally *t, int n, int64_t ns)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    int64_t end = (int64_t)until.tv_nsec + ns;
+    until.tv_sec += (time_t)(end / 1000000000LL);
+    until.tv_nsec = (long)(end % 1000000000LL);
+    pthread_mutex_lock(&t->mu);
+    int rc = 0;
+    while (t->done < n && rc == 0)
+        rc = pthread_cond_timedwait(&t->changed, &t->mu, &until);
+    bool ok = t->done >= n;
+    pthread_mutex_unlock(&t->mu);
+    return ok;
+}
+
+static void every_job_runs_within_a_bound_under_random_load(void **state)
+{
+    (void)state;
+    const struct {
+        int threads, standby_us;
+    } pools[] = {{2, 100}, {3, 250}, {2, 0}, {4, 50}};
+    const char *env = getenv("SCIPNET_TEST_SEED");
+    unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : 16;
+    srand(seed);
+    static struct stress_job jobs[STRESS_MAX_JOBS];
+    int64_t worst_ns = 0;
+    for (size_t p = 0; p < sizeof(pools) / sizeof(pools[0]); p++) {
+        struct tally t;
+        tally_init(&t);
+        struct workq *q = workq_new(pools[p].threads, "stress", 0, pools[p].standby_us);
+        assert_non_null(q);
+        for (int round = 0; round < STRESS_ROUNDS / 4; round++) {
+            int n = 1 + rand() % STRESS_MAX_JOBS;
+            int before = t.done;
+            for (int i = 0; i < n; i++) {
+                jobs[i] = (struct stress_job){.job = {.run = run_stress}, .tally = &t};
+                /* Mostly short, now and then longer than the standby delay. */
+                jobs[i].run_us = rand() % 4 == 0 ? rand() % STRESS_MAX_RUN : rand() % 40;
+                jobs[i].pushed_ns = mono_ns();
+                workq_push(q, &jobs[i].job);
+                sleep_us(rand() % 3 == 0 ? rand() % STRESS_MAX_GAP : 0);
+            }
+            if (!wait_done_for(&t, before + n, STRESS_BOUND_NS))
+                fail_msg("seed %u, pool %zu, round %d: %d of %d jobs not run after 2 s", seed, p,
+                         round, before + n - t.done, n);
+            for (int i = 0; i < n; i++) {
+                int64_t waited = jobs[i].started_ns - jobs[i].pushed_ns;
+                if (waited > STRESS_BOUND_NS)
+                    fail_msg("seed %u: a job waited %lld ns", seed, (long long)waited);
+                if (waited > worst_ns)
+                    worst_ns = waited;
+            }
+        }
+        workq_drain_and_free(q);
+        tally_destroy(&t);
+    }
+    print_message("stress: %d rounds, longest wait %.3f ms\n", STRESS_ROUNDS, worst_ns / 1e6);
+}
+
+/* ---- fair queue ------------------------------------------------------------------ */
+
+static void nop(struct job *job)
+{
+    (void)job;
+}
+
+static struct job fair_job(const char *source, uintptr_t conn)
+{
+    return (struct job){.run = nop, .source = source, .source_conn = conn};
+}
+
+/* Two workers busy with a flooder's jobs: the next one free takes the newcomer's. */
+static void fair_newcomer_goes_to_the_next_free_worker(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job flood[50], other = fair_job("127.0.0.2", 9);
+    for (int i = 0; i < 50; i++) {
+        flood[i] = fair_job("127.0.0.1", 1 + i % 5);
+        fairq_push(f, &flood[i]);
+    }
+    struct fairq_conn *w1, *w2, *w3;
+    assert_ptr_equal(fairq_take(f, &w1)->source, flood[0].source);
+    assert_ptr_equal(fairq_take(f, &w2)->source, flood[0].source);
+    fairq_push(f, &other); /* queued behind 48 of the flood */
+    fairq_done(f, w1);
+    assert_ptr_equal(fairq_take(f, &w1), &other);
+    /* The flood goes on with whatever is free. */
+    fairq_done(f, w2);
+    assert_ptr_equal(fairq_take(f, &w3)->source, flood[0].source);
+    fairq_done(f, w1);
+    fairq_done(f, w3);
+    int left = 0;
+    struct fairq_conn *c;
+    while (fairq_take(f, &c) != NULL) {
+        fairq_done(f, c);
+        left++;
+    }
+    assert_int_equal(left, 50 - 3);
+    fairq_free(f); /* every group was freed with its last job (valgrind, ASan) */
+}
+
+/* With one worker the tie (nobody running) goes to who was served longest ago. */
+static void fair_one_worker_alternates_sources(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job a[4], b[2];
+    for (int i = 0; i < 4; i++) {
+        a[i] = fair_job("10.0.0.1", 1);
+        fairq_push(f, &a[i]);
+    }
+    struct fairq_conn *c;
+    assert_ptr_equal(fairq_take(f, &c), &a[0]);
+    for (int i = 0; i < 2; i++) {
+        b[i] = fair_job("10.0.0.2", 2);
+        fairq_push(f, &b[i]);
+    }
+    const struct job *want[] = {&b[0], &a[1], &b[1], &a[2], &a[3]};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        fairq_done(f, c);
+        assert_ptr_equal(fairq_take(f, &c), want[i]);
+    }
+    fairq_done(f, c);
+    assert_true(fairq_empty(f));
+    fairq_free(f);
+}
+
+/* Within one address, connections take turns; a connection's jobs keep their order. */
+static void fair_connections_of_one_address_take_turns(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job mine[6], theirs = fair_job("192.0.2.7", 2);
+    for (int i = 0; i < 6; i++) {
+        mine[i] = fair_job("192.0.2.7", 1);
+        fairq_push(f, &mine[i]);
+    }
+    struct fairq_conn *c1, *c2;
+    assert_ptr_equal(fairq_take(f, &c1), &mine[0]);
+    fairq_push(f, &theirs);
+    assert_ptr_equal(fairq_take(f, &c2), &theirs); /* a second worker: the other conn */
+    fairq_done(f, c2);
+    for (int i = 1; i < 6; i++) { /* then conn 1 in its own order */
+        fairq_done(f, c1);
+        assert_ptr_equal(fairq_take(f, &c1), &mine[i]);
+    }
+    fairq_done(f, c1);
+    assert_null(fairq_take(f, &c1));
+    fairq_free(f);
+}
+
+/* Jobs without a source share one group, first in first out, and it is reused. */
+static void fair_jobs_without_source_queue_in_order(void **state)
+{
+    (void)state;
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    struct job j[3] = {fair_job(NULL, 0), fair_job(NULL, 0), fair_job(NULL, 0)};
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 3; i++)
+            fairq_push(f, &j[i]);
+        for (int i = 0; i < 3; i++) {
+            struct fairq_conn *c;
+            assert_ptr_equal(fairq_take(f, &c), &j[i]);
+            fairq_done(f, c);
+        }
+        assert_true(fairq_empty(f));
+    }
+    fairq_free(f);
+}
+
+/*
+ * Random pushes from 12 addresses x 4 connections and random ends on 3 simulated
+ * workers, checked against a model kept here: each job taken comes from an address
+ * with the fewest running (of those with jobs queued), then served longest ago (a
+ * group with nothing queued or running is forgotten); the same within the address;
+ * and is its connection's oldest.
+ */
+#define MODEL_ADDRS 12
+#define MODEL_CONNS 4
+#define MODEL_JOBS  20000
+
+struct model_group {
+    int queued, running;
+    long served; /* step when last taken; -1 = never */
+};
+
+static bool model_ahead(const struct model_group *a, const struct model_group *b)
+{
+    return a->running != b->running ? a->running < b->running : a->served <= b->served;
+}
+
+static void fair_queue_matches_a_model_under_random_use(void **state)
+{
+    (void)state;
+    static const char *names[MODEL_ADDRS] = {"10.0.0.1", "10.0.0.2", "10.0.0.3",  "10.0.0.4",
+                                             "10.0.0.5", "10.0.0.6", "10.0.0.7",  "10.0.0.8",
+                                             "::1",      "fe80::2",  "192.0.2.9", "198.51.100.1"};
+    static struct job jobs[MODEL_JOBS];
+    static int job_addr[MODEL_JOBS], job_conn[MODEL_JOBS];
+    struct model_group addr[MODEL_ADDRS], conn[MODEL_ADDRS][MODEL_CONNS];
+    for (int a = 0; a < MODEL_ADDRS; a++) {
+        addr[a] = (struct model_group){0, 0, -1};
+        for (int c = 0; c < MODEL_CONNS; c++)
+            conn[a][c] = (struct model_group){0, 0, -1};
+    }
+    int next_seq[MODEL_ADDRS][MODEL_CONNS] = {{0}}, taken_seq[MODEL_ADDRS][MODEL_CONNS] = {{0}};
+    static int seq_of[MODEL_JOBS];
+    struct fairq_conn *worker[3] = {NULL, NULL, NULL};
+    int worker_job[3] = {-1, -1, -1};
+    struct fairq *f = fairq_new();
+    assert_non_null(f);
+    srand(7);
+    int pushed = 0;
+    for (long step = 0;
+         pushed < MODEL_JOBS || !fairq_empty(f) || worker[0] || worker[1] || worker[2]; step++) {
+        int w = rand() % 3;
+        if (pushed < MODEL_JOBS && rand() % 2 == 0) {
+            int a = rand() % MODEL_ADDRS, c = rand() % MODEL_CONNS;
+            jobs[pushed] = fair_job(names[a], (uintptr_t)(100 + c));
+            job_addr[pushed] = a;
+            job_conn[pushed] = c;
+            seq_of[pushed] = next_seq[a][c]++;
+            fairq_push(f, &jobs[pushed++]);
+            addr[a].queued++;
+            conn[a][c].queued++;
+        } else if (worker[w] != NULL) {
+            int j = worker_job[w];
+            fairq_done(f, worker[w]);
+            struct model_group *groups[2] = {&addr[job_addr[j]], &conn[job_addr[j]][job_conn[j]]};
+            for (int g = 0; g < 2; g++)
+                if (--groups[g]->running == 0 && groups[g]->queued == 0)
+                    groups[g]->served = -1; /* an idle group is forgotten: new again */
+            worker[w] = NULL;
+        } else {
+            struct job *job = fairq_take(f, &worker[w]);
+            if (job == NULL)
+                continue;
+            int j = (int)(job - jobs), a = job_addr[j], c = job_conn[j];
+            for (int x = 0; x < MODEL_ADDRS; x++)
+                if (addr[x].queued > 0 && !model_ahead(&addr[a], &addr[x]))
+                    fail_msg("step %ld: took from address %d, %d is ahead", step, a, x);
+            for (int y = 0; y < MODEL_CONNS; y++)
+                if (conn[a][y].queued > 0 && !model_ahead(&conn[a][c], &conn[a][y]))
+                    fail_msg("step %ld: took from connection %d, %d is ahead", step, c, y);
+            assert_int_equal(seq_of[j], taken_seq[a][c]++);
+            worker_job[w] = j;
+            addr[a].queued--;
+            conn[a][c].queued--;
+            addr[a].running++;
+            conn[a][c].running++;
+            addr[a].served = conn[a][c].served = step;
+        }
+    }
+    fairq_free(f); /* nothing left allocated (valgrind, ASan) */
+}
+
+/* Through the pool: the job a flooder queued after a newcomer's runs after it. */
+struct order_log {
+    pthread_mutex_t mu;
+    const struct job *ran[16];
+    int n;
+};
+
+struct logged_job {
+    struct job job; /* first */
+    struct order_log *log;
+};
+
+static void run_logged(struct job *job)
+{
+    struct logged_job *j = (struct logged_job *)job;
+    pthread_mutex_lock(&j->log->mu);
+    j->log->ran[j->log->n++] = job;
+    pthread_mutex_unlock(&j->log->mu);
+}
+
+static void fair_pool_runs_the_newcomer_before_the_flood(void **state)
+{
+    (void)state;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+    struct order_log log = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    struct workq *q = workq_new_fair(1, "test", 0);
+    assert_non_null(q);
+    struct gated_job gate = {{.run = run_gated, .source = "127.0.0.1", .source_conn = 1},
+                             &mu,
+                             &changed,
+                             false,
+                             false,
+                             false};
+    workq_push(q, &gate.job);
+    pthread_mutex_lock(&mu);
+    assert_true(wait_flag(&mu, &changed, &gate.started, 10));
+    pthread_mutex_unlock(&mu);
+    struct logged_job flood[8], other;
+    for (int i = 0; i < 8; i++) {
+        flood[i] = (struct logged_job){{.run = run_logged, .source = "127.0.0.1"}, &log};
+        workq_push(q, &flood[i].job);
+    }
+    other = (struct logged_job){{.run = run_logged, .source = "127.0.0.2"}, &log};
+    workq_push(q, &other.job);
+    pthread_mutex_lock(&mu);
+    gate.open = true;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&mu);
+    workq_drain_and_free(q);
+    assert_int_equal(log.n, 9);
+    assert_ptr_equal(log.ran[0], &other.job);
+    for (int i = 0; i < 8; i++)
+        assert_ptr_equal(log.ran[1 + i], &flood[i].job);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +619,14 @@ int main(void)
         cmocka_unit_test(short_jobs_keep_to_one_thread),
         cmocka_unit_test(stuck_job_does_not_hold_the_others),
         cmocka_unit_test(drain_runs_what_is_queued),
+        cmocka_unit_test(job_pushed_while_only_standby_works_runs),
+        cmocka_unit_test(every_job_runs_within_a_bound_under_random_load),
+        cmocka_unit_test(fair_newcomer_goes_to_the_next_free_worker),
+        cmocka_unit_test(fair_one_worker_alternates_sources),
+        cmocka_unit_test(fair_connections_of_one_address_take_turns),
+        cmocka_unit_test(fair_jobs_without_source_queue_in_order),
+        cmocka_unit_test(fair_queue_matches_a_model_under_random_use),
+        cmocka_unit_test(fair_pool_runs_the_newcomer_before_the_flood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
