@@ -1,0 +1,117 @@
+"""Login throttling under pressure: pipelined and parallel guesses, refusal floods.
+
+Every password the server verifies leaves one 'login' audit row with outcome
+'failure' (or a session), so counting those rows counts the verifies.
+"""
+import threading
+
+from harness import ServerTestCase
+
+CONNECTIONS = 4
+PER_CONNECTION = 32  # CONN_MAX_INFLIGHT: the most one connection has in flight
+
+
+def login_line(rid, user, password):
+    return ('{"id":%d,"op":"login","user":"%s","password":"%s"}\n'
+            % (rid, user, password)).encode()
+
+
+def pipeline(test, batches):
+    """Sends each batch (a list of (user, password)) down its own connection at once,
+    every line before reading any reply; returns the replies, batch by batch."""
+    clients = [test.client() for _ in batches]
+    replies = [None] * len(batches)
+    start = threading.Barrier(len(batches))
+    errors = []
+
+    def run(i):
+        try:
+            data = b"".join(login_line(n + 1, u, p) for n, (u, p) in enumerate(batches[i]))
+            start.wait(10)
+            clients[i].send_raw(data)
+            replies[i] = [clients[i].recv() for _ in batches[i]]
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(batches))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    test.assertEqual(errors, [])
+    return replies
+
+
+def codes(replies):
+    out = {}
+    for batch in replies:
+        for r in batch:
+            code = "ok" if r.get("ok") else r["error"]["code"]
+            out[code] = out.get(code, 0) + 1
+    return out
+
+
+class TestAccountLimitUnderPipelining(ServerTestCase):
+    # A long backoff, so the block outlasts the test; the address limit out of the way.
+    server_env = {"SCIPNET_LOGIN_MAX_FAILURES": "5", "SCIPNET_LOGIN_BACKOFF_BASE_S": "60",
+                  "SCIPNET_LOGIN_BACKOFF_MAX_S": "120",
+                  "SCIPNET_LOGIN_MAX_FAILURES_ADDR": "1000000"}
+
+    def test_pipelined_guesses_verify_at_most_the_limit(self):
+        wrong = [("agent", "guess-%d" % i) for i in range(PER_CONNECTION)]
+        batches = [list(wrong) for _ in range(CONNECTIONS)]
+        batches[0][-1] = ("agent", "agent-pass")  # the right password, last
+        replies = pipeline(self, batches)
+        seen = codes(replies)
+        # Exactly login_max_failures passwords were verified (and failed); every other
+        # attempt was refused unverified, the right one too.
+        self.assertEqual(seen.get("auth_failed"), 5, seen)
+        self.assertEqual(seen.get("rate_limited"), CONNECTIONS * PER_CONNECTION - 5, seen)
+        self.assertNotIn("ok", seen)
+        self.assertEqual(replies[0][-1]["error"]["code"], "rate_limited", replies[0][-1])
+        verified = self.audit_rows("action = 'login' AND outcome = 'failure'"
+                                   " AND attempted_name = 'agent'")
+        self.assertEqual(len(verified), 5)
+        self.assertEqual(self.audit_rows("action = 'login' AND outcome = 'success'"), [])
+        # Still blocked afterwards, for the right password too.
+        r = self.client().login("agent")
+        self.assertError(r, "rate_limited")
+        self.assertGreater(r["retry_after"], 0)
+        # Another account is untouched.
+        self.assertTrue(self.client().login("officer")["ok"])
+
+
+class TestAddressLimitUnderPipelining(ServerTestCase):
+    server_env = {"SCIPNET_LOGIN_MAX_FAILURES": "1000000",
+                  "SCIPNET_LOGIN_MAX_FAILURES_ADDR": "6", "SCIPNET_LOGIN_BACKOFF_BASE_S": "60",
+                  "SCIPNET_LOGIN_BACKOFF_MAX_S": "120"}
+
+    def test_spread_over_names_verify_at_most_the_address_limit(self):
+        # A different (unknown) name per attempt: only the address limit applies.
+        batches = [[("ghost-%d-%d" % (c, i), "x") for i in range(PER_CONNECTION)]
+                   for c in range(CONNECTIONS)]
+        batches[0][-1] = ("researcher", "researcher-pass")
+        replies = pipeline(self, batches)
+        seen = codes(replies)
+        self.assertEqual(seen.get("auth_failed"), 6, seen)
+        self.assertEqual(seen.get("rate_limited"), CONNECTIONS * PER_CONNECTION - 6, seen)
+        self.assertEqual(replies[0][-1]["error"]["code"], "rate_limited", replies[0][-1])
+        verified = self.audit_rows("action = 'login' AND outcome = 'failure'")
+        self.assertEqual(len(verified), 6)
+        self.assertError(self.client().login("researcher"), "rate_limited")
+
+
+class TestGoodLoginGivesBackItsReservation(ServerTestCase):
+    server_env = {"SCIPNET_LOGIN_MAX_FAILURES": "3", "SCIPNET_LOGIN_MAX_FAILURES_ADDR": "4",
+                  "SCIPNET_LOGIN_BACKOFF_BASE_S": "60", "SCIPNET_LOGIN_BACKOFF_MAX_S": "120"}
+
+    def test_good_logins_do_not_count_against_the_address(self):
+        c = self.client()
+        # Three failures on three accounts: the address is one short of its limit.
+        for name in ("cadet", "agent", "ghost"):
+            self.assertError(c.login(name, "wrong"), "auth_failed")
+        # Good logins reserve an attempt (reaching the limit) and give it back.
+        for _ in range(5):
+            self.assertTrue(c.login("officer")["ok"])
+        self.assertError(c.login("director", "wrong"), "auth_failed")  # the 4th failure
+        self.assertError(c.login("officer"), "rate_limited")
