@@ -169,19 +169,29 @@ static void login_verify(struct request *req)
     request_continue(req, OP_STORE, login_record);
 }
 
-/* A blocked key: refused before the password is looked at. */
-static void login_refused(struct request *req, struct login_state *st, int64_t retry_after)
+/*
+ * A blocked key: refused before the password is looked at.  The first refusal of the
+ * key in a window is audited with its reply; later ones are counted for a summary
+ * row (server/refusals.h), so a flood of them cannot flood the audit log.
+ */
+static void login_refused(struct request *req, struct login_state *st, const char *blocked_key,
+                          int64_t retry_after)
 {
     int64_t uid = st->known ? req->user.id : 0;
     memset(&req->user, 0, sizeof(req->user));
+    json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
+    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    /* A summary of an address's refusals names no one account. */
+    int64_t key_uid = strcmp(blocked_key, st->user_key) == 0 ? uid : 0;
+    if (!throttle_refusal_audited(req->srv, blocked_key, st->name, req->client, key_uid,
+                                  req->now_ms))
+        return;
     req->user.id = uid; /* the audit row names the account that was tried */
     request_audit_attempted(req, st->name);
     request_audit(
         req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
         json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after", (json_int_t)retry_after));
     req->user.id = 0;
-    json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
-    json_object_set_new(reply, "retry_after", json_integer(retry_after));
 }
 
 /* Stage 1, store workers: arguments, the account, throttling. */
@@ -222,7 +232,7 @@ void op_login(struct request *req)
         return;
     }
     if (retry_after > 0) {
-        login_refused(req, st, retry_after);
+        login_refused(req, st, blocked_key, retry_after);
         return;
     }
     if (!st->known)

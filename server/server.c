@@ -11,6 +11,7 @@
 #include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/request.h"
+#include "server/throttle.h"
 #include "server/tls.h"
 #include "server/view_cache.h"
 #include "server/workq.h"
@@ -341,6 +342,7 @@ static void teardown(struct server *srv)
     }
     workq_drain_and_free(srv->store_q);
     workq_drain_and_free(srv->hash_q);
+    throttle_refusals_stop(srv); /* their summary rows, before the log closes */
     /* Flushes the audit log: every queued row is committed before we exit. */
     if (srv->dw != NULL)
         deepwell_close(srv->dw);
@@ -383,7 +385,7 @@ int server_run(const struct scipnet_config *cfg)
         log_error("server", "libevent without pthreads support");
         goto out;
     }
-    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0)
+    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0 || throttle_refusals_start(srv) < 0)
         goto out;
     srv->base = new_event_base();
     if (srv->base == NULL)

@@ -1,9 +1,14 @@
 /* throttle.c - failed-login counters and backoff. */
 #include "server/throttle.h"
+#include "server/refusals.h"
 #include "server/server.h"
+#include "common/timeutil.h"
+
+#include <jansson.h>
 #include "common/log.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 void throttle_user_key(const char *name, char out[THROTTLE_KEY_MAX])
@@ -96,4 +101,60 @@ enum deepwell_code throttle_release(struct server *srv, const char *user_key, co
         return rc;
     return deepwell_login_failures_release(srv->dw, addr_key, 1, &ticket->addr,
                                            srv->cfg.login_max_failures_addr, err);
+}
+
+/* A summary row: as a single refusal's, with the count and the window it covers. */
+static bool audit_summary(void *arg, const struct refusal_summary *s)
+{
+    struct server *srv = arg;
+    char from[32], to[32];
+    json_t *details = json_pack("{s:s, s:b, s:s, s:I, s:s, s:s}", "reason", "rate_limited",
+                                "summary", 1, "key", s->key, "refused", (json_int_t)s->count,
+                                "from", time_format_iso_ms(s->window_start_ms, from, 32), "to",
+                                time_format_iso_ms(s->last_ms, to, 32));
+    char *text = details ? json_dumps(details, JSON_COMPACT) : NULL;
+    json_decref(details);
+    if (text == NULL)
+        return false;
+    struct deepwell_audit_entry entry = {
+        .user_id = s->user_id,
+        .attempted_name = s->name,
+        .client_addr = s->client,
+        .action = "login",
+        .outcome = DW_OUTCOME_DENIED,
+        .severity = DW_SEV_WARNING,
+        .details_json = text,
+    };
+    struct deepwell_error err;
+    enum deepwell_code rc = deepwell_audit_log(srv->dw, &entry, NULL, &err);
+    free(text);
+    if (rc != DW_OK)
+        log_error("throttle", "cannot audit a refusal summary: %s", err.message);
+    return rc == DW_OK;
+}
+
+int throttle_refusals_start(struct server *srv)
+{
+    srv->refusals = refusals_new(REFUSALS_CAPACITY, REFUSALS_WINDOW_MS, audit_summary, srv);
+    if (srv->refusals == NULL || refusals_start(srv->refusals, 1000) != 0) {
+        log_error("throttle", "cannot start counting refused logins");
+        refusals_free(srv->refusals);
+        srv->refusals = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void throttle_refusals_stop(struct server *srv)
+{
+    refusals_free(srv->refusals);
+    srv->refusals = NULL;
+}
+
+bool throttle_refusal_audited(struct server *srv, const char *blocked_key, const char *name,
+                              const char *client, int64_t user_id, int64_t now_ms)
+{
+    if (srv->refusals == NULL)
+        return true;
+    return refusals_note(srv->refusals, blocked_key, name, client, user_id, now_ms);
 }

@@ -46,6 +46,16 @@ enum deepwell_code throttle_release(struct server *srv, const char *user_key, co
                                     const struct throttle_ticket *ticket, bool login,
                                     struct deepwell_error *err);
 
+/*
+ * Refusals of blocked keys are summarised (server/refusals.h): start before the first
+ * login, stop (which writes every count left) before the store closes.
+ */
+int throttle_refusals_start(struct server *srv);
+void throttle_refusals_stop(struct server *srv);
+/* true: audit this refusal with its reply; false: it is counted for a summary row. */
+bool throttle_refusal_audited(struct server *srv, const char *blocked_key, const char *name,
+                              const char *client, int64_t user_id, int64_t now_ms);
+
 /* The backoff in seconds after `failures` failures with a limit of `max_failures`; 0 = none. */
 int64_t throttle_backoff_s(int failures, int max_failures, int base_s, int max_s);
 

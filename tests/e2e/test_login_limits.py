@@ -3,9 +3,14 @@
 Every password the server verifies leaves one 'login' audit row with outcome
 'failure' (or a session), so counting those rows counts the verifies.
 """
+import json
+import shutil
+import sqlite3
+import tempfile
 import threading
+import unittest
 
-from harness import ServerTestCase
+from harness import Server, ServerTestCase, connect_store, make_demo_store
 
 CONNECTIONS = 4
 PER_CONNECTION = 32  # CONN_MAX_INFLIGHT: the most one connection has in flight
@@ -115,3 +120,77 @@ class TestGoodLoginGivesBackItsReservation(ServerTestCase):
             self.assertTrue(c.login("officer")["ok"])
         self.assertError(c.login("director", "wrong"), "auth_failed")  # the 4th failure
         self.assertError(c.login("officer"), "rate_limited")
+
+
+class TestRefusalFloodIsSummarised(unittest.TestCase):
+    """Refusals of a blocked key cost no hash; they must not cost an audit row each."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="scipnet-e2e-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.db = make_demo_store(self.tmp)
+        self.server = Server(self.db, env={
+            "SCIPNET_LOGIN_MAX_FAILURES": "1", "SCIPNET_LOGIN_BACKOFF_BASE_S": "600",
+            "SCIPNET_LOGIN_BACKOFF_MAX_S": "600",
+            "SCIPNET_LOGIN_MAX_FAILURES_ADDR": "1000000"}).start()
+        self.addCleanup(self.server.stop)
+
+    def client(self):
+        c = self.server.client()
+        self.addCleanup(c.close)
+        return c
+
+    def assertError(self, reply, code):
+        self.assertFalse(reply["ok"], reply)
+        self.assertEqual(reply["error"]["code"], code, reply)
+
+    def denied(self):
+        con = connect_store(self.db, readonly=True)
+        try:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute(
+                "SELECT * FROM audit_log WHERE action = 'login' AND outcome = 'denied'"
+                " ORDER BY id")]
+        finally:
+            con.close()
+
+    def test_flood_of_refusals_is_one_row_and_a_summary(self):
+        for name in ("agent", "ghost"):  # a real account and an unknown name, both blocked
+            self.assertError(self.client().login(name, "wrong"), "auth_failed")
+        rounds = 3
+        for _ in range(rounds):
+            batches = [[(name, "guess")] * PER_CONNECTION
+                       for name in ("agent", "agent", "agent", "ghost")]
+            seen = codes(pipeline(self, batches))
+            self.assertEqual(seen, {"rate_limited": CONNECTIONS * PER_CONNECTION}, seen)
+        agent_n, ghost_n = 3 * PER_CONNECTION * rounds, PER_CONNECTION * rounds
+        total = agent_n + ghost_n
+        # While the server runs: the first refusal of each key, audited before its reply.
+        rows = self.denied()
+        self.assertEqual(len(rows), 2, "%d refusal rows for %d refusals" % (len(rows), total))
+        self.assertEqual(sorted(r["attempted_name"] for r in rows), ["agent", "ghost"])
+        for r in rows:
+            self.assertIn("rate_limited", r["details"])
+            self.assertNotIn("summary", r["details"])
+        # An orderly stop writes the rest as one summary row per key, with the count.
+        self.assertEqual(self.server.stop(), 0)
+        rows = self.denied()
+        self.assertEqual(len(rows), 4, [r["details"] for r in rows][:8])
+        summaries = {json.loads(r["details"])["key"]: (r, json.loads(r["details"]))
+                     for r in rows if "summary" in r["details"]}
+        self.assertEqual(set(summaries), {"user:agent", "user:ghost"})
+        row, details = summaries["user:agent"]
+        self.assertEqual(details["refused"], agent_n - 1)
+        self.assertEqual(details["reason"], "rate_limited")
+        self.assertEqual(row["attempted_name"], "agent")
+        self.assertNotEqual(row["user_id"], None)
+        self.assertTrue(row["client_addr"].startswith("127.0.0.1:"), row)
+        self.assertEqual(summaries["user:ghost"][1]["refused"], ghost_n - 1)
+        self.assertIsNone(summaries["user:ghost"][0]["user_id"])
+
+    def test_blocked_key_with_a_right_password_is_still_refused_after_restart(self):
+        self.assertError(self.client().login("officer", "wrong"), "auth_failed")
+        self.assertError(self.client().login("officer"), "rate_limited")
+        self.assertEqual(self.server.stop(), 0)
+        self.server.start()
+        self.assertError(self.client().login("officer"), "rate_limited")
