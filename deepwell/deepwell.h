@@ -246,6 +246,15 @@ enum deepwell_code deepwell_login_failures_release(struct deepwell *dw, const ch
                                                    const struct deepwell_login_failures *reserved,
                                                    int max_failures, struct deepwell_error *err);
 
+/*
+ * The argon2id cost of a typical stored password hash: the medians of the memory
+ * (KiB) and passes of the newest `sample` (1-10000) argon2id hashes.  *found is how
+ * many were read; 0 leaves the outputs alone (no argon2id hash stored).
+ */
+enum deepwell_code deepwell_password_typical_cost(struct deepwell *dw, int sample,
+                                                  uint64_t *memory_kib, uint64_t *passes,
+                                                  int *found, struct deepwell_error *err);
+
 /* ---- files --------------------------------------------------------------------------- */
 /* Strings in these structs are heap-allocated and owned by the struct; NULL = unset. */
 

@@ -10,6 +10,7 @@
 #include "common/timeutil.h"
 #include "server/conn.h"
 #include "server/mailbox.h"
+#include "server/pwtiming.h"
 #include "server/request.h"
 #include "server/throttle.h"
 #include "server/tls.h"
@@ -385,7 +386,8 @@ int server_run(const struct scipnet_config *cfg)
         log_error("server", "libevent without pthreads support");
         goto out;
     }
-    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0 || throttle_refusals_start(srv) < 0)
+    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0 || throttle_refusals_start(srv) < 0 ||
+        pwtiming_init(srv->dw, &srv->pwlimits) < 0)
         goto out;
     srv->base = new_event_base();
     if (srv->base == NULL)

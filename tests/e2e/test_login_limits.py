@@ -4,13 +4,18 @@ Every password the server verifies leaves one 'login' audit row with outcome
 'failure' (or a session), so counting those rows counts the verifies.
 """
 import json
+import os
 import shutil
 import sqlite3
+import statistics
+import subprocess
 import tempfile
 import threading
+import time
 import unittest
 
-from harness import Server, ServerTestCase, connect_store, make_demo_store
+from harness import (BIN, Server, ServerTestCase, clean_env, connect_store,
+                     make_demo_store)
 
 CONNECTIONS = 4
 PER_CONNECTION = 32  # CONN_MAX_INFLIGHT: the most one connection has in flight
@@ -194,3 +199,67 @@ class TestRefusalFloodIsSummarised(unittest.TestCase):
         self.assertEqual(self.server.stop(), 0)
         self.server.start()
         self.assertError(self.client().login("officer"), "rate_limited")
+
+
+class TestUnknownNamesCostWhatRealOnesDo(unittest.TestCase):
+    """The attacker times failed logins to learn which names exist.
+
+    The store's hashes are made at 16 MiB / 2 passes.  Medians of interleaved samples
+    are compared with a wide margin (load slows both paths alike); the gap this guards
+    against is tenfold or more.
+    """
+
+    STORED = {"SCIPNET_ARGON2_OPSLIMIT": "2", "SCIPNET_ARGON2_MEMLIMIT_KIB": "16384"}
+    SAMPLES = 7
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="scipnet-e2e-")
+        cls.db = os.path.join(cls.tmp, "deepwell.db")
+        subprocess.run([os.path.join(BIN, "deepwell"), "init", "--db", cls.db, "--demo"],
+                       env=clean_env(cls.STORED), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=120)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def server(self, env):
+        env = dict(env, SCIPNET_LOGIN_MAX_FAILURES="1000000",
+                   SCIPNET_LOGIN_MAX_FAILURES_ADDR="1000000")
+        s = Server(self.db, env=env).start()
+        self.addCleanup(s.stop)
+        return s
+
+    def timed(self, c, user):
+        t0 = time.monotonic()
+        r = c.request("login", token=False, user=user, password="not-it")
+        self.assertEqual(r["error"]["code"], "auth_failed")
+        return time.monotonic() - t0
+
+    def test_lowered_memlimit_does_not_make_unknown_names_cheap(self):
+        # The operator lowered the limits (to the harness's 8 KiB) below the stored cost.
+        c = self.server({}).client(timeout=60)
+        self.addCleanup(c.close)
+        real, unknown = [], []
+        for i in range(self.SAMPLES):
+            real.append(self.timed(c, "agent"))
+            unknown.append(self.timed(c, "nobody-%d" % i))
+        ratio = statistics.median(unknown) / statistics.median(real)
+        self.assertGreater(ratio, 0.5, "unknown %.1f ms, real %.1f ms" % (
+            statistics.median(unknown) * 1000, statistics.median(real) * 1000))
+
+    def test_first_wrong_password_after_a_start_costs_what_later_ones_do(self):
+        firsts, later = [], []
+        for _ in range(2):
+            s = self.server(self.STORED)
+            c = s.client(timeout=60)
+            firsts.append(self.timed(c, "officer"))
+            for _ in range(4):
+                later.append(self.timed(c, "officer"))
+            c.close()
+            s.stop()
+        # Before: the first one also made the dummy hash and verified it (about 3x).
+        self.assertLess(min(firsts), 1.8 * statistics.median(later), "first %s ms, later %.1f"
+                        % (["%.1f" % (f * 1000) for f in firsts],
+                           statistics.median(later) * 1000))
