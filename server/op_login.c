@@ -152,14 +152,14 @@ static void login_verify(struct request *req)
     const struct deepwell_pwhash_limits *limits = &req->srv->pwlimits;
     const char *password = login_password(req);
     if (!st->known) {
-        pwtiming_dummy_verify(password);
+        pwtiming_dummy_verify(password, limits);
     } else {
         bool needs_rehash = false;
         int64_t t0 = pwtiming_now_us();
         st->verdict =
             deepwell_password_verify(req->user.password_hash, password, limits, &needs_rehash);
         if (st->verdict != DW_PW_OK)
-            pwtiming_pad_failure(pwtiming_now_us() - t0);
+            pwtiming_pad_failure(pwtiming_now_us() - t0, limits);
         else if (needs_rehash && req->user.active &&
                  deepwell_password_hash(password, limits, st->rehash) != 0) {
             log_warning("login", "cannot rehash password of user %" PRId64, req->user.id);

@@ -4,6 +4,7 @@
 #include "common/log.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -21,7 +22,8 @@
 static pthread_mutex_t cost_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t cost_samples[COST_SAMPLES];
 static unsigned cost_next;
-static struct deepwell_pwhash_limits dummy_limits = {2, 64ULL << 20}; /* set by pwtiming_init */
+static struct deepwell_pwhash_limits dummy_limits; /* set by pwtiming_init */
+static bool dummy_set;
 
 int64_t pwtiming_now_us(void)
 {
@@ -48,17 +50,26 @@ int64_t pwtiming_typical_us(void)
     return low;
 }
 
-void pwtiming_dummy_limits(struct deepwell_pwhash_limits *out)
+void pwtiming_dummy_limits(const struct deepwell_pwhash_limits *configured,
+                           struct deepwell_pwhash_limits *out)
 {
     pthread_mutex_lock(&cost_lock);
-    *out = dummy_limits;
+    *out = dummy_set ? dummy_limits : *configured;
     pthread_mutex_unlock(&cost_lock);
 }
 
-static void timed_dummy(const char *password)
+static void set_dummy_limits(const struct deepwell_pwhash_limits *limits)
+{
+    pthread_mutex_lock(&cost_lock);
+    dummy_limits = *limits;
+    dummy_set = true;
+    pthread_mutex_unlock(&cost_lock);
+}
+
+static void timed_dummy(const char *password, const struct deepwell_pwhash_limits *configured)
 {
     struct deepwell_pwhash_limits limits;
-    pwtiming_dummy_limits(&limits);
+    pwtiming_dummy_limits(configured, &limits);
     int64_t t0 = pwtiming_now_us();
     deepwell_password_dummy_verify(password, &limits);
     record_cost(pwtiming_now_us() - t0);
@@ -96,9 +107,7 @@ int pwtiming_init(struct deepwell *dw, const struct deepwell_pwhash_limits *conf
 {
     struct deepwell_pwhash_limits limits;
     typical_limits(dw, configured, &limits);
-    pthread_mutex_lock(&cost_lock);
-    dummy_limits = limits;
-    pthread_mutex_unlock(&cost_lock);
+    set_dummy_limits(&limits);
     /*
      * Make the dummy hash now and time a verify of it: otherwise the first failed
      * login after a start pays for making it, and the first wrong password, with no
@@ -111,27 +120,25 @@ int pwtiming_init(struct deepwell *dw, const struct deepwell_pwhash_limits *conf
                     " cost a verify at the configured limits",
                     limits.memlimit / 1024, limits.opslimit);
         limits = *configured;
-        pthread_mutex_lock(&cost_lock);
-        dummy_limits = limits;
-        pthread_mutex_unlock(&cost_lock);
+        set_dummy_limits(&limits);
         if (deepwell_password_hash("scipnet-warm-up", &limits, hash) != 0) {
             log_error("login", "cannot hash at the configured argon2 limits");
             return -1;
         }
     }
     deepwell_password_dummy_verify("scipnet-warm-up", &limits); /* makes the dummy hash */
-    timed_dummy("scipnet-warm-up");
+    timed_dummy("scipnet-warm-up", &limits);
     log_info("login", "unknown names cost a verify at m=%zu KiB, t=%llu (%" PRId64 " us)",
              limits.memlimit / 1024, limits.opslimit, pwtiming_typical_us());
     return 0;
 }
 
-void pwtiming_dummy_verify(const char *password)
+void pwtiming_dummy_verify(const char *password, const struct deepwell_pwhash_limits *configured)
 {
-    timed_dummy(password);
+    timed_dummy(password, configured);
 }
 
-void pwtiming_pad_failure(int64_t spent_us)
+void pwtiming_pad_failure(int64_t spent_us, const struct deepwell_pwhash_limits *configured)
 {
     int64_t cost = pwtiming_typical_us();
     if (cost == 0 || spent_us < cost / 2) {
@@ -140,7 +147,7 @@ void pwtiming_pad_failure(int64_t spent_us)
          * real work of a dummy verify, which slows down under load exactly as the
          * unknown-user path does.
          */
-        timed_dummy("scipnet-timing-pad");
+        timed_dummy("scipnet-timing-pad", configured);
         return;
     }
     int64_t wait = cost - spent_us;

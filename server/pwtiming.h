@@ -28,16 +28,20 @@
  * times one dummy verify.  Call before the first login; 0, or -1 when argon2 fails.
  */
 int pwtiming_init(struct deepwell *dw, const struct deepwell_pwhash_limits *configured);
-/* The limits the dummy hash is made with. */
-void pwtiming_dummy_limits(struct deepwell_pwhash_limits *out);
+/* The limits the dummy hash is made with: pwtiming_init's, else the configured ones. */
+void pwtiming_dummy_limits(const struct deepwell_pwhash_limits *configured,
+                           struct deepwell_pwhash_limits *out);
 /* The lowest recently measured dummy verify, in microseconds; 0 before any. */
 int64_t pwtiming_typical_us(void);
 
 /* Monotonic microseconds, for timing a verify. */
 int64_t pwtiming_now_us(void);
-/* The unknown-user path: a dummy verify, whose cost is remembered. */
-void pwtiming_dummy_verify(const char *password);
+/*
+ * The unknown-user path: a dummy verify, whose cost is remembered.  configured: the
+ * server's limits, used only when pwtiming_init never ran (tests, fuzzing).
+ */
+void pwtiming_dummy_verify(const char *password, const struct deepwell_pwhash_limits *configured);
 /* A failed verify that took spent_us: wait out the rest of a dummy verify's cost. */
-void pwtiming_pad_failure(int64_t spent_us);
+void pwtiming_pad_failure(int64_t spent_us, const struct deepwell_pwhash_limits *configured);
 
 #endif

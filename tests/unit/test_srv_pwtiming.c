@@ -43,6 +43,11 @@ static void typical_cost_is_the_median_of_argon2id_hashes(void **state)
                      DW_OK);
     assert_int_equal(found, 0);
     assert_int_equal(kib, 7); /* none stored: left alone */
+    /* Before pwtiming_init (as in the fuzzers): the configured limits. */
+    struct deepwell_pwhash_limits configured = {1, 8 * 1024}, dummy;
+    pwtiming_dummy_limits(&configured, &dummy);
+    assert_int_equal(dummy.memlimit, 8 * 1024);
+    assert_int_equal(dummy.opslimit, 1);
 
     add_hashed(f->dw, "a", 1, 8);
     add_hashed(f->dw, "b", 2, 64);
@@ -71,7 +76,7 @@ static void dummy_uses_the_stored_cost_and_is_timed_at_start(void **state)
     add_hashed(f->dw, "rehashed", 1, 8);
     struct deepwell_pwhash_limits configured = {1, 8 * 1024}, dummy;
     assert_int_equal(pwtiming_init(f->dw, &configured), 0);
-    pwtiming_dummy_limits(&dummy);
+    pwtiming_dummy_limits(&configured, &dummy);
     assert_int_equal(dummy.memlimit, 2048 * 1024);
     assert_int_equal(dummy.opslimit, 3);
     /* Measured already: the first wrong password is padded, not hashed twice over. */
@@ -83,7 +88,7 @@ static void no_stored_hash_means_the_configured_limits(void **state)
     struct dw_fixture *f = *state;
     struct deepwell_pwhash_limits configured = {1, 16 * 1024}, dummy;
     assert_int_equal(pwtiming_init(f->dw, &configured), 0);
-    pwtiming_dummy_limits(&dummy);
+    pwtiming_dummy_limits(&configured, &dummy);
     assert_int_equal(dummy.memlimit, 16 * 1024);
     assert_int_equal(dummy.opslimit, 1);
 }
