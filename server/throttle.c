@@ -49,6 +49,38 @@ static void policy_of(const struct server *srv, bool addr, struct deepwell_throt
     p->backoff_max_s = srv->cfg.login_backoff_max_s;
 }
 
+/*
+ * A read of both keys first: a flood against a blocked key then costs two reads and no
+ * write.  It only ever refuses; the reservations below decide, atomically.
+ */
+static enum deepwell_code blocked_now(struct server *srv, const char *user_key,
+                                      const char *addr_key, int64_t now_ms, int64_t *retry_after_s,
+                                      const char **blocked_key, struct deepwell_error *err)
+{
+    const char *keys[2] = {user_key, addr_key};
+    for (int i = 0; i < 2; i++) {
+        struct deepwell_login_failures f;
+        enum deepwell_code rc = deepwell_login_failures_get(srv->dw, keys[i], &f, err);
+        if (rc != DW_OK)
+            return rc;
+        int64_t left = seconds_left(f.blocked_until_ms, now_ms);
+        if (left > *retry_after_s) {
+            *retry_after_s = left;
+            *blocked_key = keys[i];
+        }
+    }
+    return DW_OK;
+}
+
+static void refused(const struct deepwell_login_failures *row, const char *key, int64_t now_ms,
+                    int64_t *retry_after_s, const char **blocked_key)
+{
+    *retry_after_s = seconds_left(row->blocked_until_ms, now_ms);
+    if (*retry_after_s == 0) /* the block ran out in between: still refuse this one */
+        *retry_after_s = 1;
+    *blocked_key = key;
+}
+
 enum deepwell_code throttle_reserve(struct server *srv, const char *user_key, const char *addr_key,
                                     int64_t now_ms, struct throttle_ticket *ticket,
                                     int64_t *retry_after_s, const char **blocked_key,
@@ -59,16 +91,17 @@ enum deepwell_code throttle_reserve(struct server *srv, const char *user_key, co
     policy_of(srv, true, &addr_policy);
     *retry_after_s = 0;
     *blocked_key = NULL;
+    enum deepwell_code rc =
+        blocked_now(srv, user_key, addr_key, now_ms, retry_after_s, blocked_key, err);
+    if (rc != DW_OK || *retry_after_s > 0)
+        return rc;
     bool granted = false;
-    enum deepwell_code rc = deepwell_login_failures_reserve(srv->dw, user_key, now_ms, &user_policy,
-                                                            &granted, &ticket->user, err);
+    rc = deepwell_login_failures_reserve(srv->dw, user_key, now_ms, &user_policy, &granted,
+                                         &ticket->user, err);
     if (rc != DW_OK)
         return rc;
     if (!granted) {
-        *retry_after_s = seconds_left(ticket->user.blocked_until_ms, now_ms);
-        *blocked_key = user_key;
-        if (*retry_after_s == 0) /* the block ran out in between: still refuse this one */
-            *retry_after_s = 1;
+        refused(&ticket->user, user_key, now_ms, retry_after_s, blocked_key);
         return DW_OK;
     }
     rc = deepwell_login_failures_reserve(srv->dw, addr_key, now_ms, &addr_policy, &granted,
@@ -81,13 +114,9 @@ enum deepwell_code throttle_reserve(struct server *srv, const char *user_key, co
                                         user_policy.max_failures, &release_err) != DW_OK)
         log_warning("throttle", "cannot give back an attempt of %s: %s", user_key,
                     release_err.message);
-    if (rc != DW_OK)
-        return rc;
-    *retry_after_s = seconds_left(ticket->addr.blocked_until_ms, now_ms);
-    if (*retry_after_s == 0)
-        *retry_after_s = 1;
-    *blocked_key = addr_key;
-    return DW_OK;
+    if (rc == DW_OK)
+        refused(&ticket->addr, addr_key, now_ms, retry_after_s, blocked_key);
+    return rc;
 }
 
 enum deepwell_code throttle_release(struct server *srv, const char *user_key, const char *addr_key,
