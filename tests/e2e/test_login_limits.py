@@ -29,7 +29,11 @@ def login_line(rid, user, password):
 def pipeline(test, batches):
     """Sends each batch (a list of (user, password)) down its own connection at once,
     every line before reading any reply; returns the replies, batch by batch."""
-    clients = [test.client() for _ in batches]
+    return pipeline_on(test, [test.client() for _ in batches], batches)
+
+
+def pipeline_on(test, clients, batches):
+    """pipeline() on the given connections, one per batch."""
     replies = [None] * len(batches)
     start = threading.Barrier(len(batches))
     errors = []

@@ -1,8 +1,9 @@
 /*
- * test_srv_throttle.c - login attempts reserved in the store: the backoff the store
- * computes is throttle_backoff_s's, a blocked key reserves nothing, a good attempt
- * gives its reservation back, and two stores on one database never let more than
- * the limit through.  With SCIPNET_TEST_DW_ENGINE=pg it runs on PostgreSQL.
+ * test_dw_throttle.c - login attempts reserved in the store: the backoff the store
+ * computes doubles as server/throttle.c's throttle_backoff_s does, a blocked key
+ * reserves nothing, a good attempt gives its reservation back, and two stores on one
+ * database never let more than the limit through.  Also the typical stored password
+ * cost (server/pwtiming.c).  Runs on either engine (dw_fixture.h).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -11,10 +12,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "server/throttle.h"
+#include "deepwell/password.h"
 #include "dw_fixture.h"
 
 static const struct deepwell_throttle_policy POLICY = {5, 2, 300};
+
+/* Policy {5, 2, 300}: the block in seconds after n failures (test_srv_clearance has the same). */
+static int64_t expected_backoff_s(int n)
+{
+    static const int64_t table[] = {0, 0, 0, 0, 0, 2, 4, 8, 16, 32, 64, 128, 256};
+    return n < (int)(sizeof(table) / sizeof(table[0])) ? table[n] : 300;
+}
 
 static void reserve(struct deepwell *dw, const char *key, int64_t now_ms, bool want_granted,
                     struct deepwell_login_failures *lf)
@@ -38,7 +46,7 @@ static void backoff_matches_the_policy(void **state)
         reserve(f->dw, "user:vance", now, true, &lf);
         assert_int_equal(lf.failures, n);
         assert_int_equal(lf.last_failure_ms, now);
-        int64_t backoff = throttle_backoff_s(n, 5, 2, 300);
+        int64_t backoff = expected_backoff_s(n);
         assert_int_equal(lf.blocked_until_ms, backoff ? now + backoff * 1000 : 0);
         if (backoff > 0) {
             /* Blocked until then: nothing is counted, the row is told as it stands. */
@@ -119,6 +127,53 @@ static void release_gives_back_what_was_reserved(void **state)
     assert_int_equal(lf.failures, 0);
 }
 
+static void add_user(struct deepwell *dw, const char *name, const char *hash)
+{
+    struct deepwell_user_new user = {.name = name,
+                                     .password_hash = hash,
+                                     .clearance = 2,
+                                     .title = "Researcher",
+                                     .active = true,
+                                     .personnel_active = true};
+    struct deepwell_error err;
+    int64_t id = 0;
+    assert_int_equal(deepwell_user_add(dw, &user, &id, &err), DW_OK);
+}
+
+static void add_hashed(struct deepwell *dw, const char *name, unsigned long long ops, size_t kib)
+{
+    struct deepwell_pwhash_limits limits = {ops, kib * 1024};
+    char hash[DEEPWELL_HASH_MAX];
+    assert_int_equal(deepwell_password_hash("pw", &limits, hash), 0);
+    add_user(dw, name, hash);
+}
+
+static void typical_cost_is_the_median_of_argon2id_hashes(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    uint64_t kib = 7, passes = 7;
+    int found = -1;
+    assert_int_equal(deepwell_password_typical_cost(f->dw, 100, &kib, &passes, &found, &err),
+                     DW_OK);
+    assert_int_equal(found, 0);
+    assert_int_equal(kib, 7); /* none stored: left alone */
+
+    add_hashed(f->dw, "a", 1, 8);
+    add_hashed(f->dw, "b", 2, 64);
+    add_hashed(f->dw, "c", 2, 64);
+    add_hashed(f->dw, "d", 3, 256);
+    add_user(f->dw, "e", "scrypt:32768:8:1$salt$00ff"); /* imported: not argon2id */
+    add_user(f->dw, "f", "$argon2id$v=19$garbage");
+    assert_int_equal(deepwell_password_typical_cost(f->dw, 100, &kib, &passes, &found, &err),
+                     DW_OK);
+    assert_int_equal(found, 4);
+    assert_int_equal(kib, 64);
+    assert_int_equal(passes, 2);
+    assert_int_equal(deepwell_password_typical_cost(f->dw, 0, &kib, &passes, &found, &err),
+                     DW_INVALID);
+}
+
 #define THREADS     8
 #define PER_THREAD  25
 #define SHARED_FROM 5000000
@@ -180,6 +235,8 @@ int main(void)
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(two_stores_never_pass_more_than_the_limit, dw_fixture_setup,
                                         dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(typical_cost_is_the_median_of_argon2id_hashes,
+                                        dw_fixture_setup, dw_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
