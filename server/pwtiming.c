@@ -75,7 +75,12 @@ static void timed_dummy(const char *password, const struct deepwell_pwhash_limit
     record_cost(pwtiming_now_us() - t0);
 }
 
-/* The stored median, within what verify accepts; the configured limits without one. */
+/*
+ * The higher of the configured limits and the stored median (each of memory and
+ * passes), within what verify accepts.  Never below the configured limits: a wrong
+ * password for a cheaper stored hash is padded up to the dummy's cost, so the dummy
+ * must cost at least what both a typical stored hash and a new one cost.
+ */
 static void typical_limits(struct deepwell *dw, const struct deepwell_pwhash_limits *configured,
                            struct deepwell_pwhash_limits *out)
 {
@@ -99,8 +104,14 @@ static void typical_limits(struct deepwell *dw, const struct deepwell_pwhash_lim
         max_kib = CEILING_MEMORY_KIB;
     if (max_passes < CEILING_PASSES)
         max_passes = CEILING_PASSES;
-    out->memlimit = (size_t)(memory_kib < max_kib ? memory_kib : max_kib) * 1024;
-    out->opslimit = passes < max_passes ? passes : max_passes;
+    if (memory_kib > max_kib)
+        memory_kib = max_kib;
+    if (passes > max_passes)
+        passes = max_passes;
+    if (memory_kib * 1024 > configured->memlimit)
+        out->memlimit = (size_t)memory_kib * 1024;
+    if (passes > configured->opslimit)
+        out->opslimit = passes;
 }
 
 int pwtiming_init(struct deepwell *dw, const struct deepwell_pwhash_limits *configured)

@@ -2,9 +2,9 @@
  * pwtiming.h - login timing that does not tell whether an account exists.
  *
  * An unknown name costs a dummy verify at the cost of a typical stored hash (the
- * median of the stored argon2id costs, read at start; the server's own limits when
- * there is none), not at the configured limits, which may be lower than what the
- * stored hashes were made with.  A wrong password for an account whose stored hash is
+ * median of the stored argon2id costs, read at start) when that is above the
+ * configured limits, which may have been lowered since the hashes were made; at the
+ * configured limits otherwise.  A wrong password for an account whose stored hash is
  * cheaper (made at lower limits, or imported) would answer faster; it is padded: with
  * a real dummy verify when it took under half a dummy's measured cost (so load slows
  * both paths alike), else by sleeping out the rest of that cost.  The dummy hash is

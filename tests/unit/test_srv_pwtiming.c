@@ -63,6 +63,26 @@ static void dummy_uses_the_stored_cost_and_is_timed_at_start(void **state)
     assert_true(pwtiming_typical_us() > 0);
 }
 
+static void never_below_the_configured_limits(void **state)
+{
+    struct dw_fixture *f = *state;
+    /* Hashes from before the limits were raised: those are padded up to the dummy. */
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "old%d", i);
+        add_hashed(f->dw, name, 1, 8);
+    }
+    add_hashed(f->dw, "many-passes", 4, 8);
+    add_hashed(f->dw, "many-passes2", 4, 8);
+    add_hashed(f->dw, "many-passes3", 4, 8);
+    add_hashed(f->dw, "many-passes4", 4, 8);
+    struct deepwell_pwhash_limits configured = {2, 512 * 1024}, dummy;
+    assert_int_equal(pwtiming_init(f->dw, &configured), 0);
+    pwtiming_dummy_limits(&configured, &dummy);
+    assert_int_equal(dummy.memlimit, 512 * 1024); /* the configured memory */
+    assert_int_equal(dummy.opslimit, 4);          /* the stored passes, higher */
+}
+
 static void no_stored_hash_means_the_configured_limits(void **state)
 {
     struct dw_fixture *f = *state;
@@ -79,6 +99,8 @@ int main(void)
         cmocka_unit_test(configured_limits_before_init),
         cmocka_unit_test_setup_teardown(dummy_uses_the_stored_cost_and_is_timed_at_start,
                                         dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(never_below_the_configured_limits, dw_fixture_setup,
+                                        dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(no_stored_hash_means_the_configured_limits,
                                         dw_fixture_setup, dw_fixture_teardown),
     };
