@@ -123,9 +123,29 @@ bool refusals_note(struct refusals *r, const char *key, const char *name, const 
     return audit_now;
 }
 
+static bool window_over(const struct refusals *r, const struct slot *slot, int64_t now_ms)
+{
+    return now_ms == INT64_MAX || now_ms >= slot->s.window_start_ms + r->window_ms;
+}
+
+/* Whether a flush has anything to do: most ticks find nothing, and skip the rebuild. */
+static bool any_over(const struct refusals *r, int64_t now_ms)
+{
+    if (r->used == 0)
+        return false;
+    for (size_t i = 0; i < r->nslots; i++)
+        if (r->slots[i].used && window_over(r, &r->slots[i], now_ms))
+            return true;
+    return false;
+}
+
 size_t refusals_flush(struct refusals *r, int64_t now_ms)
 {
     pthread_mutex_lock(&r->lock);
+    if (!any_over(r, now_ms)) {
+        pthread_mutex_unlock(&r->lock);
+        return 0;
+    }
     struct refusal_summary *due = malloc(r->capacity * sizeof(*due));
     size_t ndue = 0;
     if (due == NULL) {
@@ -145,8 +165,7 @@ size_t refusals_flush(struct refusals *r, int64_t now_ms)
     for (size_t i = 0; i < r->nslots; i++) {
         if (!old[i].used)
             continue;
-        bool ended = now_ms == INT64_MAX || now_ms >= old[i].s.window_start_ms + r->window_ms;
-        if (ended) {
+        if (window_over(r, &old[i], now_ms)) {
             if (old[i].s.count > 0)
                 due[ndue++] = old[i].s;
         } else {
