@@ -219,6 +219,42 @@ enum deepwell_code deepwell_login_failures_record(struct deepwell *dw, const cha
 enum deepwell_code deepwell_login_failures_reset(struct deepwell *dw, const char *key,
                                                  struct deepwell_error *err);
 
+/* When a key is blocked: the backoff doubles from base_s per failure past max_failures. */
+struct deepwell_throttle_policy {
+    int max_failures;
+    int backoff_base_s;
+    int backoff_max_s;
+};
+
+/*
+ * Reserves one login attempt: counts it as a failure before its password is checked,
+ * and blocks the key once the count reaches the limit, all in one statement, so no
+ * more attempts than the limit pass however many servers and workers ask at once.
+ * *granted false (nothing counted) when the key is blocked at now_ms; *out is the
+ * key's row either way.
+ */
+enum deepwell_code
+deepwell_login_failures_reserve(struct deepwell *dw, const char *key, int64_t now_ms,
+                                const struct deepwell_throttle_policy *policy, bool *granted,
+                                struct deepwell_login_failures *out, struct deepwell_error *err);
+/*
+ * Gives back `count` failures of a reservation that proved good (*reserved is what
+ * the reservation returned), and lifts the block when the count falls under
+ * max_failures or the block is the one that reservation set.
+ */
+enum deepwell_code deepwell_login_failures_release(struct deepwell *dw, const char *key, int count,
+                                                   const struct deepwell_login_failures *reserved,
+                                                   int max_failures, struct deepwell_error *err);
+
+/*
+ * The argon2id cost of a typical stored password hash: the medians of the memory
+ * (KiB) and passes of the newest `sample` (1-10000) argon2id hashes.  *found is how
+ * many were read; 0 leaves the outputs alone (no argon2id hash stored).
+ */
+enum deepwell_code deepwell_password_typical_cost(struct deepwell *dw, int sample,
+                                                  uint64_t *memory_kib, uint64_t *passes,
+                                                  int *found, struct deepwell_error *err);
+
 /* ---- files --------------------------------------------------------------------------- */
 /* Strings in these structs are heap-allocated and owned by the struct; NULL = unset. */
 

@@ -1,12 +1,13 @@
 /*
  * op_login.c - "login": password check, throttling and a new session.
  *
- * Three stages, so the hash workers only ever hash: the store workers check the
- * throttle and find the user, a hash worker verifies the password (and makes an
- * upgraded hash), the store workers then record the outcome (throttle, session,
- * last login, audit).  Both outcomes take the same three stages: unknown users burn
- * a dummy verify and get the same auth_failed reply as a wrong password.  A blocked
- * key is refused before the password is even looked at.
+ * Three stages, so the hash workers only ever hash: the store workers find the user
+ * and reserve the attempt in the throttle (it counts as a failure until proven good),
+ * a hash worker verifies the password (and makes an upgraded hash), the store workers
+ * then record the outcome (give back the reservation, session, last login, audit).
+ * Both outcomes take the same three stages: unknown users burn a dummy verify and get
+ * the same auth_failed reply as a wrong password.  A blocked key is refused before
+ * the password is even looked at.
  */
 #include "common/foundation.h"
 #include "common/log.h"
@@ -31,6 +32,7 @@ struct login_state {
     char name[DEEPWELL_NAME_MAX];
     char user_key[THROTTLE_KEY_MAX], addr_key[THROTTLE_KEY_MAX];
     bool known; /* req->user holds the account tried */
+    struct throttle_ticket ticket;
     enum deepwell_pw_result verdict;
     char rehash[DEEPWELL_HASH_MAX]; /* an upgraded hash to store, "" = none */
 };
@@ -60,14 +62,9 @@ static bool read_login_args(struct request *req, char name[DEEPWELL_NAME_MAX], i
     return true;
 }
 
-static void login_failed(struct request *req, const char *name, const char *user_key,
-                         const char *addr_key, const char *reason)
+/* The attempt stays counted as the failure it was reserved as. */
+static void login_failed(struct request *req, const char *name, const char *reason)
 {
-    struct deepwell_error err;
-    if (throttle_failure(req->srv, user_key, addr_key, req->now_ms, &err) != DW_OK) {
-        request_store_error(req, "login_failures.record", &err);
-        return;
-    }
     request_audit_attempted(req, name);
     request_audit(req, "login", DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                   json_pack("{s:s}", "reason", reason));
@@ -85,11 +82,11 @@ static void store_rehash(struct request *req, const char *hash)
         log_info("login", "password hash of user %" PRId64 " upgraded to argon2id", req->user.id);
 }
 
-static void login_succeeded(struct request *req, const char *user_key)
+static void login_succeeded(struct request *req, struct login_state *st)
 {
     struct deepwell_error err;
-    if (throttle_success(req->srv, user_key, &err) != DW_OK)
-        log_warning("login", "cannot reset failures of %s: %s", user_key, err.message);
+    if (throttle_release(req->srv, st->user_key, st->addr_key, &st->ticket, true, &err) != DW_OK)
+        log_warning("login", "cannot reset failures of %s: %s", st->user_key, err.message);
     if (deepwell_user_record_login(req->srv->dw, req->user.id, req->now_ms, &err) != DW_OK)
         log_warning("login", "cannot record login of user %" PRId64 ": %s", req->user.id,
                     err.message);
@@ -120,18 +117,24 @@ static void login_record(struct request *req)
 {
     struct login_state *st = req->op_state;
     if (!st->known) {
-        login_failed(req, st->name, st->user_key, st->addr_key, "unknown user");
+        login_failed(req, st->name, "unknown user");
         return;
     }
     if (st->verdict != DW_PW_OK) {
         int64_t uid = req->user.id;
         memset(&req->user, 0, sizeof(req->user));
         req->user.id = uid; /* the audit row names the account that was tried */
-        login_failed(req, st->name, st->user_key, st->addr_key, "wrong password");
+        login_failed(req, st->name, "wrong password");
         req->user.id = 0;
         return;
     }
     if (!req->user.active) {
+        /* The password was right: no failure to count, and no login either. */
+        struct deepwell_error err;
+        if (throttle_release(req->srv, st->user_key, st->addr_key, &st->ticket, false, &err) !=
+            DW_OK)
+            log_warning("login", "cannot give back the attempt of %s: %s", st->user_key,
+                        err.message);
         request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
                       json_pack("{s:s}", "reason", "account disabled"));
         request_fail(req, "account_disabled", "this account is disabled");
@@ -139,7 +142,7 @@ static void login_record(struct request *req)
     }
     if (st->rehash[0] != '\0')
         store_rehash(req, st->rehash);
-    login_succeeded(req, st->user_key);
+    login_succeeded(req, st);
 }
 
 /* Stage 2, hash workers: argon2 and nothing else, so no hash waits on a store write. */
@@ -166,7 +169,32 @@ static void login_verify(struct request *req)
     request_continue(req, OP_STORE, login_record);
 }
 
-/* Stage 1, store workers: arguments, throttling, the account. */
+/*
+ * A blocked key: refused before the password is looked at.  The first refusal of the
+ * key in a window is audited with its reply; later ones are counted for a summary
+ * row (server/refusals.h), so a flood of them cannot flood the audit log.
+ */
+static void login_refused(struct request *req, struct login_state *st, const char *blocked_key,
+                          int64_t retry_after)
+{
+    int64_t uid = st->known ? req->user.id : 0;
+    memset(&req->user, 0, sizeof(req->user));
+    json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
+    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    /* A summary of an address's refusals names no one account. */
+    int64_t key_uid = strcmp(blocked_key, st->user_key) == 0 ? uid : 0;
+    if (!throttle_refusal_audited(req->srv, blocked_key, st->name, req->client, key_uid,
+                                  req->now_ms))
+        return;
+    req->user.id = uid; /* the audit row names the account that was tried */
+    request_audit_attempted(req, st->name);
+    request_audit(
+        req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+        json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after", (json_int_t)retry_after));
+    req->user.id = 0;
+}
+
+/* Stage 1, store workers: arguments, the account, throttling. */
 void op_login(struct request *req)
 {
     struct server *srv = req->srv;
@@ -184,52 +212,30 @@ void op_login(struct request *req)
         return;
     }
 
-    throttle_user_key(name, user_key);
-    throttle_addr_key(req->ip, addr_key);
     struct deepwell_error err;
-    int64_t retry_after = 0;
-    if (throttle_check(srv, user_key, addr_key, req->now_ms, &retry_after, &err) != DW_OK) {
-        request_store_error(req, "login_failures.get", &err);
-        return;
-    }
-    if (retry_after > 0) {
-        request_audit_attempted(req, name);
-        request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
-                      json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after",
-                                (json_int_t)retry_after));
-        json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
-        json_object_set_new(reply, "retry_after", json_integer(retry_after));
-        return;
-    }
-
     enum deepwell_code rc = deepwell_user_find(srv->dw, id ? NULL : name, id, &req->user, &err);
-    if (rc == DW_NOT_FOUND) {
-        memset(&req->user, 0, sizeof(req->user));
-        request_continue(req, OP_HASH, login_verify);
-        return;
-    }
-    if (rc != DW_OK) {
+    if (rc != DW_OK && rc != DW_NOT_FOUND) {
         memset(&req->user, 0, sizeof(req->user));
         request_store_error(req, "user.find", &err);
         return;
     }
-    st->known = true;
-    /* Throttle by the real name too when the client logged in by id. */
-    if (id != 0) {
-        throttle_user_key(req->user.name, user_key);
-        if (throttle_check(srv, user_key, addr_key, req->now_ms, &retry_after, &err) == DW_OK &&
-            retry_after > 0) {
-            int64_t uid = req->user.id;
-            memset(&req->user, 0, sizeof(req->user));
-            req->user.id = uid;
-            request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
-                          json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after",
-                                    (json_int_t)retry_after));
-            req->user.id = 0;
-            json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
-            json_object_set_new(reply, "retry_after", json_integer(retry_after));
-            return;
-        }
+    st->known = rc == DW_OK;
+    /* A login by id is throttled under the account's name, as one by name is. */
+    throttle_user_key(st->known ? req->user.name : name, user_key);
+    throttle_addr_key(req->ip, addr_key);
+    int64_t retry_after = 0;
+    const char *blocked_key = NULL;
+    if (throttle_reserve(srv, user_key, addr_key, req->now_ms, &st->ticket, &retry_after,
+                         &blocked_key, &err) != DW_OK) {
+        memset(&req->user, 0, sizeof(req->user));
+        request_store_error(req, "login_failures.reserve", &err);
+        return;
     }
+    if (retry_after > 0) {
+        login_refused(req, st, blocked_key, retry_after);
+        return;
+    }
+    if (!st->known)
+        memset(&req->user, 0, sizeof(req->user));
     request_continue(req, OP_HASH, login_verify);
 }

@@ -12,7 +12,9 @@
 #include "deepwell/seal.h"
 #include "server/conn.h"
 #include "server/mailbox.h"
+#include "server/pwtiming.h"
 #include "server/request.h"
+#include "server/throttle.h"
 #include "server/tls.h"
 #include "server/view_cache.h"
 #include "server/workq.h"
@@ -366,6 +368,7 @@ static void teardown(struct server *srv)
     }
     workq_drain_and_free(srv->store_q);
     workq_drain_and_free(srv->hash_q);
+    throttle_refusals_stop(srv); /* their summary rows, before the log closes */
     /* Flushes the audit log: every queued row is committed before we exit. */
     if (srv->dw != NULL)
         deepwell_close(srv->dw);
@@ -408,7 +411,8 @@ int server_run(const struct scipnet_config *cfg)
         log_error("server", "libevent without pthreads support");
         goto out;
     }
-    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0 || start_sealing(srv) < 0)
+    if (open_store(srv) < 0 || setup_tls(srv, fp) < 0 || start_sealing(srv) < 0 ||
+        throttle_refusals_start(srv) < 0 || pwtiming_init(srv->dw, &srv->pwlimits) < 0)
         goto out;
     srv->base = new_event_base();
     if (srv->base == NULL)

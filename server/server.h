@@ -33,6 +33,7 @@ struct server {
     struct workq *hash_q;          /* argon2: at most hash_concurrency at once */
     struct mailbox *done;          /* finished requests back to the loop */
     struct view_cache *view_cache; /* rendered SCP files; NULL = render every time */
+    struct refusals *refusals;     /* repeated login refusals, audited as summaries */
     struct conn *conns;            /* every open connection */
     int nconns;
     int busy; /* requests at the worker pools (atomic): shutdown waits for 0 */
