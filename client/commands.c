@@ -32,12 +32,12 @@ static int split(char *line, char **words)
 /* "SCP", "scps", "Sites" -> "scp", "site"; false when not a file kind. */
 static bool parse_kind(const char *word, char *out, size_t size)
 {
-    static const char *const kinds[] = {"scp", "site", "mtf", "user"};
-    for (size_t i = 0; i < 4; i++) {
-        size_t n = strlen(kinds[i]);
-        if (strncasecmp(word, kinds[i], n) == 0 &&
+    for (int i = 0; i < FOUNDATION_REF_KINDS; i++) {
+        const char *kind = foundation_ref_kind_name((enum foundation_ref_kind)i);
+        size_t n = strlen(kind);
+        if (strncasecmp(word, kind, n) == 0 &&
             (word[n] == '\0' || ((word[n] == 's' || word[n] == 'S') && word[n + 1] == '\0'))) {
-            snprintf(out, size, "%s", kinds[i]);
+            snprintf(out, size, "%s", kind);
             return true;
         }
     }

@@ -5,19 +5,21 @@
 #include <string.h>
 
 #include "client/ui_state.h"
+#include "common/foundation.h"
 
 #define KEY_ESC 27
 
-static const char *const kinds[] = {"scp", "site", "mtf", "user"};
-static const char *const locations[] = {"SCP DATABASE", "SITE REGISTRY", "MOBILE TASK FORCES",
-                                        "PERSONNEL"};
+static const char *const locations[FOUNDATION_REF_KINDS] = {
+    [REF_SCP] = "SCP DATABASE",
+    [REF_SITE] = "SITE REGISTRY",
+    [REF_MTF] = "MOBILE TASK FORCES",
+    [REF_USER] = "PERSONNEL",
+};
 
-static int kind_index(const char *kind)
+static enum foundation_ref_kind kind_of(const char *name)
 {
-    for (int i = 0; i < 4; i++)
-        if (strcmp(kinds[i], kind) == 0)
-            return i;
-    return 0;
+    enum foundation_ref_kind kind;
+    return foundation_ref_kind_parse(name, &kind) ? kind : REF_SCP;
 }
 
 void ui_browser_fetch(struct ui *ui)
@@ -25,7 +27,7 @@ void ui_browser_fetch(struct ui *ui)
     struct ui_browser *b = &ui->browser;
     b->page = art_browser_page_rows(ui->canvas.rows);
     json_t *req = proto_request("list");
-    json_object_set_new(req, "kind", json_string(kinds[b->kind]));
+    json_object_set_new(req, "kind", json_string(foundation_ref_kind_name(b->kind)));
     if (b->query.len > 0)
         json_object_set_new(req, "query", json_string(b->query.text));
     json_object_set_new(req, "offset", json_integer(b->offset));
@@ -55,7 +57,7 @@ void ui_browser_fetch(struct ui *ui)
 void ui_browser_open(struct ui *ui, const char *kind, const char *query)
 {
     struct ui_browser *b = &ui->browser;
-    b->kind = kind_index(kind);
+    b->kind = kind_of(kind);
     b->offset = 0;
     b->selected = 0;
     b->searching = false;
@@ -81,13 +83,17 @@ void ui_render_browser(struct ui *ui)
                            : "Tab/1-4 kind  / search  n/p page  Enter open  : command  ? help  "
                              "q back";
     struct art_frame f = ui_frame(ui, locations[b->kind], keys);
-    struct art_browser ab = {
-        kinds[b->kind], b->loaded ? &b->list : NULL,      b->selected, b->query.text, b->searching,
-        b->search.text, b->message[0] ? b->message : NULL};
+    struct art_browser ab = {foundation_ref_kind_name(b->kind),
+                             b->loaded ? &b->list : NULL,
+                             b->selected,
+                             b->query.text,
+                             b->searching,
+                             b->search.text,
+                             b->message[0] ? b->message : NULL};
     art_browser(&ui->canvas, &f, &ab);
 }
 
-static void switch_kind(struct ui *ui, int kind)
+static void switch_kind(struct ui *ui, enum foundation_ref_kind kind)
 {
     struct ui_browser *b = &ui->browser;
     b->kind = kind;
@@ -168,7 +174,7 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             b->selected = count ? count - 1 : 0;
             break;
         case KEY_BTAB:
-            switch_kind(ui, (b->kind + 3) % 4);
+            switch_kind(ui, (b->kind + FOUNDATION_REF_KINDS - 1) % FOUNDATION_REF_KINDS);
             break;
         case KEY_ENTER:
             if (b->selected < count)
@@ -179,13 +185,13 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
     }
     switch (k.code) {
     case '\t':
-        switch_kind(ui, (b->kind + 1) % 4);
+        switch_kind(ui, (b->kind + 1) % FOUNDATION_REF_KINDS);
         break;
     case '1':
     case '2':
     case '3':
     case '4':
-        switch_kind(ui, (int)(k.code - '1'));
+        switch_kind(ui, (enum foundation_ref_kind)(k.code - '1'));
         break;
     case '/':
         b->searching = true;

@@ -15,6 +15,7 @@
 #include "client/options.h"
 #include "client/protocol.h"
 #include "client/session.h"
+#include "common/foundation.h"
 
 #define UI_STACK      16
 #define UI_ATTEMPTS   3
@@ -61,7 +62,7 @@ struct ui_typed {
 };
 
 struct ui_browser {
-    int kind; /* 0 scp, 1 site, 2 mtf, 3 user */
+    enum foundation_ref_kind kind;
     struct art_list list;
     bool loaded;
     int selected;

@@ -65,6 +65,7 @@ enum foundation_ref_kind {
     REF_MTF,
     REF_USER,
 };
+#define FOUNDATION_REF_KINDS 4 /* REF_SCP .. REF_USER, for loops over every kind */
 
 struct foundation_ref {
     enum foundation_ref_kind kind;
