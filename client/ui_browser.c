@@ -7,7 +7,18 @@
 #include "client/ui_state.h"
 #include "common/foundation.h"
 
-#define KEY_ESC 27
+struct browser {
+    enum foundation_ref_kind kind;
+    struct art_list list;
+    bool loaded;
+    int selected;
+    long offset;
+    int page;
+    struct input query;
+    bool searching;
+    struct input search;
+    char message[200];
+};
 
 static const char *const locations[FOUNDATION_REF_KINDS] = {
     [REF_SCP] = "SCP DATABASE",
@@ -22,9 +33,18 @@ static enum foundation_ref_kind kind_of(const char *name)
     return foundation_ref_kind_parse(name, &kind) ? kind : REF_SCP;
 }
 
-void ui_browser_fetch(struct ui *ui)
+static void fetch(struct ui *ui, struct browser *b);
+
+/* After a reconnect the browser is back on top. */
+static void fetch_again(struct ui *ui, const char *arg)
 {
-    struct ui_browser *b = &ui->browser;
+    struct browser *b = ui_top_state(ui, &ui_browser_ops);
+    if (b != NULL)
+        fetch(ui, b);
+}
+
+static void fetch(struct ui *ui, struct browser *b)
+{
     b->page = art_browser_page_rows(ui->canvas.rows);
     json_t *req = proto_request("list");
     json_object_set_new(req, "kind", json_string(foundation_ref_kind_name(b->kind)));
@@ -33,7 +53,7 @@ void ui_browser_fetch(struct ui *ui)
     json_object_set_new(req, "offset", json_integer(b->offset));
     json_object_set_new(req, "limit", json_integer(b->page));
     struct proto_reply r;
-    if (ui_request(ui, req, &r, ACT_LIST) != 0)
+    if (ui_request(ui, req, &r, fetch_again, NULL) != 0)
         return;
     b->message[0] = '\0';
     if (!r.ok) {
@@ -56,28 +76,25 @@ void ui_browser_fetch(struct ui *ui)
 
 void ui_browser_open(struct ui *ui, const char *kind, const char *query)
 {
-    struct ui_browser *b = &ui->browser;
+    struct browser *b = ui_push(ui, &ui_browser_ops);
+    if (b == NULL)
+        return;
     b->kind = kind_of(kind);
-    b->offset = 0;
-    b->selected = 0;
-    b->searching = false;
     input_set(&b->query, query ? query : "");
-    art_list_free(&b->list);
-    b->loaded = false;
-    ui_push(ui, UI_BROWSER);
-    ui_browser_fetch(ui);
+    fetch(ui, b);
 }
 
-void ui_browser_resized(struct ui *ui)
+static void resized(struct ui *ui, void *state)
 {
+    struct browser *b = state;
     /* A taller or shorter screen holds another number of items: ask for a page that fits. */
-    if (art_browser_page_rows(ui->canvas.rows) != ui->browser.page)
-        ui_browser_fetch(ui);
+    if (art_browser_page_rows(ui->canvas.rows) != b->page)
+        fetch(ui, b);
 }
 
-void ui_render_browser(struct ui *ui)
+static void render(struct ui *ui, void *state)
 {
-    struct ui_browser *b = &ui->browser;
+    struct browser *b = state;
     const char *keys = b->searching
                            ? "type to search  Enter apply  Esc cancel"
                            : "Tab/1-4 kind  / search  n/p page  Enter open  : command  ? help  "
@@ -93,19 +110,17 @@ void ui_render_browser(struct ui *ui)
     art_browser(&ui->canvas, &f, &ab);
 }
 
-static void switch_kind(struct ui *ui, enum foundation_ref_kind kind)
+static void switch_kind(struct ui *ui, struct browser *b, enum foundation_ref_kind kind)
 {
-    struct ui_browser *b = &ui->browser;
     b->kind = kind;
     b->offset = 0;
     b->selected = 0;
     input_clear(&b->query);
-    ui_browser_fetch(ui);
+    fetch(ui, b);
 }
 
-static void page(struct ui *ui, int direction)
+static void page(struct ui *ui, struct browser *b, int direction)
 {
-    struct ui_browser *b = &ui->browser;
     long next = b->offset + direction * b->page;
     if (next < 0)
         next = 0;
@@ -113,12 +128,12 @@ static void page(struct ui *ui, int direction)
         return;
     b->offset = next;
     b->selected = 0;
-    ui_browser_fetch(ui);
+    fetch(ui, b);
 }
 
-static void search_key(struct ui *ui, struct ui_key k)
+/* While a search is typed every key is the search's. */
+static void search_key(struct ui *ui, struct browser *b, struct ui_key k)
 {
-    struct ui_browser *b = &ui->browser;
     if (k.is_key) {
         if (k.code == KEY_BACKSPACE)
             input_backspace(&b->search);
@@ -129,7 +144,7 @@ static void search_key(struct ui *ui, struct ui_key k)
         b->query = b->search;
         b->offset = 0;
         b->selected = 0;
-        ui_browser_fetch(ui);
+        fetch(ui, b);
     } else if (k.code == KEY_ESC) {
         b->searching = false;
     } else if (k.code == 127 || k.code == 8) {
@@ -139,12 +154,12 @@ static void search_key(struct ui *ui, struct ui_key k)
     }
 }
 
-void ui_browser_key(struct ui *ui, struct ui_key k)
+static bool key(struct ui *ui, void *state, struct ui_key k)
 {
-    struct ui_browser *b = &ui->browser;
+    struct browser *b = state;
     if (b->searching) {
-        search_key(ui, k);
-        return;
+        search_key(ui, b, k);
+        return true;
     }
     int count = (int)b->list.count;
     if (k.is_key) {
@@ -153,19 +168,19 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             if (b->selected > 0)
                 b->selected--;
             else
-                page(ui, -1);
+                page(ui, b, -1);
             break;
         case KEY_DOWN:
             if (b->selected + 1 < count)
                 b->selected++;
             else
-                page(ui, 1);
+                page(ui, b, 1);
             break;
         case KEY_NPAGE:
-            page(ui, 1);
+            page(ui, b, 1);
             break;
         case KEY_PPAGE:
-            page(ui, -1);
+            page(ui, b, -1);
             break;
         case KEY_HOME:
             b->selected = 0;
@@ -174,24 +189,18 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             b->selected = count ? count - 1 : 0;
             break;
         case KEY_BTAB:
-            switch_kind(ui, (b->kind + FOUNDATION_REF_KINDS - 1) % FOUNDATION_REF_KINDS);
+            switch_kind(ui, b, (b->kind + FOUNDATION_REF_KINDS - 1) % FOUNDATION_REF_KINDS);
             break;
         case KEY_ENTER:
             if (b->selected < count)
                 ui_file_open(ui, b->list.items[b->selected].ref);
             break;
         }
-        return;
+        return true;
     }
     switch (k.code) {
     case '\t':
-        switch_kind(ui, (b->kind + 1) % FOUNDATION_REF_KINDS);
-        break;
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-        switch_kind(ui, (enum foundation_ref_kind)(k.code - '1'));
+        switch_kind(ui, b, (b->kind + 1) % FOUNDATION_REF_KINDS);
         break;
     case '/':
         b->searching = true;
@@ -199,10 +208,10 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
         break;
     case 'n':
     case ' ':
-        page(ui, 1);
+        page(ui, b, 1);
         break;
     case 'p':
-        page(ui, -1);
+        page(ui, b, -1);
         break;
     case 'j':
         if (b->selected + 1 < count)
@@ -213,7 +222,7 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             b->selected--;
         break;
     case 'r':
-        ui_browser_fetch(ui);
+        fetch(ui, b);
         break;
     case '\n':
         if (b->selected < count)
@@ -223,5 +232,28 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
     case KEY_ESC:
         ui_pop(ui);
         break;
+    default:
+        /* 1 SCP, 2 SITE, ...: the tab's number */
+        if (k.code < '1' || k.code >= '1' + FOUNDATION_REF_KINDS)
+            return false;
+        switch_kind(ui, b, (enum foundation_ref_kind)(k.code - '1'));
+        break;
     }
+    return true;
 }
+
+static void free_browser(void *state)
+{
+    struct browser *b = state;
+    art_list_free(&b->list);
+}
+
+const struct ui_screen_ops ui_browser_ops = {
+    .name = "browser",
+    .flags = UI_SCREEN_COMMANDS | UI_SCREEN_HELP,
+    .state_size = sizeof(struct browser),
+    .render = render,
+    .key = key,
+    .resize = resized,
+    .free = free_browser,
+};
