@@ -171,6 +171,28 @@ class TuiTest(DemoServerTestCase):
         t.keys("Enter")
         self.assertEqual(t.exit_status(), 0)
 
+    def test_back_returns_to_each_screen_as_it_was_left(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.type("LIST MTF")
+        t.keys("Enter")
+        t.wait_for("[3 MTF]", "MTF-3")
+        t.keys("?")
+        t.wait_for("SCiPNET HELP")
+        # A second list, opened from the help, over the first one.
+        t.keys(":")
+        t.type("LIST SITE")
+        t.keys("Enter")
+        t.wait_for("[2 SITE]", "SITE-19", absent=("MTF-3",))
+        t.keys("q")
+        t.wait_for("SCiPNET HELP")
+        t.keys("q")
+        # The first list as it was, not the newest one.
+        t.wait_for("[3 MTF]", "MTF-3", absent=("SITE-19",))
+        t.keys("q")
+        t.wait_for("SCiPNET>")
+
     # -- a cadet meets the denial screens ------------------------------------------------
 
     def test_cadet_sees_redacted_expunged_and_clearance_denied(self):
