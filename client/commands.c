@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client/input.h"
 #include "common/foundation.h"
 
 #define WORDS 8
@@ -72,7 +73,7 @@ static void parse_access(char **w, int n, struct command *out)
 
 void commands_parse(const char *line, struct command *out)
 {
-    char buf[512];
+    char buf[INPUT_MAX]; /* a whole typed line */
     char *w[WORDS];
     memset(out, 0, sizeof(*out));
     snprintf(buf, sizeof(buf), "%s", line ? line : "");

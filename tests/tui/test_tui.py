@@ -10,8 +10,8 @@ import socket
 import time
 
 from fake_server import LEVEL1, FakeServer, demo_handler, flood, trickle
-from tui_harness import (DemoServerTestCase, Home, Server, Terminal, free_port, make_demo_store,
-                         needs_programs)
+from tui_harness import (LONGEST_PASSWORD, DemoServerTestCase, Home, Server, Terminal, add_user,
+                         free_port, make_demo_store, needs_programs)
 
 
 def lines_fit(screen, width):
@@ -192,6 +192,12 @@ class TuiTest(DemoServerTestCase):
         t.wait_for("[3 MTF]", "MTF-3", absent=("SITE-19",))
         t.keys("q")
         t.wait_for("SCiPNET>")
+
+    def test_the_longest_password_can_be_typed(self):
+        add_user(self.db, "long.typist", LONGEST_PASSWORD)
+        t = self.client()
+        self.login(t, "long.typist", LONGEST_PASSWORD)
+        t.wait_for("Welcome, Researcher long.typist.", "SCiPNET>")
 
     # -- a cadet meets the denial screens ------------------------------------------------
 

@@ -143,6 +143,13 @@ static void typing_utf8(void **state)
     input_backspace(&in);
     input_backspace(&in);
     assert_string_equal(in.text, "");
+    /* The bound: the longest password anything takes fits, a byte more does not. */
+    for (int i = 0; i < FOUNDATION_PASSWORD_MAX; i++)
+        assert_true(input_add(&in, L'a' + i % 26));
+    assert_int_equal(in.len, FOUNDATION_PASSWORD_MAX);
+    assert_false(input_add(&in, L'z'));
+    assert_false(input_add(&in, L'機'));
+    assert_int_equal(strlen(in.text), FOUNDATION_PASSWORD_MAX);
 }
 
 int main(void)
