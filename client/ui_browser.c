@@ -20,6 +20,12 @@ struct browser {
     char message[200];
 };
 
+static void free_browser(void *state)
+{
+    struct browser *b = state;
+    art_list_free(&b->list);
+}
+
 static const char *const locations[FOUNDATION_REF_KINDS] = {
     [REF_SCP] = "SCP DATABASE",
     [REF_SITE] = "SITE REGISTRY",
@@ -33,18 +39,12 @@ static enum foundation_ref_kind kind_of(const char *name)
     return foundation_ref_kind_parse(name, &kind) ? kind : REF_SCP;
 }
 
-static void fetch(struct ui *ui, struct browser *b);
-
-/* After a reconnect the browser is back on top. */
-static void fetch_again(struct ui *ui, const char *arg)
+/* Ask for the page the browser shows (again, after a reconnect: b is then the asker). */
+static void fetch(struct ui *ui, void *state, const char *arg)
 {
-    struct browser *b = ui_top_state(ui, &ui_browser_ops);
-    if (b != NULL)
-        fetch(ui, b);
-}
-
-static void fetch(struct ui *ui, struct browser *b)
-{
+    struct browser *b = state;
+    if (b == NULL)
+        return;
     b->page = art_browser_page_rows(ui->canvas.rows);
     json_t *req = proto_request("list");
     json_object_set_new(req, "kind", json_string(foundation_ref_kind_name(b->kind)));
@@ -53,7 +53,7 @@ static void fetch(struct ui *ui, struct browser *b)
     json_object_set_new(req, "offset", json_integer(b->offset));
     json_object_set_new(req, "limit", json_integer(b->page));
     struct proto_reply r;
-    if (ui_request(ui, req, &r, fetch_again, NULL) != 0)
+    if (ui_request(ui, req, &r, fetch, NULL) != 0)
         return;
     b->message[0] = '\0';
     if (!r.ok) {
@@ -81,7 +81,7 @@ void ui_browser_open(struct ui *ui, const char *kind, const char *query)
         return;
     b->kind = kind_of(kind);
     input_set(&b->query, query ? query : "");
-    fetch(ui, b);
+    fetch(ui, b, NULL);
 }
 
 static void resized(struct ui *ui, void *state)
@@ -89,7 +89,7 @@ static void resized(struct ui *ui, void *state)
     struct browser *b = state;
     /* A taller or shorter screen holds another number of items: ask for a page that fits. */
     if (art_browser_page_rows(ui->canvas.rows) != b->page)
-        fetch(ui, b);
+        fetch(ui, b, NULL);
 }
 
 static void render(struct ui *ui, void *state)
@@ -116,7 +116,7 @@ static void switch_kind(struct ui *ui, struct browser *b, enum foundation_ref_ki
     b->offset = 0;
     b->selected = 0;
     input_clear(&b->query);
-    fetch(ui, b);
+    fetch(ui, b, NULL);
 }
 
 static void page(struct ui *ui, struct browser *b, int direction)
@@ -128,7 +128,7 @@ static void page(struct ui *ui, struct browser *b, int direction)
         return;
     b->offset = next;
     b->selected = 0;
-    fetch(ui, b);
+    fetch(ui, b, NULL);
 }
 
 /* While a search is typed every key is the search's. */
@@ -144,7 +144,7 @@ static void search_key(struct ui *ui, struct browser *b, struct ui_key k)
         b->query = b->search;
         b->offset = 0;
         b->selected = 0;
-        fetch(ui, b);
+        fetch(ui, b, NULL);
     } else if (k.code == KEY_ESC) {
         b->searching = false;
     } else if (k.code == 127 || k.code == 8) {
@@ -222,7 +222,7 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
             b->selected--;
         break;
     case 'r':
-        fetch(ui, b);
+        fetch(ui, b, NULL);
         break;
     case '\n':
         if (b->selected < count)
@@ -242,18 +242,6 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
     return true;
 }
 
-static void free_browser(void *state)
-{
-    struct browser *b = state;
-    art_list_free(&b->list);
-}
-
-const struct ui_screen_ops ui_browser_ops = {
-    .name = "browser",
-    .flags = UI_SCREEN_COMMANDS | UI_SCREEN_HELP,
-    .state_size = sizeof(struct browser),
-    .render = render,
-    .key = key,
-    .resize = resized,
-    .free = free_browser,
-};
+const struct ui_screen_ops ui_browser_ops =
+    UI_SCREEN_OPS("browser", UI_SCREEN_COMMANDS | UI_SCREEN_HELP, sizeof(struct browser), render,
+                  key, resized, free_browser);

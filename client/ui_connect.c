@@ -13,6 +13,7 @@ struct connection {
     char message[1024];
     bool untrusted; /* only quitting is offered: reconnecting would ask the same */
     ui_again_fn *again;
+    const struct ui_screen_ops *asker; /* the screen on top when the request failed */
     char arg[64];
 };
 
@@ -69,7 +70,7 @@ bool ui_ask_trust(void *ctx, const char *hostport, const char *fingerprint, cons
     return answer;
 }
 
-static void connect_again(struct ui *ui, const char *arg)
+static void connect_again(struct ui *ui, void *asker, const char *arg)
 {
     ui_connect(ui);
 }
@@ -97,6 +98,7 @@ bool ui_connect(struct ui *ui)
 void ui_connection_open(struct ui *ui, const char *title, const char *message, bool untrusted,
                         ui_again_fn *again, const char *arg)
 {
+    const struct ui_screen_ops *asker = ui_top(ui);
     struct connection *c = ui_push(ui, &ui_connection_ops);
     if (c == NULL)
         return;
@@ -104,6 +106,7 @@ void ui_connection_open(struct ui *ui, const char *title, const char *message, b
     snprintf(c->message, sizeof(c->message), "%s", message);
     c->untrusted = untrusted;
     c->again = again;
+    c->asker = asker;
     snprintf(c->arg, sizeof(c->arg), "%s", arg ? arg : "");
 }
 
@@ -130,12 +133,13 @@ static void render_connection(struct ui *ui, void *state)
 static void reconnect(struct ui *ui, struct connection *c)
 {
     ui_again_fn *again = c->again;
+    const struct ui_screen_ops *asker = c->asker;
     char arg[sizeof(c->arg)];
     memcpy(arg, c->arg, sizeof(arg));
     ui_pop(ui); /* c is gone from here; the screen that asked is back on top */
     snprintf(ui->banner_status, sizeof(ui->banner_status), "RECONNECTING…");
     if (again != NULL)
-        again(ui, arg);
+        again(ui, asker != NULL ? ui_top_state(ui, asker) : NULL, arg);
     else
         ui_connect(ui);
 }
@@ -172,15 +176,8 @@ static bool banner_key(struct ui *ui, void *state, struct ui_key k)
     return quit_or_reconnect(ui, NULL, k);
 }
 
-const struct ui_screen_ops ui_banner_ops = {
-    .name = "banner",
-    .render = render_banner_screen,
-    .key = banner_key,
-};
+const struct ui_screen_ops ui_banner_ops =
+    UI_SCREEN_OPS("banner", 0, 0, render_banner_screen, banner_key, NULL, NULL);
 
-const struct ui_screen_ops ui_connection_ops = {
-    .name = "connection",
-    .state_size = sizeof(struct connection),
-    .render = render_connection,
-    .key = connection_key,
-};
+const struct ui_screen_ops ui_connection_ops = UI_SCREEN_OPS(
+    "connection", 0, sizeof(struct connection), render_connection, connection_key, NULL, NULL);

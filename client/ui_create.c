@@ -77,6 +77,14 @@ struct create {
     bool message_ok;
 };
 
+static void free_create(void *state)
+{
+    struct create *c = state;
+    /* A personnel form holds a password. */
+    for (size_t i = 0; i < CREATE_FIELDS; i++)
+        input_clear(&c->values[i]);
+}
+
 static const struct form_def *form_for(const char *kind)
 {
     for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
@@ -129,18 +137,12 @@ static json_t *build_request(const struct create *c)
     return req;
 }
 
-static void submit(struct ui *ui, struct create *c);
-
-/* After a reconnect the form is back on top, as it was filled in. */
-static void submit_again(struct ui *ui, const char *arg)
+/* Send the form (again, after a reconnect: c is then the asker, as it was filled in). */
+static void submit(struct ui *ui, void *state, const char *arg)
 {
-    struct create *c = ui_top_state(ui, &ui_create_ops);
-    if (c != NULL)
-        submit(ui, c);
-}
-
-static void submit(struct ui *ui, struct create *c)
-{
+    struct create *c = state;
+    if (c == NULL)
+        return;
     const struct form_def *def = form_for(c->kind);
     for (size_t i = 0; i < def->count; i++) {
         if (def->fields[i].required && c->values[i].len == 0) {
@@ -151,7 +153,7 @@ static void submit(struct ui *ui, struct create *c)
         }
     }
     struct proto_reply r;
-    if (ui_request(ui, build_request(c), &r, submit_again, NULL) != 0)
+    if (ui_request(ui, build_request(c), &r, submit, NULL) != 0)
         return;
     if (r.ok) {
         char ref[ART_REF_MAX] = "";
@@ -207,7 +209,7 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         else if (k.code == KEY_BACKSPACE && field)
             input_backspace(field);
         else if (k.code == KEY_ENTER && c->focus == last)
-            submit(ui, c);
+            submit(ui, c, NULL);
         return true;
     }
     switch (k.code) {
@@ -219,7 +221,7 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         break;
     case '\n':
         if (c->focus == last)
-            submit(ui, c);
+            submit(ui, c, NULL);
         else
             c->focus++;
         break;
@@ -238,19 +240,6 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
     return true;
 }
 
-static void free_create(void *state)
-{
-    struct create *c = state;
-    /* A personnel form holds a password. */
-    for (size_t i = 0; i < CREATE_FIELDS; i++)
-        input_clear(&c->values[i]);
-}
-
 /* No flags: the form takes every key, ':' and '?' included. */
-const struct ui_screen_ops ui_create_ops = {
-    .name = "create",
-    .state_size = sizeof(struct create),
-    .render = render,
-    .key = key,
-    .free = free_create,
-};
+const struct ui_screen_ops ui_create_ops =
+    UI_SCREEN_OPS("create", 0, sizeof(struct create), render, key, NULL, free_create);

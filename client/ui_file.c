@@ -11,7 +11,13 @@ struct file {
     struct art_file_view view;
 };
 
-static void open_again(struct ui *ui, const char *ref)
+static void free_file(void *state)
+{
+    struct file *fs = state;
+    art_file_free(&fs->file);
+}
+
+static void open_again(struct ui *ui, void *asker, const char *ref)
 {
     ui_file_open(ui, ref);
 }
@@ -138,17 +144,5 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
     return used;
 }
 
-static void free_file(void *state)
-{
-    struct file *fs = state;
-    art_file_free(&fs->file);
-}
-
-const struct ui_screen_ops ui_file_ops = {
-    .name = "file",
-    .flags = UI_SCREEN_COMMANDS | UI_SCREEN_HELP,
-    .state_size = sizeof(struct file),
-    .render = render,
-    .key = key,
-    .free = free_file,
-};
+const struct ui_screen_ops ui_file_ops = UI_SCREEN_OPS(
+    "file", UI_SCREEN_COMMANDS | UI_SCREEN_HELP, sizeof(struct file), render, key, NULL, free_file);

@@ -35,10 +35,5 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
 }
 
 /* No UI_SCREEN_HELP: '?' on the help changes nothing. */
-const struct ui_screen_ops ui_help_ops = {
-    .name = "help",
-    .flags = UI_SCREEN_COMMANDS,
-    .state_size = sizeof(struct help),
-    .render = render,
-    .key = key,
-};
+const struct ui_screen_ops ui_help_ops =
+    UI_SCREEN_OPS("help", UI_SCREEN_COMMANDS, sizeof(struct help), render, key, NULL, NULL);

@@ -16,6 +16,12 @@ struct login {
     char reason[200];
 };
 
+static void free_login(void *state)
+{
+    struct login *l = state;
+    input_clear(&l->password); /* zeroed, not only forgotten */
+}
+
 void ui_login_start(struct ui *ui, const char *message)
 {
     session_forget_token(&ui->session);
@@ -48,24 +54,18 @@ static void login_failed(struct login *l, const struct proto_reply *r)
     l->failed = true;
 }
 
-static void submit(struct ui *ui, struct login *l);
-
-/* After a reconnect the login form is back on top, password and all. */
-static void submit_again(struct ui *ui, const char *arg)
+/* Log in (again, after a reconnect: l is then the asker, password and all). */
+static void submit(struct ui *ui, void *state, const char *arg)
 {
-    struct login *l = ui_top_state(ui, &ui_login_ops);
-    if (l != NULL)
-        submit(ui, l);
-}
-
-static void submit(struct ui *ui, struct login *l)
-{
+    struct login *l = state;
+    if (l == NULL)
+        return;
     struct proto_reply r;
     snprintf(ui->login_name, sizeof(ui->login_name), "%s", l->name.text);
     json_t *req = proto_request("login");
     json_object_set_new(req, "user", json_string(l->name.text));
     json_object_set_new(req, "password", json_string(l->password.text));
-    if (ui_request(ui, req, &r, submit_again, NULL) != 0)
+    if (ui_request(ui, req, &r, submit, NULL) != 0)
         return;
     if (!r.ok) {
         login_failed(l, &r);
@@ -85,7 +85,7 @@ static void submit(struct ui *ui, struct login *l)
     ui_reset_to(ui, &ui_welcome_ops); /* l is gone from here */
 }
 
-static void logout_again(struct ui *ui, const char *arg)
+static void logout_again(struct ui *ui, void *asker, const char *arg)
 {
     ui_logout(ui);
 }
@@ -159,7 +159,7 @@ static bool login_key(struct ui *ui, void *state, struct ui_key k)
         if (l->focus == 0)
             l->focus = 1;
         else if (l->name.len > 0)
-            submit(ui, l); /* may replace this screen: l is not used after */
+            submit(ui, l, NULL); /* may replace this screen: l is not used after */
         else
             l->focus = 0;
         break;
@@ -175,19 +175,8 @@ static bool login_key(struct ui *ui, void *state, struct ui_key k)
     return true;
 }
 
-static void free_login(void *state)
-{
-    struct login *l = state;
-    input_clear(&l->password); /* zeroed, not only forgotten */
-}
-
-const struct ui_screen_ops ui_login_ops = {
-    .name = "login",
-    .state_size = sizeof(struct login),
-    .render = render_login,
-    .key = login_key,
-    .free = free_login,
-};
+const struct ui_screen_ops ui_login_ops =
+    UI_SCREEN_OPS("login", 0, sizeof(struct login), render_login, login_key, NULL, free_login);
 
 static void render_welcome(struct ui *ui, void *state)
 {
@@ -203,9 +192,6 @@ static bool welcome_key(struct ui *ui, void *state, struct ui_key k)
     return false;
 }
 
-const struct ui_screen_ops ui_welcome_ops = {
-    .name = "welcome",
-    .flags = UI_SCREEN_COMMANDS | UI_SCREEN_HELP | UI_SCREEN_PROMPT,
-    .render = render_welcome,
-    .key = welcome_key,
-};
+const struct ui_screen_ops ui_welcome_ops =
+    UI_SCREEN_OPS("welcome", UI_SCREEN_COMMANDS | UI_SCREEN_HELP | UI_SCREEN_PROMPT, 0,
+                  render_welcome, welcome_key, NULL, NULL);

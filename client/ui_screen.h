@@ -40,6 +40,13 @@ struct ui_screen_ops {
     void (*free)(void *state); /* NULL, or releases what state holds, not state itself */
 };
 
+/* A screen's ops, every field named in order (NULL or 0 for none). */
+#define UI_SCREEN_OPS(name_, flags_, state_size_, render_, key_, resize_, free_)                   \
+    {                                                                                              \
+        .name = name_, .flags = flags_, .state_size = state_size_, .render = render_, .key = key_, \
+        .resize = resize_, .free = free_                                                           \
+    }
+
 struct ui_screen {
     const struct ui_screen_ops *ops;
     void *state; /* never NULL */

@@ -28,10 +28,10 @@ struct ui_typed {
 };
 
 /*
- * What to do again after a reconnect: fn(ui, arg) runs with the screen that made the
- * request back on top (arg is copied; "" when there is none).
+ * What to do again after a reconnect.  asker is the state of the screen that made the
+ * request, back on top (NULL if it is not); arg is a copy ("" when there was none).
  */
-typedef void ui_again_fn(struct ui *ui, const char *arg);
+typedef void ui_again_fn(struct ui *ui, void *asker, const char *arg);
 
 struct ui {
     const struct client_options *opt;
@@ -77,7 +77,7 @@ struct art_frame ui_frame(struct ui *ui, const char *location, const char *keys)
 /*
  * Send a request.  Returns 0 with the reply (ok or not) in *reply, or -1 when the
  * connection failed, the server was refused or the session is gone: the screen has
- * already changed to say so, and again(ui, arg) is kept to run after a reconnect.
+ * already changed to say so, and again is kept to run after a reconnect.
  */
 int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, ui_again_fn *again,
                const char *arg);

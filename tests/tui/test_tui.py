@@ -174,9 +174,8 @@ class TuiTest(DemoServerTestCase):
     def test_back_returns_to_each_screen_as_it_was_left(self):
         t = self.client()
         self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.type("LIST MTF")
-        t.keys("Enter")
+        t.wait_for("Welcome, Researcher researcher.")
+        t.keys("Enter", "3")  # the browser, on its MTF tab
         t.wait_for("[3 MTF]", "MTF-3")
         t.keys("?")
         t.wait_for("SCiPNET HELP")

@@ -207,10 +207,12 @@ static void back_returns_to_the_screen_as_it_was(void **state)
 
 static int again_calls;
 static char again_arg[64];
+static void *again_asker;
 
-static void again(struct ui *u, const char *arg)
+static void again(struct ui *u, void *asker, const char *arg)
 {
     again_calls++;
+    again_asker = asker;
     snprintf(again_arg, sizeof(again_arg), "%s", arg);
 }
 
@@ -219,6 +221,7 @@ static void a_lost_connection_does_the_request_again(void **state)
     (void)state;
     again_calls = 0;
     type("HELP\r");
+    void *help = ui_top_state(&ui, &ui_help_ops);
     ui_connection_open(&ui, "CONNECTION LOST", "connection refused", false, again, "SCP-173");
     assert_true(shows("CONNECTION LOST"));
     type("?:"); /* neither help nor the command line over a lost connection */
@@ -228,8 +231,9 @@ static void a_lost_connection_does_the_request_again(void **state)
     type("r");
     assert_int_equal(again_calls, 1);
     assert_string_equal(again_arg, "SCP-173");
-    /* the screen that asked is back on top */
-    assert_ptr_equal(ui_top(&ui), &ui_help_ops);
+    /* the screen that asked is back on top, and is handed to again */
+    assert_ptr_equal(ui_top_state(&ui, &ui_help_ops), help);
+    assert_ptr_equal(again_asker, help);
 }
 
 static void an_untrusted_server_only_lets_you_quit(void **state)
@@ -248,16 +252,17 @@ static void an_untrusted_server_only_lets_you_quit(void **state)
 
 int main(void)
 {
+    /* the screens' tests start logged in at the welcome, with no server */
+#define SCREEN_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_replaces_the_same_kind_and_forgets_the_oldest),
         cmocka_unit_test(stack_pop_keeps_the_bottom_and_reset_leaves_one),
-        cmocka_unit_test_setup_teardown(help_opens_scrolls_and_goes_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(command_line_opens_where_a_screen_leaves_colon, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_form_takes_every_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(back_returns_to_the_screen_as_it_was, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_lost_connection_does_the_request_again, setup, teardown),
-        cmocka_unit_test_setup_teardown(an_untrusted_server_only_lets_you_quit, setup, teardown),
+        SCREEN_TEST(help_opens_scrolls_and_goes_back),
+        SCREEN_TEST(command_line_opens_where_a_screen_leaves_colon),
+        SCREEN_TEST(a_form_takes_every_key),
+        SCREEN_TEST(back_returns_to_the_screen_as_it_was),
+        SCREEN_TEST(a_lost_connection_does_the_request_again),
+        SCREEN_TEST(an_untrusted_server_only_lets_you_quit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
