@@ -6,15 +6,13 @@
 #include "art/layout.h"
 #include "art/levels.h"
 #include "art/browser.h"
+#include "common/foundation.h"
 
 #define RESTRICTED "[ACCESS RESTRICTED]"
 #define REF_W      11
 #define LEVEL_W    9
 #define CLASS_W    14
 #define HEAD_ROWS  3
-
-static const char *const kinds[] = {"scp", "site", "mtf", "user"};
-static const char *const tab_names[] = {"1 SCP", "2 SITE", "3 MTF", "4 USER"};
 
 int art_browser_page_rows(int screen_rows)
 {
@@ -24,10 +22,13 @@ int art_browser_page_rows(int screen_rows)
 
 static void tabs(struct canvas *c, int y, int x, const char *kind)
 {
-    for (int i = 0; i < 4; i++) {
-        bool current = strcmp(kinds[i], kind) == 0;
-        char label[16];
-        snprintf(label, sizeof(label), current ? "[%s]" : " %s ", tab_names[i]);
+    for (int i = 0; i < FOUNDATION_REF_KINDS; i++) {
+        const char *name = foundation_ref_kind_name((enum foundation_ref_kind)i);
+        bool current = strcmp(name, kind) == 0;
+        char upper[8], label[32];
+        layout_upper(upper, sizeof(upper), name);
+        /* "[1 SCP]": the digit is the key that opens the tab */
+        snprintf(label, sizeof(label), current ? "[%d %s]" : " %d %s ", i + 1, upper);
         x += canvas_text(c, y, x, label, ink_attrs(current ? INK_BOLD | INK_REVERSE : 0)) + 2;
     }
 }

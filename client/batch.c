@@ -1,6 +1,7 @@
 /* batch.c - `scipnet --batch`: one command, plain text out, a telling exit status. */
 #include "client/batch.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "art/redacted.h"
 #include "client/protocol.h"
 #include "client/session.h"
+#include "common/foundation.h"
 #include "common/vis.h"
 
 #define BATCH_WIDTH 80
@@ -89,12 +91,16 @@ static int call(struct session *s, json_t *req, struct proto_reply *r)
     return -1;
 }
 
+/* The first line of stdin: -1 when there is none, -2 when no password is that long. */
 static int read_password(char *buf, size_t size)
 {
     if (fgets(buf, (int)size, stdin) == NULL)
         return -1;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return 0;
+    size_t n = strcspn(buf, "\r\n");
+    /* Without its line end the line went on past buf: refused, never cut short. */
+    bool whole = buf[n] != '\0' || feof(stdin);
+    buf[n] = '\0';
+    return whole && n <= FOUNDATION_PASSWORD_MAX ? 0 : -2;
 }
 
 static int do_login(struct session *s, const char *user, const char *password)
@@ -314,9 +320,15 @@ int batch_run(const struct client_options *opt)
 {
     struct session s;
     char err[1024] = "";
-    char password[1024] = "";
-    if (opt->password_stdin && read_password(password, sizeof(password)) != 0) {
-        vis_fprintf(stderr, VIS_LINE, "scipnet: no password on standard input\n");
+    char password[FOUNDATION_PASSWORD_MAX + 2] = ""; /* and the line end */
+    int got = opt->password_stdin ? read_password(password, sizeof(password)) : 0;
+    if (got != 0) {
+        memset(password, 0, sizeof(password));
+        if (got == -2)
+            vis_fprintf(stderr, VIS_LINE, "scipnet: the password is longer than %d bytes\n",
+                        FOUNDATION_PASSWORD_MAX);
+        else
+            vis_fprintf(stderr, VIS_LINE, "scipnet: no password on standard input\n");
         return BATCH_ERROR;
     }
     if (opt->raw)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client/input.h"
 #include "common/foundation.h"
 
 #define WORDS 8
@@ -32,12 +33,12 @@ static int split(char *line, char **words)
 /* "SCP", "scps", "Sites" -> "scp", "site"; false when not a file kind. */
 static bool parse_kind(const char *word, char *out, size_t size)
 {
-    static const char *const kinds[] = {"scp", "site", "mtf", "user"};
-    for (size_t i = 0; i < 4; i++) {
-        size_t n = strlen(kinds[i]);
-        if (strncasecmp(word, kinds[i], n) == 0 &&
+    for (int i = 0; i < FOUNDATION_REF_KINDS; i++) {
+        const char *kind = foundation_ref_kind_name((enum foundation_ref_kind)i);
+        size_t n = strlen(kind);
+        if (strncasecmp(word, kind, n) == 0 &&
             (word[n] == '\0' || ((word[n] == 's' || word[n] == 'S') && word[n + 1] == '\0'))) {
-            snprintf(out, size, "%s", kinds[i]);
+            snprintf(out, size, "%s", kind);
             return true;
         }
     }
@@ -72,7 +73,7 @@ static void parse_access(char **w, int n, struct command *out)
 
 void commands_parse(const char *line, struct command *out)
 {
-    char buf[512];
+    char buf[INPUT_MAX]; /* a whole typed line */
     char *w[WORDS];
     memset(out, 0, sizeof(*out));
     snprintf(buf, sizeof(buf), "%s", line ? line : "");

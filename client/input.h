@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#define INPUT_MAX 256
+#include "common/foundation.h"
+
+#define INPUT_MAX (FOUNDATION_PASSWORD_MAX + 1) /* the longest line typed is a password */
 
 struct input {
     char text[INPUT_MAX];

@@ -15,38 +15,47 @@
 #include "client/ui_state.h"
 #include "common/vis.h"
 
-#define KEY_ESC 27
-
-enum ui_screen ui_top(const struct ui *ui)
+const struct ui_screen_ops *ui_top(const struct ui *ui)
 {
-    return ui->depth > 0 ? ui->stack[ui->depth - 1] : UI_BANNER;
+    const struct ui_screen *top = ui_stack_top(&ui->stack);
+    return top != NULL ? top->ops : NULL;
 }
 
-void ui_push(struct ui *ui, enum ui_screen s)
+void *ui_top_state(const struct ui *ui, const struct ui_screen_ops *ops)
 {
-    /* Opening the same kind of screen again replaces it rather than stacking copies. */
-    if (ui->depth > 0 && ui->stack[ui->depth - 1] == s)
-        return;
-    if (ui->depth == UI_STACK) {
-        memmove(ui->stack, ui->stack + 1, sizeof(ui->stack[0]) * (UI_STACK - 1));
-        ui->depth--;
-    }
-    ui->stack[ui->depth++] = s;
+    return ui_stack_top_state(&ui->stack, ops);
+}
+
+void *ui_push(struct ui *ui, const struct ui_screen_ops *ops)
+{
+    void *state = ui_stack_push(&ui->stack, ops);
+    if (state == NULL)
+        ui_set_status(ui, true, "OUT OF MEMORY");
+    return state;
 }
 
 void ui_pop(struct ui *ui)
 {
-    if (ui->depth > 1)
-        ui->depth--;
+    ui_stack_pop(&ui->stack);
     ui->status[0] = '\0';
 }
 
-void ui_reset_to(struct ui *ui, enum ui_screen s)
+void *ui_reset_to(struct ui *ui, const struct ui_screen_ops *ops)
 {
-    ui->depth = 0;
-    ui->stack[ui->depth++] = s;
+    void *state = ui_stack_reset(&ui->stack, ops);
+    if (state == NULL) {
+        ui_set_status(ui, true, "OUT OF MEMORY");
+        return NULL;
+    }
     ui->cmdline = false;
     input_clear(&ui->cmd);
+    return state;
+}
+
+static bool top_has(const struct ui *ui, unsigned flag)
+{
+    const struct ui_screen_ops *top = ui_top(ui);
+    return top != NULL && (top->flags & flag) != 0;
 }
 
 void ui_set_status(struct ui *ui, bool alarm, const char *fmt, ...)
@@ -73,9 +82,9 @@ struct art_frame ui_frame(struct ui *ui, const char *location, const char *keys)
         f.status = ui->status;
         f.status_ink = ui->status_alarm ? ink_hex("#C40233", INK_BOLD) : ink_attrs(INK_BOLD);
     }
-    bool prompt = ui->logged_in && (ui->cmdline || ui_top(ui) == UI_WELCOME);
-    if (prompt) {
-        f.prompt = ui_top(ui) == UI_WELCOME ? "SCiPNET> " : ":";
+    bool welcome = top_has(ui, UI_SCREEN_PROMPT);
+    if (ui->logged_in && (ui->cmdline || welcome)) {
+        f.prompt = welcome ? "SCiPNET> " : ":";
         f.input = ui->cmd.text;
     }
     return f;
@@ -89,7 +98,8 @@ void ui_show_error(struct ui *ui, const struct proto_reply *r)
         ui_set_status(ui, true, "%s%s%s", r->code, r->message[0] ? ": " : "", r->message);
 }
 
-int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, enum ui_action action)
+int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, ui_again_fn *again,
+               const char *arg)
 {
     char err[1024] = "";
     if (!ui->running) {
@@ -104,10 +114,8 @@ int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, enum ui_ac
         return -1;
     }
     if (res == SESSION_OK) {
-        ui->pending = ACT_NONE;
         /* The server no longer knows the token (expired, revoked): identify again. */
-        if (!reply->ok && strcmp(reply->code, "unauthenticated") == 0 && action != ACT_LOGIN &&
-            ui->logged_in) {
+        if (!reply->ok && strcmp(reply->code, "unauthenticated") == 0 && ui->logged_in) {
             proto_reply_free(reply);
             ui_login_start(ui, "SESSION ENDED - PLEASE IDENTIFY AGAIN");
             return -1;
@@ -115,27 +123,22 @@ int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, enum ui_ac
         /* The server failed, not the request: offer to try again rather than a dead end. */
         if (!reply->ok &&
             (strcmp(reply->code, "internal") == 0 || strcmp(reply->code, "unavailable") == 0)) {
-            ui->pending = action;
-            snprintf(ui->conn_title, sizeof(ui->conn_title), "SERVER ERROR");
-            snprintf(ui->conn_message, sizeof(ui->conn_message), "%s: %s", reply->code,
+            char message[1024];
+            snprintf(message, sizeof(message), "%s: %s", reply->code,
                      reply->message[0] ? reply->message : "the server could not answer");
             proto_reply_free(reply);
-            ui_push(ui, UI_CONN_LOST);
+            ui_connection_open(ui, "SERVER ERROR", message, false, again, arg);
             return -1;
         }
         return 0;
     }
-    ui->pending = action;
-    snprintf(ui->conn_message, sizeof(ui->conn_message), "%s", err);
-    if (res == SESSION_UNTRUSTED) {
-        snprintf(ui->conn_title, sizeof(ui->conn_title), "%s",
-                 ui->session.changed ? "SERVER IDENTIFICATION HAS CHANGED" : "SERVER NOT TRUSTED");
-        ui_push(ui, UI_UNTRUSTED);
-    } else {
-        snprintf(ui->conn_title, sizeof(ui->conn_title), "%s",
-                 res == SESSION_BAD_REPLY ? "SERVER ERROR" : "CONNECTION LOST");
-        ui_push(ui, UI_CONN_LOST);
-    }
+    if (res == SESSION_UNTRUSTED)
+        ui_connection_open(
+            ui, ui->session.changed ? "SERVER IDENTIFICATION HAS CHANGED" : "SERVER NOT TRUSTED",
+            err, true, again, arg);
+    else
+        ui_connection_open(ui, res == SESSION_BAD_REPLY ? "SERVER ERROR" : "CONNECTION LOST", err,
+                           false, again, arg);
     return -1;
 }
 
@@ -146,7 +149,7 @@ void ui_run_command(struct ui *ui, const char *line)
     ui->status[0] = '\0';
     switch (c.kind) {
     case CMD_NONE:
-        if (ui_top(ui) == UI_WELCOME)
+        if (ui_top(ui) == &ui_welcome_ops)
             ui_browser_open(ui, "scp", NULL);
         break;
     case CMD_ACCESS:
@@ -162,11 +165,10 @@ void ui_run_command(struct ui *ui, const char *line)
         ui_logout(ui);
         break;
     case CMD_HELP:
-        ui->help_scroll = 0;
-        ui_push(ui, UI_HELP);
+        ui_help_open(ui);
         break;
     case CMD_CLEAR:
-        ui_reset_to(ui, UI_WELCOME);
+        ui_reset_to(ui, &ui_welcome_ops);
         break;
     case CMD_QUIT:
         ui->running = false;
@@ -177,47 +179,11 @@ void ui_run_command(struct ui *ui, const char *line)
     }
 }
 
-static void render_help(struct ui *ui)
-{
-    struct art_frame f = ui_frame(ui, "HELP", "Up/Down scroll  q back");
-    art_help(&ui->canvas, &f, ui->help_scroll);
-}
-
 void ui_render(struct ui *ui)
 {
-    switch (ui_top(ui)) {
-    case UI_BANNER:
-        ui_render_banner(ui);
-        break;
-    case UI_LOGIN:
-    case UI_LOGIN_FAILED:
-        ui_render_login(ui);
-        break;
-    case UI_WELCOME:
-        ui_render_welcome(ui);
-        break;
-    case UI_BROWSER:
-        ui_render_browser(ui);
-        break;
-    case UI_FILE:
-        ui_render_file(ui);
-        break;
-    case UI_REDACTED:
-    case UI_DENIED:
-    case UI_EXPUNGED:
-        ui_render_notice(ui);
-        break;
-    case UI_CREATE:
-        ui_render_create(ui);
-        break;
-    case UI_HELP:
-        render_help(ui);
-        break;
-    case UI_CONN_LOST:
-    case UI_UNTRUSTED:
-        ui_render_connection(ui);
-        break;
-    }
+    const struct ui_screen *top = ui_stack_top(&ui->stack);
+    if (top != NULL)
+        top->ops->render(ui, top->state);
     paint_canvas(&ui->canvas);
 }
 
@@ -229,7 +195,7 @@ static bool is_char(struct ui_key k, wint_t ch)
 /* The ':' command line (and the welcome prompt, which is always open). */
 static bool command_line_key(struct ui *ui, struct ui_key k)
 {
-    bool welcome = ui_top(ui) == UI_WELCOME;
+    bool welcome = top_has(ui, UI_SCREEN_PROMPT);
     if (!ui->cmdline && !welcome)
         return false;
     if (!k.is_key && (k.code == '\n' || k.code == '\r')) {
@@ -262,73 +228,19 @@ static bool command_line_key(struct ui *ui, struct ui_key k)
     return welcome; /* other keys do nothing at the welcome prompt */
 }
 
-static void help_key(struct ui *ui, struct ui_key k)
+/* The command line first, then the screen; keys the screen leaves may open the frame's. */
+void ui_dispatch_key(struct ui *ui, struct ui_key k)
 {
-    if (k.is_key && k.code == KEY_DOWN)
-        ui->help_scroll++;
-    else if (k.is_key && k.code == KEY_UP && ui->help_scroll > 0)
-        ui->help_scroll--;
-    else if (is_char(k, 'q') || is_char(k, KEY_ESC) || is_char(k, '\n'))
-        ui_pop(ui);
-}
-
-static void notice_key(struct ui *ui, struct ui_key k)
-{
-    if (is_char(k, 'q') || is_char(k, KEY_ESC) || is_char(k, '\n') || is_char(k, ' '))
-        ui_pop(ui);
-}
-
-static void dispatch_key(struct ui *ui, struct ui_key k)
-{
-    enum ui_screen top = ui_top(ui);
     if (command_line_key(ui, k))
         return;
-    bool logged_screen = top != UI_BANNER && top != UI_LOGIN && top != UI_LOGIN_FAILED &&
-                         top != UI_CONN_LOST && top != UI_UNTRUSTED && top != UI_CREATE;
-    bool searching = top == UI_BROWSER && ui->browser.searching;
-    if (logged_screen && !searching && ui->logged_in) {
-        if (is_char(k, ':')) {
-            ui->cmdline = true;
-            input_clear(&ui->cmd);
-            return;
-        }
-        if (is_char(k, '?') && top != UI_HELP) {
-            ui->help_scroll = 0;
-            ui_push(ui, UI_HELP);
-            return;
-        }
-    }
-    switch (top) {
-    case UI_LOGIN:
-        ui_login_key(ui, k);
-        break;
-    case UI_LOGIN_FAILED:
-        ui_login_failed_key(ui, k);
-        break;
-    case UI_BROWSER:
-        ui_browser_key(ui, k);
-        break;
-    case UI_FILE:
-        ui_file_key(ui, k);
-        break;
-    case UI_CREATE:
-        ui_create_key(ui, k);
-        break;
-    case UI_HELP:
-        help_key(ui, k);
-        break;
-    case UI_REDACTED:
-    case UI_DENIED:
-    case UI_EXPUNGED:
-        notice_key(ui, k);
-        break;
-    case UI_CONN_LOST:
-    case UI_UNTRUSTED:
-    case UI_BANNER:
-        ui_connection_key(ui, k);
-        break;
-    case UI_WELCOME:
-        break;
+    const struct ui_screen *top = ui_stack_top(&ui->stack);
+    if (top == NULL || top->ops->key(ui, top->state, k) || !ui->logged_in)
+        return;
+    if (is_char(k, ':') && top_has(ui, UI_SCREEN_COMMANDS)) {
+        ui->cmdline = true;
+        input_clear(&ui->cmd);
+    } else if (is_char(k, '?') && top_has(ui, UI_SCREEN_HELP)) {
+        ui_help_open(ui);
     }
 }
 
@@ -398,7 +310,11 @@ int ui_run(const struct client_options *opt)
         vis_fprintf(stderr, VIS_LINE, "scipnet: out of memory\n");
         return 1;
     }
-    ui_reset_to(&ui, UI_BANNER);
+    if (ui_reset_to(&ui, &ui_banner_ops) == NULL) {
+        endwin();
+        vis_fprintf(stderr, VIS_LINE, "scipnet: out of memory\n");
+        return 1;
+    }
     ui_connect(&ui);
     while (ui.running) {
         ui_render(&ui);
@@ -409,8 +325,9 @@ int ui_run(const struct client_options *opt)
         if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
             if (resize_canvas(&ui) != 0)
                 break;
-            if (ui_top(&ui) == UI_BROWSER)
-                ui_browser_resized(&ui);
+            const struct ui_screen *top = ui_stack_top(&ui.stack);
+            if (top != NULL && top->ops->resize != NULL)
+                top->ops->resize(&ui, top->state);
             continue;
         }
         struct ui_key k = {rc == KEY_CODE_YES, ch};
@@ -418,7 +335,7 @@ int ui_run(const struct client_options *opt)
             k.code = '\n';        /* nonl(): Enter arrives as CR */
         if (!k.is_key && ch == 3) /* Ctrl-C */
             break;
-        dispatch_key(&ui, k);
+        ui_dispatch_key(&ui, k);
     }
     /* Before endwin: Ctrl-C (read through curses) still cuts a slow logout short. */
     if (ui.logged_in && ui.session.conn != NULL) {
@@ -428,13 +345,12 @@ int ui_run(const struct client_options *opt)
             proto_reply_free(&r);
     }
     endwin();
-    if (ui_top(&ui) == UI_UNTRUSTED)
-        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", ui.conn_message);
+    const char *refused = ui_untrusted_message(&ui);
+    if (refused != NULL)
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", refused);
     session_forget_token(&ui.session);
     session_disconnect(&ui.session);
-    art_file_free(&ui.file);
-    art_list_free(&ui.browser.list);
+    ui_stack_clear(&ui.stack); /* the screens free what they hold, and wipe typed passwords */
     canvas_free(&ui.canvas);
-    input_clear(&ui.login_password);
     return ui.exit_code;
 }

@@ -5,33 +5,55 @@
 #include <string.h>
 
 #include "client/ui_state.h"
+#include "common/foundation.h"
 
-#define KEY_ESC 27
+struct browser {
+    enum foundation_ref_kind kind;
+    struct art_list list;
+    bool loaded;
+    int selected;
+    long offset;
+    int page;
+    struct input query;
+    bool searching;
+    struct input search;
+    char message[200];
+};
 
-static const char *const kinds[] = {"scp", "site", "mtf", "user"};
-static const char *const locations[] = {"SCP DATABASE", "SITE REGISTRY", "MOBILE TASK FORCES",
-                                        "PERSONNEL"};
-
-static int kind_index(const char *kind)
+static void free_browser(void *state)
 {
-    for (int i = 0; i < 4; i++)
-        if (strcmp(kinds[i], kind) == 0)
-            return i;
-    return 0;
+    struct browser *b = state;
+    art_list_free(&b->list);
 }
 
-void ui_browser_fetch(struct ui *ui)
+static const char *const locations[FOUNDATION_REF_KINDS] = {
+    [REF_SCP] = "SCP DATABASE",
+    [REF_SITE] = "SITE REGISTRY",
+    [REF_MTF] = "MOBILE TASK FORCES",
+    [REF_USER] = "PERSONNEL",
+};
+
+static enum foundation_ref_kind kind_of(const char *name)
 {
-    struct ui_browser *b = &ui->browser;
+    enum foundation_ref_kind kind;
+    return foundation_ref_kind_parse(name, &kind) ? kind : REF_SCP;
+}
+
+/* Ask for the page the browser shows (again, after a reconnect: b is then the asker). */
+static void fetch(struct ui *ui, void *state, const char *arg)
+{
+    struct browser *b = state;
+    if (b == NULL)
+        return;
     b->page = art_browser_page_rows(ui->canvas.rows);
     json_t *req = proto_request("list");
-    json_object_set_new(req, "kind", json_string(kinds[b->kind]));
+    json_object_set_new(req, "kind", json_string(foundation_ref_kind_name(b->kind)));
     if (b->query.len > 0)
         json_object_set_new(req, "query", json_string(b->query.text));
     json_object_set_new(req, "offset", json_integer(b->offset));
     json_object_set_new(req, "limit", json_integer(b->page));
     struct proto_reply r;
-    if (ui_request(ui, req, &r, ACT_LIST) != 0)
+    if (ui_request(ui, req, &r, fetch, NULL) != 0)
         return;
     b->message[0] = '\0';
     if (!r.ok) {
@@ -54,52 +76,51 @@ void ui_browser_fetch(struct ui *ui)
 
 void ui_browser_open(struct ui *ui, const char *kind, const char *query)
 {
-    struct ui_browser *b = &ui->browser;
-    b->kind = kind_index(kind);
-    b->offset = 0;
-    b->selected = 0;
-    b->searching = false;
+    struct browser *b = ui_push(ui, &ui_browser_ops);
+    if (b == NULL)
+        return;
+    b->kind = kind_of(kind);
     input_set(&b->query, query ? query : "");
-    art_list_free(&b->list);
-    b->loaded = false;
-    ui_push(ui, UI_BROWSER);
-    ui_browser_fetch(ui);
+    fetch(ui, b, NULL);
 }
 
-void ui_browser_resized(struct ui *ui)
+static void resized(struct ui *ui, void *state)
 {
+    struct browser *b = state;
     /* A taller or shorter screen holds another number of items: ask for a page that fits. */
-    if (art_browser_page_rows(ui->canvas.rows) != ui->browser.page)
-        ui_browser_fetch(ui);
+    if (art_browser_page_rows(ui->canvas.rows) != b->page)
+        fetch(ui, b, NULL);
 }
 
-void ui_render_browser(struct ui *ui)
+static void render(struct ui *ui, void *state)
 {
-    struct ui_browser *b = &ui->browser;
+    struct browser *b = state;
     const char *keys = b->searching
                            ? "type to search  Enter apply  Esc cancel"
                            : "Tab/1-4 kind  / search  n/p page  Enter open  : command  ? help  "
                              "q back";
     struct art_frame f = ui_frame(ui, locations[b->kind], keys);
-    struct art_browser ab = {
-        kinds[b->kind], b->loaded ? &b->list : NULL,      b->selected, b->query.text, b->searching,
-        b->search.text, b->message[0] ? b->message : NULL};
+    struct art_browser ab = {foundation_ref_kind_name(b->kind),
+                             b->loaded ? &b->list : NULL,
+                             b->selected,
+                             b->query.text,
+                             b->searching,
+                             b->search.text,
+                             b->message[0] ? b->message : NULL};
     art_browser(&ui->canvas, &f, &ab);
 }
 
-static void switch_kind(struct ui *ui, int kind)
+static void switch_kind(struct ui *ui, struct browser *b, enum foundation_ref_kind kind)
 {
-    struct ui_browser *b = &ui->browser;
     b->kind = kind;
     b->offset = 0;
     b->selected = 0;
     input_clear(&b->query);
-    ui_browser_fetch(ui);
+    fetch(ui, b, NULL);
 }
 
-static void page(struct ui *ui, int direction)
+static void page(struct ui *ui, struct browser *b, int direction)
 {
-    struct ui_browser *b = &ui->browser;
     long next = b->offset + direction * b->page;
     if (next < 0)
         next = 0;
@@ -107,12 +128,12 @@ static void page(struct ui *ui, int direction)
         return;
     b->offset = next;
     b->selected = 0;
-    ui_browser_fetch(ui);
+    fetch(ui, b, NULL);
 }
 
-static void search_key(struct ui *ui, struct ui_key k)
+/* While a search is typed every key is the search's. */
+static void search_key(struct ui *ui, struct browser *b, struct ui_key k)
 {
-    struct ui_browser *b = &ui->browser;
     if (k.is_key) {
         if (k.code == KEY_BACKSPACE)
             input_backspace(&b->search);
@@ -123,7 +144,7 @@ static void search_key(struct ui *ui, struct ui_key k)
         b->query = b->search;
         b->offset = 0;
         b->selected = 0;
-        ui_browser_fetch(ui);
+        fetch(ui, b, NULL);
     } else if (k.code == KEY_ESC) {
         b->searching = false;
     } else if (k.code == 127 || k.code == 8) {
@@ -133,12 +154,12 @@ static void search_key(struct ui *ui, struct ui_key k)
     }
 }
 
-void ui_browser_key(struct ui *ui, struct ui_key k)
+static bool key(struct ui *ui, void *state, struct ui_key k)
 {
-    struct ui_browser *b = &ui->browser;
+    struct browser *b = state;
     if (b->searching) {
-        search_key(ui, k);
-        return;
+        search_key(ui, b, k);
+        return true;
     }
     int count = (int)b->list.count;
     if (k.is_key) {
@@ -147,19 +168,19 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             if (b->selected > 0)
                 b->selected--;
             else
-                page(ui, -1);
+                page(ui, b, -1);
             break;
         case KEY_DOWN:
             if (b->selected + 1 < count)
                 b->selected++;
             else
-                page(ui, 1);
+                page(ui, b, 1);
             break;
         case KEY_NPAGE:
-            page(ui, 1);
+            page(ui, b, 1);
             break;
         case KEY_PPAGE:
-            page(ui, -1);
+            page(ui, b, -1);
             break;
         case KEY_HOME:
             b->selected = 0;
@@ -168,24 +189,18 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             b->selected = count ? count - 1 : 0;
             break;
         case KEY_BTAB:
-            switch_kind(ui, (b->kind + 3) % 4);
+            switch_kind(ui, b, (b->kind + FOUNDATION_REF_KINDS - 1) % FOUNDATION_REF_KINDS);
             break;
         case KEY_ENTER:
             if (b->selected < count)
                 ui_file_open(ui, b->list.items[b->selected].ref);
             break;
         }
-        return;
+        return true;
     }
     switch (k.code) {
     case '\t':
-        switch_kind(ui, (b->kind + 1) % 4);
-        break;
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-        switch_kind(ui, (int)(k.code - '1'));
+        switch_kind(ui, b, (b->kind + 1) % FOUNDATION_REF_KINDS);
         break;
     case '/':
         b->searching = true;
@@ -193,10 +208,10 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
         break;
     case 'n':
     case ' ':
-        page(ui, 1);
+        page(ui, b, 1);
         break;
     case 'p':
-        page(ui, -1);
+        page(ui, b, -1);
         break;
     case 'j':
         if (b->selected + 1 < count)
@@ -207,7 +222,7 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
             b->selected--;
         break;
     case 'r':
-        ui_browser_fetch(ui);
+        fetch(ui, b, NULL);
         break;
     case '\n':
         if (b->selected < count)
@@ -217,5 +232,16 @@ void ui_browser_key(struct ui *ui, struct ui_key k)
     case KEY_ESC:
         ui_pop(ui);
         break;
+    default:
+        /* 1 SCP, 2 SITE, ...: the tab's number */
+        if (k.code < '1' || k.code >= '1' + FOUNDATION_REF_KINDS)
+            return false;
+        switch_kind(ui, b, (enum foundation_ref_kind)(k.code - '1'));
+        break;
     }
+    return true;
 }
+
+const struct ui_screen_ops ui_browser_ops =
+    UI_SCREEN_OPS("browser", UI_SCREEN_COMMANDS | UI_SCREEN_HELP, sizeof(struct browser), render,
+                  key, resized, free_browser);

@@ -7,13 +7,21 @@
 #include "art/paint.h"
 #include "client/ui_state.h"
 
-#define KEY_ESC 27
+/* A lost or refused connection, and what to do again once it is back. */
+struct connection {
+    char title[64];
+    char message[1024];
+    bool untrusted; /* only quitting is offered: reconnecting would ask the same */
+    ui_again_fn *again;
+    const struct ui_screen_ops *asker; /* the screen on top when the request failed */
+    char arg[64];
+};
 
 /* The banner while connecting; the trust question is drawn over it. */
 static const char *trust_detail;
 static const char *trust_question;
 
-void ui_render_banner(struct ui *ui)
+static void render_banner(struct ui *ui)
 {
     struct art_frame f =
         ui_frame(ui, NULL, trust_question ? "y trust and remember  n refuse" : "q quit");
@@ -36,7 +44,7 @@ bool ui_ask_trust(void *ctx, const char *hostport, const char *fingerprint, cons
     snprintf(ui->banner_status, sizeof(ui->banner_status), "UNKNOWN SERVER");
     bool answer = false;
     for (;;) {
-        ui_render_banner(ui);
+        render_banner(ui);
         paint_canvas(&ui->canvas);
         wint_t ch;
         int rc = get_wch(&ch);
@@ -62,14 +70,19 @@ bool ui_ask_trust(void *ctx, const char *hostport, const char *fingerprint, cons
     return answer;
 }
 
+static void connect_again(struct ui *ui, void *asker, const char *arg)
+{
+    ui_connect(ui);
+}
+
 /* Connect, trust and greet the server; then the login screen. */
 bool ui_connect(struct ui *ui)
 {
     snprintf(ui->banner_status, sizeof(ui->banner_status), "CONNECTING…");
-    ui_render_banner(ui);
+    render_banner(ui);
     paint_canvas(&ui->canvas);
     struct proto_reply r;
-    if (ui_request(ui, proto_request("hello"), &r, ACT_CONNECT) != 0)
+    if (ui_request(ui, proto_request("hello"), &r, connect_again, NULL) != 0)
         return false;
     const char *server = json_string_value(json_object_get(r.root, "server"));
     const char *version = json_string_value(json_object_get(r.root, "version"));
@@ -82,56 +95,89 @@ bool ui_connect(struct ui *ui)
     return true;
 }
 
-void ui_render_connection(struct ui *ui)
+void ui_connection_open(struct ui *ui, const char *title, const char *message, bool untrusted,
+                        ui_again_fn *again, const char *arg)
 {
-    bool untrusted = ui_top(ui) == UI_UNTRUSTED;
-    struct art_frame f = ui_frame(ui, NULL, untrusted ? "q quit" : "r reconnect  q quit");
+    const struct ui_screen_ops *asker = ui_top(ui);
+    struct connection *c = ui_push(ui, &ui_connection_ops);
+    if (c == NULL)
+        return;
+    snprintf(c->title, sizeof(c->title), "%s", title);
+    snprintf(c->message, sizeof(c->message), "%s", message);
+    c->untrusted = untrusted;
+    c->again = again;
+    c->asker = asker;
+    snprintf(c->arg, sizeof(c->arg), "%s", arg ? arg : "");
+}
+
+const char *ui_untrusted_message(const struct ui *ui)
+{
+    const struct connection *c = ui_top_state(ui, &ui_connection_ops);
+    return c != NULL && c->untrusted ? c->message : NULL;
+}
+
+static void render_connection(struct ui *ui, void *state)
+{
+    struct connection *c = state;
+    struct art_frame f = ui_frame(ui, NULL, c->untrusted ? "q quit" : "r reconnect  q quit");
     f.prompt = NULL;
-    const char *choices = untrusted ? "Press q to quit."
-                          : strcmp(ui->conn_title, "SERVER ERROR") == 0
+    const char *choices = c->untrusted ? "Press q to quit."
+                          : strcmp(c->title, "SERVER ERROR") == 0
                               ? "Press r to try again, q to quit."
                               : "Press r to reconnect, q to quit.";
-    struct art_connection c = {ui->conn_title, ui->opt->hostport, ui->conn_message, choices, true};
-    art_connection(&ui->canvas, &f, &c);
+    struct art_connection ac = {c->title, ui->opt->hostport, c->message, choices, true};
+    art_connection(&ui->canvas, &f, &ac);
 }
 
 /* Reconnect and do again what the lost connection interrupted, with the same token. */
-static void reconnect(struct ui *ui)
+static void reconnect(struct ui *ui, struct connection *c)
 {
-    enum ui_action action = ui->pending;
-    ui_pop(ui);
+    ui_again_fn *again = c->again;
+    const struct ui_screen_ops *asker = c->asker;
+    char arg[sizeof(c->arg)];
+    memcpy(arg, c->arg, sizeof(arg));
+    ui_pop(ui); /* c is gone from here; the screen that asked is back on top */
     snprintf(ui->banner_status, sizeof(ui->banner_status), "RECONNECTING…");
-    switch (action) {
-    case ACT_NONE:
-    case ACT_CONNECT:
+    if (again != NULL)
+        again(ui, asker != NULL ? ui_top_state(ui, asker) : NULL, arg);
+    else
         ui_connect(ui);
-        break;
-    case ACT_LOGIN:
-        ui_login_submit(ui);
-        break;
-    case ACT_LIST:
-        ui_browser_fetch(ui);
-        break;
-    case ACT_READ:
-        ui_file_open(ui, ui->pending_ref);
-        break;
-    case ACT_CREATE:
-        ui_create_submit(ui);
-        break;
-    case ACT_LOGOUT:
-        ui_logout(ui);
-        break;
-    }
 }
 
-void ui_connection_key(struct ui *ui, struct ui_key k)
+/* q quits; r reconnects where that is offered. */
+static bool quit_or_reconnect(struct ui *ui, struct connection *c, struct ui_key k)
 {
     if (k.is_key)
-        return;
+        return false;
     if (k.code == 'q' || k.code == 'Q' || k.code == KEY_ESC) {
         ui->running = false;
         ui->exit_code = 1;
-    } else if ((k.code == 'r' || k.code == 'R') && ui_top(ui) == UI_CONN_LOST) {
-        reconnect(ui);
+        return true;
     }
+    if ((k.code == 'r' || k.code == 'R') && c != NULL && !c->untrusted) {
+        reconnect(ui, c);
+        return true;
+    }
+    return false;
 }
+
+static bool connection_key(struct ui *ui, void *state, struct ui_key k)
+{
+    return quit_or_reconnect(ui, state, k);
+}
+
+static void render_banner_screen(struct ui *ui, void *state)
+{
+    render_banner(ui);
+}
+
+static bool banner_key(struct ui *ui, void *state, struct ui_key k)
+{
+    return quit_or_reconnect(ui, NULL, k);
+}
+
+const struct ui_screen_ops ui_banner_ops =
+    UI_SCREEN_OPS("banner", 0, 0, render_banner_screen, banner_key, NULL, NULL);
+
+const struct ui_screen_ops ui_connection_ops = UI_SCREEN_OPS(
+    "connection", 0, sizeof(struct connection), render_connection, connection_key, NULL, NULL);

@@ -7,7 +7,7 @@
 
 #include "client/ui_state.h"
 
-#define KEY_ESC 27
+#define CREATE_FIELDS 12
 
 enum field_type { F_TEXT, F_NUMBER, F_SECRET, F_SECTION };
 
@@ -68,6 +68,23 @@ static const struct form_def forms[] = {
      6},
 };
 
+struct create {
+    char kind[8];
+    struct input values[CREATE_FIELDS];
+    size_t count;
+    int focus;
+    char message[300];
+    bool message_ok;
+};
+
+static void free_create(void *state)
+{
+    struct create *c = state;
+    /* A personnel form holds a password. */
+    for (size_t i = 0; i < CREATE_FIELDS; i++)
+        input_clear(&c->values[i]);
+}
+
 static const struct form_def *form_for(const char *kind)
 {
     for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
@@ -78,14 +95,11 @@ static const struct form_def *form_for(const char *kind)
 
 void ui_create_open(struct ui *ui, const char *kind)
 {
-    struct ui_create *c = &ui->create;
-    for (size_t i = 0; i < CREATE_FIELDS; i++)
-        input_clear(&c->values[i]);
+    struct create *c = ui_push(ui, &ui_create_ops);
+    if (c == NULL)
+        return;
     snprintf(c->kind, sizeof(c->kind), "%s", kind);
     c->count = form_for(kind)->count;
-    c->focus = 0;
-    c->message[0] = '\0';
-    ui_push(ui, UI_CREATE);
 }
 
 /* A number field goes as a JSON integer; anything else as typed, for the server to judge. */
@@ -100,7 +114,7 @@ static json_t *field_value(const struct field_def *d, const char *text)
     return json_string(text);
 }
 
-static json_t *build_request(const struct ui_create *c)
+static json_t *build_request(const struct create *c)
 {
     const struct form_def *def = form_for(c->kind);
     json_t *req = proto_request("create");
@@ -123,9 +137,12 @@ static json_t *build_request(const struct ui_create *c)
     return req;
 }
 
-void ui_create_submit(struct ui *ui)
+/* Send the form (again, after a reconnect: c is then the asker, as it was filled in). */
+static void submit(struct ui *ui, void *state, const char *arg)
 {
-    struct ui_create *c = &ui->create;
+    struct create *c = state;
+    if (c == NULL)
+        return;
     const struct form_def *def = form_for(c->kind);
     for (size_t i = 0; i < def->count; i++) {
         if (def->fields[i].required && c->values[i].len == 0) {
@@ -136,7 +153,7 @@ void ui_create_submit(struct ui *ui)
         }
     }
     struct proto_reply r;
-    if (ui_request(ui, build_request(c), &r, ACT_CREATE) != 0)
+    if (ui_request(ui, build_request(c), &r, submit, NULL) != 0)
         return;
     if (r.ok) {
         char ref[ART_REF_MAX] = "";
@@ -144,10 +161,8 @@ void ui_create_submit(struct ui *ui)
         snprintf(c->message, sizeof(c->message), "FILE CREATED: %s  (ACCESS %s to open it)", ref,
                  ref);
         c->message_ok = true;
-    } else if (strcmp(r.code, "clearance_denied") == 0 &&
-               proto_parse_denied(r.root, &ui->denied) == 0) {
-        c->message[0] = '\0';
-        ui_push(ui, UI_DENIED);
+    } else if (ui_notice_open(ui, &r, "clearance_denied")) {
+        c->message[0] = '\0'; /* c is below the notice, still there */
     } else {
         snprintf(c->message, sizeof(c->message), "%.40s: %.200s", r.code, r.message);
         c->message_ok = false;
@@ -155,9 +170,9 @@ void ui_create_submit(struct ui *ui)
     proto_reply_free(&r);
 }
 
-void ui_render_create(struct ui *ui)
+static void render(struct ui *ui, void *state)
 {
-    struct ui_create *c = &ui->create;
+    struct create *c = state;
     const struct form_def *def = form_for(c->kind);
     struct art_form_field fields[CREATE_FIELDS];
     for (size_t i = 0; i < def->count; i++) {
@@ -180,9 +195,10 @@ void ui_render_create(struct ui *ui)
     art_create_form(&ui->canvas, &f, &form);
 }
 
-void ui_create_key(struct ui *ui, struct ui_key k)
+/* Every key is the form's: it types text, so ':' and '?' are letters here. */
+static bool key(struct ui *ui, void *state, struct ui_key k)
 {
-    struct ui_create *c = &ui->create;
+    struct create *c = state;
     int last = (int)c->count; /* the SUBMIT button */
     struct input *field = c->focus < last ? &c->values[c->focus] : NULL;
     if (k.is_key) {
@@ -193,8 +209,8 @@ void ui_create_key(struct ui *ui, struct ui_key k)
         else if (k.code == KEY_BACKSPACE && field)
             input_backspace(field);
         else if (k.code == KEY_ENTER && c->focus == last)
-            ui_create_submit(ui);
-        return;
+            submit(ui, c, NULL);
+        return true;
     }
     switch (k.code) {
     case KEY_ESC:
@@ -205,7 +221,7 @@ void ui_create_key(struct ui *ui, struct ui_key k)
         break;
     case '\n':
         if (c->focus == last)
-            ui_create_submit(ui);
+            submit(ui, c, NULL);
         else
             c->focus++;
         break;
@@ -221,4 +237,9 @@ void ui_create_key(struct ui *ui, struct ui_key k)
             ui_pop(ui);
         break;
     }
+    return true;
 }
+
+/* No flags: the form takes every key, ':' and '?' included. */
+const struct ui_screen_ops ui_create_ops =
+    UI_SCREEN_OPS("create", 0, sizeof(struct create), render, key, NULL, free_create);

@@ -6,56 +6,60 @@
 
 #include "client/ui_state.h"
 
-#define KEY_ESC 27
+struct file {
+    struct art_file file;
+    struct art_file_view view;
+};
 
-void ui_file_open(struct ui *ui, const char *ref)
+static void free_file(void *state)
 {
+    struct file *fs = state;
+    art_file_free(&fs->file);
+}
+
+static void open_again(struct ui *ui, void *asker, const char *ref)
+{
+    ui_file_open(ui, ref);
+}
+
+void ui_file_open(struct ui *ui, const char *ref_in)
+{
+    /* A copy: ref_in may live in the screen this one replaces. */
+    char ref[ART_REF_MAX];
+    snprintf(ref, sizeof(ref), "%s", ref_in);
     json_t *req = proto_request("read");
     json_object_set_new(req, "ref", json_string(ref));
-    /* Remembered for a reconnect (ref may be pending_ref itself, so copy after use). */
-    memmove(ui->pending_ref, ref, strnlen(ref, sizeof(ui->pending_ref) - 1));
-    ui->pending_ref[strnlen(ref, sizeof(ui->pending_ref) - 1)] = '\0';
     struct proto_reply r;
-    if (ui_request(ui, req, &r, ACT_READ) != 0)
+    if (ui_request(ui, req, &r, open_again, ref) != 0)
         return;
     ui->status[0] = '\0';
     if (r.ok) {
         struct art_file f;
-        if (proto_parse_file(r.root, &f) == 0) {
-            art_file_free(&ui->file);
-            ui->file = f;
-            ui->have_file = true;
-            memset(&ui->view, 0, sizeof(ui->view));
-            ui->view.file = &ui->file;
-            ui_push(ui, UI_FILE);
-        } else {
+        struct file *fs;
+        if (proto_parse_file(r.root, &f) != 0) {
             ui_set_status(ui, true, "THE SERVER'S FILE CANNOT BE READ");
+        } else if ((fs = ui_push(ui, &ui_file_ops)) == NULL) {
+            art_file_free(&f);
+        } else {
+            fs->file = f;
+            fs->view.file = &fs->file;
         }
-    } else if (strcmp(r.code, "redacted") == 0 &&
-               proto_parse_redacted(r.root, &ui->redacted) == 0) {
-        ui_push(ui, UI_REDACTED);
-    } else if (strcmp(r.code, "expunged") == 0 &&
-               proto_parse_expunged(r.root, &ui->expunged) == 0) {
-        ui_push(ui, UI_EXPUNGED);
-    } else if (strcmp(r.code, "clearance_denied") == 0 &&
-               proto_parse_denied(r.root, &ui->denied) == 0) {
-        ui_push(ui, UI_DENIED);
-    } else {
+    } else if (!ui_notice_open(ui, &r, NULL)) {
         ui_show_error(ui, &r);
     }
     proto_reply_free(&r);
 }
 
-void ui_render_file(struct ui *ui)
+static void render(struct ui *ui, void *state)
 {
     static const char *const keys[] = {
         "Up/Down PgUp/PgDn scroll  a addenda  : command  ? help  q back",
         "Up/Down select  Enter open  q back",
         "Up/Down PgUp/PgDn scroll  q back to addenda",
     };
-    struct art_frame f = ui_frame(ui, ui->file.ref, keys[ui->view.mode]);
-    ui->view.file = &ui->file;
-    art_file_view(&ui->canvas, &f, &ui->view);
+    struct file *fs = state;
+    struct art_frame f = ui_frame(ui, fs->file.ref, keys[fs->view.mode]);
+    art_file_view(&ui->canvas, &f, &fs->view);
 }
 
 static void scroll_key(struct art_file_view *v, wint_t code)
@@ -87,22 +91,26 @@ static void scroll_key(struct art_file_view *v, wint_t code)
         v->scroll = 0;
 }
 
-void ui_file_key(struct ui *ui, struct ui_key k)
+static bool key(struct ui *ui, void *state, struct ui_key k)
 {
-    struct art_file_view *v = &ui->view;
-    int addenda = (int)art_file_addendum_count(&ui->file);
+    struct file *fs = state;
+    struct art_file_view *v = &fs->view;
+    int addenda = (int)art_file_addendum_count(&fs->file);
     bool back = !k.is_key && (k.code == 'q' || k.code == KEY_ESC);
     bool enter = (!k.is_key && k.code == '\n') || (k.is_key && k.code == KEY_ENTER);
+    bool used = true; /* other characters are left for ':' and '?' */
     switch (v->mode) {
     case ART_FILE_BODY:
         if (back)
-            ui_pop(ui);
+            ui_pop(ui); /* fs is gone from here */
         else if (!k.is_key && (k.code == 'a' || k.code == 'A'))
             v->mode = ART_FILE_ADDENDA;
         else if (!k.is_key && k.code == ' ')
             scroll_key(v, KEY_NPAGE);
         else if (k.is_key)
             scroll_key(v, k.code);
+        else
+            used = false;
         break;
     case ART_FILE_ADDENDA:
         if (back) {
@@ -118,6 +126,8 @@ void ui_file_key(struct ui *ui, struct ui_key k)
             v->selected = (int)(k.code - '1');
             v->mode = ART_FILE_ADDENDUM;
             v->scroll = 0;
+        } else {
+            used = k.is_key;
         }
         break;
     case ART_FILE_ADDENDUM:
@@ -126,23 +136,13 @@ void ui_file_key(struct ui *ui, struct ui_key k)
             v->scroll = 0;
         } else if (k.is_key) {
             scroll_key(v, k.code);
+        } else {
+            used = false;
         }
         break;
     }
+    return used;
 }
 
-void ui_render_notice(struct ui *ui)
-{
-    struct art_frame f = ui_frame(ui, NULL, "q back  : command  ? help");
-    switch (ui_top(ui)) {
-    case UI_REDACTED:
-        art_redacted(&ui->canvas, &f, &ui->redacted);
-        break;
-    case UI_DENIED:
-        art_denied(&ui->canvas, &f, &ui->denied);
-        break;
-    default:
-        art_expunged(&ui->canvas, &f, &ui->expunged);
-        break;
-    }
-}
+const struct ui_screen_ops ui_file_ops = UI_SCREEN_OPS(
+    "file", UI_SCREEN_COMMANDS | UI_SCREEN_HELP, sizeof(struct file), render, key, NULL, free_file);

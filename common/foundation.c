@@ -57,6 +57,9 @@ static const char *const ref_kind_names[] = {"scp", "site", "mtf", "user"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+_Static_assert(COUNT(ref_prefixes) == FOUNDATION_REF_KINDS, "a prefix for every ref kind");
+_Static_assert(COUNT(ref_kind_names) == FOUNDATION_REF_KINDS, "a name for every ref kind");
+
 const struct foundation_level *foundation_level(int level)
 {
     if (level < FOUNDATION_LEVEL_MIN || level > FOUNDATION_LEVEL_MAX)

@@ -55,6 +55,9 @@ const char *foundation_title_canonical(const char *title);
  */
 int foundation_title_rank(const char *title);
 
+/* The longest password, in bytes, anything takes: the policy, login, both clients. */
+#define FOUNDATION_PASSWORD_MAX 1024
+
 /* SCP file status values: "active", "neutralized", "explained", "deleted". */
 bool foundation_status_valid(const char *status);
 
@@ -65,6 +68,7 @@ enum foundation_ref_kind {
     REF_MTF,
     REF_USER,
 };
+#define FOUNDATION_REF_KINDS 4 /* REF_SCP .. REF_USER, for loops over every kind */
 
 struct foundation_ref {
     enum foundation_ref_kind kind;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/foundation.h"
 #include "deepwell/deepwell.h"
 
 /*
@@ -19,7 +20,7 @@
  * so a short password of two-byte letters is still short), at most MAX bytes.
  */
 #define DEEPWELL_PASSWORD_MIN 8
-#define DEEPWELL_PASSWORD_MAX 1024
+#define DEEPWELL_PASSWORD_MAX FOUNDATION_PASSWORD_MAX
 
 /* NULL when password meets the policy, else why not: one sentence for the user. */
 const char *deepwell_password_policy_error(const char *password);

@@ -27,7 +27,6 @@
 #define TEXT_MAX       60000
 #define SECTIONS_MAX   64
 #define SCP_NUMBER_MAX 999999999
-#define PASSWORD_MAX   DEEPWELL_PASSWORD_MAX
 
 /*
  * Creates refused with `conflict` an account may have before its creates are
@@ -391,7 +390,7 @@ static void create_mtf(struct request *req, struct fields *f)
 static void create_user(struct request *req, struct fields *f)
 {
     const char *name = get_string(f, "name", true, DEEPWELL_NAME_MAX - 1);
-    const char *password = get_string(f, "password", true, PASSWORD_MAX);
+    const char *password = get_string(f, "password", true, FOUNDATION_PASSWORD_MAX);
     const char *title = get_string(f, "title", true, 64);
     int clearance = get_level(f, "clearance", 0);
     if (!f->bad && json_object_get(req->args, "clearance") == NULL)

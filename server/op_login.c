@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PASSWORD_MAX        1024
 #define AUTH_FAILED_MESSAGE "identification / authentication invalid"
 
 /* What the stages hand on, in req->op_state. */
@@ -56,7 +55,7 @@ static bool read_login_args(struct request *req, char name[DEEPWELL_NAME_MAX], i
         return false;
     }
     if (!json_is_string(pw) || json_string_length(pw) == 0 ||
-        json_string_length(pw) > PASSWORD_MAX || strlen(json_string_value(pw)) == 0)
+        json_string_length(pw) > FOUNDATION_PASSWORD_MAX || strlen(json_string_value(pw)) == 0)
         return false;
     *password = json_string_value(pw);
     return true;

@@ -8,8 +8,8 @@ import time
 import unittest
 
 from fake_server import FakeServer, demo_handler, flood, trickle
-from tui_harness import (DemoServerTestCase, Home, Server, clean_env, have_programs,
-                         make_ca_and_cert, make_demo_store, program)
+from tui_harness import (LONGEST_PASSWORD, DemoServerTestCase, Home, Server, add_user, clean_env,
+                         have_programs, make_ca_and_cert, make_demo_store, program)
 
 
 @unittest.skipUnless(have_programs("scipnet", "scipnet-server", "deepwell"),
@@ -107,6 +107,17 @@ class BatchTest(DemoServerTestCase):
                            stderr=subprocess.PIPE, env=clean_env(self.home.env()), timeout=30)
         self.assertEqual(p.returncode, 1)
         self.assertIn(b"cannot connect", p.stderr)
+
+    def test_the_longest_password_logs_in_and_a_longer_one_is_refused(self):
+        add_user(self.db, "long.batch", LONGEST_PASSWORD)
+        rc, out, err = self.run_batch("whoami", user="long.batch", password=LONGEST_PASSWORD)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("long.batch", out)
+        # One byte more is no password at all: refused before connecting, never cut short.
+        rc, out, err = self.run_batch("whoami", user="long.batch", password=LONGEST_PASSWORD + "x")
+        self.assertEqual(rc, 1)
+        self.assertIn("longer than 1024 bytes", err)
+        self.assertNotIn("auth_failed", err)
 
     # exit 2
 

@@ -10,8 +10,8 @@ import socket
 import time
 
 from fake_server import LEVEL1, FakeServer, demo_handler, flood, trickle
-from tui_harness import (DemoServerTestCase, Home, Server, Terminal, free_port, make_demo_store,
-                         needs_programs)
+from tui_harness import (LONGEST_PASSWORD, DemoServerTestCase, Home, Server, Terminal, add_user,
+                         free_port, make_demo_store, needs_programs)
 
 
 def lines_fit(screen, width):
@@ -170,6 +170,33 @@ class TuiTest(DemoServerTestCase):
         t.type("QUIT")
         t.keys("Enter")
         self.assertEqual(t.exit_status(), 0)
+
+    def test_back_returns_to_each_screen_as_it_was_left(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("Welcome, Researcher researcher.")
+        t.keys("Enter", "3")  # the browser, on its MTF tab
+        t.wait_for("[3 MTF]", "MTF-3")
+        t.keys("?")
+        t.wait_for("SCiPNET HELP")
+        # A second list, opened from the help, over the first one.
+        t.keys(":")
+        t.type("LIST SITE")
+        t.keys("Enter")
+        t.wait_for("[2 SITE]", "SITE-19", absent=("MTF-3",))
+        t.keys("q")
+        t.wait_for("SCiPNET HELP")
+        t.keys("q")
+        # The first list as it was, not the newest one.
+        t.wait_for("[3 MTF]", "MTF-3", absent=("SITE-19",))
+        t.keys("q")
+        t.wait_for("SCiPNET>")
+
+    def test_the_longest_password_can_be_typed(self):
+        add_user(self.db, "long.typist", LONGEST_PASSWORD)
+        t = self.client()
+        self.login(t, "long.typist", LONGEST_PASSWORD)
+        t.wait_for("Welcome, Researcher long.typist.", "SCiPNET>")
 
     # -- a cadet meets the denial screens ------------------------------------------------
 

@@ -48,6 +48,18 @@ def make_demo_store(directory):
     return db
 
 
+# The longest password anything takes (FOUNDATION_PASSWORD_MAX), not all one letter.
+LONGEST_PASSWORD = ("lamp-post-" * 103)[:1024]
+
+
+def add_user(db, name, password, clearance=1, title="Researcher"):
+    """`deepwell user add` on a store a server may be using."""
+    subprocess.run([program("deepwell"), "user", "add", name, "--db", db, "--clearance",
+                    str(clearance), "--title", title, "--password-stdin"],
+                   input=(password + "\n").encode(), env=clean_env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+
+
 class Server:
     """One scipnet-server on 127.0.0.1; port 0 picks a free one, a fixed port survives restarts."""
 

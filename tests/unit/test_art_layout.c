@@ -428,7 +428,8 @@ static void browser_marks_restricted_entries(void **state)
     assert_int_equal(canvas_init(&c, 24, 80), 0);
     art_browser(&c, &f, &b);
     char *text = dump_checked(&c);
-    assert_non_null(strstr(text, "[1 SCP]"));
+    /* one tab per kind, numbered by the key that opens it */
+    assert_non_null(strstr(text, "[1 SCP]   2 SITE    3 MTF    4 USER"));
     assert_non_null(strstr(text, "SCP-013    LEVEL 1"));
     assert_non_null(strstr(text, "A Considerate Umbrella"));
     assert_non_null(strstr(text, "SCP-100    LEVEL 5"));

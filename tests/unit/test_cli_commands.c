@@ -6,10 +6,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <stdio.h>
+
 #include "client/commands.h"
 #include "client/input.h"
 #include "client/net.h"
 #include "client/options.h"
+#include "common/foundation.h"
 
 static void access_in_every_spelling(void **state)
 {
@@ -60,6 +64,28 @@ static void list_create_and_the_rest(void **state)
     commands_parse("DANCE", &c);
     assert_int_equal(c.kind, CMD_INVALID);
     assert_non_null(strstr(c.error, "UNKNOWN COMMAND"));
+}
+
+/* The command line knows every kind the Foundation has, in either case, one or many. */
+static void every_kind_lists_and_creates(void **state)
+{
+    (void)state;
+    for (int i = 0; i < FOUNDATION_REF_KINDS; i++) {
+        const char *name = foundation_ref_kind_name((enum foundation_ref_kind)i);
+        char line[64];
+        struct command c;
+        snprintf(line, sizeof(line), "LIST %sS", name);
+        for (char *p = line; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        commands_parse(line, &c);
+        assert_int_equal(c.kind, CMD_LIST);
+        assert_string_equal(c.what, name);
+        assert_string_equal(c.query, "");
+        snprintf(line, sizeof(line), "create %s", name);
+        commands_parse(line, &c);
+        assert_int_equal(c.kind, CMD_CREATE);
+        assert_string_equal(c.what, name);
+    }
 }
 
 static void host_and_port(void **state)
@@ -117,6 +143,13 @@ static void typing_utf8(void **state)
     input_backspace(&in);
     input_backspace(&in);
     assert_string_equal(in.text, "");
+    /* The bound: the longest password anything takes fits, a byte more does not. */
+    for (int i = 0; i < FOUNDATION_PASSWORD_MAX; i++)
+        assert_true(input_add(&in, L'a' + i % 26));
+    assert_int_equal(in.len, FOUNDATION_PASSWORD_MAX);
+    assert_false(input_add(&in, L'z'));
+    assert_false(input_add(&in, L'機'));
+    assert_int_equal(strlen(in.text), FOUNDATION_PASSWORD_MAX);
 }
 
 int main(void)
@@ -124,6 +157,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(access_in_every_spelling),
         cmocka_unit_test(list_create_and_the_rest),
+        cmocka_unit_test(every_kind_lists_and_creates),
         cmocka_unit_test(host_and_port),
         cmocka_unit_test(arguments),
         cmocka_unit_test(typing_utf8),

@@ -1,0 +1,268 @@
+/*
+ * test_cli_screens.c - the client's screen stack and how keys reach screens: pushed,
+ * replaced, popped, bounded, freed; ':' and '?' only where a screen leaves them.
+ * No terminal and no server: keys go straight to ui_dispatch_key, screens draw
+ * into a canvas, and a request fails at once (running is false).
+ */
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "client/ui_screen.h"
+#include "client/ui_state.h"
+
+/* ---- the stack alone, with counting screens ---- */
+
+static int freed[2];
+
+static void free_a(void *state)
+{
+    freed[0]++;
+}
+
+static void free_b(void *state)
+{
+    freed[1]++;
+}
+
+struct counter {
+    int n;
+};
+
+static const struct ui_screen_ops kind_a = {
+    .name = "a", .state_size = sizeof(struct counter), .free = free_a};
+static const struct ui_screen_ops kind_b = {.name = "b", .free = free_b};
+
+static void stack_replaces_the_same_kind_and_forgets_the_oldest(void **state)
+{
+    (void)state;
+    struct ui_stack s = {0};
+    memset(freed, 0, sizeof(freed));
+    struct counter *a = ui_stack_push(&s, &kind_a);
+    assert_non_null(a);
+    assert_int_equal(a->n, 0);
+    a->n = 7;
+    /* a screen without state still has one to point at */
+    assert_non_null(ui_stack_push(&s, &kind_b));
+    assert_non_null(ui_stack_push(&s, &kind_b));
+    assert_int_equal(s.depth, 2);
+    assert_int_equal(freed[1], 1);
+    assert_null(ui_stack_top_state(&s, &kind_a));
+    /* the bound: a full stack forgets its bottom screen, and frees it */
+    for (int i = 0; i < UI_STACK; i++)
+        assert_non_null(ui_stack_push(&s, i % 2 ? &kind_b : &kind_a));
+    assert_int_equal(s.depth, UI_STACK);
+    assert_int_equal(freed[0] + freed[1], 1 + 2); /* the replaced b, the first a and b */
+    assert_ptr_equal(ui_stack_top(&s)->ops, &kind_b);
+    ui_stack_clear(&s);
+    assert_int_equal(s.depth, 0);
+    assert_int_equal(freed[0] + freed[1], 3 + UI_STACK);
+    assert_null(ui_stack_top(&s));
+}
+
+static void stack_pop_keeps_the_bottom_and_reset_leaves_one(void **state)
+{
+    (void)state;
+    struct ui_stack s = {0};
+    memset(freed, 0, sizeof(freed));
+    struct counter *a = ui_stack_push(&s, &kind_a);
+    a->n = 3;
+    ui_stack_push(&s, &kind_b);
+    ui_stack_pop(&s);
+    ui_stack_pop(&s);
+    assert_int_equal(s.depth, 1);
+    assert_int_equal(freed[1], 1);
+    /* what lies below is as it was left */
+    assert_ptr_equal(ui_stack_top_state(&s, &kind_a), a);
+    assert_int_equal(a->n, 3);
+    ui_stack_push(&s, &kind_b);
+    assert_non_null(ui_stack_reset(&s, &kind_b));
+    assert_int_equal(s.depth, 1);
+    assert_int_equal(freed[0], 1);
+    assert_int_equal(freed[1], 2);
+    ui_stack_clear(&s);
+}
+
+/* ---- the real screens, driven by keys ---- */
+
+static struct client_options opt = {.hostport = "site19.example:7019"};
+static struct ui ui;
+
+static int setup(void **state)
+{
+    memset(&ui, 0, sizeof(ui));
+    ui.opt = &opt;
+    ui.logged_in = true;
+    ui.running = false; /* no request leaves: ui_request fails at once */
+    snprintf(ui.user.name, sizeof(ui.user.name), "dr.bright");
+    if (canvas_init(&ui.canvas, 24, 80) != 0)
+        return -1;
+    return ui_reset_to(&ui, &ui_welcome_ops) != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    ui_stack_clear(&ui.stack);
+    canvas_free(&ui.canvas);
+    return 0;
+}
+
+static void type(const char *text)
+{
+    for (const char *p = text; *p; p++)
+        ui_dispatch_key(&ui, (struct ui_key){false, (wint_t)(unsigned char)*p});
+}
+
+static void press(wint_t code)
+{
+    ui_dispatch_key(&ui, (struct ui_key){true, code});
+}
+
+/* Draw the top screen as the loop would (without painting the terminal). */
+static bool shows(const char *text)
+{
+    const struct ui_screen *top = ui_stack_top(&ui.stack);
+    canvas_clear(&ui.canvas);
+    top->ops->render(&ui, top->state);
+    char *dump = canvas_dump(&ui.canvas);
+    bool found = dump != NULL && strstr(dump, text) != NULL;
+    free(dump);
+    return found;
+}
+
+static void help_opens_scrolls_and_goes_back(void **state)
+{
+    (void)state;
+    type("?"); /* at the welcome prompt: HELP */
+    assert_ptr_equal(ui_top(&ui), &ui_help_ops);
+    assert_true(shows("HELP"));
+    press(KEY_DOWN);
+    press(KEY_DOWN);
+    void *help = ui_top_state(&ui, &ui_help_ops);
+    type("?"); /* already there: nothing changes, not even the scroll */
+    assert_ptr_equal(ui_top_state(&ui, &ui_help_ops), help);
+    assert_int_equal(*(int *)help, 2);
+    type("q");
+    assert_ptr_equal(ui_top(&ui), &ui_welcome_ops);
+    assert_int_equal(ui.stack.depth, 1);
+}
+
+static void command_line_opens_where_a_screen_leaves_colon(void **state)
+{
+    (void)state;
+    type("LIST SITE lamp\r");
+    /* nothing answered, but the browser is there, with its kind and query */
+    assert_ptr_equal(ui_top(&ui), &ui_browser_ops);
+    assert_true(shows("SITE REGISTRY"));
+    type(":");
+    assert_true(ui.cmdline);
+    type("HELP\r");
+    assert_false(ui.cmdline);
+    assert_ptr_equal(ui_top(&ui), &ui_help_ops);
+    type("q");
+    /* the browser's search takes every key, ':' and '?' too */
+    type("/");
+    type(":?");
+    assert_false(ui.cmdline);
+    assert_ptr_equal(ui_top(&ui), &ui_browser_ops);
+    type("\x1b");
+    type("?");
+    assert_ptr_equal(ui_top(&ui), &ui_help_ops);
+}
+
+static void a_form_takes_every_key(void **state)
+{
+    (void)state;
+    type("CREATE USER\r");
+    assert_ptr_equal(ui_top(&ui), &ui_create_ops);
+    type("a:b?");
+    assert_false(ui.cmdline);
+    assert_ptr_equal(ui_top(&ui), &ui_create_ops);
+    assert_true(shows("a:b?"));
+    type("\x1b");
+    assert_ptr_equal(ui_top(&ui), &ui_welcome_ops);
+}
+
+/* Back goes to the screen as it was left, even when another of its kind was opened. */
+static void back_returns_to_the_screen_as_it_was(void **state)
+{
+    (void)state;
+    type("LIST MTF\r");
+    press(KEY_DOWN);
+    type("?");
+    type(":LIST USER\r"); /* from the help: a second browser above it */
+    assert_true(shows("PERSONNEL"));
+    assert_int_equal(ui.stack.depth, 4);
+    type("q");
+    type("q");
+    assert_ptr_equal(ui_top(&ui), &ui_browser_ops);
+    assert_true(shows("MOBILE TASK FORCES"));
+}
+
+static int again_calls;
+static char again_arg[64];
+static void *again_asker;
+
+static void again(struct ui *u, void *asker, const char *arg)
+{
+    again_calls++;
+    again_asker = asker;
+    snprintf(again_arg, sizeof(again_arg), "%s", arg);
+}
+
+static void a_lost_connection_does_the_request_again(void **state)
+{
+    (void)state;
+    again_calls = 0;
+    type("HELP\r");
+    void *help = ui_top_state(&ui, &ui_help_ops);
+    ui_connection_open(&ui, "CONNECTION LOST", "connection refused", false, again, "SCP-173");
+    assert_true(shows("CONNECTION LOST"));
+    type("?:"); /* neither help nor the command line over a lost connection */
+    assert_false(ui.cmdline);
+    assert_ptr_equal(ui_top(&ui), &ui_connection_ops);
+    assert_null(ui_untrusted_message(&ui));
+    type("r");
+    assert_int_equal(again_calls, 1);
+    assert_string_equal(again_arg, "SCP-173");
+    /* the screen that asked is back on top, and is handed to again */
+    assert_ptr_equal(ui_top_state(&ui, &ui_help_ops), help);
+    assert_ptr_equal(again_asker, help);
+}
+
+static void an_untrusted_server_only_lets_you_quit(void **state)
+{
+    (void)state;
+    again_calls = 0;
+    ui.running = true;
+    ui_connection_open(&ui, "SERVER NOT TRUSTED", "fingerprint refused", true, again, NULL);
+    type("r");
+    assert_int_equal(again_calls, 0);
+    assert_string_equal(ui_untrusted_message(&ui), "fingerprint refused");
+    type("q");
+    assert_false(ui.running);
+    assert_int_equal(ui.exit_code, 1);
+}
+
+int main(void)
+{
+    /* the screens' tests start logged in at the welcome, with no server */
+#define SCREEN_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stack_replaces_the_same_kind_and_forgets_the_oldest),
+        cmocka_unit_test(stack_pop_keeps_the_bottom_and_reset_leaves_one),
+        SCREEN_TEST(help_opens_scrolls_and_goes_back),
+        SCREEN_TEST(command_line_opens_where_a_screen_leaves_colon),
+        SCREEN_TEST(a_form_takes_every_key),
+        SCREEN_TEST(back_returns_to_the_screen_as_it_was),
+        SCREEN_TEST(a_lost_connection_does_the_request_again),
+        SCREEN_TEST(an_untrusted_server_only_lets_you_quit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
