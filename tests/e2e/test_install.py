@@ -40,9 +40,13 @@ def sample_keys():
 
 
 def make(*args, env=None):
+    """make in the source tree, as a person would type it: not as a child of `make test`
+    (whose MAKEFLAGS name a jobserver this process does not pass on)."""
+    env = dict(env if env is not None else clean_env())
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(var, None)
     return subprocess.run(["make", "--no-print-directory", "-C", SRC] + list(args),
-                          capture_output=True, text=True, timeout=600,
-                          env=env if env is not None else clean_env())
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 def run(prog, *args, env=None, umask=None, **kw):
