@@ -1,5 +1,7 @@
-# SCiPNET build.  `make` builds bin/scipnet-server, bin/scipnet and bin/deepwell;
-# `make test` runs every test; `make demo` builds and runs the demo system.
+# SCiPNET build.  `make` builds bin/scipnet-server, bin/scipnet and bin/deepwell (and
+# names the Debian packages to install when a library is missing); `make deps` installs
+# them; `make test` runs every test; `make demo` builds and runs the demo system (both
+# call `deps` first); `make install` / `make uninstall` (PREFIX, DESTDIR).
 #
 # Every module directory is a static library; a program is its main plus the
 # libraries it needs.  New .c files are picked up by wildcard, so adding a module
@@ -8,7 +10,23 @@
 PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
              libjansson-dev libinih-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
-             libpq-dev postgresql valgrind clang libclang-rt-14-dev
+             libpq-dev postgresql valgrind clang libclang-rt-14-dev mandoc systemd
+# The Debian package that ships each pkg-config module, for `make`'s missing-library report.
+PKG_DEBS  := sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev openssl:libssl-dev \
+             libevent:libevent-dev libevent_openssl:libevent-dev libevent_pthreads:libevent-dev \
+             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev
+
+# `make install` layout.  The service unit and sysusers.d entry go where systemd looks
+# for a local install; the configuration in /etc unless SYSCONFDIR says otherwise.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/scipnet
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALLED   := scipnet-server scipnet deepwell
+MAN_PAGES   := man/scipnet.1 man/scipnet.conf.5 man/scipnet-server.8 man/deepwell.8
 
 BUILD     ?= build
 CC        ?= cc
@@ -56,11 +74,24 @@ PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell \
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit unit-asan e2e tui demo bench fuzz format clean check-format
-all: deps
+.PHONY: all deps libs test unit unit-asan e2e tui demo bench fuzz format clean check-format \
+        install uninstall
+all: libs
 	@$(MAKE) --no-print-directory programs
 
 programs: $(PROGRAMS)
+
+# Only reports: names the Debian packages of missing libraries (`make deps` installs them).
+libs:
+	@command -v pkg-config >/dev/null || { \
+	  echo "make: pkg-config is missing: sudo apt-get install build-essential pkg-config" \
+	       "(or sudo make deps)" >&2; exit 1; }; \
+	missing=""; for m in $(PKG_DEBS); do \
+	  pkg-config --exists $${m%%:*} || case " $$missing " in *" $${m#*:} "*) ;; \
+	    *) missing="$$missing $${m#*:}";; esac; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: missing libraries: sudo apt-get install$$missing (or sudo make deps)" >&2; \
+	  exit 1; fi
 
 # Installs the Debian packages the build and tests need, once; a no-op when present.
 deps:
@@ -125,30 +156,62 @@ test: deps
 	@$(MAKE) --no-print-directory SAN=1 programs unit-bins
 	@bash tests/run.sh all
 
-unit: all
-	@$(MAKE) --no-print-directory unit-bins
+unit: deps
+	@$(MAKE) --no-print-directory programs unit-bins
 	@bash tests/run.sh unit
 
 unit-asan: deps
 	@$(MAKE) --no-print-directory SAN=1 programs unit-bins
 	@bash tests/run.sh unit-asan
 
-e2e: all
+e2e: deps
+	@$(MAKE) --no-print-directory programs
 	@bash tests/run.sh e2e
 
-tui: all
+tui: deps
+	@$(MAKE) --no-print-directory programs
 	@bash tests/run.sh tui
 
 # ---- demo ----------------------------------------------------------------------
 DEMO_DIR ?= demo-data
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory programs
 	@bash scripts/demo.sh $(DEMO_DIR)
 
-bench: all $(BIN_DIR)/scipnet-bench
+bench: deps
+	@$(MAKE) --no-print-directory programs
 	@bash bench/run.sh
 
 fuzz:
 	@bash tests/fuzz/run.sh
+
+# ---- install -------------------------------------------------------------------
+# The configuration is installed only when none is there, and removed only when it is
+# still the sample: an operator's edits are never overwritten or lost.
+CONF := $(DESTDIR)$(SYSCONFDIR)/scipnet/scipnet.conf
+install: $(addprefix bin/,$(INSTALLED))
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/scipnet
+	install -m 0755 $(addprefix bin/,$(INSTALLED)) $(DESTDIR)$(BINDIR)/
+	for page in $(MAN_PAGES); do \
+	  install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/ || exit 1; done
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  dist/scipnet-server.service.in >$(DESTDIR)$(UNITDIR)/scipnet-server.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/scipnet-server.service
+	install -m 0644 dist/scipnet.sysusers $(DESTDIR)$(SYSUSERSDIR)/scipnet.conf
+	install -m 0644 dist/scipnet.conf $(DESTDIR)$(DOCDIR)/scipnet.conf.sample
+	@if [ -e $(CONF) ]; then echo "install: keeping $(CONF) (the sample is in $(DOCDIR))"; \
+	else install -m 0644 dist/scipnet.conf $(CONF); fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALLED)) \
+	  $(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p))) \
+	  $(DESTDIR)$(UNITDIR)/scipnet-server.service $(DESTDIR)$(SYSUSERSDIR)/scipnet.conf \
+	  $(DESTDIR)$(DOCDIR)/scipnet.conf.sample
+	@if cmp -s dist/scipnet.conf $(CONF); then rm -f $(CONF); \
+	elif [ -e $(CONF) ]; then echo "uninstall: keeping $(CONF): it was changed"; fi
+	-@rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/scipnet 2>/dev/null || true
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -6,6 +6,7 @@
 #include "client/batch.h"
 #include "client/options.h"
 #include "client/ui.h"
+#include "common/version.h"
 #include "common/vis.h"
 
 int main(int argc, char **argv)
@@ -22,6 +23,10 @@ int main(int argc, char **argv)
     }
     if (opt.help) {
         options_usage(argv[0]);
+        return 0;
+    }
+    if (opt.version) {
+        printf("scipnet %s (protocol %d)\n", SCIPNET_VERSION, SCIPNET_PROTOCOL);
         return 0;
     }
     if (opt.batch)

@@ -13,7 +13,8 @@ void options_usage(const char *prog)
 {
     vis_fprintf(
         stderr, VIS_TEXT,
-        "usage: %s [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]\n"
+        "usage: %s --version\n"
+        "       %s [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]\n"
         "       %s --batch [--raw] [--user NAME --password-stdin] [--fingerprint sha256:HEX "
         "| --ca FILE]\n"
         "              HOST[:PORT] COMMAND\n"
@@ -24,7 +25,7 @@ void options_usage(const char *prog)
         "             5 clearance denied\n"
         "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
         "--raw prints them as they are, for a script that needs the bytes\n",
-        prog, prog, OPTIONS_TIMEOUT_MAX);
+        prog, prog, prog, OPTIONS_TIMEOUT_MAX);
 }
 
 static void format_hostport(struct client_options *opt)
@@ -56,6 +57,9 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
             opt->password_stdin = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             opt->help = true;
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            opt->version = true;
             return 0;
         } else if (strcmp(a, "--timeout") == 0) {
             char *end;

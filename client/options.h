@@ -23,6 +23,7 @@ struct client_options {
     char **command; /* batch: COMMAND and its arguments */
     int ncommand;
     bool help;
+    bool version;  /* --version: print it and exit */
     int timeout_s; /* --timeout: each request's deadline; 0 = the default 30 s */
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "deepwell/private_file.h"
 #include "deepwell/query.h"
 #include "deepwell/schema.h"
 
@@ -95,6 +96,9 @@ static enum deepwell_code create_file(const char *store_path, struct deepwell_er
 {
     char path[DEEPWELL_AUDIT_PATH_MAX];
     enum deepwell_code code = deepwell_audit_file_path(store_path, path, sizeof(path), err);
+    if (code != DW_OK)
+        return code;
+    code = deepwell_private_file_create(path, "audit.file: creating", err);
     if (code != DW_OK)
         return code;
     sqlite3 *db = NULL;

@@ -8,6 +8,7 @@
 
 #include "deepwell/audit_file.h"
 #include "deepwell/pool.h"
+#include "deepwell/private_file.h"
 
 /* A stale file (or its WAL) at path would be mixed into the copy's pages. */
 static enum deepwell_code clear_target(const char *path, struct deepwell_error *err)
@@ -28,6 +29,8 @@ static enum deepwell_code copy_schema(sqlite3 *src, const char *schema, const ch
                                       struct deepwell_error *err)
 {
     enum deepwell_code code = clear_target(out_path, err);
+    if (code == DW_OK)
+        code = deepwell_private_file_create(out_path, "backup", err);
     if (code != DW_OK)
         return code;
     sqlite3 *dest = NULL;

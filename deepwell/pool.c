@@ -22,6 +22,7 @@
 #include "deepwell/audit_file.h"
 #include "deepwell/engine.h"
 #include "deepwell/pg_conn.h"
+#include "deepwell/private_file.h"
 
 /* Most distinct statements one connection keeps prepared. */
 #define STMT_CACHE_MAX 256
@@ -176,8 +177,12 @@ static enum deepwell_code conn_open_db(struct deepwell_conn *conn, bool create,
         return code;
     }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    if (create)
+    if (create) {
         flags |= SQLITE_OPEN_CREATE;
+        enum deepwell_code code = deepwell_private_file_create(pool->path, "pool.open", err);
+        if (code != DW_OK)
+            return code;
+    }
 
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(pool->path, &db, flags, NULL);

@@ -12,6 +12,7 @@
 #include "deepwell/seal.h"
 #include "server/conn.h"
 #include "server/mailbox.h"
+#include "server/notify.h"
 #include "server/pwtiming.h"
 #include "server/request.h"
 #include "server/throttle.h"
@@ -148,6 +149,7 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
         return;
     srv->stopping = true;
     log_notice("server", "signal %d: finishing requests in flight, then exiting", (int)sig);
+    notify_state("STOPPING=1");
     evconnlistener_disable(srv->listener);
     for (struct conn *c = srv->conns; c != NULL;) {
         struct conn *next = conn_next(c);
@@ -440,6 +442,7 @@ int server_run(const struct scipnet_config *cfg)
 
     printf("listening on %s\nfingerprint sha256:%s\n", bound, fp);
     fflush(stdout);
+    notify_state("READY=1\nSTATUS=listening on %s", bound);
     log_notice("server", "listening on %s (store %s, %d workers, %d hashing)", bound, cfg->db,
                workers, cfg->hash_concurrency);
     if (event_base_dispatch(srv->base) < 0)

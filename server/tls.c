@@ -121,8 +121,32 @@ int tls_ensure_self_signed(const char *cert_path, const char *key_path)
     return rc;
 }
 
+int tls_key_private(const char *key_path, char *why, size_t whylen)
+{
+    struct stat st;
+    if (stat(key_path, &st) != 0) {
+        snprintf(why, whylen, "cannot read the key %s: %s", key_path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "the key %s is not a regular file", key_path);
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0) {
+        snprintf(why, whylen, "the key %s may be read by others (mode %03o): chmod 600 it",
+                 key_path, (unsigned)(st.st_mode & 0777));
+        return -1;
+    }
+    return 0;
+}
+
 SSL_CTX *tls_context_new(const char *cert_path, const char *key_path)
 {
+    char why[TLS_WHY_MAX];
+    if (tls_key_private(key_path, why, sizeof(why)) < 0) {
+        log_error("tls", "%s", why);
+        return NULL;
+    }
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (ctx == NULL) {
         log_ssl_error("SSL_CTX_new");

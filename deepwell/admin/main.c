@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/version.h"
 
 /*
  * The commands, in `deepwell help` order.  To add one (say `vacuum`): write
@@ -45,7 +46,8 @@ static const struct admin_command *find_command(const char *name)
 static void print_help(FILE *out)
 {
     vis_fprintf(out, VIS_TEXT,
-                "usage: deepwell [--config FILE] [--db PATH] COMMAND [ARGS...]\n\n"
+                "usage: deepwell [--config FILE] [--db PATH] COMMAND [ARGS...]\n"
+                "       deepwell --version\n\n"
                 "Administers a SCiPNET deepwell store.  The store is --db PATH, else SCIPNET_DB,\n"
                 "else `db` from --config FILE, else ./deepwell.db.  PATH is an SQLite file\n"
                 "(or sqlite:FILE) or a postgresql:// URL shared by several servers\n"
@@ -159,6 +161,10 @@ int main(int argc, char **argv)
         return ADMIN_USAGE;
     }
     const char *name = argv[1];
+    if (strcmp(name, "--version") == 0) {
+        printf("deepwell %s (store schema %d)\n", SCIPNET_VERSION, deepwell_schema_latest());
+        return finish_output(ADMIN_OK);
+    }
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         const struct admin_command *cmd = argc > 2 ? find_command(argv[2]) : NULL;
         if (argc > 2 && cmd == NULL) {
