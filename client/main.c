@@ -26,7 +26,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (opt.version) {
-        printf("scipnet %s (protocol %d)\n", SCIPNET_VERSION, SCIPNET_PROTOCOL);
+        vis_fprintf(stdout, VIS_LINE, "scipnet %s (protocol %d)\n", SCIPNET_VERSION,
+                    SCIPNET_PROTOCOL);
         return 0;
     }
     if (opt.batch)

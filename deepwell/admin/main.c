@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/vis.h"
 #include "common/log.h"
 #include "common/version.h"
 
@@ -162,7 +163,8 @@ int main(int argc, char **argv)
     }
     const char *name = argv[1];
     if (strcmp(name, "--version") == 0) {
-        printf("deepwell %s (store schema %d)\n", SCIPNET_VERSION, deepwell_schema_latest());
+        vis_fprintf(stdout, VIS_LINE, "deepwell %s (store schema %d)\n", SCIPNET_VERSION,
+                    deepwell_schema_latest());
         return finish_output(ADMIN_OK);
     }
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
