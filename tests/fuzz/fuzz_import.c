@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "deepwell/deepwell.h"
-#include "deepwell/import.h"
+#include "deepwell/io/import.h"
 
 #define SEPARATOR "--8<-- "
 

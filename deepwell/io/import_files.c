@@ -1,5 +1,5 @@
 /* import_files.c - reading a source folder's markdown files into the bundle. */
-#include "deepwell/import_files.h"
+#include "deepwell/io/import_files.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "deepwell/import_map.h"
+#include "deepwell/io/import_map.h"
 #include "deepwell/pool.h"
-#include "deepwell/textfile.h"
-#include "deepwell/urlname.h"
+#include "deepwell/io/textfile.h"
+#include "deepwell/io/urlname.h"
 
 #define PATH_BYTES 4608
 

@@ -1,5 +1,5 @@
 /* import_rows.c - an import's users and SCP files, through the store's write path. */
-#include "deepwell/import_write.h"
+#include "deepwell/io/import_write.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/foundation.h"
-#include "deepwell/import_map.h"
+#include "deepwell/io/import_map.h"
 #include "deepwell/password.h"
 #include "deepwell/pool.h"
 #include "deepwell/write.h"

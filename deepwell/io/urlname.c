@@ -1,9 +1,9 @@
 /* urlname.c - percent-encoding of file names. */
-#include "deepwell/urlname.h"
+#include "deepwell/io/urlname.h"
 
 #include <string.h>
 
-#include "deepwell/textfile.h"
+#include "deepwell/io/textfile.h"
 
 static int hex_value(char c)
 {

@@ -15,7 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "deepwell/demo_content.h"
+#include "deepwell/io/demo.h"
+#include "deepwell/io/demo_content.h"
 #include "deepwell/password.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"

@@ -1,18 +1,18 @@
 /*
  * import_write.h - writing a loaded import bundle into the store in one transaction
- * (internal to deepwell/).  Every row goes through the store's one write path
+ * (internal to deepwell/io/).  Every row goes through the store's one write path
  * (write.h); the writer maps the source's ids to the store's and notes what it
  * changed.  import_write.c runs the transaction and writes the lookups, sites and
  * task forces; import_rows.c the users and SCP files; import_audit.c the history.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_WRITE_H
-#define SCIPNET_DEEPWELL_IMPORT_WRITE_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_WRITE_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_WRITE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "deepwell/import.h"
-#include "deepwell/import_model.h"
+#include "deepwell/io/import.h"
+#include "deepwell/io/import_model.h"
 
 /* Writes b in one transaction; on success the notes move from b into *report. */
 enum deepwell_code import_write(struct deepwell *dw, struct import_bundle *b,

@@ -1,5 +1,5 @@
 /* import.c - loading an import source into memory (import_write.c writes it). */
-#include "deepwell/import.h"
+#include "deepwell/io/import.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "deepwell/import_files.h"
-#include "deepwell/import_manifest.h"
-#include "deepwell/import_model.h"
-#include "deepwell/import_original.h"
-#include "deepwell/import_write.h"
+#include "deepwell/io/import_files.h"
+#include "deepwell/io/import_manifest.h"
+#include "deepwell/io/import_model.h"
+#include "deepwell/io/import_original.h"
+#include "deepwell/io/import_write.h"
 #include "deepwell/pool.h"
-#include "deepwell/textfile.h"
+#include "deepwell/io/textfile.h"
 
 struct deepwell_import {
     struct import_bundle b;

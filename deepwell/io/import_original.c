@@ -1,5 +1,5 @@
 /* import_original.c - reading the original SCiPNET's SQLite database into a bundle. */
-#include "deepwell/import_original.h"
+#include "deepwell/io/import_original.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deepwell/import_map.h"
+#include "deepwell/io/import_map.h"
 #include "deepwell/pool.h"
-#include "deepwell/textfile.h"
+#include "deepwell/io/textfile.h"
 
 #define MAX_COLUMNS 64
 

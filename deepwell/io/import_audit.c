@@ -1,5 +1,5 @@
 /* import_audit.c - an import's audit history, written once per source. */
-#include "deepwell/import_write.h"
+#include "deepwell/io/import_write.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* import_write.c - an import's transaction: lookup descriptions, sites, task forces. */
-#include "deepwell/import_write.h"
+#include "deepwell/io/import_write.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "common/foundation.h"
 #include "deepwell/audit.h"
 #include "deepwell/engine.h"
-#include "deepwell/import_map.h"
+#include "deepwell/io/import_map.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
 #include "deepwell/write.h"

@@ -1,5 +1,5 @@
 /* export.c - the store as a deepwell folder: markdown files and manifest.json. */
-#include "deepwell/export.h"
+#include "deepwell/io/export.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,12 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "deepwell/import_manifest.h"
-#include "deepwell/import_model.h"
+#include "deepwell/io/import_manifest.h"
+#include "deepwell/io/import_model.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
-#include "deepwell/textfile.h"
-#include "deepwell/urlname.h"
+#include "deepwell/io/textfile.h"
+#include "deepwell/io/urlname.h"
 
 #define PATH_BYTES 4608
 /* Longest encoded addendum title used as a file name (NAME_MAX is 255). */
