@@ -407,7 +407,7 @@ static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, in
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(x->conn,
                                          "SELECT kind, title, position, clearance_level, body"
-                                         " FROM sections WHERE scp_id = ? ORDER BY position",
+                                         " FROM sections WHERE scp_id = ?1 ORDER BY position",
                                          &stmt, x->err);
     if (code == DW_OK)
         code = dw_bind(stmt, x->err, "export.sections", "I", scp_id);
