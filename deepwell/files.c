@@ -254,12 +254,11 @@ enum deepwell_code dw_find_id(struct deepwell_conn *conn, const char *sql, const
     return code == DW_OK ? step_id(conn, stmt, id, op, err) : code;
 }
 
-void dw_stamps_or_now(const struct dw_stamps *when, char now[32], const char **created,
-                      const char **updated)
+void dw_times_of(const struct dw_stamps *when, struct dw_times *t)
 {
-    dw_now_iso(now);
-    *created = when != NULL && when->created_at != NULL ? when->created_at : now;
-    *updated = when != NULL && when->updated_at != NULL ? when->updated_at : now;
+    dw_now_iso(t->now);
+    t->created = when != NULL && when->created_at != NULL ? when->created_at : t->now;
+    t->updated = when != NULL && when->updated_at != NULL ? when->updated_at : t->now;
 }
 
 enum deepwell_code dw_class_find(struct deepwell_conn *conn, enum dw_class_table table,
@@ -370,16 +369,15 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
     if (code != DW_OK)
         return code;
 
-    char now[32];
-    const char *created, *updated;
-    dw_stamps_or_now(when, now, &created, &updated);
+    struct dw_times t;
+    dw_times_of(when, &t);
     struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SCP_INSERT, &stmt, err);
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "itirrrrrrttt", scp->number, scp->title, scp->level,
                        class_ids[0], class_ids[1], class_ids[2], class_ids[3], scp->site_id,
-                       scp->task_force_id, scp->status != NULL ? scp->status : "active", created,
-                       updated);
+                       scp->task_force_id, scp->status != NULL ? scp->status : "active", t.created,
+                       t.updated);
     int64_t id = 0;
     if (code == DW_OK)
         code = dw_step_insert(conn, stmt, op, &id, err);

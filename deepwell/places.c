@@ -211,16 +211,15 @@ enum deepwell_code dw_site_insert(struct deepwell_conn *conn, const struct deepw
     enum deepwell_code code = dw_check_ref(conn, DW_KIND_USER, site->director_id, op, err);
     if (code != DW_OK)
         return code;
-    char now[32];
-    const char *created, *updated;
-    dw_stamps_or_now(when, now, &created, &updated);
+    struct dw_times t;
+    dw_times_of(when, &t);
     struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SITE_INSERT, &stmt, err);
     if (code == DW_OK)
         code =
             dw_bind(stmt, err, op, "rtirttttt", site->id, site->name,
                     site->level != 0 ? site->level : 3, site->director_id, or_empty(site->location),
-                    or_empty(site->description), or_empty(site->dossier), created, updated);
+                    or_empty(site->description), or_empty(site->dossier), t.created, t.updated);
     if (code != DW_OK)
         return code;
     return place_insert_done(conn, stmt, &site_sql, site->id, site->name, id_out, op, err);
@@ -236,15 +235,15 @@ enum deepwell_code dw_mtf_insert(struct deepwell_conn *conn, const struct deepwe
         code = dw_check_ref(conn, DW_KIND_SITE, mtf->site_id, op, err);
     if (code != DW_OK)
         return code;
-    char now[32];
-    const char *created, *updated;
-    dw_stamps_or_now(when, now, &created, &updated);
+    struct dw_times t;
+    dw_times_of(when, &t);
     struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_MTF_INSERT, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "rttirrtitt", mtf->id, mtf->designation,
-                       or_empty(mtf->nickname), mtf->level != 0 ? mtf->level : 2, mtf->leader_id,
-                       mtf->site_id, or_empty(mtf->mission), mtf->active ? 1 : 0, created, updated);
+        code =
+            dw_bind(stmt, err, op, "rttirrtitt", mtf->id, mtf->designation, or_empty(mtf->nickname),
+                    mtf->level != 0 ? mtf->level : 2, mtf->leader_id, mtf->site_id,
+                    or_empty(mtf->mission), mtf->active ? 1 : 0, t.created, t.updated);
     if (code != DW_OK)
         return code;
     return place_insert_done(conn, stmt, &mtf_sql, mtf->id, mtf->designation, id_out, op, err);
@@ -293,39 +292,47 @@ static enum deepwell_code place_find(struct deepwell_conn *conn, const struct pl
     return code == DW_NOT_FOUND ? DW_OK : code;
 }
 
+/* Keeps or inserts a site (site != NULL) or a task force: one of the two is given. */
+static enum deepwell_code
+place_keep_or_insert(struct deepwell_conn *conn, const struct deepwell_site *site,
+                     const struct deepwell_mtf *mtf, const struct dw_stamps *when, int64_t *id_out,
+                     bool *added, const char *op, struct deepwell_error *err)
+{
+    assert((site == NULL) != (mtf == NULL));
+    int64_t id = site != NULL ? site->id : mtf->id;
+    bool keep_id;
+    *added = false;
+    enum deepwell_code code =
+        place_find(conn, site != NULL ? &site_sql : &mtf_sql, id,
+                   site != NULL ? site->name : mtf->designation, id_out, &keep_id, op, err);
+    if (code != DW_OK || *id_out != 0)
+        return code;
+    if (site != NULL) {
+        struct deepwell_site row = *site;
+        row.id = keep_id ? id : 0;
+        code = dw_site_insert(conn, &row, when, id_out, op, err);
+    } else {
+        struct deepwell_mtf row = *mtf;
+        row.id = keep_id ? id : 0;
+        code = dw_mtf_insert(conn, &row, when, id_out, op, err);
+    }
+    *added = code == DW_OK;
+    return code;
+}
+
 enum deepwell_code dw_site_keep_or_insert(struct deepwell_conn *conn,
                                           const struct deepwell_site *site,
                                           const struct dw_stamps *when, int64_t *id_out,
                                           bool *added, const char *op, struct deepwell_error *err)
 {
-    bool keep_id;
-    *added = false;
-    enum deepwell_code code =
-        place_find(conn, &site_sql, site->id, site->name, id_out, &keep_id, op, err);
-    if (code != DW_OK || *id_out != 0)
-        return code;
-    struct deepwell_site row = *site;
-    row.id = keep_id ? site->id : 0;
-    code = dw_site_insert(conn, &row, when, id_out, op, err);
-    *added = code == DW_OK;
-    return code;
+    return place_keep_or_insert(conn, site, NULL, when, id_out, added, op, err);
 }
 
 enum deepwell_code dw_mtf_keep_or_insert(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
                                          const struct dw_stamps *when, int64_t *id_out, bool *added,
                                          const char *op, struct deepwell_error *err)
 {
-    bool keep_id;
-    *added = false;
-    enum deepwell_code code =
-        place_find(conn, &mtf_sql, mtf->id, mtf->designation, id_out, &keep_id, op, err);
-    if (code != DW_OK || *id_out != 0)
-        return code;
-    struct deepwell_mtf row = *mtf;
-    row.id = keep_id ? mtf->id : 0;
-    code = dw_mtf_insert(conn, &row, when, id_out, op, err);
-    *added = code == DW_OK;
-    return code;
+    return place_keep_or_insert(conn, NULL, mtf, when, id_out, added, op, err);
 }
 
 static enum deepwell_code set_person(struct deepwell_conn *conn, const struct place_sql *sql,

@@ -203,12 +203,11 @@ enum deepwell_code dw_user_insert(struct deepwell_conn *conn, const struct deepw
     code = dw_prepare(conn, SQL_USER_INSERT, &stmt, err);
     if (code != DW_OK)
         return code;
-    char now[32];
-    const char *created, *updated;
-    dw_stamps_or_now(&extra->when, now, &created, &updated);
+    struct dw_times t;
+    dw_times_of(&extra->when, &t);
     code = dw_bind(stmt, err, op, "rttiIrriittt", extra->id, user->name, user->password_hash,
                    user->clearance, title, user->site_id, user->task_force_id, user->active ? 1 : 0,
-                   user->personnel_active ? 1 : 0, extra->last_login, created, updated);
+                   user->personnel_active ? 1 : 0, extra->last_login, t.created, t.updated);
     int64_t id = 0;
     if (code == DW_OK)
         code = dw_step_insert(conn, stmt, op, &id, err);

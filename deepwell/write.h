@@ -25,9 +25,12 @@ struct dw_stamps {
     const char *created_at, *updated_at;
 };
 
-/* The stamps to bind: the given ones, now (written into now) for the missing. */
-void dw_stamps_or_now(const struct dw_stamps *when, char now[32], const char **created,
-                      const char **updated);
+/* The stamps to bind: the given ones, now for the missing (t->now holds it). */
+struct dw_times {
+    char now[32];
+    const char *created, *updated;
+};
+void dw_times_of(const struct dw_stamps *when, struct dw_times *t);
 
 /* The id of the row sql (SELECT id ... = ?1) names by one text parameter; 0 when none. */
 enum deepwell_code dw_find_id(struct deepwell_conn *conn, const char *sql, const char *name,
