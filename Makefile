@@ -52,6 +52,8 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 # Module libraries.  A directory's main.c (and deepwell/admin) is a program, not library code.
 COMMON_SRC   := $(wildcard common/*.c)
 DEEPWELL_SRC := $(wildcard deepwell/*.c)
+# Data interchange (import, export, demo content): only the deepwell command links it.
+DEEPWELL_IO_SRC := $(wildcard deepwell/io/*.c)
 ADMIN_SRC    := $(wildcard deepwell/admin/*.c)
 SERVER_SRC   := $(filter-out server/main.c,$(wildcard server/*.c))
 CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c))
@@ -62,10 +64,11 @@ objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 LIB_COMMON   := $(BUILD)/libcommon.a
 LIB_DEEPWELL := $(BUILD)/libdeepwell.a
+LIB_DEEPWELL_IO := $(BUILD)/libdeepwell_io.a
 LIB_SERVER   := $(BUILD)/libserver.a
 LIB_CLIENT   := $(BUILD)/libclient.a
 LIB_ART      := $(BUILD)/libart.a
-ALL_LIBS     := $(LIB_SERVER) $(LIB_CLIENT) $(LIB_ART) $(LIB_DEEPWELL) $(LIB_COMMON)
+ALL_LIBS     := $(LIB_SERVER) $(LIB_CLIENT) $(LIB_ART) $(LIB_DEEPWELL_IO) $(LIB_DEEPWELL) $(LIB_COMMON)
 
 BIN_DIR := $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
 PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell \
@@ -104,6 +107,7 @@ deps:
 
 $(LIB_COMMON):   $(call objs,$(COMMON_SRC))
 $(LIB_DEEPWELL): $(call objs,$(DEEPWELL_SRC))
+$(LIB_DEEPWELL_IO): $(call objs,$(DEEPWELL_IO_SRC))
 $(LIB_SERVER):   $(call objs,$(SERVER_SRC))
 $(LIB_CLIENT):   $(call objs,$(CLIENT_SRC))
 $(LIB_ART):      $(call objs,$(ART_SRC))
@@ -120,7 +124,7 @@ $(BIN_DIR)/scipnet-server: $(BUILD)/server/main.o $(LIB_SERVER) $(LIB_DEEPWELL) 
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN_DIR)/deepwell: $(call objs,$(ADMIN_SRC)) $(LIB_DEEPWELL) $(LIB_COMMON)
+$(BIN_DIR)/deepwell: $(call objs,$(ADMIN_SRC)) $(LIB_DEEPWELL_IO) $(LIB_DEEPWELL) $(LIB_COMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -134,13 +138,14 @@ $(BIN_DIR)/scipnet-bench: $(call objs,$(BENCH_SRC)) $(LIB_COMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A unit test links the libraries its name prefix says it tests:
-#   test_dw_*  deepwell   test_srv_*  server   test_cli_* / test_art_*  client and art
-#   test_common_*  common only.
+#   test_dw_*  deepwell (test_dw_import*, test_dw_demo* also deepwell/io)   test_srv_*  server
+#   test_cli_* / test_art_*  client and art   test_common_*  common only.
 test_libs = $(strip \
+  $(if $(filter test_dw_import% test_dw_demo%,$(1)),$(LIB_DEEPWELL_IO) $(LIB_DEEPWELL) $(LIB_COMMON), \
   $(if $(filter test_dw_%,$(1)),$(LIB_DEEPWELL) $(LIB_COMMON), \
   $(if $(filter test_srv_%,$(1)),$(LIB_SERVER) $(LIB_DEEPWELL) $(LIB_COMMON), \
   $(if $(filter test_cli_% test_art_%,$(1)),$(LIB_CLIENT) $(LIB_ART) $(LIB_COMMON), \
-  $(LIB_COMMON)))))
+  $(LIB_COMMON))))))
 
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(call test_libs,$$*)

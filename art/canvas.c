@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "art/layout.h"
+#include "common/hex.h"
 #include "common/vis.h"
 
 struct ink ink_plain(void)
@@ -17,17 +18,6 @@ struct ink ink_attrs(uint8_t attrs)
 {
     struct ink ink = {0, false, attrs};
     return ink;
-}
-
-static int hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
 }
 
 struct ink ink_hex(const char *hex, uint8_t attrs)

@@ -468,10 +468,4 @@ struct deepwell_check_report {
 enum deepwell_code deepwell_check(struct deepwell *dw, struct deepwell_check_report *out,
                                   struct deepwell_error *err);
 
-/* Adds the demo content and demo users (see docs/demo.md); idempotent. */
-struct deepwell_pwhash_limits;
-enum deepwell_code deepwell_demo_seed(struct deepwell *dw,
-                                      const struct deepwell_pwhash_limits *limits,
-                                      struct deepwell_error *err);
-
 #endif

@@ -1,4 +1,5 @@
-/* files.c - SCP files (with their sections and status history), sites and task forces. */
+/* files.c - SCP files with their sections and status history: reading and the write path. */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
+#include "deepwell/write.h"
 
 static const char SQL_SCP_GET[] =
     "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"
@@ -24,11 +26,12 @@ static const char SQL_SECTIONS_GET[] =
 static const char SQL_SCP_INSERT[] =
     "INSERT INTO scp_files (number, title, clearance_level, containment_class_id,"
     " secondary_class_id, disruption_class_id, risk_class_id, site_id, task_force_id, status,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
     " RETURNING id";
 static const char SQL_SECTION_INSERT[] =
     "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_SCP_BY_NUMBER[] = "SELECT id FROM scp_files WHERE number = ?1";
 static const char SQL_SCP_STATUS[] = "SELECT id, status FROM scp_files WHERE number = ?1";
 static const char SQL_SCP_SET_STATUS[] =
     "UPDATE scp_files SET status = ?2, updated_at = ?3 WHERE id = ?1";
@@ -36,36 +39,18 @@ static const char SQL_STATUS_HISTORY_INSERT[] =
     "INSERT INTO status_history (scp_id, old_status, new_status, user_id, changed_at, reason)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
-static const char SQL_SITE_GET[] =
-    "SELECT s.id, s.name, s.clearance_level, s.director_id, u.name, s.location, s.description,"
-    " s.dossier FROM sites s LEFT JOIN users u ON u.id = s.director_id WHERE s.id = ?1";
-static const char SQL_SITE_INSERT[] =
-    "INSERT INTO sites (id, name, clearance_level, director_id, location, description, dossier,"
-    " created_at, updated_at)"
-    " VALUES (coalesce(?1, (SELECT coalesce(max(id), 0) + 1 FROM sites)),"
-    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING id";
-
-static const char SQL_MTF_GET[] =
-    "SELECT m.id, m.designation, m.nickname, m.clearance_level, m.leader_id, u.name, m.site_id,"
-    " s.name, m.mission, m.active FROM task_forces m"
-    " LEFT JOIN users u ON u.id = m.leader_id LEFT JOIN sites s ON s.id = m.site_id"
-    " WHERE m.id = ?1";
-static const char SQL_MTF_INSERT[] =
-    "INSERT INTO task_forces (id, designation, nickname, clearance_level, leader_id, site_id,"
-    " mission, active, created_at, updated_at)"
-    " VALUES (coalesce(?1, (SELECT coalesce(max(id), 0) + 1 FROM task_forces)),"
-    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id";
-
 /* Class name -> id, one literal per table (table names cannot be bound). */
 static const struct {
     const char *what;
     const char *sql;
 } class_lookups[] = {
+    /* in enum dw_class_table's order */
     {"containment class", "SELECT id FROM containment_classes WHERE name = ?1"},
     {"secondary class", "SELECT id FROM secondary_classes WHERE name = ?1"},
     {"disruption class", "SELECT id FROM disruption_classes WHERE name = ?1"},
     {"risk class", "SELECT id FROM risk_classes WHERE name = ?1"},
 };
+static const char SQL_TITLE_ID[] = "SELECT id FROM titles WHERE name = ?1";
 
 static const char *const section_kinds[] = {"containment", "description", "addendum"};
 
@@ -105,30 +90,6 @@ void deepwell_scp_free(struct deepwell_scp *scp)
         section_free(&scp->sections[i]);
     free(scp->sections);
     memset(scp, 0, sizeof(*scp));
-}
-
-void deepwell_site_free(struct deepwell_site *site)
-{
-    if (site == NULL)
-        return;
-    free(site->name);
-    free(site->director_name);
-    free(site->location);
-    free(site->description);
-    free(site->dossier);
-    memset(site, 0, sizeof(*site));
-}
-
-void deepwell_mtf_free(struct deepwell_mtf *mtf)
-{
-    if (mtf == NULL)
-        return;
-    free(mtf->designation);
-    free(mtf->nickname);
-    free(mtf->leader_name);
-    free(mtf->site_name);
-    free(mtf->mission);
-    memset(mtf, 0, sizeof(*mtf));
 }
 
 /* ---- reading ------------------------------------------------------------------------- */
@@ -244,72 +205,6 @@ enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, struct
     return scp_load(dw, number, false, out, err);
 }
 
-enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct deepwell_site *out,
-                                     struct deepwell_error *err)
-{
-    static const char op[] = "files.site_get";
-    memset(out, 0, sizeof(*out));
-    struct deepwell_conn *conn;
-    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_SITE_GET, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "I", id);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK) {
-        out->id = dw_col_int64(stmt, 0);
-        out->level = dw_col_int(stmt, 2);
-        out->director_id = dw_col_int64(stmt, 3);
-        if (!(dw_column_dup(stmt, 1, &out->name) && dw_column_dup(stmt, 4, &out->director_name) &&
-              dw_column_dup(stmt, 5, &out->location) && dw_column_dup(stmt, 6, &out->description) &&
-              dw_column_dup(stmt, 7, &out->dossier)))
-            code = out_of_memory(op, err);
-    }
-    deepwell_pool_release(dw->pool, conn);
-    if (code == DW_NOT_FOUND)
-        deepwell_error_set(err, code, op, "no such file: SITE-%" PRId64, id);
-    if (code != DW_OK)
-        deepwell_site_free(out);
-    return code;
-}
-
-enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deepwell_mtf *out,
-                                    struct deepwell_error *err)
-{
-    static const char op[] = "files.mtf_get";
-    memset(out, 0, sizeof(*out));
-    struct deepwell_conn *conn;
-    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_MTF_GET, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "I", id);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK) {
-        out->id = dw_col_int64(stmt, 0);
-        out->level = dw_col_int(stmt, 3);
-        out->leader_id = dw_col_int64(stmt, 4);
-        out->site_id = dw_col_int64(stmt, 6);
-        out->active = dw_col_int(stmt, 9) != 0;
-        if (!(dw_column_dup(stmt, 1, &out->designation) && dw_column_dup(stmt, 2, &out->nickname) &&
-              dw_column_dup(stmt, 5, &out->leader_name) &&
-              dw_column_dup(stmt, 7, &out->site_name) && dw_column_dup(stmt, 8, &out->mission)))
-            code = out_of_memory(op, err);
-    }
-    deepwell_pool_release(dw->pool, conn);
-    if (code == DW_NOT_FOUND)
-        deepwell_error_set(err, code, op, "no such file: MTF-%" PRId64, id);
-    if (code != DW_OK)
-        deepwell_mtf_free(out);
-    return code;
-}
-
 /* ---- creating -------------------------------------------------------------------------- */
 
 /* Runs body(conn, ctx) in one write transaction on the writer. */
@@ -337,24 +232,59 @@ static enum deepwell_code in_write_tx(struct deepwell *dw, write_fn body, const 
     return deepwell_write_tx(dw, run_write_call, &call, err);
 }
 
+/* Column 0 of a bound statement's one row as an id; 0 when there is no row. */
+static enum deepwell_code step_id(struct deepwell_conn *conn, struct dw_stmt *stmt, int64_t *id,
+                                  const char *op, struct deepwell_error *err)
+{
+    enum deepwell_code code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        *id = dw_col_int64(stmt, 0);
+    dw_reset(stmt);
+    return code == DW_NOT_FOUND ? DW_OK : code;
+}
+
+enum deepwell_code dw_find_id(struct deepwell_conn *conn, const char *sql, const char *name,
+                              int64_t *id, const char *op, struct deepwell_error *err)
+{
+    struct dw_stmt *stmt;
+    *id = 0;
+    enum deepwell_code code = dw_prepare(conn, sql, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "t", name);
+    return code == DW_OK ? step_id(conn, stmt, id, op, err) : code;
+}
+
+void dw_times_of(const struct dw_stamps *when, struct dw_times *t)
+{
+    dw_now_iso(t->now);
+    t->created = when != NULL && when->created_at != NULL ? when->created_at : t->now;
+    t->updated = when != NULL && when->updated_at != NULL ? when->updated_at : t->now;
+}
+
+enum deepwell_code dw_class_find(struct deepwell_conn *conn, enum dw_class_table table,
+                                 const char *name, int64_t *id, const char *op,
+                                 struct deepwell_error *err)
+{
+    assert((size_t)table < sizeof(class_lookups) / sizeof(class_lookups[0]));
+    return dw_find_id(conn, class_lookups[table].sql, name, id, op, err);
+}
+
+enum deepwell_code dw_title_find(struct deepwell_conn *conn, const char *name, int64_t *id,
+                                 const char *op, struct deepwell_error *err)
+{
+    return dw_find_id(conn, SQL_TITLE_ID, name, id, op, err);
+}
+
 /* Class name -> row id; NULL or "" is no class (0); an unknown name is DW_INVALID. */
-static enum deepwell_code class_id(struct deepwell_conn *conn, size_t table, const char *name,
-                                   int64_t *out, const char *op, struct deepwell_error *err)
+static enum deepwell_code class_id(struct deepwell_conn *conn, enum dw_class_table table,
+                                   const char *name, int64_t *out, const char *op,
+                                   struct deepwell_error *err)
 {
     *out = 0;
     if (name == NULL || name[0] == '\0')
         return DW_OK;
-    struct dw_stmt *stmt;
-    enum deepwell_code code = dw_prepare(conn, class_lookups[table].sql, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "t", name);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK)
-        *out = dw_col_int64(stmt, 0);
-    if (stmt != NULL)
-        dw_reset(stmt);
-    if (code == DW_NOT_FOUND)
+    enum deepwell_code code = dw_class_find(conn, table, name, out, op, err);
+    if (code == DW_OK && *out == 0)
         code = deepwell_error_set(err, DW_INVALID, op, "unknown %s '%s'", class_lookups[table].what,
                                   name);
     return code;
@@ -422,16 +352,16 @@ static enum deepwell_code insert_sections(struct deepwell_conn *conn,
     return DW_OK;
 }
 
-static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void *ctx,
-                                          int64_t *id_out, struct deepwell_error *err)
+enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                 const struct dw_stamps *when, int64_t *id_out, const char *op,
+                                 struct deepwell_error *err)
 {
-    static const char op[] = "files.scp_create";
-    const struct deepwell_scp *scp = ctx;
+    assert(scp->number > 0 && scp->title != NULL);
     const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
     int64_t class_ids[4];
     enum deepwell_code code = DW_OK;
     for (size_t i = 0; i < 4 && code == DW_OK; i++)
-        code = class_id(conn, i, class_names[i], &class_ids[i], op, err);
+        code = class_id(conn, (enum dw_class_table)i, class_names[i], &class_ids[i], op, err);
     if (code == DW_OK)
         code = dw_check_ref(conn, DW_KIND_SITE, scp->site_id, op, err);
     if (code == DW_OK)
@@ -439,14 +369,15 @@ static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void
     if (code != DW_OK)
         return code;
 
-    char now[32];
-    dw_now_iso(now);
+    struct dw_times t;
+    dw_times_of(when, &t);
     struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SCP_INSERT, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "itirrrrrrtt", scp->number, scp->title, scp->level,
+        code = dw_bind(stmt, err, op, "itirrrrrrttt", scp->number, scp->title, scp->level,
                        class_ids[0], class_ids[1], class_ids[2], class_ids[3], scp->site_id,
-                       scp->task_force_id, scp->status != NULL ? scp->status : "active", now);
+                       scp->task_force_id, scp->status != NULL ? scp->status : "active", t.created,
+                       t.updated);
     int64_t id = 0;
     if (code == DW_OK)
         code = dw_step_insert(conn, stmt, op, &id, err);
@@ -463,6 +394,36 @@ static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void
     return code;
 }
 
+enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, int64_t *id,
+                               const char *op, struct deepwell_error *err)
+{
+    struct dw_stmt *stmt;
+    *id = 0;
+    enum deepwell_code code = dw_prepare(conn, SQL_SCP_BY_NUMBER, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", number);
+    return code == DW_OK ? step_id(conn, stmt, id, op, err) : code;
+}
+
+enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                         const struct dw_stamps *when, int64_t *id_out, bool *added,
+                                         const char *op, struct deepwell_error *err)
+{
+    *added = false;
+    enum deepwell_code code = dw_scp_find(conn, scp->number, id_out, op, err);
+    if (code != DW_OK || *id_out != 0)
+        return code;
+    code = dw_scp_insert(conn, scp, when, id_out, op, err);
+    *added = code == DW_OK;
+    return code;
+}
+
+static enum deepwell_code scp_create_body(struct deepwell_conn *conn, const void *ctx,
+                                          int64_t *id_out, struct deepwell_error *err)
+{
+    return dw_scp_insert(conn, ctx, NULL, id_out, "files.scp_create", err);
+}
+
 enum deepwell_code deepwell_scp_create(struct deepwell *dw, const struct deepwell_scp *scp,
                                        int64_t *id_out, struct deepwell_error *err)
 {
@@ -470,107 +431,6 @@ enum deepwell_code deepwell_scp_create(struct deepwell *dw, const struct deepwel
     if (code != DW_OK)
         return code;
     return in_write_tx(dw, scp_create_body, scp, id_out, err);
-}
-
-/* A taken row id and a taken name are both conflicts; say which. */
-static enum deepwell_code name_conflict(struct deepwell_conn *conn, const char *prefix, int64_t id,
-                                        const char *what, const char *name, const char *op,
-                                        struct deepwell_error *err)
-{
-    if (dw_last_was_pkey_conflict(conn))
-        return deepwell_error_set(err, DW_CONFLICT, op, "%s-%" PRId64 " already exists", prefix,
-                                  id);
-    return deepwell_error_set(err, DW_CONFLICT, op, "%s '%s' is already taken", what, name);
-}
-
-static enum deepwell_code site_create_body(struct deepwell_conn *conn, const void *ctx,
-                                           int64_t *id_out, struct deepwell_error *err)
-{
-    static const char op[] = "files.site_create";
-    const struct deepwell_site *site = ctx;
-    enum deepwell_code code = dw_check_ref(conn, DW_KIND_USER, site->director_id, op, err);
-    if (code != DW_OK)
-        return code;
-    char now[32];
-    dw_now_iso(now);
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_SITE_INSERT, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "rtirtttt", site->id, site->name,
-                       site->level != 0 ? site->level : 3, site->director_id,
-                       site->location != NULL ? site->location : "",
-                       site->description != NULL ? site->description : "",
-                       site->dossier != NULL ? site->dossier : "", now);
-    int64_t id = 0;
-    if (code == DW_OK)
-        code = dw_step_insert(conn, stmt, op, &id, err);
-    if (code == DW_CONFLICT)
-        return name_conflict(conn, "SITE", site->id, "site name", site->name, op, err);
-    if (code == DW_OK && id_out != NULL)
-        *id_out = id;
-    return code;
-}
-
-enum deepwell_code deepwell_site_create(struct deepwell *dw, const struct deepwell_site *site,
-                                        int64_t *id_out, struct deepwell_error *err)
-{
-    static const char op[] = "files.site_create";
-    if (site->name == NULL || site->name[0] == '\0')
-        return deepwell_error_set(err, DW_INVALID, op, "a site needs a name");
-    if (site->id < 0)
-        return deepwell_error_set(err, DW_INVALID, op, "a site id cannot be negative");
-    if (site->level != 0) {
-        enum deepwell_code code = dw_check_level(site->level, "classification", op, err);
-        if (code != DW_OK)
-            return code;
-    }
-    return in_write_tx(dw, site_create_body, site, id_out, err);
-}
-
-static enum deepwell_code mtf_create_body(struct deepwell_conn *conn, const void *ctx,
-                                          int64_t *id_out, struct deepwell_error *err)
-{
-    static const char op[] = "files.mtf_create";
-    const struct deepwell_mtf *mtf = ctx;
-    enum deepwell_code code = dw_check_ref(conn, DW_KIND_USER, mtf->leader_id, op, err);
-    if (code == DW_OK)
-        code = dw_check_ref(conn, DW_KIND_SITE, mtf->site_id, op, err);
-    if (code != DW_OK)
-        return code;
-    char now[32];
-    dw_now_iso(now);
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_MTF_INSERT, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "rttirrtit", mtf->id, mtf->designation,
-                       mtf->nickname != NULL ? mtf->nickname : "", mtf->level != 0 ? mtf->level : 2,
-                       mtf->leader_id, mtf->site_id, mtf->mission != NULL ? mtf->mission : "",
-                       mtf->active ? 1 : 0, now);
-    int64_t id = 0;
-    if (code == DW_OK)
-        code = dw_step_insert(conn, stmt, op, &id, err);
-    if (code == DW_CONFLICT)
-        return name_conflict(conn, "MTF", mtf->id, "task force designation", mtf->designation, op,
-                             err);
-    if (code == DW_OK && id_out != NULL)
-        *id_out = id;
-    return code;
-}
-
-enum deepwell_code deepwell_mtf_create(struct deepwell *dw, const struct deepwell_mtf *mtf,
-                                       int64_t *id_out, struct deepwell_error *err)
-{
-    static const char op[] = "files.mtf_create";
-    if (mtf->designation == NULL || mtf->designation[0] == '\0')
-        return deepwell_error_set(err, DW_INVALID, op, "a task force needs a designation");
-    if (mtf->id < 0)
-        return deepwell_error_set(err, DW_INVALID, op, "a task force id cannot be negative");
-    if (mtf->level != 0) {
-        enum deepwell_code code = dw_check_level(mtf->level, "classification", op, err);
-        if (code != DW_OK)
-            return code;
-    }
-    return in_write_tx(dw, mtf_create_body, mtf, id_out, err);
 }
 
 /* ---- status ------------------------------------------------------------------------------ */

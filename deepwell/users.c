@@ -1,4 +1,5 @@
-/* users.c - personnel accounts: lookup, creation, password, clearance, login record. */
+/* users.c - personnel accounts: lookup, the write path, password, clearance, login record. */
+#include <assert.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
+#include "deepwell/write.h"
 
 #define SQL_USER_COLUMNS                                                                           \
     "u.id, u.name, t.name, u.clearance_level, u.site_id, s.name, "                                 \
@@ -19,12 +21,12 @@
 
 static const char SQL_USER_BY_NAME[] = SQL_USER_SELECT "WHERE u.name = ?1";
 static const char SQL_USER_BY_ID[] = SQL_USER_SELECT "WHERE u.id = ?1";
-static const char SQL_TITLE_ID[] = "SELECT id FROM titles WHERE name = ?1";
+static const char SQL_USER_ID_BY_NAME[] = "SELECT id FROM users WHERE name = ?1";
 static const char SQL_USER_INSERT[] =
     "INSERT INTO users (id, name, password_hash, clearance_level, title_id, site_id,"
-    " task_force_id, active, personnel_active, created_at, updated_at)"
-    " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM users),"
-    " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id";
+    " task_force_id, active, personnel_active, last_login, created_at, updated_at)"
+    " VALUES (coalesce(?1, (SELECT coalesce(max(id), 0) + 1 FROM users)),"
+    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id";
 static const char SQL_SET_PASSWORD[] =
     "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_SET_CLEARANCE[] =
@@ -152,24 +154,42 @@ static enum deepwell_code validate_new_user(const struct deepwell_user_new *user
 static enum deepwell_code title_id(struct deepwell_conn *conn, const char *title, int64_t *out,
                                    const char *op, struct deepwell_error *err)
 {
-    struct dw_stmt *stmt;
-    enum deepwell_code code = dw_prepare(conn, SQL_TITLE_ID, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "t", title);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK)
-        *out = dw_col_int64(stmt, 0);
-    dw_reset(stmt);
-    if (code == DW_NOT_FOUND)
+    enum deepwell_code code = dw_title_find(conn, title, out, op, err);
+    if (code == DW_OK && *out == 0)
         code = deepwell_error_set(err, DW_INVALID, op, "unknown title '%s'", title);
     return code;
 }
 
-static enum deepwell_code insert_user(struct deepwell_conn *conn,
-                                      const struct deepwell_user_new *user, int64_t *id_out,
-                                      const char *op, struct deepwell_error *err)
+enum deepwell_code dw_user_find_id(struct deepwell_conn *conn, const char *name, int64_t *id,
+                                   const char *op, struct deepwell_error *err)
 {
+    return dw_find_id(conn, SQL_USER_ID_BY_NAME, name, id, op, err);
+}
+
+/* extra->id when no user has it; 0 (the next free) otherwise. */
+static enum deepwell_code free_id(struct deepwell_conn *conn, int64_t id, int64_t *out,
+                                  const char *op, struct deepwell_error *err)
+{
+    *out = 0;
+    if (id <= 0)
+        return DW_OK;
+    struct deepwell_error ignored;
+    enum deepwell_code code = dw_check_ref(conn, DW_KIND_USER, id, op, &ignored);
+    if (code == DW_INVALID) /* no such user: the id is free */
+        *out = id;
+    else if (code != DW_OK && err != NULL)
+        *err = ignored;
+    return code == DW_INVALID ? DW_OK : code;
+}
+
+enum deepwell_code dw_user_insert(struct deepwell_conn *conn, const struct deepwell_user_new *user,
+                                  const struct dw_user_extra *extra, int64_t *id_out,
+                                  const char *op, struct deepwell_error *err)
+{
+    assert(user->name != NULL && user->password_hash != NULL && user->title != NULL);
+    static const struct dw_user_extra none;
+    if (extra == NULL)
+        extra = &none;
     int64_t title = 0;
     enum deepwell_code code = title_id(conn, user->title, &title, op, err);
     if (code == DW_OK)
@@ -183,18 +203,37 @@ static enum deepwell_code insert_user(struct deepwell_conn *conn,
     code = dw_prepare(conn, SQL_USER_INSERT, &stmt, err);
     if (code != DW_OK)
         return code;
-    char now[32];
-    dw_now_iso(now);
-    code = dw_bind(stmt, err, op, "ttiIrriit", user->name, user->password_hash, user->clearance,
-                   title, user->site_id, user->task_force_id, user->active ? 1 : 0,
-                   user->personnel_active ? 1 : 0, now);
+    struct dw_times t;
+    dw_times_of(&extra->when, &t);
+    code = dw_bind(stmt, err, op, "rttiIrriittt", extra->id, user->name, user->password_hash,
+                   user->clearance, title, user->site_id, user->task_force_id, user->active ? 1 : 0,
+                   user->personnel_active ? 1 : 0, extra->last_login, t.created, t.updated);
     int64_t id = 0;
     if (code == DW_OK)
         code = dw_step_insert(conn, stmt, op, &id, err);
+    if (code == DW_CONFLICT && dw_last_was_pkey_conflict(conn))
+        return deepwell_error_set(err, code, op, "USER-%" PRId64 " already exists", extra->id);
     if (code == DW_CONFLICT)
         return deepwell_error_set(err, code, op, "user name '%s' is already taken", user->name);
     if (code == DW_OK && id_out != NULL)
         *id_out = id;
+    return code;
+}
+
+enum deepwell_code dw_user_keep_or_insert(struct deepwell_conn *conn,
+                                          const struct deepwell_user_new *user,
+                                          const struct dw_user_extra *extra, int64_t *id_out,
+                                          bool *added, const char *op, struct deepwell_error *err)
+{
+    *added = false;
+    enum deepwell_code code = dw_user_find_id(conn, user->name, id_out, op, err);
+    if (code != DW_OK || *id_out != 0)
+        return code;
+    struct dw_user_extra row = extra != NULL ? *extra : (struct dw_user_extra){0};
+    code = free_id(conn, row.id, &row.id, op, err);
+    if (code == DW_OK)
+        code = dw_user_insert(conn, user, &row, id_out, op, err);
+    *added = code == DW_OK;
     return code;
 }
 
@@ -208,7 +247,7 @@ static enum deepwell_code run_insert(struct deepwell_conn *conn, void *arg,
                                      struct deepwell_error *err)
 {
     struct insert_call *call = arg;
-    return insert_user(conn, call->user, call->id_out, call->op, err);
+    return dw_user_insert(conn, call->user, NULL, call->id_out, call->op, err);
 }
 
 enum deepwell_code deepwell_user_add(struct deepwell *dw, const struct deepwell_user_new *user,

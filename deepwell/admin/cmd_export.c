@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "deepwell/export.h"
+#include "deepwell/io/export.h"
 
 static const char usage[] = "deepwell export --db PATH [--with-credentials] OUT_DIR";
 

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "deepwell/import.h"
+#include "deepwell/io/import.h"
 
 static const char usage[] = "deepwell import --db PATH SOURCE_DIR";
 

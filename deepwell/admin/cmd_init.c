@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "deepwell/io/demo.h"
+
 static const char usage[] = "deepwell init --db PATH [--demo]";
 
 static int seed_demo(const struct admin_ctx *ctx, struct deepwell *dw)

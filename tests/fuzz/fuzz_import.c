@@ -1,5 +1,5 @@
 /*
- * fuzz_import.c - importing an exported deepwell folder (deepwell/import*.c):
+ * fuzz_import.c - importing an exported deepwell folder (deepwell/io/import*.c):
  * manifest.json, credentials.json and the markdown layout, all untrusted files.
  *
  * Input: a small folder in one text.  The part before the first separator line is
@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "deepwell/deepwell.h"
-#include "deepwell/import.h"
+#include "deepwell/io/import.h"
 
 #define SEPARATOR "--8<-- "
 

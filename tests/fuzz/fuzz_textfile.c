@@ -1,5 +1,5 @@
 /*
- * fuzz_textfile.c - the importer's text reading (deepwell/textfile.c).
+ * fuzz_textfile.c - the importer's text reading (deepwell/io/textfile.c).
  *
  * textfile_utf8_valid is checked against the server's request validator
  * (server/utf8.c, written separately) plus "no NUL byte": two strict RFC 3629
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "deepwell/textfile.h"
+#include "deepwell/io/textfile.h"
 #include "server/utf8.h"
 
 static char dir[64];

@@ -1,6 +1,6 @@
 /*
  * fuzz_urlname.c - the importer's file-name handling: percent-decoding of addendum
- * file names (deepwell/urlname.c) and the name mapping of deepwell/import_map.c.
+ * file names (deepwell/io/urlname.c) and the name mapping of deepwell/io/import_map.c.
  *
  * urlname_decode agrees with a model of urlname.h (malformed escape, %00, not
  * UTF-8, or too long for the buffer -> false), for every output size up to the
@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deepwell/import_map.h"
-#include "deepwell/textfile.h"
-#include "deepwell/urlname.h"
+#include "deepwell/io/import_map.h"
+#include "deepwell/io/textfile.h"
+#include "deepwell/io/urlname.h"
 
 static void die(const char *what, const char *text)
 {

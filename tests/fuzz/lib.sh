@@ -18,11 +18,11 @@ fuzz_modules() {
     case "$1" in
         fuzz_markup)   echo "server common" ;;
         fuzz_config)   echo "common" ;;
-        fuzz_urlname)  echo "deepwell common" ;;
-        fuzz_textfile) echo "server deepwell common" ;;
+        fuzz_urlname)  echo "deepwell/io deepwell common" ;;
+        fuzz_textfile) echo "server deepwell/io deepwell common" ;;
         fuzz_refs)     echo "common" ;;
         fuzz_request)  echo "server deepwell common" ;;
-        fuzz_import)   echo "deepwell common" ;;
+        fuzz_import)   echo "deepwell/io deepwell common" ;;
         fuzz_vis)      echo "common" ;;
         fuzz_reply)    echo "client art common" ;;
         *) return 1 ;;
@@ -60,7 +60,8 @@ fuzz_check_link() {
 }
 
 # Compiles one module's sources (main.c excluded) into build/obj/<module>/ and
-# archives the objects that compiled into build/lib<module>.a.
+# archives the objects that compiled into build/lib<module>.a (deepwell/io: libdeepwell_io.a).
+fuzz_lib() { echo "$FUZZ_BUILD/lib${1//\//_}.a"; }
 fuzz_build_module() {
     local mod=$1 src obj dep objs=() failed=0
     local pkgcflags; pkgcflags=$(pkg-config --cflags $FUZZ_PKGS 2>/dev/null)
@@ -81,8 +82,8 @@ fuzz_build_module() {
         fi
         objs+=("$obj")
     done
-    rm -f "$FUZZ_BUILD/lib$mod.a"
-    ar rcs "$FUZZ_BUILD/lib$mod.a" "${objs[@]}"
+    rm -f "$(fuzz_lib "$mod")"
+    ar rcs "$(fuzz_lib "$mod")" "${objs[@]}"
     return 0
 }
 
@@ -107,7 +108,7 @@ fuzz_build_target() {
             fuzz_build_module "$mod" || return 1
             FUZZ_BUILT_MODULES[$mod]=1
         fi
-        libs+=("$FUZZ_BUILD/lib$mod.a")
+        libs+=("$(fuzz_lib "$mod")")
     done
     local pkgcflags pkglibs
     pkgcflags=$(pkg-config --cflags $FUZZ_PKGS 2>/dev/null)

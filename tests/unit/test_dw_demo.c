@@ -16,6 +16,7 @@
 
 #include "common/markup.h"
 #include "deepwell/deepwell.h"
+#include "deepwell/io/demo.h"
 #include "deepwell/password.h"
 #include "dw_fixture.h"
 

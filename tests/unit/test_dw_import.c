@@ -15,9 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "deepwell/import_map.h"
-#include "deepwell/textfile.h"
-#include "deepwell/urlname.h"
+#include "deepwell/io/import_map.h"
+#include "deepwell/io/textfile.h"
+#include "deepwell/io/urlname.h"
 
 static void url_names_decode_to_titles(void **state)
 {

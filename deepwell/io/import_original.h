@@ -1,14 +1,14 @@
 /*
- * import_original.h - reading the original SCiPNET's SCiPNET.db (internal to deepwell/).
+ * import_original.h - reading the original SCiPNET's SCiPNET.db (internal to deepwell/io/).
  *
  * The original is a SQLAlchemy-made SQLite file whose columns differ between
  * versions, so every table's columns are detected first and only known column
  * names (from fixed lists here, never from the file) are put into a query.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_ORIGINAL_H
-#define SCIPNET_DEEPWELL_IMPORT_ORIGINAL_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_ORIGINAL_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_ORIGINAL_H
 
-#include "deepwell/import_model.h"
+#include "deepwell/io/import_model.h"
 
 /*
  * Reads lookups, users, sites, task forces, SCP rows and the audit log from

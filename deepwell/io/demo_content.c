@@ -5,7 +5,7 @@
  * from any other work.  Sections use the classified-passage markup
  * [[LEVEL n]]...[[/LEVEL]] for text above the section's own level.
  */
-#include "deepwell/demo_content.h"
+#include "deepwell/io/demo_content.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

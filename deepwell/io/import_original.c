@@ -1,5 +1,5 @@
 /* import_original.c - reading the original SCiPNET's SQLite database into a bundle. */
-#include "deepwell/import_original.h"
+#include "deepwell/io/import_original.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -7,233 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deepwell/import_map.h"
+#include "deepwell/io/import_map.h"
+#include "deepwell/io/import_source.h"
 #include "deepwell/pool.h"
-#include "deepwell/textfile.h"
-
-#define MAX_COLUMNS 64
-
-/* Columns of one source table, as PRAGMA table_info reports them. */
-struct columns {
-    char names[MAX_COLUMNS][64];
-    bool pk[MAX_COLUMNS];
-    size_t count;
-};
-
-/* A value wanted from a table and the column names it has had across versions. */
-struct wanted {
-    const char *const *candidates;
-};
-
-#define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-struct source {
-    sqlite3 *db;
-    const char *path;
-    struct import_bundle *b;
-};
-
-static enum deepwell_code sqlite_failure(struct source *src, int rc, const char *what,
-                                         struct deepwell_error *err)
-{
-    if (rc == SQLITE_NOTADB)
-        return deepwell_error_set(err, DW_CORRUPT, what, "%s: not an SQLite database", src->path);
-    if (rc == SQLITE_CORRUPT)
-        return deepwell_error_set(err, DW_CORRUPT, what, "%s: database is malformed", src->path);
-    return deepwell_error_set(err, DW_IO, what, "%s: %s", src->path, sqlite3_errmsg(src->db));
-}
-
-/* The whitelisted name (from candidates) of a table the database has, or NULL. */
-static enum deepwell_code find_table(struct source *src, const char *const *candidates,
-                                     const char **found, struct deepwell_error *err)
-{
-    *found = NULL;
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(src->db,
-                                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-                                " COLLATE NOCASE",
-                                -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        return sqlite_failure(src, rc, "reading the table list", err);
-    for (size_t i = 0; candidates[i] != NULL && *found == NULL; i++) {
-        sqlite3_reset(stmt);
-        sqlite3_bind_text(stmt, 1, candidates[i], -1, SQLITE_STATIC);
-        rc = sqlite3_step(stmt);
-        if (rc == SQLITE_ROW)
-            *found = candidates[i];
-        else if (rc != SQLITE_DONE) {
-            sqlite3_finalize(stmt);
-            return sqlite_failure(src, rc, "reading the table list", err);
-        }
-    }
-    sqlite3_finalize(stmt);
-    return DW_OK;
-}
-
-static enum deepwell_code read_columns(struct source *src, const char *table, struct columns *out,
-                                       struct deepwell_error *err)
-{
-    memset(out, 0, sizeof(*out));
-    sqlite3_stmt *stmt = NULL;
-    int rc =
-        sqlite3_prepare_v2(src->db, "SELECT name, pk FROM pragma_table_info(?)", -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        return sqlite_failure(src, rc, "reading a table's columns", err);
-    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const unsigned char *name = sqlite3_column_text(stmt, 0);
-        if (name == NULL || out->count == MAX_COLUMNS)
-            continue;
-        snprintf(out->names[out->count], sizeof(out->names[0]), "%s", (const char *)name);
-        out->pk[out->count] = sqlite3_column_int(stmt, 1) > 0;
-        out->count++;
-    }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
-        return sqlite_failure(src, rc, "reading a table's columns", err);
-    return DW_OK;
-}
-
-/* The candidate (our constant, not the file's string) that the table has, or NULL. */
-static const char *pick(const struct columns *cols, const char *const *candidates, bool want_pk)
-{
-    const char *fallback = NULL;
-    for (size_t i = 0; candidates[i] != NULL; i++) {
-        for (size_t c = 0; c < cols->count; c++) {
-            if (strcasecmp(cols->names[c], candidates[i]) != 0)
-                continue;
-            if (!want_pk || cols->pk[c])
-                return candidates[i];
-            if (fallback == NULL)
-                fallback = candidates[i];
-        }
-    }
-    return fallback;
-}
-
-/*
- * Prepares "SELECT id, a, b, ... FROM table ORDER BY id" from whitelisted names;
- * a value the table lacks is selected as NULL.  Column 0 is always the row id.
- */
-static enum deepwell_code select_rows(struct source *src, const char *table,
-                                      const char *const *id_candidates, const struct wanted *want,
-                                      size_t nwant, sqlite3_stmt **out, struct deepwell_error *err)
-{
-    struct columns cols;
-    enum deepwell_code code = read_columns(src, table, &cols, err);
-    if (code != DW_OK)
-        return code;
-    const char *id = pick(&cols, id_candidates, true);
-    if (id == NULL)
-        id = "rowid"; /* every table the original makes has one */
-    char sql[2048];
-    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT \"%s\"", id);
-    for (size_t i = 0; i < nwant; i++) {
-        const char *col = pick(&cols, want[i].candidates, false);
-        if (col != NULL)
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", \"%s\"", col);
-        else
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", NULL");
-    }
-    snprintf(sql + len, sizeof(sql) - len, " FROM \"%s\" ORDER BY \"%s\"", table, id);
-    int rc = sqlite3_prepare_v2(src->db, sql, -1, out, NULL);
-    if (rc != SQLITE_OK)
-        return sqlite_failure(src, rc, table, err);
-    return DW_OK;
-}
-
-/* Text of column i (NULL for SQL NULL), checked to be UTF-8 without NUL bytes. */
-static enum deepwell_code text_at(struct source *src, sqlite3_stmt *stmt, int i, const char *table,
-                                  int64_t row, char **out, struct deepwell_error *err)
-{
-    *out = NULL;
-    if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-        return DW_OK;
-    const char *text = (const char *)sqlite3_column_text(stmt, i);
-    int bytes = sqlite3_column_bytes(stmt, i);
-    if (text == NULL)
-        return deepwell_error_set(err, DW_INTERNAL, table, "out of memory");
-    if (strlen(text) != (size_t)bytes || !textfile_utf8_valid(text, (size_t)bytes))
-        return deepwell_error_set(err, DW_INVALID, table,
-                                  "%s: table %s, row %lld, column %s: not valid UTF-8 text",
-                                  src->path, table, (long long)row, sqlite3_column_name(stmt, i));
-    *out = strdup(text);
-    if (*out == NULL)
-        return deepwell_error_set(err, DW_INTERNAL, table, "out of memory");
-    return DW_OK;
-}
-
-/* Integer of column i: integers, or text holding one.  False for NULL or anything else. */
-static bool int_at(sqlite3_stmt *stmt, int i, int64_t *out)
-{
-    switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-        *out = sqlite3_column_int64(stmt, i);
-        return true;
-    case SQLITE_TEXT: {
-        const char *t = (const char *)sqlite3_column_text(stmt, i);
-        char *end = NULL;
-        long long v = t ? strtoll(t, &end, 10) : 0;
-        if (t == NULL || end == t || *end != '\0')
-            return false;
-        *out = v;
-        return true;
-    }
-    default:
-        return false;
-    }
-}
-
-/* SQLAlchemy Booleans are 0/1; older rows may hold "true"/"false". */
-static bool bool_at(sqlite3_stmt *stmt, int i, bool fallback)
-{
-    int64_t v;
-    if (int_at(stmt, i, &v))
-        return v != 0;
-    if (sqlite3_column_type(stmt, i) == SQLITE_TEXT) {
-        const char *t = (const char *)sqlite3_column_text(stmt, i);
-        if (t && (strcasecmp(t, "true") == 0 || strcasecmp(t, "yes") == 0))
-            return true;
-        if (t && (strcasecmp(t, "false") == 0 || strcasecmp(t, "no") == 0))
-            return false;
-    }
-    return fallback;
-}
-
-static int64_t id_at(sqlite3_stmt *stmt, int i)
-{
-    int64_t v;
-    return int_at(stmt, i, &v) ? v : 0;
-}
-
-/* A normalised time, or NULL (noted) when the source's time cannot be read. */
-static enum deepwell_code time_at(struct source *src, sqlite3_stmt *stmt, int i, const char *table,
-                                  int64_t row, char **out, struct deepwell_error *err)
-{
-    char *raw = NULL;
-    enum deepwell_code code = text_at(src, stmt, i, table, row, &raw, err);
-    *out = NULL;
-    if (code != DW_OK || raw == NULL)
-        return code;
-    char iso[32];
-    if (import_normalize_time(raw, iso)) {
-        *out = strdup(iso);
-        if (*out == NULL)
-            code = deepwell_error_set(err, DW_INTERNAL, table, "out of memory");
-    } else if (!import_note(&src->b->notes, "unset: %s row %lld: unreadable time '%.40s'", table,
-                            (long long)row, raw)) {
-        code = deepwell_error_set(err, DW_INTERNAL, table, "out of memory");
-    }
-    free(raw);
-    return code;
-}
-
-static enum deepwell_code step_failure(struct source *src, sqlite3_stmt *stmt, int rc,
-                                       const char *table, struct deepwell_error *err)
-{
-    sqlite3_finalize(stmt);
-    return sqlite_failure(src, rc, table, err);
-}
+#include "deepwell/io/textfile.h"
 
 static enum deepwell_code oom(const char *what, struct deepwell_error *err)
 {
@@ -246,7 +23,7 @@ static enum deepwell_code read_lookup(struct source *src, enum import_lookup_kin
                                       const char *const *table_names, struct deepwell_error *err)
 {
     const char *table;
-    enum deepwell_code code = find_table(src, table_names, &table, err);
+    enum deepwell_code code = src_find_table(src, table_names, &table, err);
     if (code != DW_OK)
         return code;
     if (table == NULL)
@@ -255,15 +32,16 @@ static enum deepwell_code read_lookup(struct source *src, enum import_lookup_kin
                    : oom("lookup", err);
     const struct wanted want[] = {{NAMES("name")}};
     sqlite3_stmt *stmt;
-    code = select_rows(src, table, NAMES("id", "cl_id", "cc_id", "sc_id", "dc_id", "r_id", "t_id"),
-                       want, 1, &stmt, err);
+    code =
+        src_select_rows(src, table, NAMES("id", "cl_id", "cc_id", "sc_id", "dc_id", "r_id", "t_id"),
+                        want, 1, &stmt, err);
     if (code != DW_OK)
         return code;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        int64_t id = id_at(stmt, 0);
+        int64_t id = src_id_at(stmt, 0);
         char *name;
-        code = text_at(src, stmt, 1, table, id, &name, err);
+        code = src_text_at(src, stmt, 1, table, id, &name, err);
         if (code == DW_OK && !import_lookup_add(&src->b->lookups[kind], id, name))
             code = oom(table, err);
         free(name);
@@ -273,7 +51,7 @@ static enum deepwell_code read_lookup(struct source *src, enum import_lookup_kin
         }
     }
     if (rc != SQLITE_DONE)
-        return step_failure(src, stmt, rc, table, err);
+        return src_step_failure(src, stmt, rc, table, err);
     sqlite3_finalize(stmt);
     return DW_OK;
 }
@@ -306,7 +84,7 @@ static enum deepwell_code lookup_at(struct source *src, sqlite3_stmt *stmt, int 
 {
     *out = NULL;
     int64_t id;
-    if (!int_at(stmt, i, &id))
+    if (!src_int_at(stmt, i, &id))
         return DW_OK;
     const char *name = import_lookup_name(&src->b->lookups[kind], id);
     if (name == NULL) {
@@ -352,7 +130,7 @@ static enum deepwell_code read_users(struct source *src, struct deepwell_error *
     };
     sqlite3_stmt *stmt;
     enum deepwell_code code =
-        select_rows(src, "users", NAMES("id", "u_id", "user_id"), want, U_COUNT, &stmt, err);
+        src_select_rows(src, "users", NAMES("id", "u_id", "user_id"), want, U_COUNT, &stmt, err);
     if (code != DW_OK)
         return code;
     int rc;
@@ -362,30 +140,31 @@ static enum deepwell_code read_users(struct source *src, struct deepwell_error *
             sqlite3_finalize(stmt);
             return oom("users", err);
         }
-        u->src_id = id_at(stmt, 0);
-        u->site = id_at(stmt, 1 + U_SITE);
-        u->task_force = id_at(stmt, 1 + U_MTF);
-        u->personnel_active = bool_at(stmt, 1 + U_ACTIVE, true);
-        code = text_at(src, stmt, 1 + U_NAME, "users", u->src_id, &u->name, err);
+        u->src_id = src_id_at(stmt, 0);
+        u->site = src_id_at(stmt, 1 + U_SITE);
+        u->task_force = src_id_at(stmt, 1 + U_MTF);
+        u->personnel_active = src_bool_at(stmt, 1 + U_ACTIVE, true);
+        code = src_text_at(src, stmt, 1 + U_NAME, "users", u->src_id, &u->name, err);
         if (code == DW_OK)
-            code = text_at(src, stmt, 1 + U_PASSWORD, "users", u->src_id, &u->password_hash, err);
+            code =
+                src_text_at(src, stmt, 1 + U_PASSWORD, "users", u->src_id, &u->password_hash, err);
         if (code == DW_OK)
             code = lookup_at(src, stmt, 1 + U_LEVEL, IMPORT_LOOKUP_LEVEL, &u->level_name, err);
         if (code == DW_OK)
             code = lookup_at(src, stmt, 1 + U_TITLE, IMPORT_LOOKUP_TITLE, &u->title_name, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + U_LOGIN, "users", u->src_id, &u->last_login, err);
+            code = src_time_at(src, stmt, 1 + U_LOGIN, "users", u->src_id, &u->last_login, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + U_CREATED, "users", u->src_id, &u->created_at, err);
+            code = src_time_at(src, stmt, 1 + U_CREATED, "users", u->src_id, &u->created_at, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + U_UPDATED, "users", u->src_id, &u->updated_at, err);
+            code = src_time_at(src, stmt, 1 + U_UPDATED, "users", u->src_id, &u->updated_at, err);
         if (code != DW_OK) {
             sqlite3_finalize(stmt);
             return code;
         }
     }
     if (rc != SQLITE_DONE)
-        return step_failure(src, stmt, rc, "users", err);
+        return src_step_failure(src, stmt, rc, "users", err);
     sqlite3_finalize(stmt);
     return DW_OK;
 }
@@ -395,7 +174,7 @@ enum { S_NAME, S_DIRECTOR, S_CREATED, S_UPDATED, S_COUNT };
 static enum deepwell_code read_sites(struct source *src, struct deepwell_error *err)
 {
     const char *table;
-    enum deepwell_code code = find_table(src, NAMES("sites"), &table, err);
+    enum deepwell_code code = src_find_table(src, NAMES("sites"), &table, err);
     if (code != DW_OK || table == NULL)
         return code;
     const struct wanted want[S_COUNT] = {
@@ -405,7 +184,7 @@ static enum deepwell_code read_sites(struct source *src, struct deepwell_error *
         [S_UPDATED] = {NAMES("updated_at")},
     };
     sqlite3_stmt *stmt;
-    code = select_rows(src, table, NAMES("id", "s_id", "site_id"), want, S_COUNT, &stmt, err);
+    code = src_select_rows(src, table, NAMES("id", "s_id", "site_id"), want, S_COUNT, &stmt, err);
     if (code != DW_OK)
         return code;
     int rc;
@@ -415,20 +194,20 @@ static enum deepwell_code read_sites(struct source *src, struct deepwell_error *
             sqlite3_finalize(stmt);
             return oom("sites", err);
         }
-        s->src_id = id_at(stmt, 0);
-        s->director = id_at(stmt, 1 + S_DIRECTOR);
-        code = text_at(src, stmt, 1 + S_NAME, "sites", s->src_id, &s->name, err);
+        s->src_id = src_id_at(stmt, 0);
+        s->director = src_id_at(stmt, 1 + S_DIRECTOR);
+        code = src_text_at(src, stmt, 1 + S_NAME, "sites", s->src_id, &s->name, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + S_CREATED, "sites", s->src_id, &s->created_at, err);
+            code = src_time_at(src, stmt, 1 + S_CREATED, "sites", s->src_id, &s->created_at, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + S_UPDATED, "sites", s->src_id, &s->updated_at, err);
+            code = src_time_at(src, stmt, 1 + S_UPDATED, "sites", s->src_id, &s->updated_at, err);
         if (code != DW_OK) {
             sqlite3_finalize(stmt);
             return code;
         }
     }
     if (rc != SQLITE_DONE)
-        return step_failure(src, stmt, rc, "sites", err);
+        return src_step_failure(src, stmt, rc, "sites", err);
     sqlite3_finalize(stmt);
     return DW_OK;
 }
@@ -438,7 +217,7 @@ enum { M_NAME, M_NICKNAME, M_LEADER, M_SITE, M_ACTIVE, M_CREATED, M_UPDATED, M_C
 static enum deepwell_code read_mtfs(struct source *src, struct deepwell_error *err)
 {
     const char *table;
-    enum deepwell_code code = find_table(src, NAMES("mtfs"), &table, err);
+    enum deepwell_code code = src_find_table(src, NAMES("mtfs"), &table, err);
     if (code != DW_OK || table == NULL)
         return code;
     const struct wanted want[M_COUNT] = {
@@ -448,7 +227,7 @@ static enum deepwell_code read_mtfs(struct source *src, struct deepwell_error *e
         [M_UPDATED] = {NAMES("updated_at")},
     };
     sqlite3_stmt *stmt;
-    code = select_rows(src, table, NAMES("id", "mtf_id"), want, M_COUNT, &stmt, err);
+    code = src_select_rows(src, table, NAMES("id", "mtf_id"), want, M_COUNT, &stmt, err);
     if (code != DW_OK)
         return code;
     int rc;
@@ -458,24 +237,24 @@ static enum deepwell_code read_mtfs(struct source *src, struct deepwell_error *e
             sqlite3_finalize(stmt);
             return oom("mtfs", err);
         }
-        m->src_id = id_at(stmt, 0);
-        m->leader = id_at(stmt, 1 + M_LEADER);
-        m->site = id_at(stmt, 1 + M_SITE);
-        m->active = bool_at(stmt, 1 + M_ACTIVE, true);
-        code = text_at(src, stmt, 1 + M_NAME, "mtfs", m->src_id, &m->designation, err);
+        m->src_id = src_id_at(stmt, 0);
+        m->leader = src_id_at(stmt, 1 + M_LEADER);
+        m->site = src_id_at(stmt, 1 + M_SITE);
+        m->active = src_bool_at(stmt, 1 + M_ACTIVE, true);
+        code = src_text_at(src, stmt, 1 + M_NAME, "mtfs", m->src_id, &m->designation, err);
         if (code == DW_OK)
-            code = text_at(src, stmt, 1 + M_NICKNAME, "mtfs", m->src_id, &m->nickname, err);
+            code = src_text_at(src, stmt, 1 + M_NICKNAME, "mtfs", m->src_id, &m->nickname, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + M_CREATED, "mtfs", m->src_id, &m->created_at, err);
+            code = src_time_at(src, stmt, 1 + M_CREATED, "mtfs", m->src_id, &m->created_at, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + M_UPDATED, "mtfs", m->src_id, &m->updated_at, err);
+            code = src_time_at(src, stmt, 1 + M_UPDATED, "mtfs", m->src_id, &m->updated_at, err);
         if (code != DW_OK) {
             sqlite3_finalize(stmt);
             return code;
         }
     }
     if (rc != SQLITE_DONE)
-        return step_failure(src, stmt, rc, "mtfs", err);
+        return src_step_failure(src, stmt, rc, "mtfs", err);
     sqlite3_finalize(stmt);
     return DW_OK;
 }
@@ -514,12 +293,12 @@ static enum deepwell_code scp_identity(struct import_scp *s, int64_t row_id, con
 static enum deepwell_code read_scp_row(struct source *src, sqlite3_stmt *stmt, struct import_scp *s,
                                        struct deepwell_error *err)
 {
-    s->key = id_at(stmt, 0);
+    s->key = src_id_at(stmt, 0);
     s->has_row = true;
-    s->site = id_at(stmt, 1 + P_SITE);
-    s->task_force = id_at(stmt, 1 + P_MTF);
+    s->site = src_id_at(stmt, 1 + P_SITE);
+    s->task_force = src_id_at(stmt, 1 + P_MTF);
     char *name = NULL;
-    enum deepwell_code code = text_at(src, stmt, 1 + P_NAME, "scps", s->key, &name, err);
+    enum deepwell_code code = src_text_at(src, stmt, 1 + P_NAME, "scps", s->key, &name, err);
     if (code == DW_OK)
         code = scp_identity(s, s->key, name, err);
     free(name);
@@ -537,11 +316,11 @@ static enum deepwell_code read_scp_row(struct source *src, sqlite3_stmt *stmt, s
     for (size_t i = 0; code == DW_OK && i < sizeof(lookups) / sizeof(lookups[0]); i++)
         code = lookup_at(src, stmt, 1 + lookups[i].column, lookups[i].kind, lookups[i].field, err);
     if (code == DW_OK)
-        code = text_at(src, stmt, 1 + P_STATUS, "scps", s->key, &s->status, err);
+        code = src_text_at(src, stmt, 1 + P_STATUS, "scps", s->key, &s->status, err);
     if (code == DW_OK)
-        code = time_at(src, stmt, 1 + P_CREATED, "scps", s->key, &s->created_at, err);
+        code = src_time_at(src, stmt, 1 + P_CREATED, "scps", s->key, &s->created_at, err);
     if (code == DW_OK)
-        code = time_at(src, stmt, 1 + P_UPDATED, "scps", s->key, &s->updated_at, err);
+        code = src_time_at(src, stmt, 1 + P_UPDATED, "scps", s->key, &s->updated_at, err);
     return code;
 }
 
@@ -562,7 +341,7 @@ static enum deepwell_code read_scps(struct source *src, struct deepwell_error *e
     };
     sqlite3_stmt *stmt;
     enum deepwell_code code =
-        select_rows(src, "scps", NAMES("id", "scp_id"), want, P_COUNT, &stmt, err);
+        src_select_rows(src, "scps", NAMES("id", "scp_id"), want, P_COUNT, &stmt, err);
     if (code != DW_OK)
         return code;
     int rc;
@@ -579,7 +358,7 @@ static enum deepwell_code read_scps(struct source *src, struct deepwell_error *e
         }
     }
     if (rc != SQLITE_DONE)
-        return step_failure(src, stmt, rc, "scps", err);
+        return src_step_failure(src, stmt, rc, "scps", err);
     sqlite3_finalize(stmt);
     return DW_OK;
 }
@@ -589,7 +368,7 @@ enum { A_USER, A_IP, A_ACTION, A_DETAILS, A_STATUS, A_TS, A_COUNT };
 static enum deepwell_code read_audit(struct source *src, struct deepwell_error *err)
 {
     const char *table;
-    enum deepwell_code code = find_table(src, NAMES("audit_log"), &table, err);
+    enum deepwell_code code = src_find_table(src, NAMES("audit_log"), &table, err);
     if (code != DW_OK || table == NULL)
         return code;
     const struct wanted want[A_COUNT] = {
@@ -601,7 +380,7 @@ static enum deepwell_code read_audit(struct source *src, struct deepwell_error *
         [A_TS] = {NAMES("timestamp", "created_at")},
     };
     sqlite3_stmt *stmt;
-    code = select_rows(src, table, NAMES("id", "log_id"), want, A_COUNT, &stmt, err);
+    code = src_select_rows(src, table, NAMES("id", "log_id"), want, A_COUNT, &stmt, err);
     if (code != DW_OK)
         return code;
     int rc;
@@ -611,25 +390,25 @@ static enum deepwell_code read_audit(struct source *src, struct deepwell_error *
             sqlite3_finalize(stmt);
             return oom("audit_log", err);
         }
-        a->src_id = id_at(stmt, 0);
-        a->user = id_at(stmt, 1 + A_USER);
+        a->src_id = src_id_at(stmt, 0);
+        a->user = src_id_at(stmt, 1 + A_USER);
         a->outcome = sqlite3_column_type(stmt, 1 + A_STATUS) == SQLITE_NULL
                          ? -1
-                         : (bool_at(stmt, 1 + A_STATUS, true) ? 1 : 0);
-        code = text_at(src, stmt, 1 + A_IP, "audit_log", a->src_id, &a->client_addr, err);
+                         : (src_bool_at(stmt, 1 + A_STATUS, true) ? 1 : 0);
+        code = src_text_at(src, stmt, 1 + A_IP, "audit_log", a->src_id, &a->client_addr, err);
         if (code == DW_OK)
-            code = text_at(src, stmt, 1 + A_ACTION, "audit_log", a->src_id, &a->action, err);
+            code = src_text_at(src, stmt, 1 + A_ACTION, "audit_log", a->src_id, &a->action, err);
         if (code == DW_OK)
-            code = text_at(src, stmt, 1 + A_DETAILS, "audit_log", a->src_id, &a->details, err);
+            code = src_text_at(src, stmt, 1 + A_DETAILS, "audit_log", a->src_id, &a->details, err);
         if (code == DW_OK)
-            code = time_at(src, stmt, 1 + A_TS, "audit_log", a->src_id, &a->ts, err);
+            code = src_time_at(src, stmt, 1 + A_TS, "audit_log", a->src_id, &a->ts, err);
         if (code != DW_OK) {
             sqlite3_finalize(stmt);
             return code;
         }
     }
     if (rc != SQLITE_DONE)
-        return step_failure(src, stmt, rc, "audit_log", err);
+        return src_step_failure(src, stmt, rc, "audit_log", err);
     sqlite3_finalize(stmt);
     return DW_OK;
 }
@@ -643,11 +422,11 @@ static enum deepwell_code check_schema(struct source *src, struct deepwell_error
         rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
     if (rc != SQLITE_ROW)
-        return sqlite_failure(src, rc, "opening the source", err);
+        return src_failure(src, rc, "opening the source", err);
     const char *users, *scps;
-    enum deepwell_code code = find_table(src, NAMES("users"), &users, err);
+    enum deepwell_code code = src_find_table(src, NAMES("users"), &users, err);
     if (code == DW_OK)
-        code = find_table(src, NAMES("scps"), &scps, err);
+        code = src_find_table(src, NAMES("scps"), &scps, err);
     if (code != DW_OK)
         return code;
     if (users == NULL || scps == NULL)

@@ -1,6 +1,6 @@
 /*
  * import_files.h - attaching a source folder's markdown files to a bundle
- * (internal to deepwell/).
+ * (internal to deepwell/io/).
  *
  * Layout (the original's, and what export writes):
  *   scps/<n>/cps.md, scps/<n>/desc.md, scps/<n>/addenda/<URL-encoded title>.md
@@ -9,10 +9,10 @@
  * A folder without a row becomes a new row made from its files alone; a file the
  * layout does not know is skipped.  Both are noted in the bundle's report.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_FILES_H
-#define SCIPNET_DEEPWELL_IMPORT_FILES_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_FILES_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_FILES_H
 
-#include "deepwell/import_model.h"
+#include "deepwell/io/import_model.h"
 
 /* Level given to SCP files made from files alone: the highest, until someone reviews them. */
 #define IMPORT_ORPHAN_SCP_LEVEL 6

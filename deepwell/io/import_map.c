@@ -1,5 +1,5 @@
 /* import_map.c - name-based mapping of the original SCiPNET's lookup values. */
-#include "deepwell/import_map.h"
+#include "deepwell/io/import_map.h"
 
 #include <ctype.h>
 #include <stdio.h>

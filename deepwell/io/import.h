@@ -10,8 +10,8 @@
  * files by number, sites and task forces by id and name) are skipped, so running
  * an import twice adds nothing the second time.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_H
-#define SCIPNET_DEEPWELL_IMPORT_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

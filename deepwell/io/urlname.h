@@ -1,12 +1,12 @@
 /*
- * urlname.h - URL-encoded file names (internal to deepwell/).
+ * urlname.h - URL-encoded file names (internal to deepwell/io/).
  *
  * The original SCiPNET names addendum files after their titles, percent-encoded
  * ("Addendum%20042-A%3A%20Recovery.md").  Encoding is Python's quote(s, safe=''):
  * everything but A-Z a-z 0-9 - . _ ~ becomes %XX, so any title is a safe file name.
  */
-#ifndef SCIPNET_DEEPWELL_URLNAME_H
-#define SCIPNET_DEEPWELL_URLNAME_H
+#ifndef SCIPNET_DEEPWELL_IO_URLNAME_H
+#define SCIPNET_DEEPWELL_IO_URLNAME_H
 
 #include <stdbool.h>
 #include <stddef.h>

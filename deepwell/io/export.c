@@ -1,5 +1,5 @@
 /* export.c - the store as a deepwell folder: markdown files and manifest.json. */
-#include "deepwell/export.h"
+#include "deepwell/io/export.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,12 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "deepwell/import_manifest.h"
-#include "deepwell/import_model.h"
+#include "deepwell/io/import_manifest.h"
+#include "deepwell/io/import_model.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
-#include "deepwell/textfile.h"
-#include "deepwell/urlname.h"
+#include "deepwell/io/textfile.h"
+#include "deepwell/io/urlname.h"
 
 #define PATH_BYTES 4608
 /* Longest encoded addendum title used as a file name (NAME_MAX is 255). */
@@ -407,7 +407,7 @@ static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, in
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(x->conn,
                                          "SELECT kind, title, position, clearance_level, body"
-                                         " FROM sections WHERE scp_id = ? ORDER BY position",
+                                         " FROM sections WHERE scp_id = ?1 ORDER BY position",
                                          &stmt, x->err);
     if (code == DW_OK)
         code = dw_bind(stmt, x->err, "export.sections", "I", scp_id);

@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "deepwell/demo_content.h"
+#include "deepwell/io/demo.h"
+#include "deepwell/io/demo_content.h"
 #include "deepwell/password.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
+#include "deepwell/write.h"
 
 #define OP "demo.seed"
 
@@ -30,8 +32,6 @@ struct demo_ids {
 
 static const char SQL_SITE_BY_NAME[] = "SELECT id FROM sites WHERE name = ?1";
 static const char SQL_MTF_BY_DESIGNATION[] = "SELECT id FROM task_forces WHERE designation = ?1";
-static const char SQL_SET_SITE_DIRECTOR[] =
-    "UPDATE sites SET director_id = ?2, updated_at = ?3 WHERE id = ?1 AND director_id IS NULL";
 
 /* ---- small SQL helpers (what the public API has no call for) ------------------------ */
 
@@ -61,17 +61,13 @@ static enum deepwell_code set_site_director(struct deepwell *dw, int64_t site_id
                                             struct deepwell_error *err)
 {
     struct deepwell_conn *conn;
-    struct dw_stmt *stmt = NULL;
     char now[32];
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
     dw_now_iso(now);
-    code = dw_prepare(conn, SQL_SET_SITE_DIRECTOR, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, OP, "IIt", site_id, user_id, now);
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, OP, err); /* autocommit: one statement */
+    /* autocommit: the check and the update, where a director is still unset */
+    code = dw_site_set_director(conn, site_id, user_id, now, OP, err);
     deepwell_pool_release(dw->pool, conn);
     return code;
 }

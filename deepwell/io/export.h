@@ -11,8 +11,8 @@
  * edited safely.  with_credentials adds credentials.json (mode 0600): the hashes
  * and login state, so a move to a new store keeps everyone's logins.
  */
-#ifndef SCIPNET_DEEPWELL_EXPORT_H
-#define SCIPNET_DEEPWELL_EXPORT_H
+#ifndef SCIPNET_DEEPWELL_IO_EXPORT_H
+#define SCIPNET_DEEPWELL_IO_EXPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * deepwell/; demo.c writes them, docs/demo.md describes them).  All text is written
  * for this project.
  */
-#ifndef SCIPNET_DEEPWELL_DEMO_CONTENT_H
-#define SCIPNET_DEEPWELL_DEMO_CONTENT_H
+#ifndef SCIPNET_DEEPWELL_IO_DEMO_CONTENT_H
+#define SCIPNET_DEEPWELL_IO_DEMO_CONTENT_H
 
 #include <stddef.h>
 

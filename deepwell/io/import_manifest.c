@@ -1,5 +1,5 @@
 /* import_manifest.c - reading manifest.json and credentials.json into a bundle. */
-#include "deepwell/import_manifest.h"
+#include "deepwell/io/import_manifest.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "deepwell/pool.h"
-#include "deepwell/textfile.h"
+#include "deepwell/io/textfile.h"
 
 struct reader {
     struct import_bundle *b;

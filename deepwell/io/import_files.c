@@ -1,255 +1,14 @@
 /* import_files.c - reading a source folder's markdown files into the bundle. */
-#include "deepwell/import_files.h"
+#include "deepwell/io/import_files.h"
 
-#include <dirent.h>
-#include <stdarg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "deepwell/import_map.h"
-#include "deepwell/pool.h"
-#include "deepwell/textfile.h"
-#include "deepwell/urlname.h"
-
-#define PATH_BYTES 4608
-
-struct names {
-    char **items;
-    size_t count, cap;
-};
-
-static void names_free(struct names *n)
-{
-    for (size_t i = 0; i < n->count; i++)
-        free(n->items[i]);
-    free(n->items);
-    memset(n, 0, sizeof(*n));
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static enum deepwell_code oom(struct deepwell_error *err)
-{
-    return deepwell_error_set(err, DW_INTERNAL, "reading files", "out of memory");
-}
-
-/* Adds a report line; DW_OK, or DW_INTERNAL when out of memory. */
-static enum deepwell_code note(struct import_bundle *b, struct deepwell_error *err, const char *fmt,
-                               ...) __attribute__((format(printf, 3, 4)));
-
-static enum deepwell_code note(struct import_bundle *b, struct deepwell_error *err, const char *fmt,
-                               ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    return import_note(&b->notes, "%s", line) ? DW_OK : oom(err);
-}
-
-/*
- * Joins "a/b".  Relative paths inside the source cannot overflow (file names are at
- * most NAME_MAX bytes and the layout is three levels deep); the source folder plus
- * a relative path can, and is then refused.
- */
-static bool join(char *out, size_t size, const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la + 1 + lb >= size) {
-        out[0] = '\0';
-        return false;
-    }
-    memcpy(out, a, la);
-    out[la] = '/';
-    memcpy(out + la + 1, b, lb + 1);
-    return true;
-}
-
-static enum deepwell_code too_long(const char *rel, struct deepwell_error *err)
-{
-    return deepwell_error_set(err, DW_INVALID, rel, "%s: path too long", rel);
-}
-
-/*
- * Opens the folder rel (relative to the source) one name at a time, never through
- * a symbolic link: a link anywhere on the way fails (ENOTDIR or ELOOP).  Names come
- * from readdir or a checked manifest; "." and ".." are refused all the same.
- */
-static int open_folder(const struct import_bundle *b, const char *rel)
-{
-    char buf[PATH_BYTES];
-    size_t len = strlen(rel);
-    if (len == 0 || len >= sizeof(buf)) {
-        errno = len ? ENAMETOOLONG : EINVAL;
-        return -1;
-    }
-    memcpy(buf, rel, len + 1);
-    int fd = b->dirfd;
-    for (char *part = buf, *next; part != NULL; part = next) {
-        next = strchr(part, '/');
-        if (next != NULL)
-            *next++ = '\0';
-        int child = -1;
-        if (part[0] == '\0' || strcmp(part, ".") == 0 || strcmp(part, "..") == 0)
-            errno = EINVAL;
-        else
-            child = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        int saved = errno;
-        if (fd != b->dirfd)
-            close(fd);
-        errno = saved;
-        if (child < 0)
-            return -1;
-        fd = child;
-    }
-    return fd;
-}
-
-/* Splits "a/b/c" into its folder "a/b" (into dir) and its last name; NULL when no folder. */
-static const char *split_rel(const char *rel, char *dir, size_t size)
-{
-    const char *slash = strrchr(rel, '/');
-    if (slash == NULL || (size_t)(slash - rel) >= size)
-        return NULL;
-    memcpy(dir, rel, (size_t)(slash - rel));
-    dir[slash - rel] = '\0';
-    return slash + 1;
-}
-
-/* The type of rel (S_IFDIR, S_IFLNK, ...) as lstat sees it; 0 when it cannot be looked at. */
-static unsigned entry_type(const struct import_bundle *b, const char *rel)
-{
-    char dir[PATH_BYTES];
-    const char *name = split_rel(rel, dir, sizeof(dir));
-    int fd = name != NULL ? open_folder(b, dir) : b->dirfd;
-    if (fd < 0)
-        return 0;
-    struct stat st;
-    int rc = fstatat(fd, name != NULL ? name : rel, &st, AT_SYMLINK_NOFOLLOW);
-    if (fd != b->dirfd)
-        close(fd);
-    return rc == 0 ? (unsigned)(st.st_mode & S_IFMT) : 0;
-}
-
-static enum deepwell_code note_refused(struct import_bundle *b, const char *rel,
-                                       enum textfile_refusal refusal, struct deepwell_error *err)
-{
-    char why[64];
-    textfile_refusal_text(refusal, TEXTFILE_MAX_BYTES, why, sizeof(why));
-    b->files_refused++;
-    return note(b, err, "refused: %s: %s", rel, why);
-}
-
-/* Notes rel as refused when it is a symbolic link (*code says whether noting worked). */
-static bool refused_link(struct import_bundle *b, const char *rel, enum deepwell_code *code,
-                         struct deepwell_error *err)
-{
-    if (entry_type(b, rel) != S_IFLNK)
-        return false;
-    *code = note_refused(b, rel, TEXTFILE_SYMLINK, err);
-    return true;
-}
-
-/*
- * The entries of dir (relative to the source), sorted so the import is the same
- * on every file system.  *exists is false (and DW_OK) when the folder is absent or
- * not a folder, and when it is a symbolic link (then noted as refused).
- */
-static enum deepwell_code list_dir(struct import_bundle *b, const char *rel, struct names *out,
-                                   bool *exists, struct deepwell_error *err)
-{
-    char path[PATH_BYTES];
-    memset(out, 0, sizeof(*out));
-    *exists = false;
-    if (!join(path, sizeof(path), b->dir, rel))
-        return too_long(rel, err);
-    int fd = open_folder(b, rel);
-    if (fd < 0) {
-        int saved = errno;
-        enum deepwell_code code = DW_OK;
-        if (saved == ENOTDIR || saved == ELOOP) /* a file (as if absent), or a link */
-            refused_link(b, rel, &code, err);
-        else if (saved != ENOENT)
-            code = deepwell_error_set(err, DW_IO, path, "%s: cannot read folder: %s", path,
-                                      strerror(saved));
-        return code;
-    }
-    DIR *d = fdopendir(fd);
-    if (d == NULL) {
-        int saved = errno;
-        close(fd);
-        return deepwell_error_set(err, DW_IO, path, "%s: cannot read folder: %s", path,
-                                  strerror(saved));
-    }
-    *exists = true;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char **slot = IMPORT_PUSH(out->items, out->count, out->cap);
-        if (slot == NULL || (*slot = strdup(e->d_name)) == NULL) {
-            if (slot != NULL)
-                out->count--;
-            closedir(d);
-            names_free(out);
-            return oom(err);
-        }
-    }
-    closedir(d);
-    if (out->count > 1)
-        qsort(out->items, out->count, sizeof(char *), compare_strings);
-    return DW_OK;
-}
-
-/*
- * Reads rel into *out.  A file that is a link, not a regular file or too large is
- * refused: noted, *out NULL and DW_OK, so the rest of the source is still imported.
- */
-static enum deepwell_code read_rel(struct import_bundle *b, const char *rel, char **out,
-                                   struct deepwell_error *err)
-{
-    char path[PATH_BYTES], dir[PATH_BYTES];
-    *out = NULL;
-    if (!join(path, sizeof(path), b->dir, rel))
-        return too_long(rel, err);
-    const char *name = split_rel(rel, dir, sizeof(dir));
-    if (name == NULL)
-        return too_long(rel, err);
-    int fd = open_folder(b, dir);
-    if (fd < 0 && (errno == ENOTDIR || errno == ELOOP)) /* a folder swapped for a link */
-        return note_refused(b, rel, TEXTFILE_SYMLINK, err);
-    if (fd < 0)
-        return deepwell_error_set(err, DW_IO, path, "%s: cannot read: %s", path, strerror(errno));
-    enum textfile_refusal refusal;
-    enum deepwell_code code =
-        textfile_read_at(fd, name, path, TEXTFILE_MAX_BYTES, out, &refusal, err);
-    close(fd);
-    if (code == DW_NOT_FOUND) /* listed a moment ago: gone is an error, as before */
-        code = DW_IO;
-    if (code == DW_OK && refusal != TEXTFILE_READ)
-        code = note_refused(b, rel, refusal, err);
-    return code;
-}
-
-/* "name.md" -> "name" into out; false for anything else. */
-static bool strip_md(const char *name, char *out, size_t size)
-{
-    size_t len = strlen(name);
-    if (len <= 3 || strcmp(name + len - 3, ".md") != 0 || len - 3 >= size)
-        return false;
-    memcpy(out, name, len - 3);
-    out[len - 3] = '\0';
-    return true;
-}
+#include "deepwell/io/import_map.h"
+#include "deepwell/io/import_tree.h"
+#include "deepwell/io/urlname.h"
 
 /* ---- SCP files ------------------------------------------------------------------------ */
 
@@ -275,7 +34,7 @@ static enum deepwell_code add_section(struct import_bundle *b, size_t scp_index,
                                       struct deepwell_error *err)
 {
     char *body = NULL;
-    enum deepwell_code code = read_rel(b, rel, &body, err);
+    enum deepwell_code code = import_read_rel(b, rel, &body, err);
     if (code != DW_OK)
         return code;
     struct import_section *listed = listed_section(b, scp_index, rel);
@@ -292,14 +51,14 @@ static enum deepwell_code add_section(struct import_bundle *b, size_t scp_index,
     struct import_section *sec = IMPORT_PUSH(s->sections, s->nsections, s->capsections);
     if (sec == NULL) {
         free(body);
-        return oom(err);
+        return import_tree_oom(err);
     }
     sec->kind = strdup(kind);
     sec->title = strdup(title);
     sec->file = strdup(rel);
     sec->body = body;
     if (sec->kind == NULL || sec->title == NULL || sec->file == NULL)
-        return oom(err);
+        return import_tree_oom(err);
     return DW_OK;
 }
 
@@ -318,30 +77,30 @@ static int compare_addenda(const void *a, const void *b)
 static enum deepwell_code attach_addenda(struct import_bundle *b, size_t scp_index,
                                          const char *dir_rel, struct deepwell_error *err)
 {
-    char rel[PATH_BYTES];
-    join(rel, sizeof(rel), dir_rel, "addenda");
-    struct names files;
+    char rel[IMPORT_PATH_BYTES];
+    import_join(rel, sizeof(rel), dir_rel, "addenda");
+    struct import_names files;
     bool exists;
-    enum deepwell_code code = list_dir(b, rel, &files, &exists, err);
+    enum deepwell_code code = import_list_dir(b, rel, &files, &exists, err);
     if (code != DW_OK)
         return code;
     struct addendum_file *found = calloc(files.count ? files.count : 1, sizeof(*found));
     size_t nfound = 0;
     if (found == NULL) {
-        names_free(&files);
-        return oom(err);
+        import_names_free(&files);
+        return import_tree_oom(err);
     }
     for (size_t i = 0; i < files.count && code == DW_OK; i++) {
-        char file_rel[PATH_BYTES], stem[1024], title[1024];
-        join(file_rel, sizeof(file_rel), rel, files.items[i]);
+        char file_rel[IMPORT_PATH_BYTES], stem[1024], title[1024];
+        import_join(file_rel, sizeof(file_rel), rel, files.items[i]);
         if (listed_section(b, scp_index, file_rel) != NULL) {
             found[nfound].title = strdup("");
-        } else if (!strip_md(files.items[i], stem, sizeof(stem))) {
-            code = note(b, err, "skipped: %s: %s", file_rel, "not a .md file");
+        } else if (!import_strip_md(files.items[i], stem, sizeof(stem))) {
+            code = import_tree_note(b, err, "skipped: %s: %s", file_rel, "not a .md file");
             continue;
         } else if (!urlname_decode(stem, title, sizeof(title)) || title[0] == '\0') {
-            code = note(b, err, "skipped: %s: %s", file_rel,
-                        "file name is not a valid URL-encoded title");
+            code = import_tree_note(b, err, "skipped: %s: %s", file_rel,
+                                    "file name is not a valid URL-encoded title");
             continue;
         } else {
             found[nfound].title = strdup(title);
@@ -350,7 +109,7 @@ static enum deepwell_code attach_addenda(struct import_bundle *b, size_t scp_ind
         if (found[nfound].title == NULL || found[nfound].rel == NULL) {
             free(found[nfound].title);
             free(found[nfound].rel);
-            code = oom(err);
+            code = import_tree_oom(err);
             break;
         }
         nfound++;
@@ -363,7 +122,7 @@ static enum deepwell_code attach_addenda(struct import_bundle *b, size_t scp_ind
         free(found[i].rel);
     }
     free(found);
-    names_free(&files);
+    import_names_free(&files);
     return code;
 }
 
@@ -373,7 +132,7 @@ static enum deepwell_code orphan_scp(struct import_bundle *b, int64_t key, const
 {
     struct import_scp *s = IMPORT_PUSH(b->scps, b->nscps, b->capscps);
     if (s == NULL)
-        return oom(err);
+        return import_tree_oom(err);
     char title[32], level[8];
     snprintf(title, sizeof(title), "SCP-%03lld", (long long)key);
     snprintf(level, sizeof(level), "%d", IMPORT_ORPHAN_SCP_LEVEL);
@@ -382,10 +141,11 @@ static enum deepwell_code orphan_scp(struct import_bundle *b, int64_t key, const
     s->title = strdup(title);
     s->level_name = strdup(level);
     if (s->title == NULL || s->level_name == NULL)
-        return oom(err);
+        return import_tree_oom(err);
     *index = b->nscps - 1;
-    return note(b, err, "orphan: %s: files without a database row; imported as %s at level %d", rel,
-                title, IMPORT_ORPHAN_SCP_LEVEL);
+    return import_tree_note(b, err,
+                            "orphan: %s: files without a database row; imported as %s at level %d",
+                            rel, title, IMPORT_ORPHAN_SCP_LEVEL);
 }
 
 /* Positions for sections without one: after the listed ones, in the order found. */
@@ -419,27 +179,28 @@ static int compare_scp_files(const void *a, const void *b)
 }
 
 static enum deepwell_code attach_scp_dir(struct import_bundle *b, const char *name,
-                                         struct names *seen, struct deepwell_error *err)
+                                         struct import_names *seen, struct deepwell_error *err)
 {
-    char rel[PATH_BYTES];
-    join(rel, sizeof(rel), "scps", name);
+    char rel[IMPORT_PATH_BYTES];
+    import_join(rel, sizeof(rel), "scps", name);
     enum deepwell_code code = DW_OK;
     int64_t key;
-    if (refused_link(b, rel, &code, err))
+    if (import_refused_link(b, rel, &code, err))
         return code;
-    if (entry_type(b, rel) != S_IFDIR)
-        return note(b, err, "skipped: %s: not a folder", rel);
+    if (import_entry_type(b, rel) != S_IFDIR)
+        return import_tree_note(b, err, "skipped: %s: not a folder", rel);
     if (!import_parse_number(name, &key))
-        return note(b, err, "skipped: %s: folder name is not a number", rel);
+        return import_tree_note(b, err, "skipped: %s: folder name is not a number", rel);
     for (size_t i = 0; i < seen->count; i++)
         if (strcmp(seen->items[i], name) != 0) {
             int64_t other;
             if (import_parse_number(seen->items[i], &other) && other == key)
-                return note(b, err, "skipped: %s: same number as scps/%s", rel, seen->items[i]);
+                return import_tree_note(b, err, "skipped: %s: same number as scps/%s", rel,
+                                        seen->items[i]);
         }
     char **slot = IMPORT_PUSH(seen->items, seen->count, seen->cap);
     if (slot == NULL || (*slot = strdup(name)) == NULL)
-        return oom(err);
+        return import_tree_oom(err);
 
     size_t index = 0;
     struct import_scp *s = import_find_scp(b, key);
@@ -448,30 +209,30 @@ static enum deepwell_code attach_scp_dir(struct import_bundle *b, const char *na
     else if ((code = orphan_scp(b, key, rel, &index, err)) != DW_OK)
         return code;
 
-    struct names files;
+    struct import_names files;
     bool exists;
-    code = list_dir(b, rel, &files, &exists, err);
+    code = import_list_dir(b, rel, &files, &exists, err);
     /* The original shows procedures, then the description, then the addenda. */
     if (code == DW_OK && files.count > 1)
         qsort(files.items, files.count, sizeof(char *), compare_scp_files);
     for (size_t i = 0; i < files.count && code == DW_OK; i++) {
         const char *f = files.items[i];
-        char file_rel[PATH_BYTES];
-        join(file_rel, sizeof(file_rel), rel, f);
+        char file_rel[IMPORT_PATH_BYTES];
+        import_join(file_rel, sizeof(file_rel), rel, f);
         if (strcmp(f, "cps.md") == 0)
             code = add_section(b, index, file_rel, "containment", "Special Containment Procedures",
                                err);
         else if (strcmp(f, "desc.md") == 0)
             code = add_section(b, index, file_rel, "description", "Description", err);
-        else if (strcmp(f, "addenda") == 0 &&
-                 (entry_type(b, file_rel) == S_IFDIR || entry_type(b, file_rel) == S_IFLNK))
+        else if (strcmp(f, "addenda") == 0 && (import_entry_type(b, file_rel) == S_IFDIR ||
+                                               import_entry_type(b, file_rel) == S_IFLNK))
             code = attach_addenda(b, index, rel, err); /* refuses a link */
         else if (listed_section(b, index, file_rel) != NULL)
             code = add_section(b, index, file_rel, "addendum", "", err);
         else
-            code = note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
+            code = import_tree_note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
     }
-    names_free(&files);
+    import_names_free(&files);
     return code;
 }
 
@@ -486,8 +247,8 @@ static enum deepwell_code check_scp_files(struct import_bundle *b, struct deepwe
             struct import_section *sec = &s->sections[j];
             if (sec->body == NULL) {
                 if (!sec->refused)
-                    code = note(b, err, "missing: %s: listed in the manifest, %s", sec->file,
-                                "not found; section left out");
+                    code = import_tree_note(b, err, "missing: %s: listed in the manifest, %s",
+                                            sec->file, "not found; section left out");
                 free(sec->kind);
                 free(sec->title);
                 free(sec->file);
@@ -499,7 +260,8 @@ static enum deepwell_code check_scp_files(struct import_bundle *b, struct deepwe
         if (s->nsections == 0 && code == DW_OK) {
             char ref[32];
             snprintf(ref, sizeof(ref), "SCP-%03lld", (long long)s->number);
-            code = note(b, err, "missing: %s: %s", ref, "no files; imported without sections");
+            code = import_tree_note(b, err, "missing: %s: %s", ref,
+                                    "no files; imported without sections");
         }
         number_sections(s);
     }
@@ -508,13 +270,13 @@ static enum deepwell_code check_scp_files(struct import_bundle *b, struct deepwe
 
 static enum deepwell_code attach_scps(struct import_bundle *b, struct deepwell_error *err)
 {
-    struct names dirs, seen = {0};
+    struct import_names dirs, seen = {0};
     bool exists;
-    enum deepwell_code code = list_dir(b, "scps", &dirs, &exists, err);
+    enum deepwell_code code = import_list_dir(b, "scps", &dirs, &exists, err);
     for (size_t i = 0; i < dirs.count && code == DW_OK; i++)
         code = attach_scp_dir(b, dirs.items[i], &seen, err);
-    names_free(&dirs);
-    names_free(&seen);
+    import_names_free(&dirs);
+    import_names_free(&seen);
     if (code == DW_OK)
         code = check_scp_files(b, err);
     return code;
@@ -532,43 +294,44 @@ static enum deepwell_code attach_place_files(struct import_bundle *b, const char
                                              const struct place_file *known, size_t nknown,
                                              struct deepwell_error *err)
 {
-    struct names files;
+    struct import_names files;
     bool exists;
-    enum deepwell_code code = list_dir(b, rel, &files, &exists, err);
+    enum deepwell_code code = import_list_dir(b, rel, &files, &exists, err);
     for (size_t i = 0; i < files.count && code == DW_OK; i++) {
-        char file_rel[PATH_BYTES];
-        join(file_rel, sizeof(file_rel), rel, files.items[i]);
+        char file_rel[IMPORT_PATH_BYTES];
+        import_join(file_rel, sizeof(file_rel), rel, files.items[i]);
         size_t k = 0;
         while (k < nknown && strcmp(files.items[i], known[k].file) != 0)
             k++;
         if (k == nknown) {
-            code = note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
+            code = import_tree_note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
             continue;
         }
         free(*known[k].field);
         *known[k].field = NULL;
-        code = read_rel(b, file_rel, known[k].field, err);
+        code = import_read_rel(b, file_rel, known[k].field, err);
         /* Refused (and noted as such), not missing: an empty text, not "no files". */
         if (code == DW_OK && *known[k].field == NULL && (*known[k].field = strdup("")) == NULL)
-            code = oom(err);
+            code = import_tree_oom(err);
     }
-    names_free(&files);
+    import_names_free(&files);
     return code;
 }
 
 static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_error *err)
 {
-    struct names dirs;
+    struct import_names dirs;
     bool exists;
-    enum deepwell_code code = list_dir(b, "sites", &dirs, &exists, err);
+    enum deepwell_code code = import_list_dir(b, "sites", &dirs, &exists, err);
     for (size_t i = 0; i < dirs.count && code == DW_OK; i++) {
-        char rel[PATH_BYTES];
+        char rel[IMPORT_PATH_BYTES];
         int64_t id;
-        join(rel, sizeof(rel), "sites", dirs.items[i]);
-        if (refused_link(b, rel, &code, err))
+        import_join(rel, sizeof(rel), "sites", dirs.items[i]);
+        if (import_refused_link(b, rel, &code, err))
             continue;
-        if (entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
-            code = note(b, err, "skipped: %s: %s", rel, "not a folder named by a site id");
+        if (import_entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
+            code =
+                import_tree_note(b, err, "skipped: %s: %s", rel, "not a folder named by a site id");
             continue;
         }
         struct import_site *s = import_find_site(b, id);
@@ -577,12 +340,13 @@ static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_
             char name[32];
             snprintf(name, sizeof(name), "Site-%lld", (long long)id);
             if (s == NULL || (s->name = strdup(name)) == NULL) {
-                code = oom(err);
+                code = import_tree_oom(err);
                 break;
             }
             s->src_id = id;
-            if ((code = note(b, err, "orphan: %s: files without a database row; imported as %s",
-                             rel, name)) != DW_OK)
+            if ((code = import_tree_note(b, err,
+                                         "orphan: %s: files without a database row; imported as %s",
+                                         rel, name)) != DW_OK)
                 break;
         }
         const struct place_file known[] = {
@@ -592,23 +356,24 @@ static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_
         };
         code = attach_place_files(b, rel, known, sizeof(known) / sizeof(known[0]), err);
     }
-    names_free(&dirs);
+    import_names_free(&dirs);
     return code;
 }
 
 static enum deepwell_code attach_mtfs(struct import_bundle *b, struct deepwell_error *err)
 {
-    struct names dirs;
+    struct import_names dirs;
     bool exists;
-    enum deepwell_code code = list_dir(b, "mtfs", &dirs, &exists, err);
+    enum deepwell_code code = import_list_dir(b, "mtfs", &dirs, &exists, err);
     for (size_t i = 0; i < dirs.count && code == DW_OK; i++) {
-        char rel[PATH_BYTES];
+        char rel[IMPORT_PATH_BYTES];
         int64_t id;
-        join(rel, sizeof(rel), "mtfs", dirs.items[i]);
-        if (refused_link(b, rel, &code, err))
+        import_join(rel, sizeof(rel), "mtfs", dirs.items[i]);
+        if (import_refused_link(b, rel, &code, err))
             continue;
-        if (entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
-            code = note(b, err, "skipped: %s: %s", rel, "not a folder named by a task force id");
+        if (import_entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
+            code = import_tree_note(b, err, "skipped: %s: %s", rel,
+                                    "not a folder named by a task force id");
             continue;
         }
         struct import_mtf *m = import_find_mtf(b, id);
@@ -617,19 +382,20 @@ static enum deepwell_code attach_mtfs(struct import_bundle *b, struct deepwell_e
             char name[32];
             snprintf(name, sizeof(name), "MTF-%lld", (long long)id);
             if (m == NULL || (m->designation = strdup(name)) == NULL) {
-                code = oom(err);
+                code = import_tree_oom(err);
                 break;
             }
             m->src_id = id;
             m->active = true;
-            if ((code = note(b, err, "orphan: %s: files without a database row; imported as %s",
-                             rel, name)) != DW_OK)
+            if ((code = import_tree_note(b, err,
+                                         "orphan: %s: files without a database row; imported as %s",
+                                         rel, name)) != DW_OK)
                 break;
         }
         const struct place_file known[] = {{"mission.md", &m->mission}};
         code = attach_place_files(b, rel, known, 1, err);
     }
-    names_free(&dirs);
+    import_names_free(&dirs);
     return code;
 }
 
@@ -638,48 +404,49 @@ static enum deepwell_code attach_mtfs(struct import_bundle *b, struct deepwell_e
 static enum deepwell_code attach_descriptions(struct import_bundle *b, struct deepwell_error *err)
 {
     enum deepwell_code code = DW_OK;
-    struct names kinds;
+    struct import_names kinds;
     bool exists;
-    code = list_dir(b, "descs", &kinds, &exists, err);
+    code = import_list_dir(b, "descs", &kinds, &exists, err);
     for (size_t k = 0; k < kinds.count && code == DW_OK; k++) {
         int kind = 0;
         while (kind < IMPORT_LOOKUP_COUNT &&
                (import_lookup_dir((enum import_lookup_kind)kind) == NULL ||
                 strcmp(import_lookup_dir((enum import_lookup_kind)kind), kinds.items[k]) != 0))
             kind++;
-        char rel[PATH_BYTES];
-        join(rel, sizeof(rel), "descs", kinds.items[k]);
+        char rel[IMPORT_PATH_BYTES];
+        import_join(rel, sizeof(rel), "descs", kinds.items[k]);
         if (kind == IMPORT_LOOKUP_COUNT) {
-            code = note(b, err, "skipped: %s: %s", rel, "not a known lookup table");
+            code = import_tree_note(b, err, "skipped: %s: %s", rel, "not a known lookup table");
             continue;
         }
-        struct names files;
-        code = list_dir(b, rel, &files, &exists, err);
+        struct import_names files;
+        code = import_list_dir(b, rel, &files, &exists, err);
         for (size_t i = 0; i < files.count && code == DW_OK; i++) {
-            char file_rel[PATH_BYTES], stem[64];
+            char file_rel[IMPORT_PATH_BYTES], stem[64];
             int64_t id;
-            join(file_rel, sizeof(file_rel), rel, files.items[i]);
-            if (!strip_md(files.items[i], stem, sizeof(stem)) || !import_parse_number(stem, &id)) {
-                code = note(b, err, "skipped: %s: %s", file_rel, "not named <id>.md");
+            import_join(file_rel, sizeof(file_rel), rel, files.items[i]);
+            if (!import_strip_md(files.items[i], stem, sizeof(stem)) ||
+                !import_parse_number(stem, &id)) {
+                code = import_tree_note(b, err, "skipped: %s: %s", file_rel, "not named <id>.md");
                 continue;
             }
             char *text = NULL;
-            if ((code = read_rel(b, file_rel, &text, err)) != DW_OK || text == NULL)
+            if ((code = import_read_rel(b, file_rel, &text, err)) != DW_OK || text == NULL)
                 continue; /* failed, or refused and noted */
             struct import_description *d =
                 IMPORT_PUSH(b->descriptions, b->ndescriptions, b->capdescriptions);
             if (d == NULL || (d->file = strdup(file_rel)) == NULL) {
                 free(text);
-                code = oom(err);
+                code = import_tree_oom(err);
                 break;
             }
             d->kind = (enum import_lookup_kind)kind;
             d->src_id = id;
             d->text = text;
         }
-        names_free(&files);
+        import_names_free(&files);
     }
-    names_free(&kinds);
+    import_names_free(&kinds);
     return code;
 }
 
@@ -693,13 +460,15 @@ static enum deepwell_code note_places_without_files(struct import_bundle *b,
         char ref[32];
         snprintf(ref, sizeof(ref), "sites row %lld", (long long)s->src_id);
         if (s->description == NULL && s->location == NULL && s->dossier == NULL)
-            code = note(b, err, "missing: %s: %s", ref, "no files; imported without text");
+            code =
+                import_tree_note(b, err, "missing: %s: %s", ref, "no files; imported without text");
     }
     for (size_t i = 0; i < b->nmtfs && code == DW_OK; i++) {
         char ref[32];
         snprintf(ref, sizeof(ref), "mtfs row %lld", (long long)b->mtfs[i].src_id);
         if (b->mtfs[i].mission == NULL)
-            code = note(b, err, "missing: %s: %s", ref, "no mission.md; imported without one");
+            code = import_tree_note(b, err, "missing: %s: %s", ref,
+                                    "no mission.md; imported without one");
     }
     return code;
 }

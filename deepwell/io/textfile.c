@@ -1,5 +1,5 @@
 /* textfile.c - whole-file reads with UTF-8 validation, and exclusive writes. */
-#include "deepwell/textfile.h"
+#include "deepwell/io/textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
 /*
- * textfile.h - reading whole text files for the importer (internal to deepwell/).
+ * textfile.h - reading whole text files for the importer (internal to deepwell/io/).
  *
  * Imported text must be valid UTF-8 without NUL bytes: the store keeps C strings
  * and the protocol sends UTF-8 JSON, so a bad byte is refused at the door.
  */
-#ifndef SCIPNET_DEEPWELL_TEXTFILE_H
-#define SCIPNET_DEEPWELL_TEXTFILE_H
+#ifndef SCIPNET_DEEPWELL_IO_TEXTFILE_H
+#define SCIPNET_DEEPWELL_IO_TEXTFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* import_model.c - the in-memory import bundle: growth, notes, lookups, freeing. */
-#include "deepwell/import_model.h"
+#include "deepwell/io/import_model.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,20 +1,10 @@
 /* urlname.c - percent-encoding of file names. */
-#include "deepwell/urlname.h"
+#include "deepwell/io/urlname.h"
 
 #include <string.h>
 
-#include "deepwell/textfile.h"
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "common/hex.h"
+#include "deepwell/io/textfile.h"
 
 bool urlname_decode(const char *in, char *out, size_t outsize)
 {
@@ -22,8 +12,8 @@ bool urlname_decode(const char *in, char *out, size_t outsize)
     for (size_t i = 0; in[i] != '\0'; i++) {
         char c = in[i];
         if (c == '%') {
-            int hi = hex_value(in[i + 1]);
-            int lo = hi < 0 ? -1 : hex_value(in[i + 2]);
+            int hi = hex_digit(in[i + 1]);
+            int lo = hi < 0 ? -1 : hex_digit(in[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return false;
             c = (char)(hi * 16 + lo);

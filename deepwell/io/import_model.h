@@ -1,18 +1,18 @@
 /*
  * import_model.h - what an import source holds, read into memory before anything
- * is written (internal to deepwell/).
+ * is written (internal to deepwell/io/).
  *
  * Reading and writing are separate steps: the readers (import_original.c for the
  * original's SCiPNET.db, import_manifest.c for an exported folder, import_files.c
  * for the markdown files) fill an import_bundle and can fail without touching the
- * store; import.c then writes the whole bundle in one transaction.
+ * store; import_write.c then writes the whole bundle in one transaction.
  *
- * Ids here are the SOURCE's ids; import.c maps them to the store's.  Names of
+ * Ids here are the SOURCE's ids; import_write.c maps them to the store's.  Names of
  * levels, titles and classes are kept as the source spells them and are matched
  * by name when written.  All strings are malloc'd and owned by the bundle.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_MODEL_H
-#define SCIPNET_DEEPWELL_IMPORT_MODEL_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_MODEL_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,12 @@
 /*
  * import_manifest.h - reading an exported folder's manifest.json (and, when the
- * export kept them, credentials.json) into a bundle (internal to deepwell/).
+ * export kept them, credentials.json) into a bundle (internal to deepwell/io/).
  * See docs/import.md for the format; export.c writes it.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_MANIFEST_H
-#define SCIPNET_DEEPWELL_IMPORT_MANIFEST_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_MANIFEST_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_MANIFEST_H
 
-#include "deepwell/import_model.h"
+#include "deepwell/io/import_model.h"
 
 #define MANIFEST_FORMAT    "scipnet-deepwell-export"
 #define MANIFEST_VERSION   1

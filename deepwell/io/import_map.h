@@ -1,12 +1,12 @@
 /*
- * import_map.h - mapping the original SCiPNET's values onto ours (internal to deepwell/).
+ * import_map.h - mapping the original SCiPNET's values onto ours (internal to deepwell/io/).
  *
  * The original keeps levels, titles and classes in lookup tables whose ids and
  * spellings differ between installations, so values are matched by name, never
  * by number.  Pure functions: no store, no I/O.
  */
-#ifndef SCIPNET_DEEPWELL_IMPORT_MAP_H
-#define SCIPNET_DEEPWELL_IMPORT_MAP_H
+#ifndef SCIPNET_DEEPWELL_IO_IMPORT_MAP_H
+#define SCIPNET_DEEPWELL_IO_IMPORT_MAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
