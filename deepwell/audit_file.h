@@ -21,6 +21,7 @@
 
 #include "deepwell/deepwell.h"
 #include "deepwell/pool.h"
+#include "deepwell/sqlite_conn.h"
 
 /* The first schema version that keeps the audit log in PATH.audit. */
 #define DEEPWELL_AUDIT_FILE_VERSION 5

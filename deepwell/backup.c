@@ -8,6 +8,7 @@
 
 #include "deepwell/audit_file.h"
 #include "deepwell/pool.h"
+#include "deepwell/sqlite_conn.h"
 
 /* A stale file (or its WAL) at path would be mixed into the copy's pages. */
 static enum deepwell_code clear_target(const char *path, struct deepwell_error *err)

@@ -19,6 +19,7 @@
 #include "common/timeutil.h"
 #include "deepwell/audit_file.h"
 #include "deepwell/pool.h"
+#include "deepwell/sqlite_conn.h"
 
 /* An idle store still gets its WAL copied back within this long. */
 #define IDLE_CHECKPOINT_MS 1000

@@ -105,7 +105,7 @@ static enum deepwell_code start_checkpointer(struct deepwell *dw, struct deepwel
     enum deepwell_code code = deepwell_checkpointer_start(dw->path, dw->opts.busy_timeout_ms,
                                                           &limits, &dw->checkpointer, err);
     if (code == DW_OK)
-        deepwell_pool_set_wal_hook(dw->pool, deepwell_checkpointer_wal_hook, dw->checkpointer);
+        deepwell_pool_set_checkpointer(dw->pool, dw->checkpointer);
     return code;
 }
 
@@ -113,7 +113,7 @@ static void stop_checkpointer(struct deepwell *dw)
 {
     if (dw->checkpointer == NULL)
         return;
-    deepwell_pool_set_wal_hook(dw->pool, NULL, NULL);
+    deepwell_pool_set_checkpointer(dw->pool, NULL);
     deepwell_checkpointer_stop(dw->checkpointer);
     dw->checkpointer = NULL;
 }
