@@ -43,14 +43,14 @@ struct deepwell_conn_settings {
     int busy_timeout_ms;  /* longest wait for a lock */
     const struct deepwell_synchronous *synchronous; /* SQLite; PostgreSQL's is the server's */
     bool audit_required; /* SQLite: the schema keeps the log in the audit file: attach or fail */
-    struct deepwell_checkpointer *checkpointer; /* SQLite writer: its WAL hook (checkpoint.h) */
+    struct deepwell_checkpointer *checkpointer; /* SQLite writer: its WAL hook */
 };
 
 /* The synchronous option's accepted values; PRAGMA values cannot be bound, so literals. */
 struct deepwell_synchronous {
     const char *name;
     const char *sql;
-    const char *audit_sql; /* the setting is per file: the audit file's (audit_file.h) */
+    const char *audit_sql; /* the setting is per file: the audit file's (sqlite_audit_file.h) */
 };
 /* NULL or "" is NORMAL; NULL for a name that is not OFF, NORMAL, FULL or EXTRA. */
 const struct deepwell_synchronous *deepwell_synchronous_for(const char *name);

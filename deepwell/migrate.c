@@ -1,4 +1,4 @@
-/* migrate.c - applying the embedded migrations (schema.c) to a store. */
+/* migrate.c - applying the embedded migrations (sqlite_schema.c, pg_schema.c) to a store. */
 #include "deepwell/migrate.h"
 
 #include <stdio.h>

@@ -32,13 +32,13 @@ enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwe
 void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *conn);
 /*
  * SQLite: hands WAL checkpoints of the writer (now and after any reopen) to cp
- * (checkpoint.h); NULL gives them back to SQLite.  Nothing on PostgreSQL.  Call
+ * (sqlite_checkpoint.h); NULL gives them back to SQLite.  Nothing on PostgreSQL.  Call
  * while no other thread uses the pool (at open and close).
  */
 void deepwell_pool_set_checkpointer(struct deepwell_pool *pool, struct deepwell_checkpointer *cp);
 /*
  * SQLite, schema version 5 on: the audit log lives in the store's audit file
- * (audit_file.h).  Attaches it to every open connection that lacks it (one opened
+ * (sqlite_audit_file.h).  Attaches it to every open connection that lacks it (one opened
  * before migration 5 made the file) and from now on to every reopened one; fails,
  * naming the file, when it is missing.  Call while no other thread uses the pool.
  */

@@ -15,8 +15,8 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
-#include "deepwell/audit_file.h"
-#include "deepwell/checkpoint.h"
+#include "deepwell/sqlite_audit_file.h"
+#include "deepwell/sqlite_checkpoint.h"
 #include "deepwell/engine.h"
 
 /* Most distinct statements one connection keeps prepared. */

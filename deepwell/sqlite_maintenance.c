@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "deepwell/audit_file.h"
-#include "deepwell/backup.h"
+#include "deepwell/sqlite_audit_file.h"
+#include "deepwell/sqlite_backup.h"
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/sqlite_conn.h"

@@ -1,5 +1,5 @@
-/* audit_file.c - an SQLite store's audit log, in a file of its own (see audit_file.h). */
-#include "deepwell/audit_file.h"
+/* sqlite_audit_file.c - an SQLite store's audit log in a file of its own (sqlite_audit_file.h). */
+#include "deepwell/sqlite_audit_file.h"
 
 #include <errno.h>
 #include <stdio.h>

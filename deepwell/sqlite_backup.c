@@ -1,12 +1,12 @@
-/* backup.c - online backup of an open connection to a file (or two: audit_file.h). */
-#include "deepwell/backup.h"
+/* sqlite_backup.c - online backup of an open connection to a file (or two, with the audit file). */
+#include "deepwell/sqlite_backup.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "deepwell/audit_file.h"
+#include "deepwell/sqlite_audit_file.h"
 #include "deepwell/pool.h"
 #include "deepwell/sqlite_conn.h"
 
