@@ -33,6 +33,7 @@ enum deepwell_engine_kind { DW_ENGINE_SQLITE, DW_ENGINE_PG };
 
 struct deepwell_checkpointer;
 struct deepwell_engine;
+struct dw_stmt;
 
 /*
  * What an engine needs to open a connection; the pool owns it and changes it only
@@ -64,8 +65,32 @@ struct dw_engine_conn {
     struct deepwell_conn *owner; /* the pooled connection: marked suspect on failures */
 };
 
+/*
+ * One statement's calls: results and columns as query.h describes them.  Each
+ * statement points at its engine's, so a column read is one indirect call.
+ */
+struct dw_stmt_ops {
+    int (*step)(struct dw_stmt *stmt);
+    void (*reset)(struct dw_stmt *stmt);
+    void (*clear_bindings)(struct dw_stmt *stmt);
+    const char *(*sql)(struct dw_stmt *stmt);
+    /* 0 on success; the data is copied. */
+    int (*bind_null)(struct dw_stmt *stmt, int index);
+    int (*bind_int64)(struct dw_stmt *stmt, int index, int64_t value);
+    int (*bind_text)(struct dw_stmt *stmt, int index, const char *text, int len);
+    int (*bind_blob)(struct dw_stmt *stmt, int index, const void *blob, int len);
+    /* Fills err for a failed bind (rc: what the bind returned) of parameter index. */
+    enum deepwell_code (*bind_error)(struct dw_stmt *stmt, int rc, int index, const char *op,
+                                     struct deepwell_error *err);
+    bool (*col_is_null)(struct dw_stmt *stmt, int col);
+    int64_t (*col_int64)(struct dw_stmt *stmt, int col);
+    const unsigned char *(*col_text)(struct dw_stmt *stmt, int col);
+    const void *(*col_blob)(struct dw_stmt *stmt, int col);
+    int (*col_bytes)(struct dw_stmt *stmt, int col);
+};
+
 struct dw_stmt {
-    const struct deepwell_engine *engine;
+    const struct dw_stmt_ops *ops; /* the engine's (engine->stmt) */
     struct deepwell_conn *conn;
 };
 
@@ -119,24 +144,8 @@ struct deepwell_engine {
     enum deepwell_code (*error)(struct dw_engine_conn *conn, struct deepwell_error *err, int rc,
                                 const char *context);
 
-    /* ---- one statement: results and column calls as query.h describes them ---- */
-    int (*step)(struct dw_stmt *stmt);
-    void (*reset)(struct dw_stmt *stmt);
-    void (*clear_bindings)(struct dw_stmt *stmt);
-    const char *(*sql)(struct dw_stmt *stmt);
-    /* 0 on success; the data is copied. */
-    int (*bind_null)(struct dw_stmt *stmt, int index);
-    int (*bind_int64)(struct dw_stmt *stmt, int index, int64_t value);
-    int (*bind_text)(struct dw_stmt *stmt, int index, const char *text, int len);
-    int (*bind_blob)(struct dw_stmt *stmt, int index, const void *blob, int len);
-    /* Fills err for a failed bind (rc: what the bind returned) of parameter index. */
-    enum deepwell_code (*bind_error)(struct dw_stmt *stmt, int rc, int index, const char *op,
-                                     struct deepwell_error *err);
-    bool (*col_is_null)(struct dw_stmt *stmt, int col);
-    int64_t (*col_int64)(struct dw_stmt *stmt, int col);
-    const unsigned char *(*col_text)(struct dw_stmt *stmt, int col);
-    const void *(*col_blob)(struct dw_stmt *stmt, int col);
-    int (*col_bytes)(struct dw_stmt *stmt, int col);
+    /* One statement's calls (query.h), as each statement also holds them. */
+    const struct dw_stmt_ops *stmt;
 
     /* ---- the store as a whole ---- */
     const struct deepwell_migration *(*migrations)(size_t *count);

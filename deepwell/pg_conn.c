@@ -205,10 +205,8 @@ static enum deepwell_code pg_exec(struct dw_engine_conn *conn, const char *sql, 
 static bool pg_end_use(struct dw_engine_conn *conn)
 {
     struct pg_conn *pc = pg(conn);
-    for (size_t i = 0; i < pc->nstmts; i++) {
-        pg_reset(&pc->stmts[i]->wrap);
-        pg_clear_bindings(&pc->stmts[i]->wrap);
-    }
+    for (size_t i = 0; i < pc->nstmts; i++)
+        pg_stmt_clear(pc->stmts[i]);
     if (!pg_conn_in_tx(pc))
         return false;
     pg_exec(conn, SQL_ROLLBACK, "release", NULL);
@@ -299,20 +297,7 @@ const struct deepwell_engine deepwell_engine_pg = {
     .changes = pg_changes,
     .last_was_pkey_conflict = pg_last_was_pkey_conflict,
     .error = pg_error,
-    .step = pg_step,
-    .reset = pg_reset,
-    .clear_bindings = pg_clear_bindings,
-    .sql = pg_stmt_sql,
-    .bind_null = pg_bind_null,
-    .bind_int64 = pg_bind_int64,
-    .bind_text = pg_bind_text,
-    .bind_blob = pg_bind_blob,
-    .bind_error = pg_bind_error,
-    .col_is_null = pg_col_is_null,
-    .col_int64 = pg_col_int64,
-    .col_text = pg_col_text,
-    .col_blob = pg_col_blob,
-    .col_bytes = pg_col_bytes,
+    .stmt = &pg_stmt_ops,
     .migrations = deepwell_pg_migrations,
     .sql_has_version_table = "SELECT count(*) FROM information_schema.tables"
                              " WHERE table_schema = current_schema()"

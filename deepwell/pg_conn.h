@@ -70,25 +70,12 @@ enum deepwell_code pg_conn_error(struct pg_conn *pc, struct deepwell_error *err,
 bool pg_retryable_state(const char *sqlstate);
 bool pg_conn_in_tx(struct pg_conn *pc);
 
-/* pg_stmt.c: the statements (the engine table's statement half). */
+/* pg_stmt.c: the statements. */
+extern const struct dw_stmt_ops pg_stmt_ops;
 struct dw_stmt *pg_prepare(struct dw_engine_conn *conn, const char *sql,
                            struct deepwell_error *err);
+/* Drops the statement's result and parameters (so no token hash lingers). */
+void pg_stmt_clear(struct pg_stmt *st);
 void pg_stmt_free(struct pg_stmt *st);
-void pg_reset(struct dw_stmt *stmt);
-void pg_clear_bindings(struct dw_stmt *stmt);
-const char *pg_stmt_sql(struct dw_stmt *stmt);
-int pg_bind_null(struct dw_stmt *stmt, int index);
-int pg_bind_int64(struct dw_stmt *stmt, int index, int64_t value);
-int pg_bind_text(struct dw_stmt *stmt, int index, const char *text, int len);
-int pg_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int len);
-enum deepwell_code pg_bind_error(struct dw_stmt *stmt, int rc, int index, const char *op,
-                                 struct deepwell_error *err);
-/* Runs the statement on the first step, then walks its rows. */
-int pg_step(struct dw_stmt *stmt);
-bool pg_col_is_null(struct dw_stmt *stmt, int col);
-int64_t pg_col_int64(struct dw_stmt *stmt, int col);
-const unsigned char *pg_col_text(struct dw_stmt *stmt, int col);
-const void *pg_col_blob(struct dw_stmt *stmt, int col);
-int pg_col_bytes(struct dw_stmt *stmt, int col);
 
 #endif

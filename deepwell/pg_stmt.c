@@ -60,16 +60,16 @@ void pg_stmt_free(struct pg_stmt *st)
 /* The statement behind a dw_stmt of a PostgreSQL store. */
 static struct pg_stmt *pg_st(struct dw_stmt *stmt)
 {
-    assert(stmt->engine == &deepwell_engine_pg); /* a statement of another engine */
+    assert(stmt->ops == &pg_stmt_ops); /* a statement of another engine */
     return (struct pg_stmt *)stmt;
 }
 
-void pg_reset(struct dw_stmt *stmt)
+static void pg_reset(struct dw_stmt *stmt)
 {
     stmt_reset(pg_st(stmt));
 }
 
-void pg_clear_bindings(struct dw_stmt *stmt)
+static void pg_clear_bindings(struct dw_stmt *stmt)
 {
     stmt_clear_bindings(pg_st(stmt));
 }
@@ -147,7 +147,7 @@ static struct pg_stmt *stmt_create(struct pg_conn *pc, const char *sql, struct d
     }
     st->pc = pc;
     st->row = -1;
-    st->wrap.engine = &deepwell_engine_pg;
+    st->wrap.ops = &pg_stmt_ops;
     st->wrap.conn = pc->base.owner;
     snprintf(st->name, sizeof(st->name), "dw%u", pc->next_name++);
 
@@ -208,7 +208,7 @@ struct dw_stmt *pg_prepare(struct dw_engine_conn *conn, const char *sql, struct 
     return st != NULL ? &st->wrap : NULL;
 }
 
-const char *pg_stmt_sql(struct dw_stmt *stmt)
+static const char *pg_stmt_sql(struct dw_stmt *stmt)
 {
     return pg_st(stmt)->key;
 }
@@ -234,33 +234,33 @@ static int bind_copy(struct pg_stmt *st, int index, const void *data, int len, i
     return 0;
 }
 
-int pg_bind_null(struct dw_stmt *stmt, int index)
+static int pg_bind_null(struct dw_stmt *stmt, int index)
 {
     return bind_copy(pg_st(stmt), index, NULL, 0, 0);
 }
 
-int pg_bind_int64(struct dw_stmt *stmt, int index, int64_t value)
+static int pg_bind_int64(struct dw_stmt *stmt, int index, int64_t value)
 {
     char text[24];
     int len = snprintf(text, sizeof(text), "%lld", (long long)value);
     return bind_copy(pg_st(stmt), index, text, len, 0);
 }
 
-int pg_bind_text(struct dw_stmt *stmt, int index, const char *text, int len)
+static int pg_bind_text(struct dw_stmt *stmt, int index, const char *text, int len)
 {
     if (text == NULL)
         return pg_bind_null(stmt, index);
     return bind_copy(pg_st(stmt), index, text, len < 0 ? (int)strlen(text) : len, 0);
 }
 
-int pg_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int len)
+static int pg_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int len)
 {
     /* Binary format: the bytes go as they are, with no escaping to get wrong. */
     return bind_copy(pg_st(stmt), index, blob != NULL ? blob : "", len, 1);
 }
 
-enum deepwell_code pg_bind_error(struct dw_stmt *stmt, int rc, int index, const char *op,
-                                 struct deepwell_error *err)
+static enum deepwell_code pg_bind_error(struct dw_stmt *stmt, int rc, int index, const char *op,
+                                        struct deepwell_error *err)
 {
     (void)stmt, (void)rc; /* a bind only copies: out of memory or a bad index */
     return deepwell_error_set(err, DW_INTERNAL, op, "cannot bind parameter %d", index);
@@ -306,7 +306,7 @@ static int stmt_step(struct pg_stmt *st)
     return st->row < PQntuples(st->res) ? PG_STEP_ROW : PG_STEP_DONE;
 }
 
-int pg_step(struct dw_stmt *stmt)
+static int pg_step(struct dw_stmt *stmt)
 {
     int rc = stmt_step(pg_st(stmt));
     if (rc == PG_STEP_ROW || rc == PG_STEP_DONE)
@@ -403,27 +403,50 @@ static int col_bytes(struct pg_stmt *st, int col)
     return decode_blob(st, col) ? st->blob_lens[col] : 0;
 }
 
-bool pg_col_is_null(struct dw_stmt *stmt, int col)
+static bool pg_col_is_null(struct dw_stmt *stmt, int col)
 {
     return col_is_null(pg_st(stmt), col);
 }
 
-int64_t pg_col_int64(struct dw_stmt *stmt, int col)
+static int64_t pg_col_int64(struct dw_stmt *stmt, int col)
 {
     return col_int64(pg_st(stmt), col);
 }
 
-const unsigned char *pg_col_text(struct dw_stmt *stmt, int col)
+static const unsigned char *pg_col_text(struct dw_stmt *stmt, int col)
 {
     return col_text(pg_st(stmt), col);
 }
 
-const void *pg_col_blob(struct dw_stmt *stmt, int col)
+static const void *pg_col_blob(struct dw_stmt *stmt, int col)
 {
     return col_blob(pg_st(stmt), col);
 }
 
-int pg_col_bytes(struct dw_stmt *stmt, int col)
+static int pg_col_bytes(struct dw_stmt *stmt, int col)
 {
     return col_bytes(pg_st(stmt), col);
 }
+
+void pg_stmt_clear(struct pg_stmt *st)
+{
+    stmt_reset(st);
+    stmt_clear_bindings(st);
+}
+
+const struct dw_stmt_ops pg_stmt_ops = {
+    .step = pg_step,
+    .reset = pg_reset,
+    .clear_bindings = pg_clear_bindings,
+    .sql = pg_stmt_sql,
+    .bind_null = pg_bind_null,
+    .bind_int64 = pg_bind_int64,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .bind_error = pg_bind_error,
+    .col_is_null = pg_col_is_null,
+    .col_int64 = pg_col_int64,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .col_bytes = pg_col_bytes,
+};

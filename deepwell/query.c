@@ -37,7 +37,7 @@ enum deepwell_code dw_prepare(struct deepwell_conn *conn, const char *sql, struc
     *out = link != NULL ? link->engine->prepare(link, sql, e) : NULL;
     if (*out == NULL)
         return e->code;
-    assert((*out)->conn == conn && (*out)->engine == link->engine);
+    assert((*out)->conn == conn && (*out)->ops == link->engine->stmt);
     return DW_OK;
 }
 
@@ -50,73 +50,73 @@ struct dw_stmt *dw_prepare_stmt(struct deepwell_conn *conn, const char *sql,
 
 int dw_step(struct dw_stmt *stmt)
 {
-    return stmt->engine->step(stmt);
+    return stmt->ops->step(stmt);
 }
 
 void dw_reset(struct dw_stmt *stmt)
 {
     if (stmt != NULL)
-        stmt->engine->reset(stmt);
+        stmt->ops->reset(stmt);
 }
 
 void dw_clear_bindings(struct dw_stmt *stmt)
 {
-    stmt->engine->clear_bindings(stmt);
+    stmt->ops->clear_bindings(stmt);
 }
 
 const char *dw_stmt_sql(struct dw_stmt *stmt)
 {
-    return stmt->engine->sql(stmt);
+    return stmt->ops->sql(stmt);
 }
 
 int dw_bind_null(struct dw_stmt *stmt, int index)
 {
-    return stmt->engine->bind_null(stmt, index);
+    return stmt->ops->bind_null(stmt, index);
 }
 
 int dw_bind_int64(struct dw_stmt *stmt, int index, int64_t value)
 {
-    return stmt->engine->bind_int64(stmt, index, value);
+    return stmt->ops->bind_int64(stmt, index, value);
 }
 
 int dw_bind_text(struct dw_stmt *stmt, int index, const char *text, int len)
 {
-    return stmt->engine->bind_text(stmt, index, text, len);
+    return stmt->ops->bind_text(stmt, index, text, len);
 }
 
 int dw_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int len)
 {
-    return stmt->engine->bind_blob(stmt, index, blob, len);
+    return stmt->ops->bind_blob(stmt, index, blob, len);
 }
 
 bool dw_col_is_null(struct dw_stmt *stmt, int col)
 {
-    return stmt->engine->col_is_null(stmt, col);
+    return stmt->ops->col_is_null(stmt, col);
 }
 
 int64_t dw_col_int64(struct dw_stmt *stmt, int col)
 {
-    return stmt->engine->col_int64(stmt, col);
+    return stmt->ops->col_int64(stmt, col);
 }
 
 int dw_col_int(struct dw_stmt *stmt, int col)
 {
-    return (int)stmt->engine->col_int64(stmt, col); /* as sqlite3_column_int truncates */
+    return (int)stmt->ops->col_int64(stmt, col); /* as sqlite3_column_int truncates */
 }
 
 const unsigned char *dw_col_text(struct dw_stmt *stmt, int col)
 {
-    return stmt->engine->col_text(stmt, col);
+    return stmt->ops->col_text(stmt, col);
 }
 
 const void *dw_col_blob(struct dw_stmt *stmt, int col)
 {
-    return stmt->engine->col_blob(stmt, col);
+    return stmt->ops->col_blob(stmt, col);
 }
 
 int dw_col_bytes(struct dw_stmt *stmt, int col)
 {
-    return stmt->engine->col_bytes(stmt, col);
+    return stmt->ops->col_bytes(stmt, col);
 }
 
 /* ---- one connection, either engine ------------------------------------------------- */
@@ -232,7 +232,7 @@ enum deepwell_code dw_bind(struct dw_stmt *stmt, struct deepwell_error *err, con
     }
     va_end(ap);
     if (rc != 0)
-        return stmt->engine->bind_error(stmt, rc, index - 1, op, err);
+        return stmt->ops->bind_error(stmt, rc, index - 1, op, err);
     return DW_OK;
 }
 
