@@ -2,12 +2,18 @@
  * deepwell.h - the store's public interface.
  *
  * Everything the server and the admin command know about storage is here, in the
- * Foundation's terms (users, sessions, files, the audit log), never in SQL.  The
- * engine behind it today is a pooled SQLite database; a second engine (PostgreSQL)
- * can implement the same functions without the callers changing.
+ * Foundation's terms (users, sessions, files, the audit log), never in SQL.  Behind
+ * it is one of two engines, chosen by the store's location: an SQLite file, or a
+ * PostgreSQL database several servers share (engine.h); callers never know which.
  *
  * All functions are thread-safe.  Every function that can fail returns an
  * enum deepwell_code (DW_OK == 0) and, on failure, fills *err when err != NULL.
+ *
+ * Out of memory is a failure like any other, never an abort and never ignored: the
+ * function frees what it had made so far and returns DW_INTERNAL, message "out of
+ * memory", with what it was doing as the context.  The few internal calls that
+ * return a pointer or bool instead (a column copy, a bind) return NULL, false or
+ * non-zero, and their caller reports it that way.
  */
 #ifndef SCIPNET_DEEPWELL_H
 #define SCIPNET_DEEPWELL_H

@@ -262,8 +262,10 @@ static int pg_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int l
 static enum deepwell_code pg_bind_error(struct dw_stmt *stmt, int rc, int index, const char *op,
                                         struct deepwell_error *err)
 {
-    (void)stmt, (void)rc; /* a bind only copies: out of memory or a bad index */
-    return deepwell_error_set(err, DW_INTERNAL, op, "cannot bind parameter %d", index);
+    /* A bind only copies: a parameter number out of range, or out of memory. */
+    if (index < 1 || index > PG_PARAMS_MAX)
+        return deepwell_error_set(err, DW_INTERNAL, op, "cannot bind parameter %d", index);
+    return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 }
 
 static void backoff_ms(int attempt)
