@@ -58,12 +58,12 @@ const char *deepwell_code_name(enum deepwell_code code);
 #define DEEPWELL_PATH_MAX 4096
 
 struct deepwell_options {
-    const char *path;        /* SQLite file */
+    const char *path;        /* SQLite file (or sqlite:FILE), or a postgresql:// URL */
     int readers;             /* reader connections (default 4) */
     int checkout_timeout_ms; /* pool checkout timeout (default 2000) */
-    int busy_timeout_ms;     /* sqlite busy_timeout (default 5000) */
-    const char *synchronous; /* "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
-    bool create;             /* create the file when missing (else DW_IO) */
+    int busy_timeout_ms;     /* longest wait for a lock (default 5000; PostgreSQL: lock_timeout) */
+    const char *synchronous; /* SQLite: "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
+    bool create;             /* SQLite: create the file when missing (else DW_IO) */
     bool migrate;            /* apply pending migrations (else an old schema is DW_INVALID) */
     int audit_batch_max;     /* most audit rows per group commit (default 256) */
     /* SQLite: WAL pages that start a background checkpoint (default 1000), and past
