@@ -262,7 +262,7 @@ enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
                                            struct deepwell_audit_tip *tip,
                                            struct deepwell_error *err)
 {
-    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_TIP, err);
+    struct dw_stmt *stmt = dw_prepare_stmt(conn, SQL_TIP, err);
     enum deepwell_code code = DW_OK;
     int rc;
 
@@ -294,7 +294,7 @@ static enum deepwell_code actor_name(struct deepwell_conn *conn, int64_t user_id
     out[0] = '\0';
     if (user_id == 0)
         return DW_OK;
-    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_USER_NAME, err);
+    struct dw_stmt *stmt = dw_prepare_stmt(conn, SQL_USER_NAME, err);
     if (stmt == NULL)
         return err != NULL ? err->code : DW_INTERNAL;
     enum deepwell_code code = DW_OK;
@@ -379,7 +379,7 @@ enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,
     enum deepwell_code code = actor_name(conn, rec->user_id, name, sizeof(name), err);
     if (code != DW_OK)
         return code;
-    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_INSERT, err);
+    struct dw_stmt *stmt = dw_prepare_stmt(conn, SQL_INSERT, err);
     if (stmt == NULL)
         return err != NULL ? err->code : DW_INTERNAL;
     /* Explicit ids: the id is part of the hash, so it must be known before inserting. */
@@ -480,7 +480,7 @@ static bool row_is_whole(struct dw_stmt *stmt, const uint8_t prev[DEEPWELL_AUDIT
 static enum deepwell_code walk_chain(struct deepwell_conn *conn, struct deepwell_audit_walk *walk,
                                      struct deepwell_error *err)
 {
-    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, SQL_WALK, err);
+    struct dw_stmt *stmt = dw_prepare_stmt(conn, SQL_WALK, err);
     uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES] = {0};
     enum deepwell_code code = DW_OK;
     const char *why = NULL;
@@ -549,8 +549,7 @@ enum deepwell_code deepwell_audit_row_hash(struct deepwell *dw, int64_t id,
         return code;
     *found = false;
     code = deepwell_audit_read_tip(conn, tip, err);
-    struct dw_stmt *stmt =
-        code == DW_OK ? deepwell_conn_prepare_any(conn, SQL_ROW_HASH, err) : NULL;
+    struct dw_stmt *stmt = code == DW_OK ? dw_prepare_stmt(conn, SQL_ROW_HASH, err) : NULL;
     if (code == DW_OK && stmt == NULL)
         code = err != NULL ? err->code : DW_INTERNAL;
     if (stmt != NULL) {

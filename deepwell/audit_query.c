@@ -114,7 +114,7 @@ static enum deepwell_code run_query(struct deepwell_conn *conn,
                                     struct deepwell_audit_rows *out, struct deepwell_error *err)
 {
     const char *sql = q->oldest_first ? SQL_OLDEST : SQL_NEWEST;
-    struct dw_stmt *stmt = deepwell_conn_prepare_any(conn, sql, err);
+    struct dw_stmt *stmt = dw_prepare_stmt(conn, sql, err);
     enum deepwell_code code = DW_OK;
     size_t capacity = 0;
     int rc;

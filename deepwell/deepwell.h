@@ -2,12 +2,18 @@
  * deepwell.h - the store's public interface.
  *
  * Everything the server and the admin command know about storage is here, in the
- * Foundation's terms (users, sessions, files, the audit log), never in SQL.  The
- * engine behind it today is a pooled SQLite database; a second engine (PostgreSQL)
- * can implement the same functions without the callers changing.
+ * Foundation's terms (users, sessions, files, the audit log), never in SQL.  Behind
+ * it is one of two engines, chosen by the store's location: an SQLite file, or a
+ * PostgreSQL database several servers share (engine.h); callers never know which.
  *
  * All functions are thread-safe.  Every function that can fail returns an
  * enum deepwell_code (DW_OK == 0) and, on failure, fills *err when err != NULL.
+ *
+ * Out of memory is a failure like any other, never an abort and never ignored: the
+ * function frees what it had made so far and returns DW_INTERNAL, message "out of
+ * memory", with what it was doing as the context.  The few internal calls that
+ * return a pointer or bool instead (a column copy, a bind) return NULL, false or
+ * non-zero, and their caller reports it that way.
  */
 #ifndef SCIPNET_DEEPWELL_H
 #define SCIPNET_DEEPWELL_H
@@ -52,12 +58,12 @@ const char *deepwell_code_name(enum deepwell_code code);
 #define DEEPWELL_PATH_MAX 4096
 
 struct deepwell_options {
-    const char *path;        /* SQLite file */
+    const char *path;        /* SQLite file (or sqlite:FILE), or a postgresql:// URL */
     int readers;             /* reader connections (default 4) */
     int checkout_timeout_ms; /* pool checkout timeout (default 2000) */
-    int busy_timeout_ms;     /* sqlite busy_timeout (default 5000) */
-    const char *synchronous; /* "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
-    bool create;             /* create the file when missing (else DW_IO) */
+    int busy_timeout_ms;     /* longest wait for a lock (default 5000; PostgreSQL: lock_timeout) */
+    const char *synchronous; /* SQLite: "OFF" | "NORMAL" | "FULL" | "EXTRA" (default NORMAL) */
+    bool create;             /* SQLite: create the file when missing (else DW_IO) */
     bool migrate;            /* apply pending migrations (else an old schema is DW_INVALID) */
     int audit_batch_max;     /* most audit rows per group commit (default 256) */
     /* SQLite: WAL pages that start a background checkpoint (default 1000), and past

@@ -1,8 +1,13 @@
-/* engine.c - choosing the engine from a store location, and retried write transactions. */
+/*
+ * engine.c - choosing the engine from a store location, the synchronous option, and
+ * retried write transactions.  Each engine's table is in its own file (sqlite_conn.c,
+ * pg_conn.c).
+ */
 #include "deepwell/engine.h"
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -13,43 +18,23 @@
 #define TX_BACKOFF_FIRST_MS 2
 #define TX_BACKOFF_MAX_MS   200
 
-const struct deepwell_engine deepwell_engine_sqlite = {
-    .kind = DW_ENGINE_SQLITE,
-    .name = "sqlite",
-    .migrations = deepwell_migrations,
-    .sql_has_version_table =
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'",
-    .sql_object_count = "SELECT count(*) FROM sqlite_schema",
-    .sql_audit_lock = NULL, /* BEGIN IMMEDIATE already holds the file's one write lock */
-    .sql_migrate_lock = NULL,
-    .backup_before_migrate = deepwell_sqlite_backup_before_migrate,
-    .backup = deepwell_sqlite_backup,
-    .integrity = deepwell_sqlite_integrity,
+/* PRAGMA values cannot be bound, so each allowed setting is its own literal. */
+static const struct deepwell_synchronous synchronous_settings[] = {
+    {"OFF", "PRAGMA synchronous=OFF", "PRAGMA audit.synchronous=OFF"},
+    {"NORMAL", "PRAGMA synchronous=NORMAL", "PRAGMA audit.synchronous=NORMAL"},
+    {"FULL", "PRAGMA synchronous=FULL", "PRAGMA audit.synchronous=FULL"},
+    {"EXTRA", "PRAGMA synchronous=EXTRA", "PRAGMA audit.synchronous=EXTRA"},
 };
 
-const struct deepwell_engine deepwell_engine_pg = {
-    .kind = DW_ENGINE_PG,
-    .name = "postgresql",
-    .migrations = deepwell_pg_migrations,
-    .sql_has_version_table = "SELECT count(*) FROM information_schema.tables"
-                             " WHERE table_schema = current_schema()"
-                             " AND table_name = 'schema_version'",
-    .sql_object_count = "SELECT count(*) FROM information_schema.tables"
-                        " WHERE table_schema = current_schema()",
-    /*
-     * Every server's audit batch locks the one row of audit_lock before reading the
-     * chain's tip, so their rows form one chain.  A row lock (not an advisory lock)
-     * so CockroachDB takes it too; released by COMMIT or ROLLBACK, so a killed server
-     * cannot leave it held.
-     */
-    .sql_audit_lock = "SELECT id FROM audit_lock WHERE id = 1 FOR UPDATE",
-    /* Before the schema exists there is no row to lock: a transaction-scoped
-       advisory lock (the constant is "SCiP" in ASCII). */
-    .sql_migrate_lock = "SELECT pg_advisory_xact_lock(1396918608)",
-    .backup_before_migrate = deepwell_pg_backup_before_migrate,
-    .backup = deepwell_pg_backup,
-    .integrity = deepwell_pg_integrity,
-};
+const struct deepwell_synchronous *deepwell_synchronous_for(const char *name)
+{
+    if (name == NULL || name[0] == '\0')
+        name = "NORMAL";
+    for (size_t i = 0; i < sizeof(synchronous_settings) / sizeof(synchronous_settings[0]); i++)
+        if (strcasecmp(name, synchronous_settings[i].name) == 0)
+            return &synchronous_settings[i];
+    return NULL;
+}
 
 static bool has_prefix(const char *s, const char *prefix)
 {

@@ -1,14 +1,13 @@
-/* maintenance.c - online backup and the integrity check behind `deepwell check`. */
+/*
+ * maintenance.c - `deepwell backup` and `deepwell check`, for either engine (each
+ * engine's own part: sqlite_maintenance.c, pg_maintenance.c).
+ */
 #include <string.h>
 
-#include "deepwell/audit_file.h"
-#include "deepwell/backup.h"
 #include "deepwell/engine.h"
 #include "deepwell/migrate.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
-
-static const char SQL_INTEGRITY[] = "PRAGMA integrity_check";
 
 enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,
                                    struct deepwell_error *err)
@@ -18,51 +17,6 @@ enum deepwell_code deepwell_backup(struct deepwell *dw, const char *out_path,
     if (strcmp(out_path, dw->path) == 0)
         return deepwell_error_set(err, DW_INVALID, "backup", "cannot back a store up onto itself");
     return dw->engine->backup(dw, out_path, err);
-}
-
-enum deepwell_code deepwell_sqlite_backup(struct deepwell *dw, const char *out_path,
-                                          struct deepwell_error *err)
-{
-    /* The copy is OUT and OUT.audit: neither may be one of the store's own two files. */
-    char store_audit[DEEPWELL_AUDIT_PATH_MAX], out_audit[DEEPWELL_AUDIT_PATH_MAX];
-    enum deepwell_code code =
-        deepwell_audit_file_path(dw->path, store_audit, sizeof(store_audit), err);
-    if (code == DW_OK)
-        code = deepwell_audit_file_path(out_path, out_audit, sizeof(out_audit), err);
-    if (code != DW_OK)
-        return code;
-    if (strcmp(out_path, dw->path) == 0 || strcmp(out_path, store_audit) == 0 ||
-        strcmp(out_audit, dw->path) == 0)
-        return deepwell_error_set(err, DW_INVALID, "backup", "cannot back a store up onto itself");
-    struct deepwell_conn *conn;
-    /* A reader: WAL lets the copy run while the writer keeps writing. */
-    code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
-    if (code != DW_OK)
-        return code;
-    code = deepwell_backup_db(deepwell_conn_db(conn), out_path, err);
-    deepwell_pool_release(dw->pool, conn);
-    return code;
-}
-
-/* First line of PRAGMA integrity_check ("ok" when whole) and whether it was "ok". */
-enum deepwell_code deepwell_sqlite_integrity(struct deepwell_conn *conn,
-                                             struct deepwell_check_report *out,
-                                             struct deepwell_error *err)
-{
-    static const char op[] = "check.integrity";
-    struct dw_stmt *stmt = NULL;
-    enum deepwell_code code = dw_prepare(conn, SQL_INTEGRITY, &stmt, err);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK) {
-        dw_column_copy(stmt, 0, out->integrity_message, sizeof(out->integrity_message));
-        out->integrity_ok = strcmp(out->integrity_message, "ok") == 0;
-    } else if (code == DW_NOT_FOUND) {
-        code = deepwell_error_set(err, DW_INTERNAL, op, "integrity_check returned no row");
-    }
-    if (stmt != NULL)
-        dw_reset(stmt);
-    return code;
 }
 
 static enum deepwell_code count_rows(struct deepwell_conn *conn, struct deepwell_check_report *out,

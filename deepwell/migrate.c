@@ -1,10 +1,9 @@
-/* migrate.c - applying the embedded migrations (schema.c) to a store. */
+/* migrate.c - applying the embedded migrations (sqlite_schema.c, pg_schema.c) to a store. */
 #include "deepwell/migrate.h"
 
 #include <stdio.h>
 
 #include "common/log.h"
-#include "deepwell/backup.h"
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
 #include "deepwell/schema.h"
@@ -105,23 +104,6 @@ static enum deepwell_code apply_one(struct deepwell_conn *conn, const char *loca
         code = deepwell_conn_commit(conn, err);
     else
         deepwell_conn_rollback(conn);
-    return code;
-}
-
-enum deepwell_code deepwell_sqlite_backup_before_migrate(struct deepwell_conn *conn,
-                                                         const char *path, int target,
-                                                         struct deepwell_error *err)
-{
-    int64_t objects = 0;
-    enum deepwell_code code =
-        dw_query_int64(conn, "SELECT count(*) FROM sqlite_schema", "migrate.backup", &objects, err);
-    if (code != DW_OK || objects == 0)
-        return code;
-    char backup_path[4200];
-    snprintf(backup_path, sizeof(backup_path), "%s.pre-v%d.bak", path, target);
-    code = deepwell_backup_db(deepwell_conn_db(conn), backup_path, err);
-    if (code == DW_OK)
-        log_notice("deepwell", "copied the store to %s before migrating", backup_path);
     return code;
 }
 

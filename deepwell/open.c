@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "deepwell/audit_file.h"
-#include "deepwell/checkpoint.h"
+#include "deepwell/sqlite_audit_file.h"
+#include "deepwell/sqlite_checkpoint.h"
 #include "deepwell/engine.h"
 #include "deepwell/migrate.h"
 #include "deepwell/query.h"
@@ -45,7 +45,7 @@ static enum deepwell_code check_path(const struct deepwell_options *opts,
         return deepwell_error_set(err, DW_INVALID, "open", "no store path given");
     if (strlen(opts->path) >= sizeof(((struct deepwell *)0)->path))
         return deepwell_error_set(err, DW_INVALID, "open", "store path too long");
-    /* A PostgreSQL store is checked by connecting to it (pool.c). */
+    /* A PostgreSQL store is checked by connecting to it (pg_conn.c). */
     if (deepwell_engine_for(opts->path)->kind == DW_ENGINE_PG)
         return DW_OK;
     const char *path = deepwell_engine_sqlite_path(opts->path);
@@ -89,7 +89,7 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     }
     deepwell_pool_release(dw->pool, writer);
     dw->schema_version = version;
-    /* SQLite: from version 5 every connection needs the audit file (audit_file.h). */
+    /* SQLite: from version 5 every connection needs the audit file (sqlite_audit_file.h). */
     if (code == DW_OK && version >= DEEPWELL_AUDIT_FILE_VERSION)
         code = deepwell_pool_require_audit_file(dw->pool, err);
     return code;
@@ -105,7 +105,7 @@ static enum deepwell_code start_checkpointer(struct deepwell *dw, struct deepwel
     enum deepwell_code code = deepwell_checkpointer_start(dw->path, dw->opts.busy_timeout_ms,
                                                           &limits, &dw->checkpointer, err);
     if (code == DW_OK)
-        deepwell_pool_set_wal_hook(dw->pool, deepwell_checkpointer_wal_hook, dw->checkpointer);
+        deepwell_pool_set_checkpointer(dw->pool, dw->checkpointer);
     return code;
 }
 
@@ -113,7 +113,7 @@ static void stop_checkpointer(struct deepwell *dw)
 {
     if (dw->checkpointer == NULL)
         return;
-    deepwell_pool_set_wal_hook(dw->pool, NULL, NULL);
+    deepwell_pool_set_checkpointer(dw->pool, NULL);
     deepwell_checkpointer_stop(dw->checkpointer);
     dw->checkpointer = NULL;
 }

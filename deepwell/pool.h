@@ -1,36 +1,24 @@
 /*
- * pool.h - the connection pool (internal to deepwell/).
+ * pool.h - the store's connection pool (internal to deepwell/), for either engine.
  *
- * One writer connection and N readers.  SQLite: all in WAL mode with foreign keys
- * on.  PostgreSQL (a postgresql:// location): libpq connections (pg_conn.h), the
- * readers read-only; the same checkout, timeout, statistics and health checks.
- * Checkout waits at most the configured timeout, then fails with
- * DW_POOL_EXHAUSTED instead of blocking forever.  A connection that fails its
- * health check on release is closed and replaced.  Each connection caches its
- * prepared statements, keyed by the SQL text.
+ * One writer connection and N readers, opened through the store's engine
+ * (engine.h): this layer only checks them out and in.  Checkout waits at most the
+ * configured timeout, then fails with DW_POOL_EXHAUSTED instead of blocking
+ * forever.  A connection that saw an error is health-checked on release, and
+ * closed and replaced when it fails.  Statements, transactions and their caches
+ * are the engine's (sqlite_conn.c, pg_conn.c).
  */
 #ifndef SCIPNET_DEEPWELL_POOL_H
 #define SCIPNET_DEEPWELL_POOL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 
 #include "deepwell/deepwell.h"
 
 struct deepwell_pool;
 struct deepwell_conn;
-struct pg_conn;
-struct pg_stmt;
-
-/*
- * A prepared statement as the store's modules hold it (query.h), whichever engine
- * runs it: exactly one of lite and pg is set.
- */
-struct dw_stmt {
-    struct deepwell_conn *conn;
-    sqlite3_stmt *lite;
-    struct pg_stmt *pg;
-};
+struct deepwell_checkpointer;
+struct dw_stmt;
 
 enum deepwell_conn_role { DW_CONN_READER, DW_CONN_WRITER };
 
@@ -43,16 +31,14 @@ enum deepwell_code deepwell_pool_acquire(struct deepwell_pool *pool, enum deepwe
 /* Resets the connection's statements; rolls back an open transaction (and logs it). */
 void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *conn);
 /*
- * Replaces SQLite's automatic checkpoint on the writer connection (now and after any
- * reopen) with hook (checkpoint.h); NULL restores it.  Nothing on PostgreSQL.  Call
- * while no other thread uses the writer (at open and close).
+ * SQLite: hands WAL checkpoints of the writer (now and after any reopen) to cp
+ * (sqlite_checkpoint.h); NULL gives them back to SQLite.  Nothing on PostgreSQL.  Call
+ * while no other thread uses the pool (at open and close).
  */
-void deepwell_pool_set_wal_hook(struct deepwell_pool *pool,
-                                int (*hook)(void *arg, sqlite3 *db, const char *schema, int pages),
-                                void *arg);
+void deepwell_pool_set_checkpointer(struct deepwell_pool *pool, struct deepwell_checkpointer *cp);
 /*
  * SQLite, schema version 5 on: the audit log lives in the store's audit file
- * (audit_file.h).  Attaches it to every open connection that lacks it (one opened
+ * (sqlite_audit_file.h).  Attaches it to every open connection that lacks it (one opened
  * before migration 5 made the file) and from now on to every reopened one; fails,
  * naming the file, when it is missing.  Call while no other thread uses the pool.
  */
@@ -60,19 +46,10 @@ enum deepwell_code deepwell_pool_require_audit_file(struct deepwell_pool *pool,
                                                     struct deepwell_error *err);
 void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_stats *out);
 
-/* The connection's engine handle: exactly one of these is non-NULL once open. */
-sqlite3 *deepwell_conn_db(struct deepwell_conn *conn);
-struct pg_conn *deepwell_conn_pg(struct deepwell_conn *conn);
 /* The connection saw an error: health-check it when it is released. */
 void deepwell_conn_mark_suspect(struct deepwell_conn *conn);
-/* The engine-neutral wrapper of a cached statement (query.h's dw_prepare). */
-struct dw_stmt *deepwell_conn_prepare_any(struct deepwell_conn *conn, const char *sql,
-                                          struct deepwell_error *err);
 /* True inside BEGIN ... COMMIT. */
 bool deepwell_conn_in_tx(struct deepwell_conn *conn);
-/* A cached prepared statement for sql (reset, bindings cleared); NULL + *err on failure. */
-sqlite3_stmt *deepwell_conn_prepare(struct deepwell_conn *conn, const char *sql,
-                                    struct deepwell_error *err);
 
 /*
  * BEGIN IMMEDIATE / COMMIT / ROLLBACK, with SQLITE_BUSY retried with backoff within a bound.
@@ -87,12 +64,6 @@ enum deepwell_code deepwell_conn_begin_locked(struct deepwell_conn *conn,
 enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err);
 void deepwell_conn_rollback(struct deepwell_conn *conn);
 
-/* sqlite3_step with SQLITE_BUSY retried within the bound; returns the sqlite result code. */
-int deepwell_step(struct deepwell_conn *conn, sqlite3_stmt *stmt);
-
-/* Fill err from the connection's last SQLite error; context is what was being done. */
-enum deepwell_code deepwell_error_from_sqlite(struct deepwell_error *err, sqlite3 *db, int rc,
-                                              const char *context);
 /* Fill err with a code and a printf-style message. */
 enum deepwell_code deepwell_error_set(struct deepwell_error *err, enum deepwell_code code,
                                       const char *context, const char *fmt, ...)

@@ -1,21 +1,30 @@
 /* query.c - binding, stepping and reading prepared statements. */
 #include "deepwell/query.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "common/foundation.h"
 #include "common/timeutil.h"
-#include "deepwell/pg_conn.h"
+#include "deepwell/engine.h"
 
-static const char SQL_READ_BEGIN[] = "BEGIN";
-/* One snapshot for several statements; read-only, so it never conflicts. */
-static const char SQL_PG_READ_BEGIN[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-static const char SQL_READ_END[] = "COMMIT";
+/*
+ * Every call goes through the statement's (or connection's) engine table: one
+ * indirect call, no branch on the engine here.
+ */
+
+/* The engine half of a checked-out connection; a failed reopen leaves none. */
+static struct dw_engine_conn *link_of(struct deepwell_conn *conn, const char *context,
+                                      struct deepwell_error *err)
+{
+    struct dw_engine_conn *link = deepwell_conn_link(conn);
+    if (link == NULL)
+        deepwell_error_set(err, DW_IO, context, "no connection to the store");
+    return link;
+}
 
 /* ---- one statement, either engine -------------------------------------------------- */
 
@@ -23,142 +32,166 @@ enum deepwell_code dw_prepare(struct deepwell_conn *conn, const char *sql, struc
                               struct deepwell_error *err)
 {
     struct deepwell_error local;
-    *out = deepwell_conn_prepare_any(conn, sql, err != NULL ? err : &local);
+    struct deepwell_error *e = err != NULL ? err : &local;
+    struct dw_engine_conn *link = link_of(conn, sql, e);
+    *out = link != NULL ? link->engine->prepare(link, sql, e) : NULL;
     if (*out == NULL)
-        return err != NULL ? err->code : local.code;
+        return e->code;
+    assert((*out)->conn == conn && (*out)->ops == link->engine->stmt);
     return DW_OK;
+}
+
+struct dw_stmt *dw_prepare_stmt(struct deepwell_conn *conn, const char *sql,
+                                struct deepwell_error *err)
+{
+    struct dw_stmt *stmt = NULL;
+    return dw_prepare(conn, sql, &stmt, err) == DW_OK ? stmt : NULL;
 }
 
 int dw_step(struct dw_stmt *stmt)
 {
-    if (stmt->pg == NULL)
-        return deepwell_step(stmt->conn, stmt->lite);
-    int rc = pg_step(stmt->pg);
-    if (rc == PG_STEP_ROW)
-        return DW_ROW;
-    if (rc == PG_STEP_DONE)
-        return DW_DONE;
-    /* Constraint failures are ordinary answers ("name taken"); anything else is suspect. */
-    struct deepwell_error e;
-    if (dw_conn_error(&e, stmt->conn, rc, "") != DW_CONFLICT && e.code != DW_INVALID)
-        deepwell_conn_mark_suspect(stmt->conn);
-    return rc;
+    return stmt->ops->step(stmt);
 }
 
 void dw_reset(struct dw_stmt *stmt)
 {
-    if (stmt == NULL)
-        return;
-    if (stmt->pg != NULL)
-        pg_reset(stmt->pg);
-    else
-        sqlite3_reset(stmt->lite);
+    if (stmt != NULL)
+        stmt->ops->reset(stmt);
 }
 
 void dw_clear_bindings(struct dw_stmt *stmt)
 {
-    if (stmt->pg != NULL)
-        pg_clear_bindings(stmt->pg);
-    else
-        sqlite3_clear_bindings(stmt->lite);
+    stmt->ops->clear_bindings(stmt);
 }
 
 const char *dw_stmt_sql(struct dw_stmt *stmt)
 {
-    return stmt->pg != NULL ? pg_stmt_sql(stmt->pg) : sqlite3_sql(stmt->lite);
+    return stmt->ops->sql(stmt);
 }
 
 int dw_bind_null(struct dw_stmt *stmt, int index)
 {
-    return stmt->pg != NULL ? pg_bind_null(stmt->pg, index) : sqlite3_bind_null(stmt->lite, index);
+    return stmt->ops->bind_null(stmt, index);
 }
 
 int dw_bind_int64(struct dw_stmt *stmt, int index, int64_t value)
 {
-    return stmt->pg != NULL ? pg_bind_int64(stmt->pg, index, value)
-                            : sqlite3_bind_int64(stmt->lite, index, value);
+    return stmt->ops->bind_int64(stmt, index, value);
 }
 
 int dw_bind_text(struct dw_stmt *stmt, int index, const char *text, int len)
 {
-    if (stmt->pg != NULL)
-        return pg_bind_text(stmt->pg, index, text, len);
-    return text == NULL ? sqlite3_bind_null(stmt->lite, index)
-                        : sqlite3_bind_text(stmt->lite, index, text, len, SQLITE_TRANSIENT);
+    return stmt->ops->bind_text(stmt, index, text, len);
 }
 
 int dw_bind_blob(struct dw_stmt *stmt, int index, const void *blob, int len)
 {
-    return stmt->pg != NULL ? pg_bind_blob(stmt->pg, index, blob, len)
-                            : sqlite3_bind_blob(stmt->lite, index, blob, len, SQLITE_TRANSIENT);
+    return stmt->ops->bind_blob(stmt, index, blob, len);
 }
 
 bool dw_col_is_null(struct dw_stmt *stmt, int col)
 {
-    return stmt->pg != NULL ? pg_col_is_null(stmt->pg, col)
-                            : sqlite3_column_type(stmt->lite, col) == SQLITE_NULL;
+    return stmt->ops->col_is_null(stmt, col);
 }
 
 int64_t dw_col_int64(struct dw_stmt *stmt, int col)
 {
-    return stmt->pg != NULL ? pg_col_int64(stmt->pg, col) : sqlite3_column_int64(stmt->lite, col);
+    return stmt->ops->col_int64(stmt, col);
 }
 
 int dw_col_int(struct dw_stmt *stmt, int col)
 {
-    return stmt->pg != NULL ? (int)pg_col_int64(stmt->pg, col)
-                            : sqlite3_column_int(stmt->lite, col);
+    return (int)stmt->ops->col_int64(stmt, col); /* as sqlite3_column_int truncates */
 }
 
 const unsigned char *dw_col_text(struct dw_stmt *stmt, int col)
 {
-    return stmt->pg != NULL ? pg_col_text(stmt->pg, col) : sqlite3_column_text(stmt->lite, col);
+    return stmt->ops->col_text(stmt, col);
 }
 
 const void *dw_col_blob(struct dw_stmt *stmt, int col)
 {
-    return stmt->pg != NULL ? pg_col_blob(stmt->pg, col) : sqlite3_column_blob(stmt->lite, col);
+    return stmt->ops->col_blob(stmt, col);
 }
 
 int dw_col_bytes(struct dw_stmt *stmt, int col)
 {
-    return stmt->pg != NULL ? pg_col_bytes(stmt->pg, col) : sqlite3_column_bytes(stmt->lite, col);
+    return stmt->ops->col_bytes(stmt, col);
 }
+
+/* ---- one connection, either engine ------------------------------------------------- */
 
 int64_t dw_changes(struct deepwell_conn *conn)
 {
-    struct pg_conn *pg = deepwell_conn_pg(conn);
-    return pg != NULL ? pg_conn_changes(pg) : sqlite3_changes(deepwell_conn_db(conn));
+    struct dw_engine_conn *link = deepwell_conn_link(conn);
+    return link != NULL ? link->engine->changes(link) : 0;
 }
 
 bool dw_last_was_pkey_conflict(struct deepwell_conn *conn)
 {
-    struct pg_conn *pg = deepwell_conn_pg(conn);
-    if (pg != NULL)
-        return pg_conn_last_was_pkey_conflict(pg);
-    return sqlite3_extended_errcode(deepwell_conn_db(conn)) == SQLITE_CONSTRAINT_PRIMARYKEY;
+    struct dw_engine_conn *link = deepwell_conn_link(conn);
+    return link != NULL && link->engine->last_was_pkey_conflict(link);
 }
 
 enum deepwell_code dw_conn_error(struct deepwell_error *err, struct deepwell_conn *conn, int rc,
                                  const char *context)
 {
-    struct pg_conn *pg = deepwell_conn_pg(conn);
-    if (pg != NULL)
-        return pg_conn_error(pg, err, context);
-    return deepwell_error_from_sqlite(err, deepwell_conn_db(conn), rc, context);
+    struct dw_engine_conn *link = link_of(conn, context, err);
+    return link != NULL ? link->engine->error(link, err, rc, context) : DW_IO;
 }
 
 enum deepwell_code dw_exec(struct deepwell_conn *conn, const char *sql, const char *context,
                            struct deepwell_error *err)
 {
-    struct pg_conn *pg = deepwell_conn_pg(conn);
-    if (pg != NULL)
-        return pg_conn_exec(pg, sql, context, err);
-    sqlite3 *db = deepwell_conn_db(conn);
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return deepwell_error_from_sqlite(err, db, rc, context);
-    return DW_OK;
+    struct dw_engine_conn *link = link_of(conn, context, err);
+    return link != NULL ? link->engine->exec(link, sql, context, err) : DW_IO;
+}
+
+bool deepwell_conn_in_tx(struct deepwell_conn *conn)
+{
+    struct dw_engine_conn *link = deepwell_conn_link(conn);
+    return link != NULL && link->engine->in_tx(link);
+}
+
+enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwell_error *err)
+{
+    struct dw_engine_conn *link = link_of(conn, "BEGIN", err);
+    return link != NULL ? link->engine->begin(link, false, err) : DW_IO;
+}
+
+enum deepwell_code deepwell_conn_begin_locked(struct deepwell_conn *conn,
+                                              struct deepwell_error *err)
+{
+    struct dw_engine_conn *link = link_of(conn, "BEGIN", err);
+    return link != NULL ? link->engine->begin(link, true, err) : DW_IO;
+}
+
+enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err)
+{
+    struct dw_engine_conn *link = link_of(conn, "COMMIT", err);
+    return link != NULL ? link->engine->commit(link, err) : DW_IO;
+}
+
+void deepwell_conn_rollback(struct deepwell_conn *conn)
+{
+    struct dw_engine_conn *link = deepwell_conn_link(conn);
+    if (link != NULL)
+        link->engine->rollback(link);
+}
+
+enum deepwell_code dw_read_begin(struct deepwell_conn *conn, struct deepwell_error *err)
+{
+    struct dw_engine_conn *link = link_of(conn, "read.begin", err);
+    return link != NULL ? link->engine->read_begin(link, err) : DW_IO;
+}
+
+void dw_read_end(struct deepwell_conn *conn)
+{
+    /* Nothing was written, so COMMIT cannot fail for a reason worth reporting; if it
+       does, the pool's release rolls the snapshot back and health-checks the connection. */
+    struct dw_engine_conn *link = deepwell_conn_link(conn);
+    if (link != NULL)
+        link->engine->read_end(link);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -198,17 +231,15 @@ enum deepwell_code dw_bind(struct dw_stmt *stmt, struct deepwell_error *err, con
         }
     }
     va_end(ap);
-    if (rc != 0) {
-        if (stmt->pg != NULL)
-            return deepwell_error_set(err, DW_INTERNAL, op, "cannot bind parameter %d", index - 1);
-        return deepwell_error_from_sqlite(err, sqlite3_db_handle(stmt->lite), rc, op);
-    }
+    if (rc != 0)
+        return stmt->ops->bind_error(stmt, rc, index - 1, op, err);
     return DW_OK;
 }
 
 enum deepwell_code dw_stmt_error(struct deepwell_error *err, struct deepwell_conn *conn,
                                  struct dw_stmt *stmt, int rc, const char *op)
 {
+    assert(stmt->conn == conn); /* a statement of another connection */
     char context[256];
     snprintf(context, sizeof(context), "%s: %s", op, dw_stmt_sql(stmt));
     return dw_conn_error(err, conn, rc, context);
@@ -220,7 +251,7 @@ enum deepwell_code dw_step_done(struct deepwell_conn *conn, struct dw_stmt *stmt
     int rc = dw_step(stmt);
     enum deepwell_code code = DW_OK;
     if (rc != DW_DONE)
-        code = dw_stmt_error(err, conn, stmt, rc == DW_ROW ? SQLITE_MISUSE : rc, op);
+        code = dw_stmt_error(err, conn, stmt, rc == DW_ROW ? DW_MISUSE : rc, op);
     dw_reset(stmt);
     return code;
 }
@@ -269,30 +300,6 @@ enum deepwell_code dw_query_int64(struct deepwell_conn *conn, const char *sql, c
     return code;
 }
 
-enum deepwell_code dw_read_begin(struct deepwell_conn *conn, struct deepwell_error *err)
-{
-    if (deepwell_conn_pg(conn) != NULL)
-        return dw_exec(conn, SQL_PG_READ_BEGIN, "read.begin", err);
-    struct dw_stmt *stmt;
-    enum deepwell_code code = dw_prepare(conn, SQL_READ_BEGIN, &stmt, err);
-    if (code != DW_OK)
-        return code;
-    return dw_step_done(conn, stmt, "read.begin", err);
-}
-
-void dw_read_end(struct deepwell_conn *conn)
-{
-    /* Nothing was written, so COMMIT cannot fail for a reason worth reporting; if it
-       does, the pool's release rolls the snapshot back and health-checks the connection. */
-    if (deepwell_conn_pg(conn) != NULL) {
-        dw_exec(conn, SQL_READ_END, "read.end", NULL);
-        return;
-    }
-    struct dw_stmt *stmt;
-    if (dw_prepare(conn, SQL_READ_END, &stmt, NULL) == DW_OK)
-        dw_step_done(conn, stmt, "read.end", NULL);
-}
-
 void dw_column_copy(struct dw_stmt *stmt, int col, char *buf, size_t size)
 {
     const unsigned char *text = dw_col_text(stmt, col);
@@ -306,7 +313,7 @@ bool dw_column_dup(struct dw_stmt *stmt, int col, char **out)
         return true;
     const unsigned char *text = dw_col_text(stmt, col);
     if (text == NULL)
-        return false; /* not NULL, so sqlite ran out of memory converting it */
+        return false; /* not NULL, so the engine ran out of memory converting it */
     *out = strdup((const char *)text);
     return *out != NULL;
 }

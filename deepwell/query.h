@@ -4,10 +4,10 @@
  * Every module binds, steps and reads columns the same way; these keep that short
  * and make every failure carry the operation name and the statement's SQL.
  *
- * They are the same for both engines (engine.h): a statement is written once with
- * SQLite's ?N parameters in SQL that SQLite and PostgreSQL both accept, and a
- * struct dw_stmt runs it on whichever engine its connection belongs to.  Step
- * results are DW_ROW and DW_DONE; column calls mirror sqlite3_column_*.
+ * They are the same for both engines: a statement is written once with SQLite's ?N
+ * parameters in SQL that SQLite and PostgreSQL both accept, and a struct dw_stmt
+ * runs it through the engine table (engine.h) of the connection that prepared it.
+ * Step results are DW_ROW and DW_DONE; column calls mirror sqlite3_column_*.
  */
 #ifndef SCIPNET_DEEPWELL_QUERY_H
 #define SCIPNET_DEEPWELL_QUERY_H
@@ -29,10 +29,16 @@
 
 #define DW_ROW  100 /* == SQLITE_ROW */
 #define DW_DONE 101 /* == SQLITE_DONE */
+/* == SQLITE_MISUSE: a statement answered a row where none was expected. */
+#define DW_MISUSE 21
 
 /* The cached statement for sql in *out (bindings cleared). */
 enum deepwell_code dw_prepare(struct deepwell_conn *conn, const char *sql, struct dw_stmt **out,
                               struct deepwell_error *err);
+
+/* The same, as a pointer: NULL (and *err) when it fails. */
+struct dw_stmt *dw_prepare_stmt(struct deepwell_conn *conn, const char *sql,
+                                struct deepwell_error *err);
 
 /* One step: DW_ROW, DW_DONE, or an engine failure (dw_stmt_error explains it). */
 int dw_step(struct dw_stmt *stmt);
@@ -79,7 +85,7 @@ enum deepwell_code dw_bind(struct dw_stmt *stmt, struct deepwell_error *err, con
 enum deepwell_code dw_stmt_error(struct deepwell_error *err, struct deepwell_conn *conn,
                                  struct dw_stmt *stmt, int rc, const char *op);
 
-/* Steps a statement that returns no row.  DW_OK on SQLITE_DONE. */
+/* Steps a statement that returns no row.  DW_OK on DW_DONE. */
 enum deepwell_code dw_step_done(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
                                 struct deepwell_error *err);
 

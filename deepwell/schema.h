@@ -1,4 +1,4 @@
-/* schema.h - the embedded, numbered migrations (see schema.c). */
+/* schema.h - the embedded, numbered migrations (sqlite_schema.c, pg_schema.c). */
 #ifndef SCIPNET_DEEPWELL_SCHEMA_H
 #define SCIPNET_DEEPWELL_SCHEMA_H
 
@@ -21,7 +21,7 @@ struct deepwell_migration {
 const struct deepwell_migration *deepwell_migrations(size_t *count);
 
 /*
- * SQLite: the audit file's table (audit_file.h), made by migration 5 before it
+ * SQLite: the audit file's table (sqlite_audit_file.h), made by migration 5 before it
  * copies the rows; idempotent.  A later change to audit_log on SQLite is made to
  * audit.audit_log.
  */

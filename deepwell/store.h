@@ -8,7 +8,7 @@
 #include "deepwell/pool.h"
 
 struct deepwell_audit_writer; /* audit.c: the group-commit thread */
-struct deepwell_checkpointer; /* checkpoint.c: WAL checkpoints off the commit path */
+struct deepwell_checkpointer; /* sqlite_checkpoint.c: WAL checkpoints off the commit path */
 struct deepwell_engine;       /* engine.h: SQLite or PostgreSQL */
 
 struct deepwell {

@@ -14,7 +14,7 @@
 /*
  * An operator at a terminal wants a prompt "database is locked", not the server's
  * patient wait.  The pool retries a busy statement several times, each retry
- * waiting up to busy_timeout again (pool.c BUSY_RETRIES), so this short timeout
+ * waiting up to busy_timeout again (sqlite_conn.c BUSY_RETRIES), so this short timeout
  * still gives a locked store about two seconds before giving up.
  */
 #define ADMIN_BUSY_TIMEOUT_MS 250

@@ -1,6 +1,6 @@
 /* cmd_backup.c - `deepwell backup OUT`: an online copy of the store (SQLite or pg_dump). */
 #include "deepwell/admin/admin.h"
-#include "deepwell/audit_file.h"
+#include "deepwell/sqlite_audit_file.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * test_dw_audit_file.c - an SQLite store's audit log in its own file (audit_file.h):
+ * test_dw_audit_file.c - an SQLite store's audit log in its own file (sqlite_audit_file.h):
  * the move from the store file (migration 5) and its interruption, a missing audit
  * file, backups of both files, and commits of audit rows leaving the store file alone.
  * SQLite only: a PostgreSQL store keeps its log in the one database.
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "deepwell/audit_file.h"
+#include "deepwell/sqlite_audit_file.h"
 #include "deepwell/migrate.h"
 #include "deepwell/pool.h"
 #include "dw_fixture.h"

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "deepwell/checkpoint.h"
+#include "deepwell/sqlite_checkpoint.h"
 #include "dw_fixture.h"
 
 /* ~2 KiB of details per row: 2,500 rows are ~5 MiB of WAL, well past 1,000 pages. */

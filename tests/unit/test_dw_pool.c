@@ -11,6 +11,7 @@
 
 #include "common/timeutil.h"
 #include "deepwell/pool.h"
+#include "deepwell/sqlite_conn.h"
 #include "deepwell/query.h"
 #include "dw_fixture.h"
 
@@ -231,7 +232,7 @@ static void statements_are_cached_per_sql(void **state)
     assert_ptr_equal(again, first);
     free(copy);
     if (!dw_fixture_pg())
-        assert_false(sqlite3_stmt_busy(first->lite));
+        assert_false(sqlite3_stmt_busy(deepwell_sqlite_stmt(first)));
     assert_int_equal(dw_step(first), DW_ROW); /* reset: the row again, from the start */
 
     if (!dw_fixture_pg()) { /* an empty statement is an error in PostgreSQL's sense too */
@@ -281,7 +282,7 @@ static void broken_connection_is_replaced_on_release(void **state)
         dw_exec(conn, "SELECT pg_terminate_backend(pg_backend_pid())", "test", NULL);
     } else {
         /* Statements longer than 5 bytes now fail, so the health check's SELECT 1 does too. */
-        sqlite3_limit(deepwell_conn_db(conn), SQLITE_LIMIT_SQL_LENGTH, 5);
+        sqlite3_limit(deepwell_sqlite_db(conn), SQLITE_LIMIT_SQL_LENGTH, 5);
     }
     assert_int_not_equal(dw_prepare(conn, SQL_COUNT, &stmt, &err), DW_OK);
     deepwell_pool_release(f->pool, conn);

@@ -1,5 +1,5 @@
 /*
- * schema.c - the store's migrations, embedded in the binary.
+ * sqlite_schema.c - an SQLite store's migrations, embedded in the binary.
  *
  * Each migration is applied in one transaction and recorded in schema_version.
  * Migrations only move forward and never drop data: to change a table, add a new
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "deepwell/audit_file.h"
+#include "deepwell/sqlite_audit_file.h"
 
 /*
  * The audit log's columns: the table of version 1, and the same table in the audit
@@ -251,7 +251,7 @@ static const char migration_4[] =
     "  END;";
 
 /*
- * Version 5: the audit log moves to a file of its own, PATH.audit (audit_file.h
+ * Version 5: the audit log moves to a file of its own, PATH.audit (sqlite_audit_file.h
  * says why).  Its first step (deepwell_audit_file_split, before this transaction)
  * makes the table there and copies the rows in a transaction of the audit file
  * alone; this one copies what an older process may have appended since (nothing,

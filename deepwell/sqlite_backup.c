@@ -1,14 +1,15 @@
-/* backup.c - online backup of an open connection to a file (or two: audit_file.h). */
-#include "deepwell/backup.h"
+/* sqlite_backup.c - online backup of an open connection to a file (or two, with the audit file). */
+#include "deepwell/sqlite_backup.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "deepwell/audit_file.h"
+#include "deepwell/sqlite_audit_file.h"
 #include "deepwell/pool.h"
 #include "deepwell/private_file.h"
+#include "deepwell/sqlite_conn.h"
 
 /* A stale file (or its WAL) at path would be mixed into the copy's pages. */
 static enum deepwell_code clear_target(const char *path, struct deepwell_error *err)

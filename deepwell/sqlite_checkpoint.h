@@ -1,5 +1,5 @@
 /*
- * checkpoint.h - SQLite WAL checkpoints on their own thread (internal to deepwell/).
+ * sqlite_checkpoint.h - SQLite WAL checkpoints on their own thread (internal to deepwell/).
  *
  * SQLite's automatic checkpoint runs inside the commit that crosses 1,000 WAL pages:
  * it copies pages back into the database file and syncs it, and every audit row in
@@ -10,8 +10,8 @@
  * WAL from ever being reset and it passes a hard limit, it runs one RESTART
  * checkpoint (briefly holding writers back) so the file cannot grow without bound.
  */
-#ifndef SCIPNET_DEEPWELL_CHECKPOINT_H
-#define SCIPNET_DEEPWELL_CHECKPOINT_H
+#ifndef SCIPNET_DEEPWELL_SQLITE_CHECKPOINT_H
+#define SCIPNET_DEEPWELL_SQLITE_CHECKPOINT_H
 
 #include <sqlite3.h>
 #include <stdint.h>

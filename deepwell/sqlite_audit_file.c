@@ -1,5 +1,5 @@
-/* audit_file.c - an SQLite store's audit log, in a file of its own (see audit_file.h). */
-#include "deepwell/audit_file.h"
+/* sqlite_audit_file.c - an SQLite store's audit log in a file of its own (sqlite_audit_file.h). */
+#include "deepwell/sqlite_audit_file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -116,7 +116,7 @@ static enum deepwell_code create_file(const char *store_path, struct deepwell_er
 enum deepwell_code deepwell_audit_file_split(struct deepwell_conn *writer, const char *store_path,
                                              struct deepwell_error *err)
 {
-    sqlite3 *db = deepwell_conn_db(writer);
+    sqlite3 *db = deepwell_sqlite_db(writer);
     bool attached = false;
     enum deepwell_code code = deepwell_audit_file_attach(db, store_path, NULL, &attached, err);
     if (code == DW_OK && !attached) {

@@ -1,13 +1,13 @@
 /*
- * checkpoint.c - SQLite WAL checkpoints on their own thread, off the commit path.
+ * sqlite_checkpoint.c - SQLite WAL checkpoints on their own thread, off the commit path.
  *
- * See checkpoint.h for why.  The thread sleeps until the writer's WAL hook says the
+ * See sqlite_checkpoint.h for why.  The thread sleeps until the writer's WAL hook says the
  * WAL has passed limits.checkpoint_pages, or for a second, then runs a PASSIVE
  * checkpoint on its own connection.  PASSIVE copies what no reader still needs and
  * takes no lock that a commit waits on; SQLite starts the WAL over at the next
  * commit after a checkpoint has copied everything.
  */
-#include "deepwell/checkpoint.h"
+#include "deepwell/sqlite_checkpoint.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -17,8 +17,9 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
-#include "deepwell/audit_file.h"
+#include "deepwell/sqlite_audit_file.h"
 #include "deepwell/pool.h"
+#include "deepwell/sqlite_conn.h"
 
 /* An idle store still gets its WAL copied back within this long. */
 #define IDLE_CHECKPOINT_MS 1000
@@ -28,7 +29,7 @@
  */
 #define RESTART_WAIT_MS 20
 
-/* One file of the store and its WAL: "main", or "audit" (audit_file.h). */
+/* One file of the store and its WAL: "main", or "audit" (sqlite_audit_file.h). */
 struct wal_file {
     const char *schema;
     bool wanted;      /* atomic: the hook asked for a checkpoint of this file */

@@ -1,6 +1,6 @@
-/* backup.h - copying a live store with the SQLite online backup API (internal to deepwell/). */
-#ifndef SCIPNET_DEEPWELL_BACKUP_H
-#define SCIPNET_DEEPWELL_BACKUP_H
+/* sqlite_backup.h - copying a live SQLite store with the online backup API (internal). */
+#ifndef SCIPNET_DEEPWELL_SQLITE_BACKUP_H
+#define SCIPNET_DEEPWELL_SQLITE_BACKUP_H
 
 #include <sqlite3.h>
 

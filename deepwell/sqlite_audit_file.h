@@ -1,5 +1,5 @@
 /*
- * audit_file.h - an SQLite store's audit log, in a file of its own (internal to deepwell/).
+ * sqlite_audit_file.h - an SQLite store's audit log, in a file of its own (internal to deepwell/).
  *
  * An SQLite store is two files: PATH (people, sessions, files, ...) and PATH.audit
  * (the audit log, schema version 5 on).  Every connection ATTACHes the second as
@@ -12,8 +12,8 @@
  * changes; in one file every read began with a cold cache.  A transaction that
  * writes both files (an import) is atomic in each, not across the two.
  */
-#ifndef SCIPNET_DEEPWELL_AUDIT_FILE_H
-#define SCIPNET_DEEPWELL_AUDIT_FILE_H
+#ifndef SCIPNET_DEEPWELL_SQLITE_AUDIT_FILE_H
+#define SCIPNET_DEEPWELL_SQLITE_AUDIT_FILE_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -21,6 +21,7 @@
 
 #include "deepwell/deepwell.h"
 #include "deepwell/pool.h"
+#include "deepwell/sqlite_conn.h"
 
 /* The first schema version that keeps the audit log in PATH.audit. */
 #define DEEPWELL_AUDIT_FILE_VERSION 5
