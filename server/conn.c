@@ -2,6 +2,7 @@
 #include "server/conn.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "server/addr_limit.h"
 #include "server/dispatch.h"
 #include "server/request.h"
 #include "server/server.h"
@@ -33,6 +34,8 @@ struct conn {
     struct event *timer; /* handshake timeout, later the closing linger */
     char client[64];
     char ip[48];
+    uint8_t addr_key[ADDR_KEY_BYTES];
+    bool addr_counted; /* holds one of its address's max_connections_per_addr */
     uint64_t next_seq; /* given to the next request read */
     uint64_t send_seq; /* the reply to write next */
     struct reply_slot slots[CONN_MAX_INFLIGHT];
@@ -49,6 +52,7 @@ struct conn {
 };
 
 static void conn_pump(struct conn *c);
+static void release_addr_slot(struct server *srv, struct conn *c);
 static void conn_begin_close(struct conn *c);
 
 struct conn *conn_next(struct conn *c)
@@ -85,6 +89,7 @@ void conn_close(struct conn *c)
     if (c->next != NULL)
         c->next->prev = c->prev;
     __atomic_sub_fetch(&srv->nconns, 1, __ATOMIC_RELAXED);
+    release_addr_slot(srv, c);
     log_debug("conn", "%s closed", c->client);
     conn_release(c);
     server_check_drained(srv);
@@ -436,6 +441,41 @@ static void format_peer(const struct sockaddr *sa, char *ip, size_t iplen, char 
     }
 }
 
+/* One address at its cap may knock a thousand times a second: one log line a second. */
+static void log_addr_refused(struct server *srv, const char *ip)
+{
+    srv->addr_refused++;
+    int64_t now = time_mono_ms();
+    if (now - srv->addr_refused_log_ms < 1000)
+        return;
+    log_notice("conn",
+               "refusing a connection from %s: max_connections_per_addr (%d) reached"
+               " (%d refused since the last such line)",
+               ip, srv->cfg.max_connections_per_addr, srv->addr_refused);
+    srv->addr_refused_log_ms = now;
+    srv->addr_refused = 0;
+}
+
+/* Counts the connection against its address's cap; false when it is full. */
+static bool take_addr_slot(struct server *srv, struct conn *c, const struct sockaddr *addr)
+{
+    if (!addr_limit_key(addr, c->addr_key))
+        return true; /* not IP: nothing to count by */
+    if (!addr_limit_take(srv->per_addr, c->addr_key, srv->cfg.max_connections_per_addr)) {
+        log_addr_refused(srv, c->ip);
+        return false;
+    }
+    c->addr_counted = true;
+    return true;
+}
+
+static void release_addr_slot(struct server *srv, struct conn *c)
+{
+    if (c->addr_counted)
+        addr_limit_release(srv->per_addr, c->addr_key);
+    c->addr_counted = false;
+}
+
 void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *addr, int len)
 {
     if (srv->stopping || srv->nconns >= srv->cfg.max_connections) {
@@ -445,21 +485,34 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
         return;
     }
     struct conn *c = calloc(1, sizeof(*c));
-    SSL *ssl = c ? SSL_new(srv->tls) : NULL;
-    if (ssl == NULL) {
+    if (c == NULL) {
         log_error("conn", "out of memory accepting a connection");
-        free(c);
         evutil_closesocket(fd);
         return;
     }
     c->srv = srv;
     format_peer(addr, c->ip, sizeof(c->ip), c->client, sizeof(c->client));
+    /* Before any TLS work: a refused address costs us an accept and a close. */
+    if (!take_addr_slot(srv, c, addr)) {
+        free(c);
+        evutil_closesocket(fd);
+        return;
+    }
+    SSL *ssl = SSL_new(srv->tls);
+    if (ssl == NULL) {
+        log_error("conn", "out of memory accepting a connection");
+        release_addr_slot(srv, c);
+        free(c);
+        evutil_closesocket(fd);
+        return;
+    }
     evutil_make_socket_nonblocking(fd);
     c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (c->bev == NULL) {
         SSL_free(ssl);
         evutil_closesocket(fd);
+        release_addr_slot(srv, c);
         free(c);
         return;
     }
@@ -475,6 +528,7 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
         if (c->timer)
             event_free(c->timer);
         bufferevent_free(c->bev);
+        release_addr_slot(srv, c);
         free(c);
         return;
     }
