@@ -19,6 +19,10 @@ import unittest
 from abuse_util import rss_kib, sanitized
 from harness import DEMO_USERS, Client, Server, ServerTestCase, connect_store, make_demo_store
 
+LIST_PAGE_MAX_BYTES = 64 * 1024  # server/op_list.c
+LIST_LOCATION_MAX = 200
+
+
 class SourceClient(Client):
     """A Client whose socket is bound to a chosen local address (127.0.0.x)."""
 
@@ -160,6 +164,86 @@ class TestSessionRate(ServerTestCase):
         # After retry_after the session is served again.
         time.sleep(limited[-1]["retry_after"] + 0.2)
         self.assertTrue(c.request("whoami")["ok"])
+
+
+def insert_sites(db, count, location):
+    """Sites straight into the store (as an import would), each with a long location."""
+    con = connect_store(db)
+    with con:
+        for i in range(count):
+            con.execute("INSERT INTO sites (name, clearance_level, location, created_at,"
+                        " updated_at) VALUES (?, 3, ?, '2026-01-01', '2026-01-01')",
+                        ("Caps-Site-%03d" % i, location))
+    con.close()
+
+
+class TestListPages(ServerTestCase):
+    """A list page carries summaries and stops at LIST_PAGE_MAX_BYTES."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix=cls.tmp_prefix)
+        cls.db = make_demo_store(cls.tmp)
+        insert_sites(cls.db, 30, "Sector " + "x" * 60000 + " [[LEVEL 5]]hidden[[/LEVEL]]")
+        cls.server = Server(cls.db, env=cls.server_env).start()
+
+    def test_site_locations_are_summaries(self):
+        c = self.logged_in("agent")
+        c.send({"id": 1, "op": "list", "token": c.token, "kind": "site", "limit": 200})
+        line = c.recv_line()
+        self.assertLess(len(line), LIST_PAGE_MAX_BYTES + 1024)
+        r = json.loads(line)
+        self.assertTrue(r["ok"], r)
+        caps = [i for i in r["items"] if i.get("title", "").startswith("Caps-Site-")]
+        self.assertEqual(len(caps), 30)
+        for item in caps:
+            loc = item["location"]
+            self.assertTrue(loc.startswith("Sector xxx"))
+            self.assertLessEqual(len(loc.encode()), LIST_LOCATION_MAX + 3)
+            self.assertTrue(loc.endswith("\u2026"), loc[-10:])
+            self.assertNotIn("hidden", loc)
+        # The file itself still has the whole text, cut passages redacted.
+        full = c.request("read", ref=caps[0]["ref"])
+        self.assertTrue(full["ok"], full)
+        self.assertGreater(len(full["file"]["location"]), 60000)
+        self.assertNotIn("hidden", json.dumps(full))
+
+    def test_page_stops_at_its_byte_cap_and_says_where_to_go_on(self):
+        c = self.logged_in("researcher")
+        # 200 files with 200-byte titles: about 80 KB of items, more than one page holds.
+        msgs = [{"id": n, "op": "create", "token": c.token, "kind": "scp", "number": 7000 + n,
+                 "title": ("Qzcaps %04d " % n) + "t" * 180, "level": 2, "containment": "Safe"}
+                for n in range(200)]
+        c.send_raw(b"".join(json.dumps(m).encode() + b"\n" for m in msgs))
+        for m in msgs:
+            r = c.recv()
+            self.assertTrue(r["ok"], r)
+        c.send({"id": "p", "op": "list", "token": c.token, "kind": "scp", "query": "Qzcaps",
+                "limit": 200})
+        line = c.recv_line()
+        self.assertLessEqual(len(line), LIST_PAGE_MAX_BYTES + 256)
+        first = json.loads(line)
+        self.assertTrue(first["ok"], first)
+        self.assertEqual(first["total"], 200)
+        self.assertTrue(first.get("more"), {k: v for k, v in first.items() if k != "items"})
+        self.assertLess(len(first["items"]), 200)
+        self.assertEqual(first["next"], len(first["items"]))
+        # Paging by "next" reaches every file exactly once.
+        refs = [i["ref"] for i in first["items"]]
+        page = first
+        while "next" in page:
+            page = c.request("list", kind="scp", query="Qzcaps", limit=200, offset=page["next"])
+            self.assertTrue(page["ok"], page)
+            refs += [i["ref"] for i in page["items"]]
+        self.assertEqual(len(refs), 200)
+        self.assertEqual(len(set(refs)), 200)
+        # A page that is not cut says neither.
+        small = c.request("list", kind="scp", query="Qzcaps", limit=5)
+        self.assertNotIn("more", small)
+        self.assertEqual(small["next"], 5)
+        last = c.request("list", kind="scp", query="Qzcaps", limit=5, offset=195)
+        self.assertNotIn("more", last)
+        self.assertNotIn("next", last)
 
 
 if __name__ == "__main__":
