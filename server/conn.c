@@ -37,10 +37,14 @@ struct conn {
     uint8_t addr_key[ADDR_KEY_BYTES];
     bool addr_counted; /* holds one of its address's max_connections_per_addr */
     uint64_t next_seq; /* given to the next request read */
-    uint64_t send_seq; /* the reply to write next */
+    uint64_t send_seq; /* the reply to write next (atomic store: workers read it) */
     struct reply_slot slots[CONN_MAX_INFLIGHT];
-    int outstanding; /* requests read whose reply is not written yet */
-    int at_workers;  /* requests holding a pointer to this conn */
+    size_t slot_bytes; /* atomic store: in slots, waiting for an earlier reply */
+    size_t out_held;   /* atomic store: the output buffer, as of its last update */
+    size_t preparing;  /* atomic: made on workers, not delivered yet (conn_reply_made) */
+    struct request *parked, *parked_tail; /* not run while backlogged, in arrival order */
+    int outstanding;                      /* requests read whose reply is not written yet */
+    int at_workers;                       /* requests holding a pointer to this conn */
     bool handshaken;
     bool authenticated; /* allows the larger request lines */
     bool no_more_input; /* too_large or shutdown: no further requests are read */
@@ -82,6 +86,12 @@ void conn_close(struct conn *c)
         free(c->slots[i].line);
         c->slots[i].line = NULL;
     }
+    while (c->parked != NULL) {
+        struct request *req = c->parked;
+        c->parked = (struct request *)req->job.next;
+        request_free(req);
+    }
+    c->parked_tail = NULL;
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -98,6 +108,95 @@ void conn_close(struct conn *c)
 static void free_line(const void *data, size_t length, void *extra)
 {
     free((void *)data);
+}
+
+void conn_reply_made(struct conn *c, size_t bytes)
+{
+    __atomic_add_fetch(&c->preparing, bytes, __ATOMIC_RELAXED);
+}
+
+/*
+ * Replies waiting in the slots do not count against the request due next: only it
+ * can let them out, and parking it would hold them all forever.
+ */
+bool conn_backlogged(const struct conn *c, uint64_t seq)
+{
+    size_t bytes = __atomic_load_n(&c->out_held, __ATOMIC_RELAXED) +
+                   __atomic_load_n(&c->preparing, __ATOMIC_RELAXED);
+    if (seq != __atomic_load_n(&c->send_seq, __ATOMIC_RELAXED))
+        bytes += __atomic_load_n(&c->slot_bytes, __ATOMIC_RELAXED);
+    return bytes > CONN_OUTPUT_HIGH;
+}
+
+/* The output buffer drains without telling us: refreshed on each write callback. */
+static void update_held(struct conn *c)
+{
+    size_t out = c->bev != NULL ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
+    __atomic_store_n(&c->out_held, out, __ATOMIC_RELAXED);
+}
+
+static void resubmit(struct conn *c, struct request *req)
+{
+    req->job.next = NULL;
+    c->at_workers++;
+    request_submit(req, req->pool);
+}
+
+/* Unlinks and returns the parked request due next, if it is parked. */
+static struct request *unpark_due(struct conn *c)
+{
+    struct request *prev = NULL;
+    for (struct request *req = c->parked; req != NULL;
+         prev = req, req = (struct request *)req->job.next) {
+        if (req->seq != c->send_seq)
+            continue;
+        if (prev != NULL)
+            prev->job.next = req->job.next;
+        else
+            c->parked = (struct request *)req->job.next;
+        if (c->parked_tail == req)
+            c->parked_tail = prev;
+        return req;
+    }
+    return NULL;
+}
+
+/*
+ * Parked requests go back to the workers once the client has read its output down
+ * below CONN_OUTPUT_LOW; the one due next goes back as soon as the output alone is
+ * down there (the replies after it wait in the slots for it).
+ */
+static void resume_parked(struct conn *c)
+{
+    if (c->parked == NULL || c->dead)
+        return;
+    size_t bytes = c->out_held + c->slot_bytes + __atomic_load_n(&c->preparing, __ATOMIC_RELAXED);
+    if (bytes <= CONN_OUTPUT_LOW) {
+        struct request *req = c->parked;
+        c->parked = c->parked_tail = NULL;
+        while (req != NULL) {
+            struct request *next = (struct request *)req->job.next;
+            resubmit(c, req);
+            req = next;
+        }
+        return;
+    }
+    if (bytes - c->slot_bytes <= CONN_OUTPUT_LOW) {
+        struct request *due = unpark_due(c);
+        if (due != NULL)
+            resubmit(c, due);
+    }
+}
+
+static void park(struct conn *c, struct request *req)
+{
+    req->parked = false;
+    req->job.next = NULL;
+    if (c->parked_tail != NULL)
+        c->parked_tail->job.next = &req->job;
+    else
+        c->parked = req;
+    c->parked_tail = req;
 }
 
 /* Writes finished replies in request order, stopping at the first one still out. */
@@ -117,17 +216,20 @@ static void conn_flush(struct conn *c)
             return;
         }
         slot->line = NULL;
-        c->send_seq++;
+        __atomic_store_n(&c->slot_bytes, c->slot_bytes - slot->length, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->send_seq, c->send_seq + 1, __ATOMIC_RELAXED);
         c->outstanding--;
         if (slot->close_after) {
             c->closing = true;
             break;
         }
     }
+    update_held(c);
     if (c->closing || (c->no_more_input && c->outstanding == 0)) {
         conn_begin_close(c);
         return;
     }
+    resume_parked(c);
     if (!c->pumping)
         conn_pump(c);
 }
@@ -148,6 +250,7 @@ static void conn_complete(struct conn *c, uint64_t seq, char *line, size_t lengt
     slot->line = line;
     slot->length = length;
     slot->close_after = close_after;
+    __atomic_store_n(&c->slot_bytes, c->slot_bytes + length, __ATOMIC_RELAXED);
     conn_flush(c);
 }
 
@@ -164,9 +267,16 @@ void conn_deliver(struct request *req)
 {
     struct conn *c = req->conn;
     c->at_workers--;
+    __atomic_sub_fetch(&c->preparing, req->held_bytes, __ATOMIC_RELAXED);
+    req->held_bytes = 0;
     if (c->dead) {
         request_free(req);
         conn_release(c);
+        return;
+    }
+    if (req->parked) {
+        park(c, req);
+        resume_parked(c); /* the client may have read meanwhile */
         return;
     }
     if (req->authenticated)
@@ -371,11 +481,13 @@ static void on_read(struct bufferevent *bev, void *arg)
 static void on_write(struct bufferevent *bev, void *arg)
 {
     struct conn *c = arg;
+    update_held(c);
     if (c->closing) {
         if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
             conn_finish_close(c);
         return;
     }
+    resume_parked(c);
     conn_pump(c); /* output drained below the low mark: read again */
 }
 

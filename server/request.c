@@ -2,6 +2,7 @@
 #include "server/request.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/server.h"
 
@@ -207,6 +208,11 @@ static void audit_committed(void *arg, enum deepwell_code status, int64_t row_id
 void request_finish(struct request *req)
 {
     serialize(req);
+    if (req->conn != NULL && req->line != NULL) {
+        /* Counted from now: a reply waiting for its audit row is memory held too. */
+        req->held_bytes = req->line_length;
+        conn_reply_made(req->conn, req->held_bytes);
+    }
     if (!req->audit) {
         mailbox_post(req->srv->done, &req->job);
         return;
@@ -237,6 +243,13 @@ static void run_stage(struct job *job)
     struct request *req = (struct request *)job;
     void (*stage)(struct request *) = req->next_stage;
     req->next_stage = NULL;
+    if (stage == NULL && req->conn != NULL && conn_backlogged(req->conn, req->seq)) {
+        /* Its client is not reading: no new reply for it until it does (conn.c). */
+        req->parked = true;
+        __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
+        mailbox_post(req->srv->done, &req->job);
+        return;
+    }
     req->now_ms = time_now_ms();
     if (stage != NULL)
         stage(req);
@@ -266,6 +279,7 @@ void request_submit(struct request *req, enum op_pool pool)
 {
     struct server *srv = req->srv;
     __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
+    req->pool = pool;
     req->job.run = run_stage;
     workq_push(pool == OP_HASH ? srv->hash_q : srv->store_q, &req->job);
 }

@@ -16,7 +16,7 @@ import threading
 import time
 import unittest
 
-from abuse_util import rss_kib, sanitized
+from abuse_util import sanitized
 from harness import DEMO_USERS, Client, Server, ServerTestCase, connect_store, make_demo_store
 
 LIST_PAGE_MAX_BYTES = 64 * 1024  # server/op_list.c
@@ -244,6 +244,80 @@ class TestListPages(ServerTestCase):
         last = c.request("list", kind="scp", query="Qzcaps", limit=5, offset=195)
         self.assertNotIn("more", last)
         self.assertNotIn("next", last)
+
+
+def status_kib(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s for pid %d" % (field, pid))
+
+
+class TestReplyMemory(unittest.TestCase):
+    """Connections that never read cannot make the server hold their replies' worth."""
+
+    CONNS = 3
+    PER_CONN = 32  # CONN_MAX_INFLIGHT: all read at once, before any reply exists
+    LOCATION_BYTES = 1024 * 1024  # one read reply carries it twice: 2 MB
+    HOLD_S = 8  # long enough for every read to run when nothing holds them back
+    # Without the cap: CONNS x PER_CONN x 2 MB, about 190 MB.  With it: per connection
+    # CONN_OUTPUT_HIGH plus the reply the worker was making, under 10 MB in all.
+    GROWTH_MAX_KIB = (128 if sanitized() else 64) * 1024
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="scipnet-e2e-caps-mem-")
+        cls.db = make_demo_store(cls.tmp)
+        insert_sites(cls.db, 1, "y" * cls.LOCATION_BYTES)
+        con = connect_store(cls.db)
+        cls.site_ref = "SITE-%d" % con.execute(
+            "SELECT id FROM sites WHERE name = 'Caps-Site-000'").fetchone()[0]
+        con.close()
+        # One store worker: the bound is CONN_OUTPUT_HIGH plus the replies the workers
+        # were making, so one worker makes it exact.  (With standby workers a job can
+        # also sit unrun in server/workq.c while the primary sleeps: see the report.)
+        cls.server = Server(cls.db, env={"SCIPNET_WORKERS": "1"}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_non_reading_connections_are_held_back(self):
+        pid = self.server.proc.pid
+        good = self.server.client()
+        self.addCleanup(good.close)
+        self.assertTrue(good.login("agent")["ok"])
+        self.assertTrue(good.request("read", ref=self.site_ref)["ok"])  # warm caches
+        rss0 = status_kib(pid, "VmRSS")
+        bad = []
+        for _ in range(self.CONNS):
+            c = self.server.client()
+            self.addCleanup(c.close)
+            c.token = good.token
+            line = json.dumps({"op": "read", "token": c.token, "ref": self.site_ref})
+            c.send_raw((line + "\n").encode() * self.PER_CONN)
+            bad.append(c)
+        worst = 0.0
+        deadline = time.monotonic() + self.HOLD_S
+        while time.monotonic() < deadline:
+            t0 = time.monotonic()
+            self.assertTrue(good.request("whoami")["ok"])  # everyone else is served
+            worst = max(worst, time.monotonic() - t0)
+            time.sleep(0.1)
+        growth = status_kib(pid, "VmHWM") - rss0
+        self.assertLess(growth, self.GROWTH_MAX_KIB,
+                        "peak RSS grew %d KiB for %d connections that never read"
+                        % (growth, self.CONNS))
+        self.assertLess(worst, 5.0)  # served; fair shares of the workers are workq.c's
+        # A client that starts reading gets every reply, in order.
+        c = bad[0]
+        c.sock.settimeout(30)
+        for _ in range(self.PER_CONN):
+            r = c.recv()
+            self.assertTrue(r["ok"], r.get("error"))
+            self.assertEqual(len(r["file"]["location"]), self.LOCATION_BYTES)
 
 
 if __name__ == "__main__":
