@@ -7,17 +7,15 @@ the cap holds while someone else is still served.  127.0.0.2 is loopback too: th
 """
 import hashlib
 import json
-import os
 import shutil
 import socket
 import ssl
 import tempfile
-import threading
 import time
 import unittest
 
-from abuse_util import sanitized
-from harness import DEMO_USERS, Client, Server, ServerTestCase, connect_store, make_demo_store
+from abuse_util import asan_env, sanitized
+from harness import Client, Server, ServerTestCase, connect_store, make_demo_store
 
 LIST_PAGE_MAX_BYTES = 64 * 1024  # server/op_list.c
 LIST_LOCATION_MAX = 200
@@ -277,12 +275,16 @@ class TestReplyMemory(unittest.TestCase):
         # One store worker: the bound is CONN_OUTPUT_HIGH plus the replies the workers
         # were making, so one worker makes it exact.  (With standby workers a job can
         # also sit unrun in server/workq.c while the primary sleeps: see the report.)
-        cls.server = Server(cls.db, env={"SCIPNET_WORKERS": "1"}).start()
+        env = {"SCIPNET_WORKERS": "1"}
+        env.update(asan_env())  # a small quarantine, so the bound means something
+        cls.server = Server(cls.db, env=env).start()
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
+        rc = cls.server.stop()
         shutil.rmtree(cls.tmp, ignore_errors=True)
+        if rc not in (0, None):
+            raise AssertionError("server exited %r" % rc)
 
     def test_non_reading_connections_are_held_back(self):
         pid = self.server.proc.pid
