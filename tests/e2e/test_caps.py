@@ -206,6 +206,25 @@ class TestListPages(ServerTestCase):
         self.assertGreater(len(full["file"]["location"]), 60000)
         self.assertNotIn("hidden", json.dumps(full))
 
+    def test_lists_never_read_hold_little(self):
+        """Issue 16's attack, smaller: lists of sites with 60 KB locations, never read."""
+        c = self.logged_in("agent")
+        pid = self.server.proc.pid
+        rss0 = status_kib(pid, "VmRSS")
+        line = json.dumps({"op": "list", "token": c.token, "kind": "site", "limit": 200})
+        bad = []
+        for _ in range(3):
+            b = self.client()
+            b.send_raw((line + "\n").encode() * 32)  # 1.8 MB a reply before the fix
+            bad.append(b)
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            self.assertTrue(c.request("whoami")["ok"])  # still served
+            time.sleep(0.1)
+        growth = status_kib(pid, "VmHWM") - rss0
+        self.assertLess(growth, (64 if sanitized() else 32) * 1024,
+                        "peak RSS grew %d KiB" % growth)
+
     def test_page_stops_at_its_byte_cap_and_says_where_to_go_on(self):
         c = self.logged_in("researcher")
         # 200 files with 200-byte titles: about 80 KB of items, more than one page holds.
