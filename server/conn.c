@@ -37,14 +37,13 @@ struct conn {
     uint8_t addr_key[ADDR_KEY_BYTES];
     bool addr_counted; /* holds one of its address's max_connections_per_addr */
     uint64_t next_seq; /* given to the next request read */
-    uint64_t send_seq; /* the reply to write next (atomic store: workers read it) */
+    uint64_t send_seq; /* the reply to write next */
     struct reply_slot slots[CONN_MAX_INFLIGHT];
-    size_t slot_bytes; /* atomic store: in slots, waiting for an earlier reply */
-    size_t out_held;   /* atomic store: the output buffer, as of its last update */
+    size_t slot_bytes; /* in slots, waiting for an earlier reply */
     size_t preparing;  /* atomic: made on workers, not delivered yet (conn_reply_made) */
-    struct request *parked, *parked_tail; /* not run while backlogged, in arrival order */
-    int outstanding;                      /* requests read whose reply is not written yet */
-    int at_workers;                       /* requests holding a pointer to this conn */
+    struct request *waiting, *waiting_tail; /* read, not yet given to the workers */
+    int outstanding;                        /* requests read whose reply is not written yet */
+    int at_workers;                         /* requests holding a pointer to this conn */
     bool handshaken;
     bool authenticated; /* allows the larger request lines */
     bool no_more_input; /* too_large or shutdown: no further requests are read */
@@ -86,12 +85,12 @@ void conn_close(struct conn *c)
         free(c->slots[i].line);
         c->slots[i].line = NULL;
     }
-    while (c->parked != NULL) {
-        struct request *req = c->parked;
-        c->parked = (struct request *)req->job.next;
+    while (c->waiting != NULL) {
+        struct request *req = c->waiting;
+        c->waiting = (struct request *)req->job.next;
         request_free(req);
     }
-    c->parked_tail = NULL;
+    c->waiting_tail = NULL;
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -116,87 +115,46 @@ void conn_reply_made(struct conn *c, size_t bytes)
 }
 
 /*
- * Replies waiting in the slots do not count against the request due next: only it
- * can let them out, and parking it would hold them all forever.
+ * Bytes of replies this connection holds, as seen by the request with sequence number
+ * seq: those being made, its output buffer and, unless seq is the reply due next,
+ * those waiting in the slots (they wait for it, so they must not hold it back).
  */
-bool conn_backlogged(const struct conn *c, uint64_t seq)
+static size_t held_bytes(const struct conn *c, uint64_t seq)
 {
-    size_t bytes = __atomic_load_n(&c->out_held, __ATOMIC_RELAXED) +
+    size_t bytes = evbuffer_get_length(bufferevent_get_output(c->bev)) +
                    __atomic_load_n(&c->preparing, __ATOMIC_RELAXED);
-    if (seq != __atomic_load_n(&c->send_seq, __ATOMIC_RELAXED))
-        bytes += __atomic_load_n(&c->slot_bytes, __ATOMIC_RELAXED);
-    return bytes > CONN_OUTPUT_HIGH;
-}
-
-/* The output buffer drains without telling us: refreshed on each write callback. */
-static void update_held(struct conn *c)
-{
-    size_t out = c->bev != NULL ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
-    __atomic_store_n(&c->out_held, out, __ATOMIC_RELAXED);
-}
-
-static void resubmit(struct conn *c, struct request *req)
-{
-    req->job.next = NULL;
-    c->at_workers++;
-    request_submit(req, req->pool);
-}
-
-/* Unlinks and returns the parked request due next, if it is parked. */
-static struct request *unpark_due(struct conn *c)
-{
-    struct request *prev = NULL;
-    for (struct request *req = c->parked; req != NULL;
-         prev = req, req = (struct request *)req->job.next) {
-        if (req->seq != c->send_seq)
-            continue;
-        if (prev != NULL)
-            prev->job.next = req->job.next;
-        else
-            c->parked = (struct request *)req->job.next;
-        if (c->parked_tail == req)
-            c->parked_tail = prev;
-        return req;
-    }
-    return NULL;
+    return seq == c->send_seq ? bytes : bytes + c->slot_bytes;
 }
 
 /*
- * Parked requests go back to the workers once the client has read its output down
- * below CONN_OUTPUT_LOW; the one due next goes back as soon as the output alone is
- * down there (the replies after it wait in the slots for it).
+ * Gives waiting requests to the workers in order: at most CONN_MAX_AT_WORKERS of them
+ * at once, and none while the connection holds more than CONN_OUTPUT_HIGH.  So a
+ * client that never reads holds at most that plus the replies of the requests it
+ * had at the workers when it crossed it.
  */
-static void resume_parked(struct conn *c)
+static void submit_waiting(struct conn *c)
 {
-    if (c->parked == NULL || c->dead)
-        return;
-    size_t bytes = c->out_held + c->slot_bytes + __atomic_load_n(&c->preparing, __ATOMIC_RELAXED);
-    if (bytes <= CONN_OUTPUT_LOW) {
-        struct request *req = c->parked;
-        c->parked = c->parked_tail = NULL;
-        while (req != NULL) {
-            struct request *next = (struct request *)req->job.next;
-            resubmit(c, req);
-            req = next;
-        }
-        return;
-    }
-    if (bytes - c->slot_bytes <= CONN_OUTPUT_LOW) {
-        struct request *due = unpark_due(c);
-        if (due != NULL)
-            resubmit(c, due);
+    while (!c->dead && c->waiting != NULL && c->at_workers < CONN_MAX_AT_WORKERS) {
+        struct request *req = c->waiting;
+        if (held_bytes(c, req->seq) > CONN_OUTPUT_HIGH)
+            return; /* on_write or a delivered reply tries again */
+        c->waiting = (struct request *)req->job.next;
+        if (c->waiting == NULL)
+            c->waiting_tail = NULL;
+        req->job.next = NULL;
+        c->at_workers++;
+        request_submit(req, req->pool);
     }
 }
 
-static void park(struct conn *c, struct request *req)
+static void add_waiting(struct conn *c, struct request *req)
 {
-    req->parked = false;
     req->job.next = NULL;
-    if (c->parked_tail != NULL)
-        c->parked_tail->job.next = &req->job;
+    if (c->waiting_tail != NULL)
+        c->waiting_tail->job.next = &req->job;
     else
-        c->parked = req;
-    c->parked_tail = req;
+        c->waiting = req;
+    c->waiting_tail = req;
 }
 
 /* Writes finished replies in request order, stopping at the first one still out. */
@@ -216,20 +174,19 @@ static void conn_flush(struct conn *c)
             return;
         }
         slot->line = NULL;
-        __atomic_store_n(&c->slot_bytes, c->slot_bytes - slot->length, __ATOMIC_RELAXED);
-        __atomic_store_n(&c->send_seq, c->send_seq + 1, __ATOMIC_RELAXED);
+        c->slot_bytes -= slot->length;
+        c->send_seq++;
         c->outstanding--;
         if (slot->close_after) {
             c->closing = true;
             break;
         }
     }
-    update_held(c);
     if (c->closing || (c->no_more_input && c->outstanding == 0)) {
         conn_begin_close(c);
         return;
     }
-    resume_parked(c);
+    submit_waiting(c);
     if (!c->pumping)
         conn_pump(c);
 }
@@ -250,7 +207,7 @@ static void conn_complete(struct conn *c, uint64_t seq, char *line, size_t lengt
     slot->line = line;
     slot->length = length;
     slot->close_after = close_after;
-    __atomic_store_n(&c->slot_bytes, c->slot_bytes + length, __ATOMIC_RELAXED);
+    c->slot_bytes += length;
     conn_flush(c);
 }
 
@@ -272,11 +229,6 @@ void conn_deliver(struct request *req)
     if (c->dead) {
         request_free(req);
         conn_release(c);
-        return;
-    }
-    if (req->parked) {
-        park(c, req);
-        resume_parked(c); /* the client may have read meanwhile */
         return;
     }
     if (req->authenticated)
@@ -325,8 +277,9 @@ static void handle_line(struct conn *c, const char *line, size_t length)
         conn_complete_json(c, seq, reply, false);
         return;
     }
-    c->at_workers++;
-    request_submit(req, pool);
+    req->pool = pool;
+    add_waiting(c, req);
+    submit_waiting(c);
 }
 
 static void too_large(struct conn *c)
@@ -460,6 +413,7 @@ void conn_stop_reading(struct conn *c)
             conn_release(c);
             return;
         }
+        submit_waiting(c); /* the pump's hold on c counted against CONN_MAX_AT_WORKERS */
     }
     c->no_more_input = true;
     bufferevent_disable(c->bev, EV_READ);
@@ -481,13 +435,12 @@ static void on_read(struct bufferevent *bev, void *arg)
 static void on_write(struct bufferevent *bev, void *arg)
 {
     struct conn *c = arg;
-    update_held(c);
     if (c->closing) {
         if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
             conn_finish_close(c);
         return;
     }
-    resume_parked(c);
+    submit_waiting(c);
     conn_pump(c); /* output drained below the low mark: read again */
 }
 

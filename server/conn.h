@@ -24,23 +24,19 @@ struct conn;
 #define CONN_OUTPUT_LOW    (256 * 1024)  /* ... until it drains below this */
 #define CONN_LINGER_MS     1000          /* after the last reply of a closing connection */
 
+/* Of a connection's requests in flight, at most this many at the workers at once; the
+   rest wait in the connection, and none is given out while it holds CONN_OUTPUT_HIGH. */
+#define CONN_MAX_AT_WORKERS 4
+
 /* Takes ownership of fd. */
 void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *addr, int len);
-/* A finished (or parked) request comes back from the workers (via the mailbox). */
+/* A finished request comes back from the workers (via the mailbox). */
 void conn_deliver(struct request *req);
 /*
- * Reply memory.  A connection holds the bytes of its replies made on the workers
- * and not yet delivered, those finished but waiting for an earlier one, and its
- * output buffer.  Past CONN_OUTPUT_HIGH it is backlogged: a worker parks its next
- * requests unrun (back to the loop, no reply made) until the client reads its
- * output below CONN_OUTPUT_LOW (the request due next only waits for the output).
- * So a client that never reads holds at most CONN_OUTPUT_HIGH plus the replies
- * the workers were making at that moment.  conn_reply_made and conn_backlogged
- * may be called from any thread while the request holds the connection.
+ * Reply memory: replies made on the workers and not yet delivered count against
+ * their connection (conn.c, submit_waiting).  Any thread, while the request holds c.
  */
 void conn_reply_made(struct conn *c, size_t bytes);
-/* Whether the request with this sequence number is to be parked (never the next due). */
-bool conn_backlogged(const struct conn *c, uint64_t seq);
 /* Shutdown: read no more requests; close once the replies in flight are written. */
 void conn_stop_reading(struct conn *c);
 /* Close now, dropping anything unsent. */

@@ -243,13 +243,6 @@ static void run_stage(struct job *job)
     struct request *req = (struct request *)job;
     void (*stage)(struct request *) = req->next_stage;
     req->next_stage = NULL;
-    if (stage == NULL && req->conn != NULL && conn_backlogged(req->conn, req->seq)) {
-        /* Its client is not reading: no new reply for it until it does (conn.c). */
-        req->parked = true;
-        __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
-        mailbox_post(req->srv->done, &req->job);
-        return;
-    }
     req->now_ms = time_now_ms();
     if (stage != NULL)
         stage(req);

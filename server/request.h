@@ -25,8 +25,7 @@ struct request {
     struct server *srv;
     struct conn *conn;
     uint64_t seq;      /* position on its connection, for in-order replies */
-    enum op_pool pool; /* where it was submitted, to submit it again after parking */
-    bool parked;       /* not run: its connection held too many unread reply bytes */
+    enum op_pool pool; /* where it runs: set by conn.c, which may hold it back first */
     size_t held_bytes; /* reply bytes counted against the connection (conn_reply_made) */
     const struct op *op;
     json_t *id;      /* echoed verbatim; json null when absent */

@@ -279,7 +279,7 @@ class TestReplyMemory(unittest.TestCase):
     LOCATION_BYTES = 1024 * 1024  # one read reply carries it twice: 2 MB
     HOLD_S = 8  # long enough for every read to run when nothing holds them back
     # Without the cap: CONNS x PER_CONN x 2 MB, about 190 MB.  With it: per connection
-    # CONN_OUTPUT_HIGH plus the reply the worker was making, under 10 MB in all.
+    # CONN_OUTPUT_HIGH plus CONN_MAX_AT_WORKERS (4) replies, under 30 MB in all.
     GROWTH_MAX_KIB = (128 if sanitized() else 64) * 1024
 
     @classmethod
@@ -291,9 +291,8 @@ class TestReplyMemory(unittest.TestCase):
         cls.site_ref = "SITE-%d" % con.execute(
             "SELECT id FROM sites WHERE name = 'Caps-Site-000'").fetchone()[0]
         con.close()
-        # One store worker: the bound is CONN_OUTPUT_HIGH plus the replies the workers
-        # were making, so one worker makes it exact.  (With standby workers a job can
-        # also sit unrun in server/workq.c while the primary sleeps: see the report.)
+        # One store worker, so the run is the same each time.  (With standby workers a
+        # queued job can also sit unrun in server/workq.c while the primary sleeps.)
         env = {"SCIPNET_WORKERS": "1"}
         env.update(asan_env())  # a small quarantine, so the bound means something
         cls.server = Server(cls.db, env=env).start()
