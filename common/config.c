@@ -61,6 +61,7 @@ static const struct config_key keys[] = {
     {NUM(handshake_timeout_s, KEY_INT, 1, DAY_S)},
     {NUM(idle_timeout_s, KEY_INT, 1, DAY_S)},
     {NUM(shutdown_grace_s, KEY_INT, 0, DAY_S)},
+    {NUM(max_connections_per_addr, KEY_INT, 1, 1048576)},
     {STR(db, KEY_PATH)},
     {NUM(readers, KEY_INT, 1, 64)},
     {NUM(checkout_timeout_ms, KEY_INT, 1, HOUR_MS)},
@@ -70,6 +71,9 @@ static const struct config_key keys[] = {
     {NUM(audit_seal_interval_s, KEY_INT, 1, DAY_S)},
     {NUM(session_idle_s, KEY_INT, 1, 365 * DAY_S)},
     {NUM(session_lifetime_s, KEY_INT, 1, 365 * DAY_S)},
+    {NUM(max_sessions_per_user, KEY_INT, 1, 1000000)},
+    {NUM(session_rate, KEY_INT, 1, 1000000000)},
+    {NUM(session_burst, KEY_INT, 1, 1000000000)},
     {NUM(login_max_failures, KEY_INT, 1, 1000000)},
     {NUM(login_max_failures_addr, KEY_INT, 1, 1000000)},
     {NUM(login_backoff_base_s, KEY_INT, 1, DAY_S)},
@@ -103,6 +107,7 @@ void config_defaults(struct scipnet_config *cfg)
     cfg->handshake_timeout_s = 10;
     cfg->idle_timeout_s = 300;
     cfg->shutdown_grace_s = 5;
+    cfg->max_connections_per_addr = 256;
     snprintf(cfg->db, sizeof(cfg->db), "deepwell.db");
     cfg->readers = 4;
     cfg->checkout_timeout_ms = 2000;
@@ -112,6 +117,9 @@ void config_defaults(struct scipnet_config *cfg)
     cfg->audit_seal_interval_s = 60;
     cfg->session_idle_s = 900;
     cfg->session_lifetime_s = 28800;
+    cfg->max_sessions_per_user = 32;
+    cfg->session_rate = 200;
+    cfg->session_burst = 2000;
     cfg->login_max_failures = 5;
     cfg->login_max_failures_addr = 20;
     cfg->login_backoff_base_s = 2;

@@ -28,6 +28,8 @@ struct scipnet_config {
     int handshake_timeout_s; /* default 10 */
     int idle_timeout_s;      /* connection idle timeout (default 300) */
     int shutdown_grace_s;    /* finish in-flight requests on SIGTERM (default 5) */
+    /* per client address, an IPv6 address per /64 (default 256) */
+    int max_connections_per_addr;
     /* [store] */
     char db[CONFIG_PATH_MAX]; /* SQLite path, sqlite:PATH, or postgresql://... */
     int readers;              /* reader connections (default 4) */
@@ -40,6 +42,12 @@ struct scipnet_config {
     /* [sessions] */
     int session_idle_s;     /* default 900 */
     int session_lifetime_s; /* default 28800 */
+    /* caps: a login past max_sessions_per_user ends the user's oldest session (default
+       32); a session may make session_rate requests a second (default 200), session_burst
+       at once (default 2000) */
+    int max_sessions_per_user;
+    int session_rate;
+    int session_burst;
     /* [limits] */
     int login_max_failures;             /* per account before rate_limited (default 5) */
     int login_max_failures_addr;        /* per client address (default 20) */

@@ -196,6 +196,13 @@ enum deepwell_code deepwell_session_revoke(struct deepwell *dw, int64_t session_
                                            struct deepwell_error *err);
 enum deepwell_code deepwell_session_revoke_user(struct deepwell *dw, int64_t user_id,
                                                 struct deepwell_error *err);
+/*
+ * Ends (revokes) a user's live sessions (as in count_live) beyond the newest `keep`;
+ * *ended (may be NULL) = how many.  The cap on sessions per user.
+ */
+enum deepwell_code deepwell_session_trim_user(struct deepwell *dw, int64_t user_id, int64_t now_ms,
+                                              int64_t idle_cutoff_ms, int64_t keep, int64_t *ended,
+                                              struct deepwell_error *err);
 /* Sessions neither revoked nor past expires_ms nor idle since before idle_cutoff_ms. */
 enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_ms,
                                                int64_t idle_cutoff_ms, int64_t *count,

@@ -16,6 +16,11 @@ static const char SQL_SESSION_TOUCH[] =
 static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked = 1 WHERE id = ?1";
 static const char SQL_SESSION_REVOKE_USER[] =
     "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
+/* LIMIT ?5 as well: SQLite takes OFFSET only after a LIMIT, PostgreSQL any LIMIT. */
+static const char SQL_SESSION_TRIM_USER[] =
+    "UPDATE sessions SET revoked = 1 WHERE id IN (SELECT id FROM sessions"
+    " WHERE user_id = ?1 AND revoked = 0 AND expires_ms > ?2 AND last_seen_ms >= ?3"
+    " ORDER BY id DESC LIMIT ?5 OFFSET ?4)";
 static const char SQL_SESSION_COUNT_LIVE[] =
     "SELECT count(*) FROM sessions"
     " WHERE revoked = 0 AND expires_ms > ?1 AND last_seen_ms >= ?2";
@@ -99,6 +104,32 @@ enum deepwell_code deepwell_session_revoke_user(struct deepwell *dw, int64_t use
 {
     return run_write(dw, SQL_SESSION_REVOKE_USER, false, "sessions.revoke_user", err, "I", user_id,
                      0);
+}
+
+enum deepwell_code deepwell_session_trim_user(struct deepwell *dw, int64_t user_id, int64_t now_ms,
+                                              int64_t idle_cutoff_ms, int64_t keep, int64_t *ended,
+                                              struct deepwell_error *err)
+{
+    static const char op[] = "sessions.trim_user";
+    if (ended != NULL)
+        *ended = 0;
+    if (keep < 0)
+        return deepwell_error_set(err, DW_INVALID, op, "keep must be >= 0");
+    struct deepwell_conn *conn;
+    enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    struct dw_stmt *stmt;
+    code = dw_prepare(conn, SQL_SESSION_TRIM_USER, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "IIIII", user_id, now_ms, idle_cutoff_ms, keep,
+                       (int64_t)INT32_MAX);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && ended != NULL)
+        *ended = (int64_t)dw_changes(conn);
+    deepwell_pool_release(dw->pool, conn);
+    return code;
 }
 
 enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_ms,

@@ -2,6 +2,7 @@
 #include "server/conn.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "server/addr_limit.h"
 #include "server/dispatch.h"
 #include "server/request.h"
 #include "server/server.h"
@@ -33,11 +34,16 @@ struct conn {
     struct event *timer; /* handshake timeout, later the closing linger */
     char client[64];
     char ip[48];
+    uint8_t addr_key[ADDR_KEY_BYTES];
+    bool addr_counted; /* holds one of its address's max_connections_per_addr */
     uint64_t next_seq; /* given to the next request read */
     uint64_t send_seq; /* the reply to write next */
     struct reply_slot slots[CONN_MAX_INFLIGHT];
-    int outstanding; /* requests read whose reply is not written yet */
-    int at_workers;  /* requests holding a pointer to this conn */
+    size_t slot_bytes; /* in slots, waiting for an earlier reply */
+    size_t preparing;  /* atomic: made on workers, not delivered yet (conn_reply_made) */
+    struct request *waiting, *waiting_tail; /* read, not yet given to the workers */
+    int outstanding;                        /* requests read whose reply is not written yet */
+    int at_workers;                         /* requests holding a pointer to this conn */
     bool handshaken;
     bool authenticated; /* allows the larger request lines */
     bool no_more_input; /* too_large or shutdown: no further requests are read */
@@ -50,6 +56,7 @@ struct conn {
 };
 
 static void conn_pump(struct conn *c);
+static void release_addr_slot(struct server *srv, struct conn *c);
 static void conn_begin_close(struct conn *c);
 
 struct conn *conn_next(struct conn *c)
@@ -85,6 +92,12 @@ void conn_close(struct conn *c)
         free(c->slots[i].line);
         c->slots[i].line = NULL;
     }
+    while (c->waiting != NULL) {
+        struct request *req = c->waiting;
+        c->waiting = (struct request *)req->job.next;
+        request_free(req);
+    }
+    c->waiting_tail = NULL;
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -92,6 +105,7 @@ void conn_close(struct conn *c)
     if (c->next != NULL)
         c->next->prev = c->prev;
     __atomic_sub_fetch(&srv->nconns, 1, __ATOMIC_RELAXED);
+    release_addr_slot(srv, c);
     log_debug("conn", "%s closed", c->client);
     conn_release(c);
     server_check_drained(srv);
@@ -100,6 +114,54 @@ void conn_close(struct conn *c)
 static void free_line(const void *data, size_t length, void *extra)
 {
     free((void *)data);
+}
+
+void conn_reply_made(struct conn *c, size_t bytes)
+{
+    __atomic_add_fetch(&c->preparing, bytes, __ATOMIC_RELAXED);
+}
+
+/*
+ * Bytes of replies this connection holds, as seen by the request with sequence number
+ * seq: those being made, its output buffer and, unless seq is the reply due next,
+ * those waiting in the slots (they wait for it, so they must not hold it back).
+ */
+static size_t held_bytes(const struct conn *c, uint64_t seq)
+{
+    size_t bytes = evbuffer_get_length(bufferevent_get_output(c->bev)) +
+                   __atomic_load_n(&c->preparing, __ATOMIC_RELAXED);
+    return seq == c->send_seq ? bytes : bytes + c->slot_bytes;
+}
+
+/*
+ * Gives waiting requests to the workers in order: at most CONN_MAX_AT_WORKERS of them
+ * at once, and none while the connection holds more than CONN_OUTPUT_HIGH.  So a
+ * client that never reads holds at most that plus the replies of the requests it
+ * had at the workers when it crossed it.
+ */
+static void submit_waiting(struct conn *c)
+{
+    while (!c->dead && c->waiting != NULL && c->at_workers < CONN_MAX_AT_WORKERS) {
+        struct request *req = c->waiting;
+        if (held_bytes(c, req->seq) > CONN_OUTPUT_HIGH)
+            return; /* on_write or a delivered reply tries again */
+        c->waiting = (struct request *)req->job.next;
+        if (c->waiting == NULL)
+            c->waiting_tail = NULL;
+        req->job.next = NULL;
+        c->at_workers++;
+        request_submit(req, req->pool);
+    }
+}
+
+static void add_waiting(struct conn *c, struct request *req)
+{
+    req->job.next = NULL;
+    if (c->waiting_tail != NULL)
+        c->waiting_tail->job.next = &req->job;
+    else
+        c->waiting = req;
+    c->waiting_tail = req;
 }
 
 /* Writes finished replies in request order, stopping at the first one still out. */
@@ -119,6 +181,7 @@ static void conn_flush(struct conn *c)
             return;
         }
         slot->line = NULL;
+        c->slot_bytes -= slot->length;
         c->send_seq++;
         c->outstanding--;
         if (slot->close_after) {
@@ -130,6 +193,7 @@ static void conn_flush(struct conn *c)
         conn_begin_close(c);
         return;
     }
+    submit_waiting(c);
     if (!c->pumping)
         conn_pump(c);
 }
@@ -150,6 +214,7 @@ static void conn_complete(struct conn *c, uint64_t seq, char *line, size_t lengt
     slot->line = line;
     slot->length = length;
     slot->close_after = close_after;
+    c->slot_bytes += length;
     conn_flush(c);
 }
 
@@ -166,6 +231,8 @@ void conn_deliver(struct request *req)
 {
     struct conn *c = req->conn;
     c->at_workers--;
+    __atomic_sub_fetch(&c->preparing, req->held_bytes, __ATOMIC_RELAXED);
+    req->held_bytes = 0;
     if (c->dead) {
         request_free(req);
         conn_release(c);
@@ -217,8 +284,9 @@ static void handle_line(struct conn *c, const char *line, size_t length)
         conn_complete_json(c, seq, reply, false);
         return;
     }
-    c->at_workers++;
-    request_submit(req, pool);
+    req->pool = pool;
+    add_waiting(c, req);
+    submit_waiting(c);
 }
 
 static void too_large(struct conn *c)
@@ -352,6 +420,7 @@ void conn_stop_reading(struct conn *c)
             conn_release(c);
             return;
         }
+        submit_waiting(c); /* the pump's hold on c counted against CONN_MAX_AT_WORKERS */
     }
     c->no_more_input = true;
     bufferevent_disable(c->bev, EV_READ);
@@ -378,6 +447,7 @@ static void on_write(struct bufferevent *bev, void *arg)
             conn_finish_close(c);
         return;
     }
+    submit_waiting(c);
     conn_pump(c); /* output drained below the low mark: read again */
 }
 
@@ -443,6 +513,41 @@ static void format_peer(const struct sockaddr *sa, char *ip, size_t iplen, char 
     }
 }
 
+/* One address at its cap may knock a thousand times a second: one log line a second. */
+static void log_addr_refused(struct server *srv, const char *ip)
+{
+    srv->addr_refused++;
+    int64_t now = time_mono_ms();
+    if (now - srv->addr_refused_log_ms < 1000)
+        return;
+    log_notice("conn",
+               "refusing a connection from %s: max_connections_per_addr (%d) reached"
+               " (%d refused since the last such line)",
+               ip, srv->cfg.max_connections_per_addr, srv->addr_refused);
+    srv->addr_refused_log_ms = now;
+    srv->addr_refused = 0;
+}
+
+/* Counts the connection against its address's cap; false when it is full. */
+static bool take_addr_slot(struct server *srv, struct conn *c, const struct sockaddr *addr)
+{
+    if (!addr_limit_key(addr, c->addr_key))
+        return true; /* not IP: nothing to count by */
+    if (!addr_limit_take(srv->per_addr, c->addr_key, srv->cfg.max_connections_per_addr)) {
+        log_addr_refused(srv, c->ip);
+        return false;
+    }
+    c->addr_counted = true;
+    return true;
+}
+
+static void release_addr_slot(struct server *srv, struct conn *c)
+{
+    if (c->addr_counted)
+        addr_limit_release(srv->per_addr, c->addr_key);
+    c->addr_counted = false;
+}
+
 void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *addr, int len)
 {
     if (srv->stopping || srv->nconns >= srv->cfg.max_connections) {
@@ -452,21 +557,34 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
         return;
     }
     struct conn *c = calloc(1, sizeof(*c));
-    SSL *ssl = c ? SSL_new(srv->tls) : NULL;
-    if (ssl == NULL) {
+    if (c == NULL) {
         log_error("conn", "out of memory accepting a connection");
-        free(c);
         evutil_closesocket(fd);
         return;
     }
     c->srv = srv;
     format_peer(addr, c->ip, sizeof(c->ip), c->client, sizeof(c->client));
+    /* Before any TLS work: a refused address costs us an accept and a close. */
+    if (!take_addr_slot(srv, c, addr)) {
+        free(c);
+        evutil_closesocket(fd);
+        return;
+    }
+    SSL *ssl = SSL_new(srv->tls);
+    if (ssl == NULL) {
+        log_error("conn", "out of memory accepting a connection");
+        release_addr_slot(srv, c);
+        free(c);
+        evutil_closesocket(fd);
+        return;
+    }
     evutil_make_socket_nonblocking(fd);
     c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (c->bev == NULL) {
         SSL_free(ssl);
         evutil_closesocket(fd);
+        release_addr_slot(srv, c);
         free(c);
         return;
     }
@@ -482,6 +600,7 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
         if (c->timer)
             event_free(c->timer);
         bufferevent_free(c->bev);
+        release_addr_slot(srv, c);
         free(c);
         return;
     }

@@ -10,6 +10,8 @@
 
 #include <event2/util.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct server;
 struct request;
@@ -23,10 +25,19 @@ struct conn;
 #define CONN_OUTPUT_LOW    (256 * 1024)  /* ... until it drains below this */
 #define CONN_LINGER_MS     1000          /* after the last reply of a closing connection */
 
+/* Of a connection's requests in flight, at most this many at the workers at once; the
+   rest wait in the connection, and none is given out while it holds CONN_OUTPUT_HIGH. */
+#define CONN_MAX_AT_WORKERS 4
+
 /* Takes ownership of fd. */
 void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *addr, int len);
 /* A finished request comes back from the workers (via the mailbox). */
 void conn_deliver(struct request *req);
+/*
+ * Reply memory: replies made on the workers and not yet delivered count against
+ * their connection (conn.c, submit_waiting).  Any thread, while the request holds c.
+ */
+void conn_reply_made(struct conn *c, size_t bytes);
 /* Shutdown: read no more requests; close once the replies in flight are written. */
 void conn_stop_reading(struct conn *c);
 /* Close now, dropping anything unsent. */

@@ -20,6 +20,12 @@
 #define LIST_LIMIT_MAX     200
 #define LIST_OFFSET_MAX    1000000000
 #define LIST_QUERY_MAX     128
+/* A list carries summaries: a site's location is cut to this many bytes (read the file
+   for all of it), so 200 sites of 60 KB each make a small page, not 12 MB. */
+#define LIST_LOCATION_MAX 200
+/* A page stops before the item that would take its items past this many bytes; the
+   reply then says "more" and where the "next" page starts. */
+#define LIST_PAGE_MAX_BYTES (64 * 1024)
 
 static bool read_int(json_t *args, const char *key, int min, int max, int *out)
 {
@@ -58,6 +64,24 @@ static void trim_utf8(char *text)
         text[--n] = '\0';
 }
 
+/* text cut to LIST_LOCATION_MAX bytes on a character boundary, marked with an ellipsis. */
+static json_t *summary(json_t *text)
+{
+    const char *s = json_string_value(text);
+    size_t n = json_string_length(text);
+    if (s == NULL || n <= LIST_LOCATION_MAX)
+        return text;
+    size_t cut = LIST_LOCATION_MAX;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--; /* not inside a UTF-8 sequence */
+    char buf[LIST_LOCATION_MAX + sizeof("\xe2\x80\xa6")];
+    memcpy(buf, s, cut);
+    memcpy(buf + cut, "\xe2\x80\xa6", 4); /* U+2026 and the NUL */
+    json_t *cut_text = json_string(buf);
+    json_decref(text);
+    return cut_text;
+}
+
 /* full_location: a site's whole location text (the list's copy is cut short). */
 static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_item *item,
                          const struct reader *r, const char *full_location)
@@ -80,7 +104,7 @@ static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_ite
         break;
     case REF_SITE:
         if (accessible && full_location != NULL)
-            json_object_set_new(o, "location", redact_string_cleared(r, full_location));
+            json_object_set_new(o, "location", summary(redact_string_cleared(r, full_location)));
         break;
     case REF_MTF:
         json_object_set_new(o, "active", json_boolean(strcmp(item->extra, "1") == 0));
@@ -128,6 +152,8 @@ void op_list(struct request *req)
         return;
     }
     json_t *items = json_array();
+    size_t page_bytes = 0;
+    bool more = false;
     for (size_t i = 0; i < list.count; i++) {
         struct deepwell_list_item *item = &list.items[i];
         struct deepwell_site site = {0};
@@ -142,17 +168,32 @@ void op_list(struct request *req)
             }
             have_site = rc == DW_OK;
         }
-        json_array_append_new(items, item_json(kind, item, &r, have_site ? site.location : NULL));
+        json_t *o = item_json(kind, item, &r, have_site ? site.location : NULL);
         if (have_site)
             deepwell_site_free(&site);
+        size_t bytes = json_dumpb(o, NULL, 0, JSON_COMPACT) + 1; /* and its comma */
+        if (i > 0 && page_bytes + bytes > LIST_PAGE_MAX_BYTES) {
+            json_decref(o);
+            more = true;
+            break;
+        }
+        page_bytes += bytes;
+        json_array_append_new(items, o);
     }
     json_int_t total = (json_int_t)list.total;
     deepwell_list_free(&list);
+    /* "next": where the following page starts; absent on the last page. */
+    json_int_t next = (json_int_t)q.offset + (json_int_t)json_array_size(items);
 
     request_audit(req, "list", DW_OUTCOME_SUCCESS, DW_SEV_INFO,
                   json_pack("{s:s, s:o, s:i, s:i}", "kind", foundation_ref_kind_name(kind), "query",
                             q.query ? json_string(q.query) : json_null(), "offset", q.offset,
                             "limit", q.limit));
-    request_ok(req, json_pack("{s:s, s:I, s:i, s:o}", "kind", foundation_ref_kind_name(kind),
-                              "total", total, "offset", q.offset, "items", items));
+    json_t *body = json_pack("{s:s, s:I, s:i, s:o}", "kind", foundation_ref_kind_name(kind),
+                             "total", total, "offset", q.offset, "items", items);
+    if (more)
+        json_object_set_new(body, "more", json_true());
+    if (more || next < total)
+        json_object_set_new(body, "next", json_integer(next));
+    request_ok(req, body);
 }

@@ -208,6 +208,11 @@ static void audit_committed(void *arg, enum deepwell_code status, int64_t row_id
 void request_finish(struct request *req)
 {
     serialize(req);
+    if (req->conn != NULL && req->line != NULL) {
+        /* Counted from now: a reply waiting for its audit row is memory held too. */
+        req->held_bytes = req->line_length;
+        conn_reply_made(req->conn, req->held_bytes);
+    }
     if (!req->audit) {
         mailbox_post(req->srv->done, &req->job);
         return;
@@ -300,6 +305,7 @@ void request_submit(struct request *req, enum op_pool pool)
 {
     struct server *srv = req->srv;
     __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
+    req->pool = pool;
     push(req, pool);
 }
 

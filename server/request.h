@@ -24,7 +24,9 @@ struct request {
     struct job job; /* first: a request is queued as a job */
     struct server *srv;
     struct conn *conn;
-    uint64_t seq; /* position on its connection, for in-order replies */
+    uint64_t seq;      /* position on its connection, for in-order replies */
+    enum op_pool pool; /* where it runs: set by conn.c, which may hold it back first */
+    size_t held_bytes; /* reply bytes counted against the connection (conn_reply_made) */
     const struct op *op;
     json_t *id;      /* echoed verbatim; json null when absent */
     json_t *args;    /* the request object */

@@ -7,6 +7,7 @@
  */
 #include "server/server.h"
 #include "common/log.h"
+#include "server/addr_limit.h"
 #include "common/timeutil.h"
 #include "common/vis.h"
 #include "deepwell/seal.h"
@@ -15,6 +16,7 @@
 #include "server/notify.h"
 #include "server/pwtiming.h"
 #include "server/request.h"
+#include "server/session_rate.h"
 #include "server/throttle.h"
 #include "server/tls.h"
 #include "server/view_cache.h"
@@ -27,6 +29,7 @@
 #include <netdb.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +392,8 @@ static void teardown(struct server *srv)
         if (evs[i] != NULL)
             event_free(evs[i]);
     view_cache_free(srv->view_cache);
+    addr_limit_free(srv->per_addr);
+    session_rate_free(srv->session_rate);
     if (srv->tls != NULL)
         SSL_CTX_free(srv->tls);
     if (srv->base != NULL)
@@ -421,6 +426,11 @@ int server_run(const struct scipnet_config *cfg)
         goto out;
     srv->done = mailbox_new(srv->base, deliver_done, srv);
     srv->view_cache = view_cache_new(); /* optional: without it every read renders */
+    srv->per_addr = sodium_init() >= 0 ? addr_limit_new() : NULL;
+    srv->session_rate =
+        session_rate_new(cfg->session_rate, cfg->session_burst, SESSION_RATE_ENTRIES);
+    if (srv->per_addr == NULL || srv->session_rate == NULL)
+        goto out;
     int workers = cfg->workers > 0 ? cfg->workers : default_store_workers(cfg->db);
     bool sqlite = deepwell_location_file(cfg->db) != NULL;
     srv->store_q = workq_new(workers, "store", 0, sqlite ? STORE_STANDBY_US : 0);

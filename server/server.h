@@ -19,6 +19,8 @@ struct workq;
 struct mailbox;
 struct conn;
 struct view_cache;
+struct addr_limit;
+struct session_rate;
 typedef struct ssl_ctx_st SSL_CTX;
 
 struct server {
@@ -36,6 +38,10 @@ struct server {
     struct refusals *refusals;     /* repeated login refusals, audited as summaries */
     struct conn *conns;            /* every open connection */
     int nconns;
+    struct addr_limit *per_addr;       /* open connections per client address (loop thread) */
+    int64_t addr_refused_log_ms;       /* last "per-address cap" log line: at most one a second */
+    int addr_refused;                  /* refusals since that line */
+    struct session_rate *session_rate; /* requests per session (any thread) */
     int busy; /* requests at the worker pools (atomic): shutdown waits for 0 */
     int64_t started_mono_ms;
     bool stopping;

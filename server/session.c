@@ -1,8 +1,10 @@
 /* session.c - tokens, expiry and revocation. */
 #include "server/session.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "server/request.h"
 #include "server/server.h"
+#include "server/session_rate.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -104,6 +106,14 @@ bool session_require(struct request *req)
     }
     req->user = user;
 
+    /* Over the session's request rate: refused before the op does any work. */
+    int64_t retry_after = 0;
+    if (!session_rate_take(req->srv->session_rate, req->session.id, time_mono_ms(), &retry_after)) {
+        json_t *reply = request_fail(req, "rate_limited", "too many requests on this session");
+        json_object_set_new(reply, "retry_after", json_integer(retry_after));
+        return false;
+    }
+
     if (now - req->session.last_seen_ms >= touch_interval_ms(cfg)) {
         if (deepwell_session_touch(req->srv->dw, req->session.id, now, &err) != DW_OK)
             log_warning("session", "touch of session %lld: %s", (long long)req->session.id,
@@ -134,6 +144,19 @@ bool session_start(struct request *req, char token[SESSION_TOKEN_LEN + 1], int64
         request_store_error(req, "session.create", &err);
         return false;
     }
+    /* At most max_sessions_per_user live at once: the oldest end, never this one. */
+    int64_t ended = 0;
+    int64_t idle_cutoff = req->now_ms - (int64_t)req->srv->cfg.session_idle_s * 1000;
+    rc = deepwell_session_trim_user(req->srv->dw, req->user.id, req->now_ms, idle_cutoff,
+                                    req->srv->cfg.max_sessions_per_user, &ended, &err);
+    if (rc != DW_OK) {
+        sodium_memzero(token, SESSION_TOKEN_LEN + 1);
+        request_store_error(req, "session.trim_user", &err);
+        return false;
+    }
+    if (ended > 0)
+        log_info("session", "user %lld: %lld oldest session(s) ended (max_sessions_per_user %d)",
+                 (long long)req->user.id, (long long)ended, req->srv->cfg.max_sessions_per_user);
     req->session.user_id = req->user.id;
     req->session.created_ms = req->now_ms;
     req->session.last_seen_ms = req->now_ms;

@@ -235,6 +235,7 @@ def setUpModule():
     db = make_demo_store(tmp)
     env = dict(NO_THROTTLE)
     env.update(asan_env())
+    env["SCIPNET_MAX_CONNECTIONS_PER_ADDR"] = "4096"  # a thousand at once, all from 127.0.0.1
     server = Server(db, env=env).start()
     try:
         good = GoodClient(server, "agent", "SCP-042")

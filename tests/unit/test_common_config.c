@@ -42,6 +42,7 @@ static void defaults_match_the_header(void **state)
     assert_int_equal(cfg.workers, 0); /* as many as the machine has cores */
     assert_int_equal(cfg.hash_concurrency, 2);
     assert_int_equal(cfg.max_connections, 16384);
+    assert_int_equal(cfg.max_connections_per_addr, 256);
     assert_int_equal(cfg.handshake_timeout_s, 10);
     assert_int_equal(cfg.idle_timeout_s, 300);
     assert_int_equal(cfg.shutdown_grace_s, 5);
@@ -51,6 +52,9 @@ static void defaults_match_the_header(void **state)
     assert_string_equal(cfg.synchronous, "NORMAL");
     assert_int_equal(cfg.session_idle_s, 900);
     assert_int_equal(cfg.session_lifetime_s, 28800);
+    assert_int_equal(cfg.max_sessions_per_user, 32);
+    assert_int_equal(cfg.session_rate, 200);
+    assert_int_equal(cfg.session_burst, 2000);
     assert_int_equal(cfg.login_max_failures, 5);
     assert_int_equal(cfg.login_max_failures_addr, 20);
     assert_int_equal(cfg.login_backoff_base_s, 2);

@@ -136,6 +136,40 @@ static void live_count_leaves_out_revoked_expired_and_idle(void **state)
     assert_int_equal(deepwell_session_revoke_user(f->dw, 999, &err), DW_OK); /* nothing to end */
 }
 
+static void trim_user_ends_the_oldest_live_sessions(void **state)
+{
+    struct dw_fixture *f = *state;
+    int64_t a = add_user(f->dw, "a");
+    int64_t b = add_user(f->dw, "b");
+    uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES];
+    struct deepwell_error err;
+    /* a: an idle one (not counted), then four live ones, oldest first */
+    token_hash(hash, 1);
+    assert_int_equal(deepwell_session_create(f->dw, hash, a, "", 1000, 50000, &err), DW_OK);
+    for (int i = 0; i < 4; i++) {
+        token_hash(hash, 10 + i);
+        assert_int_equal(deepwell_session_create(f->dw, hash, a, "", 6000 + i, 50000, &err), DW_OK);
+    }
+    token_hash(hash, 20); /* b: untouched by a's trim */
+    assert_int_equal(deepwell_session_create(f->dw, hash, b, "", 6000, 50000, &err), DW_OK);
+
+    int64_t ended = -1, count = 0;
+    assert_int_equal(deepwell_session_trim_user(f->dw, a, 10000, 2000, 2, &ended, &err), DW_OK);
+    assert_int_equal(ended, 2);
+    assert_int_equal(deepwell_session_count_live(f->dw, 10000, 2000, &count, &err), DW_OK);
+    assert_int_equal(count, 3); /* a's two newest, and b's */
+    struct deepwell_session s;
+    for (int i = 0; i < 4; i++) {
+        token_hash(hash, 10 + i);
+        assert_int_equal(deepwell_session_find(f->dw, hash, &s, &err), DW_OK);
+        assert_int_equal(s.revoked, i < 2); /* the oldest ended */
+    }
+    assert_int_equal(deepwell_session_trim_user(f->dw, a, 10000, 2000, 2, &ended, &err), DW_OK);
+    assert_int_equal(ended, 0); /* at the cap: nothing more to end */
+    assert_int_equal(deepwell_session_trim_user(f->dw, a, 10000, 2000, -1, &ended, &err),
+                     DW_INVALID);
+}
+
 static void login_failures_count_block_and_reset(void **state)
 {
     struct dw_fixture *f = *state;
@@ -197,6 +231,8 @@ int main(void)
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(live_count_leaves_out_revoked_expired_and_idle,
                                         dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(trim_user_ends_the_oldest_live_sessions, dw_fixture_setup,
+                                        dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(login_failures_count_block_and_reset, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(counters_survive_a_restart, dw_fixture_setup,
