@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 #include <cmocka.h>
 
 #include "deepwell/io/import_map.h"
@@ -135,12 +136,17 @@ static void files_are_read_up_to_the_cap(void **state)
     assert_int_equal(read_capped(proc, "status", 1u << 20, &text), TEXTFILE_READ);
     assert_true(strlen(text) > 16);
     free(text);
-    /* And no more than cap + 1 bytes are read to find out (rchar counts read() bytes). */
+    /*
+     * And no more than cap + 1 bytes are read to find out (rchar counts read() bytes).
+     * Under valgrind the count also holds valgrind's own reads, so only the result
+     * is checked there.
+     */
     size_t before_len, after_len;
     unsigned long long before = bytes_read_so_far(&before_len);
     assert_int_equal(read_capped(proc, "smaps", 64, &text), TEXTFILE_TOO_LARGE);
     unsigned long long after = bytes_read_so_far(&after_len);
-    assert_true(after - before - before_len <= 65);
+    if (!RUNNING_ON_VALGRIND)
+        assert_true(after - before - before_len <= 65);
     close(proc);
     unlink(path);
     close(dirfd);
