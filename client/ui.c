@@ -183,7 +183,9 @@ void ui_run_command(struct ui *ui, const char *line)
 void ui_render(struct ui *ui)
 {
     const struct ui_screen *top = ui_stack_top(&ui->stack);
-    if (top != NULL)
+    if (art_too_small(&ui->canvas))
+        art_too_small_draw(&ui->canvas); /* rather than screens drawn over each other */
+    else if (top != NULL)
         top->ops->render(ui, top->state);
     paint_canvas(&ui->canvas);
 }
