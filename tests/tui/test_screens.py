@@ -226,6 +226,23 @@ class ScreenshotTest(DemoServerTestCase):
                 self.assertIn("+---" if lang == "C" else "┌───", screen)
                 t.close()
 
+    def test_every_demo_user_welcome_at_60x20(self):
+        for user in ("cadet", "researcher", "agent", "director", "o5"):
+            with self.subTest(user=user):
+                t = self.client(60, 20)
+                t.term = "xterm-256color"
+                t.wait_for("IDENTIFICATION REQUIRED")
+                t.type(user)
+                t.keys("Enter")
+                t.type(user + "-pass")
+                t.keys("Enter")
+                screen = t.wait_for("SCiPNET>")
+                self.check(t, "welcome", 60, 20, "C.UTF-8", user=user)
+                # The prompt has its own row: nothing drawn over it (the director's banner did).
+                prompt = [l for l in rows(screen) if "SCiPNET>" in l]
+                self.assertEqual([l.rstrip() for l in prompt], ["SCiPNET>"], screen)
+                t.close()
+
     # -- themes ----------------------------------------------------------------------------
 
     def level_colours(self, env):
