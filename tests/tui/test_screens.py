@@ -8,7 +8,10 @@ import re
 import unicodedata
 import unittest
 
-from tui_harness import DemoServerTestCase, Terminal, free_port, needs_programs
+import subprocess
+
+from tui_harness import (DemoServerTestCase, Terminal, clean_env, free_port, needs_programs,
+                         program)
 
 SIZES = ((60, 20), (80, 24), (200, 60))
 TERMS = (("xterm", 8), ("xterm-256color", 256))
@@ -186,8 +189,10 @@ class ScreenshotTest(DemoServerTestCase):
         t.keys(":")
         t.type("CREATE SCP")
         t.keys("Enter")
-        t.wait_for("CREATE SCP FILE")
+        screen = t.wait_for("CREATE SCP FILE")
         self.check(t, "create", w, h, lang, user="researcher")
+        # The hints have room beside the fields, even at 60 columns (they were cut at 4).
+        self.assertIn("1-6, at most yours", screen)
         t.close()
 
     def test_every_screen_at_every_size_colour_and_locale(self):
@@ -322,6 +327,48 @@ class ScreenshotTest(DemoServerTestCase):
             self.assertIn(" ".join(top), here,
                           "at %dx%d the top line moved:\n%s" % (size[0], size[1], screen))
             top = lines[rule + 1].split()[:2] or top
+
+
+@needs_programs
+class PagingTest(DemoServerTestCase):
+    """Paging in the smallest window laid out (60x20: 13 rows of list) over 14 SCP files."""
+
+    tmp_prefix = "scipnet-paging-"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for n in range(8):
+            subprocess.run([program("scipnet"), "--batch", "--user", "o5", "--password-stdin",
+                            "--fingerprint", cls.server.fingerprint, cls.server.hostport,
+                            "create", "scp", "number=%d" % (900 + n), "title=Paged %d" % n,
+                            "level=1", "containment=Safe"],
+                           input=b"o5-pass\n", env=clean_env({"HOME": cls.dir}), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+
+    def test_paging_in_the_smallest_window(self):
+        self.home.pin(self.server.hostport, self.server.fingerprint)
+        t = Terminal([self.server.hostport], self.home.env(), 60, 20)
+        try:
+            t.wait_for("IDENTIFICATION REQUIRED")
+            t.type("o5")
+            t.keys("Enter")
+            t.type("o5-pass")
+            t.keys("Enter")
+            t.wait_for("SCiPNET>")
+            t.keys("Enter")
+            screen = t.wait_for("[1 SCP]", "1-13 of 14")
+            self.assertNotIn("SCP-907", screen)
+            t.keys("n")
+            t.wait_for("14-14 of 14", "SCP-907")
+            t.keys("p")
+            t.wait_for("1-13 of 14", "SCP-002")
+            t.keys("NPage")
+            t.wait_for("14-14 of 14")
+            t.keys("PPage")
+            t.wait_for("1-13 of 14")
+        finally:
+            t.close()
 
 
 if __name__ == "__main__":
