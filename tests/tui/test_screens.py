@@ -169,7 +169,10 @@ class ScreenshotTest(DemoServerTestCase):
         t.wait_for("[1 SCP]")
         t.keys("?")
         t.wait_for("SCiPNET HELP")
-        self.check(t, "help", w, h, lang, keys_end="q back", user="researcher")
+        screen = self.check(t, "help", w, h, lang, keys_end="q back", user="researcher")
+        if w < 80:  # a help line too long for the window says it was cut
+            mark = "~" if ascii_only else "…"
+            self.assertTrue(any(mark in l for l in rows(screen)[1:-1]), screen)
         t.keys("q")
         t.wait_for("[1 SCP]")
         t.keys(":")
