@@ -370,6 +370,15 @@ class PagingTest(DemoServerTestCase):
             t.wait_for("14-14 of 14")
             t.keys("PPage")
             t.wait_for("1-13 of 14")
+            # The selected file stays selected when the window shrinks below it.
+            t.resize(60, 30)
+            t.wait_for("1-14 of 14", "SCP-907")
+            for _ in range(13):
+                t.keys("Down")
+            screen = t.wait_for("> SCP-907")
+            t.resize(60, 20)
+            screen = t.wait_for("2-14 of 14", bottom="q back")
+            self.assertIn("> SCP-907", screen)
         finally:
             t.close()
 
