@@ -19,7 +19,7 @@ static const struct {
 } known[] = {
     {0x009F6B, 0x00AF5F, 0x008700, {2, 0}},        /* level 1, Safe: green */
     {0x0087BD, 0x0087D7, 0x005F87, {6, 0}},        /* level 2, Thaumiel: cyan */
-    {0xFFD300, 0xFFD700, 0x875F00, {3, 0}},        /* level 3, Euclid: yellow */
+    {0xFFD300, 0xFFD700, 0x5F5F00, {3, 0}},        /* level 3, Euclid: yellow */
     {0xFF6D00, 0xFF8700, 0xAF5F00, {5, 0}},        /* level 4, Archon: orange (magenta in 8) */
     {0xC40233, 0xFF5F5F, 0xAF0000, {1, INK_BOLD}}, /* level 5, Keter: red */
     {0x850005, 0xD75FFF, 0x870087, {1, INK_BOLD | INK_UNDER}}, /* level 6, Apollyon */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "art/canvas.h"
 #include "art/glyphs.h"
@@ -74,6 +75,34 @@ static void every_class_and_alarm_is_readable(void **state)
     /* A colour the client has never seen is made readable too. */
     assert_readable(0x000080, THEME_DARK);
     assert_readable(0xFFFF80, THEME_LIGHT);
+}
+
+static int distance(uint32_t a, uint32_t b)
+{
+    int d = 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+        int x = (int)(a >> shift & 0xFF) - (int)(b >> shift & 0xFF);
+        d += x * x;
+    }
+    return (int)sqrt((double)d);
+}
+
+/* Six levels, six colours a person tells apart at a glance, in both themes. */
+static void levels_look_different_in_each_theme(void **state)
+{
+    (void)state;
+    enum art_theme themes[] = {THEME_DARK, THEME_LIGHT};
+    for (size_t t = 0; t < 2; t++) {
+        for (int a = 1; a <= 6; a++) {
+            for (int b = a + 1; b <= 6; b++) {
+                uint32_t ca = palette_display_rgb(rgb_of(foundation_level(a)->colour), themes[t]);
+                uint32_t cb = palette_display_rgb(rgb_of(foundation_level(b)->colour), themes[t]);
+                if (distance(ca, cb) < 70)
+                    fail_msg("theme %d: levels %d (#%06X) and %d (#%06X) look alike", (int)t, a, ca,
+                             b, cb);
+            }
+        }
+    }
 }
 
 static bool same(struct palette_ink a, struct palette_ink b)
@@ -198,6 +227,7 @@ int main(void)
         cmocka_unit_test(contrast_formula_matches_wcag),
         cmocka_unit_test(every_level_is_readable_in_both_themes),
         cmocka_unit_test(every_class_and_alarm_is_readable),
+        cmocka_unit_test(levels_look_different_in_each_theme),
         cmocka_unit_test(eight_colours_tell_the_levels_apart),
         cmocka_unit_test(mono_has_no_colour),
         cmocka_unit_test(ascii_stand_ins_keep_boxes_and_redactions),
