@@ -59,6 +59,10 @@ int settings_load(struct client_settings *s, const char *path, char *err, size_t
         struct parse p = {s, ""};
         int line = ini_parse_file(f, on_key, &p);
         fclose(f);
+        if (line < 0) {
+            snprintf(err, errlen, "cannot read %s: out of memory", path);
+            return -1;
+        }
         if (line != 0) {
             snprintf(err, errlen, "%s:%d: %s", path, line,
                      p.error[0] ? p.error : "not a key = value line");
