@@ -54,6 +54,15 @@ static void cut_text_ends_in_an_ellipsis(void **state)
     canvas_text_fit(&c, 0, 15, "Euclid", ink_plain(), 10);
     assert_string_equal(row(&c, 0), "               Eucl…");
     canvas_free(&c);
+    /* Text longer than fit's 512-character buffer, in a wider canvas: cut there, and shown. */
+    char longer[700];
+    memset(longer, 'x', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    assert_int_equal(canvas_init(&c, 1, 1000), 0);
+    assert_int_equal(canvas_text_fit(&c, 0, 0, longer, ink_plain(), 1000), 512);
+    assert_int_equal(canvas_at(&c, 0, 511)->ch, L'…');
+    assert_int_equal(canvas_at(&c, 0, 510)->ch, L'x');
+    canvas_free(&c);
 }
 
 static void narrow_frame_keeps_user_and_last_key(void **state)
