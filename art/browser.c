@@ -9,10 +9,14 @@
 #include "common/foundation.h"
 
 #define RESTRICTED "[ACCESS RESTRICTED]"
-#define REF_W      11
 #define LEVEL_W    9
-#define CLASS_W    14
+#define TITLE_MIN  24 /* the title keeps this much before the class column gives way */
 #define HEAD_ROWS  3
+
+/* Column widths from what the page holds: the title takes what the others leave. */
+struct columns {
+    int ref, cls;
+};
 
 int art_browser_page_rows(int screen_rows)
 {
@@ -44,16 +48,30 @@ static const char *class_column_title(const char *kind)
     return "JOB TITLE";
 }
 
-static void text_clipped(struct canvas *c, int y, int x, const char *text, struct ink ink,
-                         int width)
+static const char *class_text(const struct art_list_item *it)
 {
-    struct rich r = {0};
-    if (rich_append(&r, text, ink) == 0)
-        canvas_glyphs(c, y, x, r.g, r.len, width);
-    rich_free(&r);
+    return it->containment.set ? it->containment.name : it->detail;
 }
 
-static void item_row(struct canvas *c, int y, const struct art_area *a,
+static struct columns size_columns(const struct art_list *l, const char *kind, int cols)
+{
+    struct columns w = {layout_text_width("REF"), layout_text_width(class_column_title(kind))};
+    for (size_t i = 0; l != NULL && i < l->count; i++) {
+        int ref = layout_text_width(l->items[i].ref);
+        int cls = layout_text_width(class_text(&l->items[i]));
+        w.ref = ref > w.ref ? ref : w.ref;
+        w.cls = cls > w.cls ? cls : w.cls;
+    }
+    w.ref += 2;
+    w.cls += 2;
+    /* Before the title gets narrow, the class column gives way (down to 8, cut with '…'). */
+    int room = cols - 2 - w.ref - LEVEL_W - TITLE_MIN;
+    if (w.cls > room)
+        w.cls = room < 8 ? 8 : room;
+    return w;
+}
+
+static void item_row(struct canvas *c, int y, const struct art_area *a, const struct columns *w,
                      const struct art_list_item *it, bool selected)
 {
     uint8_t sel = selected ? INK_REVERSE : 0;
@@ -61,17 +79,18 @@ static void item_row(struct canvas *c, int y, const struct art_area *a,
         canvas_fill(c, y, a->left, a->cols, L' ', ink_attrs(sel));
     int x = a->left;
     canvas_text(c, y, x, selected ? ">" : " ", ink_attrs(sel | INK_BOLD));
-    canvas_text(c, y, x + 2, it->ref, ink_attrs(sel | INK_BOLD));
-    x += 2 + REF_W;
+    canvas_text_fit(c, y, x + 2, it->ref, ink_attrs(sel | INK_BOLD), w->ref - 2);
+    x += 2 + w->ref;
     char level[16];
     snprintf(level, sizeof(level), "LEVEL %d", it->classification.level);
     canvas_text(c, y, x, level, art_level_ink(&it->classification, sel | INK_BOLD));
     x += LEVEL_W;
     if (it->containment.set)
-        canvas_text(c, y, x, it->containment.name, ink_hex(it->containment.colour, sel));
+        canvas_text_fit(c, y, x, it->containment.name, ink_hex(it->containment.colour, sel),
+                        w->cls - 2);
     else if (it->detail != NULL)
-        text_clipped(c, y, x, it->detail, ink_attrs(sel), CLASS_W - 1);
-    x += CLASS_W;
+        canvas_text_fit(c, y, x, it->detail, ink_attrs(sel), w->cls - 2);
+    x += w->cls;
     int room = a->left + a->cols - x - 1;
     struct rich title = {0};
     if (it->title != NULL)
@@ -86,7 +105,7 @@ static void item_row(struct canvas *c, int y, const struct art_area *a,
         rich_append(&title, it->detail, ink_attrs(sel | INK_DIM));
         rich_append(&title, ")", ink_attrs(sel | INK_DIM));
     }
-    canvas_glyphs(c, y, x, title.g, title.len, room);
+    canvas_glyphs_fit(c, y, x, title.g, title.len, room);
     rich_free(&title);
 }
 
@@ -117,11 +136,13 @@ void art_browser(struct canvas *c, const struct art_frame *f, const struct art_b
     }
     y++;
     struct ink head = ink_attrs(INK_DIM | INK_UNDER);
+    struct columns w = size_columns(l, b->kind, a.cols);
     canvas_fill(c, y, a.left, a.cols, L' ', head);
     canvas_text(c, y, a.left + 2, "REF", head);
-    canvas_text(c, y, a.left + 2 + REF_W, "LEVEL", head);
-    canvas_text(c, y, a.left + 2 + REF_W + LEVEL_W, class_column_title(b->kind), head);
-    canvas_text(c, y, a.left + 2 + REF_W + LEVEL_W + CLASS_W, "TITLE", head);
+    canvas_text(c, y, a.left + 2 + w.ref, "LEVEL", head);
+    canvas_text_fit(c, y, a.left + 2 + w.ref + LEVEL_W, class_column_title(b->kind), head,
+                    w.cls - 2);
+    canvas_text(c, y, a.left + 2 + w.ref + LEVEL_W + w.cls, "TITLE", head);
     y++;
     int page = art_browser_page_rows(c->rows);
     if (l == NULL || l->count == 0) {
@@ -131,7 +152,7 @@ void art_browser(struct canvas *c, const struct art_frame *f, const struct art_b
         return;
     }
     for (int i = 0; i < page && i < (int)l->count; i++)
-        item_row(c, y + i, &a, &l->items[i], i == b->selected);
+        item_row(c, y + i, &a, &w, &l->items[i], i == b->selected);
     if (b->message != NULL)
         canvas_text(c, a.top + a.rows - 1, a.left + 1, b->message, ink_hex("#C40233", INK_BOLD));
 }

@@ -139,6 +139,40 @@ int canvas_glyphs(struct canvas *c, int y, int x, const struct glyph *g, size_t 
     return used;
 }
 
+int canvas_glyphs_fit(struct canvas *c, int y, int x, const struct glyph *g, size_t n, int width)
+{
+    if (x + width > c->cols)
+        width = c->cols - x;
+    if (width <= 0 || n == 0)
+        return 0;
+    int total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += layout_char_width(g[i].ch);
+    if (total <= width)
+        return canvas_glyphs(c, y, x, g, n, width);
+    int used = canvas_glyphs(c, y, x, g, n, width - 1);
+    size_t last = 0;
+    for (int w = 0; last < n && w + layout_char_width(g[last].ch) <= used; last++)
+        w += layout_char_width(g[last].ch);
+    struct ink ink = g[last > 0 ? last - 1 : 0].ink;
+    return used + canvas_put(c, y, x + used, L'…', ink);
+}
+
+int canvas_text_fit(struct canvas *c, int y, int x, const char *utf8, struct ink ink, int width)
+{
+    struct glyph g[512];
+    size_t n = 0;
+    while (utf8 != NULL && *utf8 && n < sizeof(g) / sizeof(g[0])) {
+        utf8 += layout_utf8_decode(utf8, &g[n].ch);
+        g[n++].ink = ink;
+    }
+    /* Longer text than a screen row can hold: the tail is cut, and shows it. */
+    if (utf8 != NULL && *utf8 && n > 0) {
+        g[n - 1].ch = L'…';
+    }
+    return canvas_glyphs_fit(c, y, x, g, n, width);
+}
+
 void canvas_fill(struct canvas *c, int y, int x, int width, wchar_t ch, struct ink ink)
 {
     int w = layout_char_width(ch);

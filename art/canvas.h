@@ -54,6 +54,10 @@ int canvas_put(struct canvas *c, int y, int x, wchar_t ch, struct ink ink);
 int canvas_text(struct canvas *c, int y, int x, const char *utf8, struct ink ink);
 /* Put glyphs, at most max_width columns; returns the columns written. */
 int canvas_glyphs(struct canvas *c, int y, int x, const struct glyph *g, size_t n, int max_width);
+/* As canvas_text and canvas_glyphs, within width columns (and the canvas): what does not fit
+ * is cut and ends in '…', so a cut always shows.  Return the columns written. */
+int canvas_text_fit(struct canvas *c, int y, int x, const char *utf8, struct ink ink, int width);
+int canvas_glyphs_fit(struct canvas *c, int y, int x, const struct glyph *g, size_t n, int width);
 /* Repeat ch over width columns. */
 void canvas_fill(struct canvas *c, int y, int x, int width, wchar_t ch, struct ink ink);
 /* Change the ink of width cells without touching their characters. */

@@ -7,6 +7,7 @@
 
 #define LABEL_W 16
 #define FIELD_W 36
+#define HINT_W  22
 
 void art_create_form(struct canvas *c, const struct art_frame *f, const struct art_form *form)
 {
@@ -16,6 +17,9 @@ void art_create_form(struct canvas *c, const struct art_frame *f, const struct a
     y += 2;
     int x = a.left + (a.cols > 80 ? (a.cols - 80) / 2 : 0) + 2;
     int field_w = a.cols - x - LABEL_W - 2 < FIELD_W ? a.cols - x - LABEL_W - 2 : FIELD_W;
+    /* In a narrow window the field gives the hints room (values scroll within the field). */
+    if (a.cols - x - LABEL_W - field_w - 2 < HINT_W)
+        field_w = a.cols - x - LABEL_W - 2 - HINT_W < 16 ? 16 : a.cols - x - LABEL_W - 2 - HINT_W;
     int cursor_y = -1, cursor_x = -1;
     for (size_t i = 0; i < form->count && y < a.top + a.rows - 3; i++, y++) {
         const struct art_form_field *fld = &form->fields[i];
@@ -40,8 +44,9 @@ void art_create_form(struct canvas *c, const struct art_frame *f, const struct a
             visible += layout_utf8_decode(visible, &ch);
         }
         int w = canvas_text(c, y, x + LABEL_W, visible, value_ink);
-        if (fld->hint != NULL && a.cols - (x + LABEL_W + field_w + 1) > 4)
-            canvas_text(c, y, x + LABEL_W + field_w + 1, fld->hint, ink_attrs(INK_DIM));
+        int hint_x = x + LABEL_W + field_w + 1;
+        if (fld->hint != NULL && a.cols - hint_x > 4) /* cut hints end in '…' */
+            canvas_text_fit(c, y, hint_x, fld->hint, ink_attrs(INK_DIM), a.cols - hint_x - 1);
         if (focused) {
             cursor_y = y;
             cursor_x = x + LABEL_W + w;

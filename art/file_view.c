@@ -10,13 +10,40 @@
 #define BLOCKS       10
 #define HEADER_MAX   6
 #define ADDENDA_HINT "Press a to list the addenda."
+/* Holds a header label ("TASK FORCE: Epsilon-6") together when lines wrap; drawn as a space. */
+#define GLUE L'\u00A0'
+
+static int text_width(int cols)
+{
+    return cols < ART_TEXT_MAX ? cols : ART_TEXT_MAX;
+}
+
+static int append_glued(struct rich *r, const char *utf8, struct ink ink)
+{
+    size_t from = r->len;
+    if (rich_append(r, utf8, ink) != 0)
+        return -1;
+    for (size_t i = from; i < r->len; i++)
+        if (r->g[i].ch == L' ')
+            r->g[i].ch = GLUE;
+    return 0;
+}
+
+/* After wrapping, the glue is a plain space again. */
+static void unglue(struct rich *r)
+{
+    for (size_t i = 0; i < r->len; i++)
+        if (r->g[i].ch == GLUE)
+            r->g[i].ch = L' ';
+}
 
 int art_redaction(struct rich *r, const struct art_level *needed)
 {
     struct ink ink = art_level_ink(needed, INK_BOLD);
     char tag[48];
     snprintf(tag, sizeof(tag), " [LEVEL %d REQUIRED]", needed->level);
-    if (rich_repeat(r, L'█', BLOCKS, ink) != 0 || rich_append(r, tag, ink) != 0)
+    /* Glued: the blocks and what they need never part at a line break. */
+    if (rich_repeat(r, L'█', BLOCKS, ink) != 0 || append_glued(r, tag, ink) != 0)
         return -1;
     return 0;
 }
@@ -45,9 +72,9 @@ static int label(struct rich *r, const char *name, const char *value, struct ink
         return 0;
     if (r->len > 0 && r->g[r->len - 1].ch != L'\n')
         rich_append(r, "   ", ink_plain());
-    rich_append(r, name, ink_attrs(INK_DIM));
-    rich_append(r, ": ", ink_attrs(INK_DIM));
-    return rich_append(r, value, value_ink);
+    append_glued(r, name, ink_attrs(INK_DIM));
+    append_glued(r, ": ", ink_attrs(INK_DIM));
+    return append_glued(r, value, value_ink);
 }
 
 static void class_label(struct rich *r, const char *name, const struct art_class *cls)
@@ -156,7 +183,8 @@ static int draw_header(struct canvas *c, const struct art_area *a, const struct 
     struct wrapped w = {0};
     int rows = 0;
     build_header(f, &r);
-    if (layout_wrap(r.g, r.len, a->cols - 2, &w) == 0) {
+    if (layout_wrap(r.g, r.len, text_width(a->cols - 2), &w) == 0) {
+        unglue(&r);
         for (size_t i = 0; i < w.count && rows < HEADER_MAX && rows < a->rows / 2; i++, rows++)
             canvas_glyphs(c, a->top + rows, a->left + 1, r.g + w.lines[i].start, w.lines[i].len,
                           a->cols - 2);
@@ -171,17 +199,27 @@ static void draw_lines(struct canvas *c, const struct art_area *body, struct ric
                        struct art_file_view *v)
 {
     struct wrapped w = {0};
-    if (layout_wrap(r->g, r->len, body->cols - 2, &w) != 0)
+    int width = text_width(body->cols - 2);
+    if (layout_wrap(r->g, r->len, width, &w) != 0)
         return;
+    unglue(r);
+    /* Rewrapped to a new width: find the line that now holds the old top character. */
+    if (v->wrap_width != 0 && v->wrap_width != width) {
+        v->scroll = 0;
+        while (v->scroll + 1 < (int)w.count && w.lines[v->scroll + 1].start <= v->top_glyph)
+            v->scroll++;
+    }
     v->page = body->rows;
     v->max_scroll = (int)w.count > body->rows ? (int)w.count - body->rows : 0;
     if (v->scroll > v->max_scroll)
         v->scroll = v->max_scroll;
     if (v->scroll < 0)
         v->scroll = 0;
+    v->wrap_width = width;
+    v->top_glyph = v->scroll < (int)w.count ? w.lines[v->scroll].start : 0;
     for (int i = 0; i < body->rows && v->scroll + i < (int)w.count; i++) {
         const struct line_span *s = &w.lines[v->scroll + i];
-        canvas_glyphs(c, body->top + i, body->left + 1, r->g + s->start, s->len, body->cols - 2);
+        canvas_glyphs(c, body->top + i, body->left + 1, r->g + s->start, s->len, width);
     }
     if (v->max_scroll > 0) {
         char pos[48];
@@ -215,7 +253,8 @@ static void draw_addenda(struct canvas *c, const struct art_area *body, struct a
         }
         if (sel)
             canvas_fill(c, y, body->left, body->cols, L' ', ink_attrs(INK_REVERSE));
-        canvas_glyphs(c, y, body->left + 1, r.g, r.len, body->cols - 2);
+        unglue(&r);
+        canvas_glyphs_fit(c, y, body->left + 1, r.g, r.len, body->cols - 2);
         rich_free(&r);
     }
     if (n == 0)
@@ -256,6 +295,7 @@ char *art_file_plain(const struct art_file *file, int width)
     build_body(file, true, &r);
     char *out = NULL;
     if (layout_wrap(r.g, r.len, width, &w) == 0 && (out = malloc(r.len * 4 + w.count + 1))) {
+        unglue(&r);
         size_t len = 0;
         for (size_t i = 0; i < w.count; i++) {
             for (size_t k = 0; k < w.lines[i].len; k++)

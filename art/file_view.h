@@ -15,7 +15,14 @@ struct art_file_view {
     int selected;   /* addendum picked in the list (ADDENDA); shown in ADDENDUM */
     int max_scroll; /* set by art_file_view: the last useful scroll */
     int page;       /* set by art_file_view: body lines on screen */
+    /* Set by art_file_view: the text width of the last draw and the first character shown,
+     * so after a resize the same text stays at the top (as less does). */
+    int wrap_width;
+    size_t top_glyph;
 };
+
+/* Body text is never wider than this, however wide the window: lines stay readable. */
+#define ART_TEXT_MAX 100
 void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_view *v);
 /* The whole file (every section and addendum) as plain text wrapped to width (malloc'd). */
 char *art_file_plain(const struct art_file *file, int width);

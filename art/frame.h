@@ -5,6 +5,8 @@
 #ifndef SCIPNET_ART_FRAME_H
 #define SCIPNET_ART_FRAME_H
 
+#include <stdbool.h>
+
 #include "art/canvas.h"
 
 struct art_frame {
@@ -25,6 +27,14 @@ struct art_area {
     int rows;
     int cols;
 };
+
+/* The smallest window every screen is laid out for; below it only art_too_small is drawn. */
+#define ART_MIN_COLS 60
+#define ART_MIN_ROWS 20
+
+bool art_too_small(const struct canvas *c);
+/* One clear line saying the window is too small, and how big it must be. */
+void art_too_small_draw(struct canvas *c);
 
 /* Clear the canvas, draw the frame and return the content area. */
 struct art_area art_frame_draw(struct canvas *c, const struct art_frame *f);

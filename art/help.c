@@ -47,6 +47,6 @@ void art_help(struct canvas *c, const struct art_frame *f, int scroll)
         scroll = 0;
     for (int i = scroll; i < n && y < a.top + a.rows; i++, y++) {
         bool heading = help_lines[i][0] != ' ' && help_lines[i][0] != '\0';
-        canvas_text(c, y, x, help_lines[i], ink_attrs(heading ? INK_BOLD : 0));
+        canvas_text_fit(c, y, x, help_lines[i], ink_attrs(heading ? INK_BOLD : 0), a.cols - x - 1);
     }
 }

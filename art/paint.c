@@ -3,17 +3,23 @@
 #include "art/paint.h"
 
 #include <curses.h>
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "art/glyphs.h"
 
 #define PAIR_CACHE 64
 
 static enum colour_mode mode = COLOUR_NONE;
+static enum art_theme theme = THEME_DARK;
+static bool ascii; /* the locale cannot carry box drawing: draw ASCII stand-ins */
 
-/* rgb -> colour pair, filled on first use. */
+/* rgb -> colour pair (and the attributes the palette adds), filled on first use. */
 static struct {
     uint32_t rgb;
     short pair;
+    uint8_t attrs;
 } pairs[PAIR_CACHE];
 static int npairs;
 static short next_exact_colour;
@@ -28,10 +34,12 @@ static bool palette_really_changes(void)
     return term == NULL || (strncmp(term, "screen", 6) != 0 && strncmp(term, "tmux", 4) != 0);
 }
 
-enum colour_mode paint_init(void)
+enum colour_mode paint_init(enum art_theme chosen)
 {
     const char *no_color = getenv("NO_COLOR");
-    bool has = has_colors();
+    bool has = has_colors() && chosen != THEME_MONO;
+    theme = chosen;
+    ascii = !art_charset_unicode(nl_langinfo(CODESET));
     if (has && (no_color == NULL || no_color[0] == '\0'))
         start_color();
     mode =
@@ -44,10 +52,12 @@ enum colour_mode paint_init(void)
     return mode;
 }
 
-static short colour_for(uint32_t rgb)
+static short colour_for(uint32_t rgb, uint8_t *attrs)
 {
+    struct palette_ink p;
     switch (mode) {
     case COLOUR_EXACT:
+        rgb = palette_display_rgb(rgb, theme);
         /* Borrow palette entries from the top, away from the 16 the terminal's text uses. */
         if (next_exact_colour > 16) {
             short n = next_exact_colour--;
@@ -57,31 +67,36 @@ static short colour_for(uint32_t rgb)
         }
         return (short)colours_xterm256(rgb);
     case COLOUR_XTERM256:
-        return (short)colours_xterm256(rgb);
     case COLOUR_BASIC8:
-        return (short)colours_basic8(rgb);
+        p = palette_terminal(rgb, theme, mode);
+        *attrs = p.attrs;
+        return (short)p.colour;
     case COLOUR_NONE:
         break;
     }
     return -1;
 }
 
-static short pair_for(uint32_t rgb)
+static short pair_for(uint32_t rgb, uint8_t *attrs)
 {
-    for (int i = 0; i < npairs; i++)
-        if (pairs[i].rgb == rgb)
+    for (int i = 0; i < npairs; i++) {
+        if (pairs[i].rgb == rgb) {
+            *attrs |= pairs[i].attrs;
             return pairs[i].pair;
+        }
+    }
     if (npairs >= PAIR_CACHE || npairs + 1 >= COLOR_PAIRS)
         return 0;
-    short colour = colour_for(rgb);
-    if (colour < 0)
-        return 0;
+    uint8_t extra = 0;
+    short colour = colour_for(rgb, &extra);
     short pair = (short)(npairs + 1);
     if (init_pair(pair, colour, -1) == ERR)
         return 0;
     pairs[npairs].rgb = rgb;
     pairs[npairs].pair = pair;
+    pairs[npairs].attrs = extra;
     npairs++;
+    *attrs |= extra;
     return pair;
 }
 
@@ -109,12 +124,15 @@ void paint_canvas(const struct canvas *c)
     for (int y = 0; y < rows; y++) {
         for (int x = 0; x < cols; x++) {
             const struct glyph *g = canvas_at(c, y, x);
-            if (g->ch == 0)
-                continue; /* the right half of a wide character */
+            struct ink ink = g->ink;
             wchar_t wch[2] = {g->ch, 0};
+            if (g->ch == 0 && !ascii)
+                continue; /* the right half of a wide character */
+            if (ascii)    /* a wide character's right half becomes '?' too */
+                wch[0] = art_ascii_glyph(g->ch == 0 ? L'?' : g->ch, &ink.attrs);
             cchar_t cc;
-            short pair = (mode != COLOUR_NONE && g->ink.coloured) ? pair_for(g->ink.rgb) : 0;
-            if (setcchar(&cc, wch, attrs_of(g->ink), pair, NULL) == OK)
+            short pair = (mode != COLOUR_NONE && ink.coloured) ? pair_for(ink.rgb, &ink.attrs) : 0;
+            if (setcchar(&cc, wch, attrs_of(ink), pair, NULL) == OK)
                 mvadd_wch(y, x, &cc);
         }
     }

@@ -7,9 +7,11 @@
 
 #include "art/canvas.h"
 #include "art/colours.h"
+#include "art/palette.h"
 
-/* After initscr(): set up colours.  Returns the mode chosen. */
-enum colour_mode paint_init(void);
+/* After initscr() and setlocale(): set up colours for theme, and ASCII stand-ins when the
+ * locale cannot carry Unicode.  Returns the colour mode chosen. */
+enum colour_mode paint_init(enum art_theme theme);
 /* Draw every cell, place the cursor and refresh. */
 void paint_canvas(const struct canvas *c);
 /* Before endwin(): restore any palette entries init_color changed. */

@@ -35,9 +35,12 @@ void art_welcome(struct canvas *c, const struct art_frame *f, const struct art_l
 {
     struct art_area a = art_frame_draw(c, f);
     struct ink level = art_level_ink(&s->clearance, INK_BOLD);
+    bool staff = art_welcome_is_command_staff(s->usr_title_name);
     int y = a.top + (a.rows >= 20 ? 1 : 0);
-    y += art_logo(c, y, a.left, a.cols) + 1;
-    if (art_welcome_is_command_staff(s->usr_title_name)) {
+    /* The logo (5 rows and a gap) only when the greeting and hints still fit below it. */
+    if (a.rows >= (staff ? 10 : 3) + 2 + 6)
+        y += art_logo(c, y, a.left, a.cols) + 1;
+    if (staff) {
         command_banner(c, &a, y, s, level);
         y += 10;
     } else {

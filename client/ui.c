@@ -12,6 +12,7 @@
 
 #include "art/paint.h"
 #include "client/commands.h"
+#include "client/settings.h"
 #include "client/ui_state.h"
 #include "common/vis.h"
 
@@ -182,7 +183,9 @@ void ui_run_command(struct ui *ui, const char *line)
 void ui_render(struct ui *ui)
 {
     const struct ui_screen *top = ui_stack_top(&ui->stack);
-    if (top != NULL)
+    if (art_too_small(&ui->canvas))
+        art_too_small_draw(&ui->canvas); /* rather than screens drawn over each other */
+    else if (top != NULL)
         top->ops->render(ui, top->state);
     paint_canvas(&ui->canvas);
 }
@@ -285,7 +288,7 @@ static int resize_canvas(struct ui *ui)
     return canvas_init(&ui->canvas, LINES, COLS);
 }
 
-static void setup_terminal(void)
+static void setup_terminal(enum art_theme theme)
 {
     initscr();
     raw(); /* Ctrl-C reaches us as a key, so the terminal is always restored */
@@ -293,18 +296,25 @@ static void setup_terminal(void)
     nonl();
     keypad(stdscr, TRUE);
     set_escdelay(25);
-    paint_init();
+    paint_init(theme);
 }
 
 int ui_run(const struct client_options *opt)
 {
     static struct ui ui; /* large; lives for the whole run */
+    struct client_settings settings;
+    char path[4096], why[512];
+    if (settings_load(&settings, settings_path(path, sizeof(path)) == 0 ? path : NULL, why,
+                      sizeof(why)) != 0) {
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", why);
+        return 2;
+    }
     memset(&ui, 0, sizeof(ui));
     ui.opt = opt;
     ui.running = true;
     session_init(&ui.session, opt, ui_ask_trust, &ui);
     session_set_cancel(&ui.session, STDIN_FILENO, check_cancel, &ui);
-    setup_terminal();
+    setup_terminal(settings.theme);
     if (resize_canvas(&ui) != 0) {
         endwin();
         vis_fprintf(stderr, VIS_LINE, "scipnet: out of memory\n");

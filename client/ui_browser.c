@@ -87,9 +87,16 @@ void ui_browser_open(struct ui *ui, const char *kind, const char *query)
 static void resized(struct ui *ui, void *state)
 {
     struct browser *b = state;
-    /* A taller or shorter screen holds another number of items: ask for a page that fits. */
-    if (art_browser_page_rows(ui->canvas.rows) != b->page)
+    /* A taller or shorter screen holds another number of items: ask for a page that fits,
+     * starting where the selected item stays selected, on its row if it can. */
+    int page = art_browser_page_rows(ui->canvas.rows);
+    if (page != b->page) {
+        long at = b->offset + b->selected;
+        int row = b->selected < page ? b->selected : page - 1;
+        b->offset = at - row;
+        b->selected = row;
         fetch(ui, b, NULL);
+    }
 }
 
 static void render(struct ui *ui, void *state)

@@ -130,15 +130,16 @@ class Terminal:
 
     counter = 0
 
-    def __init__(self, args, env, width=80, height=24):
+    def __init__(self, args, env, width=80, height=24, term="xterm-256color", lang="C.UTF-8"):
         Terminal.counter += 1
         # A private tmux server whose socket lives (and dies) in the test's HOME.
         self.socket = os.path.join(env["HOME"], "tmux-%d.sock" % Terminal.counter)
         self.exit_file = os.path.join(env["HOME"], "exit-%d" % Terminal.counter)
         run_env = clean_env(env)
-        run_env.update({"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+        run_env.update({"TERM": term, "LANG": lang, "LC_ALL": lang})
         assigns = " ".join("%s=%s" % (k, shell_quote(v)) for k, v in sorted(run_env.items())
-                           if k in ("HOME", "XDG_DATA_HOME", "TERM", "LANG", "LC_ALL", "NO_COLOR")
+                           if k in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "TERM", "LANG",
+                                    "LC_ALL", "NO_COLOR")
                            or k.startswith("SCIPNET_"))
         command = "env %s %s; echo $? > %s; sleep 600" % (
             assigns, " ".join(shell_quote(a) for a in [program("scipnet")] + list(args)),
@@ -155,6 +156,10 @@ class Terminal:
 
     def screen(self):
         return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def screen_escapes(self):
+        """The screen with its colours and attributes as escape sequences (capture-pane -e)."""
+        return self.tmux("capture-pane", "-e", "-p", "-t", "t")
 
     def keys(self, *keys):
         self.tmux("send-keys", "-t", "t", *keys)

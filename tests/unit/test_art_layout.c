@@ -430,9 +430,9 @@ static void browser_marks_restricted_entries(void **state)
     char *text = dump_checked(&c);
     /* one tab per kind, numbered by the key that opens it */
     assert_non_null(strstr(text, "[1 SCP]   2 SITE    3 MTF    4 USER"));
-    assert_non_null(strstr(text, "SCP-013    LEVEL 1"));
+    assert_non_null(strstr(text, "SCP-013  LEVEL 1"));
     assert_non_null(strstr(text, "A Considerate Umbrella"));
-    assert_non_null(strstr(text, "SCP-100    LEVEL 5"));
+    assert_non_null(strstr(text, "SCP-100  LEVEL 5"));
     assert_non_null(strstr(text, "[ACCESS RESTRICTED]"));
     assert_non_null(strstr(text, "1-2 of 2"));
     free(text);
