@@ -50,7 +50,7 @@ static const char *const help_lines[] = {
     "  q                   back: the addenda, the file before, the list",
     "",
     "LOGIN",
-    "  Tab, Up, Down       the other field",
+    "  Tab, Up, Down       the other field, the name, the password",
     "  Enter               next field, log in",
     "  Esc                 clear the field",
     "",

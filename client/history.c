@@ -38,9 +38,16 @@ static bool keepable(const char *line)
     return true;
 }
 
-bool history_add(struct history *h, const char *line)
+bool history_add(struct history *h, const char *line_in)
 {
+    char line[INPUT_MAX];
     history_reset(h);
+    if (strlen(line_in) >= sizeof(line))
+        return false;
+    /* Kept without the space Tab leaves at the end. */
+    snprintf(line, sizeof(line), "%s", line_in);
+    for (size_t n = strlen(line); n > 0 && line[n - 1] == ' '; n--)
+        line[n - 1] = '\0';
     if (!keepable(line) || (h->count > 0 && strcmp(h->lines[h->count - 1], line) == 0))
         return false;
     if (h->count == HISTORY_MAX) {

@@ -208,8 +208,9 @@ static bool login_key(struct ui *ui, void *state, struct ui_key k)
     bool enter_key = (!k.is_key && k.code == '\n') || (k.is_key && k.code == KEY_ENTER);
     if (enter_key) {
         enter(ui, l);
-    } else if ((k.is_key && (k.code == KEY_UP || k.code == KEY_DOWN || k.code == KEY_BTAB)) ||
-               (!k.is_key && k.code == '\t')) {
+    } else if (k.is_key && (k.code == KEY_UP || k.code == KEY_DOWN)) {
+        l->focus = k.code == KEY_DOWN; /* up to the name, down to the password */
+    } else if ((k.is_key && k.code == KEY_BTAB) || (!k.is_key && k.code == '\t')) {
         l->focus = !l->focus;
     } else if (!k.is_key && k.code == KEY_ESC) {
         escape(ui, l);

@@ -21,7 +21,8 @@ static void up_and_down_walk_back_to_what_was_typed(void **state)
     memset(&h, 0, sizeof(h));
     assert_true(history_add(&h, "LIST SCP"));
     assert_true(history_add(&h, "ACCESS SCP 002"));
-    assert_false(history_add(&h, "ACCESS SCP 002")); /* the same again: kept once */
+    assert_false(history_add(&h, "ACCESS SCP 002 ")); /* the same again: kept once */
+    assert_false(history_add(&h, "   "));
     assert_false(history_add(&h, ""));
     struct input in;
     input_set(&in, "ACC");
