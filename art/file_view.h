@@ -11,10 +11,14 @@ enum art_file_mode { ART_FILE_BODY, ART_FILE_ADDENDA, ART_FILE_ADDENDUM };
 struct art_file_view {
     const struct art_file *file;
     enum art_file_mode mode;
-    int scroll;     /* first body line shown (BODY and ADDENDUM) */
-    int selected;   /* addendum picked in the list (ADDENDA); shown in ADDENDUM */
-    int max_scroll; /* set by art_file_view: the last useful scroll */
-    int page;       /* set by art_file_view: body lines on screen */
+    int scroll;       /* first body line shown (BODY and ADDENDUM) */
+    int selected;     /* addendum picked in the list (ADDENDA); shown in ADDENDUM */
+    int max_scroll;   /* set by art_file_view: the last useful scroll */
+    int page;         /* set by art_file_view: body lines on screen */
+    const char *find; /* text to find (any case), or NULL */
+    int find_dir;     /* set by the caller: 1 next, -1 previous, 2 from the top line; done: 0 */
+    bool found;       /* set by art_file_view after a find: the scroll moved to a match */
+    int match;        /* set by art_file_view: the line of the last match */
 };
 void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_view *v);
 /* The whole file (every section and addendum) as plain text wrapped to width (malloc'd). */

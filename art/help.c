@@ -46,6 +46,7 @@ static const char *const help_lines[] = {
     "  Space, b            a page down, up (also f, PgDn, PgUp, Ctrl-F, Ctrl-B)",
     "  d, u                half a page down, up",
     "  g, G, Home, End     the top, the end",
+    "  /, n, N             find text (any case); the next, the previous match",
     "  a                   the file's addenda (j, k choose, Enter or 1-9 opens)",
     "  q                   back: the addenda, the file before, the list",
     "",

@@ -10,6 +10,10 @@ struct file {
     struct art_file file;
     struct art_file_view view;
     int body_scroll; /* the body's scroll while the addenda are shown */
+    bool finding;    /* '/' typed: the line below takes the text to find */
+    bool searched;   /* a find was asked: say so if nothing matched */
+    struct input typed;
+    char find[128];
 };
 
 static void free_file(void *state)
@@ -66,13 +70,60 @@ void ui_file_open(struct ui *ui, const char *ref_in)
 static void render(struct ui *ui, void *state)
 {
     static const char *const keys[] = {
-        "j/k Space/b g/G scroll  a addenda  : command  ? help  q back",
+        "j/k Space/b g/G scroll  / find  a addenda  : command  ? help  q back",
         "j/k select  Enter open  q back",
-        "j/k Space/b g/G scroll  q back to addenda",
+        "j/k Space/b g/G scroll  / find  q back to addenda",
     };
     struct file *fs = state;
-    struct art_frame f = ui_frame(ui, fs->file.ref, keys[fs->view.mode]);
+    struct art_frame f =
+        ui_frame(ui, fs->file.ref, fs->finding ? "Enter find  Esc cancel" : keys[fs->view.mode]);
+    if (fs->finding) {
+        f.prompt = "/";
+        f.input = fs->typed.text;
+    }
     art_file_view(&ui->canvas, &f, &fs->view);
+    if (fs->searched) {
+        fs->searched = false;
+        if (!fs->view.found)
+            ui_set_status(ui, true, "NOT FOUND: %s", fs->find);
+    }
+}
+
+/* The text to find, typed after '/': Enter looks from the top line shown, Esc gives up. */
+static void finding_key(struct file *fs, struct ui_key k)
+{
+    bool enter =
+        (!k.is_key && (k.code == '\n' || k.code == '\r')) || (k.is_key && k.code == KEY_ENTER);
+    if (enter && fs->typed.len > 0) {
+        snprintf(fs->find, sizeof(fs->find), "%s", fs->typed.text);
+        fs->view.find = fs->find;
+        fs->view.find_dir = 2;
+        fs->searched = true;
+    }
+    if (enter || (!k.is_key && k.code == KEY_ESC)) {
+        fs->finding = false;
+        input_clear(&fs->typed);
+        return;
+    }
+    input_edit(&fs->typed, k.is_key, k.code);
+}
+
+/* '/', n and N, as in less; false when the key is none of them. */
+static bool find_key(struct ui *ui, struct file *fs, struct ui_key k)
+{
+    if (k.is_key || (k.code != '/' && k.code != 'n' && k.code != 'N'))
+        return false;
+    if (k.code == '/') {
+        fs->finding = true;
+        input_clear(&fs->typed);
+    } else if (fs->find[0] == '\0') {
+        ui_set_status(ui, false, "NOTHING TO FIND YET: TYPE / FIRST");
+    } else {
+        fs->view.find_dir = k.code == 'n' ? 1 : -1;
+        fs->searched = true;
+        ui->status[0] = '\0';
+    }
+    return true;
 }
 
 #define CTRL(c) ((c)&0x1f)
@@ -196,6 +247,12 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
 {
     struct file *fs = state;
     struct art_file_view *v = &fs->view;
+    if (fs->finding) {
+        finding_key(fs, k);
+        return true;
+    }
+    if (v->mode != ART_FILE_ADDENDA && find_key(ui, fs, k))
+        return true;
     bool back = !k.is_key && (k.code == 'q' || k.code == KEY_ESC);
     bool enter = (!k.is_key && k.code == '\n') || (k.is_key && k.code == KEY_ENTER);
     switch (v->mode) {

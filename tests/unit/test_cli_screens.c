@@ -346,6 +346,26 @@ static void a_file_scrolls_with_the_keys_of_less(void **state)
     assert_true(shows("Line 200 of"));
     type("g");
     assert_int_equal(v->scroll, 0);
+    /* '/' finds from the line on top, n and N go on and back, in any case */
+    type("/LINE 15");
+    assert_true(shows("/LINE 15"));
+    type("\r");
+    assert_true(shows("Line 15 of"));
+    int first = v->scroll;
+    assert_true(first > 0);
+    type("n");
+    assert_true(shows("Line 150 of"));
+    assert_int_equal(v->scroll, first + 135);
+    type("N");
+    assert_true(shows("SCP-173")); /* drawn: the find is done as the view is laid out */
+    assert_int_equal(v->scroll, first);
+    type("/no such words\r");
+    assert_true(shows("SCP-173"));
+    assert_int_equal(v->scroll, first);
+    assert_true(shows("NOT FOUND: no such words"));
+    type("/abc\x1b"); /* Esc gives up: nothing is looked for */
+    assert_true(shows("j/k Space/b"));
+    type("g");
     /* the help is read the same way, and lists these keys */
     type("j?");
     assert_ptr_equal(ui_top(&ui), &ui_help_ops);
