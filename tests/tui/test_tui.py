@@ -372,6 +372,25 @@ class TuiTest(DemoServerTestCase):
         t.keys("Down", "Down")
         t.wait_for("SCiPNET>", absent=("SCiPNET> QUIT", "SCiPNET> LIST"))
 
+    def test_the_list_below_a_form_shows_what_was_created(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        t.wait_for("[1 SCP]", "SCP-002", absent=("SCP-9004",))
+        t.keys(":")
+        t.type("CREATE SCP")
+        t.keys("Enter")
+        t.wait_for("CREATE SCP FILE")
+        for value in ("9004", "Another Test Object", "2", "Safe", "", "", "", "SITE-19", "",
+                      "It sits there too."):
+            t.type(value) if value else None
+            t.keys("Enter")
+        t.keys("Enter")
+        t.wait_for("FILE CREATED: SCP-9004")
+        t.keys("Escape")
+        t.wait_for("[1 SCP]", "SCP-9004", "Another Test Object")
+
     def test_up_at_the_top_of_a_page_goes_to_the_previous_page(self):
         t = self.client(width=80, height=12)
         self.login(t, "o5", "o5-pass")
