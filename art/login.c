@@ -66,8 +66,12 @@ void art_login(struct canvas *c, const struct art_frame *f, const struct art_log
         layout_center(c, y++, a.left, a.cols, l->message, ink_hex(ALARM, INK_BOLD));
     if (l->detail != NULL && y < bottom)
         layout_center(c, y++, a.left, a.cols, l->detail, ink_attrs(INK_BOLD));
-    /* The hint below after a blank line, a line each, as many as fit. */
-    y++;
+    /* The hint below, a line each, after a blank line when there is room for it. */
+    int hint_lines = 0;
+    for (const char *h = l->hint; h != NULL && *h; h++)
+        hint_lines += *h == '\n' || h[1] == '\0';
+    if (y + 1 + hint_lines <= bottom)
+        y++;
     for (const char *h = l->hint; h != NULL && *h && y < bottom; y++) {
         size_t len = strcspn(h, "\n");
         char line[256];
