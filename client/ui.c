@@ -105,7 +105,7 @@ void ui_show_error(struct ui *ui, const struct proto_reply *r)
 /* Never connected this run: say so, why, and what to check, not that something was lost. */
 static void could_not_connect(struct ui *ui, const char *err, ui_again_fn *again, const char *arg)
 {
-    char message[1200];
+    char message[1536]; /* err (1024) and hostport (300) with the sentence */
     snprintf(message, sizeof(message),
              "%s. Check that the server is running and that %s is its address and port.", err,
              ui->opt->hostport);

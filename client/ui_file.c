@@ -13,7 +13,7 @@ struct file {
     bool finding;    /* '/' typed: the line below takes the text to find */
     bool searched;   /* a find was asked: say so if nothing matched */
     struct input typed;
-    char find[128];
+    char find[INPUT_MAX];
 };
 
 static void free_file(void *state)
