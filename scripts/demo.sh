@@ -11,7 +11,13 @@ mkdir -p "$dir"
 db="$dir/deepwell.db"
 
 if [ ! -f "$db" ]; then
-    "$bin/deepwell" init --db "$db" --demo
+    # Quietly: its schema notices would only scroll past; shown when it fails.
+    "$bin/deepwell" init --db "$db" --demo >"$dir/init.log" 2>&1 || {
+        cat "$dir/init.log" >&2
+        echo "demo: cannot create the demo store $db" >&2
+        exit 1
+    }
+    echo "demo: demo store created in $db"
 fi
 
 port=${SCIPNET_DEMO_PORT:-0}
