@@ -179,8 +179,12 @@ tui: deps
 
 # ---- demo ----------------------------------------------------------------------
 DEMO_DIR ?= demo-data
+DEMO_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# In parallel and quietly: the compiler's lines go to a log, shown only when the build fails.
 demo: deps
-	@$(MAKE) --no-print-directory programs
+	@mkdir -p $(BUILD); echo "demo: building with $(DEMO_JOBS) jobs (log: $(BUILD)/demo-build.log)"
+	@$(MAKE) --no-print-directory -j$(DEMO_JOBS) programs >$(BUILD)/demo-build.log 2>&1 || \
+	  { tail -n 40 $(BUILD)/demo-build.log; echo "demo: the build failed"; exit 1; }
 	@bash scripts/demo.sh $(DEMO_DIR)
 
 bench: deps

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "art/layout.h"
 #include "art/levels.h"
@@ -195,6 +196,48 @@ static int draw_header(struct canvas *c, const struct art_area *a, const struct 
     return rows + 1;
 }
 
+/* Does wrapped line s hold needle (lower case)?  Matches do not span lines. */
+static bool line_has(const struct rich *r, const struct line_span *s, const wchar_t *needle,
+                     size_t n)
+{
+    for (size_t i = 0; i + n <= s->len; i++) {
+        size_t j = 0;
+        while (j < n && (wchar_t)towlower((wint_t)r->g[s->start + i + j].ch) == needle[j])
+            j++;
+        if (j == n)
+            return true;
+    }
+    return false;
+}
+
+/* less's / and n/N: scroll to the next (or previous) line holding v->find. */
+static void find_line(const struct rich *r, const struct wrapped *w, struct art_file_view *v)
+{
+    wchar_t needle[128];
+    size_t n = 0;
+    for (const char *p = v->find; *p && n < sizeof(needle) / sizeof(needle[0]);) {
+        wchar_t ch;
+        p += layout_utf8_decode(p, &ch);
+        needle[n++] = (wchar_t)towlower((wint_t)ch);
+    }
+    int step = v->find_dir < 0 ? -1 : 1;
+    /* n and N go on from the last match while it is in sight, else from the top line */
+    bool seen = v->match >= v->scroll && v->match < v->scroll + v->page;
+    int from = v->find_dir == 2 ? v->scroll : (seen ? v->match : v->scroll) + step;
+    v->found = false;
+    v->find_dir = 0;
+    if (n == 0)
+        return;
+    for (int i = from; i >= 0 && i < (int)w->count; i += step) {
+        if (line_has(r, &w->lines[i], needle, n)) {
+            v->scroll = i < v->max_scroll ? i : v->max_scroll;
+            v->match = i;
+            v->found = true;
+            return;
+        }
+    }
+}
+
 static void draw_lines(struct canvas *c, const struct art_area *body, struct rich *r,
                        struct art_file_view *v)
 {
@@ -211,6 +254,8 @@ static void draw_lines(struct canvas *c, const struct art_area *body, struct ric
     }
     v->page = body->rows;
     v->max_scroll = (int)w.count > body->rows ? (int)w.count - body->rows : 0;
+    if (v->find_dir != 0 && v->find != NULL)
+        find_line(r, &w, v);
     if (v->scroll > v->max_scroll)
         v->scroll = v->max_scroll;
     if (v->scroll < 0)

@@ -19,6 +19,10 @@ struct art_file_view {
      * so after a resize the same text stays at the top (as less does). */
     int wrap_width;
     size_t top_glyph;
+    const char *find; /* text to find (any case), or NULL */
+    int find_dir;     /* set by the caller: 1 next, -1 previous, 2 from the top line; done: 0 */
+    bool found;       /* set by art_file_view after a find: the scroll moved to a match */
+    int match;        /* set by art_file_view: the line of the last match */
 };
 
 /* Body text is never wider than this, however wide the window: lines stay readable. */

@@ -13,16 +13,51 @@ static const char *const help_lines[] = {
     "  LOGOUT              end the session",
     "  QUIT                leave SCiPNET",
     "",
-    "KEYS",
-    "  Tab, 1-4            switch list: SCP, SITE, MTF, USER",
-    "  /                   search the list",
-    "  n, p, PgDn, PgUp    next, previous page",
-    "  Up, Down, Enter     move, open",
-    "  a                   a file's addenda (Enter opens one)",
-    "  :                   the command line",
-    "  q, Esc              back out",
+    "EVERYWHERE",
+    "  :                   the command line (at the SCiPNET> prompt too)",
     "  ?                   this help",
+    "  q, Esc              back out, to where you were; Esc clears a line",
+    "  Ctrl-C              quit",
+    "",
+    "THE COMMAND LINE",
+    "  Up, Down            earlier commands (kept between runs in",
+    "                      $XDG_STATE_HOME/scipnet/history, never a password)",
+    "  Tab                 complete a command, a kind or a file reference",
+    "  Enter               run it; an empty line at SCiPNET> opens LIST SCP",
+    "",
+    "EDITING A LINE (command line, search, login, forms)",
+    "  Left, Right         move the cursor",
+    "  Home, End           start, end of the line (also Ctrl-A, Ctrl-E)",
+    "  Backspace, Delete   delete before, at the cursor (also Ctrl-D)",
+    "  Ctrl-U, Ctrl-K      delete to the start, to the end of the line",
+    "  Ctrl-W              delete the word before the cursor",
+    "",
+    "LISTS",
+    "  Tab, Shift-Tab, 1-4 switch list: SCP, SITE, MTF, USER",
+    "  j, k, Up, Down      move; past the top or bottom: the previous, next page",
+    "  g, G, Home, End     first, last row",
+    "  n, p, Space, b      next, previous page (also PgDn, PgUp, Ctrl-F, Ctrl-B)",
+    "  /                   search the list",
+    "  r                   refresh",
+    "  Enter               open",
+    "",
+    "A FILE AND THIS HELP (as in less)",
+    "  j, k, Up, Down      scroll a line",
+    "  Space, b            a page down, up (also f, PgDn, PgUp, Ctrl-F, Ctrl-B)",
+    "  d, u                half a page down, up",
+    "  g, G, Home, End     the top, the end",
+    "  /, n, N             find text (any case); the next, the previous match",
+    "  a                   the file's addenda (j, k choose, Enter or 1-9 opens)",
+    "  q                   back: the addenda, the file before, the list",
+    "",
+    "LOGIN",
+    "  Tab, Up, Down       the other field, the name, the password",
+    "  Enter               next field, log in",
+    "  Esc                 clear the field",
+    "",
+    "CONNECTION",
     "  r                   reconnect after a lost connection",
+    "  q                   quit",
 };
 
 int art_help_widest(void)
@@ -35,7 +70,12 @@ int art_help_widest(void)
     return widest;
 }
 
-void art_help(struct canvas *c, const struct art_frame *f, int scroll)
+int art_help_count(void)
+{
+    return (int)(sizeof(help_lines) / sizeof(help_lines[0]));
+}
+
+int art_help(struct canvas *c, const struct art_frame *f, int scroll)
 {
     struct art_area a = art_frame_draw(c, f);
     int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
@@ -43,10 +83,16 @@ void art_help(struct canvas *c, const struct art_frame *f, int scroll)
     layout_center(c, y, a.left, a.cols, "SCiPNET HELP", ink_attrs(INK_BOLD | INK_REVERSE));
     y += 2;
     int x = a.left + (a.cols > 80 ? (a.cols - 80) / 2 : 0) + 1;
+    int page = a.top + a.rows - y;
+    if (page < 1)
+        page = 1;
+    if (scroll > n - page)
+        scroll = n - page;
     if (scroll < 0)
         scroll = 0;
     for (int i = scroll; i < n && y < a.top + a.rows; i++, y++) {
         bool heading = help_lines[i][0] != ' ' && help_lines[i][0] != '\0';
         canvas_text_fit(c, y, x, help_lines[i], ink_attrs(heading ? INK_BOLD : 0), a.cols - x - 1);
     }
+    return page;
 }

@@ -7,6 +7,9 @@
 
 /* The widest help line, in columns (it must fit 80 with a margin). */
 int art_help_widest(void);
-void art_help(struct canvas *c, const struct art_frame *f, int scroll);
+/* How many lines the help has. */
+int art_help_count(void);
+/* Draw from line scroll (at most the last page); returns how many lines a page shows. */
+int art_help(struct canvas *c, const struct art_frame *f, int scroll);
 
 #endif

@@ -12,7 +12,7 @@
 #define FORM_W  (LABEL_W + FIELD_W + 8)
 
 static void field(struct canvas *c, int y, int x, const char *label, const char *value,
-                  bool focused)
+                  bool focused, int cursor_back)
 {
     struct ink label_ink = ink_attrs(focused ? INK_BOLD : 0);
     struct ink value_ink = ink_attrs(INK_UNDER | (focused ? INK_BOLD : 0));
@@ -26,7 +26,7 @@ static void field(struct canvas *c, int y, int x, const char *label, const char 
     int w = canvas_text(c, y, x + LABEL_W, value, value_ink);
     if (focused) {
         c->cursor_y = y;
-        c->cursor_x = x + LABEL_W + w;
+        c->cursor_x = x + LABEL_W + (w > cursor_back ? w - cursor_back : 0);
     }
 }
 
@@ -54,20 +54,31 @@ void art_login(struct canvas *c, const struct art_frame *f, const struct art_log
     stars[n] = '\0';
     /* Draw the unfocused field first so the cursor ends in the focused one. */
     if (l->focus == 0) {
-        field(c, y + 4, x + 3, "PASSWORD", stars, false);
-        field(c, y + 3, x + 3, "NAME", l->name, true);
+        field(c, y + 4, x + 3, "PASSWORD", stars, false, 0);
+        field(c, y + 3, x + 3, "NAME", l->name, true, l->cursor_back);
     } else {
-        field(c, y + 3, x + 3, "NAME", l->name, false);
-        field(c, y + 4, x + 3, "PASSWORD", stars, true);
+        field(c, y + 3, x + 3, "NAME", l->name, false, 0);
+        field(c, y + 4, x + 3, "PASSWORD", stars, true, l->cursor_back);
     }
     y += 8;
-    if (l->message != NULL)
+    int bottom = a.top + a.rows;
+    if (l->message != NULL && y < bottom)
         layout_center(c, y++, a.left, a.cols, l->message, ink_hex(ALARM, INK_BOLD));
-    if (l->attempts_left > 0 && l->attempts_left < 3) {
-        char line[64];
-        snprintf(line, sizeof(line), "%d ATTEMPT%s REMAINING", l->attempts_left,
-                 l->attempts_left == 1 ? "" : "S");
+    if (l->detail != NULL && y < bottom)
+        layout_center(c, y++, a.left, a.cols, l->detail, ink_attrs(INK_BOLD));
+    /* The hint below, a line each, after a blank line when there is room for it. */
+    int hint_lines = 0;
+    for (const char *h = l->hint; h != NULL && *h; h++)
+        hint_lines += *h == '\n' || h[1] == '\0';
+    if (y + 1 + hint_lines <= bottom)
+        y++;
+    for (const char *h = l->hint; h != NULL && *h && y < bottom; y++) {
+        size_t len = strcspn(h, "\n");
+        char line[256];
+        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1),
+                 h);
         layout_center(c, y, a.left, a.cols, line, ink_attrs(INK_DIM));
+        h += len + (h[len] == '\n');
     }
 }
 
@@ -81,8 +92,6 @@ void art_login_failed_notice(const char *reason, int attempts_left, struct art_n
     if (attempts_left > 0)
         art_notice_add(n, ink_plain(), "%d ATTEMPT%s REMAINING", attempts_left,
                        attempts_left == 1 ? "" : "S");
-    else
-        art_notice_add(n, ink_attrs(INK_BOLD), "NO ATTEMPTS REMAINING. DISCONNECTING.");
 }
 
 void art_login_failed(struct canvas *c, const struct art_frame *f, const char *reason,

@@ -15,8 +15,10 @@ struct art_login_form {
     const char *name;
     size_t password_len; /* shown as '*' */
     int focus;           /* 0 name, 1 password */
-    const char *message; /* an error from the last attempt, or NULL */
-    int attempts_left;
+    int cursor_back;     /* columns left of the focused value's end where the cursor is */
+    const char *message; /* why the last attempt failed, or NULL */
+    const char *detail;  /* what the server decided: attempts left, a countdown; or NULL */
+    const char *hint;    /* e.g. the demo's logins, or NULL; lines split on '\n' */
 };
 void art_login(struct canvas *c, const struct art_frame *f, const struct art_login_form *l);
 void art_login_failed_notice(const char *reason, int attempts_left, struct art_notice *n);

@@ -76,7 +76,13 @@ void commands_parse(const char *line, struct command *out)
     char buf[INPUT_MAX]; /* a whole typed line */
     char *w[WORDS];
     memset(out, 0, sizeof(*out));
-    snprintf(buf, sizeof(buf), "%s", line ? line : "");
+    /* ':' is how the line is opened elsewhere; typed at the welcome prompt it is no part of it */
+    line = line ? line : "";
+    while (isspace((unsigned char)*line))
+        line++;
+    if (*line == ':')
+        line++;
+    snprintf(buf, sizeof(buf), "%s", line);
     int n = split(buf, w);
     if (n == 0) {
         out->kind = CMD_NONE;
@@ -116,4 +122,79 @@ void commands_parse(const char *line, struct command *out)
         out->kind = CMD_INVALID;
         snprintf(out->error, sizeof(out->error), "UNKNOWN COMMAND: %.40s. TYPE HELP.", verb);
     }
+}
+
+static const char *const verbs[] = {"ACCESS", "LIST", "CREATE", "CLEAR", "HELP", "LOGOUT", "QUIT"};
+
+struct completion {
+    const char *word; /* what is typed of the last word */
+    size_t matches;
+    char common[INPUT_MAX]; /* the longest prefix every match shares */
+};
+
+static void candidate(struct completion *c, const char *name)
+{
+    size_t n = strlen(c->word);
+    if (strncasecmp(name, c->word, n) != 0)
+        return;
+    if (c->matches++ == 0) {
+        snprintf(c->common, sizeof(c->common), "%s", name);
+        return;
+    }
+    size_t i = 0;
+    while (c->common[i] && toupper((unsigned char)c->common[i]) == toupper((unsigned char)name[i]))
+        i++;
+    c->common[i] = '\0';
+}
+
+/* The refs of one kind ("SCP-"), their numbers only: ACCESS SCP 0<Tab>. */
+static void ref_numbers(struct completion *c, const char *kind, const char *const *refs,
+                        size_t nrefs)
+{
+    size_t k = strlen(kind);
+    for (size_t i = 0; i < nrefs; i++)
+        if (strncasecmp(refs[i], kind, k) == 0 && refs[i][k] == '-')
+            candidate(c, refs[i] + k + 1);
+}
+
+int commands_complete(const char *line, const char *const *refs, size_t nrefs, char *out,
+                      size_t size)
+{
+    char buf[INPUT_MAX];
+    char *w[WORDS];
+    snprintf(out, size, "%s", line);
+    snprintf(buf, sizeof(buf), "%s", line);
+    size_t len = strlen(line);
+    bool fresh = len == 0 || isspace((unsigned char)line[len - 1]); /* a new word starts */
+    int n = split(buf, w);
+    if (n == WORDS)
+        return 0;
+    struct completion c = {fresh ? "" : w[n - 1], 0, ""};
+    int at = fresh ? n : n - 1; /* the word being completed */
+    char kind[8];
+    if (at == 0) {
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+            candidate(&c, verbs[i]);
+    } else if (at == 1 && (strcasecmp(w[0], "LIST") == 0 || strcasecmp(w[0], "CREATE") == 0 ||
+                           strcasecmp(w[0], "ACCESS") == 0)) {
+        for (int i = 0; i < FOUNDATION_REF_KINDS; i++) {
+            char upper[8];
+            const char *name = foundation_ref_kind_name((enum foundation_ref_kind)i);
+            for (size_t j = 0; j < sizeof(upper); j++)
+                if ((upper[j] = (char)toupper((unsigned char)name[j])) == '\0')
+                    break;
+            upper[sizeof(upper) - 1] = '\0';
+            candidate(&c, upper);
+        }
+        if (strcasecmp(w[0], "ACCESS") == 0)
+            for (size_t i = 0; i < nrefs; i++)
+                candidate(&c, refs[i]);
+    } else if (at == 2 && strcasecmp(w[0], "ACCESS") == 0 && parse_kind(w[1], kind, sizeof(kind))) {
+        ref_numbers(&c, kind, refs, nrefs);
+    }
+    if (c.matches == 0)
+        return 0;
+    size_t keep = len - strlen(c.word); /* the line before the word */
+    snprintf(out, size, "%.*s%s%s", (int)keep, line, c.common, c.matches == 1 ? " " : "");
+    return (int)c.matches;
 }

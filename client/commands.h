@@ -5,6 +5,8 @@
 #ifndef SCIPNET_CLIENT_COMMANDS_H
 #define SCIPNET_CLIENT_COMMANDS_H
 
+#include <stddef.h>
+
 enum command_kind {
     CMD_NONE,   /* an empty line */
     CMD_ACCESS, /* ref */
@@ -27,5 +29,13 @@ struct command {
 
 /* Parse one line, ignoring case and surplus spaces.  Always fills out. */
 void commands_parse(const char *line, struct command *out);
+
+/*
+ * Tab: complete the word before the end of line (a command, a kind after LIST, CREATE
+ * or ACCESS, a ref after ACCESS among refs) into out: the whole match and a space when
+ * one fits, else the prefix all matches share.  Returns how many matched (0: out = line).
+ */
+int commands_complete(const char *line, const char *const *refs, size_t nrefs, char *out,
+                      size_t size);
 
 #endif

@@ -13,6 +13,7 @@
 #include "art/paint.h"
 #include "client/commands.h"
 #include "client/settings.h"
+#include "client/history.h"
 #include "client/ui_state.h"
 #include "common/vis.h"
 
@@ -39,6 +40,9 @@ void ui_pop(struct ui *ui)
 {
     ui_stack_pop(&ui->stack);
     ui->status[0] = '\0';
+    void *list = ui_top_state(ui, &ui_browser_ops);
+    if (list != NULL)
+        ui_browser_shown(ui, list);
 }
 
 void *ui_reset_to(struct ui *ui, const struct ui_screen_ops *ops)
@@ -99,6 +103,16 @@ void ui_show_error(struct ui *ui, const struct proto_reply *r)
         ui_set_status(ui, true, "%s%s%s", r->code, r->message[0] ? ": " : "", r->message);
 }
 
+/* Never connected this run: say so, why, and what to check, not that something was lost. */
+static void could_not_connect(struct ui *ui, const char *err, ui_again_fn *again, const char *arg)
+{
+    char message[1536]; /* err (1024) and hostport (300) with the sentence */
+    snprintf(message, sizeof(message),
+             "%s. Check that the server is running and that %s is its address and port.", err,
+             ui->opt->hostport);
+    ui_connection_open(ui, "COULD NOT CONNECT", message, false, again, arg);
+}
+
 int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, ui_again_fn *again,
                const char *arg)
 {
@@ -109,12 +123,15 @@ int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, ui_again_f
         memset(reply, 0, sizeof(*reply));
         return -1;
     }
+    const char *op = json_string_value(json_object_get(req, "op"));
+    bool creates = op != NULL && strcmp(op, "create") == 0;
     enum session_result res = session_call(&ui->session, req, reply, err, sizeof(err));
     if (res == SESSION_CANCELLED) {
         ui->running = false;
         return -1;
     }
     if (res == SESSION_OK) {
+        ui->connected_once = true;
         /* The server no longer knows the token (expired, revoked): identify again. */
         if (!reply->ok && strcmp(reply->code, "unauthenticated") == 0 && ui->logged_in) {
             proto_reply_free(reply);
@@ -131,15 +148,20 @@ int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, ui_again_f
             ui_connection_open(ui, "SERVER ERROR", message, false, again, arg);
             return -1;
         }
+        if (creates && reply->ok)
+            ui->data_version++;
         return 0;
     }
     if (res == SESSION_UNTRUSTED)
         ui_connection_open(
             ui, ui->session.changed ? "SERVER IDENTIFICATION HAS CHANGED" : "SERVER NOT TRUSTED",
             err, true, again, arg);
+    else if (res == SESSION_BAD_REPLY)
+        ui_connection_open(ui, "SERVER ERROR", err, false, again, arg);
+    else if (ui->connected_once)
+        ui_connection_open(ui, "CONNECTION LOST", err, false, again, arg);
     else
-        ui_connection_open(ui, res == SESSION_BAD_REPLY ? "SERVER ERROR" : "CONNECTION LOST", err,
-                           false, again, arg);
+        could_not_connect(ui, err, again, arg);
     return -1;
 }
 
@@ -180,13 +202,24 @@ void ui_run_command(struct ui *ui, const char *line)
     }
 }
 
-void ui_render(struct ui *ui)
+void ui_render_canvas(struct ui *ui)
 {
     const struct ui_screen *top = ui_stack_top(&ui->stack);
     if (art_too_small(&ui->canvas))
         art_too_small_draw(&ui->canvas); /* rather than screens drawn over each other */
     else if (top != NULL)
         top->ops->render(ui, top->state);
+    /* The frame puts the cursor after the typed line; the cursor may be inside it. */
+    if (ui->logged_in && (ui->cmdline || top_has(ui, UI_SCREEN_PROMPT)) &&
+        ui->canvas.cursor_y >= 0) {
+        int x = ui->canvas.cursor_x - input_tail_width(&ui->cmd);
+        ui->canvas.cursor_x = x > 0 ? x : 0;
+    }
+}
+
+void ui_render(struct ui *ui)
+{
+    ui_render_canvas(ui);
     paint_canvas(&ui->canvas);
 }
 
@@ -195,22 +228,45 @@ static bool is_char(struct ui_key k, wint_t ch)
     return !k.is_key && k.code == ch;
 }
 
+/* Tab: complete a command, a kind, or a ref of a list on the stack. */
+static void complete(struct ui *ui)
+{
+    const char *refs[UI_COMPLETE_REFS];
+    size_t nrefs = ui_browser_refs(ui, refs, UI_COMPLETE_REFS);
+    char line[INPUT_MAX];
+    int n = commands_complete(ui->cmd.text, refs, nrefs, line, sizeof(line));
+    if (n == 0)
+        return;
+    input_set(&ui->cmd, line);
+    if (n > 1)
+        ui_set_status(ui, false, "%d MATCHES", n);
+}
+
+/* Enter: the line is run, and kept for Up (and the next run) unless it holds a password. */
+static void run_line(struct ui *ui)
+{
+    char line[INPUT_MAX];
+    snprintf(line, sizeof(line), "%s", ui->cmd.text);
+    input_clear(&ui->cmd);
+    ui->cmdline = false;
+    if (history_add(&ui->history, line) && ui->history_path[0])
+        (void)history_save(&ui->history, ui->history_path); /* a lost history is no error */
+    ui_run_command(ui, line);
+}
+
 /* The ':' command line (and the welcome prompt, which is always open). */
 static bool command_line_key(struct ui *ui, struct ui_key k)
 {
     bool welcome = top_has(ui, UI_SCREEN_PROMPT);
     if (!ui->cmdline && !welcome)
         return false;
-    if (!k.is_key && (k.code == '\n' || k.code == '\r')) {
-        char line[INPUT_MAX];
-        snprintf(line, sizeof(line), "%s", ui->cmd.text);
-        input_clear(&ui->cmd);
-        ui->cmdline = false;
-        ui_run_command(ui, line);
+    if ((!k.is_key && (k.code == '\n' || k.code == '\r')) || (k.is_key && k.code == KEY_ENTER)) {
+        run_line(ui);
         return true;
     }
     if (is_char(k, KEY_ESC)) {
         input_clear(&ui->cmd);
+        history_reset(&ui->history);
         ui->cmdline = false;
         return true;
     }
@@ -220,14 +276,20 @@ static bool command_line_key(struct ui *ui, struct ui_key k)
         input_backspace(&ui->cmd);
         return true;
     }
+    if (k.is_key && (k.code == KEY_UP || k.code == KEY_DOWN)) {
+        history_walk(&ui->history, &ui->cmd, k.code == KEY_UP ? -1 : 1);
+        return true;
+    }
+    if (is_char(k, '\t')) {
+        complete(ui);
+        return true;
+    }
     if (welcome && ui->cmd.len == 0 && is_char(k, '?')) {
         ui_run_command(ui, "HELP");
         return true;
     }
-    if (!k.is_key) {
-        input_add(&ui->cmd, (wchar_t)k.code);
+    if (input_edit(&ui->cmd, k.is_key, k.code))
         return true;
-    }
     return welcome; /* other keys do nothing at the welcome prompt */
 }
 
@@ -273,8 +335,10 @@ static bool check_cancel(void *ctx)
 /* The next key: first those typed during a request, then the terminal's. */
 static int next_key(struct ui *ui, wint_t *ch)
 {
-    if (ui->ntypeahead == 0)
+    if (ui->ntypeahead == 0) {
+        timeout(1000); /* a second without keys draws again: countdowns move */
         return get_wch(ch);
+    }
     struct ui_typed t = ui->typeahead[0];
     ui->ntypeahead--;
     memmove(ui->typeahead, ui->typeahead + 1, sizeof(ui->typeahead[0]) * (size_t)ui->ntypeahead);
@@ -314,6 +378,9 @@ int ui_run(const struct client_options *opt)
     ui.running = true;
     session_init(&ui.session, opt, ui_ask_trust, &ui);
     session_set_cancel(&ui.session, STDIN_FILENO, check_cancel, &ui);
+    if (history_default_path(ui.history_path, sizeof(ui.history_path)) != 0 ||
+        history_load(&ui.history, ui.history_path) != 0)
+        ui.history_path[0] = '\0'; /* no history file: Up still walks this run's lines */
     setup_terminal(settings.theme);
     if (resize_canvas(&ui) != 0) {
         endwin();

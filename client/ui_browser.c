@@ -7,6 +7,8 @@
 #include "client/ui_state.h"
 #include "common/foundation.h"
 
+#define CTRL(c) ((c)&0x1f)
+
 struct browser {
     enum foundation_ref_kind kind;
     struct art_list list;
@@ -18,6 +20,7 @@ struct browser {
     bool searching;
     struct input search;
     char message[200];
+    unsigned version; /* ui->data_version when last fetched */
 };
 
 static void free_browser(void *state)
@@ -53,6 +56,7 @@ static void fetch(struct ui *ui, void *state, const char *arg)
     json_object_set_new(req, "offset", json_integer(b->offset));
     json_object_set_new(req, "limit", json_integer(b->page));
     struct proto_reply r;
+    b->version = ui->data_version;
     if (ui_request(ui, req, &r, fetch, NULL) != 0)
         return;
     b->message[0] = '\0';
@@ -126,7 +130,8 @@ static void switch_kind(struct ui *ui, struct browser *b, enum foundation_ref_ki
     fetch(ui, b, NULL);
 }
 
-static void page(struct ui *ui, struct browser *b, int direction)
+/* The next or previous page; going back with Up lands on its last row (to_last). */
+static void page(struct ui *ui, struct browser *b, int direction, bool to_last)
 {
     long next = b->offset + direction * b->page;
     if (next < 0)
@@ -134,30 +139,58 @@ static void page(struct ui *ui, struct browser *b, int direction)
     if (next >= b->list.total || next == b->offset)
         return;
     b->offset = next;
-    b->selected = 0;
+    b->selected = to_last ? b->page - 1 : 0; /* fetch keeps it within what arrives */
     fetch(ui, b, NULL);
+}
+
+static void step(struct ui *ui, struct browser *b, int direction)
+{
+    int count = (int)b->list.count;
+    if (direction < 0 && b->selected > 0)
+        b->selected--;
+    else if (direction < 0)
+        page(ui, b, -1, true);
+    else if (b->selected + 1 < count)
+        b->selected++;
+    else
+        page(ui, b, 1, false);
+}
+
+size_t ui_browser_refs(const struct ui *ui, const char **refs, size_t max)
+{
+    size_t n = 0;
+    for (int i = ui->stack.depth - 1; i >= 0; i--) {
+        const struct ui_screen *s = &ui->stack.screens[i];
+        if (s->ops != &ui_browser_ops)
+            continue;
+        const struct browser *b = s->state;
+        for (size_t j = 0; j < b->list.count && n < max; j++)
+            refs[n++] = b->list.items[j].ref;
+    }
+    return n;
+}
+
+void ui_browser_shown(struct ui *ui, void *state)
+{
+    struct browser *b = state;
+    /* A file was created while this list was below: it may be on it now. */
+    if (b->version != ui->data_version)
+        fetch(ui, b, NULL);
 }
 
 /* While a search is typed every key is the search's. */
 static void search_key(struct ui *ui, struct browser *b, struct ui_key k)
 {
-    if (k.is_key) {
-        if (k.code == KEY_BACKSPACE)
-            input_backspace(&b->search);
-        return;
-    }
-    if (k.code == '\n') {
+    if (!k.is_key && k.code == '\n') {
         b->searching = false;
         b->query = b->search;
         b->offset = 0;
         b->selected = 0;
         fetch(ui, b, NULL);
-    } else if (k.code == KEY_ESC) {
+    } else if (!k.is_key && k.code == KEY_ESC) {
         b->searching = false;
-    } else if (k.code == 127 || k.code == 8) {
-        input_backspace(&b->search);
     } else {
-        input_add(&b->search, (wchar_t)k.code);
+        input_edit(&b->search, k.is_key, k.code);
     }
 }
 
@@ -172,22 +205,16 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
     if (k.is_key) {
         switch (k.code) {
         case KEY_UP:
-            if (b->selected > 0)
-                b->selected--;
-            else
-                page(ui, b, -1);
+            step(ui, b, -1);
             break;
         case KEY_DOWN:
-            if (b->selected + 1 < count)
-                b->selected++;
-            else
-                page(ui, b, 1);
+            step(ui, b, 1);
             break;
         case KEY_NPAGE:
-            page(ui, b, 1);
+            page(ui, b, 1, false);
             break;
         case KEY_PPAGE:
-            page(ui, b, -1);
+            page(ui, b, -1, false);
             break;
         case KEY_HOME:
             b->selected = 0;
@@ -215,18 +242,25 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         break;
     case 'n':
     case ' ':
-        page(ui, b, 1);
+    case CTRL('F'):
+        page(ui, b, 1, false);
         break;
     case 'p':
-        page(ui, b, -1);
+    case 'b':
+    case CTRL('B'):
+        page(ui, b, -1, false);
         break;
     case 'j':
-        if (b->selected + 1 < count)
-            b->selected++;
+        step(ui, b, 1);
         break;
     case 'k':
-        if (b->selected > 0)
-            b->selected--;
+        step(ui, b, -1);
+        break;
+    case 'g':
+        b->selected = 0;
+        break;
+    case 'G':
+        b->selected = count ? count - 1 : 0;
         break;
     case 'r':
         fetch(ui, b, NULL);

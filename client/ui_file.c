@@ -9,6 +9,11 @@
 struct file {
     struct art_file file;
     struct art_file_view view;
+    int body_scroll; /* the body's scroll while the addenda are shown */
+    bool finding;    /* '/' typed: the line below takes the text to find */
+    bool searched;   /* a find was asked: say so if nothing matched */
+    struct input typed;
+    char find[INPUT_MAX];
 };
 
 static void free_file(void *state)
@@ -20,6 +25,23 @@ static void free_file(void *state)
 static void open_again(struct ui *ui, void *asker, const char *ref)
 {
     ui_file_open(ui, ref);
+}
+
+void ui_file_show(struct ui *ui, struct art_file *f)
+{
+    struct file *fs = ui_push(ui, &ui_file_ops);
+    if (fs == NULL) {
+        art_file_free(f);
+        return;
+    }
+    fs->file = *f;
+    fs->view.file = &fs->file;
+}
+
+struct art_file_view *ui_file_view(const struct ui *ui)
+{
+    struct file *fs = ui_top_state(ui, &ui_file_ops);
+    return fs != NULL ? &fs->view : NULL;
 }
 
 void ui_file_open(struct ui *ui, const char *ref_in)
@@ -35,15 +57,10 @@ void ui_file_open(struct ui *ui, const char *ref_in)
     ui->status[0] = '\0';
     if (r.ok) {
         struct art_file f;
-        struct file *fs;
-        if (proto_parse_file(r.root, &f) != 0) {
+        if (proto_parse_file(r.root, &f) != 0)
             ui_set_status(ui, true, "THE SERVER'S FILE CANNOT BE READ");
-        } else if ((fs = ui_push(ui, &ui_file_ops)) == NULL) {
-            art_file_free(&f);
-        } else {
-            fs->file = f;
-            fs->view.file = &fs->file;
-        }
+        else
+            ui_file_show(ui, &f);
     } else if (!ui_notice_open(ui, &r, NULL)) {
         ui_show_error(ui, &r);
     }
@@ -53,96 +70,219 @@ void ui_file_open(struct ui *ui, const char *ref_in)
 static void render(struct ui *ui, void *state)
 {
     static const char *const keys[] = {
-        "Up/Down PgUp/PgDn scroll  a addenda  : command  ? help  q back",
-        "Up/Down select  Enter open  q back",
-        "Up/Down PgUp/PgDn scroll  q back to addenda",
+        "j/k Space/b g/G scroll  / find  a addenda  : command  ? help  q back",
+        "j/k select  Enter open  q back",
+        "j/k Space/b g/G scroll  / find  q back to addenda",
     };
     struct file *fs = state;
-    struct art_frame f = ui_frame(ui, fs->file.ref, keys[fs->view.mode]);
+    struct art_frame f =
+        ui_frame(ui, fs->file.ref, fs->finding ? "Enter find  Esc cancel" : keys[fs->view.mode]);
+    if (fs->finding) {
+        f.prompt = "/";
+        f.input = fs->typed.text;
+    }
     art_file_view(&ui->canvas, &f, &fs->view);
+    if (fs->searched) {
+        fs->searched = false;
+        if (!fs->view.found)
+            ui_set_status(ui, true, "NOT FOUND: %s", fs->find);
+    }
 }
 
-static void scroll_key(struct art_file_view *v, wint_t code)
+/* The text to find, typed after '/': Enter looks from the top line shown, Esc gives up. */
+static void finding_key(struct file *fs, struct ui_key k)
 {
-    int page = v->page > 1 ? v->page - 1 : 1;
-    switch (code) {
-    case KEY_UP:
-        v->scroll--;
-        break;
-    case KEY_DOWN:
-        v->scroll++;
-        break;
-    case KEY_PPAGE:
-        v->scroll -= page;
-        break;
-    case KEY_NPAGE:
-        v->scroll += page;
-        break;
-    case KEY_HOME:
-        v->scroll = 0;
-        break;
-    case KEY_END:
-        v->scroll = v->max_scroll;
-        break;
+    bool enter =
+        (!k.is_key && (k.code == '\n' || k.code == '\r')) || (k.is_key && k.code == KEY_ENTER);
+    if (enter && fs->typed.len > 0) {
+        snprintf(fs->find, sizeof(fs->find), "%s", fs->typed.text);
+        fs->view.find = fs->find;
+        fs->view.find_dir = 2;
+        fs->searched = true;
     }
+    if (enter || (!k.is_key && k.code == KEY_ESC)) {
+        fs->finding = false;
+        input_clear(&fs->typed);
+        return;
+    }
+    input_edit(&fs->typed, k.is_key, k.code);
+}
+
+/* '/', n and N, as in less; false when the key is none of them. */
+static bool find_key(struct ui *ui, struct file *fs, struct ui_key k)
+{
+    if (k.is_key || (k.code != '/' && k.code != 'n' && k.code != 'N'))
+        return false;
+    if (k.code == '/') {
+        fs->finding = true;
+        input_clear(&fs->typed);
+    } else if (fs->find[0] == '\0') {
+        ui_set_status(ui, false, "NOTHING TO FIND YET: TYPE / FIRST");
+    } else {
+        fs->view.find_dir = k.code == 'n' ? 1 : -1;
+        fs->searched = true;
+        ui->status[0] = '\0';
+    }
+    return true;
+}
+
+#define CTRL(c) ((c)&0x1f)
+
+/* How far a key scrolls, as in less; false when it is no scrolling key. */
+static bool scroll_by(struct ui_key k, int page, int *delta, int *to)
+{
+    int half = page / 2 > 1 ? page / 2 : 1;
+    *to = -1; /* -1: relative; 0 the top; 1 the end */
+    if (k.is_key) {
+        switch (k.code) {
+        case KEY_UP:
+            *delta = -1;
+            return true;
+        case KEY_DOWN:
+            *delta = 1;
+            return true;
+        case KEY_PPAGE:
+            *delta = -page;
+            return true;
+        case KEY_NPAGE:
+            *delta = page;
+            return true;
+        case KEY_HOME:
+            *to = 0;
+            return true;
+        case KEY_END:
+            *to = 1;
+            return true;
+        default:
+            return false;
+        }
+    }
+    switch (k.code) {
+    case 'k':
+    case 'y':
+        *delta = -1;
+        return true;
+    case 'j':
+    case 'e':
+        *delta = 1;
+        return true;
+    case 'b':
+    case CTRL('B'):
+        *delta = -page;
+        return true;
+    case ' ':
+    case 'f':
+    case CTRL('F'):
+        *delta = page;
+        return true;
+    case 'u':
+    case CTRL('U'):
+        *delta = -half;
+        return true;
+    case 'd':
+    case CTRL('D'):
+        *delta = half;
+        return true;
+    case 'g':
+    case '<':
+        *to = 0;
+        return true;
+    case 'G':
+    case '>':
+        *to = 1;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool scroll_key(struct art_file_view *v, struct ui_key k)
+{
+    int page = v->page > 1 ? v->page - 1 : 1; /* a line of the last page stays in sight */
+    int delta = 0, to;
+    if (!scroll_by(k, page, &delta, &to))
+        return false;
+    if (to == 0)
+        v->scroll = 0;
+    else if (to == 1)
+        v->scroll = v->max_scroll;
+    else
+        v->scroll += delta;
     if (v->scroll > v->max_scroll)
         v->scroll = v->max_scroll;
     if (v->scroll < 0)
         v->scroll = 0;
+    return true;
+}
+
+/* The addenda list: j/k or Up/Down choose, g/G the first and last, Enter or 1-9 open. */
+static bool addenda_key(struct file *fs, struct ui_key k, bool enter)
+{
+    struct art_file_view *v = &fs->view;
+    int addenda = (int)art_file_addendum_count(&fs->file);
+    bool up = (k.is_key && k.code == KEY_UP) || (!k.is_key && k.code == 'k');
+    bool down = (k.is_key && k.code == KEY_DOWN) || (!k.is_key && k.code == 'j');
+    if (enter && addenda > 0) {
+        v->mode = ART_FILE_ADDENDUM;
+        v->scroll = 0;
+    } else if (up) {
+        v->selected -= v->selected > 0;
+    } else if (down) {
+        v->selected += v->selected + 1 < addenda;
+    } else if ((k.is_key && k.code == KEY_HOME) || (!k.is_key && k.code == 'g')) {
+        v->selected = 0;
+    } else if ((k.is_key && k.code == KEY_END) || (!k.is_key && k.code == 'G')) {
+        v->selected = addenda > 0 ? addenda - 1 : 0;
+    } else if (!k.is_key && k.code >= '1' && k.code <= '9' && (int)(k.code - '1') < addenda) {
+        v->selected = (int)(k.code - '1');
+        v->mode = ART_FILE_ADDENDUM;
+        v->scroll = 0;
+    } else {
+        return k.is_key;
+    }
+    return true;
 }
 
 static bool key(struct ui *ui, void *state, struct ui_key k)
 {
     struct file *fs = state;
     struct art_file_view *v = &fs->view;
-    int addenda = (int)art_file_addendum_count(&fs->file);
+    if (fs->finding) {
+        finding_key(fs, k);
+        return true;
+    }
+    if (v->mode != ART_FILE_ADDENDA && find_key(ui, fs, k))
+        return true;
     bool back = !k.is_key && (k.code == 'q' || k.code == KEY_ESC);
     bool enter = (!k.is_key && k.code == '\n') || (k.is_key && k.code == KEY_ENTER);
-    bool used = true; /* other characters are left for ':' and '?' */
     switch (v->mode) {
     case ART_FILE_BODY:
-        if (back)
+        if (back) {
             ui_pop(ui); /* fs is gone from here */
-        else if (!k.is_key && (k.code == 'a' || k.code == 'A'))
+        } else if (!k.is_key && (k.code == 'a' || k.code == 'A')) {
+            fs->body_scroll = v->scroll; /* the body is found again where it was left */
             v->mode = ART_FILE_ADDENDA;
-        else if (!k.is_key && k.code == ' ')
-            scroll_key(v, KEY_NPAGE);
-        else if (k.is_key)
-            scroll_key(v, k.code);
-        else
-            used = false;
-        break;
+        } else {
+            return scroll_key(v, k) || k.is_key; /* other characters: ':' and '?' */
+        }
+        return true;
     case ART_FILE_ADDENDA:
-        if (back) {
-            v->mode = ART_FILE_BODY;
-        } else if (enter && addenda > 0) {
-            v->mode = ART_FILE_ADDENDUM;
-            v->scroll = 0;
-        } else if (k.is_key && k.code == KEY_UP && v->selected > 0) {
-            v->selected--;
-        } else if (k.is_key && k.code == KEY_DOWN && v->selected + 1 < addenda) {
-            v->selected++;
-        } else if (!k.is_key && k.code >= '1' && k.code <= '9' && (int)(k.code - '1') < addenda) {
-            v->selected = (int)(k.code - '1');
-            v->mode = ART_FILE_ADDENDUM;
-            v->scroll = 0;
-        } else {
-            used = k.is_key;
-        }
-        break;
+        if (!back)
+            return addenda_key(fs, k, enter);
+        v->mode = ART_FILE_BODY;
+        v->scroll = fs->body_scroll;
+        return true;
     case ART_FILE_ADDENDUM:
-        if (back) {
-            v->mode = ART_FILE_ADDENDA;
-            v->scroll = 0;
-        } else if (k.is_key) {
-            scroll_key(v, k.code);
-        } else {
-            used = false;
-        }
-        break;
+        if (!back)
+            return scroll_key(v, k) || k.is_key;
+        v->mode = ART_FILE_ADDENDA;
+        v->scroll = 0;
+        return true;
     }
-    return used;
+    return false;
 }
 
-const struct ui_screen_ops ui_file_ops = UI_SCREEN_OPS(
-    "file", UI_SCREEN_COMMANDS | UI_SCREEN_HELP, sizeof(struct file), render, key, NULL, free_file);
+/* Files stack: q from a file opened in a file goes back to the first, where it was left. */
+const struct ui_screen_ops ui_file_ops =
+    UI_SCREEN_OPS("file", UI_SCREEN_COMMANDS | UI_SCREEN_HELP | UI_SCREEN_STACKS,
+                  sizeof(struct file), render, key, NULL, free_file);

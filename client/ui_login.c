@@ -2,24 +2,42 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/ui_state.h"
 
-#define ATTEMPTS 3 /* failed logins before the client gives up */
-
+/*
+ * A failed login never ends the program: the form stays, says what the server decided
+ * (refused, attempts left if it tells, or a wait counted down) and only the user quits.
+ */
 struct login {
     struct input name, password;
     int focus; /* 0 name, 1 password */
-    int failures;
-    bool failed; /* showing why the last attempt failed */
     char reason[200];
+    long attempts_left; /* from the server's reply; -1 when it does not say */
+    long wait_until;    /* monotonic seconds: rate limited until then; 0 when not */
 };
 
 static void free_login(void *state)
 {
     struct login *l = state;
     input_clear(&l->password); /* zeroed, not only forgotten */
+}
+
+static long now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec;
+}
+
+/* Seconds still to wait before the server takes another attempt; 0 when none. */
+static long wait_left(const struct login *l)
+{
+    long left = l->wait_until - now_seconds();
+    return l->wait_until != 0 && left > 0 ? left : 0;
 }
 
 void ui_login_start(struct ui *ui, const char *message)
@@ -31,6 +49,7 @@ void ui_login_start(struct ui *ui, const char *message)
         return;
     input_set(&l->name, ui->login_name);
     l->focus = l->name.len ? 1 : 0;
+    l->attempts_left = -1;
     if (message)
         ui_set_status(ui, true, "%s", message);
     else
@@ -39,19 +58,21 @@ void ui_login_start(struct ui *ui, const char *message)
 
 static void login_failed(struct login *l, const struct proto_reply *r)
 {
-    l->failures++;
-    if (strcmp(r->code, "rate_limited") == 0)
-        snprintf(l->reason, sizeof(l->reason), "TOO MANY FAILED ATTEMPTS. RETRY IN %ld SECONDS.",
-                 r->retry_after);
-    else if (strcmp(r->code, "account_disabled") == 0)
-        snprintf(l->reason, sizeof(l->reason), "ACCOUNT DISABLED.");
-    else if (strcmp(r->code, "auth_failed") == 0)
-        snprintf(l->reason, sizeof(l->reason), "ACCESS REFUSED.");
-    else
+    json_t *left = json_object_get(json_object_get(r->root, "error"), "attempts_left");
+    l->attempts_left = json_is_integer(left) ? (long)json_integer_value(left) : -1;
+    l->wait_until = 0;
+    if (strcmp(r->code, "rate_limited") == 0) {
+        snprintf(l->reason, sizeof(l->reason), "TOO MANY FAILED ATTEMPTS.");
+        l->wait_until = now_seconds() + (r->retry_after > 0 ? r->retry_after : 1);
+    } else if (strcmp(r->code, "account_disabled") == 0) {
+        snprintf(l->reason, sizeof(l->reason), "ACCOUNT DISABLED. ASK AN ADMINISTRATOR.");
+    } else if (strcmp(r->code, "auth_failed") == 0) {
+        snprintf(l->reason, sizeof(l->reason), "ACCESS REFUSED: NAME OR PASSWORD NOT RECOGNISED.");
+    } else {
         snprintf(l->reason, sizeof(l->reason), "%.40s: %.150s", r->code, r->message);
+    }
     input_clear(&l->password);
     l->focus = 1;
-    l->failed = true;
 }
 
 /* Log in (again, after a reconnect: l is then the asker, password and all). */
@@ -96,81 +117,107 @@ void ui_logout(struct ui *ui)
     if (ui_request(ui, proto_request("logout"), &r, logout_again, NULL) != 0)
         return;
     proto_reply_free(&r);
+    /* The next person types their own name: nothing of the last one is offered. */
+    memset(ui->login_name, 0, sizeof(ui->login_name));
     ui_login_start(ui, "LOGGED OUT");
+}
+
+/* Columns the cursor sits left of the field's end (a password shows one '*' a character). */
+static int cursor_back(const struct login *l)
+{
+    if (l->focus == 0)
+        return input_tail_width(&l->name);
+    int n = 0;
+    for (size_t i = l->password.pos; i < l->password.len; i++)
+        n += ((unsigned char)l->password.text[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* The demo's logins, from the environment make demo sets, made printable. */
+static const char *login_hint(char *buf, size_t size)
+{
+    const char *hint = getenv("SCIPNET_LOGIN_HINT");
+    if (hint == NULL || hint[0] == '\0')
+        return NULL;
+    snprintf(buf, size, "%s", hint);
+    for (char *p = buf; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\n')
+            *p = '?';
+    return buf;
 }
 
 static void render_login(struct ui *ui, void *state)
 {
     struct login *l = state;
-    if (l->failed) {
-        struct art_frame f = ui_frame(
-            ui, "IDENTIFICATION", l->failures >= ATTEMPTS ? "any key: quit" : "any key: try again");
-        art_login_failed(&ui->canvas, &f, l->reason, ATTEMPTS - l->failures);
-        return;
-    }
+    char detail[96] = "", hint[512];
+    long wait = wait_left(l);
+    if (wait > 0)
+        snprintf(detail, sizeof(detail), "THE SERVER TAKES THE NEXT ATTEMPT IN %ld SECOND%s.", wait,
+                 wait == 1 ? "" : "S");
+    else if (l->wait_until != 0)
+        snprintf(detail, sizeof(detail), "YOU MAY TRY AGAIN.");
+    else if (l->attempts_left >= 0)
+        snprintf(detail, sizeof(detail), "%ld ATTEMPT%s LEFT BEFORE A WAIT.", l->attempts_left,
+                 l->attempts_left == 1 ? "" : "S");
     struct art_frame f = ui_frame(ui, "IDENTIFICATION",
-                                  "Tab switch field  Enter next/log in  "
-                                  "Esc quit");
+                                  "Tab switch field  Enter next/log in  Esc clear  Ctrl-C quit");
     struct art_login_form form = {ui->opt->hostport,
                                   ui->banner_status[0] ? ui->banner_status : NULL,
                                   l->name.text,
                                   strlen(l->password.text),
                                   l->focus,
-                                  NULL,
-                                  ATTEMPTS - l->failures};
+                                  cursor_back(l),
+                                  l->reason[0] ? l->reason : NULL,
+                                  detail[0] ? detail : NULL,
+                                  login_hint(hint, sizeof(hint))};
     art_login(&ui->canvas, &f, &form);
 }
 
-/* Any key after a failure: try again, or give up after the last attempt. */
-static void failed_key(struct ui *ui, struct login *l)
+/* Enter: the next field, or log in (not while the server asked to wait). */
+static void enter(struct ui *ui, struct login *l)
 {
-    if (l->failures >= ATTEMPTS) {
-        ui->running = false;
-        ui->exit_code = 2;
-        return;
+    long wait = wait_left(l);
+    if (l->focus == 0)
+        l->focus = 1;
+    else if (l->name.len == 0)
+        l->focus = 0;
+    else if (wait > 0)
+        ui_set_status(ui, true, "WAIT %ld SECOND%s", wait, wait == 1 ? "" : "S");
+    else
+        submit(ui, l, NULL); /* may replace this screen: l is not used after */
+}
+
+/* Esc clears the field (then the last failure); it never quits: Ctrl-C does. */
+static void escape(struct ui *ui, struct login *l)
+{
+    struct input *field = l->focus == 0 ? &l->name : &l->password;
+    if (field->len > 0) {
+        input_clear(field);
+    } else if (l->wait_until == 0 || wait_left(l) == 0) {
+        l->reason[0] = '\0';
+        l->attempts_left = -1;
+        l->wait_until = 0;
     }
-    l->failed = false;
+    ui->status[0] = '\0';
 }
 
 static bool login_key(struct ui *ui, void *state, struct ui_key k)
 {
     struct login *l = state;
-    if (l->failed) {
-        failed_key(ui, l);
-        return true;
-    }
     struct input *field = l->focus == 0 ? &l->name : &l->password;
-    if (k.is_key) {
-        if (k.code == KEY_BACKSPACE)
-            input_backspace(field);
-        else if (k.code == KEY_UP || k.code == KEY_DOWN || k.code == KEY_BTAB)
-            l->focus = !l->focus;
-        return true;
-    }
-    switch (k.code) {
-    case KEY_ESC:
-    case 3:
-        ui->running = false;
-        break;
-    case '\t':
+    bool enter_key = (!k.is_key && k.code == '\n') || (k.is_key && k.code == KEY_ENTER);
+    if (enter_key) {
+        enter(ui, l);
+    } else if (k.is_key && (k.code == KEY_UP || k.code == KEY_DOWN)) {
+        l->focus = k.code == KEY_DOWN; /* up to the name, down to the password */
+    } else if ((k.is_key && k.code == KEY_BTAB) || (!k.is_key && k.code == '\t')) {
         l->focus = !l->focus;
-        break;
-    case '\n':
-        if (l->focus == 0)
-            l->focus = 1;
-        else if (l->name.len > 0)
-            submit(ui, l, NULL); /* may replace this screen: l is not used after */
-        else
-            l->focus = 0;
-        break;
-    case 127:
-    case 8:
-        input_backspace(field);
-        break;
-    default:
-        input_add(field, (wchar_t)k.code);
+    } else if (!k.is_key && k.code == KEY_ESC) {
+        escape(ui, l);
+    } else if (!k.is_key && k.code == 3) {
+        ui->running = false;
+    } else if (input_edit(field, k.is_key, k.code) && !k.is_key) {
         ui->status[0] = '\0';
-        break;
     }
     return true;
 }

@@ -27,6 +27,7 @@ enum ui_screen_flags {
     UI_SCREEN_COMMANDS = 1 << 0, /* logged in: ':' opens the command line */
     UI_SCREEN_HELP = 1 << 1,     /* logged in: '?' opens the help */
     UI_SCREEN_PROMPT = 1 << 2,   /* the command prompt is always open (the welcome) */
+    UI_SCREEN_STACKS = 1 << 3,   /* one of its kind on top is kept below, not replaced (files) */
 };
 
 struct ui_screen_ops {
@@ -60,7 +61,8 @@ struct ui_stack {
 /*
  * Push a screen of kind ops and return its zeroed state for the caller to fill, or
  * NULL when out of memory (the stack is unchanged).  The same kind of screen on top
- * is replaced, not stacked again; a full stack forgets its bottom screen.
+ * is replaced, not stacked again (unless UI_SCREEN_STACKS); a full stack forgets its
+ * bottom screen.
  */
 void *ui_stack_push(struct ui_stack *s, const struct ui_screen_ops *ops);
 /* Forget every screen and push this one alone; NULL (stack unchanged) when out of memory. */

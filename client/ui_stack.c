@@ -21,7 +21,7 @@ static void release(struct ui_screen *sc)
 
 static void put(struct ui_stack *s, const struct ui_screen_ops *ops, void *state)
 {
-    if (s->depth > 0 && s->screens[s->depth - 1].ops == ops)
+    if (s->depth > 0 && s->screens[s->depth - 1].ops == ops && !(ops->flags & UI_SCREEN_STACKS))
         release(&s->screens[--s->depth]);
     if (s->depth == UI_STACK) {
         release(&s->screens[0]);

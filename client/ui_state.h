@@ -13,13 +13,15 @@
 #include "art/canvas.h"
 #include "art/model.h"
 #include "art/screens.h"
+#include "client/history.h"
 #include "client/input.h"
 #include "client/options.h"
 #include "client/protocol.h"
 #include "client/session.h"
 #include "client/ui_screen.h"
 
-#define UI_TYPEAHEAD 64 /* keys typed while a request waits; more are dropped */
+#define UI_TYPEAHEAD     64  /* keys typed while a request waits; more are dropped */
+#define UI_COMPLETE_REFS 256 /* refs Tab completes from, those of the lists on the stack */
 
 /* What get_wch returned, kept until the loop can handle it. */
 struct ui_typed {
@@ -52,9 +54,13 @@ struct ui {
     struct input cmd;
     char status[300];
     bool status_alarm;
+    struct history history;  /* the command line's, Up and Down */
+    char history_path[4096]; /* "" when it is not kept */
+    unsigned data_version;   /* counts files created: a list below refreshes when shown */
 
     /* the connection */
     char banner_status[200];
+    bool connected_once; /* a reply came this run: a failure now is a lost connection */
     struct ui_typed typeahead[UI_TYPEAHEAD];
     int ntypeahead;
 };
@@ -84,6 +90,8 @@ int ui_request(struct ui *ui, json_t *req, struct proto_reply *reply, ui_again_f
 /* Show an error reply that no screen is made for, in the status line. */
 void ui_show_error(struct ui *ui, const struct proto_reply *r);
 void ui_run_command(struct ui *ui, const char *line);
+/* Draw the top screen into the canvas (ui_render_canvas), and paint it on the terminal. */
+void ui_render_canvas(struct ui *ui);
 void ui_render(struct ui *ui);
 /* Feed one key to the command line, the frame or the top screen. */
 void ui_dispatch_key(struct ui *ui, struct ui_key k);
@@ -105,10 +113,18 @@ void ui_logout(struct ui *ui);
 /* ui_browser.c: the list of one kind of files */
 extern const struct ui_screen_ops ui_browser_ops;
 void ui_browser_open(struct ui *ui, const char *kind, const char *query);
+/* The refs of the lists on the stack, newest first, at most max (for Tab). */
+size_t ui_browser_refs(const struct ui *ui, const char **refs, size_t max);
+/* The list is on top again (ui_pop): fetched again when a file was created meanwhile. */
+void ui_browser_shown(struct ui *ui, void *state);
 
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;
 void ui_file_open(struct ui *ui, const char *ref);
+/* Show a file already read (the screen takes f over; it is freed on failure too). */
+void ui_file_show(struct ui *ui, struct art_file *f);
+/* The top file's view (mode, scroll), or NULL when no file is on top. */
+struct art_file_view *ui_file_view(const struct ui *ui);
 
 /* ui_notice.c: what the server sends instead of a file (redacted, expunged, denied) */
 extern const struct ui_screen_ops ui_redacted_ops, ui_denied_ops, ui_expunged_ops;

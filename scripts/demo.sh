@@ -11,7 +11,13 @@ mkdir -p "$dir"
 db="$dir/deepwell.db"
 
 if [ ! -f "$db" ]; then
-    "$bin/deepwell" init --db "$db" --demo
+    # Quietly: its schema notices would only scroll past; shown when it fails.
+    "$bin/deepwell" init --db "$db" --demo >"$dir/init.log" 2>&1 || {
+        cat "$dir/init.log" >&2
+        echo "demo: cannot create the demo store $db" >&2
+        exit 1
+    }
+    echo "demo: demo store created in $db"
 fi
 
 port=${SCIPNET_DEMO_PORT:-0}
@@ -28,9 +34,19 @@ addr=${listening#listening on }
 fp=${fingerprint#fingerprint }
 echo "demo: server on $addr ($fp), log in $log"
 echo "demo: users and passwords are in docs/demo.md (try researcher / researcher-pass)"
+# The login screen shows these itself: lines printed here are gone once the client draws.
+export SCIPNET_LOGIN_HINT="DEMO LOGINS (name / password, clearance 1 to 6):
+cadet / cadet-pass   researcher / researcher-pass
+agent / agent-pass   officer / officer-pass
+director / director-pass   o5 / o5-pass"
 
 if [ -t 0 ] && [ -t 1 ]; then
-    "$bin/scipnet" --fingerprint "$fp" "$addr"
+    # The server runs until the client ends; how it ended is said, never a make error.
+    status=0
+    "$bin/scipnet" --fingerprint "$fp" "$addr" || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "demo: the client ended with status $status; the server log is $log"
+    fi
 else
     echo "demo: no terminal; running batch commands instead"
     "$bin/scipnet" --batch --fingerprint "$fp" "$addr" health

@@ -7,11 +7,13 @@ import tempfile
 import unittest
 
 import socket
+import subprocess
 import time
 
 from fake_server import LEVEL1, FakeServer, demo_handler, flood, trickle
 from tui_harness import (LONGEST_PASSWORD, DemoServerTestCase, Home, Server, Terminal, add_user,
-                         free_port, make_demo_store, needs_programs)
+                         clean_env, free_port, make_demo_store, needs_programs, program,
+                         shell_quote)
 
 
 def lines_fit(screen, width):
@@ -130,11 +132,12 @@ class TuiTest(DemoServerTestCase):
         t.keys("Enter")
         t.wait_for("ADDENDUM 002-1: RECOVERY", "q back to addenda")
         t.keys("q")
-        t.wait_for("Up/Down select")
+        t.wait_for("j/k select")
         t.keys("Down", "Enter")
         t.wait_for("ADDENDUM", "██████████ [LEVEL 5 REQUIRED]", "q back to addenda")
         t.keys("q", "q")
-        t.wait_for("SPECIAL CONTAINMENT PROCEDURES")
+        # Back in the body where it was left, not at its top.
+        t.wait_for("[LEVEL 4 REQUIRED]", "ADDENDA: 2.", absent=("SPECIAL CONTAINMENT",))
         t.keys("q")
         t.wait_for("[1 SCP]")
         # The command line works from the browser too; LOGOUT ends the session.
@@ -246,21 +249,162 @@ class TuiTest(DemoServerTestCase):
         t.keys("Escape")
         t.wait_for("[1 SCP]")
 
-    def test_three_failed_logins_end_the_client(self):
+    def test_failed_logins_never_end_the_client(self):
         t = self.client()
-        for attempt in (1, 2, 3):
+        for attempt in range(4):
             self.login(t, "agent", "wrong-password")
-            # Waiting for the count too: a redraw may reach tmux in pieces.
-            left = "%d ATTEMPT" % (3 - attempt) if attempt < 3 else "NO ATTEMPTS REMAINING"
-            t.wait_for("IDENTIFICATION / AUTHENTICATION INVALID", left)
+            t.wait_for("ACCESS REFUSED: NAME OR PASSWORD NOT RECOGNISED.",
+                       "IDENTIFICATION REQUIRED", absent=("DISCONNECTING",))
+            # The name is kept and the password field has the focus: Tab, Ctrl-U clear it.
+            t.keys("Tab", "C-u")
+        # Esc clears; it does not quit.
+        t.type("someone")
+        t.keys("Escape")
+        t.wait_for("IDENTIFICATION REQUIRED", absent=("someone",))
+        t.keys("Escape", "Escape")
+        self.login(t, "agent", "agent-pass")
+        t.wait_for("Welcome, Field Agent agent.", "SCiPNET>")
+        # ':' works at the welcome prompt; the next person starts with an empty name.
+        t.type(":logout")
+        t.keys("Enter")
+        screen = t.wait_for("IDENTIFICATION REQUIRED", "LOGGED OUT")
+        self.assertNotIn("agent", screen)
+        t.keys("C-c")
+        self.assertEqual(t.exit_status(), 0)
+
+    # -- keys people already know ---------------------------------------------------
+
+    def test_a_file_reads_like_less_and_back_keeps_the_place(self):
+        t = self.client(width=80, height=16)
+        self.login(t, "director", "director-pass")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP 002")
+        t.keys("Enter")
+        t.wait_for("SCP-002 The Patient Lamp", " 1-")
+        t.keys("G")
+        end = t.wait_for("ADDENDA:", absent=(" 1-",))
+        t.keys("g")
+        t.wait_for(" 1-", absent=("ADDENDA:",))
+        t.keys("j", "j")
+        t.wait_for(" 3-")
+        t.keys("k")
+        t.wait_for(" 2-")
+        t.keys("Space")
+        t.wait_for(absent=(" 2-",))
+        t.keys("b")
+        t.wait_for(" 2-")
+        t.keys("d")
+        t.wait_for(absent=(" 2-",))
+        t.keys("u")
+        t.wait_for(" 2-")
+        t.keys("C-f")
+        t.wait_for(absent=(" 2-",))
+        t.keys("C-b")
+        t.wait_for(" 2-")
+        # The addenda and back: the body is where it was left.
+        t.keys("a")
+        t.wait_for("ADDENDA", "j/k select")
+        t.keys("j", "Enter")
+        t.wait_for("q back to addenda")
+        t.keys("q", "q")
+        t.wait_for(" 2-", "SCP-002")
+        # A file opened from this one: q comes back here, at the same line.
+        t.keys(":")
+        t.type("ACCESS SCP 013")
+        t.keys("Enter")
+        t.wait_for("SCP-013")
+        t.keys("q")
+        t.wait_for("SCP-002 The Patient Lamp", " 2-")
+        # / finds, in any case, from the line on top.
+        t.keys("g", "/")
+        t.type("calder row")
+        t.keys("Enter")
+        t.wait_for("a cobbled lane named Calder Row", absent=(" 1-", " 2-"))
+        t.keys("/")
+        t.type("no such words")
+        t.keys("Enter")
+        t.wait_for("NOT FOUND: no such words")
+        t.keys("?")
+        t.wait_for("SCiPNET HELP")
+        t.keys("G")
+        t.wait_for("reconnect after a lost connection")
+        t.keys("g")
+        t.wait_for("COMMANDS")
+        self.assertTrue(end)
+
+    def test_command_history_is_kept_between_runs_and_tab_completes(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.type("li")
+        t.keys("Tab")
+        t.type("si")
+        t.keys("Tab")
+        t.wait_for("SCiPNET> LIST SITE")
+        t.keys("Enter")
+        t.wait_for("[2 SITE]", "SITE-19")
+        t.keys(":")
+        t.type("ACCESS SITE 1")
+        t.keys("Tab")  # the refs of the list below
+        t.wait_for(":ACCESS SITE 19")
+        t.keys("Escape", "q")
+        t.wait_for("SCiPNET>")
+        # Left, Ctrl-W, Ctrl-U, Ctrl-K edit inside the line.
+        t.type("ACCESS SCP 013")
+        t.keys("Left", "Left", "Left", "C-w")
+        t.wait_for("SCiPNET> ACCESS 013")
+        t.keys("C-u")
+        t.wait_for("SCiPNET> 013")
+        t.keys("C-a", "C-k")
+        t.type("QUIT")
+        t.keys("Enter")
+        self.assertEqual(t.exit_status(), 0)
+        with open(os.path.join(self.home.dir, "state", "scipnet", "history")) as f:
+            self.assertEqual(f.read(), "LIST SITE\nQUIT\n")
+        # The next run walks back through them.
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Up")
+        t.wait_for("SCiPNET> QUIT")
+        t.keys("Up")
+        t.wait_for("SCiPNET> LIST SITE")
+        t.keys("Down", "Down")
+        t.wait_for("SCiPNET>", absent=("SCiPNET> QUIT", "SCiPNET> LIST"))
+
+    def test_the_list_below_a_form_shows_what_was_created(self):
+        t = self.client()
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        t.wait_for("[1 SCP]", "SCP-002", absent=("SCP-9004",))
+        t.keys(":")
+        t.type("CREATE SCP")
+        t.keys("Enter")
+        t.wait_for("CREATE SCP FILE")
+        for value in ("9004", "Another Test Object", "2", "Safe", "", "", "", "SITE-19", "",
+                      "It sits there too."):
+            t.type(value) if value else None
             t.keys("Enter")
-            if attempt < 3:
-                # The name is kept; clear it so login() types it again.
-                t.wait_for("IDENTIFICATION REQUIRED")
-                t.keys("Tab")
-                for _ in range(len("agent")):
-                    t.keys("BSpace")
-        self.assertEqual(t.exit_status(), 2)
+        t.keys("Enter")
+        t.wait_for("FILE CREATED: SCP-9004")
+        t.keys("Escape")
+        t.wait_for("[1 SCP]", "SCP-9004", "Another Test Object")
+
+    def test_up_at_the_top_of_a_page_goes_to_the_previous_page(self):
+        t = self.client(width=80, height=12)
+        self.login(t, "o5", "o5-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        t.wait_for("[1 SCP]", "1-5 of ")  # 6, or more when a test created one
+        t.keys("n")
+        t.wait_for(" 6-", "SCP-217")
+        t.keys("Up")
+        screen = t.wait_for("1-5 of ", absent=("SCP-217",))
+        # the last row of the previous page is the one selected
+        selected = [line for line in screen.splitlines() if line.lstrip().startswith(">")]
+        self.assertEqual(len(selected), 1, screen)
+        self.assertIn("SCP-100", selected[0])
 
     # -- sizes ---------------------------------------------------------------------------
 
@@ -329,10 +473,15 @@ class TuiTest(DemoServerTestCase):
     def test_no_server_offers_to_reconnect(self):
         port = free_port()
         t = self.client(["127.0.0.1:%d" % port], pin=False)
-        screen = t.wait_for("CONNECTION LOST", "cannot connect", "r reconnect")
+        # Never connected: nothing was lost; it says it could not connect, why, what to check.
+        screen = t.wait_for("COULD NOT CONNECT", "cannot connect", "Connection refused",
+                            "r reconnect")
+        self.assertNotIn("CONNECTION LOST", screen)
+        flat = re.sub(r"[\s│]+", " ", screen)
+        self.assertIn("Check that the server is running", flat)
         self.assertTrue(lines_fit(screen, 80))
         t.keys("r")
-        t.wait_for("CONNECTION LOST")
+        t.wait_for("COULD NOT CONNECT")
         t.keys("q")
         self.assertEqual(t.exit_status(), 1)
 
@@ -421,6 +570,107 @@ class ServerErrorTest(unittest.TestCase):
         self.assertTrue(lines_fit(screen, 80))
         tokens = {r.get("token") for r in self.server.requests if r.get("op") == "read"}
         self.assertEqual(tokens, {"t" * 43})
+
+
+@needs_programs
+class RateLimitTest(unittest.TestCase):
+    """The server asks to wait: the client counts it down on the login screen and stays."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="scipnet-rate-")
+        self.refusals = 1
+        inner = demo_handler(lambda req: {"ok": True})
+
+        def handler(req):
+            if req.get("op") == "login" and self.refusals > 0:
+                self.refusals -= 1
+                return {"ok": False, "retry_after": 3,
+                        "error": {"code": "rate_limited", "message": "too many failed logins"}}
+            return inner(req)
+        self.server = FakeServer(self.dir, handler)
+        self.home = Home()
+        self.term = None
+
+    def tearDown(self):
+        if self.term:
+            self.term.close()
+        self.server.close()
+        self.home.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def logins(self):
+        return sum(1 for r in self.server.requests if r.get("op") == "login")
+
+    def test_a_wait_is_counted_down_and_the_form_stays(self):
+        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
+                                 self.home.env())
+        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
+        t.type("agent")
+        t.keys("Enter")
+        t.type("pw")
+        t.keys("Enter")
+        screen = t.wait_for("TOO MANY FAILED ATTEMPTS.", "NEXT ATTEMPT IN 3 SECONDS",
+                            "IDENTIFICATION REQUIRED")
+        self.assertNotIn("DISCONNECTING", screen)
+        t.wait_for("NEXT ATTEMPT IN 2 SECONDS")
+        # Enter while waiting sends nothing: the server said when.
+        t.type("pw")
+        t.keys("Enter")
+        t.wait_for("WAIT ")
+        self.assertEqual(self.logins(), 1)
+        t.wait_for("YOU MAY TRY AGAIN.", timeout=6)
+        t.keys("Enter")
+        t.wait_for("SCiPNET>")
+        self.assertEqual(self.logins(), 2)
+
+
+@needs_programs
+class DemoTest(unittest.TestCase):
+    """make demo's script in a terminal: the logins on the login screen, typos forgiven,
+    the server up until the client ends, and no error when it does."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="scipnet-demo-")
+        self.home = Home()
+        self.socket = os.path.join(self.home.dir, "tmux-demo.sock")
+
+    def tearDown(self):
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=10)
+        self.home.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_demo_shows_its_logins_and_survives_typos(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        exit_file = os.path.join(self.dir, "exit")
+        env = clean_env(dict(self.home.env(), TERM="xterm-256color", LANG="C.UTF-8",
+                             LC_ALL="C.UTF-8", SCIPNET_BIN=os.path.dirname(program("scipnet"))))
+        command = "cd %s && bash scripts/demo.sh %s; echo $? > %s; sleep 600" % (
+            shell_quote(root), shell_quote(os.path.join(self.dir, "data")),
+            shell_quote(exit_file))
+        subprocess.run(["tmux", "-u", "-S", self.socket, "-f", "/dev/null", "new-session", "-d",
+                        "-s", "t", "-x", "80", "-y", "24", command], env=env, check=True,
+                       timeout=10)
+        t = Terminal.__new__(Terminal)  # the harness's keys and screens on this session
+        t.socket, t.exit_file = self.socket, exit_file
+        screen = t.wait_for("IDENTIFICATION REQUIRED", "DEMO LOGINS",
+                            "researcher / researcher-pass", timeout=60)
+        self.assertTrue(lines_fit(screen, 80))
+        for _ in range(3):
+            t.type("cadet")
+            t.keys("Enter")
+            t.type("nope")
+            t.keys("Enter")
+            t.wait_for("ACCESS REFUSED")
+            t.keys("Tab", "C-u")
+        t.type("cadet")
+        t.keys("Enter")
+        t.type("cadet-pass")
+        t.keys("Enter")
+        t.wait_for("SCiPNET>")
+        t.keys("C-c")
+        self.assertEqual(t.exit_status(timeout=20), 0)
+        self.assertNotIn("status", t.screen())
 
 
 @needs_programs

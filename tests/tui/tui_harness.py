@@ -114,7 +114,8 @@ class Home:
         self.known_hosts = os.path.join(self.dir, "data", "scipnet", "known_hosts")
 
     def env(self):
-        return {"HOME": self.dir, "XDG_DATA_HOME": os.path.join(self.dir, "data")}
+        return {"HOME": self.dir, "XDG_DATA_HOME": os.path.join(self.dir, "data"),
+                "XDG_STATE_HOME": os.path.join(self.dir, "state")}
 
     def pin(self, hostport, fingerprint):
         os.makedirs(os.path.dirname(self.known_hosts), exist_ok=True)
@@ -138,8 +139,8 @@ class Terminal:
         run_env = clean_env(env)
         run_env.update({"TERM": term, "LANG": lang, "LC_ALL": lang})
         assigns = " ".join("%s=%s" % (k, shell_quote(v)) for k, v in sorted(run_env.items())
-                           if k in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "TERM", "LANG",
-                                    "LC_ALL", "NO_COLOR")
+                           if k in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME",
+                                    "TERM", "LANG", "LC_ALL", "NO_COLOR")
                            or k.startswith("SCIPNET_"))
         command = "env %s %s; echo $? > %s; sleep 600" % (
             assigns, " ".join(shell_quote(a) for a in [program("scipnet")] + list(args)),

@@ -1,4 +1,6 @@
 /* test_cli_commands.c - the SCiPNET command line and the client's arguments. */
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,6 +154,99 @@ static void typing_utf8(void **state)
     assert_int_equal(strlen(in.text), FOUNDATION_PASSWORD_MAX);
 }
 
+/* The keys of readline, on a line with a wide character in it. */
+static void editing_keys(void **state)
+{
+    (void)state;
+    struct input in;
+    input_set(&in, "ACCESS SCP 機2");
+    assert_int_equal(in.pos, in.len);
+    assert_true(input_edit(&in, true, KEY_LEFT));
+    assert_true(input_edit(&in, true, KEY_LEFT)); /* over 機, a whole character */
+    assert_true(input_edit(&in, false, '0'));
+    assert_string_equal(in.text, "ACCESS SCP 0機2");
+    assert_int_equal(input_tail_width(&in), 3); /* 機 is two columns */
+    assert_true(input_edit(&in, true, KEY_DC));
+    assert_string_equal(in.text, "ACCESS SCP 02");
+    assert_true(input_edit(&in, false, 0x17)); /* Ctrl-W: "0" is the word before */
+    assert_string_equal(in.text, "ACCESS SCP 2");
+    assert_true(input_edit(&in, false, 0x17));
+    assert_string_equal(in.text, "ACCESS 2");
+    assert_true(input_edit(&in, false, 0x01)); /* Ctrl-A */
+    assert_int_equal(in.pos, 0);
+    assert_true(input_edit(&in, true, KEY_RIGHT));
+    assert_true(input_edit(&in, false, 0x0b)); /* Ctrl-K */
+    assert_string_equal(in.text, "A");
+    /* what a cut leaves behind is wiped (the line may be a password) */
+    assert_int_equal(in.text[2], '\0');
+    assert_int_equal(in.text[5], '\0');
+    assert_true(input_edit(&in, false, 0x05)); /* Ctrl-E */
+    assert_true(input_edit(&in, false, 'B'));
+    assert_true(input_edit(&in, true, KEY_HOME));
+    assert_true(input_edit(&in, false, 'C'));
+    assert_string_equal(in.text, "CAB");
+    assert_true(input_edit(&in, true, KEY_END));
+    assert_true(input_edit(&in, true, KEY_LEFT));
+    assert_true(input_edit(&in, false, 0x15)); /* Ctrl-U: everything before the cursor */
+    assert_string_equal(in.text, "B");
+    assert_int_equal(in.pos, 0);
+    assert_true(input_edit(&in, true, KEY_BACKSPACE)); /* nothing before: nothing goes */
+    assert_string_equal(in.text, "B");
+    assert_true(input_edit(&in, true, KEY_LEFT)); /* at the start: stays */
+    assert_int_equal(in.pos, 0);
+    /* Enter, Tab and Esc are the caller's */
+    assert_false(input_edit(&in, false, '\n'));
+    assert_false(input_edit(&in, false, '\t'));
+    assert_false(input_edit(&in, false, 27));
+    /* pasted text goes in at the cursor, as typed */
+    const wchar_t *paste = L"xé機";
+    for (const wchar_t *p = paste; *p; p++)
+        assert_true(input_edit(&in, false, (wint_t)*p));
+    assert_string_equal(in.text, "xé機B");
+}
+
+/* ':' opens the line elsewhere; typed at the welcome prompt it changes nothing. */
+static void a_colon_before_a_command(void **state)
+{
+    (void)state;
+    struct command c;
+    commands_parse(":logout", &c);
+    assert_int_equal(c.kind, CMD_LOGOUT);
+    commands_parse("  :ACCESS SCP 002", &c);
+    assert_int_equal(c.kind, CMD_ACCESS);
+    assert_string_equal(c.ref, "SCP-002");
+    commands_parse(":", &c);
+    assert_int_equal(c.kind, CMD_NONE);
+}
+
+static void tab_completes_commands_kinds_and_refs(void **state)
+{
+    (void)state;
+    const char *refs[] = {"SCP-002", "SCP-005", "SITE-19", "SCP-173"};
+    char out[INPUT_MAX];
+    assert_int_equal(commands_complete("acc", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "ACCESS ");
+    assert_int_equal(commands_complete("L", refs, 4, out, sizeof(out)), 2); /* LIST, LOGOUT */
+    assert_string_equal(out, "L");
+    assert_int_equal(commands_complete("LIST s", refs, 4, out, sizeof(out)), 2);
+    assert_string_equal(out, "LIST S");
+    assert_int_equal(commands_complete("LIST si", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "LIST SITE ");
+    assert_int_equal(commands_complete("create m", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "create MTF ");
+    assert_int_equal(commands_complete("ACCESS SCP-00", refs, 4, out, sizeof(out)), 2);
+    assert_string_equal(out, "ACCESS SCP-00");
+    assert_int_equal(commands_complete("ACCESS SCP-1", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "ACCESS SCP-173 ");
+    assert_int_equal(commands_complete("ACCESS SCP 00", refs, 4, out, sizeof(out)), 2);
+    assert_int_equal(commands_complete("ACCESS site 1", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "ACCESS site 19 ");
+    assert_int_equal(commands_complete("DANCE", refs, 4, out, sizeof(out)), 0);
+    assert_string_equal(out, "DANCE");
+    assert_int_equal(commands_complete("HELP x", refs, 4, out, sizeof(out)), 0);
+    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 7); /* every command */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +256,9 @@ int main(void)
         cmocka_unit_test(host_and_port),
         cmocka_unit_test(arguments),
         cmocka_unit_test(typing_utf8),
+        cmocka_unit_test(editing_keys),
+        cmocka_unit_test(a_colon_before_a_command),
+        cmocka_unit_test(tab_completes_commands_kinds_and_refs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,6 +250,182 @@ static void an_untrusted_server_only_lets_you_quit(void **state)
     assert_int_equal(ui.exit_code, 1);
 }
 
+/* ':' works at the welcome prompt too: ":HELP" is HELP, not an unknown command. */
+static void a_colon_at_the_welcome_prompt(void **state)
+{
+    (void)state;
+    type(":HELP\r");
+    assert_ptr_equal(ui_top(&ui), &ui_help_ops);
+    assert_false(shows("UNKNOWN COMMAND"));
+}
+
+/* Up brings back earlier lines, Tab completes, the cursor edits inside the line. */
+static void the_command_line_has_history_completion_and_a_cursor(void **state)
+{
+    (void)state;
+    type("LIST SITE\r");
+    type("q");
+    type("HELP\r");
+    type("q");
+    press(KEY_UP);
+    assert_string_equal(ui.cmd.text, "HELP");
+    press(KEY_UP);
+    assert_string_equal(ui.cmd.text, "LIST SITE");
+    press(KEY_DOWN);
+    press(KEY_DOWN);
+    assert_string_equal(ui.cmd.text, "");
+    type("li\tm\t");
+    assert_string_equal(ui.cmd.text, "LIST MTF ");
+    press(KEY_HOME);
+    type("\x05"); /* Ctrl-E */
+    press(KEY_LEFT);
+    press(KEY_LEFT);
+    type("x");
+    assert_string_equal(ui.cmd.text, "LIST MTxF ");
+    assert_true(shows("SCiPNET> LIST MTxF"));
+    /* the cursor is drawn where the next character goes, not at the end */
+    canvas_clear(&ui.canvas);
+    ui_render_canvas(&ui);
+    assert_int_equal(ui.canvas.cursor_x, (int)strlen("SCiPNET> LIST MTx"));
+    type("\x15"); /* Ctrl-U */
+    assert_string_equal(ui.cmd.text, "F ");
+    /* on another screen ':' opens the same line, with the same history */
+    type("\x1b");
+    type("\r");
+    assert_ptr_equal(ui_top(&ui), &ui_browser_ops);
+    type(":");
+    press(KEY_UP);
+    assert_string_equal(ui.cmd.text, "HELP");
+}
+
+/* A file reads like less: j/k, Space/b, d/u, g/G, Ctrl-F/Ctrl-B. */
+static void a_file_scrolls_with_the_keys_of_less(void **state)
+{
+    (void)state;
+    char text[8000] = "";
+    for (int i = 1; i <= 200; i++) {
+        char line[40];
+        snprintf(line, sizeof(line), "Line %d of the description.\\n", i);
+        strcat(text, line);
+    }
+    char json[9000];
+    snprintf(json, sizeof(json),
+             "{\"ok\":true,\"file\":{\"ref\":\"SCP-173\",\"kind\":\"scp\",\"title\":\"The "
+             "Sculpture\",\"classification\":{\"level\":1},\"sections\":[{\"kind\":"
+             "\"description\",\"title\":\"Description\",\"level\":1,\"text\":\"%s\"}]}}",
+             text);
+    struct proto_reply r;
+    assert_int_equal(proto_parse_reply(json, &r), 0);
+    struct art_file f;
+    assert_int_equal(proto_parse_file(r.root, &f), 0);
+    proto_reply_free(&r);
+    ui_file_show(&ui, &f);
+    assert_true(shows("Line 1 of"));
+    struct art_file_view *v = ui_file_view(&ui);
+    int page = v->page;
+    assert_true(page > 4);
+    type("j");
+    type("j");
+    assert_int_equal(v->scroll, 2);
+    type("k");
+    assert_int_equal(v->scroll, 1);
+    type(" ");
+    assert_int_equal(v->scroll, 1 + page - 1);
+    type("b");
+    assert_int_equal(v->scroll, 1);
+    type("d");
+    assert_int_equal(v->scroll, 1 + (page - 1) / 2);
+    type("u");
+    assert_int_equal(v->scroll, 1);
+    type("\x06"); /* Ctrl-F */
+    assert_int_equal(v->scroll, page);
+    type("\x02"); /* Ctrl-B */
+    assert_int_equal(v->scroll, 1);
+    type("G");
+    assert_int_equal(v->scroll, v->max_scroll);
+    assert_true(shows("Line 200 of"));
+    type("g");
+    assert_int_equal(v->scroll, 0);
+    /* '/' finds from the line on top, n and N go on and back, in any case */
+    type("/LINE 15");
+    assert_true(shows("/LINE 15"));
+    type("\r");
+    assert_true(shows("Line 15 of"));
+    int first = v->scroll;
+    assert_true(first > 0);
+    type("n");
+    assert_true(shows("Line 150 of"));
+    assert_int_equal(v->scroll, first + 135);
+    type("N");
+    assert_true(shows("SCP-173")); /* drawn: the find is done as the view is laid out */
+    assert_int_equal(v->scroll, first);
+    type("/no such words\r");
+    assert_true(shows("SCP-173"));
+    assert_int_equal(v->scroll, first);
+    assert_true(shows("NOT FOUND: no such words"));
+    type("/abc\x1b"); /* Esc gives up: nothing is looked for */
+    assert_true(shows("j/k Space/b"));
+    type("g");
+    /* the help is read the same way, and lists these keys */
+    type("j?");
+    assert_ptr_equal(ui_top(&ui), &ui_help_ops);
+    assert_false(shows("half a page down, up"));
+    type("  "); /* two pages on: the keys of a file */
+    assert_true(shows("half a page down, up"));
+    type("G");
+    assert_true(shows("reconnect after a lost connection"));
+    type("g");
+    assert_true(shows("SCiPNET HELP"));
+    type("q");
+    assert_int_equal(ui_file_view(&ui)->scroll, 1);
+}
+
+/* A file opened from a file: q goes back to the first, at its scroll. */
+static void back_from_a_file_to_the_file_before(void **state)
+{
+    (void)state;
+    const char *json = "{\"ok\":true,\"file\":{\"ref\":\"%s\",\"kind\":\"scp\",\"title\":"
+                       "\"x\",\"classification\":{\"level\":1},\"sections\":[]}}";
+    const char *refs[] = {"SCP-002", "SCP-173"};
+    for (int i = 0; i < 2; i++) {
+        char line[512];
+        snprintf(line, sizeof(line), json, refs[i]);
+        struct proto_reply r;
+        struct art_file f;
+        assert_int_equal(proto_parse_reply(line, &r), 0);
+        assert_int_equal(proto_parse_file(r.root, &f), 0);
+        proto_reply_free(&r);
+        ui_file_show(&ui, &f);
+    }
+    assert_int_equal(ui.stack.depth, 3);
+    assert_true(shows("SCP-173"));
+    type("q");
+    assert_ptr_equal(ui_top(&ui), &ui_file_ops);
+    assert_true(shows("SCP-002"));
+    type("q");
+    assert_ptr_equal(ui_top(&ui), &ui_welcome_ops);
+}
+
+/* Esc on the login screen clears the field; it never ends the program. */
+static void escape_on_the_login_screen_does_not_quit(void **state)
+{
+    (void)state;
+    ui.running = true;
+    ui_login_start(&ui, NULL);
+    type("dr.bright");
+    press(KEY_LEFT);
+    type("\x0b"); /* Ctrl-K */
+    assert_true(shows("dr.brigh"));
+    assert_false(shows("dr.bright"));
+    type("\x1b");
+    assert_true(ui.running);
+    assert_ptr_equal(ui_top(&ui), &ui_login_ops);
+    assert_false(shows("dr.brigh"));
+    type("\x1b");
+    assert_true(ui.running);
+    ui.running = false;
+}
+
 int main(void)
 {
     /* the screens' tests start logged in at the welcome, with no server */
@@ -263,6 +439,11 @@ int main(void)
         SCREEN_TEST(back_returns_to_the_screen_as_it_was),
         SCREEN_TEST(a_lost_connection_does_the_request_again),
         SCREEN_TEST(an_untrusted_server_only_lets_you_quit),
+        SCREEN_TEST(a_colon_at_the_welcome_prompt),
+        SCREEN_TEST(the_command_line_has_history_completion_and_a_cursor),
+        SCREEN_TEST(a_file_scrolls_with_the_keys_of_less),
+        SCREEN_TEST(back_from_a_file_to_the_file_before),
+        SCREEN_TEST(escape_on_the_login_screen_does_not_quit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
