@@ -5,7 +5,7 @@
 #include "server/request.h"
 #include "server/server.h"
 
-void op_health(struct request *req)
+static void op_health(struct request *req)
 {
     struct server *srv = req->srv;
     struct deepwell_error err;
@@ -38,3 +38,8 @@ void op_health(struct request *req)
     json_object_set_new(json_object_get(body, "db"), "wal", wal);
     request_ok(req, body);
 }
+
+const struct op op_health_entry = {
+    .name = "health",
+    .stages = {{OP_STORE, op_health}},
+};

@@ -116,7 +116,7 @@ static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_ite
     return o;
 }
 
-void op_list(struct request *req)
+static void op_list(struct request *req)
 {
     json_t *jkind = json_object_get(req->args, "kind");
     json_t *jquery = json_object_get(req->args, "query");
@@ -185,7 +185,7 @@ void op_list(struct request *req)
     /* "next": where the following page starts; absent on the last page. */
     json_int_t next = (json_int_t)q.offset + (json_int_t)json_array_size(items);
 
-    request_audit(req, "list", DW_OUTCOME_SUCCESS, DW_SEV_INFO,
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_INFO,
                   json_pack("{s:s, s:o, s:i, s:i}", "kind", foundation_ref_kind_name(kind), "query",
                             q.query ? json_string(q.query) : json_null(), "offset", q.offset,
                             "limit", q.limit));
@@ -197,3 +197,10 @@ void op_list(struct request *req)
         json_object_set_new(body, "next", json_integer(next));
     request_ok(req, body);
 }
+
+const struct op op_list_entry = {
+    .name = "list",
+    .needs_token = true,
+    .audit = "list",
+    .stages = {{OP_STORE, op_list}},
+};

@@ -21,7 +21,8 @@
 static void audit_read(struct request *req, const char *ref, const char *result,
                        enum deepwell_outcome outcome)
 {
-    request_audit(req, "read", outcome, outcome == DW_OUTCOME_SUCCESS ? DW_SEV_INFO : DW_SEV_NOTICE,
+    request_audit(req, req->user.id, outcome,
+                  outcome == DW_OUTCOME_SUCCESS ? DW_SEV_INFO : DW_SEV_NOTICE,
                   json_pack("{s:s, s:s}", "ref", ref, "result", result));
 }
 
@@ -89,7 +90,7 @@ static char *cached_reply(struct view_cache *cache, const struct file_view *view
  * more, and when the same revision was already cut for the same reader the cached
  * reply is all that is sent.  Only on a miss are the sections read and cut.
  */
-void op_read(struct request *req)
+static void op_read(struct request *req)
 {
     json_t *jref = json_object_get(req->args, "ref");
     struct foundation_ref ref;
@@ -130,3 +131,10 @@ void op_read(struct request *req)
     }
     audit_read(req, canon, "granted", DW_OUTCOME_SUCCESS);
 }
+
+const struct op op_read_entry = {
+    .name = "read",
+    .needs_token = true,
+    .audit = "read",
+    .stages = {{OP_STORE, op_read}},
+};

@@ -6,6 +6,7 @@
 #include "server/mailbox.h"
 #include "server/server.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,11 +155,19 @@ void request_store_error(struct request *req, const char *what, const struct dee
     }
 }
 
-void request_audit(struct request *req, const char *action, enum deepwell_outcome outcome,
+void request_audit(struct request *req, int64_t actor, enum deepwell_outcome outcome,
                    enum deepwell_severity severity, json_t *details)
 {
+    assert(req->op != NULL && req->op->audit != NULL);
+    request_audit_action(req, req->op->audit, actor, outcome, severity, details);
+}
+
+void request_audit_action(struct request *req, const char *action, int64_t actor,
+                          enum deepwell_outcome outcome, enum deepwell_severity severity,
+                          json_t *details)
+{
     req->audit = true;
-    req->audit_user_id = req->user.id;
+    req->audit_user_id = actor;
     snprintf(req->audit_action, sizeof(req->audit_action), "%s", action);
     req->audit_outcome = outcome;
     req->audit_severity = severity;
@@ -275,16 +284,12 @@ static void push(struct request *req, enum op_pool pool)
 static void run_stage(struct job *job)
 {
     struct request *req = (struct request *)job;
-    void (*stage)(struct request *) = req->next_stage;
-    req->next_stage = NULL;
     req->now_ms = time_now_ms();
-    if (stage != NULL)
-        stage(req);
-    else
-        dispatch_run(req);
-    if (req->next_stage != NULL) {
+    dispatch_run(req);
+    enum op_pool next;
+    if (dispatch_next(req, &next)) {
         /* Queued only now that this stage is done with req: no two threads share it. */
-        push(req, req->next_pool);
+        push(req, next);
         return;
     }
     __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
@@ -293,12 +298,10 @@ static void run_stage(struct job *job)
 
 void request_run_stages(struct request *req)
 {
-    dispatch_run(req);
-    while (req->next_stage != NULL) {
-        void (*stage)(struct request *) = req->next_stage;
-        req->next_stage = NULL;
-        stage(req);
-    }
+    enum op_pool next;
+    do
+        dispatch_run(req);
+    while (dispatch_next(req, &next));
 }
 
 void request_submit(struct request *req, enum op_pool pool)
@@ -307,10 +310,4 @@ void request_submit(struct request *req, enum op_pool pool)
     __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
     req->pool = pool;
     push(req, pool);
-}
-
-void request_continue(struct request *req, enum op_pool pool, void (*next)(struct request *req))
-{
-    req->next_pool = pool;
-    req->next_stage = next;
 }

@@ -525,12 +525,10 @@ static void run_store_ops(const struct parsed_request *p, const uint8_t *data, s
         req->user = readers[i];
         req->session = sessions[i];
         req->authenticated = true;
-        req->op->run(req);
-        while (req->next_stage != NULL) { /* ops in stages (login), as the workers would */
-            void (*stage)(struct request *) = req->next_stage;
-            req->next_stage = NULL;
-            stage(req);
-        }
+        enum op_pool next;
+        do /* every stage (login has three), as the workers would, past the session check */
+            req->op->stages[req->stage].run(req);
+        while (dispatch_next(req, &next));
         normalise_reply(req, data, size);
         check_canaries(req, readers[i].clearance, p->op->name, data, size);
         if (write)
