@@ -120,8 +120,8 @@ static void op_audit(struct request *req)
     int needed = clearance_audit(&r);
     if (needed != 0) {
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING, NULL);
-        json_t *reply = request_fail(req, "clearance_denied", "the audit log needs Level 5");
-        json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+        request_fail_with(req, "clearance_denied", "the audit log needs Level 5", "screen",
+                          screen_clearance_denied(needed, r.level));
         return;
     }
 

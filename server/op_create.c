@@ -132,8 +132,8 @@ static bool denied(struct request *req, enum foundation_ref_kind kind, int level
         return false;
     request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
                   json_pack("{s:s, s:i}", "kind", foundation_ref_kind_name(kind), "level", level));
-    json_t *reply = request_fail(req, "clearance_denied", "your clearance is too low");
-    json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+    request_fail_with(req, "clearance_denied", "your clearance is too low", "screen",
+                      screen_clearance_denied(needed, r.level));
     return true;
 }
 
@@ -189,8 +189,8 @@ static bool may_grant(struct request *req, enum foundation_ref_kind kind, const 
         return true;
     request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
                   json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(kind), "field", field));
-    json_t *reply = request_fail(req, "clearance_denied", "you may not hand that out");
-    json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+    request_fail_with(req, "clearance_denied", "you may not hand that out", "screen",
+                      screen_clearance_denied(needed, r.level));
     return false;
 }
 
@@ -501,8 +501,8 @@ static bool create_rate_limited(struct request *req, const char *key)
     request_audit(
         req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
         json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after", (json_int_t)retry_after));
-    json_t *reply = request_fail(req, "rate_limited", "too many creates of taken names; wait");
-    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    request_fail_with(req, "rate_limited", "too many creates of taken names; wait", "retry_after",
+                      json_integer(retry_after));
     return true;
 }
 

@@ -174,8 +174,8 @@ static void login_refused(struct request *req, struct login_state *st, const cha
 {
     int64_t uid = st->known ? req->user.id : 0;
     memset(&req->user, 0, sizeof(req->user));
-    json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
-    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    request_fail_with(req, "rate_limited", "too many failed logins; wait", "retry_after",
+                      json_integer(retry_after));
     /* A summary of an address's refusals names no one account. */
     int64_t key_uid = strcmp(blocked_key, st->user_key) == 0 ? uid : 0;
     if (!throttle_refusal_audited(req->srv, blocked_key, st->name, req->client, key_uid,

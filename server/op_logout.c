@@ -13,7 +13,7 @@ static void op_logout(struct request *req)
     req->authenticated = false;
     req->deauthenticated = true;
     request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
-    request_ok(req, NULL);
+    request_ok(req, json_object());
 }
 
 const struct op op_logout_entry = {

@@ -54,8 +54,7 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
                                  : file_view_load(req->srv->dw, ref, view, &err);
     if (rc == DW_NOT_FOUND) {
         audit_read(req, canon, "expunged", DW_OUTCOME_FAILURE);
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
         return false;
     }
     if (rc != DW_OK) {
@@ -67,9 +66,8 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
         int file_level = view->level;
         file_view_free(view);
         audit_read(req, canon, "redacted", DW_OUTCOME_DENIED);
-        json_t *reply = request_fail(req, "redacted", "the file is above your clearance");
-        json_object_set_new(reply, "screen",
-                            screen_redacted(canon, file_level, r->level, req->now_ms));
+        request_fail_with(req, "redacted", "the file is above your clearance", "screen",
+                          screen_redacted(canon, file_level, r->level, req->now_ms));
         return false;
     }
     return true;

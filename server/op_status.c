@@ -45,8 +45,7 @@ static void op_set_status(struct request *req)
     if (rc == DW_NOT_FOUND) {
         request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", canon, "result", "expunged"));
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
         return;
     }
     if (rc != DW_OK) {
@@ -60,8 +59,8 @@ static void op_set_status(struct request *req)
     if (needed != 0) {
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
                       json_pack("{s:s, s:s}", "ref", canon, "status", status));
-        json_t *reply = request_fail(req, "clearance_denied", "your clearance is too low");
-        json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+        request_fail_with(req, "clearance_denied", "your clearance is too low", "screen",
+                          screen_clearance_denied(needed, r.level));
         return;
     }
 
@@ -75,8 +74,7 @@ static void op_set_status(struct request *req)
         return;
     }
     if (rc == DW_NOT_FOUND) {
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
         return;
     }
     if (rc != DW_OK) {

@@ -5,6 +5,7 @@
 #include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/server.h"
+#include "server/shapes.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -120,10 +121,14 @@ void request_ok(struct request *req, json_t *body)
 {
     drop_line(req);
     json_t *reply = json_pack("{s:O, s:b}", "id", req->id, "ok", 1);
-    if (body != NULL) {
-        json_object_update(reply, body);
+    /* Out of memory anywhere in the body: no half reply (shapes.h). */
+    if (body == NULL || reply == NULL || json_object_update(reply, body) != 0) {
         json_decref(body);
+        json_decref(reply);
+        request_fail(req, "internal", "out of memory");
+        return;
     }
+    json_decref(body);
     json_decref(req->reply);
     req->reply = reply;
 }
@@ -134,6 +139,13 @@ json_t *request_fail(struct request *req, const char *code, const char *message)
     json_decref(req->reply);
     req->reply = reply_error(req->id, code, message);
     return req->reply;
+}
+
+void request_fail_with(struct request *req, const char *code, const char *message, const char *key,
+                       json_t *value)
+{
+    if (!shape_set(request_fail(req, code, message), key, value))
+        request_fail(req, "internal", "out of memory");
 }
 
 void request_store_error(struct request *req, const char *what, const struct deepwell_error *err)

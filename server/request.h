@@ -60,7 +60,10 @@ struct request {
 struct request *request_new(struct server *srv, struct conn *conn, uint64_t seq);
 void request_free(struct request *req);
 
-/* Sets a success reply {"id","ok":true, ...body}; steals body (NULL = no fields). */
+/*
+ * Sets a success reply {"id","ok":true, ...body}; steals body.  A NULL body (a builder
+ * out of memory) makes it an "internal" failure instead: see shapes.h.
+ */
 void request_ok(struct request *req, json_t *body);
 /*
  * Sets a success reply whose fields are already JSON text: `fields` is the inside of
@@ -69,6 +72,10 @@ void request_ok(struct request *req, json_t *body);
 bool request_ok_text(struct request *req, const char *fields, size_t length);
 /* Sets a failure reply and returns it so the caller may add fields ("screen"). */
 json_t *request_fail(struct request *req, const char *code, const char *message);
+/* The same with one more field ("screen", "retry_after"); steals value.  Out of
+   memory makes it "internal" (shapes.h). */
+void request_fail_with(struct request *req, const char *code, const char *message, const char *key,
+                       json_t *value);
 /* A store failure: unavailable for busy/io/corrupt/pool, else internal; logs why. */
 void request_store_error(struct request *req, const char *what, const struct deepwell_error *err);
 /*

@@ -104,8 +104,8 @@ bool session_require(struct request *req)
     /* Over the session's request rate: refused before the op does any work. */
     int64_t retry_after = 0;
     if (!session_rate_take(req->srv->session_rate, req->session.id, time_mono_ms(), &retry_after)) {
-        json_t *reply = request_fail(req, "rate_limited", "too many requests on this session");
-        json_object_set_new(reply, "retry_after", json_integer(retry_after));
+        request_fail_with(req, "rate_limited", "too many requests on this session", "retry_after",
+                          json_integer(retry_after));
         return false;
     }
 
