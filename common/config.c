@@ -3,6 +3,7 @@
  * through config_set so every source checks values the same way.
  */
 #include "common/config.h"
+#include "common/integer.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -138,28 +139,13 @@ static const struct config_key *find_key(const char *name)
 }
 
 /* Strict decimal: optional '-', digits only, nothing else, no overflow. */
-static bool parse_integer(const char *text, long long *out)
-{
-    const char *digits = text[0] == '-' ? text + 1 : text;
-    if (!isdigit((unsigned char)digits[0]))
-        return false;
-    errno = 0;
-    char *end = NULL;
-    long long value = strtoll(text, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return false;
-    *out = value;
-    return true;
-}
-
 /* "host:port" with a non-empty host (IPv6 in brackets) and a port 0..65535. */
 static bool listen_valid(const char *text)
 {
     const char *colon = strrchr(text, ':');
-    long long port;
-    if (colon == NULL || colon == text || !parse_integer(colon + 1, &port))
-        return false;
-    return colon[1] != '-' && port >= 0 && port <= 65535;
+    int64_t port;
+    return colon != NULL && colon != text && colon[1] != '-' &&
+           integer_parse(colon + 1, 0, 65535, &port);
 }
 
 static int set_string(struct scipnet_config *cfg, const struct config_key *k, const char *value,
@@ -187,8 +173,8 @@ static int set_string(struct scipnet_config *cfg, const struct config_key *k, co
 static int set_number(struct scipnet_config *cfg, const struct config_key *k, const char *value,
                       char *errbuf, size_t errlen)
 {
-    long long n;
-    if (!parse_integer(value, &n) || n < k->min || n > k->max) {
+    int64_t n;
+    if (!integer_parse(value, k->min, k->max, &n)) {
         set_error(errbuf, errlen, "bad value '%s' for %s: expected an integer from %lld to %lld",
                   value, k->name, k->min, k->max);
         return -1;

@@ -1,5 +1,6 @@
 /* check.c - `scipnet-server --check`: see check.h. */
 #include "server/check.h"
+#include "common/integer.h"
 #include "common/vis.h"
 #include "deepwell/deepwell.h"
 #include "deepwell/seal.h"
@@ -48,7 +49,9 @@ static void print_mode(struct check *c, const char *label, const char *path)
 static int check_listen(struct check *c, const struct scipnet_config *cfg)
 {
     const char *colon = strrchr(cfg->listen, ':');
-    long port = colon != NULL ? strtol(colon + 1, NULL, 10) : 0;
+    int64_t port = 0;
+    if (colon == NULL || !integer_parse(colon + 1, 0, 65535, &port))
+        port = 0; /* the config check already refused such a listen */
     vis_fprintf(c->out, VIS_LINE, "listen: %s%s\n", cfg->listen,
                 port > 0 && port < 1024 ? " (a port below 1024: needs CAP_NET_BIND_SERVICE)" : "");
     return 0;

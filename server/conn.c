@@ -1,62 +1,28 @@
-/* conn.c - connections: where every request enters and every reply leaves. */
+/*
+ * conn.c - connections: where every request enters and every reply leaves.
+ * Accepting one and its handshake are in conn_accept.c; its state in conn_impl.h.
+ */
 #include "server/conn.h"
 #include "common/log.h"
 #include "common/timeutil.h"
-#include "server/addr_limit.h"
 #include "server/dispatch.h"
 #include "server/request.h"
 #include "server/server.h"
 #include "server/workq.h"
 
-#include <arpa/inet.h>
+#include <assert.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-struct reply_slot {
-    char *line; /* serialized reply with its newline; NULL = not finished yet */
-    size_t length;
-    bool close_after;
-};
-
-struct conn {
-    struct server *srv;
-    struct conn *prev, *next;
-    struct bufferevent *bev;
-    struct event *timer; /* handshake timeout, later the closing linger */
-    char client[64];
-    char ip[48];
-    uint8_t addr_key[ADDR_KEY_BYTES];
-    bool addr_counted; /* holds one of its address's max_connections_per_addr */
-    uint64_t next_seq; /* given to the next request read */
-    uint64_t send_seq; /* the reply to write next */
-    struct reply_slot slots[CONN_MAX_INFLIGHT];
-    size_t slot_bytes; /* in slots, waiting for an earlier reply */
-    size_t preparing;  /* atomic: made on workers, not delivered yet (conn_reply_made) */
-    struct request *waiting, *waiting_tail; /* read, not yet given to the workers */
-    int outstanding;                        /* requests read whose reply is not written yet */
-    int at_workers;                         /* requests holding a pointer to this conn */
-    bool handshaken;
-    bool authenticated; /* allows the larger request lines */
-    bool no_more_input; /* too_large or shutdown: no further requests are read */
-    bool closing;       /* last reply queued: flush, close_notify, linger, close */
-    bool lingering;
-    bool peer_eof; /* the client shut down its sending side */
-    bool pumping;
-    bool dead; /* socket closed; the struct lives on while jobs refer to it */
-    int gone;  /* dead, for the workers (atomic): queued hashing is skipped */
-};
+#include "server/conn_impl.h"
 
 static void conn_pump(struct conn *c);
-static void release_addr_slot(struct server *srv, struct conn *c);
 static void conn_begin_close(struct conn *c);
 
 struct conn *conn_next(struct conn *c)
@@ -69,18 +35,39 @@ bool conn_gone(struct conn *c)
     return __atomic_load_n(&c->gone, __ATOMIC_ACQUIRE) != 0;
 }
 
-/* Frees the struct once nothing refers to it any more. */
-static void conn_release(struct conn *c)
+static void conn_hold(struct conn *c)
 {
-    if (c->dead && c->at_workers == 0 && !c->pumping)
+    c->refs++;
+}
+
+/* Frees the struct once it is closed and nothing refers to it any more. */
+static void conn_free_if_unused(struct conn *c)
+{
+    assert(c->refs >= 0);
+    if (c->state == CONN_DEAD && c->refs == 0)
         free(c);
+}
+
+/* Drops a hold; c is freed when it was the last one on a closed connection. */
+static void conn_drop(struct conn *c)
+{
+    assert(c->refs > 0);
+    c->refs--;
+    conn_free_if_unused(c);
+}
+
+/* Moves c on in its life; never back (conn_impl.h). */
+static void conn_advance(struct conn *c, enum conn_state to)
+{
+    if (c->state < to)
+        c->state = to;
 }
 
 void conn_close(struct conn *c)
 {
-    if (c->dead)
+    if (c->state == CONN_DEAD)
         return;
-    c->dead = true;
+    c->state = CONN_DEAD;
     __atomic_store_n(&c->gone, 1, __ATOMIC_RELEASE);
     struct server *srv = c->srv;
     if (c->timer != NULL)
@@ -105,9 +92,9 @@ void conn_close(struct conn *c)
     if (c->next != NULL)
         c->next->prev = c->prev;
     __atomic_sub_fetch(&srv->nconns, 1, __ATOMIC_RELAXED);
-    release_addr_slot(srv, c);
+    conn_release_addr_slot(srv, c);
     log_debug("conn", "%s closed", c->client);
-    conn_release(c);
+    conn_free_if_unused(c);
     server_check_drained(srv);
 }
 
@@ -141,7 +128,7 @@ static size_t held_bytes(const struct conn *c, uint64_t seq)
  */
 static void submit_waiting(struct conn *c)
 {
-    while (!c->dead && c->waiting != NULL && c->at_workers < CONN_MAX_AT_WORKERS) {
+    while (c->state != CONN_DEAD && c->waiting != NULL && c->at_workers < CONN_MAX_AT_WORKERS) {
         struct request *req = c->waiting;
         if (held_bytes(c, req->seq) > CONN_OUTPUT_HIGH)
             return; /* on_write or a delivered reply tries again */
@@ -150,6 +137,7 @@ static void submit_waiting(struct conn *c)
             c->waiting_tail = NULL;
         req->job.next = NULL;
         c->at_workers++;
+        conn_hold(c); /* until conn_deliver */
         request_submit(req, req->pool);
     }
 }
@@ -167,7 +155,7 @@ static void add_waiting(struct conn *c, struct request *req)
 /* Writes finished replies in request order, stopping at the first one still out. */
 static void conn_flush(struct conn *c)
 {
-    if (c->dead)
+    if (c->state == CONN_DEAD)
         return;
     struct evbuffer *out = bufferevent_get_output(c->bev);
     for (;;) {
@@ -185,11 +173,11 @@ static void conn_flush(struct conn *c)
         c->send_seq++;
         c->outstanding--;
         if (slot->close_after) {
-            c->closing = true;
+            conn_advance(c, CONN_CLOSING);
             break;
         }
     }
-    if (c->closing || (c->no_more_input && c->outstanding == 0)) {
+    if (c->state >= CONN_CLOSING || (c->state >= CONN_DRAINING && c->outstanding == 0)) {
         conn_begin_close(c);
         return;
     }
@@ -201,7 +189,7 @@ static void conn_flush(struct conn *c)
 /* Files a finished reply line under its sequence number; steals line (NULL = none made). */
 static void conn_complete(struct conn *c, uint64_t seq, char *line, size_t length, bool close_after)
 {
-    if (c->dead) {
+    if (c->state == CONN_DEAD) {
         free(line);
         return;
     }
@@ -210,7 +198,10 @@ static void conn_complete(struct conn *c, uint64_t seq, char *line, size_t lengt
         conn_close(c);
         return;
     }
+    /* Each request read has one slot, free until its reply comes, and no reply comes twice. */
+    assert(seq >= c->send_seq && seq < c->next_seq);
     struct reply_slot *slot = &c->slots[seq % CONN_MAX_INFLIGHT];
+    assert(slot->line == NULL);
     slot->line = line;
     slot->length = length;
     slot->close_after = close_after;
@@ -230,14 +221,16 @@ static void conn_complete_json(struct conn *c, uint64_t seq, json_t *reply, bool
 void conn_deliver(struct request *req)
 {
     struct conn *c = req->conn;
+    assert(c->at_workers > 0);
     c->at_workers--;
     __atomic_sub_fetch(&c->preparing, req->held_bytes, __ATOMIC_RELAXED);
     req->held_bytes = 0;
-    if (c->dead) {
+    if (c->state == CONN_DEAD) {
         request_free(req);
-        conn_release(c);
+        conn_drop(c);
         return;
     }
+    c->refs--; /* c is open: no free to consider */
     if (req->authenticated)
         c->authenticated = true;
     if (req->deauthenticated)
@@ -291,7 +284,7 @@ static void handle_line(struct conn *c, const char *line, size_t length)
 
 static void too_large(struct conn *c)
 {
-    c->no_more_input = true;
+    conn_advance(c, CONN_DRAINING);
     uint64_t seq = c->next_seq++;
     c->outstanding++;
     log_notice("conn", "%s: request line too large; closing", c->client);
@@ -301,13 +294,14 @@ static void too_large(struct conn *c)
 /* Reads complete lines while the connection has room for more requests in flight. */
 static void conn_pump(struct conn *c)
 {
-    if (c->dead || c->closing || c->no_more_input)
+    if (c->state >= CONN_DRAINING)
         return;
     c->pumping = true;
+    conn_hold(c); /* a reply may close c under us */
     struct evbuffer *in = bufferevent_get_input(c->bev);
     struct evbuffer *out = bufferevent_get_output(c->bev);
     bool paused = false;
-    while (!c->dead && !c->no_more_input && !c->closing) {
+    while (c->state < CONN_DRAINING) {
         if (c->outstanding >= CONN_MAX_INFLIGHT || evbuffer_get_length(out) > CONN_OUTPUT_HIGH) {
             paused = true; /* backpressure: resume when replies drain */
             break;
@@ -345,20 +339,21 @@ static void conn_pump(struct conn *c)
         free(line);
     }
     c->pumping = false;
-    if (c->dead) {
-        conn_release(c);
+    if (c->state == CONN_DEAD) {
+        conn_drop(c);
         return;
     }
-    if (c->peer_eof && !paused && !c->closing) {
+    c->refs--; /* c is open: no free to consider */
+    if (c->peer_eof && !paused && c->state < CONN_CLOSING) {
         /* Every complete line is read; an unfinished one is not a request. */
-        c->no_more_input = true;
+        conn_advance(c, CONN_DRAINING);
         if (c->outstanding == 0) {
             conn_begin_close(c);
             return;
         }
     }
-    if (paused || c->no_more_input || c->closing) {
-        if (!c->closing)
+    if (paused || c->state >= CONN_DRAINING) {
+        if (c->state < CONN_CLOSING)
             bufferevent_disable(c->bev, EV_READ);
     } else {
         bufferevent_enable(c->bev, EV_READ);
@@ -373,11 +368,11 @@ static void linger_done(evutil_socket_t fd, short what, void *arg)
 /* All replies are written: say close_notify, wait briefly for the client, then close. */
 static void conn_finish_close(struct conn *c)
 {
-    if (c->lingering)
+    if (c->state >= CONN_LINGERING)
         return;
-    c->lingering = true;
+    c->state = CONN_LINGERING; /* from CONN_CLOSING: past the handshake */
     SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
-    if (ssl != NULL && c->handshaken)
+    if (ssl != NULL)
         SSL_shutdown(ssl);
     if (c->peer_eof) {
         conn_close(c); /* nothing more can arrive: no need to linger */
@@ -393,7 +388,7 @@ static void conn_finish_close(struct conn *c)
 
 static void conn_begin_close(struct conn *c)
 {
-    c->closing = true;
+    conn_advance(c, CONN_CLOSING);
     if (!c->peer_eof)
         bufferevent_enable(c->bev, EV_READ); /* on_read discards what still arrives */
     if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
@@ -405,33 +400,32 @@ static void conn_begin_close(struct conn *c)
 
 void conn_stop_reading(struct conn *c)
 {
-    if (c->dead)
+    if (c->state == CONN_DEAD)
         return;
-    if (!c->handshaken) {
+    if (c->state == CONN_HANDSHAKE) {
         conn_close(c);
         return;
     }
     /* Requests already received are served; nothing more is read from the socket. */
-    if (!c->closing && !c->no_more_input) {
-        c->at_workers++; /* keep c alive across the pump */
+    if (c->state < CONN_DRAINING) {
+        conn_hold(c); /* keep c alive across the pump */
         conn_pump(c);
-        c->at_workers--;
-        if (c->dead) {
-            conn_release(c);
+        if (c->state == CONN_DEAD) {
+            conn_drop(c);
             return;
         }
-        submit_waiting(c); /* the pump's hold on c counted against CONN_MAX_AT_WORKERS */
+        c->refs--;
     }
-    c->no_more_input = true;
+    conn_advance(c, CONN_DRAINING);
     bufferevent_disable(c->bev, EV_READ);
     if (c->outstanding == 0)
         conn_begin_close(c);
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
+void conn_on_read(struct bufferevent *bev, void *arg)
 {
     struct conn *c = arg;
-    if (c->lingering || c->closing) {
+    if (c->state >= CONN_CLOSING) {
         struct evbuffer *in = bufferevent_get_input(bev);
         evbuffer_drain(in, evbuffer_get_length(in));
         return;
@@ -439,10 +433,10 @@ static void on_read(struct bufferevent *bev, void *arg)
     conn_pump(c);
 }
 
-static void on_write(struct bufferevent *bev, void *arg)
+void conn_on_write(struct bufferevent *bev, void *arg)
 {
     struct conn *c = arg;
-    if (c->closing) {
+    if (c->state >= CONN_CLOSING) {
         if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
             conn_finish_close(c);
         return;
@@ -451,18 +445,18 @@ static void on_write(struct bufferevent *bev, void *arg)
     conn_pump(c); /* output drained below the low mark: read again */
 }
 
-static void on_event(struct bufferevent *bev, short events, void *arg)
+void conn_on_event(struct bufferevent *bev, short events, void *arg)
 {
     struct conn *c = arg;
     if (events & BEV_EVENT_CONNECTED) {
-        c->handshaken = true;
+        conn_advance(c, CONN_OPEN);
         if (c->timer != NULL)
             event_del(c->timer);
         log_debug("conn", "%s: TLS handshake done", c->client);
         return;
     }
-    if ((events & BEV_EVENT_EOF) && (events & BEV_EVENT_READING) && c->handshaken &&
-        !c->lingering) {
+    if ((events & BEV_EVENT_EOF) && (events & BEV_EVENT_READING) && c->state != CONN_HANDSHAKE &&
+        c->state != CONN_LINGERING) {
         /* The client is done sending: answer what it sent, then close cleanly. */
         c->peer_eof = true;
         /* bufferevent_openssl drops its pending write event on EOF: re-arm it, or a
@@ -473,7 +467,7 @@ static void on_event(struct bufferevent *bev, short events, void *arg)
     }
     if (events & BEV_EVENT_TIMEOUT)
         log_info("conn", "%s: idle timeout", c->client);
-    else if ((events & BEV_EVENT_ERROR) && !c->lingering) {
+    else if ((events & BEV_EVENT_ERROR) && c->state != CONN_LINGERING) {
         unsigned long e = bufferevent_get_openssl_error(bev);
         if (e != 0) {
             char buf[256];
@@ -482,132 +476,4 @@ static void on_event(struct bufferevent *bev, short events, void *arg)
         }
     }
     conn_close(c);
-}
-
-static void handshake_expired(evutil_socket_t fd, short what, void *arg)
-{
-    struct conn *c = arg;
-    if (!c->handshaken) {
-        log_info("conn", "%s: TLS handshake timeout", c->client);
-        conn_close(c);
-    }
-}
-
-static void format_peer(const struct sockaddr *sa, char *ip, size_t iplen, char *client,
-                        size_t clen)
-{
-    unsigned port = 0;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &in->sin_addr, ip, (socklen_t)iplen);
-        port = ntohs(in->sin_port);
-        snprintf(client, clen, "%s:%u", ip, port);
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)iplen);
-        port = ntohs(in6->sin6_port);
-        snprintf(client, clen, "[%s]:%u", ip, port);
-    } else {
-        snprintf(ip, iplen, "unknown");
-        snprintf(client, clen, "unknown");
-    }
-}
-
-/* One address at its cap may knock a thousand times a second: one log line a second. */
-static void log_addr_refused(struct server *srv, const char *ip)
-{
-    srv->addr_refused++;
-    int64_t now = time_mono_ms();
-    if (now - srv->addr_refused_log_ms < 1000)
-        return;
-    log_notice("conn",
-               "refusing a connection from %s: max_connections_per_addr (%d) reached"
-               " (%d refused since the last such line)",
-               ip, srv->cfg.max_connections_per_addr, srv->addr_refused);
-    srv->addr_refused_log_ms = now;
-    srv->addr_refused = 0;
-}
-
-/* Counts the connection against its address's cap; false when it is full. */
-static bool take_addr_slot(struct server *srv, struct conn *c, const struct sockaddr *addr)
-{
-    if (!addr_limit_key(addr, c->addr_key))
-        return true; /* not IP: nothing to count by */
-    if (!addr_limit_take(srv->per_addr, c->addr_key, srv->cfg.max_connections_per_addr)) {
-        log_addr_refused(srv, c->ip);
-        return false;
-    }
-    c->addr_counted = true;
-    return true;
-}
-
-static void release_addr_slot(struct server *srv, struct conn *c)
-{
-    if (c->addr_counted)
-        addr_limit_release(srv->per_addr, c->addr_key);
-    c->addr_counted = false;
-}
-
-void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *addr, int len)
-{
-    if (srv->stopping || srv->nconns >= srv->cfg.max_connections) {
-        log_warning("conn", "refusing a connection: %s",
-                    srv->stopping ? "shutting down" : "max_connections reached");
-        evutil_closesocket(fd);
-        return;
-    }
-    struct conn *c = calloc(1, sizeof(*c));
-    if (c == NULL) {
-        log_error("conn", "out of memory accepting a connection");
-        evutil_closesocket(fd);
-        return;
-    }
-    c->srv = srv;
-    format_peer(addr, c->ip, sizeof(c->ip), c->client, sizeof(c->client));
-    /* Before any TLS work: a refused address costs us an accept and a close. */
-    if (!take_addr_slot(srv, c, addr)) {
-        free(c);
-        evutil_closesocket(fd);
-        return;
-    }
-    SSL *ssl = SSL_new(srv->tls);
-    if (ssl == NULL) {
-        log_error("conn", "out of memory accepting a connection");
-        release_addr_slot(srv, c);
-        free(c);
-        evutil_closesocket(fd);
-        return;
-    }
-    evutil_make_socket_nonblocking(fd);
-    c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                            BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-    if (c->bev == NULL) {
-        SSL_free(ssl);
-        evutil_closesocket(fd);
-        release_addr_slot(srv, c);
-        free(c);
-        return;
-    }
-    bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
-    bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
-    bufferevent_setwatermark(c->bev, EV_WRITE, CONN_OUTPUT_LOW, 0);
-    struct timeval idle = {srv->cfg.idle_timeout_s, 0};
-    bufferevent_set_timeouts(c->bev, &idle, &idle);
-    c->timer = evtimer_new(srv->base, handshake_expired, c);
-    struct timeval hs = {srv->cfg.handshake_timeout_s, 0};
-    if (c->timer == NULL || evtimer_add(c->timer, &hs) != 0 ||
-        bufferevent_enable(c->bev, EV_READ | EV_WRITE) != 0) {
-        if (c->timer)
-            event_free(c->timer);
-        bufferevent_free(c->bev);
-        release_addr_slot(srv, c);
-        free(c);
-        return;
-    }
-    c->next = srv->conns;
-    if (srv->conns != NULL)
-        srv->conns->prev = c;
-    srv->conns = c;
-    __atomic_add_fetch(&srv->nconns, 1, __ATOMIC_RELAXED);
-    log_debug("conn", "%s connected", c->client);
 }

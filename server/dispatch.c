@@ -5,28 +5,18 @@
 #include "server/session.h"
 #include "server/utf8.h"
 
+#include <assert.h>
 #include <string.h>
 
-static const struct op op_table[] = {
-    {"hello", op_hello, OP_INLINE, false},
-    /* store work first; the password check moves itself to the hash workers */
-    {"login", op_login, OP_STORE, false},
-    {"logout", op_logout, OP_STORE, true},
-    {"whoami", op_whoami, OP_STORE, true},
-    {"list", op_list, OP_STORE, true},
-    {"read", op_read, OP_STORE, true},
-    /* creating a user hashes a password: see dispatch_pool */
-    {"create", op_create, OP_HASH, true},
-    {"set_status", op_set_status, OP_STORE, true},
-    {"audit", op_audit, OP_STORE, true},
-    {"health", op_health, OP_STORE, false},
-};
+#define SCIPNET_OP_ENTRY(name) &op_##name##_entry,
+static const struct op *const op_table[] = {SCIPNET_OPS(SCIPNET_OP_ENTRY)};
+#undef SCIPNET_OP_ENTRY
 
 const struct op *dispatch_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
-        if (strcmp(op_table[i].name, name) == 0)
-            return &op_table[i];
+        if (strcmp(op_table[i]->name, name) == 0)
+            return op_table[i];
     return NULL;
 }
 
@@ -91,17 +81,25 @@ json_t *dispatch_parse(const char *line, size_t length, struct parsed_request *o
 
 enum op_pool dispatch_pool(const struct parsed_request *parsed)
 {
-    if (parsed->op->run == op_create) {
-        const char *kind = json_string_value(json_object_get(parsed->args, "kind"));
-        if (kind == NULL || strcmp(kind, "user") != 0)
-            return OP_STORE;
-    }
-    return parsed->op->pool;
+    const struct op *op = parsed->op;
+    return op->pool_for != NULL ? op->pool_for(parsed->args) : op->stages[0].pool;
 }
 
 void dispatch_run(struct request *req)
 {
-    if (req->op->needs_token && !session_require(req))
+    assert(req->stage < OP_MAX_STAGES && req->op->stages[req->stage].run != NULL);
+    if (req->stage == 0 && req->op->needs_token && !session_require(req))
         return;
-    req->op->run(req);
+    req->op->stages[req->stage].run(req);
+}
+
+bool dispatch_next(struct request *req, enum op_pool *pool)
+{
+    bool answered = req->reply != NULL || req->line != NULL;
+    size_t next = req->stage + 1;
+    if (answered || next >= OP_MAX_STAGES || req->op->stages[next].run == NULL)
+        return false;
+    req->stage = next;
+    *pool = req->op->stages[next].pool;
+    return true;
 }

@@ -19,11 +19,26 @@ enum op_pool {
     OP_HASH,   /* password hashing: the hash workers */
 };
 
+/* One stage of an op: what runs and on which pool. */
+struct op_stage {
+    enum op_pool pool;
+    void (*run)(struct request *req);
+};
+
+#define OP_MAX_STAGES 3
+
+/*
+ * Everything about an op, in its op_<name>.c (see ops.h).  The stages run in order,
+ * each on its own pool, until one of them answers (sets a reply) or none is left:
+ * login looks up on the store workers, hashes on the hash workers, then records.
+ */
 struct op {
     const char *name;
-    void (*run)(struct request *req);
-    enum op_pool pool;
-    bool needs_token;
+    bool needs_token;  /* session_require runs before the first stage */
+    const char *audit; /* the action of its audit rows (request_audit) */
+    /* Where the first stage runs when that depends on the arguments; NULL = its pool. */
+    enum op_pool (*pool_for)(const json_t *args);
+    struct op_stage stages[OP_MAX_STAGES];
 };
 
 struct parsed_request {
@@ -38,11 +53,16 @@ struct parsed_request {
  */
 json_t *dispatch_parse(const char *line, size_t length, struct parsed_request *out);
 
-/* Where a parsed request runs: only creating a user hashes a password among creates. */
+/* Where a parsed request's first stage runs: the op's pool_for, else its pool. */
 enum op_pool dispatch_pool(const struct parsed_request *parsed);
 
-/* Runs req->op on the calling thread (a worker, or the loop for OP_INLINE). */
+/* Runs req's current stage on the calling thread (a worker, or the loop for OP_INLINE). */
 void dispatch_run(struct request *req);
+/*
+ * After dispatch_run: true when another stage is due (req->stage moved on to it, and
+ * *pool says where it runs), false when the request is answered.
+ */
+bool dispatch_next(struct request *req, enum op_pool *pool);
 
 const struct op *dispatch_find(const char *name);
 

@@ -145,6 +145,7 @@ static json_t *scp_json(const struct file_view *view, const struct reader *r, js
 {
     const struct deepwell_scp *scp = &view->scp;
     json_t *sections = json_array();
+    bool ok = true;
     for (size_t i = 0; i < scp->nsections; i++) {
         const struct deepwell_section *s = &scp->sections[i];
         if (add_section(sections, r, s->kind ? s->kind : "addendum", s->title, s->level,
@@ -153,24 +154,25 @@ static json_t *scp_json(const struct file_view *view, const struct reader *r, js
             return NULL;
         }
     }
-    json_object_set_new(file, "title", json_string(scp->title ? scp->title : ""));
-    json_object_set_new(file, "containment", shape_class(FOUNDATION_CONTAINMENT, scp->containment));
-    json_object_set_new(file, "secondary", shape_class(FOUNDATION_SECONDARY, scp->secondary));
-    json_object_set_new(file, "disruption", shape_class(FOUNDATION_DISRUPTION, scp->disruption));
-    json_object_set_new(file, "risk", shape_class(FOUNDATION_RISK, scp->risk));
-    json_object_set_new(file, "status", json_string(scp->status ? scp->status : "active"));
-    json_object_set_new(file, "site", shape_link(REF_SITE, scp->site_id, scp->site_name));
-    json_object_set_new(
+    ok &= shape_set(file, "title", json_string(scp->title ? scp->title : ""));
+    ok &= shape_set(file, "containment", shape_class(FOUNDATION_CONTAINMENT, scp->containment));
+    ok &= shape_set(file, "secondary", shape_class(FOUNDATION_SECONDARY, scp->secondary));
+    ok &= shape_set(file, "disruption", shape_class(FOUNDATION_DISRUPTION, scp->disruption));
+    ok &= shape_set(file, "risk", shape_class(FOUNDATION_RISK, scp->risk));
+    ok &= shape_set(file, "status", json_string(scp->status ? scp->status : "active"));
+    ok &= shape_set(file, "site", shape_link(REF_SITE, scp->site_id, scp->site_name));
+    ok &= shape_set(
         file, "task_force",
         cleared_link(r, REF_MTF, scp->task_force_id, scp->task_force_name, view->task_force_level));
-    json_object_set_new(file, "sections", sections);
-    return file;
+    ok &= shape_set(file, "sections", sections);
+    return ok ? file : NULL;
 }
 
 static json_t *site_json(const struct file_view *view, const struct reader *r, json_t *file)
 {
     const struct deepwell_site *site = &view->site;
     json_t *sections = json_array();
+    bool ok = true;
     if (add_site_section(sections, r, "description", "Description", site->level,
                          site->description) < 0 ||
         add_site_section(sections, r, "location", "Location", site->level, site->location) < 0 ||
@@ -178,19 +180,20 @@ static json_t *site_json(const struct file_view *view, const struct reader *r, j
         json_decref(sections);
         return NULL;
     }
-    json_object_set_new(file, "title", json_string(site->name ? site->name : ""));
-    json_object_set_new(file, "location", redact_string_cleared(r, site->location));
-    json_object_set_new(
+    ok &= shape_set(file, "title", json_string(site->name ? site->name : ""));
+    ok &= shape_set(file, "location", redact_string_cleared(r, site->location));
+    ok &= shape_set(
         file, "director",
         cleared_link(r, REF_USER, site->director_id, site->director_name, view->person_level));
-    json_object_set_new(file, "sections", sections);
-    return file;
+    ok &= shape_set(file, "sections", sections);
+    return ok ? file : NULL;
 }
 
 static json_t *mtf_json(const struct file_view *view, const struct reader *r, json_t *file)
 {
     const struct deepwell_mtf *mtf = &view->mtf;
     json_t *sections = json_array();
+    bool ok = true;
     if (add_section(sections, r, "mission", "Mission", mtf->level, mtf->mission) < 0) {
         json_decref(sections);
         return NULL;
@@ -201,34 +204,35 @@ static json_t *mtf_json(const struct file_view *view, const struct reader *r, js
                  mtf->nickname);
     else
         snprintf(title, sizeof(title), "%s", mtf->designation ? mtf->designation : "");
-    json_object_set_new(file, "title", json_string(title));
-    json_object_set_new(file, "designation", json_string(mtf->designation ? mtf->designation : ""));
-    json_object_set_new(file, "nickname", mtf->nickname ? json_string(mtf->nickname) : json_null());
-    json_object_set_new(
-        file, "leader",
-        cleared_link(r, REF_USER, mtf->leader_id, mtf->leader_name, view->person_level));
-    json_object_set_new(file, "site", shape_link(REF_SITE, mtf->site_id, mtf->site_name));
-    json_object_set_new(file, "active", json_boolean(mtf->active));
-    json_object_set_new(file, "sections", sections);
-    return file;
+    ok &= shape_set(file, "title", json_string(title));
+    ok &= shape_set(file, "designation", json_string(mtf->designation ? mtf->designation : ""));
+    ok &= shape_set(file, "nickname", mtf->nickname ? json_string(mtf->nickname) : json_null());
+    ok &=
+        shape_set(file, "leader",
+                  cleared_link(r, REF_USER, mtf->leader_id, mtf->leader_name, view->person_level));
+    ok &= shape_set(file, "site", shape_link(REF_SITE, mtf->site_id, mtf->site_name));
+    ok &= shape_set(file, "active", json_boolean(mtf->active));
+    ok &= shape_set(file, "sections", sections);
+    return ok ? file : NULL;
 }
 
 static json_t *user_json(const struct file_view *view, const struct reader *r, json_t *file)
 {
     const struct deepwell_user *u = &view->user;
-    json_object_set_new(file, "title", json_string(u->name));
-    json_object_set_new(file, "name", json_string(u->name));
-    json_object_set_new(file, "job_title", json_string(u->title));
-    json_object_set_new(file, "clearance", shape_level(u->clearance));
-    json_object_set_new(file, "site", shape_link(REF_SITE, u->site_id, u->site_name));
-    json_object_set_new(
+    bool ok = true;
+    ok &= shape_set(file, "title", json_string(u->name));
+    ok &= shape_set(file, "name", json_string(u->name));
+    ok &= shape_set(file, "job_title", json_string(u->title));
+    ok &= shape_set(file, "clearance", shape_level(u->clearance));
+    ok &= shape_set(file, "site", shape_link(REF_SITE, u->site_id, u->site_name));
+    ok &= shape_set(
         file, "task_force",
         cleared_link(r, REF_MTF, u->task_force_id, u->task_force_name, view->task_force_level));
-    json_object_set_new(file, "personnel_status",
-                        json_string(u->personnel_active ? "active" : "inactive"));
-    json_object_set_new(file, "last_login", shape_time_or_null(u->last_login));
-    json_object_set_new(file, "sections", json_array());
-    return file;
+    ok &= shape_set(file, "personnel_status",
+                    json_string(u->personnel_active ? "active" : "inactive"));
+    ok &= shape_set(file, "last_login", shape_time_or_null(u->last_login));
+    ok &= shape_set(file, "sections", json_array());
+    return ok ? file : NULL;
 }
 
 json_t *file_view_json(const struct file_view *view, const struct reader *r, const char *ref)

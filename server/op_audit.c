@@ -98,7 +98,7 @@ static int ref_level(void *arg, const struct foundation_ref *ref)
     return level;
 }
 
-void op_audit(struct request *req)
+static void op_audit(struct request *req)
 {
     struct deepwell_audit_query q = {.limit = AUDIT_LIMIT_DEFAULT};
     json_t *limit = json_object_get(req->args, "limit");
@@ -119,9 +119,9 @@ void op_audit(struct request *req)
     struct reader r = {req->user.clearance, req->user.site_id};
     int needed = clearance_audit(&r);
     if (needed != 0) {
-        request_audit(req, "audit", DW_OUTCOME_DENIED, DW_SEV_WARNING, NULL);
-        json_t *reply = request_fail(req, "clearance_denied", "the audit log needs Level 5");
-        json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+        request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING, NULL);
+        request_fail_with(req, "clearance_denied", "the audit log needs Level 5", "screen",
+                          screen_clearance_denied(needed, r.level));
         return;
     }
 
@@ -148,9 +148,16 @@ void op_audit(struct request *req)
         request_fail(req, "internal", "internal error");
         return;
     }
-    request_audit(req, "audit", DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
                   json_pack("{s:i, s:o, s:o}", "limit", q.limit, "user",
                             q.user ? json_string(q.user) : json_null(), "action",
                             q.action ? json_string(q.action) : json_null()));
     request_ok(req, json_pack("{s:o}", "rows", list));
 }
+
+const struct op op_audit_entry = {
+    .name = "audit",
+    .needs_token = true,
+    .audit = "audit",
+    .stages = {{OP_STORE, op_audit}},
+};

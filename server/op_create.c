@@ -5,7 +5,7 @@
  * site, task force, leader, director, title) in clearance.c (clearance_grant); the
  * store checks names against its tables once more (unknown title -> DW_INVALID).
  * Every refusal is audited.  Creating a user runs on the hash workers, since its
- * password is hashed here (dispatch_pool).
+ * password is hashed here (create_pool).
  */
 #include "common/foundation.h"
 #include "common/log.h"
@@ -130,10 +130,10 @@ static bool denied(struct request *req, enum foundation_ref_kind kind, int level
     int needed = clearance_create(&r, kind, level);
     if (needed == 0)
         return false;
-    request_audit(req, "create", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+    request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
                   json_pack("{s:s, s:i}", "kind", foundation_ref_kind_name(kind), "level", level));
-    json_t *reply = request_fail(req, "clearance_denied", "your clearance is too low");
-    json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+    request_fail_with(req, "clearance_denied", "your clearance is too low", "screen",
+                      screen_clearance_denied(needed, r.level));
     return true;
 }
 
@@ -187,10 +187,10 @@ static bool may_grant(struct request *req, enum foundation_ref_kind kind, const 
     int needed = clearance_grant(&r, req->user.title, g);
     if (needed == 0)
         return true;
-    request_audit(req, "create", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+    request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
                   json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(kind), "field", field));
-    json_t *reply = request_fail(req, "clearance_denied", "you may not hand that out");
-    json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+    request_fail_with(req, "clearance_denied", "you may not hand that out", "screen",
+                      screen_clearance_denied(needed, r.level));
     return false;
 }
 
@@ -206,7 +206,7 @@ static void created(struct request *req, enum foundation_ref_kind kind, int64_t 
     struct foundation_ref ref = {kind, id};
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
-    request_audit(req, "create", DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
                   json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(kind), "ref", canon));
     request_ok(req, json_pack("{s:s}", "ref", canon));
 }
@@ -460,7 +460,7 @@ static void audit_refusal(struct request *req, const char *kind)
     bool conflict = strcmp(code, "conflict") == 0;
     if (!conflict && strcmp(code, "bad_request") != 0)
         return; /* unavailable, internal: the store's trouble, logged already */
-    request_audit(req, "create", DW_OUTCOME_FAILURE, conflict ? DW_SEV_WARNING : DW_SEV_NOTICE,
+    request_audit(req, req->user.id, DW_OUTCOME_FAILURE, conflict ? DW_SEV_WARNING : DW_SEV_NOTICE,
                   json_pack("{s:s?, s:s}", "kind", kind, "error", code));
 }
 
@@ -499,10 +499,10 @@ static bool create_rate_limited(struct request *req, const char *key)
     int64_t retry_after =
         (f.last_failure_ms + CREATE_CONFLICT_WINDOW_MS - req->now_ms + 999) / 1000;
     request_audit(
-        req, "create", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+        req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
         json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after", (json_int_t)retry_after));
-    json_t *reply = request_fail(req, "rate_limited", "too many creates of taken names; wait");
-    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    request_fail_with(req, "rate_limited", "too many creates of taken names; wait", "retry_after",
+                      json_integer(retry_after));
     return true;
 }
 
@@ -549,7 +549,7 @@ static void create_kind(struct request *req)
     audit_refusal(req, foundation_ref_kind_name(kind));
 }
 
-void op_create(struct request *req)
+static void op_create(struct request *req)
 {
     char key[sizeof(CREATE_CONFLICT_KEY_PREFIX) + 24];
     snprintf(key, sizeof(key), CREATE_CONFLICT_KEY_PREFIX "%" PRId64, req->user.id);
@@ -559,3 +559,18 @@ void op_create(struct request *req)
     if (refused_for_conflict(req))
         count_conflict(req, key);
 }
+
+/* Only creating a user hashes a password: the rest is store work. */
+static enum op_pool create_pool(const json_t *args)
+{
+    const char *kind = json_string_value(json_object_get(args, "kind"));
+    return kind != NULL && strcmp(kind, "user") == 0 ? OP_HASH : OP_STORE;
+}
+
+const struct op op_create_entry = {
+    .name = "create",
+    .needs_token = true,
+    .audit = "create",
+    .pool_for = create_pool,
+    .stages = {{OP_STORE, op_create}},
+};

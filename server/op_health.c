@@ -4,8 +4,9 @@
 #include "server/ops.h"
 #include "server/request.h"
 #include "server/server.h"
+#include "server/shapes.h"
 
-void op_health(struct request *req)
+static void op_health(struct request *req)
 {
     struct server *srv = req->srv;
     struct deepwell_error err;
@@ -35,6 +36,14 @@ void op_health(struct request *req)
         json_pack("{s:i, s:I, s:I, s:I}", "pages", pool.wal_pages, "checkpoints",
                   (json_int_t)pool.checkpoints, "restarts", (json_int_t)pool.checkpoint_restarts,
                   "failures", (json_int_t)pool.checkpoint_failures);
-    json_object_set_new(json_object_get(body, "db"), "wal", wal);
+    if (!shape_set(json_object_get(body, "db"), "wal", wal)) {
+        json_decref(body);
+        body = NULL; /* request_ok answers internal */
+    }
     request_ok(req, body);
 }
+
+const struct op op_health_entry = {
+    .name = "health",
+    .stages = {{OP_STORE, op_health}},
+};

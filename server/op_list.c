@@ -93,30 +93,35 @@ static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_ite
     foundation_ref_format(&ref, canon, sizeof(canon));
     bool accessible = clearance_read(r, kind, item->level, item->id) == 0;
     json_t *o = json_pack("{s:s}", "ref", canon);
+    bool ok = o != NULL;
     if (clearance_title(r, kind, item->level) == 0)
-        json_object_set_new(o, "title", json_string(item->title));
-    json_object_set_new(o, "classification", shape_level(item->level));
-    json_object_set_new(o, "accessible", json_boolean(accessible));
+        ok &= shape_set(o, "title", json_string(item->title));
+    ok &= shape_set(o, "classification", shape_level(item->level));
+    ok &= shape_set(o, "accessible", json_boolean(accessible));
     switch (kind) {
     case REF_SCP:
-        json_object_set_new(o, "containment", shape_class(FOUNDATION_CONTAINMENT, item->extra));
-        json_object_set_new(o, "status", json_string(item->status));
+        ok &= shape_set(o, "containment", shape_class(FOUNDATION_CONTAINMENT, item->extra));
+        ok &= shape_set(o, "status", json_string(item->status));
         break;
     case REF_SITE:
         if (accessible && full_location != NULL)
-            json_object_set_new(o, "location", summary(redact_string_cleared(r, full_location)));
+            ok &= shape_set(o, "location", summary(redact_string_cleared(r, full_location)));
         break;
     case REF_MTF:
-        json_object_set_new(o, "active", json_boolean(strcmp(item->extra, "1") == 0));
+        ok &= shape_set(o, "active", json_boolean(strcmp(item->extra, "1") == 0));
         break;
     case REF_USER:
-        json_object_set_new(o, "job_title", json_string(item->extra));
+        ok &= shape_set(o, "job_title", json_string(item->extra));
         break;
+    }
+    if (!ok) {
+        json_decref(o);
+        return NULL;
     }
     return o;
 }
 
-void op_list(struct request *req)
+static void op_list(struct request *req)
 {
     json_t *jkind = json_object_get(req->args, "kind");
     json_t *jquery = json_object_get(req->args, "query");
@@ -171,6 +176,12 @@ void op_list(struct request *req)
         json_t *o = item_json(kind, item, &r, have_site ? site.location : NULL);
         if (have_site)
             deepwell_site_free(&site);
+        if (o == NULL) {
+            json_decref(items);
+            deepwell_list_free(&list);
+            request_fail(req, "internal", "out of memory");
+            return;
+        }
         size_t bytes = json_dumpb(o, NULL, 0, JSON_COMPACT) + 1; /* and its comma */
         if (i > 0 && page_bytes + bytes > LIST_PAGE_MAX_BYTES) {
             json_decref(o);
@@ -178,22 +189,39 @@ void op_list(struct request *req)
             break;
         }
         page_bytes += bytes;
-        json_array_append_new(items, o);
+        if (json_array_append_new(items, o) != 0) {
+            json_decref(items);
+            deepwell_list_free(&list);
+            request_fail(req, "internal", "out of memory");
+            return;
+        }
     }
     json_int_t total = (json_int_t)list.total;
     deepwell_list_free(&list);
     /* "next": where the following page starts; absent on the last page. */
     json_int_t next = (json_int_t)q.offset + (json_int_t)json_array_size(items);
 
-    request_audit(req, "list", DW_OUTCOME_SUCCESS, DW_SEV_INFO,
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_INFO,
                   json_pack("{s:s, s:o, s:i, s:i}", "kind", foundation_ref_kind_name(kind), "query",
                             q.query ? json_string(q.query) : json_null(), "offset", q.offset,
                             "limit", q.limit));
     json_t *body = json_pack("{s:s, s:I, s:i, s:o}", "kind", foundation_ref_kind_name(kind),
                              "total", total, "offset", q.offset, "items", items);
-    if (more)
-        json_object_set_new(body, "more", json_true());
-    if (more || next < total)
-        json_object_set_new(body, "next", json_integer(next));
+    bool ok = body != NULL;
+    if (ok && more)
+        ok &= shape_set(body, "more", json_true());
+    if (ok && (more || next < total))
+        ok &= shape_set(body, "next", json_integer(next));
+    if (!ok) {
+        json_decref(body);
+        body = NULL; /* request_ok answers internal */
+    }
     request_ok(req, body);
 }
+
+const struct op op_list_entry = {
+    .name = "list",
+    .needs_token = true,
+    .audit = "list",
+    .stages = {{OP_STORE, op_list}},
+};

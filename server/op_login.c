@@ -1,13 +1,12 @@
 /*
  * op_login.c - "login": password check, throttling and a new session.
  *
- * Three stages, so the hash workers only ever hash: the store workers find the user
- * and reserve the attempt in the throttle (it counts as a failure until proven good),
- * a hash worker verifies the password (and makes an upgraded hash), the store workers
- * then record the outcome (give back the reservation, session, last login, audit).
- * Both outcomes take the same three stages: unknown users burn a dummy verify and get
- * the same auth_failed reply as a wrong password.  A blocked key is refused before
- * the password is even looked at.
+ * Three stages (op_login_entry), so the hash workers only ever hash: the store workers find the
+ * user and reserve the attempt in the throttle (it counts as a failure until proven good), a hash
+ * worker verifies the password (and makes an upgraded hash), the store workers then record the
+ * outcome (give back the reservation, session, last login, audit). Both outcomes take the same
+ * three stages: unknown users burn a dummy verify and get the same auth_failed reply as a wrong
+ * password.  A blocked key is refused before the password is even looked at.
  */
 #include "common/foundation.h"
 #include "common/log.h"
@@ -61,11 +60,11 @@ static bool read_login_args(struct request *req, char name[DEEPWELL_NAME_MAX], i
     return true;
 }
 
-/* The attempt stays counted as the failure it was reserved as. */
-static void login_failed(struct request *req, const char *name, const char *reason)
+/* The attempt stays counted as the failure it was reserved as; actor: the account tried. */
+static void login_failed(struct request *req, int64_t actor, const char *name, const char *reason)
 {
     request_audit_attempted(req, name);
-    request_audit(req, "login", DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
+    request_audit(req, actor, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                   json_pack("{s:s}", "reason", reason));
     request_fail(req, "auth_failed", AUTH_FAILED_MESSAGE);
 }
@@ -103,7 +102,7 @@ static void login_succeeded(struct request *req, struct login_state *st)
     memset(token, 0, sizeof(token));
     request_ok(req, body);
     req->authenticated = true;
-    request_audit(req, "login", DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
 }
 
 static const char *login_password(struct request *req)
@@ -116,15 +115,13 @@ static void login_record(struct request *req)
 {
     struct login_state *st = req->op_state;
     if (!st->known) {
-        login_failed(req, st->name, "unknown user");
+        login_failed(req, 0, st->name, "unknown user");
         return;
     }
     if (st->verdict != DW_PW_OK) {
-        int64_t uid = req->user.id;
+        int64_t tried = req->user.id;
         memset(&req->user, 0, sizeof(req->user));
-        req->user.id = uid; /* the audit row names the account that was tried */
-        login_failed(req, st->name, "wrong password");
-        req->user.id = 0;
+        login_failed(req, tried, st->name, "wrong password");
         return;
     }
     if (!req->user.active) {
@@ -134,7 +131,7 @@ static void login_record(struct request *req)
             DW_OK)
             log_warning("login", "cannot give back the attempt of %s: %s", st->user_key,
                         err.message);
-        request_audit(req, "login", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
+        request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_NOTICE,
                       json_pack("{s:s}", "reason", "account disabled"));
         request_fail(req, "account_disabled", "this account is disabled");
         return;
@@ -165,7 +162,6 @@ static void login_verify(struct request *req)
             st->rehash[0] = '\0';
         }
     }
-    request_continue(req, OP_STORE, login_record);
 }
 
 /*
@@ -178,23 +174,21 @@ static void login_refused(struct request *req, struct login_state *st, const cha
 {
     int64_t uid = st->known ? req->user.id : 0;
     memset(&req->user, 0, sizeof(req->user));
-    json_t *reply = request_fail(req, "rate_limited", "too many failed logins; wait");
-    json_object_set_new(reply, "retry_after", json_integer(retry_after));
+    request_fail_with(req, "rate_limited", "too many failed logins; wait", "retry_after",
+                      json_integer(retry_after));
     /* A summary of an address's refusals names no one account. */
     int64_t key_uid = strcmp(blocked_key, st->user_key) == 0 ? uid : 0;
     if (!throttle_refusal_audited(req->srv, blocked_key, st->name, req->client, key_uid,
                                   req->now_ms))
         return;
-    req->user.id = uid; /* the audit row names the account that was tried */
     request_audit_attempted(req, st->name);
     request_audit(
-        req, "login", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+        req, uid, DW_OUTCOME_DENIED, DW_SEV_WARNING,
         json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after", (json_int_t)retry_after));
-    req->user.id = 0;
 }
 
 /* Stage 1, store workers: arguments, the account, throttling. */
-void op_login(struct request *req)
+static void login_lookup(struct request *req)
 {
     struct server *srv = req->srv;
     struct login_state *st = calloc(1, sizeof(*st));
@@ -236,5 +230,11 @@ void op_login(struct request *req)
     }
     if (!st->known)
         memset(&req->user, 0, sizeof(req->user));
-    request_continue(req, OP_HASH, login_verify);
+    /* No reply yet: the hash stage runs next (dispatch_next). */
 }
+
+const struct op op_login_entry = {
+    .name = "login",
+    .audit = "login",
+    .stages = {{OP_STORE, login_lookup}, {OP_HASH, login_verify}, {OP_STORE, login_record}},
+};

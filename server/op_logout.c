@@ -3,7 +3,7 @@
 #include "server/request.h"
 #include "server/server.h"
 
-void op_logout(struct request *req)
+static void op_logout(struct request *req)
 {
     struct deepwell_error err;
     if (deepwell_session_revoke(req->srv->dw, req->session.id, &err) != DW_OK) {
@@ -12,6 +12,13 @@ void op_logout(struct request *req)
     }
     req->authenticated = false;
     req->deauthenticated = true;
-    request_audit(req, "logout", DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
-    request_ok(req, NULL);
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_INFO, NULL);
+    request_ok(req, json_object());
 }
+
+const struct op op_logout_entry = {
+    .name = "logout",
+    .needs_token = true,
+    .audit = "logout",
+    .stages = {{OP_STORE, op_logout}},
+};

@@ -21,7 +21,8 @@
 static void audit_read(struct request *req, const char *ref, const char *result,
                        enum deepwell_outcome outcome)
 {
-    request_audit(req, "read", outcome, outcome == DW_OUTCOME_SUCCESS ? DW_SEV_INFO : DW_SEV_NOTICE,
+    request_audit(req, req->user.id, outcome,
+                  outcome == DW_OUTCOME_SUCCESS ? DW_SEV_INFO : DW_SEV_NOTICE,
                   json_pack("{s:s, s:s}", "ref", ref, "result", result));
 }
 
@@ -53,8 +54,7 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
                                  : file_view_load(req->srv->dw, ref, view, &err);
     if (rc == DW_NOT_FOUND) {
         audit_read(req, canon, "expunged", DW_OUTCOME_FAILURE);
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
         return false;
     }
     if (rc != DW_OK) {
@@ -66,9 +66,8 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
         int file_level = view->level;
         file_view_free(view);
         audit_read(req, canon, "redacted", DW_OUTCOME_DENIED);
-        json_t *reply = request_fail(req, "redacted", "the file is above your clearance");
-        json_object_set_new(reply, "screen",
-                            screen_redacted(canon, file_level, r->level, req->now_ms));
+        request_fail_with(req, "redacted", "the file is above your clearance", "screen",
+                          screen_redacted(canon, file_level, r->level, req->now_ms));
         return false;
     }
     return true;
@@ -89,7 +88,7 @@ static char *cached_reply(struct view_cache *cache, const struct file_view *view
  * more, and when the same revision was already cut for the same reader the cached
  * reply is all that is sent.  Only on a miss are the sections read and cut.
  */
-void op_read(struct request *req)
+static void op_read(struct request *req)
 {
     json_t *jref = json_object_get(req->args, "ref");
     struct foundation_ref ref;
@@ -130,3 +129,10 @@ void op_read(struct request *req)
     }
     audit_read(req, canon, "granted", DW_OUTCOME_SUCCESS);
 }
+
+const struct op op_read_entry = {
+    .name = "read",
+    .needs_token = true,
+    .audit = "read",
+    .stages = {{OP_STORE, op_read}},
+};

@@ -10,7 +10,7 @@
 
 #define REASON_MAX 1000
 
-void op_set_status(struct request *req)
+static void op_set_status(struct request *req)
 {
     json_t *jref = json_object_get(req->args, "ref");
     json_t *jstatus = json_object_get(req->args, "status");
@@ -43,10 +43,9 @@ void op_set_status(struct request *req)
     struct deepwell_error err;
     enum deepwell_code rc = deepwell_scp_get(req->srv->dw, (int)ref.number, &scp, &err);
     if (rc == DW_NOT_FOUND) {
-        request_audit(req, "scp.status", DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
+        request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", canon, "result", "expunged"));
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
         return;
     }
     if (rc != DW_OK) {
@@ -58,10 +57,10 @@ void op_set_status(struct request *req)
     struct reader r = {req->user.clearance, req->user.site_id};
     int needed = clearance_grant(&r, req->user.title, &g);
     if (needed != 0) {
-        request_audit(req, "scp.status", DW_OUTCOME_DENIED, DW_SEV_WARNING,
+        request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
                       json_pack("{s:s, s:s}", "ref", canon, "status", status));
-        json_t *reply = request_fail(req, "clearance_denied", "your clearance is too low");
-        json_object_set_new(reply, "screen", screen_clearance_denied(needed, r.level));
+        request_fail_with(req, "clearance_denied", "your clearance is too low", "screen",
+                          screen_clearance_denied(needed, r.level));
         return;
     }
 
@@ -69,21 +68,27 @@ void op_set_status(struct request *req)
     rc = deepwell_scp_set_status(req->srv->dw, (int)ref.number, status, req->user.id, reason, old,
                                  &err);
     if (rc == DW_CONFLICT) {
-        request_audit(req, "scp.status", DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
+        request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", canon, "result", "unchanged"));
         request_fail(req, "conflict", "the file already has that status");
         return;
     }
     if (rc == DW_NOT_FOUND) {
-        json_t *reply = request_fail(req, "expunged", "no such file");
-        json_object_set_new(reply, "screen", screen_expunged(canon));
+        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
         return;
     }
     if (rc != DW_OK) {
         request_store_error(req, "scp.set_status", &err);
         return;
     }
-    request_audit(req, "scp.status", DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
+    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
                   json_pack("{s:s, s:s, s:s}", "ref", canon, "old", old, "new", status));
     request_ok(req, json_pack("{s:s, s:s, s:s}", "ref", canon, "old", old, "new", status));
 }
+
+const struct op op_set_status_entry = {
+    .name = "set_status",
+    .needs_token = true,
+    .audit = "scp.status",
+    .stages = {{OP_STORE, op_set_status}},
+};

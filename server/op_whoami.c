@@ -4,8 +4,14 @@
 #include "server/session.h"
 #include "server/shapes.h"
 
-void op_whoami(struct request *req)
+static void op_whoami(struct request *req)
 {
     request_ok(req, json_pack("{s:o, s:I}", "user", shape_user(&req->user), "expires_in",
                               (json_int_t)session_expires_in(req)));
 }
+
+const struct op op_whoami_entry = {
+    .name = "whoami",
+    .needs_token = true,
+    .stages = {{OP_STORE, op_whoami}},
+};

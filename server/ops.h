@@ -1,18 +1,27 @@
-/* ops.h - one handler per protocol op, each in its own op_<name>.c. */
+/*
+ * ops.h - the ops.  Each lives in its own op_<name>.c, which defines
+ * `const struct op op_<name>_entry` (dispatch.h: name, token, audit action, stages);
+ * adding an op is that file plus one X() line here.  Order is only for reading.
+ */
 #ifndef SCIPNET_SERVER_OPS_H
 #define SCIPNET_SERVER_OPS_H
 
-struct request;
+#include "server/dispatch.h"
 
-void op_hello(struct request *req);
-void op_login(struct request *req);
-void op_logout(struct request *req);
-void op_whoami(struct request *req);
-void op_list(struct request *req);
-void op_read(struct request *req);
-void op_create(struct request *req);
-void op_set_status(struct request *req);
-void op_audit(struct request *req);
-void op_health(struct request *req);
+#define SCIPNET_OPS(X)                                                                             \
+    X(hello)                                                                                       \
+    X(login)                                                                                       \
+    X(logout)                                                                                      \
+    X(whoami)                                                                                      \
+    X(list)                                                                                        \
+    X(read)                                                                                        \
+    X(create)                                                                                      \
+    X(set_status)                                                                                  \
+    X(audit)                                                                                       \
+    X(health)
+
+#define SCIPNET_OP_DECLARE(name) extern const struct op op_##name##_entry;
+SCIPNET_OPS(SCIPNET_OP_DECLARE)
+#undef SCIPNET_OP_DECLARE
 
 #endif

@@ -117,15 +117,20 @@ static json_t *section(const struct reader *r, const char *kind, const char *tit
         json_decref(parts);
         return NULL;
     }
+    bool ok;
     if (any_cut) {
-        json_object_set_new(section, "parts", parts);
-        return section;
+        ok = shape_set(section, "parts", parts);
+    } else {
+        /* Nothing cut: at most one text part (markers of readable passages removed). */
+        json_t *first = json_array_get(parts, 0);
+        json_t *text = first ? json_object_get(first, "text") : NULL;
+        ok = shape_set(section, "text", text ? json_incref(text) : json_string(""));
+        json_decref(parts);
     }
-    /* Nothing cut: at most one text part (markers of readable passages removed). */
-    json_t *first = json_array_get(parts, 0);
-    json_t *text = first ? json_object_get(first, "text") : NULL;
-    json_object_set_new(section, "text", text ? json_incref(text) : json_string(""));
-    json_decref(parts);
+    if (!ok) {
+        json_decref(section);
+        return NULL;
+    }
     return section;
 }
 

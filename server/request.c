@@ -5,7 +5,9 @@
 #include "server/conn.h"
 #include "server/mailbox.h"
 #include "server/server.h"
+#include "server/shapes.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,10 +121,14 @@ void request_ok(struct request *req, json_t *body)
 {
     drop_line(req);
     json_t *reply = json_pack("{s:O, s:b}", "id", req->id, "ok", 1);
-    if (body != NULL) {
-        json_object_update(reply, body);
+    /* Out of memory anywhere in the body: no half reply (shapes.h). */
+    if (body == NULL || reply == NULL || json_object_update(reply, body) != 0) {
         json_decref(body);
+        json_decref(reply);
+        request_fail(req, "internal", "out of memory");
+        return;
     }
+    json_decref(body);
     json_decref(req->reply);
     req->reply = reply;
 }
@@ -133,6 +139,13 @@ json_t *request_fail(struct request *req, const char *code, const char *message)
     json_decref(req->reply);
     req->reply = reply_error(req->id, code, message);
     return req->reply;
+}
+
+void request_fail_with(struct request *req, const char *code, const char *message, const char *key,
+                       json_t *value)
+{
+    if (!shape_set(request_fail(req, code, message), key, value))
+        request_fail(req, "internal", "out of memory");
 }
 
 void request_store_error(struct request *req, const char *what, const struct deepwell_error *err)
@@ -154,11 +167,19 @@ void request_store_error(struct request *req, const char *what, const struct dee
     }
 }
 
-void request_audit(struct request *req, const char *action, enum deepwell_outcome outcome,
+void request_audit(struct request *req, int64_t actor, enum deepwell_outcome outcome,
                    enum deepwell_severity severity, json_t *details)
 {
+    assert(req->op != NULL && req->op->audit != NULL);
+    request_audit_action(req, req->op->audit, actor, outcome, severity, details);
+}
+
+void request_audit_action(struct request *req, const char *action, int64_t actor,
+                          enum deepwell_outcome outcome, enum deepwell_severity severity,
+                          json_t *details)
+{
     req->audit = true;
-    req->audit_user_id = req->user.id;
+    req->audit_user_id = actor;
     snprintf(req->audit_action, sizeof(req->audit_action), "%s", action);
     req->audit_outcome = outcome;
     req->audit_severity = severity;
@@ -275,16 +296,12 @@ static void push(struct request *req, enum op_pool pool)
 static void run_stage(struct job *job)
 {
     struct request *req = (struct request *)job;
-    void (*stage)(struct request *) = req->next_stage;
-    req->next_stage = NULL;
     req->now_ms = time_now_ms();
-    if (stage != NULL)
-        stage(req);
-    else
-        dispatch_run(req);
-    if (req->next_stage != NULL) {
+    dispatch_run(req);
+    enum op_pool next;
+    if (dispatch_next(req, &next)) {
         /* Queued only now that this stage is done with req: no two threads share it. */
-        push(req, req->next_pool);
+        push(req, next);
         return;
     }
     __atomic_sub_fetch(&req->srv->busy, 1, __ATOMIC_ACQ_REL);
@@ -293,12 +310,10 @@ static void run_stage(struct job *job)
 
 void request_run_stages(struct request *req)
 {
-    dispatch_run(req);
-    while (req->next_stage != NULL) {
-        void (*stage)(struct request *) = req->next_stage;
-        req->next_stage = NULL;
-        stage(req);
-    }
+    enum op_pool next;
+    do
+        dispatch_run(req);
+    while (dispatch_next(req, &next));
 }
 
 void request_submit(struct request *req, enum op_pool pool)
@@ -307,10 +322,4 @@ void request_submit(struct request *req, enum op_pool pool)
     __atomic_add_fetch(&srv->busy, 1, __ATOMIC_ACQ_REL);
     req->pool = pool;
     push(req, pool);
-}
-
-void request_continue(struct request *req, enum op_pool pool, void (*next)(struct request *req))
-{
-    req->next_pool = pool;
-    req->next_stage = next;
 }

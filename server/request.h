@@ -40,9 +40,7 @@ struct request {
     bool authenticated;   /* the connection may send the larger after-login lines */
     bool deauthenticated; /* logout */
 
-    /* An op in stages (login): the next one, run on next_pool once this one returns. */
-    void (*next_stage)(struct request *req);
-    enum op_pool next_pool;
+    size_t stage;   /* index into op->stages of the one running (dispatch_next) */
     void *op_state; /* the op's own data between stages; free()d with the request */
 
     json_t *reply; /* the whole reply object, until request_finish serializes it */
@@ -62,7 +60,10 @@ struct request {
 struct request *request_new(struct server *srv, struct conn *conn, uint64_t seq);
 void request_free(struct request *req);
 
-/* Sets a success reply {"id","ok":true, ...body}; steals body (NULL = no fields). */
+/*
+ * Sets a success reply {"id","ok":true, ...body}; steals body.  A NULL body (a builder
+ * out of memory) makes it an "internal" failure instead: see shapes.h.
+ */
 void request_ok(struct request *req, json_t *body);
 /*
  * Sets a success reply whose fields are already JSON text: `fields` is the inside of
@@ -71,22 +72,31 @@ void request_ok(struct request *req, json_t *body);
 bool request_ok_text(struct request *req, const char *fields, size_t length);
 /* Sets a failure reply and returns it so the caller may add fields ("screen"). */
 json_t *request_fail(struct request *req, const char *code, const char *message);
+/* The same with one more field ("screen", "retry_after"); steals value.  Out of
+   memory makes it "internal" (shapes.h). */
+void request_fail_with(struct request *req, const char *code, const char *message, const char *key,
+                       json_t *value);
 /* A store failure: unavailable for busy/io/corrupt/pool, else internal; logs why. */
 void request_store_error(struct request *req, const char *what, const struct deepwell_error *err);
-/* Queues the audit row for this request; steals details (NULL = {}). */
-void request_audit(struct request *req, const char *action, enum deepwell_outcome outcome,
+/*
+ * Queues the audit row for this request, under its op's action (op->audit) and in
+ * the name of actor (a user id, 0 = nobody known); steals details (NULL = {}).
+ */
+void request_audit(struct request *req, int64_t actor, enum deepwell_outcome outcome,
                    enum deepwell_severity severity, json_t *details);
+/* The same under another action (session.reject, session.expire). */
+void request_audit_action(struct request *req, const char *action, int64_t actor,
+                          enum deepwell_outcome outcome, enum deepwell_severity severity,
+                          json_t *details);
 void request_audit_attempted(struct request *req, const char *name);
 
 /*
- * Hands req to a worker pool (counted in srv->busy until it is finished).  The
- * handler runs there; then the request is finished, or goes on to its next stage.
+ * Hands req to a worker pool (counted in srv->busy until it is finished).  Its stage
+ * runs there; then the request is finished, or goes on to its next stage's pool.
  */
 void request_submit(struct request *req, enum op_pool pool);
-/* From a handler: once it returns, run `next` on `pool` instead of finishing. */
-void request_continue(struct request *req, enum op_pool pool, void (*next)(struct request *req));
 
-/* Runs req's op and every later stage on the calling thread, without finishing (tests). */
+/* Runs every stage of req's op on the calling thread, without finishing (tests). */
 void request_run_stages(struct request *req);
 
 /*

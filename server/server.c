@@ -44,7 +44,7 @@
  * Each argon2 hash maps, populates and unmaps 64 MiB (libsodium), holding the
  * process's memory-map lock; a read-path thread that page-faults meanwhile (its heap
  * grown back after malloc trimmed it) stalls for milliseconds.  Keeping freed heap
- * mapped removes those faults: the login storm's read p99 drops from ~30 ms to ~5 ms.
+ * mapped removes those faults (figures: docs/BENCHMARKS.md, "the login storm's read tail").
  */
 static void keep_heap_mapped(void)
 {
@@ -55,8 +55,8 @@ static void keep_heap_mapped(void)
 /*
  * Store workers when the configuration leaves it to us.  SQLite work is CPU on this
  * machine: one worker per core (at least 2) keeps the cores busy, and more only queue
- * for them, each wake-up and switch costing more than it saves (bench/compare.sh: 2
- * workers on 2 cores read 7 % faster than 4).  PostgreSQL work waits on the network,
+ * for them, each wake-up and switch costing more than it saves (measured with
+ * bench/compare.sh: docs/BENCHMARKS.md, third round).  PostgreSQL work waits on the network,
  * so a worker per core would leave the cores idle: twice that, at least 4.
  */
 static int default_store_workers(const char *db)
@@ -70,7 +70,8 @@ static int default_store_workers(const char *db)
 
 /*
  * SQLite store workers beyond the first stay on standby until a job has waited
- * this long (workq.h): a read takes ~20 us of one core, so one thread keeps up and
+ * this long (workq.h): a read takes a few tens of microseconds of one core, so one
+ * thread keeps up (docs/BENCHMARKS.md, "store workers on standby") and
  * the spare ones would only take cores from the event loop.  On PostgreSQL a query
  * mostly waits on the network, so every worker takes jobs at once.
  */

@@ -52,8 +52,8 @@ bool session_require(struct request *req)
         return unauthenticated(req, "no session: log in first");
     const char *token = json_string_value(jtoken);
     if (!session_token_well_formed(token)) {
-        request_audit(req, "session.reject", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
-                      json_pack("{s:s}", "reason", "malformed token"));
+        request_audit_action(req, "session.reject", 0, DW_OUTCOME_DENIED, DW_SEV_NOTICE,
+                             json_pack("{s:s}", "reason", "malformed token"));
         return unauthenticated(req, "unknown session");
     }
 
@@ -64,8 +64,8 @@ bool session_require(struct request *req)
     enum deepwell_code rc =
         deepwell_session_find_with_user(req->srv->dw, hash, &req->session, &user, &err);
     if (rc == DW_NOT_FOUND) {
-        request_audit(req, "session.reject", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
-                      json_pack("{s:s}", "reason", "unknown token"));
+        request_audit_action(req, "session.reject", 0, DW_OUTCOME_DENIED, DW_SEV_NOTICE,
+                             json_pack("{s:s}", "reason", "unknown token"));
         return unauthenticated(req, "unknown session");
     }
     if (rc != DW_OK) {
@@ -73,10 +73,8 @@ bool session_require(struct request *req)
         return false;
     }
     if (req->session.revoked) {
-        req->user.id = req->session.user_id;
-        request_audit(req, "session.reject", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
-                      json_pack("{s:s}", "reason", "revoked"));
-        req->user.id = 0;
+        request_audit_action(req, "session.reject", req->session.user_id, DW_OUTCOME_DENIED,
+                             DW_SEV_NOTICE, json_pack("{s:s}", "reason", "revoked"));
         return unauthenticated(req, "session ended");
     }
 
@@ -87,21 +85,18 @@ bool session_require(struct request *req)
         if (deepwell_session_revoke(req->srv->dw, req->session.id, &err) != DW_OK)
             log_warning("session", "revoke of expired session %lld: %s", (long long)req->session.id,
                         err.message);
-        req->user.id = req->session.user_id;
-        request_audit(req, "session.expire", DW_OUTCOME_DENIED, DW_SEV_INFO,
-                      json_pack("{s:s}", "reason", lifetime_over ? "lifetime" : "idle"));
-        req->user.id = 0;
+        request_audit_action(req, "session.expire", req->session.user_id, DW_OUTCOME_DENIED,
+                             DW_SEV_INFO,
+                             json_pack("{s:s}", "reason", lifetime_over ? "lifetime" : "idle"));
         return unauthenticated(req, "session expired");
     }
 
     if (user.id == 0 || !user.active) {
         /* The account went away or was disabled: the session ends with it. */
         deepwell_session_revoke(req->srv->dw, req->session.id, &err);
-        req->user = user;
-        req->user.id = req->session.user_id;
-        request_audit(req, "session.reject", DW_OUTCOME_DENIED, DW_SEV_NOTICE,
-                      json_pack("{s:s}", "reason", "account disabled"));
-        memset(&req->user, 0, sizeof(req->user));
+        request_audit_action(req, "session.reject", req->session.user_id, DW_OUTCOME_DENIED,
+                             DW_SEV_NOTICE, json_pack("{s:s}", "reason", "account disabled"));
+        memset(&user, 0, sizeof(user)); /* it holds a password hash */
         return unauthenticated(req, "session ended");
     }
     req->user = user;
@@ -109,8 +104,8 @@ bool session_require(struct request *req)
     /* Over the session's request rate: refused before the op does any work. */
     int64_t retry_after = 0;
     if (!session_rate_take(req->srv->session_rate, req->session.id, time_mono_ms(), &retry_after)) {
-        json_t *reply = request_fail(req, "rate_limited", "too many requests on this session");
-        json_object_set_new(reply, "retry_after", json_integer(retry_after));
+        request_fail_with(req, "rate_limited", "too many requests on this session", "retry_after",
+                          json_integer(retry_after));
         return false;
     }
 

@@ -2,6 +2,15 @@
 #include "server/shapes.h"
 #include "common/timeutil.h"
 
+bool shape_set(json_t *o, const char *key, json_t *value)
+{
+    if (o == NULL || value == NULL) {
+        json_decref(value);
+        return false;
+    }
+    return json_object_set_new(o, key, value) == 0;
+}
+
 json_t *shape_level(int level)
 {
     const struct foundation_level *l = foundation_level(level);

@@ -3,10 +3,21 @@
 #define SCIPNET_SERVER_SHAPES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/foundation.h"
 #include "deepwell/deepwell.h"
+
+/*
+ * The out-of-memory policy, for every reply: it is built whole or not at all.  A
+ * jansson constructor returns NULL when out of memory, and json_object_set_new then
+ * quietly leaves the field out, so builders set fields with shape_set, add up its
+ * results and return NULL on any failure; request_ok turns a NULL body into
+ * "internal".  (json_pack is safe as it is: a NULL "o" argument fails the pack.)
+ */
+/* Sets o[key] = value, stealing value; false when either is NULL or the set fails. */
+bool shape_set(json_t *o, const char *key, json_t *value);
 
 /* {"level","name","colour"}; null when out of range. */
 json_t *shape_level(int level);

@@ -123,20 +123,6 @@ int admin_parse_args(int argc, char **argv, int first, const struct admin_option
     return ADMIN_OK;
 }
 
-bool admin_parse_int64(const char *text, int64_t min, int64_t max, int64_t *out)
-{
-    const char *digits = text[0] == '-' ? text + 1 : text;
-    if (!isdigit((unsigned char)digits[0]))
-        return false;
-    errno = 0;
-    char *end = NULL;
-    long long value = strtoll(text, &end, 10);
-    if (errno != 0 || *end != '\0' || value < min || value > max)
-        return false;
-    *out = value;
-    return true;
-}
-
 /* ---- the store -------------------------------------------------------------------- */
 
 int admin_check_parent_dir(const char *path, const char *what)

@@ -71,9 +71,6 @@ int admin_parse_args(int argc, char **argv, int first, const struct admin_option
                      size_t nopts, const char **pos, size_t min_pos, size_t max_pos, size_t *npos,
                      const char *usage);
 
-/* Strict integers: the whole string, within [min, max]. */
-bool admin_parse_int64(const char *text, int64_t min, int64_t max, int64_t *out);
-
 /* ---- the store -------------------------------------------------------------------- */
 
 enum admin_open_mode {

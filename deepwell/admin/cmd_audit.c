@@ -3,6 +3,7 @@
  * signed seals), show the newest rows, export rows as JSON Lines.
  */
 #include "deepwell/admin/admin.h"
+#include "common/integer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +129,7 @@ static int run_tail(struct admin_ctx *ctx, int argc, char **argv)
     if (rc != ADMIN_OK)
         return rc;
     int64_t count = TAIL_DEFAULT;
-    if (count_text != NULL && !admin_parse_int64(count_text, 1, 1000000, &count))
+    if (count_text != NULL && !integer_parse(count_text, 1, 1000000, &count))
         return admin_usage_error(usage_tail, "bad row count '%s': expected 1 to 1000000",
                                  count_text);
 
@@ -156,7 +157,7 @@ static int run_export(struct admin_ctx *ctx, int argc, char **argv)
     if (format != NULL && strcmp(format, "jsonl") != 0)
         return admin_usage_error(usage_export, "unknown format '%s': only jsonl", format);
     int64_t after = 0;
-    if (after_text != NULL && !admin_parse_int64(after_text, 0, INT64_MAX, &after))
+    if (after_text != NULL && !integer_parse(after_text, 0, INT64_MAX, &after))
         return admin_usage_error(usage_export, "bad row id '%s'", after_text);
 
     struct deepwell_audit_query q = {.limit = 0, .after_id = after, .oldest_first = true};

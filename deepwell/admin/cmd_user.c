@@ -4,6 +4,7 @@
  * they never show in `ps` or shell history, and never reach the audit log.
  */
 #include "deepwell/admin/admin.h"
+#include "common/integer.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -48,7 +49,7 @@ static int check_user_name(const char *name)
 static int parse_clearance(const char *text, int *out)
 {
     int64_t level;
-    if (!admin_parse_int64(text, FOUNDATION_LEVEL_MIN, FOUNDATION_LEVEL_MAX, &level))
+    if (!integer_parse(text, FOUNDATION_LEVEL_MIN, FOUNDATION_LEVEL_MAX, &level))
         return admin_fail("bad clearance '%s': expected a level from %d to %d", text,
                           FOUNDATION_LEVEL_MIN, FOUNDATION_LEVEL_MAX);
     *out = (int)level;
@@ -75,7 +76,7 @@ static int parse_ref_id(const char *text, enum foundation_ref_kind kind, const c
                         int64_t *out)
 {
     struct foundation_ref ref;
-    if (admin_parse_int64(text, 1, INT64_MAX, out))
+    if (integer_parse(text, 1, INT64_MAX, out))
         return ADMIN_OK;
     if (foundation_ref_parse(text, &ref) && ref.kind == kind) {
         *out = ref.number;

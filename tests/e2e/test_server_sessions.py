@@ -35,6 +35,50 @@ class TestSessionExpiry(ServerTestCase):
         self.assertEqual(r["error"]["message"], "session expired")
 
 
+class TestAuditActor(ServerTestCase):
+    """Each audit row names who acted, passed explicitly to the audit call."""
+
+    def user_id(self, name):
+        con = connect_store(self.db)
+        try:
+            return con.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()[0]
+        finally:
+            con.close()
+
+    def last_row(self, action):
+        rows = self.audit_rows("action = ?", (action,))
+        self.assertTrue(rows, action)
+        return rows[-1]
+
+    def test_rows_name_the_account_tried_or_nobody(self):
+        agent = self.user_id("agent")
+        c = self.client()
+        self.assertError(c.login("agent", "wrong"), "auth_failed")
+        row = self.last_row("login")
+        self.assertEqual((row["user_id"], row["attempted_name"]), (agent, "agent"))
+        self.assertError(c.login("ghost", "wrong"), "auth_failed")
+        row = self.last_row("login")
+        self.assertEqual((row["user_id"], row["attempted_name"]), (None, "ghost"))
+        self.assertTrue(c.login("agent")["ok"])
+        self.assertEqual(self.last_row("login")["user_id"], agent)
+        # The request after a failed one is not audited in the failed one's name.
+        self.assertTrue(c.request("list", kind="scp")["ok"])
+        self.assertEqual(self.last_row("list")["user_id"], agent)
+        token = c.token
+        self.assertTrue(c.request("logout")["ok"])
+        self.assertEqual(self.last_row("logout")["user_id"], agent)
+        # A revoked session's token: rejected in the name of the session's user.
+        c.token = token
+        self.assertError(c.request("whoami"), "unauthenticated")
+        row = self.last_row("session.reject")
+        self.assertEqual(row["user_id"], agent)
+        self.assertIn("revoked", row["details"])
+        # A token nobody holds names nobody.
+        c.token = "A" * 43
+        self.assertError(c.request("whoami"), "unauthenticated")
+        self.assertIsNone(self.last_row("session.reject")["user_id"])
+
+
 class TestThrottle(ServerTestCase):
     server_env = {"SCIPNET_LOGIN_MAX_FAILURES": "3", "SCIPNET_LOGIN_BACKOFF_BASE_S": "1",
                   "SCIPNET_LOGIN_BACKOFF_MAX_S": "8", "SCIPNET_LOGIN_MAX_FAILURES_ADDR": "1000"}

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "server/dispatch.h"
+#include "server/ops.h"
 #include "server/utf8.h"
 
 /* The error code dispatch_parse answers for line, or "ok". */
@@ -104,6 +105,66 @@ static void utf8_is_strict(void **state)
     assert_false(utf8_valid("\xff", 1));
 }
 
+/* The pool a line's first stage runs on, as conn.c asks for it. */
+static enum op_pool pool_of(const char *line)
+{
+    struct parsed_request p;
+    json_t *reply = dispatch_parse(line, strlen(line), &p);
+    assert_null(reply);
+    enum op_pool pool = dispatch_pool(&p);
+    json_decref(p.id);
+    json_decref(p.args);
+    return pool;
+}
+
+/* Each op's entry says where it runs: no special case in dispatch.c. */
+static void the_op_table_says_where_an_op_runs(void **state)
+{
+    (void)state;
+    assert_int_equal(pool_of("{\"op\":\"hello\"}"), OP_INLINE);
+    assert_int_equal(pool_of("{\"op\":\"read\"}"), OP_STORE);
+    /* Only creating a user hashes a password. */
+    assert_int_equal(pool_of("{\"op\":\"create\",\"kind\":\"user\"}"), OP_HASH);
+    assert_int_equal(pool_of("{\"op\":\"create\",\"kind\":\"scp\"}"), OP_STORE);
+    assert_int_equal(pool_of("{\"op\":\"create\",\"kind\":7}"), OP_STORE);
+    assert_int_equal(pool_of("{\"op\":\"create\"}"), OP_STORE);
+
+    /* Login's stages are in its entry: look up, hash, record. */
+    const struct op *login = dispatch_find("login");
+    assert_non_null(login);
+    assert_false(login->needs_token);
+    assert_string_equal(login->audit, "login");
+    assert_int_equal(login->stages[0].pool, OP_STORE);
+    assert_int_equal(login->stages[1].pool, OP_HASH);
+    assert_int_equal(login->stages[2].pool, OP_STORE);
+    assert_non_null(login->stages[2].run);
+
+    assert_string_equal(dispatch_find("set_status")->audit, "scp.status");
+    assert_true(dispatch_find("audit")->needs_token);
+    assert_false(dispatch_find("health")->needs_token);
+    assert_ptr_equal(dispatch_find("create"), &op_create_entry);
+    assert_null(dispatch_find("drop_tables"));
+}
+
+/* Every entry is whole: a first stage, no gap before a later one, a name it is found by. */
+static void every_op_entry_is_whole(void **state)
+{
+    (void)state;
+#define CHECK_ENTRY(n)                                                                             \
+    do {                                                                                           \
+        const struct op *op = &op_##n##_entry;                                                     \
+        assert_ptr_equal(dispatch_find(op->name), op);                                             \
+        assert_non_null(op->stages[0].run);                                                        \
+        for (size_t i = 1; i < OP_MAX_STAGES; i++)                                                 \
+            if (op->stages[i].run != NULL)                                                         \
+                assert_non_null(op->stages[i - 1].run);                                            \
+        if (op->stages[0].pool == OP_INLINE)                                                       \
+            assert_null(op->stages[1].run);                                                        \
+    } while (0);
+    SCIPNET_OPS(CHECK_ENTRY)
+#undef CHECK_ENTRY
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +172,8 @@ int main(void)
         cmocka_unit_test(bad_requests_get_bad_request),
         cmocka_unit_test(unknown_op_keeps_the_id),
         cmocka_unit_test(utf8_is_strict),
+        cmocka_unit_test(the_op_table_says_where_an_op_runs),
+        cmocka_unit_test(every_op_entry_is_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
