@@ -14,6 +14,10 @@ void art_create_form(struct canvas *c, const struct art_frame *f, const struct a
     int y = a.top + 1;
     layout_center(c, y, a.left, a.cols, form->title, ink_attrs(INK_BOLD | INK_REVERSE));
     y += 2;
+    if (form->notice != NULL) {
+        layout_center(c, y, a.left, a.cols, form->notice, ink_attrs(INK_DIM));
+        y += 2;
+    }
     int x = a.left + (a.cols > 80 ? (a.cols - 80) / 2 : 0) + 2;
     int field_w = a.cols - x - LABEL_W - 2 < FIELD_W ? a.cols - x - LABEL_W - 2 : FIELD_W;
     int cursor_y = -1, cursor_x = -1;
