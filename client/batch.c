@@ -19,6 +19,7 @@
 #include "client/protocol.h"
 #include "client/session.h"
 #include "common/foundation.h"
+#include "deepwell/password.h" /* the one policy's minimum, said in the prompt */
 #include "common/vis.h"
 
 #define BATCH_WIDTH 80
@@ -26,6 +27,8 @@
 /* A hostile server may claim any total: past this many items (or pages) batch gives up. */
 #define LIST_MAX_ITEMS  100000
 #define LIST_MAX_PAGES  (LIST_MAX_ITEMS / LIST_PAGE + 1)
+#define STRINGIFY_(x)   #x
+#define STRINGIFY(x)    STRINGIFY_(x)
 #define REDACTED_BLOCKS "██████████"
 
 static enum client_format format;
@@ -618,7 +621,8 @@ static int prompt_new_password(char *buf, size_t size)
                     "second line of standard input with --password-stdin\n");
         return -1;
     }
-    int rc = read_quiet(fd, "New password (at least 8 characters): ", buf, size);
+    int rc = read_quiet(
+        fd, "New password (at least " STRINGIFY(DEEPWELL_PASSWORD_MIN) " characters): ", buf, size);
     if (rc == 0)
         rc = read_quiet(fd, "The same password again: ", again, sizeof(again));
     close(fd);
