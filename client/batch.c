@@ -578,7 +578,10 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
     return BATCH_ERROR;
 }
 
-/* One line typed on fd with echo off; -1 on error, -2 when longer than a password. */
+/*
+ * One line typed on fd with echo off; -1 on error, -2 when longer than a password.  Echo
+ * goes off without flushing: what was typed ahead is the answer, not lost.
+ */
 static int read_quiet(int fd, const char *prompt, char *buf, size_t size)
 {
     struct termios old, quiet;
@@ -586,7 +589,7 @@ static int read_quiet(int fd, const char *prompt, char *buf, size_t size)
     if (tty) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tty = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+        tty = tcsetattr(fd, TCSADRAIN, &quiet) == 0;
     }
     size_t n = 0;
     int rc = write(fd, prompt, strlen(prompt)) < 0 ? -1 : 0;
@@ -603,8 +606,10 @@ static int read_quiet(int fd, const char *prompt, char *buf, size_t size)
             buf[n++] = ch;
     }
     buf[n] = '\0';
+    if (rc == 0 && n > FOUNDATION_PASSWORD_MAX)
+        rc = -2;
     if (tty)
-        tcsetattr(fd, TCSAFLUSH, &old);
+        tcsetattr(fd, TCSADRAIN, &old);
     if (write(fd, "\n", 1) < 0 && rc == 0)
         rc = -1;
     return rc;
@@ -655,7 +660,7 @@ static int prepare_create(const struct client_options *opt, json_t **req)
     if (check == NULL)
         return BATCH_ERROR;
     json_decref(check);
-    if (secret) {
+    if (secret && opt->user != NULL) { /* without a login the server refuses anyway */
         int got = opt->password_stdin ? read_password(password, sizeof(password)) : -1;
         if (got == -2) {
             vis_fprintf(stderr, VIS_LINE, "scipnet: the new password is longer than %d bytes\n",
