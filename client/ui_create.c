@@ -203,8 +203,7 @@ static void render(struct ui *ui, void *state)
                             c->message_ok ? ink_hex("#009F6B", INK_BOLD)
                                           : ink_hex("#C40233", INK_BOLD)};
     struct art_frame f =
-        ui_frame(ui, "NEW FILE",
-                 "Up/Down/Tab move  Enter next/submit  Ctrl-O editor  Esc back  (* required)");
+        ui_frame(ui, "NEW FILE", "Tab/Up/Down move  Enter next/submit  ^O editor  Esc back");
     f.prompt = NULL;
     art_create_form(&ui->canvas, &f, &form);
 }

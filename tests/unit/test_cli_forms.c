@@ -159,6 +159,32 @@ static void long_text_goes_to_the_editor_and_back(void **state)
     json_decref(req);
 }
 
+/* At 60x20 and 40x12 the focused field is always drawn, and no hint is cut without a mark. */
+static void a_small_window_scrolls_the_fields_to_the_focus(void **state)
+{
+    (void)state;
+    ui.user.clearance.level = 2;
+    type("CREATE SCP\r");
+    canvas_free(&ui.canvas);
+    assert_int_equal(canvas_init(&ui.canvas, 20, 60), 0);
+    assert_true(shows("SCP-n takes the number you type."));
+    assert_true(shows("1-6, at most yours"));
+    assert_true(shows("Safe, Euclid, Keter…"));
+    for (int i = 0; i < 9; i++)
+        type("\t");
+    assert_true(shows("Description"));
+    assert_true(shows("[ SUBMIT ]"));
+    canvas_free(&ui.canvas);
+    assert_int_equal(canvas_init(&ui.canvas, 12, 40), 0);
+    assert_true(shows("Description"));
+    assert_false(shows("Number*"));
+    type("\t"); /* SUBMIT, then round to the first field */
+    assert_true(shows("[ SUBMIT ]"));
+    type("\t");
+    assert_true(shows("Number*"));
+    assert_false(shows("Description"));
+}
+
 static void the_editor_failing_or_overflowing_changes_nothing(void **state)
 {
     (void)state;
@@ -217,6 +243,7 @@ int main(void)
         FORM_TEST(a_form_the_user_may_not_submit_is_not_opened),
         FORM_TEST(rules_and_assigned_numbers_are_said_before_typing),
         FORM_TEST(long_text_goes_to_the_editor_and_back),
+        FORM_TEST(a_small_window_scrolls_the_fields_to_the_focus),
         cmocka_unit_test(the_editor_failing_or_overflowing_changes_nothing),
         cmocka_unit_test(the_welcome_suggests_only_what_the_user_may_run),
         cmocka_unit_test(batch_fields_come_from_the_same_table),
