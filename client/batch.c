@@ -33,29 +33,72 @@
 
 static enum client_format format;
 
+/* A line being built; every print is then one vis_fprintf of it. */
+struct line {
+    char *text;
+    size_t len;
+    bool failed;
+};
+
+static void line_add(struct line *l, const char *s, size_t n)
+{
+    char *grown = l->failed ? NULL : realloc(l->text, l->len + n + 1);
+    if (grown == NULL) {
+        l->failed = true;
+        return;
+    }
+    memcpy(grown + l->len, s, n);
+    l->len += n;
+    grown[l->len] = '\0';
+    l->text = grown;
+}
+
+static void line_str(struct line *l, const char *s)
+{
+    line_add(l, s, strlen(s));
+}
+
+/* The line as the result; NULL (and nothing kept) when out of memory. */
+static char *line_done(struct line *l)
+{
+    if (l->failed || l->text == NULL) {
+        free(l->text);
+        return l->failed ? NULL : strdup("");
+    }
+    return l->text;
+}
+
+/* Print a built line and its newline; the line is freed. */
+static int print_line(char *text, unsigned flags)
+{
+    int rc = text != NULL && vis_fprintf(stdout, flags, "%s\n", text) == 0 ? BATCH_OK : BATCH_ERROR;
+    free(text);
+    return rc;
+}
+
 /* --format json: the server's reply without its request id, every non-ASCII byte escaped. */
 static int print_json(json_t *root)
 {
     json_object_del(root, "id");
-    char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
-    if (text == NULL)
-        return BATCH_ERROR;
-    int rc = fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF ? BATCH_ERROR : BATCH_OK;
-    free(text);
-    return rc;
+    return print_line(json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER),
+                      VIS_LINE);
 }
 
 /* --format tsv: one row; every field escaped, so no tab or newline is ever inside one. */
 static int print_tsv(const char *const *fields, size_t n)
 {
-    int rc = BATCH_OK;
+    struct line l = {0};
     for (size_t i = 0; i < n; i++) {
         char *v = vis_dup(fields[i] ? fields[i] : "", 0);
-        if (v == NULL || (i > 0 && fputc('\t', stdout) == EOF) || fputs(v, stdout) == EOF)
-            rc = BATCH_ERROR;
+        if (v == NULL)
+            l.failed = true;
+        else {
+            line_str(&l, i > 0 ? "\t" : "");
+            line_str(&l, v);
+        }
         free(v);
     }
-    return fputc('\n', stdout) == EOF ? BATCH_ERROR : rc;
+    return print_line(line_done(&l), VIS_LINE); /* VIS_LINE keeps the separating tabs */
 }
 
 enum batch_exit batch_exit_for(const char *code)
@@ -164,25 +207,20 @@ static int do_login(struct session *s, const char *user, const char *password)
 /* A section's text with each cut passage as blocks and the level it needs. */
 static char *section_text(const struct art_section *sec)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&out, &len);
-    if (m == NULL)
-        return NULL;
-    if (sec->redacted)
-        fprintf(m, REDACTED_BLOCKS " [LEVEL %d REQUIRED]", sec->needed.level);
-    for (size_t i = 0; !sec->redacted && i < sec->nparts; i++) {
-        const struct art_part *p = &sec->parts[i];
-        if (p->redacted)
-            fprintf(m, REDACTED_BLOCKS " [LEVEL %d REQUIRED]", p->needed.level);
-        else
-            fputs(p->text ? p->text : "", m);
+    struct line l = {0};
+    char tag[48];
+    for (size_t i = 0; i < (sec->redacted ? 1 : sec->nparts); i++) {
+        const struct art_part *p = sec->redacted ? NULL : &sec->parts[i];
+        if (p == NULL || p->redacted) {
+            snprintf(tag, sizeof(tag), " [LEVEL %d REQUIRED]",
+                     p ? p->needed.level : sec->needed.level);
+            line_str(&l, REDACTED_BLOCKS);
+            line_str(&l, tag);
+        } else {
+            line_str(&l, p->text ? p->text : "");
+        }
     }
-    if (fclose(m) != 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return line_done(&l);
 }
 
 /* ref, section, level, text: one row a section. */
@@ -263,13 +301,10 @@ static const char *item_class(const struct art_list_item *it)
     return it->containment.set ? it->containment.name : (it->detail ? it->detail : "");
 }
 
-static int pad(int width, const char *text)
+static void pad(struct line *l, int width, const char *text)
 {
-    int w = layout_text_width(text);
-    for (; w < width; w++)
-        if (fputc(' ', stdout) == EOF)
-            return -1;
-    return 0;
+    for (int w = layout_text_width(text); w < width; w++)
+        line_str(l, " ");
 }
 
 /* text: REF  LEVEL n  CLASS  TITLE (STATUS), the columns as wide as their longest entry. */
@@ -277,20 +312,24 @@ static int list_text_item(const struct art_list_item *it, int ref_w, int cls_w)
 {
     const char *status =
         it->containment.set && it->detail && strcmp(it->detail, "active") != 0 ? it->detail : "";
-    char *line = NULL;
-    if (asprintf(&line, "%s%s%s%s%s", it->title ? it->title : "",
-                 it->title && !it->accessible ? " " : "",
-                 it->accessible ? "" : "[ACCESS RESTRICTED]", status[0] ? " (" : "", status) < 0)
-        return -1;
-    int rc = vis_fprintf(stdout, 0, "%s", it->ref) != 0 || pad(ref_w + 1, it->ref) != 0 ||
-                     printf("LEVEL %d  ", it->classification.level) < 0 ||
-                     vis_fprintf(stdout, 0, "%s", item_class(it)) != 0 ||
-                     pad(cls_w + 1, item_class(it)) != 0 ||
-                     vis_fprintf(stdout, VIS_LINE, "%s%s\n", line, status[0] ? ")" : "") != 0
-                 ? -1
-                 : 0;
-    free(line);
-    return rc;
+    char level[24];
+    snprintf(level, sizeof(level), "LEVEL %d  ", it->classification.level);
+    struct line l = {0};
+    line_str(&l, it->ref);
+    pad(&l, ref_w + 1, it->ref);
+    line_str(&l, level);
+    line_str(&l, item_class(it));
+    pad(&l, cls_w + 1, item_class(it));
+    line_str(&l, it->title ? it->title : "");
+    line_str(&l, it->title && !it->accessible ? " " : "");
+    line_str(&l, it->accessible ? "" : "[ACCESS RESTRICTED]");
+    if (status[0]) {
+        line_str(&l, " (");
+        line_str(&l, status);
+        line_str(&l, ")");
+    }
+    /* Escaped as one line: a tab or newline in a title cannot start another row. */
+    return print_line(line_done(&l), VIS_EOL) == BATCH_OK ? 0 : -1;
 }
 
 static int list_print(const struct list_out *o)

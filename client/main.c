@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         return fflush(stdout) == 0 ? 0 : 1;
     }
     if (opt.version) {
-        printf("scipnet %s\n", SCIPNET_VERSION);
+        vis_fprintf(stdout, VIS_LINE, "scipnet %s\n", SCIPNET_VERSION);
         return fflush(stdout) == 0 ? 0 : 1;
     }
     if (opt.batch)

@@ -12,42 +12,46 @@
 
 void options_usage(FILE *f, const char *prog)
 {
-    vis_fprintf(
-        f, VIS_TEXT,
-        "usage: %s [--ca FILE | --fingerprint sha256:HEX] [--timeout SECONDS]\n"
-        "               [HOST[:PORT]]\n"
-        "       %s --batch [--raw] [--format text|tsv|json]\n"
-        "               [--user NAME --password-stdin] [--timeout SECONDS]\n"
-        "               [--ca FILE | --fingerprint sha256:HEX] HOST[:PORT] COMMAND\n"
-        "       %s --help | --version\n"
-        "batch commands:\n"
-        "  read REF | list KIND [QUERY] | whoami | health | create KIND FIELD=VALUE...\n"
-        "create fields (* required):\n",
-        prog, prog, prog);
+    vis_fprintf(f, VIS_TEXT,
+                "usage: %s [--ca FILE | --fingerprint sha256:HEX] [--timeout SECONDS]\n"
+                "               [HOST[:PORT]]\n"
+                "       %s --batch [--raw] [--format text|tsv|json]\n"
+                "               [--user NAME --password-stdin] [--timeout SECONDS]\n"
+                "               [--ca FILE | --fingerprint sha256:HEX] HOST[:PORT] COMMAND\n"
+                "       %s --help | --version\n"
+                "batch commands:\n"
+                "  read REF | list KIND [QUERY] | whoami | health | create KIND FIELD=VALUE...\n"
+                "create fields (* required):\n",
+                prog, prog, prog);
     for (size_t i = 0; i < form_kind_count(); i++) {
         const struct form_kind *k = form_kind_at(i);
-        int col = fprintf(f, "  create %-5s", k->kind);
-        for (size_t j = 0; j < k->count; j++) {
+        char line[512];
+        int col = snprintf(line, sizeof(line), "  create %-5s", k->kind), len = col;
+        for (size_t j = 0; j < k->count && len < (int)sizeof(line) - 40; j++) {
             const struct form_field *fld = &k->fields[j];
-            int w = (int)strlen(fld->key) + 2;
-            if (col + w > 78) /* wrapped under the first field, for an 80-column terminal */
-                col = fprintf(f, "\n%14s", "");
-            col += fprintf(f, " %s%s", fld->key, fld->required ? "*" : "");
+            if (col + (int)strlen(fld->key) + 2 > 78) { /* wrapped under the first field */
+                len += snprintf(line + len, sizeof(line) - (size_t)len, "\n%14s", "");
+                col = 14;
+            }
+            int n = snprintf(line + len, sizeof(line) - (size_t)len, " %s%s", fld->key,
+                             fld->required ? "*" : "");
+            len += n;
+            col += n;
         }
-        fputc('\n', f);
+        vis_fprintf(f, VIS_TEXT, "%s\n", line);
     }
-    fprintf(f,
-            "passwords never go on the command line.  With --password-stdin the first line\n"
-            "of standard input is the login password; `create user` takes the new user's\n"
-            "password from the second line, or asks on the terminal when there is none.\n"
-            "--format: text (default), tsv (a header row, tab-separated, fields escaped) or\n"
-            "          json (the server's reply, \\u-escaped); for every command\n"
-            "--timeout: the most one request may take, 1-%d s (default 30)\n"
-            "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
-            "             5 clearance denied\n"
-            "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
-            "--raw prints them as they are, for a script that needs the bytes\n",
-            OPTIONS_TIMEOUT_MAX);
+    vis_fprintf(f, VIS_TEXT,
+                "passwords never go on the command line.  With --password-stdin the first line\n"
+                "of standard input is the login password; `create user` takes the new user's\n"
+                "password from the second line, or asks on the terminal when there is none.\n"
+                "--format: text (default), tsv (a header row, tab-separated, fields escaped) or\n"
+                "          json (the server's reply, \\u-escaped); for every command\n"
+                "--timeout: the most one request may take, 1-%d s (default 30)\n"
+                "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
+                "             5 clearance denied\n"
+                "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
+                "--raw prints them as they are, for a script that needs the bytes\n",
+                OPTIONS_TIMEOUT_MAX);
 }
 
 static void format_hostport(struct client_options *opt)
