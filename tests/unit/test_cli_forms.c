@@ -20,6 +20,7 @@
 #include "art/welcome.h"
 #include "client/editor.h"
 #include "client/forms.h"
+#include "client/options.h"
 #include "client/ui_screen.h"
 #include "client/ui_state.h"
 
@@ -234,6 +235,33 @@ static void batch_fields_come_from_the_same_table(void **state)
     assert_non_null(form_refusal(form_kind_find("user"), 1, why, sizeof(why)));
 }
 
+static void batch_options_format_and_version(void **state)
+{
+    (void)state;
+    struct client_options o;
+    char err[256];
+    char *json[] = {"scipnet", "--batch", "--format", "json", "h:1", "health", NULL};
+    assert_int_equal(options_parse(6, json, &o, err, sizeof(err)), 0);
+    assert_int_equal(o.format, FORMAT_JSON);
+    char *tsv[] = {"scipnet", "--batch", "--format", "tsv", "h:1", "health", NULL};
+    assert_int_equal(options_parse(6, tsv, &o, err, sizeof(err)), 0);
+    assert_int_equal(o.format, FORMAT_TSV);
+    char *plain[] = {"scipnet", "--batch", "h:1", "health", NULL};
+    assert_int_equal(options_parse(4, plain, &o, err, sizeof(err)), 0);
+    assert_int_equal(o.format, FORMAT_TEXT);
+    char *xml[] = {"scipnet", "--batch", "--format", "xml", "h:1", "health", NULL};
+    assert_int_equal(options_parse(6, xml, &o, err, sizeof(err)), -1);
+    assert_string_equal(err, "--format is text, tsv or json");
+    char *none[] = {"scipnet", "--batch", "--format", NULL};
+    assert_int_equal(options_parse(3, none, &o, err, sizeof(err)), -1);
+    char *interactive[] = {"scipnet", "--format", "json", "h:1", NULL};
+    assert_int_equal(options_parse(4, interactive, &o, err, sizeof(err)), -1);
+    assert_string_equal(err, "--format is for batch mode");
+    char *version[] = {"scipnet", "--version", NULL};
+    assert_int_equal(options_parse(2, version, &o, err, sizeof(err)), 0);
+    assert_true(o.version);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -247,6 +275,7 @@ int main(void)
         cmocka_unit_test(the_editor_failing_or_overflowing_changes_nothing),
         cmocka_unit_test(the_welcome_suggests_only_what_the_user_may_run),
         cmocka_unit_test(batch_fields_come_from_the_same_table),
+        cmocka_unit_test(batch_options_format_and_version),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];
