@@ -16,7 +16,8 @@ struct art_form_field {
     bool required;
 };
 struct art_form {
-    const char *title; /* "CREATE SCP FILE" */
+    const char *title;  /* "CREATE SCP FILE" */
+    const char *notice; /* said before the user types (rules, assigned numbers), or NULL */
     const struct art_form_field *fields;
     size_t count;
     int focus; /* a field, or count for the SUBMIT button */

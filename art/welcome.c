@@ -13,6 +13,16 @@ bool art_welcome_is_command_staff(const char *title)
            (strcasecmp(title, "Site Director") == 0 || strcasecmp(title, "O5 Council Member") == 0);
 }
 
+/* Commands a user of this level may run (docs/protocol.md "create": 2 for files, 3 for sites). */
+const char *art_welcome_suggestion(int level)
+{
+    if (level >= 3)
+        return "Type a command, e.g. LIST SCP, CREATE SITE, HELP.";
+    if (level >= 2)
+        return "Type a command, e.g. LIST SCP, CREATE SCP, HELP.";
+    return "Type a command, e.g. LIST SCP, LIST SITE, HELP.";
+}
+
 /* Site Directors and the O5 Council get a framed authorization banner. */
 static void command_banner(struct canvas *c, const struct art_area *a, int y,
                            const struct art_login_screen *s, struct ink level)
@@ -51,7 +61,7 @@ void art_welcome(struct canvas *c, const struct art_frame *f, const struct art_l
         layout_center(c, y++, a.left, a.cols, line, level);
         y++;
     }
-    layout_center(c, y++, a.left, a.cols, "Type a command, e.g. ACCESS SCP 002, LIST SCP, HELP.",
+    layout_center(c, y++, a.left, a.cols, art_welcome_suggestion(s->clearance.level),
                   ink_attrs(INK_DIM));
     layout_center(c, y, a.left, a.cols, "Press Enter on an empty line to browse the database.",
                   ink_attrs(INK_DIM));

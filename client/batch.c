@@ -1,26 +1,105 @@
 /* batch.c - `scipnet --batch`: one command, plain text out, a telling exit status. */
 #include "client/batch.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "art/browser.h"
 #include "art/denied.h"
 #include "art/expunged.h"
 #include "art/file_view.h"
+#include "art/layout.h"
 #include "art/redacted.h"
+#include "client/forms.h"
 #include "client/protocol.h"
 #include "client/session.h"
 #include "common/foundation.h"
+#include "deepwell/password.h" /* the one policy's minimum, said in the prompt */
 #include "common/vis.h"
 
 #define BATCH_WIDTH 80
 #define LIST_PAGE   200
 /* A hostile server may claim any total: past this many items (or pages) batch gives up. */
-#define LIST_MAX_ITEMS 100000
-#define LIST_MAX_PAGES (LIST_MAX_ITEMS / LIST_PAGE + 1)
+#define LIST_MAX_ITEMS  100000
+#define LIST_MAX_PAGES  (LIST_MAX_ITEMS / LIST_PAGE + 1)
+#define STRINGIFY_(x)   #x
+#define STRINGIFY(x)    STRINGIFY_(x)
+#define REDACTED_BLOCKS "██████████"
+
+static enum client_format format;
+
+/* A line being built; every print is then one vis_fprintf of it. */
+struct line {
+    char *text;
+    size_t len;
+    bool failed;
+};
+
+static void line_add(struct line *l, const char *s, size_t n)
+{
+    char *grown = l->failed ? NULL : realloc(l->text, l->len + n + 1);
+    if (grown == NULL) {
+        l->failed = true;
+        return;
+    }
+    memcpy(grown + l->len, s, n);
+    l->len += n;
+    grown[l->len] = '\0';
+    l->text = grown;
+}
+
+static void line_str(struct line *l, const char *s)
+{
+    line_add(l, s, strlen(s));
+}
+
+/* The line as the result; NULL (and nothing kept) when out of memory. */
+static char *line_done(struct line *l)
+{
+    if (l->failed || l->text == NULL) {
+        free(l->text);
+        return l->failed ? NULL : strdup("");
+    }
+    return l->text;
+}
+
+/* Print a built line and its newline; the line is freed. */
+static int print_line(char *text, unsigned flags)
+{
+    int rc = text != NULL && vis_fprintf(stdout, flags, "%s\n", text) == 0 ? BATCH_OK : BATCH_ERROR;
+    free(text);
+    return rc;
+}
+
+/* --format json: the server's reply without its request id, every non-ASCII byte escaped. */
+static int print_json(json_t *root)
+{
+    json_object_del(root, "id");
+    return print_line(json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER),
+                      VIS_LINE);
+}
+
+/* --format tsv: one row; every field escaped, so no tab or newline is ever inside one. */
+static int print_tsv(const char *const *fields, size_t n)
+{
+    struct line l = {0};
+    for (size_t i = 0; i < n; i++) {
+        char *v = vis_dup(fields[i] ? fields[i] : "", 0);
+        if (v == NULL)
+            l.failed = true;
+        else {
+            line_str(&l, i > 0 ? "\t" : "");
+            line_str(&l, v);
+        }
+        free(v);
+    }
+    return print_line(line_done(&l), VIS_LINE); /* VIS_LINE keeps the separating tabs */
+}
 
 enum batch_exit batch_exit_for(const char *code)
 {
@@ -35,7 +114,7 @@ enum batch_exit batch_exit_for(const char *code)
     return BATCH_ERROR;
 }
 
-/* An error reply: the screen it carries goes to stdout, the code to stderr. */
+/* An error reply: the screen it carries (or, in json, the reply) to stdout, the code to stderr. */
 static int report_error(const struct proto_reply *r)
 {
     struct art_notice n;
@@ -59,7 +138,9 @@ static int report_error(const struct proto_reply *r)
             have_notice = true;
         }
     }
-    if (have_notice) {
+    if (format == FORMAT_JSON) {
+        print_json(r->root);
+    } else if (have_notice && format == FORMAT_TEXT) {
         char *text = art_notice_plain(&n);
         if (text != NULL)
             vis_fputs(stdout, text, VIS_TEXT);
@@ -123,6 +204,42 @@ static int do_login(struct session *s, const char *user, const char *password)
     return -1;
 }
 
+/* A section's text with each cut passage as blocks and the level it needs. */
+static char *section_text(const struct art_section *sec)
+{
+    struct line l = {0};
+    char tag[48];
+    for (size_t i = 0; i < (sec->redacted ? 1 : sec->nparts); i++) {
+        const struct art_part *p = sec->redacted ? NULL : &sec->parts[i];
+        if (p == NULL || p->redacted) {
+            snprintf(tag, sizeof(tag), " [LEVEL %d REQUIRED]",
+                     p ? p->needed.level : sec->needed.level);
+            line_str(&l, REDACTED_BLOCKS);
+            line_str(&l, tag);
+        } else {
+            line_str(&l, p->text ? p->text : "");
+        }
+    }
+    return line_done(&l);
+}
+
+/* ref, section, level, text: one row a section. */
+static int read_tsv(const struct art_file *f)
+{
+    static const char *const head[] = {"ref", "section", "level", "text"};
+    int rc = print_tsv(head, 4);
+    for (size_t i = 0; i < f->nsections && rc == BATCH_OK; i++) {
+        const struct art_section *sec = &f->sections[i];
+        char level[16];
+        snprintf(level, sizeof(level), "%d", sec->redacted ? sec->needed.level : sec->level);
+        char *text = section_text(sec);
+        const char *row[] = {f->ref, sec->title ? sec->title : "[REDACTED]", level, text};
+        rc = text != NULL ? print_tsv(row, 4) : BATCH_ERROR;
+        free(text);
+    }
+    return rc;
+}
+
 static int cmd_read(struct session *s, const char *ref)
 {
     struct proto_reply r;
@@ -131,12 +248,22 @@ static int cmd_read(struct session *s, const char *ref)
     int rc = call(s, req, &r);
     if (rc >= 0)
         return rc;
+    if (format == FORMAT_JSON) {
+        rc = print_json(r.root);
+        proto_reply_free(&r);
+        return rc;
+    }
     struct art_file f;
     rc = proto_parse_file(r.root, &f);
     proto_reply_free(&r);
     if (rc != 0) {
         vis_fprintf(stderr, VIS_LINE, "scipnet: the server sent a file this client cannot read\n");
         return BATCH_ERROR;
+    }
+    if (format == FORMAT_TSV) {
+        rc = read_tsv(&f);
+        art_file_free(&f);
+        return rc;
     }
     char *text = art_file_plain(&f, BATCH_WIDTH);
     art_file_free(&f);
@@ -160,55 +287,161 @@ static const char *list_page_problem(const struct art_list *l, char *buf, size_t
     return NULL;
 }
 
+/* The pages of one list, kept until the end so columns can fit their content. */
+struct list_out {
+    struct art_list *pages;
+    size_t npages;
+    json_t *items; /* --format json: every item as the server sent it */
+    const char *kind;
+    long total;
+};
+
+static const char *item_class(const struct art_list_item *it)
+{
+    return it->containment.set ? it->containment.name : (it->detail ? it->detail : "");
+}
+
+static void pad(struct line *l, int width, const char *text)
+{
+    for (int w = layout_text_width(text); w < width; w++)
+        line_str(l, " ");
+}
+
+/* text: REF  LEVEL n  CLASS  TITLE (STATUS), the columns as wide as their longest entry. */
+static int list_text_item(const struct art_list_item *it, int ref_w, int cls_w)
+{
+    const char *status =
+        it->containment.set && it->detail && strcmp(it->detail, "active") != 0 ? it->detail : "";
+    char level[24];
+    snprintf(level, sizeof(level), "LEVEL %d  ", it->classification.level);
+    struct line l = {0};
+    line_str(&l, it->ref);
+    pad(&l, ref_w + 1, it->ref);
+    line_str(&l, level);
+    line_str(&l, item_class(it));
+    pad(&l, cls_w + 1, item_class(it));
+    line_str(&l, it->title ? it->title : "");
+    line_str(&l, it->title && !it->accessible ? " " : "");
+    line_str(&l, it->accessible ? "" : "[ACCESS RESTRICTED]");
+    if (status[0]) {
+        line_str(&l, " (");
+        line_str(&l, status);
+        line_str(&l, ")");
+    }
+    /* Escaped as one line: a tab or newline in a title cannot start another row. */
+    return print_line(line_done(&l), VIS_EOL) == BATCH_OK ? 0 : -1;
+}
+
+static int list_print(const struct list_out *o)
+{
+    if (format == FORMAT_JSON) {
+        json_t *root = json_pack("{s:s,s:I,s:O}", "kind", o->kind, "total", (json_int_t)o->total,
+                                 "items", o->items);
+        int rc = root != NULL ? print_json(root) : BATCH_ERROR;
+        json_decref(root);
+        return rc;
+    }
+    int ref_w = 0, cls_w = 0, rc = BATCH_OK;
+    if (format == FORMAT_TSV) {
+        static const char *const head[] = {"ref",   "level",      "class",
+                                           "title", "accessible", "detail"};
+        rc = print_tsv(head, 6);
+    }
+    for (size_t p = 0; p < o->npages; p++)
+        for (size_t i = 0; i < o->pages[p].count; i++) {
+            const struct art_list_item *it = &o->pages[p].items[i];
+            int rw = layout_text_width(it->ref), cw = layout_text_width(item_class(it));
+            ref_w = rw > ref_w ? rw : ref_w;
+            cls_w = cw > cls_w ? cw : cls_w;
+        }
+    for (size_t p = 0; p < o->npages && rc == BATCH_OK; p++)
+        for (size_t i = 0; i < o->pages[p].count && rc == BATCH_OK; i++) {
+            const struct art_list_item *it = &o->pages[p].items[i];
+            if (format == FORMAT_TSV) {
+                char level[16];
+                snprintf(level, sizeof(level), "%d", it->classification.level);
+                const char *row[] = {it->ref,
+                                     level,
+                                     it->containment.set ? it->containment.name : "",
+                                     it->title ? it->title : "",
+                                     it->accessible ? "yes" : "no",
+                                     it->detail ? it->detail : ""};
+                rc = print_tsv(row, 6);
+            } else if (list_text_item(it, ref_w, cls_w) != 0) {
+                rc = BATCH_ERROR;
+            }
+        }
+    return rc;
+}
+
+/* Fetch one page into o; returns -1 to go on, else an exit status. */
+static int list_page(struct session *s, const char *query, struct list_out *o, long offset,
+                     size_t *got)
+{
+    struct proto_reply r;
+    json_t *req = proto_request("list");
+    json_object_set_new(req, "kind", json_string(o->kind));
+    if (query != NULL)
+        json_object_set_new(req, "query", json_string(query));
+    json_object_set_new(req, "offset", json_integer(offset));
+    json_object_set_new(req, "limit", json_integer(LIST_PAGE));
+    int rc = call(s, req, &r);
+    if (rc >= 0)
+        return rc;
+    struct art_list l;
+    rc = proto_parse_list(r.root, &l);
+    if (rc != 0) {
+        proto_reply_free(&r);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: the server sent a list this client cannot read\n");
+        return BATCH_ERROR;
+    }
+    char why[128];
+    const char *problem = list_page_problem(&l, why, sizeof(why));
+    struct art_list *pages = problem ? NULL : realloc(o->pages, (o->npages + 1) * sizeof(*pages));
+    if (problem == NULL && pages == NULL)
+        problem = "out of memory";
+    if (problem != NULL) {
+        art_list_free(&l);
+        proto_reply_free(&r);
+        vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", problem);
+        return BATCH_ERROR;
+    }
+    json_array_extend(o->items, json_object_get(r.root, "items"));
+    proto_reply_free(&r);
+    o->pages = pages;
+    o->pages[o->npages++] = l;
+    o->total = l.total;
+    *got = l.count;
+    return -1;
+}
+
 static int cmd_list(struct session *s, const char *kind, const char *query)
 {
-    long offset = 0, total = 0;
-    int pages = 0;
+    struct list_out o = {.kind = kind, .items = json_array()};
+    long offset = 0;
+    int pages = 0, rc = -1;
     do {
-        struct proto_reply r;
-        json_t *req = proto_request("list");
-        json_object_set_new(req, "kind", json_string(kind));
-        if (query != NULL)
-            json_object_set_new(req, "query", json_string(query));
-        json_object_set_new(req, "offset", json_integer(offset));
-        json_object_set_new(req, "limit", json_integer(LIST_PAGE));
-        int rc = call(s, req, &r);
-        if (rc >= 0)
-            return rc;
-        struct art_list l;
-        rc = proto_parse_list(r.root, &l);
-        proto_reply_free(&r);
-        if (rc != 0) {
-            vis_fprintf(stderr, VIS_LINE,
-                        "scipnet: the server sent a list this client cannot read\n");
-            return BATCH_ERROR;
-        }
-        char why[128];
-        const char *problem = list_page_problem(&l, why, sizeof(why));
-        for (size_t i = 0; problem == NULL && i < l.count; i++) {
-            char *line = art_list_item_plain(&l.items[i]);
-            if (line != NULL)
-                vis_fprintf(stdout, VIS_LINE, "%s\n", line);
-            free(line);
-        }
-        total = l.total;
-        offset += (long)l.count;
-        size_t got = l.count;
-        art_list_free(&l);
-        if (problem != NULL) {
-            vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", problem);
-            return BATCH_ERROR;
-        }
-        if (got == 0)
+        size_t got = 0;
+        rc = list_page(s, query, &o, offset, &got);
+        if (rc >= 0 || got == 0)
             break;
+        offset += (long)got;
         /* A total that keeps moving ahead: only counting pages ends it. */
-        if (++pages >= LIST_MAX_PAGES && offset < total) {
+        if (++pages >= LIST_MAX_PAGES && offset < o.total) {
             vis_fprintf(stderr, VIS_LINE,
                         "scipnet: the list did not end after %d pages; giving up\n", pages);
-            return BATCH_ERROR;
+            rc = BATCH_ERROR;
         }
-    } while (offset < total);
-    return BATCH_OK;
+    } while (rc < 0 && offset < o.total);
+    /* What came before a failure is still printed: the error says where it stopped. */
+    int out = o.items == NULL                    ? BATCH_ERROR
+              : rc >= 0 && format == FORMAT_JSON ? BATCH_OK /* the error was the JSON */
+                                                 : list_print(&o);
+    for (size_t i = 0; i < o.npages; i++)
+        art_list_free(&o.pages[i]);
+    free(o.pages);
+    json_decref(o.items);
+    return rc >= 0 ? rc : out;
 }
 
 static int cmd_whoami(struct session *s)
@@ -217,6 +450,11 @@ static int cmd_whoami(struct session *s)
     int rc = call(s, proto_request("whoami"), &r);
     if (rc >= 0)
         return rc;
+    if (format == FORMAT_JSON) {
+        rc = print_json(r.root);
+        proto_reply_free(&r);
+        return rc;
+    }
     struct art_user u;
     rc = proto_parse_whoami(r.root, &u);
     proto_reply_free(&r);
@@ -224,6 +462,17 @@ static int cmd_whoami(struct session *s)
         vis_fprintf(stderr, VIS_LINE,
                     "scipnet: the server sent a whoami reply this client cannot read\n");
         return BATCH_ERROR;
+    }
+    if (format == FORMAT_TSV) {
+        static const char *const head[] = {"ref",       "name", "title",
+                                           "clearance", "site", "expires_in"};
+        char ref[32], level[16], expires[24];
+        snprintf(ref, sizeof(ref), "USER-%ld", u.id);
+        snprintf(level, sizeof(level), "%d", u.clearance.level);
+        snprintf(expires, sizeof(expires), "%ld", u.expires_in);
+        const char *row[] = {ref, u.name, u.title, level, u.site.set ? u.site.ref : "", expires};
+        rc = print_tsv(head, 6);
+        return rc == BATCH_OK ? print_tsv(row, 6) : rc;
     }
     vis_fprintf(stdout, VIS_LINE, "USER-%ld %s\n", u.id, u.name);
     vis_fprintf(stdout, VIS_LINE, "Title: %s\n", u.title);
@@ -234,6 +483,22 @@ static int cmd_whoami(struct session *s)
     return BATCH_OK;
 }
 
+static int health_tsv(json_t *root)
+{
+    static const char *const head[] = {"status", "uptime_s", "connections", "sessions", "db"};
+    char n[3][24];
+    static const char *const keys[] = {"uptime_s", "connections", "sessions"};
+    for (int i = 0; i < 3; i++)
+        snprintf(n[i], sizeof(n[i]), "%lld",
+                 (long long)json_integer_value(json_object_get(root, keys[i])));
+    const char *status = json_string_value(json_object_get(root, "status"));
+    const char *db =
+        json_is_true(json_object_get(json_object_get(root, "db"), "ok")) ? "ok" : "not ok";
+    const char *row[] = {status ? status : "unknown", n[0], n[1], n[2], db};
+    int rc = print_tsv(head, 5);
+    return rc == BATCH_OK ? print_tsv(row, 5) : rc;
+}
+
 static int cmd_health(struct session *s)
 {
     struct proto_reply r;
@@ -242,6 +507,11 @@ static int cmd_health(struct session *s)
         return rc;
     json_t *root = r.root;
     json_t *db = json_object_get(root, "db");
+    if (format != FORMAT_TEXT) {
+        rc = format == FORMAT_JSON ? print_json(root) : health_tsv(root);
+        proto_reply_free(&r);
+        return rc;
+    }
     vis_fprintf(stdout, VIS_LINE, "status: %s\n",
                 json_string_value(json_object_get(root, "status"))
                     ? json_string_value(json_object_get(root, "status"))
@@ -258,50 +528,81 @@ static int cmd_health(struct session *s)
     return BATCH_OK;
 }
 
-/* Numbers go as JSON integers for the fields that are numbers in protocol v1. */
-static bool numeric_field(const char *key)
+/*
+ * The create request for `create KIND FIELD=VALUE...`, checked before connecting: a
+ * field the kind does not have is an error naming those it has, and a password never
+ * comes from the command line (password is the new user's, from stdin or the terminal).
+ * NULL after saying why on stderr.
+ */
+static json_t *create_request(const char *kind, char **fields, int n, const char *password)
 {
-    return strcmp(key, "number") == 0 || strcmp(key, "level") == 0 || strcmp(key, "clearance") == 0;
-}
-
-/* create KIND FIELD=VALUE...: the server decides; a refusal exits 5. */
-static int cmd_create(struct session *s, const char *kind, char **fields, int n)
-{
-    json_t *req = proto_request("create");
-    json_object_set_new(req, "kind", json_string(kind));
+    const struct form_kind *k = form_kind_find(kind);
+    const char *values[FORM_FIELDS] = {0};
+    if (k == NULL) {
+        vis_fprintf(stderr, VIS_LINE,
+                    "scipnet: create has no kind '%s' (want scp, site, mtf or user)\n", kind);
+        return NULL;
+    }
     for (int i = 0; i < n; i++) {
-        char key[64];
+        char key[64], names[256];
         const char *eq = strchr(fields[i], '=');
         if (eq == NULL || eq == fields[i] || (size_t)(eq - fields[i]) >= sizeof(key)) {
             vis_fprintf(stderr, VIS_LINE, "scipnet: create fields are FIELD=VALUE, not '%s'\n",
                         fields[i]);
-            json_decref(req);
-            return BATCH_ERROR;
+            return NULL;
         }
         memcpy(key, fields[i], (size_t)(eq - fields[i]));
         key[eq - fields[i]] = '\0';
-        char *end;
-        long long num = strtoll(eq + 1, &end, 10);
-        if (numeric_field(key) && eq[1] != '\0' && *end == '\0')
-            json_object_set_new(req, key, json_integer(num));
-        else
-            json_object_set_new(req, key, json_string(eq + 1));
+        const struct form_field *f = form_field_find(k, key);
+        form_field_names(k, names, sizeof(names));
+        if (f == NULL) {
+            vis_fprintf(stderr, VIS_LINE,
+                        "scipnet: create %s has no field '%s'; its fields (* required): %s\n",
+                        k->kind, key, names);
+            return NULL;
+        }
+        if (f->type == FORM_SECRET) {
+            vis_fprintf(stderr, VIS_LINE,
+                        "scipnet: %s= never goes on the command line: give it as the second "
+                        "line of standard input with --password-stdin, or type it when asked\n",
+                        key);
+            return NULL;
+        }
+        values[f - k->fields] = eq + 1;
     }
+    for (size_t i = 0; i < k->count; i++)
+        if (k->fields[i].type == FORM_SECRET)
+            values[i] = password;
+    return form_request(k, values);
+}
+
+/* create KIND FIELD=VALUE...: the server decides; a refusal exits 5. */
+static int cmd_create(struct session *s, json_t *req)
+{
     struct proto_reply r;
     int rc = call(s, req, &r);
     if (rc >= 0)
         return rc;
     char ref[ART_REF_MAX] = "";
     proto_parse_created(r.root, ref, sizeof(ref));
+    if (format == FORMAT_JSON) {
+        rc = print_json(r.root);
+    } else if (format == FORMAT_TSV) {
+        static const char *const head[] = {"ref"};
+        const char *row[] = {ref};
+        rc = print_tsv(head, 1);
+        rc = rc == BATCH_OK ? print_tsv(row, 1) : rc;
+    } else {
+        rc = vis_fprintf(stdout, VIS_LINE, "%s\n", ref) == 0 ? BATCH_OK : BATCH_ERROR;
+    }
     proto_reply_free(&r);
-    vis_fprintf(stdout, VIS_LINE, "%s\n", ref);
-    return BATCH_OK;
+    return rc;
 }
 
-static int run_command(struct session *s, char **cmd, int n)
+static int run_command(struct session *s, char **cmd, int n, json_t *create)
 {
-    if (strcmp(cmd[0], "create") == 0 && n >= 2)
-        return cmd_create(s, cmd[1], cmd + 2, n - 2);
+    if (create != NULL)
+        return cmd_create(s, create);
     if (strcmp(cmd[0], "read") == 0 && n == 2)
         return cmd_read(s, cmd[1]);
     if (strcmp(cmd[0], "list") == 0 && (n == 2 || n == 3))
@@ -316,11 +617,109 @@ static int run_command(struct session *s, char **cmd, int n)
     return BATCH_ERROR;
 }
 
+/*
+ * One line typed on fd with echo off; -1 on error, -2 when longer than a password.  Echo
+ * goes off without flushing: what was typed ahead is the answer, not lost.
+ */
+static int read_quiet(int fd, const char *prompt, char *buf, size_t size)
+{
+    struct termios old, quiet;
+    bool tty = tcgetattr(fd, &old) == 0;
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tty = tcsetattr(fd, TCSADRAIN, &quiet) == 0;
+    }
+    size_t n = 0;
+    int rc = write(fd, prompt, strlen(prompt)) < 0 ? -1 : 0;
+    char ch;
+    while (rc == 0) {
+        ssize_t got = read(fd, &ch, 1);
+        if (got <= 0)
+            rc = n > 0 ? 0 : -1;
+        if (got <= 0 || ch == '\n' || ch == '\r')
+            break;
+        if (n + 1 >= size)
+            rc = -2; /* and read on to the line's end, so nothing is left for later */
+        else
+            buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    if (rc == 0 && n > FOUNDATION_PASSWORD_MAX)
+        rc = -2;
+    if (tty)
+        tcsetattr(fd, TCSADRAIN, &old);
+    if (write(fd, "\n", 1) < 0 && rc == 0)
+        rc = -1;
+    return rc;
+}
+
+/* The new user's password, typed twice on the terminal (/dev/tty, not stdin). */
+static int prompt_new_password(char *buf, size_t size)
+{
+    char again[FOUNDATION_PASSWORD_MAX + 2];
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        vis_fprintf(stderr, VIS_LINE,
+                    "scipnet: no terminal to ask for the new password on; give it as the "
+                    "second line of standard input with --password-stdin\n");
+        return -1;
+    }
+    int rc = read_quiet(
+        fd, "New password (at least " STRINGIFY(DEEPWELL_PASSWORD_MIN) " characters): ", buf, size);
+    if (rc == 0)
+        rc = read_quiet(fd, "The same password again: ", again, sizeof(again));
+    close(fd);
+    if (rc == 0 && strcmp(buf, again) != 0) {
+        vis_fprintf(stderr, VIS_LINE, "scipnet: the two passwords differ\n");
+        rc = -1;
+    } else if (rc == -2) {
+        vis_fprintf(stderr, VIS_LINE, "scipnet: the password is longer than %d bytes\n",
+                    FOUNDATION_PASSWORD_MAX);
+    } else if (rc != 0) {
+        vis_fprintf(stderr, VIS_LINE, "scipnet: no new password typed\n");
+    }
+    memset(again, 0, sizeof(again));
+    return rc == 0 ? 0 : -1;
+}
+
+/* Everything create needs before connecting; *req NULL when the command is not create. */
+static int prepare_create(const struct client_options *opt, json_t **req)
+{
+    *req = NULL;
+    if (opt->ncommand < 2 || strcmp(opt->command[0], "create") != 0)
+        return 0;
+    char password[FOUNDATION_PASSWORD_MAX + 2] = "";
+    const struct form_kind *k = form_kind_find(opt->command[1]);
+    bool secret = false;
+    for (size_t i = 0; k != NULL && i < k->count; i++)
+        secret |= k->fields[i].type == FORM_SECRET;
+    /* Checked first: a wrong field is said before a password is asked for. */
+    json_t *check = create_request(opt->command[1], opt->command + 2, opt->ncommand - 2, "");
+    if (check == NULL)
+        return BATCH_ERROR;
+    json_decref(check);
+    if (secret && opt->user != NULL) { /* without a login the server refuses anyway */
+        int got = opt->password_stdin ? read_password(password, sizeof(password)) : -1;
+        if (got == -2) {
+            vis_fprintf(stderr, VIS_LINE, "scipnet: the new password is longer than %d bytes\n",
+                        FOUNDATION_PASSWORD_MAX);
+            return BATCH_ERROR;
+        }
+        if (got == -1 && prompt_new_password(password, sizeof(password)) != 0)
+            return BATCH_ERROR;
+    }
+    *req = create_request(opt->command[1], opt->command + 2, opt->ncommand - 2, password);
+    memset(password, 0, sizeof(password));
+    return *req != NULL ? 0 : BATCH_ERROR;
+}
+
 int batch_run(const struct client_options *opt)
 {
     struct session s;
     char err[1024] = "";
     char password[FOUNDATION_PASSWORD_MAX + 2] = ""; /* and the line end */
+    format = opt->format;
     int got = opt->password_stdin ? read_password(password, sizeof(password)) : 0;
     if (got != 0) {
         memset(password, 0, sizeof(password));
@@ -331,12 +730,18 @@ int batch_run(const struct client_options *opt)
             vis_fprintf(stderr, VIS_LINE, "scipnet: no password on standard input\n");
         return BATCH_ERROR;
     }
+    json_t *create = NULL;
+    if (prepare_create(opt, &create) != 0) {
+        memset(password, 0, sizeof(password));
+        return BATCH_ERROR;
+    }
     if (opt->raw)
         vis_set_raw(stdout); /* errors on stderr stay escaped */
     session_init(&s, opt, NULL, NULL);
     if (session_connect(&s, err, sizeof(err)) != SESSION_OK) {
         vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);
         memset(password, 0, sizeof(password));
+        json_decref(create);
         return BATCH_ERROR;
     }
     int rc = -1;
@@ -344,7 +749,9 @@ int batch_run(const struct client_options *opt)
         rc = do_login(&s, opt->user, password);
     memset(password, 0, sizeof(password));
     if (rc < 0)
-        rc = run_command(&s, opt->command, opt->ncommand);
+        rc = run_command(&s, opt->command, opt->ncommand, create);
+    else
+        json_decref(create);
     if (s.token[0] && s.conn != NULL) {
         /* End the session: a script's login should not outlive the script. */
         struct proto_reply r;

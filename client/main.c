@@ -18,12 +18,16 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (options_parse(argc, argv, &opt, err, sizeof(err)) != 0) {
         vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);
-        options_usage(argv[0]);
+        options_usage(stderr, "scipnet");
         return 1;
     }
     if (opt.help) {
-        options_usage(argv[0]);
-        return 0;
+        options_usage(stdout, "scipnet");
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    if (opt.version) {
+        vis_fprintf(stdout, VIS_LINE, "scipnet %s\n", SCIPNET_VERSION);
+        return fflush(stdout) == 0 ? 0 : 1;
     }
     if (opt.version) {
         vis_fprintf(stdout, VIS_LINE, "scipnet %s (protocol %d)\n", SCIPNET_VERSION,

@@ -5,27 +5,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/forms.h"
 #include "client/net.h"
-#include "common/config.h"
 #include "common/vis.h"
+#include "common/config.h"
 
-void options_usage(const char *prog)
+void options_usage(FILE *f, const char *prog)
 {
-    vis_fprintf(
-        stderr, VIS_TEXT,
-        "usage: %s --version\n"
-        "       %s [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]\n"
-        "       %s --batch [--raw] [--user NAME --password-stdin] [--fingerprint sha256:HEX "
-        "| --ca FILE]\n"
-        "              HOST[:PORT] COMMAND\n"
-        "batch commands: read REF | list KIND [QUERY] | whoami | health |\n"
-        "                create KIND FIELD=VALUE...\n"
-        "--timeout: the most one request may take, 1-%d s (default 30)\n"
-        "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
-        "             5 clearance denied\n"
-        "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
-        "--raw prints them as they are, for a script that needs the bytes\n",
-        prog, prog, prog, OPTIONS_TIMEOUT_MAX);
+    vis_fprintf(f, VIS_TEXT,
+                "usage: %s [--ca FILE | --fingerprint sha256:HEX] [--timeout SECONDS]\n"
+                "               [HOST[:PORT]]\n"
+                "       %s --batch [--raw] [--format text|tsv|json]\n"
+                "               [--user NAME --password-stdin] [--timeout SECONDS]\n"
+                "               [--ca FILE | --fingerprint sha256:HEX] HOST[:PORT] COMMAND\n"
+                "       %s --help | --version\n"
+                "batch commands:\n"
+                "  read REF | list KIND [QUERY] | whoami | health | create KIND FIELD=VALUE...\n"
+                "create fields (* required):\n",
+                prog, prog, prog);
+    for (size_t i = 0; i < form_kind_count(); i++) {
+        const struct form_kind *k = form_kind_at(i);
+        char line[512];
+        int col = snprintf(line, sizeof(line), "  create %-5s", k->kind), len = col;
+        for (size_t j = 0; j < k->count && len < (int)sizeof(line) - 40; j++) {
+            const struct form_field *fld = &k->fields[j];
+            if (col + (int)strlen(fld->key) + 2 > 78) { /* wrapped under the first field */
+                len += snprintf(line + len, sizeof(line) - (size_t)len, "\n%14s", "");
+                col = 14;
+            }
+            int n = snprintf(line + len, sizeof(line) - (size_t)len, " %s%s", fld->key,
+                             fld->required ? "*" : "");
+            len += n;
+            col += n;
+        }
+        vis_fprintf(f, VIS_TEXT, "%s\n", line);
+    }
+    vis_fprintf(f, VIS_TEXT,
+                "passwords never go on the command line.  With --password-stdin the first line\n"
+                "of standard input is the login password; `create user` takes the new user's\n"
+                "password from the second line, or asks on the terminal when there is none.\n"
+                "--format: text (default), tsv (a header row, tab-separated, fields escaped) or\n"
+                "          json (the server's reply, \\u-escaped); for every command\n"
+                "--timeout: the most one request may take, 1-%d s (default 30)\n"
+                "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
+                "             5 clearance denied\n"
+                "control characters in the server's text are shown escaped (\\e, \\x9b, \\u202e);\n"
+                "--raw prints them as they are, for a script that needs the bytes\n",
+                OPTIONS_TIMEOUT_MAX);
 }
 
 static void format_hostport(struct client_options *opt)
@@ -40,6 +66,7 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
 {
     memset(opt, 0, sizeof(*opt));
     const char *target = NULL;
+    bool format_set = false;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -58,9 +85,22 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             opt->help = true;
             return 0;
-        } else if (strcmp(a, "--version") == 0) {
+        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
             opt->version = true;
             return 0;
+        } else if (strcmp(a, "--format") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "text") == 0)
+                opt->format = FORMAT_TEXT;
+            else if (strcmp(v, "tsv") == 0)
+                opt->format = FORMAT_TSV;
+            else if (strcmp(v, "json") == 0)
+                opt->format = FORMAT_JSON;
+            else {
+                snprintf(err, errlen, "--format is text, tsv or json");
+                return -1;
+            }
+            format_set = true;
         } else if (strcmp(a, "--timeout") == 0) {
             char *end;
             long t = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
@@ -105,8 +145,8 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
             snprintf(err, errlen, "--user needs --password-stdin in batch mode");
             return -1;
         }
-    } else if (opt->raw) {
-        snprintf(err, errlen, "--raw is for batch mode");
+    } else if (opt->raw || format_set) {
+        snprintf(err, errlen, "%s is for batch mode", opt->raw ? "--raw" : "--format");
         return -1;
     } else if (i < argc) {
         snprintf(err, errlen, "unexpected argument %s", argv[i]);

@@ -1,140 +1,69 @@
-/* ui_create.c - forms for new files; the server alone decides whether they may be made. */
+/*
+ * ui_create.c - forms for new files.  A form the user's clearance cannot submit is not
+ * opened (the numbers are the server's, client/forms.c), but the server alone decides.
+ */
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "art/layout.h"
+#include "client/editor.h"
+#include "client/forms.h"
 #include "client/ui_state.h"
 
-#define CREATE_FIELDS 12
-
-enum field_type { F_TEXT, F_NUMBER, F_SECRET, F_SECTION };
-
-struct field_def {
-    const char *key; /* the request field ("" for sections) */
-    const char *label;
-    const char *hint;
-    enum field_type type;
-    bool required;
-};
-
-struct form_def {
-    const char *kind;
-    const char *title;
-    struct field_def fields[CREATE_FIELDS];
-    size_t count;
-};
-
-static const struct form_def forms[] = {
-    {"scp",
-     "CREATE SCP FILE",
-     {{"number", "Number", "e.g. 173", F_NUMBER, true},
-      {"title", "Title", NULL, F_TEXT, true},
-      {"level", "Level", "1-6, at most yours", F_NUMBER, true},
-      {"containment", "Containment", "Safe, Euclid, Keter…", F_TEXT, true},
-      {"secondary", "Secondary", "Apollyon, Thaumiel…", F_TEXT, false},
-      {"disruption", "Disruption", "Dark … Amida", F_TEXT, false},
-      {"risk", "Risk", "Notice … Critical", F_TEXT, false},
-      {"site", "Site", "SITE-19", F_TEXT, false},
-      {"task_force", "Task force", "MTF-3", F_TEXT, false},
-      {"description", "Description", NULL, F_SECTION, false}},
-     10},
-    {"site",
-     "CREATE SITE FILE",
-     {{"name", "Name", "Site-81", F_TEXT, true},
-      {"location", "Location", NULL, F_TEXT, false},
-      {"description", "Description", NULL, F_TEXT, false},
-      {"dossier", "Dossier", NULL, F_TEXT, false},
-      {"director", "Director", "USER-5", F_TEXT, false}},
-     5},
-    {"mtf",
-     "CREATE MOBILE TASK FORCE FILE",
-     {{"designation", "Designation", "Epsilon-11", F_TEXT, true},
-      {"nickname", "Nickname", "Nine-Tailed Fox", F_TEXT, false},
-      {"level", "Level", "default 2", F_NUMBER, false},
-      {"site", "Site", "SITE-19", F_TEXT, false},
-      {"leader", "Leader", "USER-3", F_TEXT, false},
-      {"mission", "Mission", NULL, F_TEXT, false}},
-     6},
-    {"user",
-     "CREATE PERSONNEL FILE",
-     {{"name", "Name", "agent.vance", F_TEXT, true},
-      {"password", "Password", NULL, F_SECRET, true},
-      {"clearance", "Clearance", "1-6, at most yours", F_NUMBER, true},
-      {"title", "Title", "Researcher, Field Agent…", F_TEXT, true},
-      {"site", "Site", "SITE-19", F_TEXT, false},
-      {"task_force", "Task force", "MTF-3", F_TEXT, false}},
-     6},
-};
+/* Ctrl-O, or F4: open a long field in $VISUAL/$EDITOR for paragraphs. */
+#define FORM_EDITOR_KEY 0x0f
 
 struct create {
-    char kind[8];
-    struct input values[CREATE_FIELDS];
-    size_t count;
+    const struct form_kind *def;
+    struct input values[FORM_FIELDS];
+    char *long_text[FORM_FIELDS]; /* FORM_LONG and FORM_SECTION fields, from the editor */
     int focus;
     char message[300];
     bool message_ok;
 };
 
-static void free_create(void *state)
+static bool is_long(const struct form_field *d)
 {
-    struct create *c = state;
-    /* A personnel form holds a password. */
-    for (size_t i = 0; i < CREATE_FIELDS; i++)
-        input_clear(&c->values[i]);
+    return d->type == FORM_LONG || d->type == FORM_SECTION;
 }
 
-static const struct form_def *form_for(const char *kind)
+static void clear_values(struct create *c)
 {
-    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
-        if (strcmp(forms[i].kind, kind) == 0)
-            return &forms[i];
-    return &forms[0];
+    /* A personnel form holds a password. */
+    for (size_t i = 0; i < FORM_FIELDS; i++) {
+        input_clear(&c->values[i]);
+        free(c->long_text[i]);
+        c->long_text[i] = NULL;
+    }
+}
+
+static void free_create(void *state)
+{
+    clear_values(state);
 }
 
 void ui_create_open(struct ui *ui, const char *kind)
 {
-    struct create *c = ui_push(ui, &ui_create_ops);
-    if (c == NULL)
+    const struct form_kind *def = form_kind_find(kind);
+    char why[160];
+    if (def == NULL)
         return;
-    snprintf(c->kind, sizeof(c->kind), "%s", kind);
-    c->count = form_for(kind)->count;
+    /* Said up front, not after the user filled the form in. */
+    if (form_refusal(def, ui->user.clearance.level, why, sizeof(why)) != NULL) {
+        ui_set_status(ui, true, "%s", why);
+        return;
+    }
+    struct create *c = ui_push(ui, &ui_create_ops);
+    if (c != NULL)
+        c->def = def;
 }
 
-/* A number field goes as a JSON integer; anything else as typed, for the server to judge. */
-static json_t *field_value(const struct field_def *d, const char *text)
+static const char *value_of(const struct create *c, size_t i)
 {
-    if (d->type == F_NUMBER) {
-        char *end;
-        long long n = strtoll(text, &end, 10);
-        if (*end == '\0' && end != text)
-            return json_integer(n);
-    }
-    return json_string(text);
-}
-
-static json_t *build_request(const struct create *c)
-{
-    const struct form_def *def = form_for(c->kind);
-    json_t *req = proto_request("create");
-    json_object_set_new(req, "kind", json_string(c->kind));
-    for (size_t i = 0; i < def->count; i++) {
-        const struct field_def *d = &def->fields[i];
-        const char *text = c->values[i].text;
-        if (text[0] == '\0')
-            continue;
-        if (d->type == F_SECTION) {
-            /* The description becomes the file's first section, at the file's level. */
-            json_t *level = json_object_get(req, "level");
-            json_t *sec = json_pack("{s:s,s:s,s:o,s:s}", "kind", d->key, "title", d->label, "level",
-                                    level ? json_incref(level) : json_integer(1), "text", text);
-            json_object_set_new(req, "sections", json_pack("[o]", sec));
-            continue;
-        }
-        json_object_set_new(req, d->key, field_value(d, text));
-    }
-    return req;
+    return is_long(&c->def->fields[i]) ? c->long_text[i] : c->values[i].text;
 }
 
 /* Send the form (again, after a reconnect: c is then the asker, as it was filled in). */
@@ -143,46 +72,130 @@ static void submit(struct ui *ui, void *state, const char *arg)
     struct create *c = state;
     if (c == NULL)
         return;
-    const struct form_def *def = form_for(c->kind);
+    const struct form_kind *def = c->def;
+    const char *values[FORM_FIELDS] = {0};
     for (size_t i = 0; i < def->count; i++) {
-        if (def->fields[i].required && c->values[i].len == 0) {
-            snprintf(c->message, sizeof(c->message), "%s IS REQUIRED", def->fields[i].label);
+        values[i] = value_of(c, i);
+        if (def->fields[i].required && (values[i] == NULL || values[i][0] == '\0')) {
+            char label[64];
+            layout_upper(label, sizeof(label), def->fields[i].label);
+            snprintf(c->message, sizeof(c->message), "%s IS REQUIRED", label);
             c->message_ok = false;
             c->focus = (int)i;
             return;
         }
     }
     struct proto_reply r;
-    if (ui_request(ui, build_request(c), &r, submit, NULL) != 0)
+    if (ui_request(ui, form_request(def, values), &r, submit, NULL) != 0)
         return;
     if (r.ok) {
         char ref[ART_REF_MAX] = "";
         proto_parse_created(r.root, ref, sizeof(ref));
+        /* A new, empty form: Enter again makes nothing twice. */
+        clear_values(c);
+        c->focus = 0;
         snprintf(c->message, sizeof(c->message), "FILE CREATED: %s  (ACCESS %s to open it)", ref,
                  ref);
         c->message_ok = true;
     } else if (ui_notice_open(ui, &r, "clearance_denied")) {
         c->message[0] = '\0'; /* c is below the notice, still there */
     } else {
-        snprintf(c->message, sizeof(c->message), "%.40s: %.200s", r.code, r.message);
+        /* The server's sentence in the form's own voice: capitals, no protocol code. */
+        char said[sizeof(r.message)];
+        layout_upper(said, sizeof(said), r.message[0] ? r.message : r.code);
+        snprintf(c->message, sizeof(c->message), "NOT CREATED: %s", said);
         c->message_ok = false;
     }
     proto_reply_free(&r);
 }
 
+/* Leave curses for the user's editor and come back to a screen drawn afresh. */
+static void edit_long(struct ui *ui, struct create *c, int i)
+{
+    char err[256], *text = NULL;
+    def_prog_mode();
+    endwin();
+    int rc = editor_edit(c->long_text[i], FORM_LONG_MAX, &text, err, sizeof(err));
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    if (rc != 0) {
+        char loud[sizeof(err)];
+        layout_upper(loud, sizeof(loud), err);
+        snprintf(c->message, sizeof(c->message), "%s", loud);
+        c->message_ok = false;
+        return;
+    }
+    free(c->long_text[i]);
+    c->long_text[i] = text;
+    c->message[0] = '\0';
+    c->focus++;
+}
+
+/* Typing in a long field: the text grows on the heap, up to FORM_LONG_MAX. */
+static void long_add(struct create *c, int i, wchar_t ch)
+{
+    char buf[8];
+    if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0))
+        return;
+    size_t n = layout_utf8_encode(ch, buf), len = c->long_text[i] ? strlen(c->long_text[i]) : 0;
+    if (len + n > FORM_LONG_MAX)
+        return;
+    char *grown = realloc(c->long_text[i], len + n + 1);
+    if (grown == NULL)
+        return;
+    memcpy(grown + len, buf, n);
+    grown[len + n] = '\0';
+    c->long_text[i] = grown;
+}
+
+static void long_backspace(struct create *c, int i)
+{
+    char *t = c->long_text[i];
+    size_t len = t ? strlen(t) : 0;
+    while (len > 0 && ((unsigned char)t[--len] & 0xC0) == 0x80)
+        ;
+    if (t != NULL)
+        t[len] = '\0';
+}
+
+/* A long text in one line of the form: its first line and how many more there are. */
+static void long_summary(const char *text, char *buf, size_t size)
+{
+    if (text == NULL || text[0] == '\0') {
+        buf[0] = '\0';
+        return;
+    }
+    size_t first = strcspn(text, "\n");
+    int more = 0;
+    for (const char *p = text + first; *p; p++)
+        more += *p == '\n';
+    if (more > 0)
+        snprintf(buf, size, "%.*s (+%d line%s)", (int)(first < 200 ? first : 200), text, more,
+                 more == 1 ? "" : "s");
+    else
+        snprintf(buf, size, "%s", text);
+}
+
 static void render(struct ui *ui, void *state)
 {
     struct create *c = state;
-    const struct form_def *def = form_for(c->kind);
-    struct art_form_field fields[CREATE_FIELDS];
+    const struct form_kind *def = c->def;
+    struct art_form_field fields[FORM_FIELDS];
+    char summary[FORM_FIELDS][256];
     for (size_t i = 0; i < def->count; i++) {
-        fields[i].label = def->fields[i].label;
+        const struct form_field *d = &def->fields[i];
+        fields[i].label = d->label;
         fields[i].value = c->values[i].text;
-        fields[i].hint = def->fields[i].hint;
-        fields[i].secret = def->fields[i].type == F_SECRET;
-        fields[i].required = def->fields[i].required;
+        if (is_long(d)) {
+            long_summary(c->long_text[i], summary[i], sizeof(summary[i]));
+            fields[i].value = summary[i];
+        }
+        fields[i].hint = d->hint;
+        fields[i].secret = d->type == FORM_SECRET;
+        fields[i].required = d->required;
     }
     struct art_form form = {def->title,
+                            def->notice,
                             fields,
                             def->count,
                             c->focus,
@@ -190,7 +203,7 @@ static void render(struct ui *ui, void *state)
                             c->message_ok ? ink_hex("#009F6B", INK_BOLD)
                                           : ink_hex("#C40233", INK_BOLD)};
     struct art_frame f =
-        ui_frame(ui, "NEW FILE", "Up/Down/Tab move  Enter next/submit  Esc back  (* required)");
+        ui_frame(ui, "NEW FILE", "Tab/Up/Down move  Enter next/submit  ^O editor  Esc back");
     f.prompt = NULL;
     art_create_form(&ui->canvas, &f, &form);
 }
@@ -199,15 +212,27 @@ static void render(struct ui *ui, void *state)
 static bool key(struct ui *ui, void *state, struct ui_key k)
 {
     struct create *c = state;
-    int last = (int)c->count; /* the SUBMIT button */
-    struct input *field = c->focus < last ? &c->values[c->focus] : NULL;
+    int last = (int)c->def->count; /* the SUBMIT button */
+    bool on_long = c->focus < last && is_long(&c->def->fields[c->focus]);
+    struct input *field = c->focus < last && !on_long ? &c->values[c->focus] : NULL;
+    bool backspace =
+        (k.is_key && k.code == KEY_BACKSPACE) || (!k.is_key && (k.code == 127 || k.code == 8));
+    if (on_long && ((!k.is_key && k.code == FORM_EDITOR_KEY) || (k.is_key && k.code == KEY_F(4)))) {
+        edit_long(ui, c, c->focus);
+        return true;
+    }
+    if (backspace) {
+        if (field)
+            input_backspace(field);
+        else if (on_long)
+            long_backspace(c, c->focus);
+        return true;
+    }
     if (k.is_key) {
         if (k.code == KEY_UP || k.code == KEY_BTAB)
             c->focus = c->focus > 0 ? c->focus - 1 : last;
         else if (k.code == KEY_DOWN)
             c->focus = c->focus < last ? c->focus + 1 : 0;
-        else if (k.code == KEY_BACKSPACE && field)
-            input_backspace(field);
         else if (k.code == KEY_ENTER && c->focus == last)
             submit(ui, c, NULL);
         return true;
@@ -225,14 +250,11 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         else
             c->focus++;
         break;
-    case 127:
-    case 8:
-        if (field)
-            input_backspace(field);
-        break;
     default:
         if (field)
             input_add(field, (wchar_t)k.code);
+        else if (on_long)
+            long_add(c, c->focus, (wchar_t)k.code);
         else if (k.code == 'q')
             ui_pop(ui);
         break;

@@ -1,7 +1,12 @@
 """`scipnet --batch` against a real server: plain text out and every exit status
 (0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged, 5 clearance denied)."""
+import json
+import re
 import os
+import pty
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -29,6 +34,44 @@ class BatchTest(DemoServerTestCase):
         p = subprocess.run(args, input=(password + "\n").encode() if password else b"",
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=30)
         return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def run_on_terminal(self, *command, user, password, typed):
+        """Run batch with stdin holding only the login password and a terminal of its own
+        (the controlling tty) on which typed is answered to each prompt."""
+        args = [program("scipnet"), "--batch", "--user", user, "--password-stdin",
+                "--fingerprint", self.server.fingerprint, self.server.hostport] + list(command)
+        env = clean_env(self.home.env())
+        env["LANG"] = env["LC_ALL"] = "C.UTF-8"
+        rfd, wfd = os.pipe()
+        os.write(wfd, (password + "\n").encode())
+        os.close(wfd)
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: stdin is the pipe, the pty stays its /dev/tty
+            os.dup2(rfd, 0)
+            os.execve(args[0], args, env)
+        os.close(rfd)
+        seen, answers, answered = b"", list(typed), 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            # One answer a prompt, once the prompt is there.
+            if answers and seen.count(b": ") > answered and seen.endswith(b": "):
+                os.write(fd, (answers.pop(0) + "\n").encode())
+                answered += 1
+        else:
+            os.kill(pid, signal.SIGKILL)  # a stuck client fails the test, never hangs it
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
 
     def assertPlain(self, text):
         self.assertNotIn("\033", text)
@@ -75,6 +118,150 @@ class BatchTest(DemoServerTestCase):
         self.home.pin(self.server.hostport, self.server.fingerprint)
         rc, out, err = self.run_batch("health", trust=None)
         self.assertEqual(rc, 0, err)
+
+    # the command line itself
+
+    def test_help_goes_to_stdout_and_lists_each_verbs_fields(self):
+        p = subprocess.run([program("scipnet"), "--help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=clean_env(self.home.env()), timeout=30)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(p.stderr, b"")
+        out = p.stdout.decode()
+        self.assertIn("--format text|tsv|json", out)
+        self.assertRegex(out, r"create scp +number\* title\* level\* containment\*")
+        self.assertRegex(out, r"create site +name\* location description dossier director")
+        self.assertRegex(out, r"create user +name\* password\* clearance\* title\*")
+        self.assertIn("second line", out)
+        for line in out.splitlines():
+            self.assertLessEqual(len(line), 80, line)
+        # A usage error still goes to stderr, with a failing status.
+        p = subprocess.run([program("scipnet"), "--format", "xml"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=clean_env(self.home.env()), timeout=30)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, b"")
+        self.assertIn(b"--format is text, tsv or json", p.stderr)
+
+    def test_version(self):
+        for flag in ("--version", "-V"):
+            p = subprocess.run([program("scipnet"), flag], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=clean_env(self.home.env()),
+                               timeout=30)
+            self.assertEqual(p.returncode, 0)
+            self.assertRegex(p.stdout.decode(), r"^scipnet \d+\.\d+\.\d+\n$")
+
+    def test_unknown_create_field_is_an_error_naming_the_allowed_ones(self):
+        rc, out, err = self.run_batch("create", "site", "name=Site Bogus", "bogus=1",
+                                      user="director", password="director-pass")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("create site has no field 'bogus'", err)
+        self.assertIn("name* location description dossier director", err)
+        self.assertEqual(out, "")
+        rc, out, err = self.run_batch("list", "site", "Bogus", user="director",
+                                      password="director-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "", "the site was made after all")
+        rc, out, err = self.run_batch("create", "ufo", "name=x", user="director",
+                                      password="director-pass")
+        self.assertEqual(rc, 1)
+        self.assertIn("want scp, site, mtf or user", err)
+
+    def test_a_password_never_comes_from_the_command_line(self):
+        rc, out, err = self.run_batch("create", "user", "name=cli.pass", "password=hunter2hunter2",
+                                      "clearance=1", "title=Researcher", user="officer",
+                                      password="officer-pass")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("password= never goes on the command line", err)
+        self.assertNotIn("hunter2", err + out)
+        rc, out, err = self.run_batch("whoami", user="cli.pass", password="hunter2hunter2")
+        self.assertEqual(rc, 2, "the user was made with a password from argv")
+
+    def test_create_user_takes_its_password_from_the_second_stdin_line(self):
+        rc, out, err = self.run_batch("create", "user", "name=stdin.user", "clearance=1",
+                                      "title=Researcher", user="officer",
+                                      password="officer-pass\nstdin-user-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"^USER-\d+\n$")
+        rc, out, err = self.run_batch("whoami", user="stdin.user", password="stdin-user-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("stdin.user", out)
+
+    def test_create_user_asks_for_its_password_on_the_terminal(self):
+        rc, seen = self.run_on_terminal("create", "user", "name=tty.user", "clearance=1",
+                                        "title=Researcher", user="officer",
+                                        password="officer-pass",
+                                        typed=["tty-user-pass", "tty-user-pass"])
+        self.assertEqual(rc, 0, seen)
+        self.assertIn("New password (at least 8 characters):", seen)
+        self.assertIn("The same password again:", seen)
+        self.assertNotIn("tty-user-pass", seen, "the password was echoed")
+        rc, out, err = self.run_batch("whoami", user="tty.user", password="tty-user-pass")
+        self.assertEqual(rc, 0, err)
+        # Two different passwords make no user.
+        rc, seen = self.run_on_terminal("create", "user", "name=tty.other", "clearance=1",
+                                        "title=Researcher", user="officer",
+                                        password="officer-pass",
+                                        typed=["tty-other-pass", "something-else"])
+        self.assertEqual(rc, 1, seen)
+        self.assertIn("the two passwords differ", seen)
+
+    def test_tsv_and_json_for_every_verb(self):
+        login = dict(user="officer", password="officer-pass")
+        rc, out, err = self.run_formatted("tsv", "list", "scp", **login)
+        self.assertEqual(rc, 0, err)
+        rows = [line.split("\t") for line in out.splitlines()]
+        self.assertEqual(rows[0], ["ref", "level", "class", "title", "accessible", "detail"])
+        self.assertTrue(all(len(r) == 6 for r in rows), out)
+        self.assertIn(["SCP-002", "2", "Euclid", "The Patient Lamp", "yes", "active"],
+                      [r[:6] for r in rows])
+        rc, out, err = self.run_formatted("json", "list", "scp", **login)
+        self.assertEqual(rc, 0, err)
+        doc = json.loads(out)
+        self.assertEqual(doc["kind"], "scp")
+        self.assertEqual(len(doc["items"]), doc["total"])
+        self.assertTrue(out.isascii())
+        for verb in (["whoami"], ["health"], ["read", "SCP-002"]):
+            rc, out, err = self.run_formatted("json", *verb, **login)
+            self.assertEqual(rc, 0, err)
+            self.assertIsInstance(json.loads(out), dict)
+            rc, out, err = self.run_formatted("tsv", *verb, **login)
+            self.assertEqual(rc, 0, err)
+            rows = [line.split("\t") for line in out.splitlines()]
+            self.assertGreaterEqual(len(rows), 2, out)
+            self.assertTrue(all(len(r) == len(rows[0]) for r in rows), out)
+        rc, out, err = self.run_formatted("tsv", "whoami", **login)
+        self.assertEqual(out.splitlines()[1].split("\t")[:2][1], "officer")
+        rc, out, err = self.run_formatted("tsv", "read", "SCP-002", user="researcher",
+                                          password="researcher-pass")
+        self.assertIn("██████████ [LEVEL 4 REQUIRED]", out)
+        rc, out, err = self.run_formatted("json", "create", "scp", "number=9301",
+                                          "title=Formatted", "level=1", "containment=Safe",
+                                          **login)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["ref"], "SCP-9301")
+        # An error in json is the server's reply on stdout, and still the exit status.
+        rc, out, err = self.run_formatted("json", "read", "SCP-005", user="cadet",
+                                          password="cadet-pass")
+        self.assertEqual(rc, 3)
+        self.assertEqual(json.loads(out)["error"]["code"], "redacted")
+
+    def run_formatted(self, fmt, *command, user, password):
+        args = [program("scipnet"), "--batch", "--format", fmt, "--user", user,
+                "--password-stdin", "--fingerprint", self.server.fingerprint,
+                self.server.hostport] + list(command)
+        env = clean_env(self.home.env())
+        env["LANG"] = env["LC_ALL"] = "C.UTF-8"
+        p = subprocess.run(args, input=(password + "\n").encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=env, timeout=30)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def test_list_columns_are_as_wide_as_their_content(self):
+        rc, out, err = self.run_batch("list", "user", user="o5", password="o5-pass")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        self.assertGreater(len(lines), 3, out)
+        # Every column starts where it does on the first row: no entry pushes one along.
+        starts = {re.search(r"LEVEL \d  \S.*?  ?(\S+)$", line).start(1) for line in lines}
+        self.assertEqual(len(starts), 1, out)
 
     # exit 1
 
