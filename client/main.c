@@ -26,13 +26,9 @@ int main(int argc, char **argv)
         return fflush(stdout) == 0 ? 0 : 1;
     }
     if (opt.version) {
-        vis_fprintf(stdout, VIS_LINE, "scipnet %s\n", SCIPNET_VERSION);
-        return fflush(stdout) == 0 ? 0 : 1;
-    }
-    if (opt.version) {
         vis_fprintf(stdout, VIS_LINE, "scipnet %s (protocol %d)\n", SCIPNET_VERSION,
                     SCIPNET_PROTOCOL);
-        return 0;
+        return fflush(stdout) == 0 ? 0 : 1;
     }
     if (opt.batch)
         return batch_run(&opt);

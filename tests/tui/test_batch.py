@@ -147,7 +147,7 @@ class BatchTest(DemoServerTestCase):
                                stderr=subprocess.PIPE, env=clean_env(self.home.env()),
                                timeout=30)
             self.assertEqual(p.returncode, 0)
-            self.assertRegex(p.stdout.decode(), r"^scipnet \d+\.\d+\.\d+\n$")
+            self.assertRegex(p.stdout.decode(), r"^scipnet \d+\.\d+\.\d+ \(protocol \d+\)\n$")
 
     def test_unknown_create_field_is_an_error_naming_the_allowed_ones(self):
         rc, out, err = self.run_batch("create", "site", "name=Site Bogus", "bogus=1",
