@@ -390,6 +390,8 @@ void deepwell_list_free(struct deepwell_list *list);
 
 struct deepwell_search_query {
     const char *query;
+    bool by_kind; /* only files of kind (with a kind: filter too, both must agree) */
+    enum deepwell_kind kind;
     int reader_level;       /* 1..6 */
     int64_t reader_site_id; /* 0 = none: a site's staff read its file whatever their level */
     int site_read_level;    /* from this level every site may be read */

@@ -244,6 +244,11 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
     enum deepwell_code code = dw_search_parse(query->query, &parsed, err);
     if (code != DW_OK)
         return code;
+    if (query->by_kind) {
+        if (parsed.kind >= 0 && parsed.kind != (int)query->kind)
+            return DW_OK; /* two kinds asked for: nothing is both */
+        parsed.kind = (int)query->kind;
+    }
 
     struct deepwell_conn *conn;
     code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);

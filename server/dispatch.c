@@ -14,6 +14,7 @@ static const struct op op_table[] = {
     {"logout", op_logout, OP_STORE, true},
     {"whoami", op_whoami, OP_STORE, true},
     {"list", op_list, OP_STORE, true},
+    {"search", op_search, OP_STORE, true},
     {"read", op_read, OP_STORE, true},
     /* creating a user hashes a password: see dispatch_pool */
     {"create", op_create, OP_HASH, true},

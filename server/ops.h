@@ -9,6 +9,7 @@ void op_login(struct request *req);
 void op_logout(struct request *req);
 void op_whoami(struct request *req);
 void op_list(struct request *req);
+void op_search(struct request *req);
 void op_read(struct request *req);
 void op_create(struct request *req);
 void op_set_status(struct request *req);
