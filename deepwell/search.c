@@ -24,42 +24,92 @@ static const char *const kind_names[] = {
 
 /* ---- the write path ------------------------------------------------------------------- */
 
-enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
-                                       const char *op, struct deepwell_error *err)
+/* One file's index rows, as search.h says; replaces the rows it had. */
+struct doc {
+    enum deepwell_kind kind;
+    int64_t ref_id;
+    int level;
+    int64_t site_id;
+    const char *klass; /* any case; stored lower case */
+    const char *title;
+    const struct deepwell_section *sections;
+    size_t nsections;
+};
+
+static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc *doc,
+                                    const char *op, struct deepwell_error *err)
 {
-    struct foundation_ref ref = {REF_SCP, scp->number};
-    char head[320];
-    char canon[32];
+    static const enum foundation_ref_kind ref_kinds[] = {
+        [DW_KIND_SCP] = REF_SCP, [DW_KIND_SITE] = REF_SITE, [DW_KIND_MTF] = REF_MTF};
+    struct foundation_ref ref = {ref_kinds[doc->kind], doc->ref_id};
+    char canon[32], head[320], klass[32] = "";
     foundation_ref_format(&ref, canon, sizeof(canon));
-    snprintf(head, sizeof(head), "%s %s", canon, scp->title);
-    char klass[32] = "";
-    for (size_t i = 0;
-         scp->containment != NULL && scp->containment[i] != '\0' && i + 1 < sizeof(klass); i++) {
-        klass[i] = (char)tolower((unsigned char)scp->containment[i]);
+    snprintf(head, sizeof(head), "%s %s", canon, doc->title);
+    for (size_t i = 0; doc->klass != NULL && doc->klass[i] != '\0' && i + 1 < sizeof(klass); i++) {
+        klass[i] = (char)tolower((unsigned char)doc->klass[i]);
         klass[i + 1] = '\0';
     }
     struct dw_search_band *bands;
     size_t nbands;
-    if (dw_search_bands(head, scp->sections, scp->nsections, &bands, &nbands) != 0)
+    if (dw_search_bands(head, doc->sections, doc->nsections, &bands, &nbands) != 0)
         return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 
+    const char *kind = kind_names[doc->kind];
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "tI", "scp", (int64_t)scp->number);
+        code = dw_bind(stmt, err, op, "tI", kind, doc->ref_id);
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
         code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
         if (code == DW_OK)
-            code =
-                dw_bind(stmt, err, op, "tIiIttiit", "scp", (int64_t)scp->number, scp->level,
-                        scp->site_id, klass, scp->title, bands[i].lo, bands[i].hi, bands[i].text);
+            code = dw_bind(stmt, err, op, "tIiIttiit", kind, doc->ref_id, doc->level, doc->site_id,
+                           klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text);
         if (code == DW_OK)
             code = dw_step_done(conn, stmt, op, err);
     }
     dw_search_bands_free(bands, nbands);
     return code;
+}
+
+enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                       const char *op, struct deepwell_error *err)
+{
+    struct doc doc = {DW_KIND_SCP,      scp->number, scp->level,    scp->site_id,
+                      scp->containment, scp->title,  scp->sections, scp->nsections};
+    return index_doc(conn, &doc, op, err);
+}
+
+/* A site's text is readable by its staff at any level: its sections start at 1. */
+enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
+                                        const struct deepwell_site *site, int64_t id,
+                                        const char *op, struct deepwell_error *err)
+{
+    struct deepwell_section sections[] = {
+        {.title = "Location", .level = 1, .body = site->location},
+        {.title = "Description", .level = 1, .body = site->description},
+        {.title = "Dossier", .level = 1, .body = site->dossier},
+    };
+    struct doc doc = {DW_KIND_SITE, id, site->level != 0 ? site->level : 3, id, NULL, site->name,
+                      sections,     3};
+    return index_doc(conn, &doc, op, err);
+}
+
+enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
+                                       int64_t id, const char *op, struct deepwell_error *err)
+{
+    int level = mtf->level != 0 ? mtf->level : 2;
+    char title[256];
+    if (mtf->nickname != NULL && mtf->nickname[0] != '\0')
+        snprintf(title, sizeof(title), "%s \"%s\"", mtf->designation, mtf->nickname);
+    else
+        snprintf(title, sizeof(title), "%s", mtf->designation);
+    struct deepwell_section sections[] = {
+        {.title = "Mission", .level = level, .body = mtf->mission},
+    };
+    struct doc doc = {DW_KIND_MTF, id, level, mtf->site_id, NULL, title, sections, 1};
+    return index_doc(conn, &doc, op, err);
 }
 
 /* ---- backfill ----------------------------------------------------------------------------- */
@@ -131,10 +181,84 @@ static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
     return code;
 }
 
+static const char SQL_UNINDEXED_PLACES[] =
+    "SELECT 'site', s.id, s.name, s.clearance_level, s.location, s.description, s.dossier, '',"
+    " s.id FROM sites s WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'site'"
+    " AND d.ref_id = s.id)"
+    " UNION ALL SELECT 'mtf', tf.id, tf.designation, tf.clearance_level, tf.mission, '', '',"
+    " tf.nickname, coalesce(tf.site_id, 0) FROM task_forces tf WHERE NOT EXISTS (SELECT 1 FROM"
+    " search_docs d WHERE d.kind = 'mtf' AND d.ref_id = tf.id)";
+
+/* Every site and task force not indexed yet, in one transaction (they are few). */
+static enum deepwell_code backfill_places(struct deepwell_conn *conn, void *ctx,
+                                          struct deepwell_error *err)
+{
+    static const char op[] = "search.backfill";
+    (void)ctx;
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED_PLACES, &stmt, err);
+    /* Read all first: indexing prepares statements of its own on this connection. */
+    struct place {
+        char kind[8];
+        int64_t id, site_id;
+        int level;
+        char *text[6];
+    } *places = NULL;
+    size_t n = 0, cap = 0;
+    while (code == DW_OK && (code = dw_step_row(conn, stmt, op, err)) == DW_OK) {
+        if (n == cap) {
+            cap = cap == 0 ? 16 : cap * 2;
+            struct place *more = realloc(places, cap * sizeof(*more));
+            if (more == NULL) {
+                code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+                break;
+            }
+            places = more;
+        }
+        struct place *p = &places[n++];
+        memset(p, 0, sizeof(*p));
+        dw_column_copy(stmt, 0, p->kind, sizeof(p->kind));
+        p->id = dw_col_int64(stmt, 1);
+        p->level = dw_col_int(stmt, 3);
+        p->site_id = dw_col_int64(stmt, 8);
+        int cols[] = {2, 4, 5, 6, 7};
+        for (size_t c = 0; c < 5; c++)
+            if (!dw_column_dup(stmt, cols[c], &p->text[c]))
+                code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+    }
+    if (code == DW_NOT_FOUND)
+        code = DW_OK;
+    if (stmt != NULL)
+        dw_reset(stmt);
+    for (size_t i = 0; i < n && code == DW_OK; i++) {
+        struct place *p = &places[i];
+        if (strcmp(p->kind, "site") == 0) {
+            struct deepwell_site site = {.name = p->text[0],
+                                         .level = p->level,
+                                         .location = p->text[1],
+                                         .description = p->text[2],
+                                         .dossier = p->text[3]};
+            code = dw_search_index_site(conn, &site, p->id, op, err);
+        } else {
+            struct deepwell_mtf mtf = {.designation = p->text[0],
+                                       .level = p->level,
+                                       .mission = p->text[1],
+                                       .nickname = p->text[4],
+                                       .site_id = p->site_id};
+            code = dw_search_index_mtf(conn, &mtf, p->id, op, err);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < 6; c++)
+            free(places[i].text[c]);
+    free(places);
+    return code;
+}
+
 enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err)
 {
     bool done = false;
-    enum deepwell_code code = DW_OK;
+    enum deepwell_code code = deepwell_write_tx(dw, backfill_places, NULL, err);
     while (code == DW_OK && !done)
         code = deepwell_write_tx(dw, backfill_one, &done, err);
     return code;

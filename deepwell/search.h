@@ -88,6 +88,13 @@ struct dw_search_sql {
 enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                        const char *op, struct deepwell_error *err);
 
+/* The same for a site (own staff read it at any level) and a task force; id: its row. */
+enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
+                                        const struct deepwell_site *site, int64_t id,
+                                        const char *op, struct deepwell_error *err);
+enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
+                                       int64_t id, const char *op, struct deepwell_error *err);
+
 /* Indexes every file that has no index rows yet (a store migrated to the index). */
 enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err);
 

@@ -34,6 +34,13 @@ class SearchCases:
                                                       "title": "Description", "level": level,
                                                       "text": text}])
             self.assertTrue(r["ok"], r)
+        r = c.request("create", kind="site", name="Site-41", location="Under the moor",
+                      description="The gorse station. [[LEVEL 4]]Its sundial lies.[[/LEVEL]]")
+        self.assertTrue(r["ok"], r)
+        type(self).site = r["ref"]
+        r = c.request("create", kind="user", name="moorkeeper", password="moorkeeper-pass",
+                      clearance=1, title="Researcher", site=type(self).site)
+        self.assertTrue(r["ok"], r)
         type(self).created = True
 
     def search(self, user, query, **kw):
@@ -85,6 +92,20 @@ class SearchCases:
         self.assertEqual(self.search("researcher", "lantern")["total"], 0)
         self.assertEqual(self.search("researcher", "\"star eater\"")["total"], 0)
         self.assertEqual(self.search("officer", "\"star eater\"")["total"], 1)
+
+    def test_sites_by_level_or_by_their_own_staff(self):
+        # Sites are read from level 3, or by their own staff at any level.
+        self.assertEqual(self.search("researcher", "gorse")["total"], 0)
+        self.assertEqual(self.refs(self.search("agent", "gorse")), [self.site])
+        c = self.server.client()
+        self.addCleanup(c.close)
+        self.assertTrue(c.login("moorkeeper", "moorkeeper-pass")["ok"])
+        r = c.request("search", query="gorse")
+        self.assertEqual([i["ref"] for i in r["items"]], [self.site])
+        self.assertNotIn("sundial", r["items"][0]["snippet"])
+        self.assertEqual(c.request("search", query="sundial")["total"], 0)
+        self.assertEqual(self.search("agent", "sundial")["total"], 0)
+        self.assertEqual(self.search("officer", "sundial kind:site")["total"], 1)
 
     def test_phrases_prefixes_and_filters(self):
         self.assertEqual(self.search("agent", "\"velvet moth\"")["total"], 2)
