@@ -105,6 +105,9 @@ void ui_logout(struct ui *ui);
 /* ui_browser.c: the list of one kind of files */
 extern const struct ui_screen_ops ui_browser_ops;
 void ui_browser_open(struct ui *ui, const char *kind, const char *query);
+/* ui_search.c: full-text search; an empty query opens it with the query line to type. */
+extern const struct ui_screen_ops ui_search_ops;
+void ui_search_open(struct ui *ui, const char *query);
 
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;
