@@ -95,10 +95,10 @@ static void resized(struct ui *ui, void *state)
 static void render(struct ui *ui, void *state)
 {
     struct browser *b = state;
-    const char *keys = b->searching
-                           ? "type to search  Enter apply  Esc cancel"
-                           : "Tab/1-4 kind  / search text  f filter  n/p page  Enter open  "
-                             ": command  ? help  q back";
+    const char *keys =
+        b->searching ? "type to search  Enter apply  Esc cancel"
+                     : "Tab/1-4 kind  / search  f filter  n/p page  Enter open  : cmd  ? help  "
+                       "q back";
     struct art_frame f = ui_frame(ui, locations[b->kind], keys);
     struct art_browser ab = {foundation_ref_kind_name(b->kind),
                              b->loaded ? &b->list : NULL,

@@ -228,6 +228,7 @@ static const char migration_8[] =
     "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
     "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
     "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
     /* "SCP-682" is "scp -682" to the parser (a signed number): hyphens split words. */
     "  tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', translate(body, '-', ' ')))"
     "    STORED,"

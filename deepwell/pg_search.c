@@ -11,6 +11,7 @@
 /* The page's rows are chosen first; only they get a headline. */
 const struct dw_search_sql deepwell_pg_search_sql = {
     .dialect = DW_SEARCH_TSQUERY,
+    .count_has_rule = true,
     .count = "SELECT count(*)" FROM,
     .page = "SELECT p.kind, p.ref_id, p.file_level, p.title, p.class,"
             " ts_headline('simple', p.body," TSQ ","

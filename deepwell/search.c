@@ -17,7 +17,7 @@
 static const char SQL_DOCS_DELETE[] = "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2";
 static const char SQL_DOCS_INSERT[] =
     "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " body, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 static const char *const kind_names[] = {
     [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
@@ -55,6 +55,7 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
         return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 
     const char *kind = kind_names[doc->kind];
+    char meta[512];
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
     if (code == DW_OK)
@@ -62,10 +63,12 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, bands[i].lo, bands[i].hi, meta,
+                       sizeof(meta));
         code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
         if (code == DW_OK)
-            code = dw_bind(stmt, err, op, "tIiIttiit", kind, doc->ref_id, doc->level, doc->site_id,
-                           klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text);
+            code = dw_bind(stmt, err, op, "tIiIttiitt", kind, doc->ref_id, doc->level, doc->site_id,
+                           klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta);
         if (code == DW_OK)
             code = dw_step_done(conn, stmt, op, err);
     }
@@ -287,10 +290,12 @@ static enum deepwell_code count_hits(struct deepwell_conn *conn, const struct pa
 {
     static const char op[] = "search.count";
     struct dw_stmt *stmt;
-    enum deepwell_code code =
-        dw_prepare(conn, deepwell_conn_engine(conn)->search->count, &stmt, err);
-    if (code == DW_OK)
+    const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
+    enum deepwell_code code = dw_prepare(conn, sql->count, &stmt, err);
+    if (code == DW_OK && sql->count_has_rule)
         code = bind_rule(stmt, p, op, err);
+    else if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "t", p->engine_query);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
@@ -373,14 +378,19 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
             return DW_OK; /* two kinds asked for: nothing is both */
         parsed.kind = (int)query->kind;
     }
+    if (parsed.tag)
+        return DW_OK; /* no tags are stored yet */
 
     struct deepwell_conn *conn;
     code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
     const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
+    char fts5[sizeof(parsed.fts5) + 256];
+    if (sql->dialect == DW_SEARCH_FTS5)
+        dw_search_fts5_ruled(&parsed, query, fts5, sizeof(fts5));
     struct params p = {
-        sql->dialect == DW_SEARCH_TSQUERY ? parsed.tsquery : parsed.fts5,
+        sql->dialect == DW_SEARCH_TSQUERY ? parsed.tsquery : fts5,
         query,
         &parsed,
     };

@@ -66,10 +66,24 @@ enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *o
     " AND (CAST(?5 AS TEXT) IS NULL OR d.kind = ?5) AND (?6 = 0 OR d.file_level = ?6)"             \
     " AND (CAST(?7 AS TEXT) IS NULL OR d.class = ?7) AND ?8 = 0"
 
+/*
+ * The rule as index tokens (SQLite's meta column), so FTS5 applies it while it reads
+ * its own lists and a count never joins the table: "rdL" for each reader level L of
+ * the band that may read the file by its level (SCP, MTF), "slL" and "stIDxL" for a
+ * site (any reader from the site level, its own staff at any level), and the
+ * filters' "kKIND", "cCLASS", "lvN".  DW_SEARCH_RULE says the same in SQL.
+ */
+void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass, int lo,
+                    int hi, char *out, size_t size);
+/* The FTS5 query for a reader: the words, in the body only, and the rule's tokens. */
+void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
+                          const struct deepwell_search_query *q, char *out, size_t size);
+
 /* What differs between the engines' search SQL (sqlite_search.c, pg_search.c). */
 struct dw_search_sql {
     /* Which of dw_search_parsed's texts the engine's MATCH or @@ takes. */
     enum { DW_SEARCH_FTS5, DW_SEARCH_TSQUERY } dialect;
+    bool count_has_rule; /* count takes ?2..?8; else only ?1 (the rule is in the query) */
     /*
      * Parameters: ?1 the engine query, ?2 the reader's level, ?3 the reader's site
      * (0 none), ?4 the level from which every site may be read, ?5 kind name (NULL

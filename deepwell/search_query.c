@@ -205,3 +205,51 @@ enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *o
         return invalid(err, "%s", "search needs at least one word");
     return DW_OK;
 }
+
+/* Letters and digits of text, lower case: a token FTS5 keeps whole. */
+static void token(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = text; p != NULL && *p != '\0' && n + 1 < size; p++)
+        if (isalnum((unsigned char)*p))
+            out[n++] = (char)tolower((unsigned char)*p);
+    out[n] = '\0';
+}
+
+void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass, int lo,
+                    int hi, char *out, size_t size)
+{
+    char cls[32];
+    token(klass, cls, sizeof(cls));
+    int n = snprintf(out, size, "k%s lv%d%s%s", kind, file_level, cls[0] ? " c" : "", cls);
+    bool site = strcmp(kind, "site") == 0;
+    for (int level = lo; level < hi && n > 0 && (size_t)n < size; level++) {
+        if (site)
+            n += snprintf(out + n, size - (size_t)n, " sl%d st%lldx%d", level, (long long)ref_id,
+                          level);
+        else if (level >= file_level)
+            n += snprintf(out + n, size - (size_t)n, " rd%d", level);
+    }
+}
+
+void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
+                          const struct deepwell_search_query *q, char *out, size_t size)
+{
+    int L = q->reader_level;
+    int n = snprintf(out, size, "body : (%s) AND meta : (rd%d", parsed->fts5, L);
+    if (L >= q->site_read_level)
+        n += snprintf(out + n, size - (size_t)n, " OR sl%d", L);
+    if (q->reader_site_id > 0)
+        n += snprintf(out + n, size - (size_t)n, " OR st%lldx%d", (long long)q->reader_site_id, L);
+    n += snprintf(out + n, size - (size_t)n, ")");
+    if (parsed->kind >= 0)
+        n += snprintf(out + n, size - (size_t)n, " AND meta : k%s", kind_names[parsed->kind]);
+    if (parsed->level > 0)
+        n += snprintf(out + n, size - (size_t)n, " AND meta : lv%d", parsed->level);
+    if (parsed->klass[0] != '\0') {
+        char cls[32];
+        token(parsed->klass, cls, sizeof(cls));
+        /* A class with no letters names no class: "c" alone is never indexed. */
+        snprintf(out + n, size - (size_t)n, " AND meta : c%s", cls);
+    }
+}

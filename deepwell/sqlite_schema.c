@@ -283,6 +283,7 @@ static const char migration_6[] = "ALTER TABLE audit.audit_log ADD COLUMN user_n
 /*
  * Version 8: the full-text index (search.h): each file once per clearance band, as
  * that band's readers see it; FTS5 keeps its words, reading the text from the table.
+ * meta holds tokens naming who may match the row (the rule, inside the index).
  */
 static const char migration_8[] =
     "CREATE TABLE search_docs ("
@@ -296,19 +297,22 @@ static const char migration_8[] =
     "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
     "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
     "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
     "  UNIQUE (kind, ref_id, band_lo)"
     ") STRICT;"
-    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_docs',"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta, content='search_docs',"
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 0');"
     "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"
-    "  INSERT INTO search_fts (rowid, body) VALUES (new.id, new.body);"
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
     "END;"
     "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs BEGIN"
-    "  INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
+    "    VALUES ('delete', old.id, old.body, old.meta);"
     "END;"
     "CREATE TRIGGER search_docs_update AFTER UPDATE ON search_docs BEGIN"
-    "  INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.id, old.body);"
-    "  INSERT INTO search_fts (rowid, body) VALUES (new.id, new.body);"
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
+    "    VALUES ('delete', old.id, old.body, old.meta);"
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
     "END;";
 
 static const struct deepwell_migration migrations[] = {

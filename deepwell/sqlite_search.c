@@ -36,7 +36,8 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
             sqlite3_result_error_code(ctx, rc);
             return;
         }
-        if (phrase >= 0 && phrase < DW_SEARCH_TERMS_MAX)
+        /* The words' hits in the text; the rule's tokens (meta) weigh nothing. */
+        if (col == 0 && phrase >= 0 && phrase < DW_SEARCH_TERMS_MAX)
             hits[phrase]++;
     }
     double score = 0;
@@ -60,19 +61,21 @@ int deepwell_sqlite_search_register(sqlite3 *db)
     return api->xCreateFunction(api, "scipnet_rank", NULL, rank, NULL);
 }
 
-#define FROM                                                                                       \
-    " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"                               \
-    " WHERE search_fts MATCH ?1 AND " DW_SEARCH_RULE
-
-/* The page's rows are chosen first; only they get a snippet. */
+/*
+ * The rule is in the MATCH text (dw_search_fts5_ruled), so a count reads FTS5's lists
+ * alone; the page's rows are chosen the same way, then checked against the rule in
+ * SQL too (DW_SEARCH_RULE) and given a snippet.  Equal scores: in the order the rows
+ * were indexed.
+ */
 const struct dw_search_sql deepwell_sqlite_search_sql = {
     .dialect = DW_SEARCH_FTS5,
-    .count = "SELECT count(*)" FROM,
+    .count_has_rule = false,
+    .count = "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1",
     .page = "SELECT d.kind, d.ref_id, d.file_level, d.title, d.class,"
             " snippet(search_fts, 0, '**', '**', '\xe2\x80\xa6', 16), CAST(p.score AS TEXT)"
-            " FROM (SELECT d.id AS id, scipnet_rank(search_fts) AS score" FROM
-            " ORDER BY score DESC, d.kind, d.ref_id LIMIT ?9 OFFSET ?10) p"
-            " JOIN search_fts ON search_fts.rowid = p.id AND search_fts MATCH ?1"
-            " JOIN search_docs d ON d.id = p.id"
-            " ORDER BY p.score DESC, d.kind, d.ref_id",
+            " FROM (SELECT rowid AS id, scipnet_rank(search_fts) AS score FROM search_fts"
+            " WHERE search_fts MATCH ?1 ORDER BY score DESC, rowid LIMIT ?9 OFFSET ?10) p"
+            " CROSS JOIN search_fts ON search_fts.rowid = p.id AND search_fts MATCH ?1"
+            " CROSS JOIN search_docs d ON d.id = p.id WHERE " DW_SEARCH_RULE
+            " ORDER BY p.score DESC, p.id",
 };
