@@ -22,7 +22,7 @@ static void fill(struct deepwell *dw)
     for (int level = 1; level <= LEVELS; level++) {
         struct deepwell_site site = {
             .id = level, .name = "Site", .level = level, .description = (char *)TEXT};
-        char name[16];
+        char name[32];
         snprintf(name, sizeof(name), "Site-%d", level);
         site.name = name;
         int64_t id;
