@@ -175,6 +175,29 @@ void driver_kick(struct driver *d)
         fill(d, &d->eng.conns[i]);
 }
 
+/* Search mode: connection i asks the i-th of the ';'-separated queries (in turn). */
+static char *search_suffix(struct driver *d, struct client *cl, size_t *len)
+{
+    size_t count = 1;
+    for (const char *p = d->opt->query; *p != '\0'; p++)
+        count += *p == ';';
+    size_t want = (size_t)(cl - d->clients) % count;
+    const char *start = d->opt->query;
+    for (size_t i = 0; i < want; i++)
+        start = strchr(start, ';') + 1;
+    const char *end = strchr(start, ';');
+    char query[sizeof(d->opt->query)];
+    snprintf(query, sizeof(query), "%.*s", (int)(end ? (size_t)(end - start) : strlen(start)),
+             start);
+    char *quoted = json_quote(query);
+    if (!quoted)
+        return NULL;
+    char *suffix = concat(",\"op\":\"search\",\"limit\":20,\"token\":\"", cl->token,
+                          "\",\"query\":", quoted, "}\n", NULL, len);
+    free(quoted);
+    return suffix;
+}
+
 /* Remembers the token, and the read request suffix that carries it. */
 static int keep_token(struct driver *d, struct client *cl, const char *token, size_t len)
 {
@@ -182,10 +205,14 @@ static int keep_token(struct driver *d, struct client *cl, const char *token, si
         return -1;
     memcpy(cl->token, token, len);
     cl->token[len] = '\0';
+    free(cl->token_suffix);
+    if (d->opt->mode == MODE_SEARCH) {
+        cl->token_suffix = search_suffix(d, cl, &cl->token_suffix_len);
+        return cl->token_suffix ? 0 : -1;
+    }
     char *qref = json_quote(d->opt->ref);
     if (!qref)
         return -1;
-    free(cl->token_suffix);
     cl->token_suffix = concat(",\"op\":\"read\",\"token\":\"", cl->token, "\",\"ref\":", qref,
                               "}\n", NULL, &cl->token_suffix_len);
     free(qref);

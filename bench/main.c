@@ -23,6 +23,7 @@ int main(int argc, char **argv)
                 fds, opt.connections + opt.readers);
     switch (opt.mode) {
     case MODE_READ:
+    case MODE_SEARCH:
         return mode_read(&opt);
     case MODE_LOGIN_STORM:
         return mode_login_storm(&opt);

@@ -134,8 +134,11 @@ int mode_read(const struct bench_options *opt)
 
     struct report r;
     report_init(&r);
-    report_str(&r, "mode", "read");
-    report_str(&r, "ref", opt->ref);
+    report_str(&r, "mode", opt->mode == MODE_SEARCH ? "search" : "read");
+    if (opt->mode == MODE_SEARCH)
+        report_str(&r, "query", opt->query);
+    else
+        report_str(&r, "ref", opt->ref);
     report_int(&r, "connections", (long long)opt->connections);
     report_int(&r, "authenticated", (long long)d.authed);
     report_int(&r, "inflight", opt->inflight);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: scipnet-bench [--mode read|login-storm|idle|setup|hash-time] [options]\n"
+    "usage: scipnet-bench [--mode read|search|login-storm|idle|setup|hash-time] [options]\n"
     "  --host IP             server address (127.0.0.1)\n"
     "  --port N              server port (7019)\n"
     "  --connections C       connections (read 50, login-storm 8 storming, idle 10000)\n"
@@ -18,6 +18,7 @@ static const char usage[] =
     "  --users K             number of bench users (8)\n"
     "  --password PW         their password (bench-pass)\n"
     "  --ref REF             file read (SCP-900)\n"
+    "  --query Q1;Q2;...     search: the queries, one per connection in turn\n"
     "  --server-pid PID      report the server's resident memory\n"
     "  --json                one JSON line instead of text\n"
     "  --readers R           login-storm: reading connections beside the storm (4)\n"
@@ -43,6 +44,7 @@ enum {
     OPT_USERS,
     OPT_PASSWORD,
     OPT_REF,
+    OPT_QUERY,
     OPT_SERVER_PID,
     OPT_JSON,
     OPT_READERS,
@@ -61,6 +63,7 @@ enum {
 
 static const struct option long_options[] = {
     {"mode", required_argument, NULL, OPT_MODE},
+    {"query", required_argument, NULL, OPT_QUERY},
     {"host", required_argument, NULL, OPT_HOST},
     {"port", required_argument, NULL, OPT_PORT},
     {"connections", required_argument, NULL, OPT_CONNECTIONS},
@@ -131,11 +134,8 @@ static int parse_mode(const char *text, enum bench_mode *mode)
     static const struct {
         const char *name;
         enum bench_mode mode;
-    } modes[] = {{"read", MODE_READ},
-                 {"login-storm", MODE_LOGIN_STORM},
-                 {"idle", MODE_IDLE},
-                 {"setup", MODE_SETUP},
-                 {"hash-time", MODE_HASH_TIME}};
+    } modes[] = {{"read", MODE_READ}, {"search", MODE_SEARCH}, {"login-storm", MODE_LOGIN_STORM},
+                 {"idle", MODE_IDLE}, {"setup", MODE_SETUP},   {"hash-time", MODE_HASH_TIME}};
     for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
         if (strcmp(text, modes[i].name) == 0) {
             *mode = modes[i].mode;
@@ -172,6 +172,10 @@ static void set_defaults(struct bench_options *opt)
     opt->users = 8;
     strcpy(opt->password, "bench-pass");
     strcpy(opt->ref, "SCP-900");
+    /* Common and rare words, a phrase, a prefix, a filter: the mix a reader types. */
+    strcpy(opt->query, "containment;subject procedures;\"special containment\";kari*;"
+                       "entity class:keter;anomalous effect;moraixtel;staff level:3;"
+                       "recovered incident;foundation");
     opt->readers = 4;
     opt->read_rate = 200;
     opt->connect_concurrency = 64;
@@ -222,6 +226,8 @@ static int apply(struct bench_options *opt, int flag, const char *arg, bool *con
         return copy_text("--password", arg, opt->password, sizeof(opt->password));
     case OPT_REF:
         return copy_text("--ref", arg, opt->ref, sizeof(opt->ref));
+    case OPT_QUERY:
+        return copy_text("--query", arg, opt->query, sizeof(opt->query));
     case OPT_SERVER_PID:
         if (parse_count("--server-pid", arg, 1, 1u << 30, &n) != 0)
             return -1;

@@ -7,6 +7,7 @@
 
 enum bench_mode {
     MODE_READ,        /* pipelined reads of one file */
+    MODE_SEARCH,      /* the same with full-text searches (--query) */
     MODE_LOGIN_STORM, /* repeated logins, with reads measured beside them */
     MODE_IDLE,        /* many authenticated connections held open */
     MODE_SETUP,       /* creates the benchmark's SCP file through the protocol */
@@ -25,6 +26,7 @@ struct bench_options {
     size_t users; /* bench users prefix0 .. prefix(users-1), round-robin over connections */
     char password[128];
     char ref[32];
+    char query[512]; /* search: queries separated by ';', one per connection in turn */
     int server_pid;
     bool json;
     size_t readers;    /* login-storm: connections reading beside the storm */

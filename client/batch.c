@@ -17,6 +17,7 @@
 #include "art/redacted.h"
 #include "client/forms.h"
 #include "client/protocol.h"
+#include "client/search_reply.h"
 #include "client/session.h"
 #include "common/foundation.h"
 #include "deepwell/password.h" /* the one policy's minimum, said in the prompt */
@@ -444,6 +445,35 @@ static int cmd_list(struct session *s, const char *kind, const char *query)
     return rc >= 0 ? rc : out;
 }
 
+/* The first page of hits (SEARCH_PAGE_MAX), best first, and how many there are. */
+static int cmd_search(struct session *s, const char *query)
+{
+    struct proto_reply r;
+    json_t *req = proto_request("search");
+    json_object_set_new(req, "query", json_string(query));
+    json_object_set_new(req, "limit", json_integer(SEARCH_PAGE_MAX));
+    int rc = call(s, req, &r);
+    if (rc >= 0)
+        return rc;
+    static struct search_page page;
+    rc = search_parse(r.root, &page);
+    proto_reply_free(&r);
+    if (rc != 0) {
+        vis_fprintf(stderr, VIS_LINE,
+                    "scipnet: the server sent a search this client cannot read\n");
+        return BATCH_ERROR;
+    }
+    for (size_t i = 0; i < page.count; i++) {
+        char line[SEARCH_SNIPPET_MAX + 64];
+        search_hit_heading(&page.hits[i], line, sizeof(line));
+        vis_fprintf(stdout, VIS_LINE, "%s\n", line);
+        search_hit_snippet_line(&page.hits[i], line, sizeof(line));
+        vis_fprintf(stdout, VIS_LINE, "    %s\n", line);
+    }
+    vis_fprintf(stdout, VIS_LINE, "%zu of %ld\n", page.count, page.total);
+    return BATCH_OK;
+}
+
 static int cmd_whoami(struct session *s)
 {
     struct proto_reply r;
@@ -607,13 +637,16 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
         return cmd_read(s, cmd[1]);
     if (strcmp(cmd[0], "list") == 0 && (n == 2 || n == 3))
         return cmd_list(s, cmd[1], n == 3 ? cmd[2] : NULL);
+    if (strcmp(cmd[0], "search") == 0 && n == 2)
+        return cmd_search(s, cmd[1]);
     if (strcmp(cmd[0], "whoami") == 0 && n == 1)
         return cmd_whoami(s);
     if (strcmp(cmd[0], "health") == 0 && n == 1)
         return cmd_health(s);
-    vis_fprintf(stderr, VIS_LINE,
-                "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | "
-                "whoami | health | create KIND FIELD=VALUE...)\n");
+    vis_fprintf(
+        stderr, VIS_LINE,
+        "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | search QUERY | "
+        "whoami | health | create KIND FIELD=VALUE...)\n");
     return BATCH_ERROR;
 }
 

@@ -106,10 +106,10 @@ static void resized(struct ui *ui, void *state)
 static void render(struct ui *ui, void *state)
 {
     struct browser *b = state;
-    const char *keys = b->searching
-                           ? "type to search  Enter apply  Esc cancel"
-                           : "Tab/1-4 kind  / search  n/p page  Enter open  : command  ? help  "
-                             "q back";
+    const char *keys =
+        b->searching ? "type to search  Enter apply  Esc cancel"
+                     : "Tab/1-4 kind  / search  f filter  n/p page  Enter open  : cmd  ? help  "
+                       "q back";
     struct art_frame f = ui_frame(ui, locations[b->kind], keys);
     struct art_browser ab = {foundation_ref_kind_name(b->kind),
                              b->loaded ? &b->list : NULL,
@@ -237,6 +237,9 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         switch_kind(ui, b, (b->kind + 1) % FOUNDATION_REF_KINDS);
         break;
     case '/':
+        ui_search_open(ui, NULL); /* the files' text, not this list's titles */
+        break;
+    case 'f':
         b->searching = true;
         b->search = b->query;
         break;

@@ -117,6 +117,9 @@ void ui_browser_open(struct ui *ui, const char *kind, const char *query);
 size_t ui_browser_refs(const struct ui *ui, const char **refs, size_t max);
 /* The list is on top again (ui_pop): fetched again when a file was created meanwhile. */
 void ui_browser_shown(struct ui *ui, void *state);
+/* ui_search.c: full-text search; an empty query opens it with the query line to type. */
+extern const struct ui_screen_ops ui_search_ops;
+void ui_search_open(struct ui *ui, const char *query);
 
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;

@@ -382,6 +382,50 @@ enum deepwell_code deepwell_list(struct deepwell *dw, const struct deepwell_list
                                  struct deepwell_list *out, struct deepwell_error *err);
 void deepwell_list_free(struct deepwell_list *list);
 
+/* ---- full-text search ------------------------------------------------------------------ */
+/*
+ * Ranked search over the text a reader may read, and only that: a word that only
+ * hidden text holds finds nothing, and changes no total, order, score or snippet
+ * (deepwell/search.h says how).  The query syntax is in docs/protocol.md; a query
+ * that breaks it is DW_INVALID with a message meant for the user.
+ */
+#define DEEPWELL_SEARCH_QUERY_MAX 200
+#define DEEPWELL_SEARCH_LIMIT_MAX 50
+
+/* The schema version that brought the index. */
+#define DEEPWELL_SEARCH_VERSION 8
+
+struct deepwell_search_query {
+    const char *query;
+    bool by_kind; /* only files of kind (with a kind: filter too, both must agree) */
+    enum deepwell_kind kind;
+    int reader_level;       /* 1..6 */
+    int64_t reader_site_id; /* 0 = none: a site's staff read its file whatever their level */
+    int site_read_level;    /* from this level every site may be read */
+    int offset;
+    int limit; /* 1..DEEPWELL_SEARCH_LIMIT_MAX */
+};
+
+struct deepwell_search_item {
+    enum deepwell_kind kind;
+    int64_t id; /* SCP number, or the row id */
+    int level;
+    char title[256];
+    char klass[32]; /* containment class, lower case; "" when none */
+    char *snippet;  /* owned: the matched words between "**" */
+    double score;
+};
+
+struct deepwell_search_result {
+    int64_t total;
+    size_t count;
+    struct deepwell_search_item *items;
+};
+
+enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_search_query *query,
+                                   struct deepwell_search_result *out, struct deepwell_error *err);
+void deepwell_search_free(struct deepwell_search_result *result);
+
 /* ---- audit log ---------------------------------------------------------------------------- */
 /*
  * Appends are queued and committed by one writer in batches (group commit).  A

@@ -34,6 +34,7 @@ enum deepwell_engine_kind { DW_ENGINE_SQLITE, DW_ENGINE_PG };
 struct deepwell_checkpointer;
 struct deepwell_engine;
 struct dw_stmt;
+struct dw_search_sql;
 
 /*
  * What an engine needs to open a connection; the pool owns it and changes it only
@@ -147,6 +148,9 @@ struct deepwell_engine {
     /* One statement's calls (query.h), as each statement also holds them. */
     const struct dw_stmt_ops *stmt;
 
+    /* The full-text index's queries (search.h). */
+    const struct dw_search_sql *search;
+
     /* ---- the store as a whole ---- */
     const struct deepwell_migration *(*migrations)(size_t *count);
     /* One integer: 1 when schema_version exists in the store. */
@@ -173,6 +177,8 @@ struct deepwell_engine {
 
 extern const struct deepwell_engine deepwell_engine_sqlite;
 extern const struct deepwell_engine deepwell_engine_pg;
+extern const struct dw_search_sql deepwell_sqlite_search_sql;
+extern const struct dw_search_sql deepwell_pg_search_sql;
 
 /* The engine of a pooled connection, and its engine-side half (set while checked out). */
 const struct deepwell_engine *deepwell_conn_engine(struct deepwell_conn *conn);

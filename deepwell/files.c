@@ -7,6 +7,7 @@
 #include "common/foundation.h"
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
+#include "deepwell/search.h"
 #include "deepwell/store.h"
 #include "deepwell/write.h"
 
@@ -389,6 +390,9 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
     if (code != DW_OK)
         return code;
     code = insert_sections(conn, scp, id, op, err);
+    /* The index changes with the text, in the same transaction. */
+    if (code == DW_OK)
+        code = dw_search_index_scp(conn, scp, op, err);
     if (code == DW_OK && id_out != NULL)
         *id_out = id;
     return code;

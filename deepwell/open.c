@@ -9,6 +9,7 @@
 #include "deepwell/sqlite_checkpoint.h"
 #include "deepwell/engine.h"
 #include "deepwell/migrate.h"
+#include "deepwell/search.h"
 #include "deepwell/query.h"
 #include "deepwell/schema.h"
 #include "deepwell/store.h"
@@ -75,6 +76,7 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     int latest = deepwell_schema_latest();
     int version = 0;
     code = deepwell_migrate_read_version(writer, &version, err);
+    int before = version;
     if (code == DW_OK && version > latest)
         code = deepwell_error_set(err, DW_TOO_NEW, "open",
                                   "store schema version %d is newer than this program (%d); "
@@ -92,6 +94,10 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     /* SQLite: from version 5 every connection needs the audit file (sqlite_audit_file.h). */
     if (code == DW_OK && version >= DEEPWELL_AUDIT_FILE_VERSION)
         code = deepwell_pool_require_audit_file(dw->pool, err);
+    /* Files written before the index existed are indexed once, when it is made. */
+    if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_VERSION &&
+        version >= DEEPWELL_SEARCH_VERSION)
+        code = dw_search_backfill(dw, err);
     return code;
 }
 

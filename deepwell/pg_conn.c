@@ -298,6 +298,7 @@ const struct deepwell_engine deepwell_engine_pg = {
     .last_was_pkey_conflict = pg_last_was_pkey_conflict,
     .error = pg_error,
     .stmt = &pg_stmt_ops,
+    .search = &deepwell_pg_search_sql,
     .migrations = deepwell_pg_migrations,
     .sql_has_version_table = "SELECT count(*) FROM information_schema.tables"
                              " WHERE table_schema = current_schema()"

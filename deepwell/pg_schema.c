@@ -215,6 +215,27 @@ static const char migration_4[] =
 /* Version 6: audit rows name their actor, as in schema.c. */
 static const char migration_6[] = "ALTER TABLE audit_log ADD COLUMN user_name TEXT;";
 
+/* Version 8: the full-text index, as in sqlite_schema.c: a tsvector with a GIN index. */
+static const char migration_8[] =
+    "CREATE TABLE search_docs ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('scp', 'site', 'mtf')),"
+    "  ref_id BIGINT NOT NULL,"
+    "  file_level INTEGER NOT NULL CHECK (file_level BETWEEN 0 AND 6),"
+    "  site_id BIGINT NOT NULL DEFAULT 0,"
+    "  class TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL,"
+    "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
+    "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
+    "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
+    /* "SCP-682" is "scp -682" to the parser (a signed number): hyphens split words. */
+    "  tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', translate(body, '-', ' ')))"
+    "    STORED,"
+    "  UNIQUE (kind, ref_id, band_lo)"
+    ");"
+    "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -223,6 +244,9 @@ static const struct deepwell_migration migrations[] = {
     /* SQLite's audit log moves to a file of its own; here it stays a table. */
     {5, "audit log in its own file (SQLite only)", "", NULL},
     {6, "audit rows name their actor", migration_6, NULL},
+    /* Taken by issue 18's tags and attribution (another branch); merged, theirs replaces it. */
+    {7, "reserved", "", NULL},
+    {8, "full-text index", migration_8, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -7,6 +7,7 @@
 
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
+#include "deepwell/search.h"
 #include "deepwell/store.h"
 #include "deepwell/write.h"
 
@@ -222,7 +223,14 @@ enum deepwell_code dw_site_insert(struct deepwell_conn *conn, const struct deepw
                     or_empty(site->description), or_empty(site->dossier), t.created, t.updated);
     if (code != DW_OK)
         return code;
-    return place_insert_done(conn, stmt, &site_sql, site->id, site->name, id_out, op, err);
+    int64_t id = 0;
+    code = place_insert_done(conn, stmt, &site_sql, site->id, site->name, &id, op, err);
+    /* The index changes with the text, in the same transaction. */
+    if (code == DW_OK)
+        code = dw_search_index_site(conn, site, id, op, err);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = id;
+    return code;
 }
 
 enum deepwell_code dw_mtf_insert(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
@@ -246,7 +254,13 @@ enum deepwell_code dw_mtf_insert(struct deepwell_conn *conn, const struct deepwe
                     or_empty(mtf->mission), mtf->active ? 1 : 0, t.created, t.updated);
     if (code != DW_OK)
         return code;
-    return place_insert_done(conn, stmt, &mtf_sql, mtf->id, mtf->designation, id_out, op, err);
+    int64_t id = 0;
+    code = place_insert_done(conn, stmt, &mtf_sql, mtf->id, mtf->designation, &id, op, err);
+    if (code == DW_OK)
+        code = dw_search_index_mtf(conn, mtf, id, op, err);
+    if (code == DW_OK && id_out != NULL)
+        *id_out = id;
+    return code;
 }
 
 /*

@@ -114,6 +114,9 @@ static enum deepwell_code open_db(const struct deepwell_conn_settings *s,
         if (rc != SQLITE_OK)
             return open_error(err, db, rc, setup[i], s->location);
     }
+    rc = deepwell_sqlite_search_register(db);
+    if (rc != SQLITE_OK)
+        return open_error(err, db, rc, "search.register", s->location);
     enum deepwell_code code = attach_audit_file(db, s, err);
     if (code != DW_OK) {
         sqlite3_close_v2(db);
@@ -309,6 +312,7 @@ const struct deepwell_engine deepwell_engine_sqlite = {
     .last_was_pkey_conflict = lite_last_was_pkey_conflict,
     .error = lite_error,
     .stmt = &sqlite_stmt_ops,
+    .search = &deepwell_sqlite_search_sql,
     .migrations = deepwell_migrations,
     .sql_has_version_table =
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'",

@@ -17,6 +17,8 @@ struct dw_stmt;
 
 /* The SQLite handle of a checked-out connection of an SQLite store (never another). */
 sqlite3 *deepwell_sqlite_db(struct deepwell_conn *conn);
+/* Registers scipnet_rank, the index's rank (sqlite_search.c), on a new connection. */
+int deepwell_sqlite_search_register(sqlite3 *db);
 /* The SQLite statement behind a dw_stmt of an SQLite store. */
 sqlite3_stmt *deepwell_sqlite_stmt(struct dw_stmt *stmt);
 

@@ -280,6 +280,41 @@ static const char migration_5[] = AUDIT_FILE_COPY "DROP TABLE main.audit_log;";
  */
 static const char migration_6[] = "ALTER TABLE audit.audit_log ADD COLUMN user_name TEXT;";
 
+/*
+ * Version 8: the full-text index (search.h): each file once per clearance band, as
+ * that band's readers see it; FTS5 keeps its words, reading the text from the table.
+ * meta holds tokens naming who may match the row (the rule, inside the index).
+ */
+static const char migration_8[] =
+    "CREATE TABLE search_docs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('scp', 'site', 'mtf')),"
+    "  ref_id INTEGER NOT NULL,"
+    "  file_level INTEGER NOT NULL CHECK (file_level BETWEEN 0 AND 6),"
+    "  site_id INTEGER NOT NULL DEFAULT 0,"
+    "  class TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL,"
+    "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
+    "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
+    "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kind, ref_id, band_lo)"
+    ") STRICT;"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta, content='search_docs',"
+    "  content_rowid='id', tokenize='unicode61 remove_diacritics 0');"
+    "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
+    "END;"
+    "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs BEGIN"
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
+    "    VALUES ('delete', old.id, old.body, old.meta);"
+    "END;"
+    "CREATE TRIGGER search_docs_update AFTER UPDATE ON search_docs BEGIN"
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
+    "    VALUES ('delete', old.id, old.body, old.meta);"
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
+    "END;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -288,6 +323,9 @@ static const struct deepwell_migration migrations[] = {
     {DEEPWELL_AUDIT_FILE_VERSION, "audit log in its own file", migration_5,
      deepwell_audit_file_split},
     {6, "audit rows name their actor", migration_6, NULL},
+    /* Taken by issue 18's tags and attribution (another branch); merged, theirs replaces it. */
+    {7, "reserved", "", NULL},
+    {8, "full-text index", migration_8, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

@@ -34,6 +34,11 @@ int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int fi
     return FOUNDATION_LEVEL_MAX;
 }
 
+int clearance_site_read_level(void)
+{
+    return SITE_READ_LEVEL;
+}
+
 int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level)
 {
     if (kind == REF_SITE)

@@ -20,6 +20,8 @@ struct reader {
 /* Reading a file: SCP and MTF by level; SITE at 3+ or by its own staff; USER by clearance. */
 int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int file_level,
                    int64_t file_id);
+/* The level from which every site's file may be read (clearance_read); search's rule. */
+int clearance_site_read_level(void);
 /* Whether a list entry's title may be shown (site names are public). */
 int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level);
 /* Creating a file of `kind` at `level` (new user: their clearance; SITE ignores level). */

@@ -14,6 +14,7 @@
     X(logout)                                                                                      \
     X(whoami)                                                                                      \
     X(list)                                                                                        \
+    X(search)                                                                                      \
     X(read)                                                                                        \
     X(create)                                                                                      \
     X(set_status)                                                                                  \

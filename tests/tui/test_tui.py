@@ -111,8 +111,8 @@ class TuiTest(DemoServerTestCase):
         t.wait_for("[3 MTF]", "MTF-3")
         t.keys("1")
         t.wait_for("[1 SCP]", "SCP-002")
-        # Search narrows the list.
-        t.keys("/")
+        # The filter narrows the list.
+        t.keys("f")
         t.type("lamp")
         t.keys("Enter")
         screen = t.wait_for("SEARCH: lamp", "SCP-002", absent=("SCP-013",))
@@ -145,6 +145,41 @@ class TuiTest(DemoServerTestCase):
         t.type("LOGOUT")
         t.keys("Enter")
         t.wait_for("IDENTIFICATION REQUIRED", "LOGGED OUT")
+
+    def test_slash_searches_the_text_a_reader_may_read(self):
+        t = self.client()
+        t.wait_for("IDENTIFICATION REQUIRED")
+        self.login(t, "researcher", "researcher-pass")
+        t.wait_for("SCiPNET>")
+        t.keys("Enter")
+        t.wait_for("[1 SCP]", "SCP-002")
+        t.keys("/")
+        t.wait_for("SEARCH: _")
+        t.type("cast-iron lamp")
+        t.keys("Enter")
+        screen = t.wait_for("SEARCH: cast-iron lamp", "1-1 OF 1", "SCP-002", "The Patient Lamp")
+        self.assertIn("cast-iron", screen)
+        self.assertTrue(lines_fit(screen, 80))
+        # A word only SCP-002's level-5 addendum holds finds nothing for level 2.
+        t.keys("/")
+        t.type(" excavation")
+        t.keys("Enter")
+        t.wait_for("SEARCH: cast-iron lamp excavation", "NO FILE YOU MAY READ MATCHES")
+        # A bad query says why.
+        t.keys("/")
+        t.type(' "open')
+        t.keys("Enter")
+        t.wait_for("bad_request", "closing")
+        t.keys("/")
+        for _ in range(len('cast-iron lamp excavation "open')):
+            t.keys("BSpace")
+        t.type("lamp")
+        t.keys("Enter")
+        t.wait_for("SEARCH: lamp", "SCP-002")
+        t.keys("Enter")
+        t.wait_for("SCP-002 The Patient Lamp", "CLASSIFICATION: LEVEL 2 - RESTRICTED")
+        t.keys("q")
+        t.wait_for("SEARCH: lamp")
 
     def test_help_and_commands(self):
         t = self.client()

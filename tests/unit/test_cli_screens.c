@@ -166,12 +166,21 @@ static void command_line_opens_where_a_screen_leaves_colon(void **state)
     assert_false(ui.cmdline);
     assert_ptr_equal(ui_top(&ui), &ui_help_ops);
     type("q");
-    /* the browser's search takes every key, ':' and '?' too */
-    type("/");
+    /* the browser's filter takes every key, ':' and '?' too */
+    type("f");
     type(":?");
     assert_false(ui.cmdline);
     assert_ptr_equal(ui_top(&ui), &ui_browser_ops);
     type("\x1b");
+    /* so does the text search '/' opens; Esc before searching goes back */
+    type("/");
+    assert_ptr_equal(ui_top(&ui), &ui_search_ops);
+    type(":?");
+    assert_false(ui.cmdline);
+    assert_ptr_equal(ui_top(&ui), &ui_search_ops);
+    assert_true(shows("SEARCH: :?"));
+    type("\x1b");
+    assert_ptr_equal(ui_top(&ui), &ui_browser_ops);
     type("?");
     assert_ptr_equal(ui_top(&ui), &ui_help_ops);
 }

@@ -65,6 +65,14 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(deepwell_scp_get(dw, 2, &scp, &err), DW_OK);
         assert_string_equal(scp.title, "The Living Room");
         deepwell_scp_free(&scp);
+        /* A file written before the index existed is indexed when the index is made. */
+        struct deepwell_search_query q = {
+            .query = "living", .reader_level = 2, .site_read_level = 3, .limit = 10};
+        struct deepwell_search_result found;
+        assert_int_equal(deepwell_search(dw, &q, &found, &err), DW_OK);
+        assert_int_equal(found.total, 1);
+        assert_int_equal(found.items[0].id, 2);
+        deepwell_search_free(&found);
     }
     if (version >= 2) {
         struct deepwell_login_failures failures;

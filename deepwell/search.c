@@ -1,0 +1,419 @@
+/*
+ * search.c - the full-text index: kept by the write path, backfilled once for a
+ * migrated store, and queried by deepwell_search.  SQL that both engines accept
+ * is here; what differs (FTS5, tsvector) is the engine's (engine.h: search).
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/foundation.h"
+#include "deepwell/engine.h"
+#include "deepwell/query.h"
+#include "deepwell/search.h"
+#include "deepwell/store.h"
+
+static const char SQL_DOCS_DELETE[] = "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2";
+static const char SQL_DOCS_INSERT[] =
+    "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
+    " body, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+static const char *const kind_names[] = {
+    [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
+
+/* ---- the write path ------------------------------------------------------------------- */
+
+/* One file's index rows, as search.h says; replaces the rows it had. */
+struct doc {
+    enum deepwell_kind kind;
+    int64_t ref_id;
+    int level;
+    int64_t site_id;
+    const char *klass; /* any case; stored lower case */
+    const char *title;
+    const struct deepwell_section *sections;
+    size_t nsections;
+};
+
+static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc *doc,
+                                    const char *op, struct deepwell_error *err)
+{
+    static const enum foundation_ref_kind ref_kinds[] = {
+        [DW_KIND_SCP] = REF_SCP, [DW_KIND_SITE] = REF_SITE, [DW_KIND_MTF] = REF_MTF};
+    struct foundation_ref ref = {ref_kinds[doc->kind], doc->ref_id};
+    char canon[32], head[320], klass[32] = "";
+    foundation_ref_format(&ref, canon, sizeof(canon));
+    snprintf(head, sizeof(head), "%s %s", canon, doc->title);
+    for (size_t i = 0; doc->klass != NULL && doc->klass[i] != '\0' && i + 1 < sizeof(klass); i++) {
+        klass[i] = (char)tolower((unsigned char)doc->klass[i]);
+        klass[i + 1] = '\0';
+    }
+    struct dw_search_band *bands;
+    size_t nbands;
+    if (dw_search_bands(head, doc->sections, doc->nsections, &bands, &nbands) != 0)
+        return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+
+    const char *kind = kind_names[doc->kind];
+    char meta[512];
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "tI", kind, doc->ref_id);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    for (size_t i = 0; i < nbands && code == DW_OK; i++) {
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, bands[i].lo, bands[i].hi, meta,
+                       sizeof(meta));
+        code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
+        if (code == DW_OK)
+            code = dw_bind(stmt, err, op, "tIiIttiitt", kind, doc->ref_id, doc->level, doc->site_id,
+                           klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta);
+        if (code == DW_OK)
+            code = dw_step_done(conn, stmt, op, err);
+    }
+    dw_search_bands_free(bands, nbands);
+    return code;
+}
+
+enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                       const char *op, struct deepwell_error *err)
+{
+    struct doc doc = {DW_KIND_SCP,      scp->number, scp->level,    scp->site_id,
+                      scp->containment, scp->title,  scp->sections, scp->nsections};
+    return index_doc(conn, &doc, op, err);
+}
+
+/* A site's text is readable by its staff at any level: its sections start at 1. */
+enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
+                                        const struct deepwell_site *site, int64_t id,
+                                        const char *op, struct deepwell_error *err)
+{
+    struct deepwell_section sections[] = {
+        {.title = "Location", .level = 1, .body = site->location},
+        {.title = "Description", .level = 1, .body = site->description},
+        {.title = "Dossier", .level = 1, .body = site->dossier},
+    };
+    struct doc doc = {DW_KIND_SITE, id, site->level != 0 ? site->level : 3, id, NULL, site->name,
+                      sections,     3};
+    return index_doc(conn, &doc, op, err);
+}
+
+enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
+                                       int64_t id, const char *op, struct deepwell_error *err)
+{
+    int level = mtf->level != 0 ? mtf->level : 2;
+    char title[256];
+    if (mtf->nickname != NULL && mtf->nickname[0] != '\0')
+        snprintf(title, sizeof(title), "%s \"%s\"", mtf->designation, mtf->nickname);
+    else
+        snprintf(title, sizeof(title), "%s", mtf->designation);
+    struct deepwell_section sections[] = {
+        {.title = "Mission", .level = level, .body = mtf->mission},
+    };
+    struct doc doc = {DW_KIND_MTF, id, level, mtf->site_id, NULL, title, sections, 1};
+    return index_doc(conn, &doc, op, err);
+}
+
+/* ---- backfill ----------------------------------------------------------------------------- */
+
+static const char SQL_UNINDEXED[] =
+    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id FROM scp_files f"
+    " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
+    " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp' AND d.ref_id = f.number)"
+    " ORDER BY f.id LIMIT 1";
+static const char SQL_SECTIONS[] = "SELECT kind, title, clearance_level, body FROM sections"
+                                   " WHERE scp_id = ?1 ORDER BY position";
+
+static enum deepwell_code load_sections(struct deepwell_conn *conn, int64_t id,
+                                        struct deepwell_scp *scp, struct deepwell_error *err)
+{
+    static const char op[] = "search.backfill";
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_SECTIONS, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    size_t cap = 0;
+    while (code == DW_OK && (code = dw_step_row(conn, stmt, op, err)) == DW_OK) {
+        if (scp->nsections == cap) {
+            cap = cap == 0 ? 8 : cap * 2;
+            struct deepwell_section *more = realloc(scp->sections, cap * sizeof(*more));
+            if (more == NULL)
+                return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+            scp->sections = more;
+        }
+        struct deepwell_section *s = &scp->sections[scp->nsections++];
+        memset(s, 0, sizeof(*s));
+        s->level = dw_col_int(stmt, 2);
+        if (!dw_column_dup(stmt, 0, &s->kind) || !dw_column_dup(stmt, 1, &s->title) ||
+            !dw_column_dup(stmt, 3, &s->body))
+            code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+    }
+    return code == DW_NOT_FOUND ? DW_OK : code;
+}
+
+/* One unindexed file per call; *done when none is left. */
+static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
+                                       struct deepwell_error *err)
+{
+    static const char op[] = "search.backfill";
+    bool *done = ctx;
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED, &stmt, err);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_NOT_FOUND) {
+        *done = true;
+        return DW_OK;
+    }
+    if (code != DW_OK)
+        return code;
+    struct deepwell_scp scp = {0};
+    int64_t id = dw_col_int64(stmt, 0);
+    scp.number = dw_col_int(stmt, 1);
+    scp.level = dw_col_int(stmt, 3);
+    scp.site_id = dw_col_int64(stmt, 5);
+    if (!dw_column_dup(stmt, 2, &scp.title) || !dw_column_dup(stmt, 4, &scp.containment))
+        code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+    dw_reset(stmt);
+    if (code == DW_OK)
+        code = load_sections(conn, id, &scp, err);
+    if (code == DW_OK)
+        code = dw_search_index_scp(conn, &scp, op, err);
+    deepwell_scp_free(&scp);
+    return code;
+}
+
+static const char SQL_UNINDEXED_PLACES[] =
+    "SELECT 'site', s.id, s.name, s.clearance_level, s.location, s.description, s.dossier, '',"
+    " s.id FROM sites s WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'site'"
+    " AND d.ref_id = s.id)"
+    " UNION ALL SELECT 'mtf', tf.id, tf.designation, tf.clearance_level, tf.mission, '', '',"
+    " tf.nickname, coalesce(tf.site_id, 0) FROM task_forces tf WHERE NOT EXISTS (SELECT 1 FROM"
+    " search_docs d WHERE d.kind = 'mtf' AND d.ref_id = tf.id)";
+
+/* Every site and task force not indexed yet, in one transaction (they are few). */
+static enum deepwell_code backfill_places(struct deepwell_conn *conn, void *ctx,
+                                          struct deepwell_error *err)
+{
+    static const char op[] = "search.backfill";
+    (void)ctx;
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED_PLACES, &stmt, err);
+    /* Read all first: indexing prepares statements of its own on this connection. */
+    struct place {
+        char kind[8];
+        int64_t id, site_id;
+        int level;
+        char *text[6];
+    } *places = NULL;
+    size_t n = 0, cap = 0;
+    while (code == DW_OK && (code = dw_step_row(conn, stmt, op, err)) == DW_OK) {
+        if (n == cap) {
+            cap = cap == 0 ? 16 : cap * 2;
+            struct place *more = realloc(places, cap * sizeof(*more));
+            if (more == NULL) {
+                code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+                break;
+            }
+            places = more;
+        }
+        struct place *p = &places[n++];
+        memset(p, 0, sizeof(*p));
+        dw_column_copy(stmt, 0, p->kind, sizeof(p->kind));
+        p->id = dw_col_int64(stmt, 1);
+        p->level = dw_col_int(stmt, 3);
+        p->site_id = dw_col_int64(stmt, 8);
+        int cols[] = {2, 4, 5, 6, 7};
+        for (size_t c = 0; c < 5; c++)
+            if (!dw_column_dup(stmt, cols[c], &p->text[c]))
+                code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+    }
+    if (code == DW_NOT_FOUND)
+        code = DW_OK;
+    if (stmt != NULL)
+        dw_reset(stmt);
+    for (size_t i = 0; i < n && code == DW_OK; i++) {
+        struct place *p = &places[i];
+        if (strcmp(p->kind, "site") == 0) {
+            struct deepwell_site site = {.name = p->text[0],
+                                         .level = p->level,
+                                         .location = p->text[1],
+                                         .description = p->text[2],
+                                         .dossier = p->text[3]};
+            code = dw_search_index_site(conn, &site, p->id, op, err);
+        } else {
+            struct deepwell_mtf mtf = {.designation = p->text[0],
+                                       .level = p->level,
+                                       .mission = p->text[1],
+                                       .nickname = p->text[4],
+                                       .site_id = p->site_id};
+            code = dw_search_index_mtf(conn, &mtf, p->id, op, err);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < 6; c++)
+            free(places[i].text[c]);
+    free(places);
+    return code;
+}
+
+enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err)
+{
+    bool done = false;
+    enum deepwell_code code = deepwell_write_tx(dw, backfill_places, NULL, err);
+    while (code == DW_OK && !done)
+        code = deepwell_write_tx(dw, backfill_one, &done, err);
+    return code;
+}
+
+/* ---- the query ----------------------------------------------------------------------------- */
+
+struct params {
+    const char *engine_query;
+    const struct deepwell_search_query *q;
+    const struct dw_search_parsed *parsed;
+};
+
+static enum deepwell_code bind_rule(struct dw_stmt *stmt, const struct params *p, const char *op,
+                                    struct deepwell_error *err)
+{
+    const char *kind = p->parsed->kind >= 0 ? kind_names[p->parsed->kind] : NULL;
+    const char *klass = p->parsed->klass[0] != '\0' ? p->parsed->klass : NULL;
+    return dw_bind(stmt, err, op, "tiIititi", p->engine_query, p->q->reader_level,
+                   p->q->reader_site_id, p->q->site_read_level, kind, p->parsed->level, klass,
+                   p->parsed->tag ? 1 : 0);
+}
+
+static enum deepwell_code count_hits(struct deepwell_conn *conn, const struct params *p,
+                                     int64_t *total, struct deepwell_error *err)
+{
+    static const char op[] = "search.count";
+    struct dw_stmt *stmt;
+    const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
+    enum deepwell_code code = dw_prepare(conn, sql->count, &stmt, err);
+    if (code == DW_OK && sql->count_has_rule)
+        code = bind_rule(stmt, p, op, err);
+    else if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "t", p->engine_query);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        *total = dw_col_int64(stmt, 0);
+    else if (code == DW_NOT_FOUND)
+        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
+    if (stmt != NULL)
+        dw_reset(stmt);
+    return code;
+}
+
+static int kind_of(const char *name)
+{
+    for (size_t k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+        if (strcmp(name, kind_names[k]) == 0)
+            return (int)k;
+    return DW_KIND_SCP;
+}
+
+static bool read_item(struct dw_stmt *stmt, struct deepwell_search_item *item)
+{
+    memset(item, 0, sizeof(*item));
+    char kind[8];
+    dw_column_copy(stmt, 0, kind, sizeof(kind));
+    item->kind = (enum deepwell_kind)kind_of(kind);
+    item->id = dw_col_int64(stmt, 1);
+    item->level = dw_col_int(stmt, 2);
+    dw_column_copy(stmt, 3, item->title, sizeof(item->title));
+    dw_column_copy(stmt, 4, item->klass, sizeof(item->klass));
+    const unsigned char *score = dw_col_text(stmt, 6);
+    item->score = score != NULL ? strtod((const char *)score, NULL) : 0;
+    return dw_column_dup(stmt, 5, &item->snippet);
+}
+
+static enum deepwell_code read_page(struct deepwell_conn *conn, const struct params *p,
+                                    struct deepwell_search_result *out, struct deepwell_error *err)
+{
+    static const char op[] = "search.page";
+    struct dw_stmt *stmt;
+    enum deepwell_code code =
+        dw_prepare(conn, deepwell_conn_engine(conn)->search->page, &stmt, err);
+    if (code == DW_OK)
+        code = bind_rule(stmt, p, op, err);
+    if (code == DW_OK &&
+        (dw_bind_int64(stmt, 9, p->q->limit) != 0 || dw_bind_int64(stmt, 10, p->q->offset) != 0))
+        code = deepwell_error_set(err, DW_INTERNAL, op, "cannot bind the page");
+    out->items = code == DW_OK ? calloc((size_t)p->q->limit, sizeof(*out->items)) : NULL;
+    if (code == DW_OK && out->items == NULL)
+        code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+    while (code == DW_OK && out->count < (size_t)p->q->limit) {
+        code = dw_step_row(conn, stmt, op, err);
+        if (code == DW_NOT_FOUND) {
+            code = DW_OK;
+            break;
+        }
+        if (code == DW_OK && !read_item(stmt, &out->items[out->count++]))
+            code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+    }
+    if (stmt != NULL)
+        dw_reset(stmt);
+    return code;
+}
+
+enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_search_query *query,
+                                   struct deepwell_search_result *out, struct deepwell_error *err)
+{
+    static const char op[] = "search";
+    memset(out, 0, sizeof(*out));
+    if (query->reader_level < 1 || query->reader_level > FOUNDATION_LEVEL_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "reader level %d", query->reader_level);
+    if (query->offset < 0 || query->limit < 1 || query->limit > DEEPWELL_SEARCH_LIMIT_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "limit must be 1-%d, offset 0 or more",
+                                  DEEPWELL_SEARCH_LIMIT_MAX);
+    struct dw_search_parsed parsed;
+    enum deepwell_code code = dw_search_parse(query->query, &parsed, err);
+    if (code != DW_OK)
+        return code;
+    if (query->by_kind) {
+        if (parsed.kind >= 0 && parsed.kind != (int)query->kind)
+            return DW_OK; /* two kinds asked for: nothing is both */
+        parsed.kind = (int)query->kind;
+    }
+    if (parsed.tag)
+        return DW_OK; /* no tags are stored yet */
+
+    struct deepwell_conn *conn;
+    code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
+    if (code != DW_OK)
+        return code;
+    const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
+    char fts5[sizeof(parsed.fts5) + 256];
+    if (sql->dialect == DW_SEARCH_FTS5)
+        dw_search_fts5_ruled(&parsed, query, fts5, sizeof(fts5));
+    struct params p = {
+        sql->dialect == DW_SEARCH_TSQUERY ? parsed.tsquery : fts5,
+        query,
+        &parsed,
+    };
+    /* One snapshot, so the total and the page agree. */
+    code = dw_read_begin(conn, err);
+    if (code == DW_OK) {
+        code = count_hits(conn, &p, &out->total, err);
+        if (code == DW_OK && out->total > query->offset)
+            code = read_page(conn, &p, out, err);
+        dw_read_end(conn);
+    }
+    deepwell_pool_release(dw->pool, conn);
+    if (code != DW_OK)
+        deepwell_search_free(out);
+    return code;
+}
+
+void deepwell_search_free(struct deepwell_search_result *result)
+{
+    if (result == NULL)
+        return;
+    for (size_t i = 0; i < result->count; i++)
+        free(result->items[i].snippet);
+    free(result->items);
+    memset(result, 0, sizeof(*result));
+}

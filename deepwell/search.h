@@ -1,0 +1,115 @@
+/*
+ * search.h - the full-text index behind deepwell_search (internal to deepwell/).
+ *
+ * The rule (docs/protocol.md, "search"): a hit, a snippet, a rank or a count only
+ * ever comes from text the reader may read.  It holds by construction: each file is
+ * indexed once per clearance band, as the text a reader of that band sees after
+ * every cut, and a reader of level L queries only the one row per file whose band
+ * holds L (band_lo <= L < band_hi).  The rank is computed from that row alone (no
+ * statistics over other rows), so hidden text elsewhere cannot move it.
+ */
+#ifndef SCIPNET_DEEPWELL_SEARCH_H
+#define SCIPNET_DEEPWELL_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deepwell/deepwell.h"
+#include "deepwell/pool.h"
+
+#define DW_SEARCH_TERMS_MAX 16
+#define DW_SEARCH_WORD_MAX  64
+/* Cut text in a band's copy, as a reader sees it: nothing of it shows, no phrase joins across. */
+#define DW_SEARCH_CUT " [REDACTED] "
+
+/* One band of a file: the text readers of levels lo .. hi-1 see. */
+struct dw_search_band {
+    int lo, hi;
+    char *text; /* malloc'd */
+};
+
+/*
+ * The bands of a file whose sections are readable from base_level (SCP: their own
+ * level; a site's text: 1).  head is text every reader of the file sees (the ref
+ * and the title).  Band levels are the distinct levels of sections and passages;
+ * the first band starts at 1.  0, or -1 when out of memory.
+ */
+int dw_search_bands(const char *head, const struct deepwell_section *sections, size_t nsections,
+                    struct dw_search_band **out, size_t *count);
+void dw_search_bands_free(struct dw_search_band *bands, size_t count);
+
+/* A parsed query: the engines' query texts, made only of quoted plain words. */
+struct dw_search_parsed {
+    char fts5[1024];    /* SQLite FTS5 MATCH text */
+    char tsquery[1024]; /* PostgreSQL to_tsquery('simple', ...) text */
+    int kind;           /* -1 any, else enum deepwell_kind */
+    int level;          /* 0 any */
+    char klass[32];     /* "" any; lower case */
+    bool tag;           /* a tag: filter (no tags are stored yet: matches nothing) */
+};
+
+/* DW_INVALID with a message for the user when the query is not valid. */
+enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *out,
+                                   struct deepwell_error *err);
+
+/*
+ * The rows one reader may match, as server/clearance.c decides (clearance_read;
+ * tests/unit/test_srv_search_rule.c checks they agree): the band holding the
+ * reader's level; SCP and MTF files at or below it; sites from ?4 up, or the
+ * reader's own; then the query's filters.
+ */
+#define DW_SEARCH_RULE                                                                             \
+    "d.band_lo <= ?2 AND ?2 < d.band_hi"                                                           \
+    " AND ((d.kind <> 'site' AND d.file_level <= ?2)"                                              \
+    " OR (d.kind = 'site' AND (CAST(?2 AS INTEGER) >= CAST(?4 AS INTEGER) OR d.ref_id = ?3)))"     \
+    " AND (CAST(?5 AS TEXT) IS NULL OR d.kind = ?5) AND (?6 = 0 OR d.file_level = ?6)"             \
+    " AND (CAST(?7 AS TEXT) IS NULL OR d.class = ?7) AND ?8 = 0"
+
+/*
+ * The rule as index tokens (SQLite's meta column), so FTS5 applies it while it reads
+ * its own lists and a count never joins the table: "rdL" for each reader level L of
+ * the band that may read the file by its level (SCP, MTF), "slL" and "stIDxL" for a
+ * site (any reader from the site level, its own staff at any level), and the
+ * filters' "kKIND", "cCLASS", "lvN".  DW_SEARCH_RULE says the same in SQL.
+ */
+void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass, int lo,
+                    int hi, char *out, size_t size);
+/* The FTS5 query for a reader: the words, in the body only, and the rule's tokens. */
+void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
+                          const struct deepwell_search_query *q, char *out, size_t size);
+
+/* What differs between the engines' search SQL (sqlite_search.c, pg_search.c). */
+struct dw_search_sql {
+    /* Which of dw_search_parsed's texts the engine's MATCH or @@ takes. */
+    enum { DW_SEARCH_FTS5, DW_SEARCH_TSQUERY } dialect;
+    bool count_has_rule; /* count takes ?2..?8; else only ?1 (the rule is in the query) */
+    /*
+     * Parameters: ?1 the engine query, ?2 the reader's level, ?3 the reader's site
+     * (0 none), ?4 the level from which every site may be read, ?5 kind name (NULL
+     * any), ?6 level (0 any), ?7 class (NULL any), ?8 1 when a tag is asked for.
+     * Page adds ?9 limit, ?10 offset; columns kind, ref_id, level, title, class,
+     * snippet, score (as text).
+     */
+    const char *count;
+    const char *page;
+};
+
+/*
+ * Rewrites a file's rows of the index (inside the caller's write transaction):
+ * every write of a file or its sections calls it (write.h).
+ */
+enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                       const char *op, struct deepwell_error *err);
+
+/* The same for a site (own staff read it at any level) and a task force; id: its row. */
+enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
+                                        const struct deepwell_site *site, int64_t id,
+                                        const char *op, struct deepwell_error *err);
+enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
+                                       int64_t id, const char *op, struct deepwell_error *err);
+
+/* Indexes every file that has no index rows yet (a store migrated to the index). */
+enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * search_query.c - the search syntax, parsed here into engine queries made only of
+ * quoted plain words, so no user text ever reaches FTS5's or tsquery's own syntax.
+ *
+ *   words         every word must appear (a word is split at anything but letters
+ *                 and digits: "SCP-173" is the phrase "scp 173")
+ *   "a phrase"    the words in this order, next to each other
+ *   prefix*       words that begin so (at least 2 letters)
+ *   kind:scp  class:keter  level:3  tag:NAME   filters
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "deepwell/search.h"
+
+#define PREFIX_MIN 2
+
+static const char *const kind_names[] = {
+    [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
+
+static bool word_byte(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+struct builder {
+    struct dw_search_parsed *out;
+    size_t fts_len, ts_len;
+    int terms;
+    bool overflow;
+};
+
+static void put(char *buf, size_t size, size_t *len, bool *overflow, const char *s, size_t n)
+{
+    if (*len + n + 1 > size) {
+        *overflow = true;
+        return;
+    }
+    memcpy(buf + *len, s, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+static void fts(struct builder *b, const char *s, size_t n)
+{
+    put(b->out->fts5, sizeof(b->out->fts5), &b->fts_len, &b->overflow, s, n);
+}
+
+static void ts(struct builder *b, const char *s, size_t n)
+{
+    put(b->out->tsquery, sizeof(b->out->tsquery), &b->ts_len, &b->overflow, s, n);
+}
+
+/*
+ * One term: the words of text[0..n) as a phrase, the last one a prefix when asked.
+ * FTS5: "w1 w2"*  tsquery: 'w1' <-> 'w2':*  (words hold only letters and digits,
+ * lower-cased, so neither quote can appear inside one).  False when it has no word.
+ */
+static bool add_term(struct builder *b, const char *text, size_t n, bool prefix)
+{
+    size_t words = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !word_byte((unsigned char)text[i]))
+            i++;
+        size_t start = i;
+        while (i < n && word_byte((unsigned char)text[i]))
+            i++;
+        if (i == start)
+            break;
+        char word[DW_SEARCH_WORD_MAX + 1];
+        size_t len = i - start < DW_SEARCH_WORD_MAX ? i - start : DW_SEARCH_WORD_MAX;
+        for (size_t k = 0; k < len; k++)
+            word[k] = (char)tolower((unsigned char)text[start + k]);
+        word[len] = '\0';
+        if (words == 0) {
+            if (b->terms > 0) {
+                fts(b, " ", 1);
+                ts(b, " & ", 3);
+            }
+            fts(b, "\"", 1);
+            ts(b, "(", 1);
+        } else {
+            fts(b, " ", 1);
+            ts(b, " <-> ", 5);
+        }
+        fts(b, word, len);
+        ts(b, "'", 1);
+        ts(b, word, len);
+        ts(b, "'", 1);
+        words++;
+    }
+    if (words == 0)
+        return false;
+    fts(b, prefix ? "\"*" : "\"", prefix ? 2 : 1);
+    ts(b, prefix ? ":*)" : ")", prefix ? 3 : 1);
+    b->terms++;
+    return true;
+}
+
+static enum deepwell_code invalid(struct deepwell_error *err, const char *fmt, const char *arg)
+{
+    return deepwell_error_set(err, DW_INVALID, "search", fmt, arg);
+}
+
+static enum deepwell_code filter(const char *key, size_t keylen, const char *value, size_t n,
+                                 struct dw_search_parsed *out, struct deepwell_error *err)
+{
+    char v[64];
+    if (n == 0 || n >= sizeof(v))
+        return invalid(err, "%s: needs a value", keylen == 4 ? "kind" : "a filter");
+    for (size_t i = 0; i < n; i++)
+        v[i] = (char)tolower((unsigned char)value[i]);
+    v[n] = '\0';
+    if (keylen == 4 && strncasecmp(key, "kind", 4) == 0) {
+        for (size_t k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+            if (strcmp(v, kind_names[k]) == 0) {
+                out->kind = (int)k;
+                return DW_OK;
+            }
+        return invalid(err, "kind: must be scp, site, mtf or user, not '%s'", v);
+    }
+    if (keylen == 5 && strncasecmp(key, "level", 5) == 0) {
+        if (n != 1 || v[0] < '1' || v[0] > '6')
+            return invalid(err, "level: must be 1 to 6, not '%s'", v);
+        out->level = v[0] - '0';
+        return DW_OK;
+    }
+    if (keylen == 5 && strncasecmp(key, "class", 5) == 0) {
+        if (n >= sizeof(out->klass))
+            return invalid(err, "class: '%s' is too long", v);
+        memcpy(out->klass, v, n + 1);
+        return DW_OK;
+    }
+    if (keylen == 3 && strncasecmp(key, "tag", 3) == 0) {
+        out->tag = true;
+        return DW_OK;
+    }
+    char name[32];
+    snprintf(name, sizeof(name), "%.*s", (int)keylen, key);
+    return invalid(err, "unknown filter '%s:' (kind:, class:, level: or tag:)", name);
+}
+
+enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *out,
+                                   struct deepwell_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = -1;
+    if (query == NULL)
+        return invalid(err, "%s", "search needs a query");
+    if (strlen(query) > DEEPWELL_SEARCH_QUERY_MAX)
+        return deepwell_error_set(err, DW_INVALID, "search", "query longer than %d bytes",
+                                  DEEPWELL_SEARCH_QUERY_MAX);
+    struct builder b = {.out = out};
+    const char *p = query;
+    while (*p != '\0') {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        if (b.terms >= DW_SEARCH_TERMS_MAX)
+            return deepwell_error_set(err, DW_INVALID, "search", "more than %d terms",
+                                      DW_SEARCH_TERMS_MAX);
+        if (*p == '"') {
+            const char *end = strchr(p + 1, '"');
+            if (end == NULL)
+                return invalid(err, "%s", "a phrase is missing its closing '\"'");
+            bool prefix = end[1] == '*';
+            if (!add_term(&b, p + 1, (size_t)(end - p - 1), prefix) && end > p + 1)
+                return invalid(err, "%s", "a phrase holds no word");
+            p = end + 1 + prefix;
+            continue;
+        }
+        size_t n = 0;
+        while (p[n] != '\0' && !isspace((unsigned char)p[n]) && p[n] != '"')
+            n++;
+        const char *colon = memchr(p, ':', n);
+        if (colon != NULL && colon > p) {
+            enum deepwell_code code =
+                filter(p, (size_t)(colon - p), colon + 1, n - (size_t)(colon - p) - 1, out, err);
+            if (code != DW_OK)
+                return code;
+            p += n;
+            continue;
+        }
+        const char *star = memchr(p, '*', n);
+        if (star != NULL && star != p + n - 1)
+            return invalid(err, "%s", "'*' may only end a word (prefix*)");
+        bool prefix = star != NULL;
+        size_t len = prefix ? n - 1 : n;
+        if (prefix) {
+            size_t letters = 0;
+            for (size_t i = 0; i < len; i++)
+                letters += word_byte((unsigned char)p[i]);
+            if (letters < PREFIX_MIN)
+                return invalid(err, "%s", "a prefix* needs at least 2 letters");
+        }
+        add_term(&b, p, len, prefix);
+        p += n;
+    }
+    if (b.overflow)
+        return invalid(err, "%s", "query too long");
+    if (b.terms == 0)
+        return invalid(err, "%s", "search needs at least one word");
+    return DW_OK;
+}
+
+/* Letters and digits of text, lower case: a token FTS5 keeps whole. */
+static void token(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = text; p != NULL && *p != '\0' && n + 1 < size; p++)
+        if (isalnum((unsigned char)*p))
+            out[n++] = (char)tolower((unsigned char)*p);
+    out[n] = '\0';
+}
+
+void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass, int lo,
+                    int hi, char *out, size_t size)
+{
+    char cls[32];
+    token(klass, cls, sizeof(cls));
+    int n = snprintf(out, size, "k%s lv%d%s%s", kind, file_level, cls[0] ? " c" : "", cls);
+    bool site = strcmp(kind, "site") == 0;
+    for (int level = lo; level < hi && n > 0 && (size_t)n < size; level++) {
+        if (site)
+            n += snprintf(out + n, size - (size_t)n, " sl%d st%lldx%d", level, (long long)ref_id,
+                          level);
+        else if (level >= file_level)
+            n += snprintf(out + n, size - (size_t)n, " rd%d", level);
+    }
+}
+
+void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
+                          const struct deepwell_search_query *q, char *out, size_t size)
+{
+    int L = q->reader_level;
+    int n = snprintf(out, size, "body : (%s) AND meta : (rd%d", parsed->fts5, L);
+    if (L >= q->site_read_level)
+        n += snprintf(out + n, size - (size_t)n, " OR sl%d", L);
+    if (q->reader_site_id > 0)
+        n += snprintf(out + n, size - (size_t)n, " OR st%lldx%d", (long long)q->reader_site_id, L);
+    n += snprintf(out + n, size - (size_t)n, ")");
+    if (parsed->kind >= 0)
+        n += snprintf(out + n, size - (size_t)n, " AND meta : k%s", kind_names[parsed->kind]);
+    if (parsed->level > 0)
+        n += snprintf(out + n, size - (size_t)n, " AND meta : lv%d", parsed->level);
+    if (parsed->klass[0] != '\0') {
+        char cls[32];
+        token(parsed->klass, cls, sizeof(cls));
+        /* A class with no letters names no class: "c" alone is never indexed. */
+        snprintf(out + n, size - (size_t)n, " AND meta : c%s", cls);
+    }
+}

@@ -1,0 +1,304 @@
+/*
+ * test_dw_search.c - full-text search: ranked hits, the query syntax, and the rule
+ * that nothing a reader may not read finds, counts, orders or shows anything.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "deepwell/search.h"
+#include "dw_fixture.h"
+
+static void add_file(struct deepwell *dw, int number, const char *title, int level,
+                     const char *containment, int section_level, const char *body)
+{
+    struct deepwell_section sections[] = {
+        {.kind = "description",
+         .title = "Description",
+         .level = section_level,
+         .body = (char *)body},
+    };
+    struct deepwell_scp scp = {.number = number,
+                               .title = (char *)title,
+                               .level = level,
+                               .containment = (char *)containment,
+                               .nsections = 1,
+                               .sections = sections};
+    struct deepwell_error err;
+    enum deepwell_code code = deepwell_scp_create(dw, &scp, NULL, &err);
+    if (code != DW_OK)
+        fprintf(stderr, "scp_create: %s (%s)\n", err.message, err.context);
+    assert_int_equal(code, DW_OK);
+}
+
+static enum deepwell_code search(struct deepwell *dw, const char *query, int level, int offset,
+                                 int limit, struct deepwell_search_result *out,
+                                 struct deepwell_error *err)
+{
+    struct deepwell_search_query q = {.query = query,
+                                      .reader_level = level,
+                                      .site_read_level = 3,
+                                      .offset = offset,
+                                      .limit = limit};
+    enum deepwell_code code = deepwell_search(dw, &q, out, err);
+    if (code != DW_OK && code != DW_INVALID)
+        fprintf(stderr, "search '%s': %s (%s)\n", query, err->message, err->context);
+    return code;
+}
+
+/* Total hits of query for a reader of level. */
+static int64_t hits(struct deepwell *dw, const char *query, int level)
+{
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    assert_int_equal(search(dw, query, level, 0, 50, &r, &err), DW_OK);
+    int64_t total = r.total;
+    deepwell_search_free(&r);
+    return total;
+}
+
+static void expect_hits(struct deepwell *dw, const char *query, int level, int64_t want)
+{
+    int64_t got = hits(dw, query, level);
+    if (got != want)
+        fail_msg("'%s' at level %d: %lld hits, not %lld", query, level, (long long)got,
+                 (long long)want);
+}
+
+static void hidden_words_find_nothing_below_their_level(void **state)
+{
+    struct dw_fixture *f = *state;
+    add_file(f->dw, 100, "The Glass Garden", 2, "Euclid", 2,
+             "A greenhouse of **glass** orchids. [[LEVEL 4]]The zebrafish in the pond is the "
+             "real anomaly.[[/LEVEL]] Staff water it daily.");
+    add_file(f->dw, 101, "The Quiet Room", 5, "Keter", 5, "The zebrafish sleeps here.");
+
+    expect_hits(f->dw, "zebrafish", 2, 0);
+    expect_hits(f->dw, "zebrafish", 3, 0);
+    expect_hits(f->dw, "zebrafish", 4, 1);
+    expect_hits(f->dw, "zebrafish", 5, 2);
+    /* A phrase across the cut does not join the words either side of it. */
+    expect_hits(f->dw, "\"orchids staff\"", 2, 0);
+
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    assert_int_equal(search(f->dw, "orchids", 2, 0, 50, &r, &err), DW_OK);
+    assert_int_equal(r.total, 1);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.items[0].kind, DW_KIND_SCP);
+    assert_int_equal(r.items[0].id, 100);
+    assert_string_equal(r.items[0].title, "The Glass Garden");
+    assert_string_equal(r.items[0].klass, "euclid");
+    assert_non_null(strstr(r.items[0].snippet, "**orchids**"));
+    assert_null(strstr(r.items[0].snippet, "zebrafish"));
+    assert_null(strstr(r.items[0].snippet, "anomaly"));
+    assert_true(r.items[0].score > 0);
+    deepwell_search_free(&r);
+
+    /* The level-4 reader's snippet holds the passage. */
+    assert_int_equal(search(f->dw, "zebrafish", 4, 0, 50, &r, &err), DW_OK);
+    assert_int_equal(r.count, 1);
+    assert_non_null(strstr(r.items[0].snippet, "**zebrafish**"));
+    deepwell_search_free(&r);
+}
+
+/* The same files, with the level-5 text of one store different from the other's. */
+static void fill(struct deepwell *dw, const char *hidden)
+{
+    char body[512];
+    snprintf(body, sizeof(body),
+             "The keter vault holds a statue. [[LEVEL 5]]%s[[/LEVEL]] It moves when unseen.",
+             hidden);
+    add_file(dw, 173, "The Sculpture", 2, "Euclid", 2, body);
+    add_file(dw, 174, "The Doll", 2, "Safe", 2, "A statue that moves. Keter? No: a statue.");
+    snprintf(body, sizeof(body), "Statue notes. [[LEVEL 6]]%s statue statue[[/LEVEL]]", hidden);
+    add_file(dw, 175, "The Plinth", 3, "Keter", 3, body);
+    add_file(dw, 176, "The Vault", 5, "Keter", 5, "statue statue statue keter");
+}
+
+static void expect_same(struct deepwell *a, struct deepwell *b, const char *query, int level)
+{
+    struct deepwell_search_result ra, rb;
+    struct deepwell_error err;
+    assert_int_equal(search(a, query, level, 0, 50, &ra, &err), DW_OK);
+    assert_int_equal(search(b, query, level, 0, 50, &rb, &err), DW_OK);
+    assert_int_equal(ra.total, rb.total);
+    assert_int_equal(ra.count, rb.count);
+    for (size_t i = 0; i < ra.count; i++) {
+        assert_int_equal(ra.items[i].id, rb.items[i].id);
+        assert_string_equal(ra.items[i].snippet, rb.items[i].snippet);
+        assert_true(ra.items[i].score == rb.items[i].score);
+    }
+    deepwell_search_free(&ra);
+    deepwell_search_free(&rb);
+}
+
+static void hidden_text_changes_no_total_order_score_or_snippet(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct dw_fixture *other = dw_fixture_new("test_dw_search");
+    assert_non_null(other);
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(other, true, true, &err), DW_OK);
+    fill(f->dw, "keter keter statue statue statue vault obsidian");
+    fill(other->dw, "nothing here");
+
+    const char *queries[] = {"statue", "keter", "statue keter", "stat*", "vault", "\"a statue\""};
+    for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++)
+        for (int level = 1; level <= 4; level++)
+            expect_same(f->dw, other->dw, queries[q], level);
+    /* ... while a level-5 reader does see the difference. */
+    expect_hits(f->dw, "obsidian", 5, 1);
+    expect_hits(other->dw, "obsidian", 5, 0);
+    dw_fixture_free(other);
+}
+
+static void ranks_by_the_matched_words(void **state)
+{
+    struct dw_fixture *f = *state;
+    add_file(f->dw, 1, "Once", 1, "Safe", 1, "One mention of the lantern, among many other words.");
+    add_file(f->dw, 2, "Thrice", 1, "Safe", 1, "Lantern, lantern, lantern.");
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    assert_int_equal(search(f->dw, "lantern", 1, 0, 50, &r, &err), DW_OK);
+    assert_int_equal(r.count, 2);
+    assert_int_equal(r.items[0].id, 2);
+    assert_int_equal(r.items[1].id, 1);
+    assert_true(r.items[0].score > r.items[1].score);
+    deepwell_search_free(&r);
+}
+
+static void phrases_prefixes_and_filters(void **state)
+{
+    struct dw_fixture *f = *state;
+    add_file(f->dw, 49, "Plague Doctor", 2, "Euclid", 2, "He seeks the Pestilence and a cure.");
+    add_file(f->dw, 96, "The Shy Guy", 4, "Euclid", 4, "The pestilence of his face.");
+    add_file(f->dw, 682, "Hard-to-Destroy Reptile", 4, "Keter", 4, "A cure for nothing.");
+
+    expect_hits(f->dw, "\"the pestilence\"", 4, 2);
+    expect_hits(f->dw, "\"pestilence the\"", 4, 0);
+    expect_hits(f->dw, "pest*", 4, 2);
+    expect_hits(f->dw, "PESTILENCE", 4, 2);
+    expect_hits(f->dw, "cure kind:scp", 4, 2);
+    expect_hits(f->dw, "cure kind:site", 4, 0);
+    expect_hits(f->dw, "cure class:keter", 4, 1);
+    expect_hits(f->dw, "cure class:KETER level:4", 4, 1);
+    expect_hits(f->dw, "cure level:2", 4, 1);
+    expect_hits(f->dw, "cure tag:reptile", 4, 0);
+    /* The ref and the title are part of the text. */
+    expect_hits(f->dw, "scp-682", 4, 1);
+    expect_hits(f->dw, "reptile", 4, 1);
+    expect_hits(f->dw, "reptile", 3, 0);
+    /* Query text never reaches the engine's syntax. */
+    expect_hits(f->dw, "cure OR NOT pestilence", 4, 0);
+    expect_hits(f->dw, "cure) | (pestilence & !xy*", 4, 0);
+}
+
+static void expect_invalid(struct deepwell *dw, const char *query, const char *message)
+{
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    assert_int_equal(search(dw, query, 6, 0, 10, &r, &err), DW_INVALID);
+    if (strstr(err.message, message) == NULL)
+        fail_msg("'%s': '%s' does not say '%s'", query, err.message, message);
+    assert_false(err.from_engine);
+}
+
+static void bad_queries_are_refused_with_a_reason(void **state)
+{
+    struct dw_fixture *f = *state;
+    expect_invalid(f->dw, "", "at least one word");
+    expect_invalid(f->dw, "  -- ", "at least one word");
+    expect_invalid(f->dw, "kind:scp", "at least one word");
+    expect_invalid(f->dw, "\"open phrase", "closing");
+    expect_invalid(f->dw, "a*b", "'*' may only end a word");
+    expect_invalid(f->dw, "a*", "at least 2 letters");
+    expect_invalid(f->dw, "x kind:planet", "kind: must be");
+    expect_invalid(f->dw, "x level:9", "level: must be 1 to 6");
+    expect_invalid(f->dw, "x color:red", "unknown filter 'color:'");
+    char long_query[DEEPWELL_SEARCH_QUERY_MAX + 2];
+    memset(long_query, 'a', sizeof(long_query) - 1);
+    long_query[sizeof(long_query) - 1] = '\0';
+    expect_invalid(f->dw, long_query, "longer than 200");
+    expect_invalid(f->dw, "a b c d e f g h i j k l m n o p q", "more than 16 terms");
+
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    assert_int_equal(search(f->dw, "x", 6, 0, DEEPWELL_SEARCH_LIMIT_MAX + 1, &r, &err), DW_INVALID);
+    assert_int_equal(search(f->dw, "x", 6, -1, 10, &r, &err), DW_INVALID);
+    assert_int_equal(search(f->dw, "x", 0, 0, 10, &r, &err), DW_INVALID);
+}
+
+static void pages_through_the_hits(void **state)
+{
+    struct dw_fixture *f = *state;
+    for (int i = 1; i <= 12; i++)
+        add_file(f->dw, i, "Cog", 1, "Safe", 1, "A brass cog.");
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    int64_t seen = 0;
+    for (int offset = 0; offset < 12; offset += 5) {
+        assert_int_equal(search(f->dw, "cog", 1, offset, 5, &r, &err), DW_OK);
+        assert_int_equal(r.total, 12);
+        assert_int_equal(r.count, offset + 5 <= 12 ? 5 : 2);
+        for (size_t i = 0; i < r.count; i++)
+            assert_int_equal(r.items[i].id, ++seen); /* equal scores: by number */
+        deepwell_search_free(&r);
+    }
+    assert_int_equal(search(f->dw, "cog", 1, 100, 5, &r, &err), DW_OK);
+    assert_int_equal(r.total, 12);
+    assert_int_equal(r.count, 0);
+    deepwell_search_free(&r);
+}
+
+/* Every level a band holds sees exactly its text; none sees two rows of a file. */
+static void bands_hold_what_each_level_sees(void **state)
+{
+    (void)state;
+    struct deepwell_section sections[] = {
+        {.title = "Low", .level = 2, .body = "a [[LEVEL 4]]b [[LEVEL 6]]c[[/LEVEL]][[/LEVEL]] d"},
+        {.title = "High", .level = 5, .body = "e [[LEVEL 3]]f[[/LEVEL]]"},
+        {.title = "Bad", .level = 1, .body = "g [[LEVEL 2]]h"},
+    };
+    struct dw_search_band *bands;
+    size_t n;
+    assert_int_equal(dw_search_bands("SCP-1 T", sections, 3, &bands, &n), 0);
+    int los[] = {1, 2, 4, 5, 6};
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(bands[i].lo, los[i]);
+        assert_int_equal(bands[i].hi, i + 1 < n ? los[i + 1] : 7);
+    }
+    assert_string_equal(bands[0].text, "SCP-1 T\n\nBad\ng " DW_SEARCH_CUT);
+    assert_string_equal(bands[1].text,
+                        "SCP-1 T\n\nLow\na " DW_SEARCH_CUT " d\n\nBad\ng " DW_SEARCH_CUT);
+    assert_string_equal(bands[2].text,
+                        "SCP-1 T\n\nLow\na b " DW_SEARCH_CUT " d\n\nBad\ng " DW_SEARCH_CUT);
+    assert_string_equal(bands[3].text, "SCP-1 T\n\nLow\na b " DW_SEARCH_CUT
+                                       " d\n\nHigh\ne f\n\nBad\ng " DW_SEARCH_CUT);
+    /* Malformed markup is cut at 6 from the bad marker on, as redact.c cuts it. */
+    assert_non_null(strstr(bands[4].text, "SCP-1 T\n\nLow\na b c d\n\nHigh\ne f\n\nBad\ng "));
+    dw_search_bands_free(bands, n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(hidden_words_find_nothing_below_their_level,
+                                        dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(hidden_text_changes_no_total_order_score_or_snippet,
+                                        dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(ranks_by_the_matched_words, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(phrases_prefixes_and_filters, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_queries_are_refused_with_a_reason, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(pages_through_the_hits, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test(bands_hold_what_each_level_sees),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
