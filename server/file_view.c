@@ -55,6 +55,12 @@ static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref 
     enum deepwell_code rc = DW_INVALID;
     switch (ref->kind) {
     case REF_SCP:
+        /* The store holds no suffixed designations yet: SCP-049-ARC is not SCP-049. */
+        if (ref->suffix[0] != '\0') {
+            *err = (struct deepwell_error){.code = DW_NOT_FOUND, .message = "no such file"};
+            rc = DW_NOT_FOUND;
+            break;
+        }
         rc = head_only ? deepwell_scp_get_head(dw, (int)ref->number, &out->scp, err)
                        : deepwell_scp_get(dw, (int)ref->number, &out->scp, err);
         out->level = out->scp.level;
