@@ -131,6 +131,8 @@ struct import_bundle {
     size_t naudit, capaudit;
     struct import_notes notes;
     size_t files_refused; /* links, non-regular and too large files: not read, noted */
+    bool from_scp_data;   /* the SCP wiki's dump (import_scpdata.c) */
+    size_t articles_read, articles_refused; /* its articles, and those refused (noted) */
 };
 
 void import_bundle_free(struct import_bundle *b);
