@@ -602,10 +602,10 @@ bool scp_html_to_markdown(const char *html, size_t len, char **out, char *why, s
         snprintf(why, whysize, "page is %zu bytes, more than %u", len, SCP_HTML_MAX_BYTES);
         return false;
     }
-    /* No network, no error output; the parser's own depth limit stays on (no HUGE). */
+    /* No network, no error output; the parser's own depth limit stays on (no HUGE).
+     * Not NOIMPLIED: without the implied <body> libxml2 nests siblings in the first. */
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                        HTML_PARSE_NOIMPLIED);
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     struct conv c = {.line_start = true};
     if (doc != NULL) {
         for (xmlNode *k = doc->children; k != NULL && !c.failed && !c.too_deep; k = k->next)
