@@ -31,6 +31,11 @@ static const char SQL_SCP_INSERT[] =
 static const char SQL_SECTION_INSERT[] =
     "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_SCP_UPDATE[] =
+    "UPDATE scp_files SET title = ?2, clearance_level = ?3, containment_class_id = ?4,"
+    " secondary_class_id = ?5, disruption_class_id = ?6, risk_class_id = ?7, status = ?8,"
+    " updated_at = ?9 WHERE id = ?1";
+static const char SQL_SECTIONS_DELETE[] = "DELETE FROM sections WHERE scp_id = ?1";
 static const char SQL_SCP_BY_NUMBER[] = "SELECT id FROM scp_files WHERE number = ?1";
 static const char SQL_SCP_STATUS[] = "SELECT id, status FROM scp_files WHERE number = ?1";
 static const char SQL_SCP_SET_STATUS[] =
@@ -415,6 +420,89 @@ enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struc
         return code;
     code = dw_scp_insert(conn, scp, when, id_out, op, err);
     *added = code == DW_OK;
+    return code;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* Whether the stored file already reads as scp would (site and task force aside). */
+static bool scp_same(const struct deepwell_scp *have, const struct deepwell_scp *want)
+{
+    if (!same_text(have->title, want->title) || have->level != want->level ||
+        !same_text(have->containment, want->containment) ||
+        !same_text(have->secondary, want->secondary) ||
+        !same_text(have->disruption, want->disruption) || !same_text(have->risk, want->risk) ||
+        !same_text(have->status, want->status ? want->status : "active") ||
+        have->nsections != want->nsections)
+        return false;
+    for (size_t i = 0; i < want->nsections; i++) {
+        const struct deepwell_section *h = &have->sections[i], *w = &want->sections[i];
+        int position = w->position != 0 ? w->position : (int)i + 1;
+        if (!same_text(h->kind, w->kind) || !same_text(h->title, w->title) ||
+            h->position != position || h->level != w->level || !same_text(h->body, w->body))
+            return false;
+    }
+    return true;
+}
+
+static enum deepwell_code scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                      int64_t id, const struct dw_stamps *when, const char *op,
+                                      struct deepwell_error *err)
+{
+    const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
+    int64_t class_ids[4];
+    enum deepwell_code code = validate_scp(scp, op, err);
+    for (size_t i = 0; i < 4 && code == DW_OK; i++)
+        code = class_id(conn, (enum dw_class_table)i, class_names[i], &class_ids[i], op, err);
+    struct dw_times t;
+    dw_times_of(when, &t);
+    struct dw_stmt *stmt;
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_SCP_UPDATE, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "Itirrrrtt", id, scp->title, scp->level, class_ids[0],
+                       class_ids[1], class_ids[2], class_ids[3],
+                       scp->status != NULL ? scp->status : "active", t.updated);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_SECTIONS_DELETE, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    return code == DW_OK ? insert_sections(conn, scp, id, op, err) : code;
+}
+
+enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                         const struct dw_stamps *when, int64_t *id_out,
+                                         bool *changed, const char *op, struct deepwell_error *err)
+{
+    *changed = false;
+    *id_out = 0;
+    struct deepwell_scp have = {0};
+    struct dw_stmt *stmt = NULL;
+    enum deepwell_code code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "i", scp->number);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK && !read_scp_row(stmt, &have))
+        code = out_of_memory(op, err);
+    if (stmt != NULL)
+        dw_reset(stmt);
+    if (code == DW_OK)
+        code = read_sections(conn, &have, op, err);
+    if (code == DW_OK && !scp_same(&have, scp)) {
+        code = scp_rewrite(conn, scp, have.id, when, op, err);
+        *changed = code == DW_OK;
+    }
+    if (code == DW_OK)
+        *id_out = have.id;
+    deepwell_scp_free(&have);
     return code;
 }
 

@@ -17,6 +17,8 @@ static void print_count(const char *what, const struct deepwell_import_count *c)
 {
     vis_fprintf(stdout, VIS_LINE, "  %-13s %zu added, %zu already there", what, c->added,
                 c->existing);
+    if (c->updated > 0)
+        vis_fprintf(stdout, VIS_LINE, ", %zu updated", c->updated);
     if (c->refused > 0)
         vis_fprintf(stdout, VIS_LINE, ", %zu refused", c->refused);
     vis_fprintf(stdout, VIS_LINE, "\n");

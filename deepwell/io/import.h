@@ -26,6 +26,7 @@ struct deepwell_import;
 struct deepwell_import_count {
     size_t added;    /* new rows */
     size_t existing; /* already in the store: skipped */
+    size_t updated;  /* already there but changed in the source: brought up to date */
     size_t refused;  /* rows that could not be imported (reported in notes) */
 };
 
