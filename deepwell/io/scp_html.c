@@ -116,6 +116,12 @@ static bool push_prefix(struct conv *c, const char *s)
     return true;
 }
 
+/* Bytes written as they are: not white space, not markdown syntax anywhere in a line. */
+static bool plain_byte(unsigned char ch)
+{
+    return ch > ' ' && strchr("\\`*_[]<>~|&!", ch) == NULL;
+}
+
 /* The page's own text: white space collapsed, markdown syntax escaped. */
 static void text(struct conv *c, const char *s)
 {
@@ -125,6 +131,15 @@ static void text(struct conv *c, const char *s)
             continue;
         }
         bool at_start = c->need_break || c->line_start;
+        if (!at_start && plain_byte(*q)) { /* the common case: a run of ordinary bytes */
+            const unsigned char *end = q + 1;
+            while (plain_byte(*end))
+                end++;
+            begin_content(c);
+            put(c, (const char *)q, (size_t)(end - q));
+            q = end - 1;
+            continue;
+        }
         begin_content(c);
         if (at_start && !c->in_cell && isdigit(*q)) {
             /* "1." or "1)" at a line's start would open a list */
@@ -145,12 +160,14 @@ static void text(struct conv *c, const char *s)
 
 static bool is(const xmlNode *n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && strcasecmp((const char *)n->name, name) == 0;
+    /* libxml2's HTML parser gives tag names in lower case */
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
 static bool has_class(const xmlNode *n, const char *cls)
 {
-    if (n->type != XML_ELEMENT_NODE)
+    /* most elements carry no attribute at all: no lookup, no copy */
+    if (n->type != XML_ELEMENT_NODE || n->properties == NULL)
         return false;
     xmlChar *v = xmlGetProp(n, (const xmlChar *)"class");
     bool found = false;
