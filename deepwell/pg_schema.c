@@ -215,6 +215,11 @@ static const char migration_4[] =
 /* Version 6: audit rows name their actor, as in schema.c. */
 static const char migration_6[] = "ALTER TABLE audit_log ADD COLUMN user_name TEXT;";
 
+/* Version 7: file attribution and tags, as in sqlite_schema.c. */
+static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url TEXT,"
+                                  " ADD COLUMN source_author TEXT,"
+                                  " ADD COLUMN source_created_at TEXT, ADD COLUMN tags TEXT;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -223,6 +228,7 @@ static const struct deepwell_migration migrations[] = {
     /* SQLite's audit log moves to a file of its own; here it stays a table. */
     {5, "audit log in its own file (SQLite only)", "", NULL},
     {6, "audit rows name their actor", migration_6, NULL},
+    {7, "file attribution and tags", migration_7, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

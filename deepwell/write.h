@@ -67,6 +67,8 @@ enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struc
  * title, level, classes, status or sections differ, the row is updated (site and task
  * force kept) and the sections replaced; *changed says whether anything was written,
  * so a second run of the same source changes nothing.  updated_at comes from when.
+ * Only a file imported from the same page (its source_url) is rewritten: any other
+ * file of that number is DW_CONFLICT ("SCP-002 was not imported from URL").
  */
 enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                          const struct dw_stamps *when, int64_t *id_out,

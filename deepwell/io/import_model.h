@@ -88,7 +88,8 @@ struct import_scp {
     char *containment, *secondary, *disruption, *risk, *status;
     int64_t site, task_force;
     char *created_at, *updated_at;
-    bool has_row; /* false: made from files alone */
+    char *source_url, *source_author, *source_created_at, *tags; /* attribution (scp-data) */
+    bool has_row;                                                /* false: made from files alone */
     struct import_section *sections;
     size_t nsections, capsections;
 };

@@ -202,6 +202,10 @@ static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, con
         .status = status,
         .nsections = s->nsections,
         .sections = calloc(s->nsections + 1, sizeof(struct deepwell_section)),
+        .source_url = s->source_url,
+        .source_author = s->source_author,
+        .source_created_at = s->source_created_at,
+        .tags = s->tags,
     };
     if (row.sections == NULL)
         return writer_oom(w);
@@ -224,6 +228,12 @@ static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, con
     else if (code == DW_OK)
         code = dw_scp_insert(w->conn, &row, &when, NULL, "import.scp", w->err);
     free(row.sections);
+    if (code == DW_CONFLICT && update) { /* a file of this number made elsewhere: kept */
+        w->r->scps.existing++;
+        w->r->sections.existing += s->nsections;
+        return NOTE(w, "kept: %s: not imported from %s; left as it is", owner,
+                    s->source_url ? s->source_url : "this page");
+    }
     if (code == DW_OK && update && !changed) {
         w->r->scps.existing++;
         w->r->sections.existing += s->nsections;

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <libxml/parser.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,8 @@
 /* A content file larger than this is refused (the real dump's largest are ~100 MB). */
 #define DUMP_FILE_MAX (1024u * 1024u * 1024u)
 #define TITLE_MAX     120
+/* Pages are converted by this many threads at most (no more than the CPUs). */
+#define CONVERT_THREADS_MAX 4
 
 /* ---- the level mapping -------------------------------------------------------------------- */
 
@@ -421,6 +426,27 @@ static void class_from_tags(json_t *tags, enum foundation_class_kind kind, char 
     }
 }
 
+/* The tags, space-separated (wiki tags hold no spaces; any that do are joined by '_'). */
+static char *tags_text(json_t *tags, bool *oom)
+{
+    struct sbuf b = {0};
+    size_t i;
+    json_t *t;
+    json_array_foreach(tags, i, t)
+    {
+        if (b.len > 0)
+            sb_put(&b, " ", 1);
+        for (const char *p = json_string_value(t); *p != '\0'; p++)
+            sb_put(&b, (unsigned char)*p <= ' ' ? "_" : p, 1);
+    }
+    *oom |= b.oom;
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
 static bool fail_why(char *why, size_t size, const char *text)
 {
     snprintf(why, size, "%s", text);
@@ -513,6 +539,10 @@ bool scpdata_article(const char *name, void *json_object, const struct scpdata_l
                     strcasecmp(s.containment, "Explained") == 0;
         out->status = dup_or_null(gone ? s.containment : "active", &oom);
         out->created_at = dup_or_null(created, &oom);
+        out->source_url = dup_or_null(url, &oom);
+        out->source_author = dup_or_null(creator, &oom);
+        out->source_created_at = dup_or_null(created, &oom);
+        out->tags = tags_text(tags, &oom);
         oom = oom || !attribution(out, a, url, creator, created);
     }
     if (oom) {
@@ -544,12 +574,58 @@ static void note(struct reading *r, const char *fmt, const char *a, const char *
         r->oom = true;
 }
 
-static void one_article(struct reading *r, const char *file, const char *name, json_t *a)
-{
-    char why[160], shown[48];
+/* One article converted by a worker: its page, and what became of it. */
+struct job {
+    const char *name;
+    char own_name[32]; /* "item 7" for an array entry without a link */
+    json_t *a;
+    bool ok;
     struct import_scp scp;
+    char why[160];
+};
+
+struct workers {
+    struct job *jobs;
+    size_t n;
+    atomic_size_t next;
+    const struct scpdata_levels *l;
+};
+
+/* Pages are independent: libxml2 parses separate documents in parallel, and the
+ * JSON is only read (json_object_get takes no reference). */
+static void *convert_worker(void *arg)
+{
+    struct workers *w = arg;
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;) {
+        struct job *j = &w->jobs[i];
+        j->ok = scpdata_article(j->name, j->a, w->l, &j->scp, j->why, sizeof(j->why));
+    }
+    return NULL;
+}
+
+static void convert_all(struct workers *w)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cpus < 1                     ? 1
+                      : cpus > CONVERT_THREADS_MAX ? CONVERT_THREADS_MAX
+                                                   : (size_t)cpus;
+    pthread_t threads[CONVERT_THREADS_MAX];
+    size_t started = 0;
+    for (; started + 1 < nthreads && started + 1 < w->n; started++)
+        if (pthread_create(&threads[started], NULL, convert_worker, w) != 0)
+            break; /* fewer helpers: this thread still does the rest */
+    convert_worker(w);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+}
+
+static void place_article(struct reading *r, const char *file, struct job *j)
+{
+    const char *name = j->name, *why = j->why;
+    char shown[48];
+    struct import_scp scp = j->scp;
     r->b->articles_read++;
-    if (!scpdata_article(name, a, r->l, &scp, why, sizeof(why))) {
+    if (!j->ok) {
         r->b->articles_refused++;
         note(r, "refused: %s (%s): %s", name, file, why);
         return;
@@ -614,22 +690,32 @@ static enum deepwell_code read_file(struct reading *r, const char *file, struct 
         json_decref(root);
         return DW_OK;
     }
+    size_t count = json_is_object(root) ? json_object_size(root) : json_array_size(root);
+    struct workers w = {.jobs = calloc(count ? count : 1, sizeof(struct job)), .l = r->l};
+    if (w.jobs == NULL) {
+        json_decref(root);
+        return deepwell_error_set(err, DW_INTERNAL, "import", "out of memory");
+    }
     const char *key;
     json_t *a;
     size_t i;
     if (json_is_object(root)) {
-        json_object_foreach(root, key, a) one_article(r, file, key, a);
+        json_object_foreach(root, key, a) w.jobs[w.n++] = (struct job){.name = key, .a = a};
     } else {
         json_array_foreach(root, i, a)
         {
-            char name[32];
-            snprintf(name, sizeof(name), "item %zu", i);
-            const char *link = json_is_string(json_object_get(a, "link"))
-                                   ? json_string_value(json_object_get(a, "link"))
-                                   : name;
-            one_article(r, file, link, a);
+            struct job *j = &w.jobs[w.n++];
+            j->a = a;
+            snprintf(j->own_name, sizeof(j->own_name), "item %zu", i);
+            j->name = json_is_string(json_object_get(a, "link"))
+                          ? json_string_value(json_object_get(a, "link"))
+                          : j->own_name;
         }
     }
+    convert_all(&w);
+    for (i = 0; i < w.n; i++) /* in the file's order, so claims and notes never vary */
+        place_article(r, file, &w.jobs[i]);
+    free(w.jobs);
     json_decref(root);
     return r->oom ? deepwell_error_set(err, DW_INTERNAL, "import", "out of memory") : DW_OK;
 }
@@ -649,6 +735,7 @@ enum deepwell_code import_scpdata_read(struct import_bundle *b, const struct scp
             close(fd);
         return deepwell_error_set(err, DW_IO, "import", "%s: %s", b->dir, strerror(errno));
     }
+    xmlInitParser(); /* once, before the converting threads use the parser */
     char **names = NULL;
     size_t n = 0, cap = 0;
     enum deepwell_code code = DW_OK;

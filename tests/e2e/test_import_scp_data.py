@@ -148,6 +148,14 @@ class ScpDataImportTest(ScpDataTestCase):
             self.assertIn("Author: Test Writer", text)
             self.assertIn("Tags: keter, scp, light", text)
             self.assertIn("CC BY-SA 3.0", text)
+            self.assertEqual(f["tags"], ["keter", "scp", "light"])
+            self.assertEqual(f["source"], {"url": "https://scp-wiki.example/scp-7001",
+                                           "author": "Test Writer",
+                                           "created_at": "2021-04-05T06:07:08"})
+            # files made here carry no source
+            demo = c.request("read", ref="SCP-002")["file"]
+            self.assertIsNone(demo["source"], demo)
+            self.assertEqual(demo["tags"], [])
             for gone in ("rating", "tracking", "Licence box", "SCP-7000", "[[LEVEL"):
                 self.assertNotIn(gone, text)
             # a suffixed ref is another file: never SCP-7001 itself
@@ -240,6 +248,41 @@ class ScpDataImportTest(ScpDataTestCase):
         r = run("--db", self.db, "import", "--format", "wiki", self.items)
         self.assertNotEqual(r.returncode, 0)
         self.assertNotIn(7001, self.files())
+
+    def test_a_file_made_here_is_never_overwritten(self):
+        before = query(self.db, "SELECT s.body, f.revision FROM sections s JOIN scp_files f"
+                                " ON f.id = s.scp_id WHERE f.number = 2 ORDER BY s.position")
+        write_json(os.path.join(self.items, "content_series_1.json"), {
+            "scp-002": article("SCP-002", safe_page(2, "The wiki's own SCP-002.")),
+        })
+        for _ in range(2):
+            out = self.import_dump(self.db).stdout
+            self.assertIn("scp files     0 added, 1 already there\n", out)
+            self.assertIn("kept: SCP-002: not imported from https://scp-wiki.example/scp-002; "
+                          "left as it is", out)
+        after = query(self.db, "SELECT s.body, f.revision FROM sections s JOIN scp_files f"
+                               " ON f.id = s.scp_id WHERE f.number = 2 ORDER BY s.position")
+        self.assertEqual(after, before)
+
+    def test_export_writes_attribution_and_reimport_reads_it(self):
+        self.good_dump()
+        self.import_dump(self.db)
+        out = os.path.join(self.tmp, "export")
+        r = run("--db", self.db, "export", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "manifest.json")) as f:
+            scps = {s["number"]: s for s in json.load(f)["scps"]}
+        self.assertEqual(scps[7001]["source_url"], "https://scp-wiki.example/scp-7001")
+        self.assertEqual(scps[7001]["source_author"], "Test Writer")
+        self.assertEqual(scps[7001]["source_created_at"], "2021-04-05T06:07:08")
+        self.assertEqual(scps[7001]["tags"], "keter scp light")
+        self.assertIsNone(scps[2]["source_url"])
+        copy = os.path.join(self.tmp, "copy.db")
+        r = run("--db", copy, "import", out)
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+        cols = "number, source_url, source_author, source_created_at, tags"
+        self.assertEqual(query(copy, "SELECT %s FROM scp_files ORDER BY number" % cols),
+                         query(self.db, "SELECT %s FROM scp_files ORDER BY number" % cols))
 
     def test_levels_mapping_is_configurable(self):
         self.good_dump()
