@@ -82,7 +82,7 @@ PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell \
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps libs test unit unit-asan e2e tui demo bench fuzz format clean check-format \
+.PHONY: all deps libs test unit unit-asan e2e tui demo demo-wiki bench fuzz format clean check-format \
         install uninstall
 all: libs
 	@$(MAKE) --no-print-directory programs
@@ -189,6 +189,15 @@ tui: deps
 DEMO_DIR ?= demo-data
 demo: deps
 	@$(MAKE) --no-print-directory programs
+	@bash scripts/demo.sh $(DEMO_DIR)
+
+# `make demo-wiki DIR=.../items`: the demo with a downloaded scp-data dump imported into it.
+demo-wiki: deps
+	@test -n "$(DIR)" || { echo "usage: make demo-wiki DIR=path/to/scp-data/items" >&2; exit 2; }
+	@$(MAKE) --no-print-directory programs
+	@mkdir -p $(DEMO_DIR)
+	@test -f $(DEMO_DIR)/deepwell.db || $(BIN_DIR)/deepwell init --db $(DEMO_DIR)/deepwell.db --demo
+	@$(BIN_DIR)/deepwell --db $(DEMO_DIR)/deepwell.db import --format scp-data "$(DIR)"
 	@bash scripts/demo.sh $(DEMO_DIR)
 
 bench: deps
