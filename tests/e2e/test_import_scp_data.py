@@ -8,6 +8,7 @@ references, images, raw_content (the page's HTML) and raw_source.
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -78,7 +79,7 @@ class ScpDataTestCase(unittest.TestCase):
             "scp-7001": article("SCP-7001", PAGE_7001, tags=("keter", "scp", "light")),
             "scp-7002": article("SCP-7002", safe_page(7002, "A <em>plain</em> pebble.")),
             "scp-7003": article("SCP-7003", "<p>A free-form page with no labels.</p>",
-                                tags=("euclid", "scp")),
+                                tags=("euclid", "scp"), creator="Mallory\x1b[31m"),
             # suffixed designations: not SCP-7001 and not stored yet: named, never merged
             "scp-7001-j": article("SCP-7001-J", "<p>A joke.</p>", tags=("joke",)),
             "scp-7001-arc": article("SCP-7001-ARC", "<p>Archived.</p>"),
@@ -163,6 +164,19 @@ class ScpDataImportTest(ScpDataTestCase):
             self.assertEqual(r["error"]["code"], "expunged", r)
             self.assertNotIn("lantern", json.dumps(r))
             c.close()
+            # batch read prints the tags and the attribution, control characters made visible
+            env = harness.clean_env({"HOME": self.tmp, "XDG_DATA_HOME": self.tmp,
+                                     "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+            p = subprocess.run(
+                [os.path.join(harness.BIN, "scipnet"), "--batch", "--user", "o5",
+                 "--password-stdin", "--fingerprint", server.fingerprint,
+                 "%s:%d" % (server.host, server.port), "read", "SCP-7003"],
+                input=b"o5-pass\n", capture_output=True, env=env, timeout=30)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn(b"tags: euclid scp\n", p.stdout)
+            self.assertIn(b"source: https://scp-wiki.example/scp-7003 by Mallory\\e[31m, "
+                          b"2021-04-05T06:07:08 (CC BY-SA 3.0)\n", p.stdout)
+            self.assertNotIn(b"\x1b", p.stdout)
             # a level-2 reader gets the redacted screen, not the Keter file's text
             c = server.client()
             self.assertTrue(c.login("researcher")["ok"])
