@@ -221,7 +221,8 @@ static void class_value(const char *rest, size_t n, enum foundation_class_kind k
     unstruck[o] = '\0';
     plain(unstruck, o, text, sizeof(text));
     const char *found = NULL;
-    for (char *w = strtok(text, " ,/;()"); w != NULL; w = strtok(NULL, " ,/;()"))
+    char *save = NULL; /* strtok_r: pages are converted on several threads */
+    for (char *w = strtok_r(text, " ,/;()", &save); w != NULL; w = strtok_r(NULL, " ,/;()", &save))
         if (foundation_class_by_name(kind, w) != NULL)
             found = foundation_class_by_name(kind, w)->name;
     plain(unstruck, o, text, sizeof(text));
@@ -261,8 +262,8 @@ static bool labelled(struct shape *s, const char *line, size_t n)
 {
     if (n < 5 || strncmp(line, "**", 2) != 0)
         return false;
-    const char *end = strstr(line + 2, "**");
-    if (end == NULL || end >= line + n)
+    const char *end = memmem(line + 2, n - 2, "**", 2); /* within the line */
+    if (end == NULL)
         return false;
     char label[TITLE_MAX + 1];
     plain(line + 2, (size_t)(end - line - 2), label, sizeof(label));
@@ -317,7 +318,8 @@ static void block(struct shape *s, const char *p, size_t n)
     /* A paragraph of hard-broken lines ("**Item #:** ...\\\n**Object Class:** ...") */
     struct sbuf rest = {0};
     for (const char *q = p; q < p + n;) {
-        const char *brk = strstr(q, "\\\n");
+        /* within the block only: a search to the page's end per block is quadratic */
+        const char *brk = memmem(q, (size_t)(p + n - q), "\\\n", 2);
         size_t len = brk && brk < p + n ? (size_t)(brk - q) : (size_t)(p + n - q);
         if (!labelled(s, q, len)) {
             if (rest.len > 0)

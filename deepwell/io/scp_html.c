@@ -245,11 +245,24 @@ static void children(struct conv *c, xmlNode *n)
         node(c, k);
 }
 
+/* Whether a subtree holds any visible text; stops at the first. */
+static bool has_text(const xmlNode *n, int depth)
+{
+    for (const xmlNode *k = n->children; k != NULL && depth < SCP_HTML_MAX_DEPTH; k = k->next) {
+        if (k->type == XML_TEXT_NODE && k->content != NULL) {
+            for (const xmlChar *p = k->content; *p != '\0'; p++)
+                if (!isspace(*p))
+                    return true;
+        } else if (k->type == XML_ELEMENT_NODE && has_text(k, depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void inline_mark(struct conv *c, xmlNode *n, const char *mark)
 {
-    char probe[8];
-    plain_text(n, probe, sizeof(probe));
-    if (probe[0] == '\0') /* "** **" would print as stars */
+    if (!has_text(n, 0)) /* "** **" would print as stars */
         return;
     begin_content(c);
     puts_(c, mark);
