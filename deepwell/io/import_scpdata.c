@@ -139,7 +139,10 @@ static void plain(const char *s, size_t n, char *out, size_t size)
     size_t o = 0;
     for (size_t i = 0; i < n && o + 1 < size; i++) {
         if (s[i] == '\\' && i + 1 < n) {
-            out[o++] = s[++i];
+            i++;
+            /* an unescaped "[[" in a title could read as a passage marker: one '[' at most */
+            if (!(s[i] == '[' && o > 0 && out[o - 1] == '['))
+                out[o++] = s[i];
             continue;
         }
         if (s[i] == '*' || s[i] == '~' || s[i] == '\n')

@@ -205,6 +205,29 @@ static void articles_become_files(void **state)
     json_decref(a);
 }
 
+/* Titles are made plain (escapes undone): still never a "[[" (found by fuzz_scpdata). */
+static void titles_cannot_forge_markup(void **state)
+{
+    (void)state;
+    struct scpdata_levels l;
+    scpdata_levels_default(&l);
+    json_t *a = article("SCP-4004", "<p><strong>Description:</strong> x</p>"
+                                    "<p><strong>Addendum [[LEVEL 1]]:</strong> y</p>"
+                                    "<h2>[[/LEVEL]] [[[x</h2><p>z</p>");
+    struct import_scp s;
+    char why[160];
+    assert_true(scpdata_article("x", a, &l, &s, why, sizeof(why)));
+    assert_int_equal(s.nsections, 4);
+    assert_string_equal(s.sections[1].title, "Addendum [LEVEL 1]]");
+    assert_string_equal(s.sections[2].title, "[/LEVEL]] [x");
+    for (size_t i = 0; i < s.nsections; i++) {
+        assert_lacks(s.sections[i].title, "[[");
+        assert_lacks(s.sections[i].body, "[[");
+    }
+    free_scp(&s);
+    json_decref(a);
+}
+
 static void bad_articles_are_refused_with_a_reason(void **state)
 {
     (void)state;
@@ -246,6 +269,7 @@ int main(void)
         cmocka_unit_test(collapsibles_and_tabs_become_headings),
         cmocka_unit_test(broken_deep_and_huge_pages),
         cmocka_unit_test(articles_become_files),
+        cmocka_unit_test(titles_cannot_forge_markup),
         cmocka_unit_test(bad_articles_are_refused_with_a_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
