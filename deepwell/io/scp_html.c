@@ -98,6 +98,13 @@ static void begin_content(struct conv *c)
     c->pending_space = false;
 }
 
+/* Before a '[' of ours: never right after the page's (escaped) '[', which would make "[[". */
+static void open_bracket(struct conv *c)
+{
+    if (c->len > 0 && c->p[c->len - 1] == '[')
+        put(c, " ", 1);
+}
+
 static void want_break(struct conv *c, int kind)
 {
     if (c->need_break < kind)
@@ -288,6 +295,7 @@ static void image(struct conv *c, const char *caption)
     if (!c->in_cell)
         want_break(c, 2);
     begin_content(c);
+    open_bracket(c);
     puts_(c, "[image: ");
     text(c, caption[0] ? caption : "untitled");
     puts_(c, "]");
@@ -512,6 +520,7 @@ static void footnote(struct conv *c, xmlNode *n)
     begin_content(c);
     char label[32];
     snprintf(label, sizeof(label), "[^%ld]: ", v > 0 && v < 100000 ? v : 0L);
+    open_bracket(c);
     puts_(c, label);
     /* wikidot writes "<a>1</a>. text": the number and its dot are ours now */
     xmlNode *k = n->children;
@@ -538,6 +547,7 @@ static void footnote_ref(struct conv *c, xmlNode *n)
     long v = strtol(num, NULL, 10);
     begin_content(c);
     snprintf(num, sizeof(num), "[^%ld]", v > 0 && v < 100000 ? v : 0L);
+    open_bracket(c);
     puts_(c, num);
 }
 

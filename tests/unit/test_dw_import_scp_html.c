@@ -75,6 +75,12 @@ static void page_text_cannot_forge_markup(void **state)
     assert_contains(md, "\\- nor this");
     assert_contains(md, "\\<script\\> \\&amp; \\`code\\` \\[link\\](http://x)");
     free(md);
+    /* the page's '[' right before an image or a note of ours (found by fuzz_scpdata) */
+    md = convert("<table><tr><td>[<img alt=\"LEVEL 1]]\">[<sup class=\"footnoteref\">"
+                 "<a>1</a></sup></td></tr></table><p>[<img alt=\"x\"></p>");
+    assert_lacks(md, "[[");
+    assert_contains(md, "| \\[ [image: LEVEL 1\\]\\]]\\[ [^1] |");
+    free(md);
 }
 
 static void wiki_furniture_is_dropped(void **state)
