@@ -9,12 +9,15 @@
 
 PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
-             libjansson-dev libinih-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
+             libjansson-dev libinih-dev libxml2-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
              libpq-dev postgresql valgrind clang libclang-rt-14-dev mandoc systemd
 # The Debian package that ships each pkg-config module, for `make`'s missing-library report.
 PKG_DEBS  := sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev openssl:libssl-dev \
              libevent:libevent-dev libevent_openssl:libevent-dev libevent_pthreads:libevent-dev \
-             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev
+             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev libxml-2.0:libxml2-dev
+# libxml2 parses the wiki's HTML on import: only deepwell/io (and so only the deepwell
+# command) uses it, so it is kept out of PKGS and the server never links it.
+IO_PKGS   := libxml-2.0
 
 # `make install` layout.  The service unit and sysusers.d entry go where systemd looks
 # for a local install; the configuration in /etc unless SYSCONFDIR says otherwise.
@@ -44,6 +47,8 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+IO_CFLAGS  = $(shell pkg-config --cflags $(IO_PKGS) 2>/dev/null)
+IO_LIBS    = $(shell pkg-config --libs $(IO_PKGS) 2>/dev/null)
 
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN_FLAGS)
@@ -77,7 +82,7 @@ PROGRAMS := $(BIN_DIR)/scipnet-server $(BIN_DIR)/scipnet $(BIN_DIR)/deepwell \
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps libs test unit unit-asan e2e tui demo bench fuzz format clean check-format \
+.PHONY: all deps libs test unit unit-asan e2e tui demo demo-wiki bench fuzz format clean check-format \
         install uninstall
 all: libs
 	@$(MAKE) --no-print-directory programs
@@ -120,13 +125,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/deepwell/io/%.o: CFLAGS += $(IO_CFLAGS)
+
 $(BIN_DIR)/scipnet-server: $(BUILD)/server/main.o $(LIB_SERVER) $(LIB_DEEPWELL) $(LIB_COMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN_DIR)/deepwell: $(call objs,$(ADMIN_SRC)) $(LIB_DEEPWELL_IO) $(LIB_DEEPWELL) $(LIB_COMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(IO_LIBS)
 
 $(BIN_DIR)/scipnet: $(BUILD)/client/main.o $(LIB_CLIENT) $(LIB_ART) $(LIB_COMMON)
 	@mkdir -p $(@D)
@@ -150,7 +157,8 @@ test_libs = $(strip \
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(call test_libs,$$*)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(call test_libs,$*) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(call test_libs,$*) $(LDLIBS) $(CMOCKA_LIBS) \
+	  $(if $(filter test_dw_import% test_dw_demo%,$*),$(IO_LIBS))
 
 unit-bins: $(UNIT_BINS)
 
@@ -185,6 +193,15 @@ demo: deps
 	@mkdir -p $(BUILD); echo "demo: building with $(DEMO_JOBS) jobs (log: $(BUILD)/demo-build.log)"
 	@$(MAKE) --no-print-directory -j$(DEMO_JOBS) programs >$(BUILD)/demo-build.log 2>&1 || \
 	  { tail -n 40 $(BUILD)/demo-build.log; echo "demo: the build failed"; exit 1; }
+	@bash scripts/demo.sh $(DEMO_DIR)
+
+# `make demo-wiki DIR=.../items`: the demo with a downloaded scp-data dump imported into it.
+demo-wiki: deps
+	@test -n "$(DIR)" || { echo "usage: make demo-wiki DIR=path/to/scp-data/items" >&2; exit 2; }
+	@$(MAKE) --no-print-directory programs
+	@mkdir -p $(DEMO_DIR)
+	@test -f $(DEMO_DIR)/deepwell.db || $(BIN_DIR)/deepwell init --db $(DEMO_DIR)/deepwell.db --demo
+	@$(BIN_DIR)/deepwell --db $(DEMO_DIR)/deepwell.db import --format scp-data "$(DIR)"
 	@bash scripts/demo.sh $(DEMO_DIR)
 
 bench: deps

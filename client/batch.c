@@ -241,6 +241,27 @@ static int read_tsv(const struct art_file *f)
     return rc;
 }
 
+/* A file's tags and, for one imported from the SCP wiki, its source (the licence asks). */
+static int print_attribution(json_t *file)
+{
+    json_t *tags = json_object_get(file, "tags"), *src = json_object_get(file, "source"), *t;
+    size_t i;
+    int rc = 0;
+    if (json_array_size(tags) > 0) {
+        rc |= vis_fprintf(stdout, VIS_LINE, "tags:");
+        json_array_foreach(tags, i, t) if (json_is_string(t)) rc |=
+            vis_fprintf(stdout, VIS_LINE, " %s", json_string_value(t));
+        rc |= vis_fprintf(stdout, VIS_LINE, "\n");
+    }
+    const char *url = json_string_value(json_object_get(src, "url"));
+    const char *author = json_string_value(json_object_get(src, "author"));
+    const char *date = json_string_value(json_object_get(src, "created_at"));
+    if (url != NULL)
+        rc |= vis_fprintf(stdout, VIS_LINE, "source: %s by %s, %s (CC BY-SA 3.0)\n", url,
+                          author ? author : "unknown", date ? date : "undated");
+    return rc < 0 ? -1 : 0;
+}
+
 static int cmd_read(struct session *s, const char *ref)
 {
     struct proto_reply r;
@@ -256,8 +277,8 @@ static int cmd_read(struct session *s, const char *ref)
     }
     struct art_file f;
     rc = proto_parse_file(r.root, &f);
-    proto_reply_free(&r);
     if (rc != 0) {
+        proto_reply_free(&r);
         vis_fprintf(stderr, VIS_LINE, "scipnet: the server sent a file this client cannot read\n");
         return BATCH_ERROR;
     }
@@ -268,10 +289,11 @@ static int cmd_read(struct session *s, const char *ref)
     }
     char *text = art_file_plain(&f, BATCH_WIDTH);
     art_file_free(&f);
-    if (text == NULL)
-        return BATCH_ERROR;
-    int out = vis_fputs(stdout, text, VIS_TEXT);
+    int out = text != NULL ? vis_fputs(stdout, text, VIS_TEXT) : -1;
     free(text);
+    if (out == 0)
+        out = print_attribution(json_object_get(r.root, "file"));
+    proto_reply_free(&r);
     return out == 0 ? BATCH_OK : BATCH_ERROR;
 }
 

@@ -142,6 +142,21 @@ bool foundation_status_valid(const char *status)
     return false;
 }
 
+/* "-ARC" (any case) into "ARC"; false unless a dash and 1-8 ASCII letters end the text. */
+static bool parse_suffix(const char *p, char out[FOUNDATION_REF_SUFFIX_MAX + 1])
+{
+    if (*p++ != '-')
+        return false;
+    size_t n = 0;
+    for (; isalpha((unsigned char)p[n]) && (unsigned char)p[n] < 0x80; n++) {
+        if (n == FOUNDATION_REF_SUFFIX_MAX)
+            return false;
+        out[n] = (char)toupper((unsigned char)p[n]);
+    }
+    out[n] = '\0';
+    return n > 0 && p[n] == '\0';
+}
+
 bool foundation_ref_parse(const char *text, struct foundation_ref *out)
 {
     if (text == NULL)
@@ -159,10 +174,14 @@ bool foundation_ref_parse(const char *text, struct foundation_ref *out)
             value = value * 10 + (digits[ndigits] - '0');
             ndigits++;
         }
-        if (ndigits == 0 || digits[ndigits] != '\0' || value <= 0)
+        if (ndigits == 0 || (value == 0 && k != REF_SCP))
+            return false;
+        char suffix[FOUNDATION_REF_SUFFIX_MAX + 1] = "";
+        if (digits[ndigits] != '\0' && (k != REF_SCP || !parse_suffix(digits + ndigits, suffix)))
             return false;
         out->kind = (enum foundation_ref_kind)k;
         out->number = value;
+        memcpy(out->suffix, suffix, sizeof(suffix));
         return true;
     }
     return false;
@@ -171,7 +190,8 @@ bool foundation_ref_parse(const char *text, struct foundation_ref *out)
 char *foundation_ref_format(const struct foundation_ref *ref, char *buf, size_t size)
 {
     if (ref->kind == REF_SCP)
-        snprintf(buf, size, "SCP-%03lld", (long long)ref->number);
+        snprintf(buf, size, "SCP-%03lld%s%s", (long long)ref->number, ref->suffix[0] ? "-" : "",
+                 ref->suffix);
     else
         snprintf(buf, size, "%s-%lld", ref_prefixes[ref->kind], (long long)ref->number);
     return buf;

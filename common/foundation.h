@@ -70,17 +70,25 @@ enum foundation_ref_kind {
 };
 #define FOUNDATION_REF_KINDS 4 /* REF_SCP .. REF_USER, for loops over every kind */
 
+/* The longest designation suffix: "SCP-049-ARC" has "ARC". */
+#define FOUNDATION_REF_SUFFIX_MAX 8
+
 struct foundation_ref {
     enum foundation_ref_kind kind;
     int64_t number; /* SCP number, or the row id of a site, task force or user */
+    /* SCP refs only: "" or the upper-case suffix ("J", "ARC", "EX", "KO"). */
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1];
 };
 
 /*
  * Parse a ref: case-insensitive prefix, a dash, 1-9 decimal digits (leading zeros
- * allowed), nothing else.  Returns false on anything else ("SCP-../x", "SCP-", "SCP-1a").
+ * allowed), nothing else; an SCP ref may be number 0 and may end in a suffix, a dash
+ * and 1-8 ASCII letters (SCP-<digits>[-<A-Z>{1,8}], any case, kept upper case):
+ * SCP-049 and SCP-049-ARC are different files.  Returns false on anything else
+ * ("SCP-../x", "SCP-", "SCP-1a", "SITE-0", "SITE-1-J", "SCP-1-", "SCP-1-ABCDEFGHI").
  */
 bool foundation_ref_parse(const char *text, struct foundation_ref *out);
-/* Canonical form ("SCP-002", "SITE-19") into buf; returns buf. */
+/* Canonical form ("SCP-002", "SCP-049-ARC", "SITE-19") into buf; returns buf. */
 char *foundation_ref_format(const struct foundation_ref *ref, char *buf, size_t size);
 /* "scp", "site", "mtf", "user" <-> kind.  Returns false for an unknown name. */
 bool foundation_ref_kind_parse(const char *name, enum foundation_ref_kind *out);

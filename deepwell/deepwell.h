@@ -296,6 +296,8 @@ struct deepwell_scp {
      * value, never used before by any file, so (id, revision) names one content.
      */
     int64_t revision;
+    /* Where an imported file came from (NULL for files made here) and its tags, space-separated. */
+    char *source_url, *source_author, *source_created_at, *tags;
     size_t nsections;
     struct deepwell_section *sections; /* ordered by position */
 };

@@ -13,7 +13,8 @@
 
 static const char SQL_SCP_GET[] =
     "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"
-    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision FROM scp_files f"
+    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision,"
+    " f.source_url, f.source_author, f.source_created_at, f.tags FROM scp_files f"
     " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
     " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"
     " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"
@@ -27,11 +28,18 @@ static const char SQL_SECTIONS_GET[] =
 static const char SQL_SCP_INSERT[] =
     "INSERT INTO scp_files (number, title, clearance_level, containment_class_id,"
     " secondary_class_id, disruption_class_id, risk_class_id, site_id, task_force_id, status,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " created_at, updated_at, source_url, source_author, source_created_at, tags)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
     " RETURNING id";
 static const char SQL_SECTION_INSERT[] =
     "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_SCP_UPDATE[] =
+    "UPDATE scp_files SET title = ?2, clearance_level = ?3, containment_class_id = ?4,"
+    " secondary_class_id = ?5, disruption_class_id = ?6, risk_class_id = ?7, status = ?8,"
+    " updated_at = ?9, source_url = ?10, source_author = ?11, source_created_at = ?12,"
+    " tags = ?13 WHERE id = ?1";
+static const char SQL_SECTIONS_DELETE[] = "DELETE FROM sections WHERE scp_id = ?1";
 static const char SQL_SCP_BY_NUMBER[] = "SELECT id FROM scp_files WHERE number = ?1";
 static const char SQL_SCP_STATUS[] = "SELECT id, status FROM scp_files WHERE number = ?1";
 static const char SQL_SCP_SET_STATUS[] =
@@ -87,6 +95,10 @@ void deepwell_scp_free(struct deepwell_scp *scp)
     free(scp->status);
     free(scp->site_name);
     free(scp->task_force_name);
+    free(scp->source_url);
+    free(scp->source_author);
+    free(scp->source_created_at);
+    free(scp->tags);
     for (size_t i = 0; i < scp->nsections; i++)
         section_free(&scp->sections[i]);
     free(scp->sections);
@@ -107,7 +119,10 @@ static bool read_scp_row(struct dw_stmt *stmt, struct deepwell_scp *out)
            dw_column_dup(stmt, 5, &out->secondary) && dw_column_dup(stmt, 6, &out->disruption) &&
            dw_column_dup(stmt, 7, &out->risk) && dw_column_dup(stmt, 8, &out->status) &&
            dw_column_dup(stmt, 10, &out->site_name) &&
-           dw_column_dup(stmt, 12, &out->task_force_name);
+           dw_column_dup(stmt, 12, &out->task_force_name) &&
+           dw_column_dup(stmt, 14, &out->source_url) &&
+           dw_column_dup(stmt, 15, &out->source_author) &&
+           dw_column_dup(stmt, 16, &out->source_created_at) && dw_column_dup(stmt, 17, &out->tags);
 }
 
 static bool read_section_row(struct dw_stmt *stmt, struct deepwell_section *out)
@@ -375,10 +390,11 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
     struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SCP_INSERT, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "itirrrrrrttt", scp->number, scp->title, scp->level,
+        code = dw_bind(stmt, err, op, "itirrrrrrttttttt", scp->number, scp->title, scp->level,
                        class_ids[0], class_ids[1], class_ids[2], class_ids[3], scp->site_id,
                        scp->task_force_id, scp->status != NULL ? scp->status : "active", t.created,
-                       t.updated);
+                       t.updated, scp->source_url, scp->source_author, scp->source_created_at,
+                       scp->tags);
     int64_t id = 0;
     if (code == DW_OK)
         code = dw_step_insert(conn, stmt, op, &id, err);
@@ -419,6 +435,97 @@ enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struc
         return code;
     code = dw_scp_insert(conn, scp, when, id_out, op, err);
     *added = code == DW_OK;
+    return code;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* Whether the stored file already reads as scp would (site and task force aside). */
+static bool scp_same(const struct deepwell_scp *have, const struct deepwell_scp *want)
+{
+    if (!same_text(have->title, want->title) || have->level != want->level ||
+        !same_text(have->containment, want->containment) ||
+        !same_text(have->secondary, want->secondary) ||
+        !same_text(have->disruption, want->disruption) || !same_text(have->risk, want->risk) ||
+        !same_text(have->status, want->status ? want->status : "active") ||
+        !same_text(have->source_url, want->source_url) ||
+        !same_text(have->source_author, want->source_author) ||
+        !same_text(have->source_created_at, want->source_created_at) ||
+        !same_text(have->tags, want->tags) || have->nsections != want->nsections)
+        return false;
+    for (size_t i = 0; i < want->nsections; i++) {
+        const struct deepwell_section *h = &have->sections[i], *w = &want->sections[i];
+        int position = w->position != 0 ? w->position : (int)i + 1;
+        if (!same_text(h->kind, w->kind) || !same_text(h->title, w->title) ||
+            h->position != position || h->level != w->level || !same_text(h->body, w->body))
+            return false;
+    }
+    return true;
+}
+
+static enum deepwell_code scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                      int64_t id, const struct dw_stamps *when, const char *op,
+                                      struct deepwell_error *err)
+{
+    const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
+    int64_t class_ids[4];
+    enum deepwell_code code = validate_scp(scp, op, err);
+    for (size_t i = 0; i < 4 && code == DW_OK; i++)
+        code = class_id(conn, (enum dw_class_table)i, class_names[i], &class_ids[i], op, err);
+    struct dw_times t;
+    dw_times_of(when, &t);
+    struct dw_stmt *stmt;
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_SCP_UPDATE, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "Itirrrrtttttt", id, scp->title, scp->level, class_ids[0],
+                       class_ids[1], class_ids[2], class_ids[3],
+                       scp->status != NULL ? scp->status : "active", t.updated, scp->source_url,
+                       scp->source_author, scp->source_created_at, scp->tags);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_SECTIONS_DELETE, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    return code == DW_OK ? insert_sections(conn, scp, id, op, err) : code;
+}
+
+enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                         const struct dw_stamps *when, int64_t *id_out,
+                                         bool *changed, const char *op, struct deepwell_error *err)
+{
+    *changed = false;
+    *id_out = 0;
+    struct deepwell_scp have = {0};
+    struct dw_stmt *stmt = NULL;
+    enum deepwell_code code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "i", scp->number);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK && !read_scp_row(stmt, &have))
+        code = out_of_memory(op, err);
+    if (stmt != NULL)
+        dw_reset(stmt);
+    if (code == DW_OK)
+        code = read_sections(conn, &have, op, err);
+    /* Only a file imported from the same page is the import's to rewrite. */
+    if (code == DW_OK && (scp->source_url == NULL || !same_text(have.source_url, scp->source_url)))
+        code = deepwell_error_set(err, DW_CONFLICT, op, "SCP-%03d was not imported from %s",
+                                  scp->number, scp->source_url ? scp->source_url : "a source");
+    if (code == DW_OK && !scp_same(&have, scp)) {
+        code = scp_rewrite(conn, scp, have.id, when, op, err);
+        *changed = code == DW_OK;
+    }
+    if (code == DW_OK || code == DW_CONFLICT)
+        *id_out = have.id;
+    deepwell_scp_free(&have);
     return code;
 }
 

@@ -68,7 +68,7 @@ static int64_t query_number(const char *query, enum foundation_ref_kind kind)
     if (len >= 1 && len <= 9 && strspn(query, "0123456789") == len)
         return strtoll(query, NULL, 10);
     struct foundation_ref ref;
-    if (foundation_ref_parse(query, &ref) && ref.kind == kind)
+    if (foundation_ref_parse(query, &ref) && ref.kind == kind && ref.suffix[0] == '\0')
         return ref.number;
     return 0;
 }

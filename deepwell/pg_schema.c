@@ -215,6 +215,11 @@ static const char migration_4[] =
 /* Version 6: audit rows name their actor, as in schema.c. */
 static const char migration_6[] = "ALTER TABLE audit_log ADD COLUMN user_name TEXT;";
 
+/* Version 7: file attribution and tags, as in sqlite_schema.c. */
+static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url TEXT,"
+                                  " ADD COLUMN source_author TEXT,"
+                                  " ADD COLUMN source_created_at TEXT, ADD COLUMN tags TEXT;";
+
 /* Version 8: the full-text index, as in sqlite_schema.c: a tsvector with a GIN index. */
 static const char migration_8[] =
     "CREATE TABLE search_docs ("
@@ -244,8 +249,7 @@ static const struct deepwell_migration migrations[] = {
     /* SQLite's audit log moves to a file of its own; here it stays a table. */
     {5, "audit log in its own file (SQLite only)", "", NULL},
     {6, "audit rows name their actor", migration_6, NULL},
-    /* Taken by issue 18's tags and attribution (another branch); merged, theirs replaces it. */
-    {7, "reserved", "", NULL},
+    {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
 };
 

@@ -41,7 +41,7 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
 {
     static const enum foundation_ref_kind ref_kinds[] = {
         [DW_KIND_SCP] = REF_SCP, [DW_KIND_SITE] = REF_SITE, [DW_KIND_MTF] = REF_MTF};
-    struct foundation_ref ref = {ref_kinds[doc->kind], doc->ref_id};
+    struct foundation_ref ref = {.kind = ref_kinds[doc->kind], .number = doc->ref_id};
     char canon[32], head[320], klass[32] = "";
     foundation_ref_format(&ref, canon, sizeof(canon));
     snprintf(head, sizeof(head), "%s %s", canon, doc->title);

@@ -281,6 +281,16 @@ static const char migration_5[] = AUDIT_FILE_COPY "DROP TABLE main.audit_log;";
 static const char migration_6[] = "ALTER TABLE audit.audit_log ADD COLUMN user_name TEXT;";
 
 /*
+ * Version 7: where a file came from, for files imported from the SCP wiki (its
+ * CC BY-SA licence asks for the page, its author and date to be kept and shown),
+ * and the page's tags, space-separated.  NULL for files made here.
+ */
+static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url TEXT;"
+                                  "ALTER TABLE scp_files ADD COLUMN source_author TEXT;"
+                                  "ALTER TABLE scp_files ADD COLUMN source_created_at TEXT;"
+                                  "ALTER TABLE scp_files ADD COLUMN tags TEXT;";
+
+/*
  * Version 8: the full-text index (search.h): each file once per clearance band, as
  * that band's readers see it; FTS5 keeps its words, reading the text from the table.
  * meta holds tokens naming who may match the row (the rule, inside the index).
@@ -323,8 +333,7 @@ static const struct deepwell_migration migrations[] = {
     {DEEPWELL_AUDIT_FILE_VERSION, "audit log in its own file", migration_5,
      deepwell_audit_file_split},
     {6, "audit rows name their actor", migration_6, NULL},
-    /* Taken by issue 18's tags and attribution (another branch); merged, theirs replaces it. */
-    {7, "reserved", "", NULL},
+    {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
 };
 

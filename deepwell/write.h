@@ -62,6 +62,17 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
 enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                          const struct dw_stamps *when, int64_t *id_out, bool *added,
                                          const char *op, struct deepwell_error *err);
+/*
+ * Makes the file numbered scp->number (DW_NOT_FOUND when none) read as scp: when its
+ * title, level, classes, status or sections differ, the row is updated (site and task
+ * force kept) and the sections replaced; *changed says whether anything was written,
+ * so a second run of the same source changes nothing.  updated_at comes from when.
+ * Only a file imported from the same page (its source_url) is rewritten: any other
+ * file of that number is DW_CONFLICT ("SCP-002 was not imported from URL").
+ */
+enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                         const struct dw_stamps *when, int64_t *id_out,
+                                         bool *changed, const char *op, struct deepwell_error *err);
 /* The row id of the file numbered number; 0 when there is none. */
 enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, int64_t *id,
                                const char *op, struct deepwell_error *err);

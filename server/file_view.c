@@ -55,6 +55,12 @@ static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref 
     enum deepwell_code rc = DW_INVALID;
     switch (ref->kind) {
     case REF_SCP:
+        /* The store holds no suffixed designations yet: SCP-049-ARC is not SCP-049. */
+        if (ref->suffix[0] != '\0') {
+            *err = (struct deepwell_error){.code = DW_NOT_FOUND, .message = "no such file"};
+            rc = DW_NOT_FOUND;
+            break;
+        }
         rc = head_only ? deepwell_scp_get_head(dw, (int)ref->number, &out->scp, err)
                        : deepwell_scp_get(dw, (int)ref->number, &out->scp, err);
         out->level = out->scp.level;
@@ -141,6 +147,19 @@ static int add_site_section(json_t *sections, const struct reader *r, const char
     return s ? json_array_append_new(sections, s) : -1;
 }
 
+/* The stored space-separated tags as a list ([] for none). */
+static json_t *tags_json(const char *tags)
+{
+    json_t *list = json_array();
+    for (const char *p = tags; p != NULL && *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        if (n > 0)
+            json_array_append_new(list, json_stringn(p, n));
+        p += n + (p[n] == ' ');
+    }
+    return list;
+}
+
 static json_t *scp_json(const struct file_view *view, const struct reader *r, json_t *file)
 {
     const struct deepwell_scp *scp = &view->scp;
@@ -165,6 +184,12 @@ static json_t *scp_json(const struct file_view *view, const struct reader *r, js
         file, "task_force",
         cleared_link(r, REF_MTF, scp->task_force_id, scp->task_force_name, view->task_force_level));
     ok &= shape_set(file, "sections", sections);
+    ok &= shape_set(file, "tags", tags_json(scp->tags));
+    ok &= shape_set(file, "source",
+                    scp->source_url == NULL
+                        ? json_null()
+                        : json_pack("{s:s, s:s?, s:s?}", "url", scp->source_url, "author",
+                                    scp->source_author, "created_at", scp->source_created_at));
     return ok ? file : NULL;
 }
 

@@ -50,7 +50,9 @@ static int lookup_level(struct server *srv, const struct foundation_ref *ref)
     struct deepwell_error err;
     enum deepwell_code rc = DW_INTERNAL;
     int level = 0;
-    if (ref->kind == REF_SCP) {
+    if (ref->kind == REF_SCP && ref->suffix[0] != '\0') {
+        rc = DW_NOT_FOUND; /* not in the store, as file_view.c says */
+    } else if (ref->kind == REF_SCP) {
         struct deepwell_scp scp;
         rc = deepwell_scp_get_head(srv->dw, (int)ref->number, &scp, &err);
         if (rc == DW_OK) {

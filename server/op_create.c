@@ -104,7 +104,7 @@ static int64_t get_ref(struct fields *f, const char *key, enum foundation_ref_ki
     if (text == NULL)
         return 0;
     struct foundation_ref ref;
-    if (!foundation_ref_parse(text, &ref) || ref.kind != kind) {
+    if (!foundation_ref_parse(text, &ref) || ref.kind != kind || ref.suffix[0] != '\0') {
         bad(f, "a reference field has the wrong form or kind");
         return 0;
     }
@@ -203,7 +203,7 @@ static bool may_grant_ref(struct request *req, enum foundation_ref_kind kind, co
 
 static void created(struct request *req, enum foundation_ref_kind kind, int64_t id)
 {
-    struct foundation_ref ref = {kind, id};
+    struct foundation_ref ref = {.kind = kind, .number = id};
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
     request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,

@@ -52,7 +52,7 @@ static void cut_snippet(char *text)
 static json_t *item_json(const struct reader *r, struct deepwell_search_item *item)
 {
     enum foundation_ref_kind kind = ref_kinds[item->kind];
-    struct foundation_ref ref = {kind, item->id};
+    struct foundation_ref ref = {.kind = kind, .number = item->id};
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
     json_t *o = json_pack("{s:s}", "ref", canon);

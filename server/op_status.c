@@ -41,7 +41,10 @@ static void op_set_status(struct request *req)
 
     struct deepwell_scp scp;
     struct deepwell_error err;
-    enum deepwell_code rc = deepwell_scp_get(req->srv->dw, (int)ref.number, &scp, &err);
+    /* A suffixed designation is never SCP-<number> itself (file_view.c). */
+    enum deepwell_code rc = ref.suffix[0] != '\0'
+                                ? DW_NOT_FOUND
+                                : deepwell_scp_get(req->srv->dw, (int)ref.number, &scp, &err);
     if (rc == DW_NOT_FOUND) {
         request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", canon, "result", "expunged"));

@@ -32,7 +32,7 @@ json_t *shape_link(enum foundation_ref_kind kind, int64_t id, const char *name)
 {
     if (id <= 0)
         return json_null();
-    struct foundation_ref ref = {kind, id};
+    struct foundation_ref ref = {.kind = kind, .number = id};
     char buf[32];
     foundation_ref_format(&ref, buf, sizeof(buf));
     return json_pack("{s:s, s:s}", "ref", buf, "name", name ? name : "");

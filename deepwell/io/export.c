@@ -450,7 +450,8 @@ static enum deepwell_code export_scps(struct exporter *x, json_t *root)
     enum deepwell_code code = dw_prepare(
         x->conn,
         "SELECT s.id, s.number, s.title, s.clearance_level, cc.name, sc.name, dc.name, rc.name,"
-        " s.status, s.site_id, s.task_force_id, s.created_at, s.updated_at FROM scp_files s"
+        " s.status, s.site_id, s.task_force_id, s.created_at, s.updated_at, s.source_url,"
+        " s.source_author, s.source_created_at, s.tags FROM scp_files s"
         " LEFT JOIN containment_classes cc ON cc.id = s.containment_class_id"
         " LEFT JOIN secondary_classes sc ON sc.id = s.secondary_class_id"
         " LEFT JOIN disruption_classes dc ON dc.id = s.disruption_class_id"
@@ -473,7 +474,12 @@ static enum deepwell_code export_scps(struct exporter *x, json_t *root)
             !put(s, "status", column_text(stmt, 8)) || !put(s, "site", column_id(stmt, 9)) ||
             !put(s, "task_force", column_id(stmt, 10)) ||
             !put(s, "created_at", column_text(stmt, 11)) ||
-            !put(s, "updated_at", column_text(stmt, 12))) {
+            !put(s, "updated_at", column_text(stmt, 12)) ||
+            /* attribution, which the wiki's licence asks to keep (NULL for files made here) */
+            !put(s, "source_url", column_text(stmt, 13)) ||
+            !put(s, "source_author", column_text(stmt, 14)) ||
+            !put(s, "source_created_at", column_text(stmt, 15)) ||
+            !put(s, "tags", column_text(stmt, 16))) {
             code = oom(x);
             break;
         }

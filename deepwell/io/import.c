@@ -15,6 +15,7 @@
 #include "deepwell/io/import_manifest.h"
 #include "deepwell/io/import_model.h"
 #include "deepwell/io/import_original.h"
+#include "deepwell/io/import_scpdata.h"
 #include "deepwell/io/import_write.h"
 #include "deepwell/pool.h"
 #include "deepwell/io/textfile.h"
@@ -75,8 +76,21 @@ static enum deepwell_code load_source(struct import_bundle *b, const char *sourc
     return import_original_read(b, db, err);
 }
 
-enum deepwell_code deepwell_import_load(const char *source_dir, struct deepwell_import **out,
-                                        struct deepwell_error *err)
+/* The scp-data reader, or the deepwell folder's (manifest.json, else SCiPNET.db). */
+static enum deepwell_code load_any(struct import_bundle *b, const char *source_dir,
+                                   const char *real, const struct scpdata_levels *levels,
+                                   struct deepwell_error *err)
+{
+    if (levels != NULL) {
+        b->from_scp_data = true;
+        return import_scpdata_read(b, levels, err);
+    }
+    enum deepwell_code code = load_source(b, source_dir, real, err);
+    return code == DW_OK ? import_files_attach(b, err) : code;
+}
+
+static enum deepwell_code load(const char *source_dir, const struct scpdata_levels *levels,
+                               struct deepwell_import **out, struct deepwell_error *err)
 {
     *out = NULL;
     if (strlen(source_dir) + 64 > sizeof(((struct import_bundle *)0)->dir))
@@ -99,9 +113,7 @@ enum deepwell_code deepwell_import_load(const char *source_dir, struct deepwell_
         snprintf(real, sizeof(real), "%s", source_dir);
     snprintf(b->dir, sizeof(b->dir), "%s", source_dir);
     b->dirfd = dirfd;
-    enum deepwell_code code = load_source(b, source_dir, real, err);
-    if (code == DW_OK)
-        code = import_files_attach(b, err);
+    enum deepwell_code code = load_any(b, source_dir, real, levels, err);
     close(dirfd);
     b->dirfd = -1;
     if (code != DW_OK) {
@@ -110,6 +122,25 @@ enum deepwell_code deepwell_import_load(const char *source_dir, struct deepwell_
     }
     *out = imp;
     return DW_OK;
+}
+
+enum deepwell_code deepwell_import_load(const char *source_dir, struct deepwell_import **out,
+                                        struct deepwell_error *err)
+{
+    return load(source_dir, NULL, out, err);
+}
+
+enum deepwell_code deepwell_import_load_scp_data(const char *items_dir, const char *levels,
+                                                 struct deepwell_import **out,
+                                                 struct deepwell_error *err)
+{
+    struct scpdata_levels l;
+    char why[160];
+    *out = NULL;
+    scpdata_levels_default(&l);
+    if (levels != NULL && !scpdata_levels_parse(&l, levels, why, sizeof(why)))
+        return deepwell_error_set(err, DW_INVALID, "import", "%s", why);
+    return load(items_dir, &l, out, err);
 }
 
 void deepwell_import_free(struct deepwell_import *imp)
@@ -132,5 +163,13 @@ enum deepwell_code deepwell_import_apply(struct deepwell *dw, struct deepwell_im
                                          struct deepwell_import_report *report,
                                          struct deepwell_error *err)
 {
-    return import_write(dw, &imp->b, report, err);
+    size_t read = imp->b.articles_read, refused = imp->b.articles_refused;
+    bool scp_data = imp->b.from_scp_data;
+    enum deepwell_code code = import_write(dw, &imp->b, report, err);
+    if (code == DW_OK) {
+        report->from_scp_data = scp_data;
+        report->articles_read = read;
+        report->articles_refused = refused;
+    }
+    return code;
 }

@@ -26,6 +26,7 @@ struct deepwell_import;
 struct deepwell_import_count {
     size_t added;    /* new rows */
     size_t existing; /* already in the store: skipped */
+    size_t updated;  /* already there but changed in the source: brought up to date */
     size_t refused;  /* rows that could not be imported (reported in notes) */
 };
 
@@ -36,6 +37,8 @@ struct deepwell_import_report {
     size_t accounts_disabled;
     size_t files_refused;        /* links, FIFOs, devices, too large: not read (named in notes) */
     bool audit_already_imported; /* history from this source was there before: skipped */
+    bool from_scp_data;          /* the SCP wiki's scp-data dump */
+    size_t articles_read, articles_refused; /* its articles; the refused are named in notes */
     /* One line each: "<what>: <where>: <why>", e.g. "skipped: scps/abc: not a number". */
     char **notes;
     size_t nnotes;
@@ -50,6 +53,16 @@ struct deepwell_import_report {
  */
 enum deepwell_code deepwell_import_load(const char *source_dir, struct deepwell_import **out,
                                         struct deepwell_error *err);
+
+/*
+ * Reads the SCP wiki's scp-data dump: every content_*.json in items_dir (see
+ * docs/import.md).  levels is a --levels mapping ("Keter=5,*=3") or NULL for the
+ * defaults.  An article that cannot be placed is refused and named in the report;
+ * DW_INVALID only for a folder without content_*.json or a malformed mapping.
+ */
+enum deepwell_code deepwell_import_load_scp_data(const char *items_dir, const char *levels,
+                                                 struct deepwell_import **out,
+                                                 struct deepwell_error *err);
 
 /* Writes a loaded source into the store in one transaction; fills *report. */
 enum deepwell_code deepwell_import_apply(struct deepwell *dw, struct deepwell_import *imp,

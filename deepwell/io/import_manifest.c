@@ -325,7 +325,11 @@ static bool read_scps(struct reader *r, json_t *root)
             !get_int(r, item, "site", entry, false, &s->site) ||
             !get_int(r, item, "task_force", entry, false, &s->task_force) ||
             !get_string(r, item, "created_at", entry, false, &s->created_at) ||
-            !get_string(r, item, "updated_at", entry, false, &s->updated_at))
+            !get_string(r, item, "updated_at", entry, false, &s->updated_at) ||
+            !get_string(r, item, "source_url", entry, false, &s->source_url) ||
+            !get_string(r, item, "source_author", entry, false, &s->source_author) ||
+            !get_string(r, item, "source_created_at", entry, false, &s->source_created_at) ||
+            !get_string(r, item, "tags", entry, false, &s->tags))
             return false;
         if (s->number <= 0 || s->number > 999999999)
             return fail(r, entry, "\"number\" is out of range");

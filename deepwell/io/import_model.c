@@ -118,6 +118,10 @@ static void free_scp(struct import_scp *s)
     free(s->status);
     free(s->created_at);
     free(s->updated_at);
+    free(s->source_url);
+    free(s->source_author);
+    free(s->source_created_at);
+    free(s->tags);
     for (size_t i = 0; i < s->nsections; i++) {
         free(s->sections[i].kind);
         free(s->sections[i].title);

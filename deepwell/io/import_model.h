@@ -88,7 +88,8 @@ struct import_scp {
     char *containment, *secondary, *disruption, *risk, *status;
     int64_t site, task_force;
     char *created_at, *updated_at;
-    bool has_row; /* false: made from files alone */
+    char *source_url, *source_author, *source_created_at, *tags; /* attribution (scp-data) */
+    bool has_row;                                                /* false: made from files alone */
     struct import_section *sections;
     size_t nsections, capsections;
 };
@@ -131,6 +132,8 @@ struct import_bundle {
     size_t naudit, capaudit;
     struct import_notes notes;
     size_t files_refused; /* links, non-regular and too large files: not read, noted */
+    bool from_scp_data;   /* the SCP wiki's dump (import_scpdata.c) */
+    size_t articles_read, articles_refused; /* its articles, and those refused (noted) */
 };
 
 void import_bundle_free(struct import_bundle *b);

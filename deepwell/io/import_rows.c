@@ -189,8 +189,9 @@ static enum deepwell_code scp_classes(struct writer *w, const struct import_scp 
     return code;
 }
 
+/* Inserts the file, or (update) brings the stored one up to date when it differs. */
 static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, const char *owner,
-                                     int level)
+                                     int level, bool update)
 {
     char status[16], created[32], updated[32], title[32];
     snprintf(title, sizeof(title), "SCP-%03lld", (long long)s->number);
@@ -201,6 +202,10 @@ static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, con
         .status = status,
         .nsections = s->nsections,
         .sections = calloc(s->nsections + 1, sizeof(struct deepwell_section)),
+        .source_url = s->source_url,
+        .source_author = s->source_author,
+        .source_created_at = s->source_created_at,
+        .tags = s->tags,
     };
     if (row.sections == NULL)
         return writer_oom(w);
@@ -216,10 +221,27 @@ static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, con
                                   "task force", &row.task_force_id);
     if (code == DW_OK)
         code = scp_sections(w, s, level, owner, row.sections);
-    if (code == DW_OK)
+    bool changed = false;
+    int64_t id;
+    if (code == DW_OK && update)
+        code = dw_scp_update_or_keep(w->conn, &row, &when, &id, &changed, "import.scp", w->err);
+    else if (code == DW_OK)
         code = dw_scp_insert(w->conn, &row, &when, NULL, "import.scp", w->err);
     free(row.sections);
-    if (code == DW_OK) {
+    if (code == DW_CONFLICT && update) { /* a file of this number made elsewhere: kept */
+        w->r->scps.existing++;
+        w->r->sections.existing += s->nsections;
+        return NOTE(w, "kept: %s: not imported from %s; left as it is", owner,
+                    s->source_url ? s->source_url : "this page");
+    }
+    if (code == DW_OK && update && !changed) {
+        w->r->scps.existing++;
+        w->r->sections.existing += s->nsections;
+    } else if (code == DW_OK && update) {
+        w->r->scps.updated++;
+        w->r->sections.updated += s->nsections;
+        code = NOTE(w, "updated: %s: changed since it was imported", owner);
+    } else if (code == DW_OK) {
         w->r->scps.added++;
         w->r->sections.added += s->nsections;
     }
@@ -243,7 +265,8 @@ enum deepwell_code writer_apply_scps(struct writer *w)
         code = dw_scp_find(w->conn, s->number, &existing, "import.scp", w->err);
         if (code != DW_OK)
             break;
-        if (existing != 0) {
+        bool update = existing != 0 && w->b->from_scp_data; /* the wiki's text is kept current */
+        if (existing != 0 && !update) {
             w->r->scps.existing++;
             w->r->sections.existing += s->nsections;
             continue;
@@ -255,7 +278,7 @@ enum deepwell_code writer_apply_scps(struct writer *w)
                         s->level_name ? s->level_name : "(none)");
             continue;
         }
-        code = insert_scp(w, s, owner, level);
+        code = insert_scp(w, s, owner, level, update);
     }
     return code;
 }

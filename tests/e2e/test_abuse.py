@@ -594,7 +594,11 @@ class TestBadInput(AbuseBase):
 
     def test_refs(self):
         o5 = self.login_client("o5")
-        cases = [("SCP-../../x", "bad_request"), ("SCP-0", "bad_request"),
+        cases = [("SCP-../../x", "bad_request"), ("SCP-000", "expunged"),
+                 # a suffixed designation is another file: SCP-002-J is not SCP-002
+                 ("SCP-002-J", "expunged"), ("SCP-1-", "bad_request"),
+                 ("SCP-1-J2", "bad_request"), ("SITE-19-J", "bad_request"),
+                 ("SCP-1-ABCDEFGHI", "bad_request"),
                  ("SCP--1", "bad_request"), ("SCP-+2", "bad_request"), ("SCP-0x10", "bad_request"),
                  ("SCP-2 ", "bad_request"), (" SCP-2", "bad_request"), ("SCP- 2", "bad_request"),
                  ("SCP-2\n", "bad_request"), ("SCP_002", "bad_request"), ("SCP002", "bad_request"),
@@ -622,7 +626,7 @@ class TestBadInput(AbuseBase):
                 if code == "bad_request":
                     self.assertNotIn(ref[:20] if len(ref) > 30 else "\x00\x00", json.dumps(r))
         # set_status and create refs go through the same parser.
-        for ref in ("SCP-../../x", "SCP-0", "SCP--1", "SCP-" + "9" * 5000):
+        for ref in ("SCP-../../x", "SCP-1-", "SCP--1", "SCP-" + "9" * 5000):
             r = o5.request("set_status", ref=ref, status="active")
             self.assertEqual(r["error"]["code"], "bad_request", r)
             r = o5.request("create", kind="scp", number=7200, title="x", level=1,

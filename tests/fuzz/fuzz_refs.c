@@ -3,8 +3,9 @@
  *
  * For any string: foundation_ref_parse agrees with a model of the rule in
  * common/foundation.h (prefix SCP/SITE/MTF/USER in any case, a dash, 1-9 digits,
- * leading zeros allowed, value above 0, nothing else); an accepted ref formats to
- * its canonical form (SCP- with at least three digits, others unpadded), which
+ * leading zeros allowed, value above 0, nothing else; an SCP ref may be 0 and end
+ * in -<1-8 ASCII letters>, kept upper case); an accepted ref formats to its
+ * canonical form (SCP- with at least three digits and its suffix, others unpadded), which
  * parses back to the same kind and number and formats to the same text.
  * Formatting into every smaller buffer stays in bounds and gives a prefix.  The
  * other vocabulary lookups get the same string, for crashes only.
@@ -35,12 +36,21 @@ static int model(const char *text, struct foundation_ref *out)
             continue;
         const char *d = text + pl + 1;
         size_t n = strspn(d, "0123456789");
-        if (n < 1 || n > 9 || d[n] != '\0')
+        if (n < 1 || n > 9)
             return 0;
+        memset(out->suffix, 0, sizeof(out->suffix));
+        if (d[n] != '\0') {
+            const char *s = d + n + 1;
+            size_t m = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+            if (k != 0 || d[n] != '-' || m < 1 || m > 8 || s[m] != '\0')
+                return 0;
+            for (size_t i = 0; i < m; i++)
+                out->suffix[i] = (char)toupper((unsigned char)s[i]);
+        }
         int64_t v = 0;
         for (size_t i = 0; i < n; i++)
             v = v * 10 + (d[i] - '0');
-        if (v <= 0)
+        if (v < 0 || (v == 0 && k != 0))
             return 0;
         out->kind = (enum foundation_ref_kind)k;
         out->number = v;
@@ -55,21 +65,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
 
-    struct foundation_ref ref = {REF_SCP, -1}, want = {REF_SCP, -1};
+    struct foundation_ref ref = {REF_SCP, -1, "X"}, want = {REF_SCP, -1, "Y"};
     int ok = foundation_ref_parse(text, &ref);
     int want_ok = model(text, &want);
     if (ok != want_ok)
         die(ok ? "accepted a malformed ref" : "refused a well-formed ref", text);
     if (ok) {
-        if (ref.kind != want.kind || ref.number != want.number)
-            die("parsed to the wrong kind or number", text);
-        if (ref.number < 1 || ref.number > 999999999)
+        if (ref.kind != want.kind || ref.number != want.number ||
+            strcmp(ref.suffix, want.suffix) != 0)
+            die("parsed to the wrong kind, number or suffix", text);
+        if (ref.number < (ref.kind == REF_SCP ? 0 : 1) || ref.number > 999999999)
             die("number out of range", text);
         char canon[32], again[32], expected[32];
         foundation_ref_format(&ref, canon, sizeof(canon));
         static const char *const prefixes[] = {"SCP", "SITE", "MTF", "USER"};
         if (ref.kind == REF_SCP)
-            snprintf(expected, sizeof(expected), "SCP-%03" PRId64, ref.number);
+            snprintf(expected, sizeof(expected), "SCP-%03" PRId64 "%s%s", ref.number,
+                     ref.suffix[0] ? "-" : "", ref.suffix);
         else
             snprintf(expected, sizeof(expected), "%s-%" PRId64, prefixes[ref.kind], ref.number);
         if (strcmp(canon, expected) != 0)
@@ -77,7 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct foundation_ref back;
         if (!foundation_ref_parse(canon, &back))
             die("canonical form does not parse", canon);
-        if (back.kind != ref.kind || back.number != ref.number)
+        if (back.kind != ref.kind || back.number != ref.number ||
+            strcmp(back.suffix, ref.suffix) != 0)
             die("round trip changed the ref", text);
         foundation_ref_format(&back, again, sizeof(again));
         if (strcmp(canon, again) != 0)

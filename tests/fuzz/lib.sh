@@ -13,7 +13,7 @@ FUZZ_CC=${FUZZ_CC:-clang}
 
 # Every target, and the modules it links (archives, most dependent first).
 FUZZ_TARGETS=(fuzz_markup fuzz_config fuzz_urlname fuzz_textfile fuzz_refs fuzz_request fuzz_import fuzz_reply)
-FUZZ_TARGETS+=(fuzz_vis fuzz_search)
+FUZZ_TARGETS+=(fuzz_vis fuzz_search fuzz_scpdata)
 fuzz_modules() {
     case "$1" in
         fuzz_markup)   echo "server common" ;;
@@ -24,6 +24,7 @@ fuzz_modules() {
         fuzz_request)  echo "server deepwell common" ;;
         fuzz_import)   echo "deepwell/io deepwell common" ;;
         fuzz_search)   echo "deepwell common" ;;
+        fuzz_scpdata)  echo "deepwell/io deepwell common" ;;
         fuzz_vis)      echo "common" ;;
         fuzz_reply)    echo "client art common" ;;
         *) return 1 ;;
@@ -33,6 +34,8 @@ fuzz_modules() {
 # The pkg-config packages the Makefile builds with (ncursesw is the client's only);
 # one that is not installed is left out, so it breaks only the sources that need it.
 FUZZ_PKGS=$(sed -n 's/^PKGS *:= *//p' "$ROOT/Makefile" | sed 's/\bncursesw\b//')
+# libxml2: deepwell/io's HTML parser (IO_PKGS, kept out of PKGS so the server never links it)
+FUZZ_PKGS="$FUZZ_PKGS $(sed -n 's/^IO_PKGS *:= *//p' "$ROOT/Makefile")"
 [ -n "$FUZZ_PKGS" ] ||
     FUZZ_PKGS="sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih"
 FUZZ_PKGS=$(for p in $FUZZ_PKGS; do pkg-config --exists "$p" 2>/dev/null && printf '%s ' "$p"; done)

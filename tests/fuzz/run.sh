@@ -29,7 +29,7 @@ fuzz_check_link || { echo "fuzz: libFuzzer does not link" >&2; exit 1; }
 max_len() {
     case "$1" in
         fuzz_markup|fuzz_config|fuzz_request|fuzz_reply) echo 8192 ;;
-        fuzz_import) echo 32768 ;;
+        fuzz_import|fuzz_scpdata) echo 32768 ;;
         *) echo 4096 ;;
     esac
 }

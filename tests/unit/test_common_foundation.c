@@ -32,12 +32,36 @@ static void refs_parse_ignoring_case_and_padding(void **state)
     assert_int_equal(r.kind, REF_MTF);
 }
 
+static void scp_refs_take_a_suffix_and_number_zero(void **state)
+{
+    (void)state;
+    struct foundation_ref r;
+    char buf[32];
+    assert_true(foundation_ref_parse("scp-049-arc", &r));
+    assert_int_equal(r.kind, REF_SCP);
+    assert_int_equal(r.number, 49);
+    assert_string_equal(r.suffix, "ARC");
+    assert_string_equal(foundation_ref_format(&r, buf, sizeof(buf)), "SCP-049-ARC");
+    assert_true(foundation_ref_parse("SCP-0000-Ex", &r));
+    assert_int_equal(r.number, 0);
+    assert_string_equal(foundation_ref_format(&r, buf, sizeof(buf)), "SCP-000-EX");
+    assert_true(foundation_ref_parse("SCP-1953-ABCDEFGH", &r));
+    assert_string_equal(r.suffix, "ABCDEFGH");
+    /* the plain ref clears a suffix left in the struct: SCP-049 is not SCP-049-ARC */
+    assert_true(foundation_ref_parse("SCP-049", &r));
+    assert_string_equal(r.suffix, "");
+    assert_string_equal(foundation_ref_format(&r, buf, sizeof(buf)), "SCP-049");
+}
+
 static void bad_refs_are_refused(void **state)
 {
     (void)state;
     struct foundation_ref r;
-    const char *bad[] = {"SCP-../../x", "SCP-",   "SCP-1a", "SCP2",  "SCP-0", "SCP-1234567890", "",
-                         "XYZ-1",       "SCP--1", "SCP-1 ", "SCP-+1"};
+    const char *bad[] = {"SCP-../../x", "SCP-", "SCP-1a", "SCP2", "SITE-0", "SCP-1234567890", "",
+                         "XYZ-1", "SCP--1", "SCP-1 ", "SCP-+1",
+                         /* suffixes: SCP refs only, a dash and 1-8 ASCII letters, nothing after */
+                         "SCP-1-", "SCP-1-J1", "SCP-1-ABCDEFGHI", "SITE-19-J", "MTF-3-A",
+                         "USER-2-X", "SCP-1-J-K", "SCP-1--J", "SCP-1-\xc3\xa9", "SCP-1-J "};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_false(foundation_ref_parse(bad[i], &r));
     assert_false(foundation_ref_parse(NULL, &r));
@@ -60,6 +84,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(levels_have_full_names_and_colours),
         cmocka_unit_test(refs_parse_ignoring_case_and_padding),
+        cmocka_unit_test(scp_refs_take_a_suffix_and_number_zero),
         cmocka_unit_test(bad_refs_are_refused),
         cmocka_unit_test(classes_and_titles_match_any_case),
     };
