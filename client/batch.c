@@ -1,13 +1,12 @@
 /* batch.c - `scipnet --batch`: one command, plain text out, a telling exit status. */
 #include "client/batch.h"
+#include "client/batch_create.h"
+#include "client/batch_format.h"
 
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "art/browser.h"
 #include "art/denied.h"
@@ -15,12 +14,10 @@
 #include "art/file_view.h"
 #include "art/layout.h"
 #include "art/redacted.h"
-#include "client/forms.h"
 #include "client/protocol.h"
 #include "client/search_reply.h"
 #include "client/session.h"
 #include "common/foundation.h"
-#include "deepwell/password.h" /* the one policy's minimum, said in the prompt */
 #include "common/vis.h"
 
 #define BATCH_WIDTH 80
@@ -28,79 +25,9 @@
 /* A hostile server may claim any total: past this many items (or pages) batch gives up. */
 #define LIST_MAX_ITEMS  100000
 #define LIST_MAX_PAGES  (LIST_MAX_ITEMS / LIST_PAGE + 1)
-#define STRINGIFY_(x)   #x
-#define STRINGIFY(x)    STRINGIFY_(x)
 #define REDACTED_BLOCKS "██████████"
 
 static enum client_format format;
-
-/* A line being built; every print is then one vis_fprintf of it. */
-struct line {
-    char *text;
-    size_t len;
-    bool failed;
-};
-
-static void line_add(struct line *l, const char *s, size_t n)
-{
-    char *grown = l->failed ? NULL : realloc(l->text, l->len + n + 1);
-    if (grown == NULL) {
-        l->failed = true;
-        return;
-    }
-    memcpy(grown + l->len, s, n);
-    l->len += n;
-    grown[l->len] = '\0';
-    l->text = grown;
-}
-
-static void line_str(struct line *l, const char *s)
-{
-    line_add(l, s, strlen(s));
-}
-
-/* The line as the result; NULL (and nothing kept) when out of memory. */
-static char *line_done(struct line *l)
-{
-    if (l->failed || l->text == NULL) {
-        free(l->text);
-        return l->failed ? NULL : strdup("");
-    }
-    return l->text;
-}
-
-/* Print a built line and its newline; the line is freed. */
-static int print_line(char *text, unsigned flags)
-{
-    int rc = text != NULL && vis_fprintf(stdout, flags, "%s\n", text) == 0 ? BATCH_OK : BATCH_ERROR;
-    free(text);
-    return rc;
-}
-
-/* --format json: the server's reply without its request id, every non-ASCII byte escaped. */
-static int print_json(json_t *root)
-{
-    json_object_del(root, "id");
-    return print_line(json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER),
-                      VIS_LINE);
-}
-
-/* --format tsv: one row; every field escaped, so no tab or newline is ever inside one. */
-static int print_tsv(const char *const *fields, size_t n)
-{
-    struct line l = {0};
-    for (size_t i = 0; i < n; i++) {
-        char *v = vis_dup(fields[i] ? fields[i] : "", 0);
-        if (v == NULL)
-            l.failed = true;
-        else {
-            line_str(&l, i > 0 ? "\t" : "");
-            line_str(&l, v);
-        }
-        free(v);
-    }
-    return print_line(line_done(&l), VIS_LINE); /* VIS_LINE keeps the separating tabs */
-}
 
 enum batch_exit batch_exit_for(const char *code)
 {
@@ -140,7 +67,7 @@ static int report_error(const struct proto_reply *r)
         }
     }
     if (format == FORMAT_JSON) {
-        print_json(r->root);
+        batch_print_json(r->root);
     } else if (have_notice && format == FORMAT_TEXT) {
         char *text = art_notice_plain(&n);
         if (text != NULL)
@@ -173,18 +100,6 @@ static int call(struct session *s, json_t *req, struct proto_reply *r)
     return -1;
 }
 
-/* The first line of stdin: -1 when there is none, -2 when no password is that long. */
-static int read_password(char *buf, size_t size)
-{
-    if (fgets(buf, (int)size, stdin) == NULL)
-        return -1;
-    size_t n = strcspn(buf, "\r\n");
-    /* Without its line end the line went on past buf: refused, never cut short. */
-    bool whole = buf[n] != '\0' || feof(stdin);
-    buf[n] = '\0';
-    return whole && n <= FOUNDATION_PASSWORD_MAX ? 0 : -2;
-}
-
 static int do_login(struct session *s, const char *user, const char *password)
 {
     struct proto_reply r;
@@ -208,34 +123,34 @@ static int do_login(struct session *s, const char *user, const char *password)
 /* A section's text with each cut passage as blocks and the level it needs. */
 static char *section_text(const struct art_section *sec)
 {
-    struct line l = {0};
+    struct batch_line l = {0};
     char tag[48];
     for (size_t i = 0; i < (sec->redacted ? 1 : sec->nparts); i++) {
         const struct art_part *p = sec->redacted ? NULL : &sec->parts[i];
         if (p == NULL || p->redacted) {
             snprintf(tag, sizeof(tag), " [LEVEL %d REQUIRED]",
                      p ? p->needed.level : sec->needed.level);
-            line_str(&l, REDACTED_BLOCKS);
-            line_str(&l, tag);
+            batch_line_str(&l, REDACTED_BLOCKS);
+            batch_line_str(&l, tag);
         } else {
-            line_str(&l, p->text ? p->text : "");
+            batch_line_str(&l, p->text ? p->text : "");
         }
     }
-    return line_done(&l);
+    return batch_line_done(&l);
 }
 
 /* ref, section, level, text: one row a section. */
 static int read_tsv(const struct art_file *f)
 {
     static const char *const head[] = {"ref", "section", "level", "text"};
-    int rc = print_tsv(head, 4);
+    int rc = batch_print_tsv(head, 4);
     for (size_t i = 0; i < f->nsections && rc == BATCH_OK; i++) {
         const struct art_section *sec = &f->sections[i];
         char level[16];
         snprintf(level, sizeof(level), "%d", sec->redacted ? sec->needed.level : sec->level);
         char *text = section_text(sec);
         const char *row[] = {f->ref, sec->title ? sec->title : "[REDACTED]", level, text};
-        rc = text != NULL ? print_tsv(row, 4) : BATCH_ERROR;
+        rc = text != NULL ? batch_print_tsv(row, 4) : BATCH_ERROR;
         free(text);
     }
     return rc;
@@ -271,7 +186,7 @@ static int cmd_read(struct session *s, const char *ref)
     if (rc >= 0)
         return rc;
     if (format == FORMAT_JSON) {
-        rc = print_json(r.root);
+        rc = batch_print_json(r.root);
         proto_reply_free(&r);
         return rc;
     }
@@ -324,10 +239,10 @@ static const char *item_class(const struct art_list_item *it)
     return it->containment.set ? it->containment.name : (it->detail ? it->detail : "");
 }
 
-static void pad(struct line *l, int width, const char *text)
+static void pad(struct batch_line *l, int width, const char *text)
 {
     for (int w = layout_text_width(text); w < width; w++)
-        line_str(l, " ");
+        batch_line_str(l, " ");
 }
 
 /* text: REF  LEVEL n  CLASS  TITLE (STATUS), the columns as wide as their longest entry. */
@@ -337,22 +252,22 @@ static int list_text_item(const struct art_list_item *it, int ref_w, int cls_w)
         it->containment.set && it->detail && strcmp(it->detail, "active") != 0 ? it->detail : "";
     char level[24];
     snprintf(level, sizeof(level), "LEVEL %d  ", it->classification.level);
-    struct line l = {0};
-    line_str(&l, it->ref);
+    struct batch_line l = {0};
+    batch_line_str(&l, it->ref);
     pad(&l, ref_w + 1, it->ref);
-    line_str(&l, level);
-    line_str(&l, item_class(it));
+    batch_line_str(&l, level);
+    batch_line_str(&l, item_class(it));
     pad(&l, cls_w + 1, item_class(it));
-    line_str(&l, it->title ? it->title : "");
-    line_str(&l, it->title && !it->accessible ? " " : "");
-    line_str(&l, it->accessible ? "" : "[ACCESS RESTRICTED]");
+    batch_line_str(&l, it->title ? it->title : "");
+    batch_line_str(&l, it->title && !it->accessible ? " " : "");
+    batch_line_str(&l, it->accessible ? "" : "[ACCESS RESTRICTED]");
     if (status[0]) {
-        line_str(&l, " (");
-        line_str(&l, status);
-        line_str(&l, ")");
+        batch_line_str(&l, " (");
+        batch_line_str(&l, status);
+        batch_line_str(&l, ")");
     }
     /* Escaped as one line: a tab or newline in a title cannot start another row. */
-    return print_line(line_done(&l), VIS_EOL) == BATCH_OK ? 0 : -1;
+    return batch_print_line(batch_line_done(&l), VIS_EOL) == BATCH_OK ? 0 : -1;
 }
 
 static int list_print(const struct list_out *o)
@@ -360,7 +275,7 @@ static int list_print(const struct list_out *o)
     if (format == FORMAT_JSON) {
         json_t *root = json_pack("{s:s,s:I,s:O}", "kind", o->kind, "total", (json_int_t)o->total,
                                  "items", o->items);
-        int rc = root != NULL ? print_json(root) : BATCH_ERROR;
+        int rc = root != NULL ? batch_print_json(root) : BATCH_ERROR;
         json_decref(root);
         return rc;
     }
@@ -368,7 +283,7 @@ static int list_print(const struct list_out *o)
     if (format == FORMAT_TSV) {
         static const char *const head[] = {"ref",   "level",      "class",
                                            "title", "accessible", "detail"};
-        rc = print_tsv(head, 6);
+        rc = batch_print_tsv(head, 6);
     }
     for (size_t p = 0; p < o->npages; p++)
         for (size_t i = 0; i < o->pages[p].count; i++) {
@@ -389,7 +304,7 @@ static int list_print(const struct list_out *o)
                                      it->title ? it->title : "",
                                      it->accessible ? "yes" : "no",
                                      it->detail ? it->detail : ""};
-                rc = print_tsv(row, 6);
+                rc = batch_print_tsv(row, 6);
             } else if (list_text_item(it, ref_w, cls_w) != 0) {
                 rc = BATCH_ERROR;
             }
@@ -503,7 +418,7 @@ static int cmd_whoami(struct session *s)
     if (rc >= 0)
         return rc;
     if (format == FORMAT_JSON) {
-        rc = print_json(r.root);
+        rc = batch_print_json(r.root);
         proto_reply_free(&r);
         return rc;
     }
@@ -523,8 +438,8 @@ static int cmd_whoami(struct session *s)
         snprintf(level, sizeof(level), "%d", u.clearance.level);
         snprintf(expires, sizeof(expires), "%ld", u.expires_in);
         const char *row[] = {ref, u.name, u.title, level, u.site.set ? u.site.ref : "", expires};
-        rc = print_tsv(head, 6);
-        return rc == BATCH_OK ? print_tsv(row, 6) : rc;
+        rc = batch_print_tsv(head, 6);
+        return rc == BATCH_OK ? batch_print_tsv(row, 6) : rc;
     }
     vis_fprintf(stdout, VIS_LINE, "USER-%ld %s\n", u.id, u.name);
     vis_fprintf(stdout, VIS_LINE, "Title: %s\n", u.title);
@@ -547,8 +462,8 @@ static int health_tsv(json_t *root)
     const char *db =
         json_is_true(json_object_get(json_object_get(root, "db"), "ok")) ? "ok" : "not ok";
     const char *row[] = {status ? status : "unknown", n[0], n[1], n[2], db};
-    int rc = print_tsv(head, 5);
-    return rc == BATCH_OK ? print_tsv(row, 5) : rc;
+    int rc = batch_print_tsv(head, 5);
+    return rc == BATCH_OK ? batch_print_tsv(row, 5) : rc;
 }
 
 static int cmd_health(struct session *s)
@@ -560,7 +475,7 @@ static int cmd_health(struct session *s)
     json_t *root = r.root;
     json_t *db = json_object_get(root, "db");
     if (format != FORMAT_TEXT) {
-        rc = format == FORMAT_JSON ? print_json(root) : health_tsv(root);
+        rc = format == FORMAT_JSON ? batch_print_json(root) : health_tsv(root);
         proto_reply_free(&r);
         return rc;
     }
@@ -580,54 +495,6 @@ static int cmd_health(struct session *s)
     return BATCH_OK;
 }
 
-/*
- * The create request for `create KIND FIELD=VALUE...`, checked before connecting: a
- * field the kind does not have is an error naming those it has, and a password never
- * comes from the command line (password is the new user's, from stdin or the terminal).
- * NULL after saying why on stderr.
- */
-static json_t *create_request(const char *kind, char **fields, int n, const char *password)
-{
-    const struct form_kind *k = form_kind_find(kind);
-    const char *values[FORM_FIELDS] = {0};
-    if (k == NULL) {
-        vis_fprintf(stderr, VIS_LINE,
-                    "scipnet: create has no kind '%s' (want scp, site, mtf or user)\n", kind);
-        return NULL;
-    }
-    for (int i = 0; i < n; i++) {
-        char key[64], names[256];
-        const char *eq = strchr(fields[i], '=');
-        if (eq == NULL || eq == fields[i] || (size_t)(eq - fields[i]) >= sizeof(key)) {
-            vis_fprintf(stderr, VIS_LINE, "scipnet: create fields are FIELD=VALUE, not '%s'\n",
-                        fields[i]);
-            return NULL;
-        }
-        memcpy(key, fields[i], (size_t)(eq - fields[i]));
-        key[eq - fields[i]] = '\0';
-        const struct form_field *f = form_field_find(k, key);
-        form_field_names(k, names, sizeof(names));
-        if (f == NULL) {
-            vis_fprintf(stderr, VIS_LINE,
-                        "scipnet: create %s has no field '%s'; its fields (* required): %s\n",
-                        k->kind, key, names);
-            return NULL;
-        }
-        if (f->type == FORM_SECRET) {
-            vis_fprintf(stderr, VIS_LINE,
-                        "scipnet: %s= never goes on the command line: give it as the second "
-                        "line of standard input with --password-stdin, or type it when asked\n",
-                        key);
-            return NULL;
-        }
-        values[f - k->fields] = eq + 1;
-    }
-    for (size_t i = 0; i < k->count; i++)
-        if (k->fields[i].type == FORM_SECRET)
-            values[i] = password;
-    return form_request(k, values);
-}
-
 /* create KIND FIELD=VALUE...: the server decides; a refusal exits 5. */
 static int cmd_create(struct session *s, json_t *req)
 {
@@ -638,12 +505,12 @@ static int cmd_create(struct session *s, json_t *req)
     char ref[ART_REF_MAX] = "";
     proto_parse_created(r.root, ref, sizeof(ref));
     if (format == FORMAT_JSON) {
-        rc = print_json(r.root);
+        rc = batch_print_json(r.root);
     } else if (format == FORMAT_TSV) {
         static const char *const head[] = {"ref"};
         const char *row[] = {ref};
-        rc = print_tsv(head, 1);
-        rc = rc == BATCH_OK ? print_tsv(row, 1) : rc;
+        rc = batch_print_tsv(head, 1);
+        rc = rc == BATCH_OK ? batch_print_tsv(row, 1) : rc;
     } else {
         rc = vis_fprintf(stdout, VIS_LINE, "%s\n", ref) == 0 ? BATCH_OK : BATCH_ERROR;
     }
@@ -672,110 +539,13 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
     return BATCH_ERROR;
 }
 
-/*
- * One line typed on fd with echo off; -1 on error, -2 when longer than a password.  Echo
- * goes off without flushing: what was typed ahead is the answer, not lost.
- */
-static int read_quiet(int fd, const char *prompt, char *buf, size_t size)
-{
-    struct termios old, quiet;
-    bool tty = tcgetattr(fd, &old) == 0;
-    if (tty) {
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tty = tcsetattr(fd, TCSADRAIN, &quiet) == 0;
-    }
-    size_t n = 0;
-    int rc = write(fd, prompt, strlen(prompt)) < 0 ? -1 : 0;
-    char ch;
-    while (rc == 0) {
-        ssize_t got = read(fd, &ch, 1);
-        if (got <= 0)
-            rc = n > 0 ? 0 : -1;
-        if (got <= 0 || ch == '\n' || ch == '\r')
-            break;
-        if (n + 1 >= size)
-            rc = -2; /* and read on to the line's end, so nothing is left for later */
-        else
-            buf[n++] = ch;
-    }
-    buf[n] = '\0';
-    if (rc == 0 && n > FOUNDATION_PASSWORD_MAX)
-        rc = -2;
-    if (tty)
-        tcsetattr(fd, TCSADRAIN, &old);
-    if (write(fd, "\n", 1) < 0 && rc == 0)
-        rc = -1;
-    return rc;
-}
-
-/* The new user's password, typed twice on the terminal (/dev/tty, not stdin). */
-static int prompt_new_password(char *buf, size_t size)
-{
-    char again[FOUNDATION_PASSWORD_MAX + 2];
-    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        vis_fprintf(stderr, VIS_LINE,
-                    "scipnet: no terminal to ask for the new password on; give it as the "
-                    "second line of standard input with --password-stdin\n");
-        return -1;
-    }
-    int rc = read_quiet(
-        fd, "New password (at least " STRINGIFY(DEEPWELL_PASSWORD_MIN) " characters): ", buf, size);
-    if (rc == 0)
-        rc = read_quiet(fd, "The same password again: ", again, sizeof(again));
-    close(fd);
-    if (rc == 0 && strcmp(buf, again) != 0) {
-        vis_fprintf(stderr, VIS_LINE, "scipnet: the two passwords differ\n");
-        rc = -1;
-    } else if (rc == -2) {
-        vis_fprintf(stderr, VIS_LINE, "scipnet: the password is longer than %d bytes\n",
-                    FOUNDATION_PASSWORD_MAX);
-    } else if (rc != 0) {
-        vis_fprintf(stderr, VIS_LINE, "scipnet: no new password typed\n");
-    }
-    memset(again, 0, sizeof(again));
-    return rc == 0 ? 0 : -1;
-}
-
-/* Everything create needs before connecting; *req NULL when the command is not create. */
-static int prepare_create(const struct client_options *opt, json_t **req)
-{
-    *req = NULL;
-    if (opt->ncommand < 2 || strcmp(opt->command[0], "create") != 0)
-        return 0;
-    char password[FOUNDATION_PASSWORD_MAX + 2] = "";
-    const struct form_kind *k = form_kind_find(opt->command[1]);
-    bool secret = false;
-    for (size_t i = 0; k != NULL && i < k->count; i++)
-        secret |= k->fields[i].type == FORM_SECRET;
-    /* Checked first: a wrong field is said before a password is asked for. */
-    json_t *check = create_request(opt->command[1], opt->command + 2, opt->ncommand - 2, "");
-    if (check == NULL)
-        return BATCH_ERROR;
-    json_decref(check);
-    if (secret && opt->user != NULL) { /* without a login the server refuses anyway */
-        int got = opt->password_stdin ? read_password(password, sizeof(password)) : -1;
-        if (got == -2) {
-            vis_fprintf(stderr, VIS_LINE, "scipnet: the new password is longer than %d bytes\n",
-                        FOUNDATION_PASSWORD_MAX);
-            return BATCH_ERROR;
-        }
-        if (got == -1 && prompt_new_password(password, sizeof(password)) != 0)
-            return BATCH_ERROR;
-    }
-    *req = create_request(opt->command[1], opt->command + 2, opt->ncommand - 2, password);
-    memset(password, 0, sizeof(password));
-    return *req != NULL ? 0 : BATCH_ERROR;
-}
-
 int batch_run(const struct client_options *opt)
 {
     struct session s;
     char err[1024] = "";
     char password[FOUNDATION_PASSWORD_MAX + 2] = ""; /* and the line end */
     format = opt->format;
-    int got = opt->password_stdin ? read_password(password, sizeof(password)) : 0;
+    int got = opt->password_stdin ? batch_read_password(password, sizeof(password)) : 0;
     if (got != 0) {
         memset(password, 0, sizeof(password));
         if (got == -2)
@@ -786,7 +556,7 @@ int batch_run(const struct client_options *opt)
         return BATCH_ERROR;
     }
     json_t *create = NULL;
-    if (prepare_create(opt, &create) != 0) {
+    if (batch_prepare_create(opt, &create) != 0) {
         memset(password, 0, sizeof(password));
         return BATCH_ERROR;
     }

@@ -1,5 +1,6 @@
 /* history.c - the command line's history, in memory and in a file between runs. */
 #include "client/history.h"
+#include "client/xdg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,16 +13,7 @@
 
 int history_default_path(char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg != NULL && xdg[0] == '/')
-        n = snprintf(buf, size, "%s/scipnet/history", xdg);
-    else if (home != NULL && home[0] != '\0')
-        n = snprintf(buf, size, "%s/.local/state/scipnet/history", home);
-    else
-        return -1;
-    return (n < 0 || (size_t)n >= size) ? -1 : 0;
+    return xdg_path(buf, size, "XDG_STATE_HOME", ".local/state", "history");
 }
 
 /* Kept lines are what a person would type again: no secrets, nothing unprintable. */

@@ -1,5 +1,6 @@
 /* known_hosts.c - pinned server fingerprints. */
 #include "client/known_hosts.h"
+#include "client/xdg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,16 +13,7 @@
 
 int known_hosts_default_path(char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg != NULL && xdg[0] == '/')
-        n = snprintf(buf, size, "%s/scipnet/known_hosts", xdg);
-    else if (home != NULL && home[0] != '\0')
-        n = snprintf(buf, size, "%s/.local/share/scipnet/known_hosts", home);
-    else
-        return -1;
-    return (n < 0 || (size_t)n >= size) ? -1 : 0;
+    return xdg_path(buf, size, "XDG_DATA_HOME", ".local/share", "known_hosts");
 }
 
 struct known_host_match known_hosts_check(const char *path, const char *hostport,

@@ -1,5 +1,6 @@
 /* settings.c - the client's settings file and environment (only the theme, for now). */
 #include "client/settings.h"
+#include "client/xdg.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -9,16 +10,7 @@
 
 int settings_path(char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg != NULL && xdg[0] == '/')
-        n = snprintf(buf, size, "%s/scipnet/scipnet.conf", xdg);
-    else if (home != NULL && home[0] != '\0')
-        n = snprintf(buf, size, "%s/.config/scipnet/scipnet.conf", home);
-    else
-        return -1;
-    return n < 0 || (size_t)n >= size ? -1 : 0;
+    return xdg_path(buf, size, "XDG_CONFIG_HOME", ".config", "scipnet.conf");
 }
 
 struct parse {

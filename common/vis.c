@@ -1,5 +1,6 @@
 /* vis.c - untrusted text made visible: one escaper for every program's output. */
 #include "common/vis.h"
+#include "common/utf8.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -26,37 +27,6 @@ bool vis_hidden_codepoint(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_bidi(cp);
 }
 
-/* Length of the valid UTF-8 character at s (1-4) with its code point, or 0 when invalid. */
-static size_t utf8_char(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    size_t n;
-    uint32_t c, min;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    } else if ((s[0] & 0xE0) == 0xC0) {
-        n = 2, c = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3, c = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4, c = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n > len)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and code points past Unicode are not UTF-8. */
-    if (c < min || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
-        return 0;
-    *cp = c;
-    return n;
-}
-
 static size_t escape_c0(unsigned char c, char *out)
 {
     static const char named[] = "\a\b\t\n\v\f\r\x1b";
@@ -78,7 +48,7 @@ static size_t encode_unit(const unsigned char *s, size_t len, size_t i, unsigned
                           char out[UNIT_MAX], size_t *used)
 {
     uint32_t cp;
-    size_t n = utf8_char(s + i, len - i, &cp);
+    size_t n = utf8_decode(s + i, len - i, &cp);
     if (n == 0) {
         *used = 1;
         return (size_t)snprintf(out, UNIT_MAX, "\\x%02x", s[i]);

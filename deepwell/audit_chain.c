@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "deepwell/audit.h"
 #include "deepwell/query.h"
 #include "deepwell/store.h"
@@ -69,42 +70,14 @@ static struct stored_text text_of(const char *s)
 
 /* ---- UTF-8 -------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 character at s (avail bytes left), or 0 when invalid. */
-static size_t utf8_char_len(const unsigned char *s, size_t avail)
-{
-    size_t len;
-    unsigned int min, cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        len = 2, min = 0x80, cp = s[0] & 0x1F;
-    else if ((s[0] & 0xF0) == 0xE0)
-        len = 3, min = 0x800, cp = s[0] & 0x0F;
-    else if ((s[0] & 0xF8) == 0xF0)
-        len = 4, min = 0x10000, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > avail)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
-    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return len;
-}
-
 void deepwell_audit_copy_text(char *dst, size_t size, const char *src)
 {
     const unsigned char *s = (const unsigned char *)(src != NULL ? src : "");
     size_t avail = strlen((const char *)s), out = 0;
 
     while (avail > 0) {
-        size_t len = utf8_char_len(s, avail);
+        uint32_t cp;
+        size_t len = utf8_decode(s, avail, &cp);
         size_t take = len != 0 ? len : 1;
         if (out + take >= size)
             break;

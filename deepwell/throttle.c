@@ -76,6 +76,27 @@ static void read_failures(struct dw_stmt *stmt, struct deepwell_login_failures *
     out->blocked_until_ms = dw_col_int64(stmt, 2);
 }
 
+/* Runs a statement whose one parameter is the key and which returns no row. */
+static enum deepwell_code step_keyed(struct deepwell_conn *conn, const char *sql, const char *key,
+                                     const char *op, struct deepwell_error *err)
+{
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, sql, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "t", key);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    return code;
+}
+
+/* Runs a RETURNING statement to its end, so that it finishes and its change commits. */
+static enum deepwell_code step_to_end(struct deepwell_conn *conn, struct dw_stmt *stmt,
+                                      const char *op, struct deepwell_error *err)
+{
+    int rc = dw_step(stmt);
+    return rc == DW_DONE ? DW_OK : dw_stmt_error(err, conn, stmt, rc, op);
+}
+
 enum deepwell_code deepwell_login_failures_get(struct deepwell *dw, const char *key,
                                                struct deepwell_login_failures *out,
                                                struct deepwell_error *err)
@@ -124,12 +145,8 @@ enum deepwell_code deepwell_login_failures_record(struct deepwell *dw, const cha
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK && out != NULL)
         read_failures(stmt, out);
-    /* Run the RETURNING statement to its end so it finishes and its change commits. */
-    if (code == DW_OK) {
-        int rc = dw_step(stmt);
-        if (rc != DW_DONE)
-            code = dw_stmt_error(err, conn, stmt, rc, op);
-    }
+    if (code == DW_OK)
+        code = step_to_end(conn, stmt, op, err);
     if (code == DW_NOT_FOUND)
         code = deepwell_error_set(err, DW_INTERNAL, op, "upsert returned no row");
     deepwell_pool_release(dw->pool, conn);
@@ -147,12 +164,7 @@ enum deepwell_code deepwell_login_failures_reset(struct deepwell *dw, const char
     code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_FAILURES_RESET, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "t", key);
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+    code = step_keyed(conn, SQL_FAILURES_RESET, key, op, err);
     deepwell_pool_release(dw->pool, conn);
     return code;
 }
@@ -194,9 +206,7 @@ deepwell_login_failures_reserve(struct deepwell *dw, const char *key, int64_t no
     if (code == DW_OK) {
         read_failures(stmt, out);
         *granted = true;
-        int rc = dw_step(stmt); /* to its end, so the change commits */
-        if (rc != DW_DONE)
-            code = dw_stmt_error(err, conn, stmt, rc, op);
+        code = step_to_end(conn, stmt, op, err);
     }
     deepwell_pool_release(dw->pool, conn);
     if (code == DW_NOT_FOUND) /* blocked: say how long */
@@ -228,11 +238,7 @@ enum deepwell_code deepwell_login_failures_release(struct deepwell *dw, const ch
         code = dw_step_done(conn, stmt, op, err);
     /* A count back at 0 is no row at all, as before any failure. */
     if (code == DW_OK)
-        code = dw_prepare(conn, SQL_FAILURES_DROP_ZERO, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "t", key);
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+        code = step_keyed(conn, SQL_FAILURES_DROP_ZERO, key, op, err);
     deepwell_pool_release(dw->pool, conn);
     return code;
 }

@@ -1,5 +1,6 @@
 /* addr_limit.c - a counted set of client address keys (see addr_limit.h). */
 #include "server/addr_limit.h"
+#include "server/chains.h"
 
 #include <netinet/in.h>
 #include <sodium.h>
@@ -33,14 +34,7 @@ void addr_limit_free(struct addr_limit *al)
 {
     if (al == NULL)
         return;
-    for (size_t i = 0; i < ADDR_BUCKETS; i++) {
-        struct addr_entry *e = al->buckets[i];
-        while (e != NULL) {
-            struct addr_entry *next = e->next;
-            free(e);
-            e = next;
-        }
-    }
+    CHAINS_FREE(al->buckets, ADDR_BUCKETS);
     free(al);
 }
 

@@ -1,5 +1,6 @@
 /* session_rate.c - token buckets per session (see session_rate.h). */
 #include "server/session_rate.h"
+#include "server/chains.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -40,14 +41,7 @@ void session_rate_free(struct session_rate *sr)
 {
     if (sr == NULL)
         return;
-    for (size_t i = 0; i < RATE_BUCKETS; i++) {
-        struct rate_entry *e = sr->chains[i];
-        while (e != NULL) {
-            struct rate_entry *next = e->next;
-            free(e);
-            e = next;
-        }
-    }
+    CHAINS_FREE(sr->chains, RATE_BUCKETS);
     pthread_mutex_destroy(&sr->mu);
     free(sr);
 }

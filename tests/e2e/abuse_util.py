@@ -13,7 +13,9 @@ import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
+import unittest
 
 from harness import BIN, DEMO_USERS, Client, Server, clean_env, make_demo_store  # noqa: F401
 
@@ -321,3 +323,106 @@ def umount(path):
     subprocess.run(["umount", path], capture_output=True, timeout=30)
     if os.path.ismount(path):
         subprocess.run(["umount", "-l", path], capture_output=True, timeout=30)
+
+
+# ---- one server shared by an abuse module (test_abuse.py, test_abuse_sockets.py) ----------
+
+# ASan keeps shadow memory and a quarantine of freed blocks: a looser bound there.
+RSS_GROWTH_MAX_KIB = (256 if sanitized() else 64) * 1024
+
+
+def start_shared(shared, prefix):
+    """Start the module's demo server and a warmed-up good client; details into shared."""
+    raise_nofile(20000)
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    db = make_demo_store(tmp)
+    env = dict(NO_THROTTLE)
+    env.update(asan_env())
+    env["SCIPNET_MAX_CONNECTIONS_PER_ADDR"] = "4096"  # a thousand at once, all from 127.0.0.1
+    server = Server(db, env=env).start()
+    try:
+        good = GoodClient(server, "agent", "SCP-042")
+        for _ in range(20):  # warm up: the first requests fill caches and pools
+            good.once()
+    except BaseException:
+        server.stop(timeout=5)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shared.update(tmp=tmp, db=db, server=server, good=good, rss0=rss_kib(server.proc.pid))
+
+
+def stop_shared(shared):
+    if not shared:
+        return
+    shared["good"].close()
+    rc = shared["server"].stop()
+    shutil.rmtree(shared["tmp"], ignore_errors=True)
+    if rc not in (0, None):
+        raise AssertionError("server exited %r" % rc)
+
+
+def tls_read_all(c, timeout=5.0):
+    """Reply lines until the server closes: (lines, 'eof' | 'timeout' | 'tls error: ...')."""
+    deadline = time.monotonic() + timeout
+    data = c.buf
+    how = "timeout"
+    while time.monotonic() < deadline:
+        c.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            chunk = c.sock.recv(65536)
+        except socket.timeout:
+            break
+        except ssl.SSLEOFError:  # EOF without close_notify: still a clean end
+            how = "eof"
+            break
+        except ssl.SSLError as e:
+            how = "tls error: %s" % e
+            break
+        except OSError as e:
+            how = "socket error: %s" % e
+            break
+        if not chunk:
+            how = "eof"
+            break
+        data += chunk
+    return [x for x in data.split(b"\n") if x], how
+
+
+class AbuseBase(unittest.TestCase):
+    """One server for the whole module (start_shared), so the memory check sees it all.
+    Each module subclasses it with its own shared dict."""
+
+    shared = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = cls.shared["db"]
+        cls.server = cls.shared["server"]
+        cls.good = cls.shared["good"]
+        cls.rss0 = cls.shared["rss0"]
+
+    def assertServed(self, what):
+        """The good client is answered fast right after a bad input; the server lives."""
+        self.assertIsNone(self.server.proc.poll(), "server died after %s" % what)
+        ms = self.good.latency()
+        self.assertLess(ms, LATENCY_MS, "good client waited %.1f ms after %s" % (ms, what))
+
+    def login_client(self, name="o5"):
+        c = client(self.server)
+        self.addCleanup(c.close)
+        r = c.login(name)
+        self.assertTrue(r["ok"], r)
+        return c
+
+    def assertSoundAfterAbuse(self, rss_now):
+        """Memory within its bound since the module began; the store and its audit chain
+        check out; no request hit the "unexpected store error" path (a server bug)."""
+        growth = rss_now - self.rss0
+        self.assertLess(growth, RSS_GROWTH_MAX_KIB, "RSS grew %d KiB" % growth)
+        p = run_deepwell("check", "--db", self.db)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        p = run_deepwell("audit", "verify", "--db", self.db)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        bad = [line for line in self.server.log().splitlines()
+               if " store: " in line and "unexpected" in line]
+        self.assertEqual(bad, [])

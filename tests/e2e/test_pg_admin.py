@@ -7,7 +7,7 @@ import os
 import unittest
 
 import pg_util
-from test_import import ImportTestCase, run, tree
+from import_util import ImportTestCase, run, tree
 
 
 class PgImportExportTest(ImportTestCase):

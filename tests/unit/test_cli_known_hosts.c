@@ -106,6 +106,24 @@ static void default_path_follows_xdg(void **state)
     assert_string_equal(buf, "/home/u/.local/share/scipnet/known_hosts");
 }
 
+/* The XDG rules every client file follows (client/xdg.c): a relative XDG_* is ignored, a path
+ * that does not fit or a missing $HOME is refused rather than cut short. */
+static void default_path_refuses_what_it_cannot_build(void **state)
+{
+    (void)state;
+    char buf[512], tiny[16];
+    setenv("XDG_DATA_HOME", "relative/data", 1);
+    setenv("HOME", "/home/u", 1);
+    assert_int_equal(known_hosts_default_path(buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "/home/u/.local/share/scipnet/known_hosts");
+    assert_int_equal(known_hosts_default_path(tiny, sizeof(tiny)), -1);
+    unsetenv("XDG_DATA_HOME");
+    unsetenv("HOME");
+    assert_int_equal(known_hosts_default_path(buf, sizeof(buf)), -1);
+    setenv("HOME", "", 1);
+    assert_int_equal(known_hosts_default_path(buf, sizeof(buf)), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -113,6 +131,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pinned_server_is_trusted, setup, teardown),
         cmocka_unit_test_setup_teardown(changed_fingerprint_names_file_and_line, setup, teardown),
         cmocka_unit_test(default_path_follows_xdg),
+        cmocka_unit_test(default_path_refuses_what_it_cannot_build),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
