@@ -28,7 +28,8 @@ static int draw_user(struct canvas *c, const struct art_frame *f, int used)
 }
 
 /* The key list on one row; when it is too wide, whole keys go from the middle (the last,
- * usually "? help" or "q back", stays) and "…" marks where. */
+ * and "? help" before it, stay: the way out and the way to every other key) and "…"
+ * marks where. */
 static void draw_keys(struct canvas *c, const char *keys)
 {
     struct ink dim = ink_attrs(INK_DIM);
@@ -36,6 +37,9 @@ static void draw_keys(struct canvas *c, const char *keys)
     const char *last = NULL;
     for (const char *p = strstr(keys, "  "); p != NULL; p = strstr(p + 2, "  "))
         last = p;
+    const char *help = strstr(keys, "  ? help  ");
+    if (help != NULL && last != NULL && help < last)
+        last = help;
     if (layout_text_width(keys) <= width || last == NULL || strlen(keys) >= KEYS_MAX) {
         canvas_text_fit(c, c->rows - 1, 1, keys, dim, width);
         return;
