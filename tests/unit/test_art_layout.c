@@ -409,6 +409,22 @@ static void help_fits_80_columns(void **state)
     assert_true(art_help_widest() <= 78);
 }
 
+/* The create form's own keys are on the help screen, the editor's among them. */
+static void help_lists_the_create_forms_keys(void **state)
+{
+    (void)state;
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, art_help_count() + 8, 80), 0);
+    struct art_frame f = {.keys = "q back"};
+    art_help(&c, &f, 0);
+    char *text = dump_checked(&c);
+    assert_non_null(strstr(text, "A CREATE FORM"));
+    assert_non_null(strstr(text, "Ctrl-O, F4          edit a long field in $VISUAL or $EDITOR"));
+    assert_non_null(strstr(text, "EDITING A LINE (command line, search, find, login)"));
+    free(text);
+    canvas_free(&c);
+}
+
 static void browser_marks_restricted_entries(void **state)
 {
     (void)state;
@@ -482,6 +498,7 @@ int main(void)
         cmocka_unit_test(file_view_shows_redactions_with_levels),
         cmocka_unit_test(screens_fit_small_and_large_terminals),
         cmocka_unit_test(help_fits_80_columns),
+        cmocka_unit_test(help_lists_the_create_forms_keys),
         cmocka_unit_test(browser_marks_restricted_entries),
         cmocka_unit_test(colours_map_to_the_terminal),
     };
