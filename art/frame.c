@@ -78,16 +78,7 @@ struct art_area art_frame_draw(struct canvas *c, const struct art_frame *f)
     if (f->prompt != NULL) {
         struct ink prompt = ink_attrs(INK_BOLD);
         int x = canvas_text(c, line_row, 0, f->prompt, prompt);
-        const char *input = f->input ? f->input : "";
-        /* Long input scrolls left so the end stays visible next to the cursor. */
-        int room = c->cols - x - 1;
-        while (layout_text_width(input) > room && *input) {
-            wchar_t ch;
-            input += layout_utf8_decode(input, &ch);
-        }
-        int w = canvas_text(c, line_row, x, input, ink_plain());
-        c->cursor_y = line_row;
-        c->cursor_x = x + w;
+        layout_input(c, line_row, x, c->cols - x, f->input, f->input_back, ink_plain());
     }
     /* With a prompt open the status line moves up a row, above it. */
     int status_row = f->prompt != NULL ? line_row - 1 : line_row;

@@ -128,7 +128,7 @@ static void list_columns_are_sized_by_content(void **state)
     items[1].classification = level(3, "Level 3 - Confidential", "#FFD300");
     items[1].detail = "Ventimiglia";
     struct art_list l = {"site", 2, 0, items, 2};
-    struct art_browser b = {"site", &l, 0, NULL, false, NULL, NULL};
+    struct art_browser b = {"site", &l, 0, NULL, false, NULL, NULL, 0};
     struct art_frame f = {.keys = "q back"};
     struct canvas c;
     /* At 120 columns the location is whole (it was cut at 13 characters). */
