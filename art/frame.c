@@ -27,9 +27,8 @@ static int draw_user(struct canvas *c, const struct art_frame *f, int used)
     return x;
 }
 
-/* The key list on one row; when it is too wide, whole keys go from the middle (the last,
- * and "? help" before it, stay: the way out and the way to every other key) and "…"
- * marks where. */
+/* The key list on one row; when it is too wide, whole keys go from the middle and "…"
+ * marks where.  The last key and "? help" stay: the way out and the way to every key. */
 static void draw_keys(struct canvas *c, const char *keys)
 {
     struct ink dim = ink_attrs(INK_DIM);
@@ -37,25 +36,25 @@ static void draw_keys(struct canvas *c, const char *keys)
     const char *last = NULL;
     for (const char *p = strstr(keys, "  "); p != NULL; p = strstr(p + 2, "  "))
         last = p;
-    const char *help = strstr(keys, "  ? help  ");
-    if (help != NULL && last != NULL && help < last)
-        last = help;
     if (layout_text_width(keys) <= width || last == NULL || strlen(keys) >= KEYS_MAX) {
         canvas_text_fit(c, c->rows - 1, 1, keys, dim, width);
         return;
     }
-    char line[KEYS_MAX + 8] = "";
-    int tail = layout_text_width(last) + 3; /* "  …" before it */
+    const char *help = strstr(keys, "  ? help  "); /* before the last key, if anywhere */
+    const char *stop = help != NULL ? help : last;
+    char tail[KEYS_MAX + 8], line[2 * KEYS_MAX + 8] = "";
+    snprintf(tail, sizeof(tail), "%s%s", help != NULL ? "  ? help" : "", last);
+    int tail_w = layout_text_width(tail) + 3; /* "  …" before it */
     size_t keep = 0;
-    for (const char *p = strstr(keys, "  "); p != NULL && p <= last; p = strstr(p + 2, "  ")) {
+    for (const char *p = strstr(keys, "  "); p != NULL && p <= stop; p = strstr(p + 2, "  ")) {
         memcpy(line, keys, (size_t)(p - keys));
         line[p - keys] = '\0';
-        if (layout_text_width(line) + tail > width)
+        if (layout_text_width(line) + tail_w > width)
             break;
         keep = (size_t)(p - keys);
     }
     memcpy(line, keys, keep);
-    snprintf(line + keep, sizeof(line) - keep, "%s…%s", keep ? "  " : "", last);
+    snprintf(line + keep, sizeof(line) - keep, "%s…%s", keep ? "  " : "", tail);
     canvas_text_fit(c, c->rows - 1, 1, line, dim, width);
 }
 

@@ -83,6 +83,11 @@ static void narrow_frame_keeps_user_and_last_key(void **state)
     assert_non_null(strstr(keys, "Tab/1-4 kind  / search"));
     assert_non_null(strstr(keys, "…  ? help  q back"));
     assert_null(strstr(keys, "comman "));
+    /* "? help" from the middle of the line stays too, next to the last key. */
+    struct art_frame welcome = {.keys = "Enter run command (empty: browse)  ? help  Esc clear  "
+                                        "LOGOUT  QUIT"};
+    art_frame_draw(&c, &welcome);
+    assert_string_equal(row(&c, 19), " Enter run command (empty: browse)  …  ? help  QUIT");
     /* Wide enough: all of it, and the location between. */
     canvas_free(&c);
     assert_int_equal(canvas_init(&c, 24, 120), 0);
