@@ -124,11 +124,9 @@ void art_browser(struct canvas *c, const struct art_frame *f, const struct art_b
     }
     y++;
     if (b->searching) {
-        int x = canvas_text(c, y, a.left + 1, "SEARCH: ", ink_attrs(INK_BOLD));
-        int w = canvas_text(c, y, a.left + 1 + x, b->search_input ? b->search_input : "",
-                            ink_attrs(INK_UNDER));
-        c->cursor_y = y;
-        c->cursor_x = a.left + 1 + x + w;
+        int x = a.left + 1 + canvas_text(c, y, a.left + 1, "SEARCH: ", ink_attrs(INK_BOLD));
+        layout_input(c, y, x, a.left + a.cols - 1 - x, b->search_input, b->search_back,
+                     ink_attrs(INK_UNDER));
     } else if (b->query != NULL && b->query[0]) {
         char line[300];
         snprintf(line, sizeof(line), "SEARCH: %s", b->query);

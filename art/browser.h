@@ -16,6 +16,7 @@ struct art_browser {
     bool searching;    /* the search line is being edited */
     const char *search_input;
     const char *message; /* an error from the last request, or NULL */
+    int search_back;     /* columns left of the search input's end where its cursor is */
 };
 /* How many items fit on one page of a screen with this many rows. */
 int art_browser_page_rows(int screen_rows);

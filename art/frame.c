@@ -27,8 +27,8 @@ static int draw_user(struct canvas *c, const struct art_frame *f, int used)
     return x;
 }
 
-/* The key list on one row; when it is too wide, whole keys go from the middle (the last,
- * usually "? help" or "q back", stays) and "…" marks where. */
+/* The key list on one row; when it is too wide, whole keys go from the middle and "…"
+ * marks where.  The last key and "? help" stay: the way out and the way to every key. */
 static void draw_keys(struct canvas *c, const char *keys)
 {
     struct ink dim = ink_attrs(INK_DIM);
@@ -40,18 +40,21 @@ static void draw_keys(struct canvas *c, const char *keys)
         canvas_text_fit(c, c->rows - 1, 1, keys, dim, width);
         return;
     }
-    char line[KEYS_MAX + 8] = "";
-    int tail = layout_text_width(last) + 3; /* "  …" before it */
+    const char *help = strstr(keys, "  ? help  "); /* before the last key, if anywhere */
+    const char *stop = help != NULL ? help : last;
+    char tail[KEYS_MAX + 8], line[2 * KEYS_MAX + 8] = "";
+    snprintf(tail, sizeof(tail), "%s%s", help != NULL ? "  ? help" : "", last);
+    int tail_w = layout_text_width(tail) + 3; /* "  …" before it */
     size_t keep = 0;
-    for (const char *p = strstr(keys, "  "); p != NULL && p <= last; p = strstr(p + 2, "  ")) {
+    for (const char *p = strstr(keys, "  "); p != NULL && p <= stop; p = strstr(p + 2, "  ")) {
         memcpy(line, keys, (size_t)(p - keys));
         line[p - keys] = '\0';
-        if (layout_text_width(line) + tail > width)
+        if (layout_text_width(line) + tail_w > width)
             break;
         keep = (size_t)(p - keys);
     }
     memcpy(line, keys, keep);
-    snprintf(line + keep, sizeof(line) - keep, "%s…%s", keep ? "  " : "", last);
+    snprintf(line + keep, sizeof(line) - keep, "%s…%s", keep ? "  " : "", tail);
     canvas_text_fit(c, c->rows - 1, 1, line, dim, width);
 }
 
@@ -74,16 +77,7 @@ struct art_area art_frame_draw(struct canvas *c, const struct art_frame *f)
     if (f->prompt != NULL) {
         struct ink prompt = ink_attrs(INK_BOLD);
         int x = canvas_text(c, line_row, 0, f->prompt, prompt);
-        const char *input = f->input ? f->input : "";
-        /* Long input scrolls left so the end stays visible next to the cursor. */
-        int room = c->cols - x - 1;
-        while (layout_text_width(input) > room && *input) {
-            wchar_t ch;
-            input += layout_utf8_decode(input, &ch);
-        }
-        int w = canvas_text(c, line_row, x, input, ink_plain());
-        c->cursor_y = line_row;
-        c->cursor_x = x + w;
+        layout_input(c, line_row, x, c->cols - x, f->input, f->input_back, ink_plain());
     }
     /* With a prompt open the status line moves up a row, above it. */
     int status_row = f->prompt != NULL ? line_row - 1 : line_row;

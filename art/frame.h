@@ -18,6 +18,7 @@ struct art_frame {
     struct ink status_ink;
     const char *prompt; /* command-line prompt ("SCiPNET> "); NULL hides the line */
     const char *input;  /* what has been typed at the prompt */
+    int input_back;     /* columns left of the input's end where its cursor is */
 };
 
 /* The rows and columns left for a screen's own content. */

@@ -284,3 +284,22 @@ void layout_upper(char *dst, size_t size, const char *src)
         dst[i] = (char)toupper((unsigned char)src[i]);
     dst[i] = '\0';
 }
+
+int layout_input(struct canvas *c, int y, int x, int width, const char *utf8, int back,
+                 struct ink ink)
+{
+    const char *shown = utf8 != NULL ? utf8 : "";
+    int total = layout_text_width(shown);
+    back = back < 0 ? 0 : back > total ? total : back;
+    /* The cursor needs its own column, so what is before it takes at most width - 1. */
+    while (*shown && total - back >= width) {
+        wchar_t ch;
+        shown += layout_utf8_decode(shown, &ch);
+        total = layout_text_width(shown);
+    }
+    if (width > 0)
+        canvas_text_fit(c, y, x, shown, ink, width);
+    c->cursor_y = y;
+    c->cursor_x = x + total - back;
+    return c->cursor_x;
+}

@@ -57,6 +57,13 @@ void layout_double_box(struct canvas *c, int y, int x, int h, int w, struct ink 
 int layout_center(struct canvas *c, int y, int x, int width, const char *utf8, struct ink ink);
 /* Put text ending at column x_end (exclusive). */
 void layout_right(struct canvas *c, int y, int x_end, const char *utf8, struct ink ink);
+/*
+ * A line being typed, in width columns from x: when it is longer, the start scrolls out of
+ * view so the cursor (back columns left of the text's end) stays in; text cut on the right
+ * ends in '…'.  Puts the canvas cursor there and returns its column.
+ */
+int layout_input(struct canvas *c, int y, int x, int width, const char *utf8, int back,
+                 struct ink ink);
 /* Copy the upper-cased ASCII of src into dst. */
 void layout_upper(char *dst, size_t size, const char *src);
 

@@ -91,6 +91,7 @@ struct art_frame ui_frame(struct ui *ui, const char *location, const char *keys)
     if (ui->logged_in && (ui->cmdline || welcome)) {
         f.prompt = welcome ? "SCiPNET> " : ":";
         f.input = ui->cmd.text;
+        f.input_back = input_tail_width(&ui->cmd);
     }
     return f;
 }
@@ -209,12 +210,6 @@ void ui_render_canvas(struct ui *ui)
         art_too_small_draw(&ui->canvas); /* rather than screens drawn over each other */
     else if (top != NULL)
         top->ops->render(ui, top->state);
-    /* The frame puts the cursor after the typed line; the cursor may be inside it. */
-    if (ui->logged_in && (ui->cmdline || top_has(ui, UI_SCREEN_PROMPT)) &&
-        ui->canvas.cursor_y >= 0) {
-        int x = ui->canvas.cursor_x - input_tail_width(&ui->cmd);
-        ui->canvas.cursor_x = x > 0 ? x : 0;
-    }
 }
 
 void ui_render(struct ui *ui)

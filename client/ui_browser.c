@@ -117,7 +117,8 @@ static void render(struct ui *ui, void *state)
                              b->query.text,
                              b->searching,
                              b->search.text,
-                             b->message[0] ? b->message : NULL};
+                             b->message[0] ? b->message : NULL,
+                             input_tail_width(&b->search)};
     art_browser(&ui->canvas, &f, &ab);
 }
 

@@ -80,6 +80,7 @@ static void render(struct ui *ui, void *state)
     if (fs->finding) {
         f.prompt = "/";
         f.input = fs->typed.text;
+        f.input_back = input_tail_width(&fs->typed);
     }
     art_file_view(&ui->canvas, &f, &fs->view);
     if (fs->searched) {

@@ -167,9 +167,9 @@ class ScreenshotTest(DemoServerTestCase):
         t.wait_for("ADDENDUM 002-1: RECOVERY")
         self.check(t, "addendum", w, h, lang, keys_end="q back to addenda", user="researcher")
         t.keys("q")
-        t.wait_for("Up/Down select")
+        t.wait_for("j/k select")
         t.keys("q")
-        t.wait_for("a addenda")
+        t.wait_for("/ find", bottom="? help  q back")  # the file, not the addenda
         t.keys("q")
         t.wait_for("[1 SCP]")
         t.keys("?")
@@ -228,13 +228,14 @@ class ScreenshotTest(DemoServerTestCase):
         self.check_redaction(t, screen, 4, "C", "NO_COLOR")
         self.assertEqual(colours_used(t.screen_escapes()), set())
 
-    def test_connection_lost_screen_in_every_locale(self):
+    def test_connection_screen_in_every_locale(self):
         port = free_port()
         for lang in LOCALES:
             for w, h in SIZES:
                 t = self.client(w, h, lang=lang, args=["127.0.0.1:%d" % port])
                 t.term = "xterm-256color"
-                screen = t.wait_for("CONNECTION LOST", "cannot connect")
+                # A first connection that failed: nothing was lost, it could not connect.
+                screen = t.wait_for("COULD NOT CONNECT", "cannot connect")
                 self.check(t, "connection", w, h, lang)
                 self.assertIn("+---" if lang == "C" else "┌───", screen)
                 t.close()
@@ -384,6 +385,29 @@ class PagingTest(DemoServerTestCase):
             t.resize(60, 20)
             screen = t.wait_for("2-14 of 14", bottom="q back")
             self.assertIn("> SCP-907", screen)
+        finally:
+            t.close()
+
+    def test_up_at_the_top_of_a_page_goes_to_the_previous_page(self):
+        self.home.pin(self.server.hostport, self.server.fingerprint)
+        t = Terminal([self.server.hostport], self.home.env(), 80, 20)
+        try:
+            t.wait_for("IDENTIFICATION REQUIRED")
+            t.type("o5")
+            t.keys("Enter")
+            t.type("o5-pass")
+            t.keys("Enter")
+            t.wait_for("SCiPNET>")
+            t.keys("Enter")
+            t.wait_for("[1 SCP]", "1-13 of 14")
+            t.keys("n")
+            t.wait_for("14-14 of 14", "> SCP-907")
+            t.keys("Up")
+            screen = t.wait_for("1-13 of 14", absent=("SCP-907",))
+            # the last row of the previous page is the one selected
+            selected = [line for line in rows(screen) if line.lstrip().startswith(">")]
+            self.assertEqual(len(selected), 1, screen)
+            self.assertIn("SCP-906", selected[0])
         finally:
             t.close()
 

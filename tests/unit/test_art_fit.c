@@ -79,10 +79,15 @@ static void narrow_frame_keeps_user_and_last_key(void **state)
     assert_non_null(strstr(row(&c, 0), "…"));
     const char *keys = row(&c, 19);
     assert_true(layout_text_width(keys) <= 60);
-    /* Whole keys dropped from the middle, the last one kept, no word cut. */
+    /* Whole keys dropped from the middle, "? help" and the last one kept, no word cut. */
     assert_non_null(strstr(keys, "Tab/1-4 kind  / search"));
-    assert_non_null(strstr(keys, "…  q back"));
+    assert_non_null(strstr(keys, "…  ? help  q back"));
     assert_null(strstr(keys, "comman "));
+    /* "? help" from the middle of the line stays too, next to the last key. */
+    struct art_frame welcome = {.keys = "Enter run command (empty: browse)  ? help  Esc clear  "
+                                        "LOGOUT  QUIT"};
+    art_frame_draw(&c, &welcome);
+    assert_string_equal(row(&c, 19), " Enter run command (empty: browse)  …  ? help  QUIT");
     /* Wide enough: all of it, and the location between. */
     canvas_free(&c);
     assert_int_equal(canvas_init(&c, 24, 120), 0);
@@ -128,7 +133,7 @@ static void list_columns_are_sized_by_content(void **state)
     items[1].classification = level(3, "Level 3 - Confidential", "#FFD300");
     items[1].detail = "Ventimiglia";
     struct art_list l = {"site", 2, 0, items, 2};
-    struct art_browser b = {"site", &l, 0, NULL, false, NULL, NULL};
+    struct art_browser b = {"site", &l, 0, NULL, false, NULL, NULL, 0};
     struct art_frame f = {.keys = "q back"};
     struct canvas c;
     /* At 120 columns the location is whole (it was cut at 13 characters). */

@@ -409,6 +409,22 @@ static void help_fits_80_columns(void **state)
     assert_true(art_help_widest() <= 78);
 }
 
+/* The create form's own keys are on the help screen, the editor's among them. */
+static void help_lists_the_create_forms_keys(void **state)
+{
+    (void)state;
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, art_help_count() + 8, 80), 0);
+    struct art_frame f = {.keys = "q back"};
+    art_help(&c, &f, 0);
+    char *text = dump_checked(&c);
+    assert_non_null(strstr(text, "A CREATE FORM"));
+    assert_non_null(strstr(text, "Ctrl-O, F4          edit a long field in $VISUAL or $EDITOR"));
+    assert_non_null(strstr(text, "EDITING A LINE (command line, search, find, login)"));
+    free(text);
+    canvas_free(&c);
+}
+
 static void browser_marks_restricted_entries(void **state)
 {
     (void)state;
@@ -422,7 +438,7 @@ static void browser_marks_restricted_entries(void **state)
     items[1].accessible = false;
     items[1].classification = level(5, "Level 5 - Top Secret", "#C40233");
     struct art_list l = {"scp", 2, 0, items, 2};
-    struct art_browser b = {"scp", &l, 1, NULL, false, NULL, NULL};
+    struct art_browser b = {"scp", &l, 1, NULL, false, NULL, NULL, 0};
     struct art_frame f = {.keys = "q back"};
     struct canvas c;
     assert_int_equal(canvas_init(&c, 24, 80), 0);
@@ -436,6 +452,43 @@ static void browser_marks_restricted_entries(void **state)
     assert_non_null(strstr(text, "[ACCESS RESTRICTED]"));
     assert_non_null(strstr(text, "1-2 of 2"));
     free(text);
+    canvas_free(&c);
+}
+
+/* The search line and the command line put the cursor where it is in the text, and a line
+ * longer than the window scrolls so that the cursor stays on screen. */
+static void typed_lines_show_their_cursor(void **state)
+{
+    (void)state;
+    struct art_list l = {"scp", 0, 0, NULL, 0};
+    struct art_browser b = {"scp", &l, 0, NULL, true, "calder row", NULL, 3};
+    struct art_frame f = {.keys = "q back"};
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 20, 60), 0);
+    art_browser(&c, &f, &b);
+    char *text = dump_checked(&c);
+    assert_non_null(strstr(text, " SEARCH: calder row\n"));
+    free(text);
+    assert_int_equal(c.cursor_x, 1 + 8 + 7); /* on the 'r' of "row" */
+    char longer[200];
+    memset(longer, 'x', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    longer[0] = 'A';
+    b.search_input = longer;
+    b.search_back = 199; /* at the start: it shows, the rest is cut with '…' */
+    art_browser(&c, &f, &b);
+    assert_int_equal(c.cursor_x, 9);
+    assert_int_equal(canvas_at(&c, c.cursor_y, 9)->ch, L'A');
+    assert_int_equal(canvas_at(&c, c.cursor_y, 58)->ch, L'…');
+    b.search_back = 0; /* at the end: the start scrolled out, the cursor still in the row */
+    art_browser(&c, &f, &b);
+    assert_int_equal(c.cursor_x, 58);
+    assert_int_equal(canvas_at(&c, c.cursor_y, 9)->ch, L'x');
+    struct art_frame p = {
+        .keys = "q back", .prompt = ":", .input = "ACCESS SCP 002", .input_back = 4};
+    art_frame_draw(&c, &p);
+    assert_int_equal(c.cursor_y, 18);
+    assert_int_equal(c.cursor_x, 1 + 10);
     canvas_free(&c);
 }
 
@@ -482,6 +535,8 @@ int main(void)
         cmocka_unit_test(file_view_shows_redactions_with_levels),
         cmocka_unit_test(screens_fit_small_and_large_terminals),
         cmocka_unit_test(help_fits_80_columns),
+        cmocka_unit_test(help_lists_the_create_forms_keys),
+        cmocka_unit_test(typed_lines_show_their_cursor),
         cmocka_unit_test(browser_marks_restricted_entries),
         cmocka_unit_test(colours_map_to_the_terminal),
     };
