@@ -20,7 +20,7 @@ class TuiFilesTest(TerminalTestCase):
         t.keys("Enter")
         t.wait_for("[1 SCP]", "SCP-002")
         t.keys("/")
-        t.wait_for("SEARCH: _")
+        t.wait_for("SEARCH:", "words, \"a phrase\"")
         t.type("cast-iron lamp")
         t.keys("Enter")
         screen = t.wait_for("SEARCH: cast-iron lamp", "1-1 OF 1", "SCP-002", "The Patient Lamp")
