@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "art/layout.h"
 #include "art/levels.h"
 
 #define HEAD_ROWS 3 /* the query line, a count line, a blank */
@@ -44,9 +45,14 @@ void art_search(struct canvas *c, const struct art_frame *f, const struct art_se
     struct art_area a = art_frame_draw(c, f);
     int y = a.top;
     char line[400];
-    snprintf(line, sizeof(line), "SEARCH: %s%s", s->query != NULL ? s->query : "",
-             s->typing ? "_" : "");
-    canvas_text(c, y++, a.left + 1, line, ink_attrs(INK_BOLD));
+    if (s->typing) { /* the query as it is typed, the cursor where it is */
+        int x = a.left + 1 + canvas_text(c, y, a.left + 1, "SEARCH: ", ink_attrs(INK_BOLD));
+        layout_input(c, y++, x, a.left + a.cols - 1 - x, s->query, s->query_back,
+                     ink_attrs(INK_BOLD));
+    } else {
+        snprintf(line, sizeof(line), "SEARCH: %s", s->query != NULL ? s->query : "");
+        canvas_text(c, y++, a.left + 1, line, ink_attrs(INK_BOLD));
+    }
     if (s->message != NULL)
         snprintf(line, sizeof(line), "%s", s->message);
     else if (s->typing)

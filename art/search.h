@@ -17,7 +17,8 @@ struct art_search_hit {
 
 struct art_search {
     const char *query;
-    bool typing; /* the query line is being edited */
+    int query_back; /* columns left of the query's end where its cursor is, while typing */
+    bool typing;    /* the query line is being edited */
     long total, offset;
     const struct art_search_hit *hits;
     size_t count;

@@ -72,9 +72,15 @@ static void render(struct ui *ui, void *state)
         const struct search_hit *h = &s->result.hits[i];
         hits[i] = (struct art_search_hit){h->ref, h->title, &h->classification, h->snippet};
     }
-    struct art_search view = {
-        s->query.text, s->typing,       s->result.total, s->offset,
-        hits,          s->result.count, s->selected,     s->message[0] ? s->message : NULL};
+    struct art_search view = {.query = s->query.text,
+                              .query_back = input_tail_width(&s->query),
+                              .typing = s->typing,
+                              .total = s->result.total,
+                              .offset = s->offset,
+                              .hits = hits,
+                              .count = s->result.count,
+                              .selected = s->selected,
+                              .message = s->message[0] ? s->message : NULL};
     art_search(&ui->canvas, &f, &view);
 }
 
@@ -90,31 +96,23 @@ static void page(struct ui *ui, struct search *s, int direction)
     fetch(ui, s, NULL);
 }
 
-/* While the query is typed every key is the query's. */
+/* While the query is typed every key is the query's: Enter searches, Esc leaves, the
+ * rest edit the line where its cursor is (a key that edits nothing is ignored). */
 static void typing_key(struct ui *ui, struct search *s, struct ui_key k)
 {
-    if (k.is_key) {
-        if (k.code == KEY_BACKSPACE)
-            input_backspace(&s->query);
-        else if (k.code == KEY_ENTER && s->query.len > 0)
-            k = (struct ui_key){.code = '\n'};
-        if (k.is_key)
-            return;
-    }
-    if (k.code == '\n' && s->query.len > 0) {
+    bool enter = k.is_key ? k.code == KEY_ENTER : k.code == '\n';
+    if (enter && s->query.len > 0) {
         s->typing = false;
         s->offset = 0;
         s->selected = 0;
         fetch(ui, s, NULL);
-    } else if (k.code == KEY_ESC) {
+    } else if (!k.is_key && k.code == KEY_ESC) {
         if (s->loaded)
             s->typing = false;
         else
             ui_pop(ui);
-    } else if (k.code == 127 || k.code == 8) {
-        input_backspace(&s->query);
-    } else if (k.code >= ' ') {
-        input_add(&s->query, (wchar_t)k.code);
+    } else if (!enter) {
+        (void)input_edit(&s->query, k.is_key, k.code);
     }
 }
 

@@ -8,8 +8,8 @@ import subprocess
 import tempfile
 import unittest
 
-from tui_harness import (DemoServerTestCase, Terminal, clean_env, needs_programs, program,
-                         shell_quote)
+from tui_cases import TerminalTestCase
+from tui_harness import Terminal, clean_env, needs_programs, program, shell_quote
 
 
 class EditorTerminal(Terminal):
@@ -33,17 +33,8 @@ class EditorTerminal(Terminal):
 
 
 @needs_programs
-class FormsTest(DemoServerTestCase):
+class FormsTest(TerminalTestCase):
     tmp_prefix = "scipnet-forms-"
-
-    def setUp(self):
-        super().setUp()
-        self.terms = []
-
-    def tearDown(self):
-        for t in self.terms:
-            t.close()
-        super().tearDown()
 
     def client(self, user, visual=None, width=80, height=24):
         self.home.pin(self.server.hostport, self.server.fingerprint)

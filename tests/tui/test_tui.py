@@ -1,51 +1,21 @@
 """The interactive client in a real terminal (tmux) against a real server: what a person sees
-at 80x24 and 132x43 while logging in, browsing, reading, being refused and resizing."""
+at 80x24 and 132x43 while trusting a server, logging in, browsing, being refused and resizing;
+and make demo's script.  Reading files and the keys: test_tui_files.py; lost, failing and
+hostile servers: test_tui_hostile.py."""
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import unittest
 
-import socket
-import subprocess
-import time
-
-from fake_server import LEVEL1, FakeServer, demo_handler, flood, trickle
-from tui_harness import (LONGEST_PASSWORD, DemoServerTestCase, Home, Server, Terminal, add_user,
-                         clean_env, free_port, make_demo_store, needs_programs, program,
-                         shell_quote)
-
-
-def lines_fit(screen, width):
-    return all(len(line) <= width for line in screen.splitlines())
+from tui_cases import TerminalTestCase, lines_fit
+from tui_harness import (LONGEST_PASSWORD, Home, Terminal, add_user, clean_env, free_port,
+                         needs_programs, program, shell_quote)
 
 
 @needs_programs
-class TuiTest(DemoServerTestCase):
-    def setUp(self):
-        super().setUp()
-        self.terms = []
-
-    def tearDown(self):
-        for t in self.terms:
-            t.close()
-        super().tearDown()
-
-    def client(self, args=None, width=80, height=24, pin=True):
-        if pin:
-            self.home.pin(self.server.hostport, self.server.fingerprint)
-        t = Terminal(args if args is not None else [self.server.hostport], self.home.env(),
-                     width, height)
-        self.terms.append(t)
-        return t
-
-    def login(self, t, user, password):
-        t.wait_for("IDENTIFICATION REQUIRED")
-        t.type(user)
-        t.keys("Enter")
-        t.type(password)
-        t.keys("Enter")
-
+class TuiTest(TerminalTestCase):
     # -- server trust ----------------------------------------------------------------
 
     def test_first_connection_asks_and_pins_the_fingerprint(self):
@@ -146,40 +116,6 @@ class TuiTest(DemoServerTestCase):
         t.keys("Enter")
         t.wait_for("IDENTIFICATION REQUIRED", "LOGGED OUT")
 
-    def test_slash_searches_the_text_a_reader_may_read(self):
-        t = self.client()
-        t.wait_for("IDENTIFICATION REQUIRED")
-        self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.keys("Enter")
-        t.wait_for("[1 SCP]", "SCP-002")
-        t.keys("/")
-        t.wait_for("SEARCH: _")
-        t.type("cast-iron lamp")
-        t.keys("Enter")
-        screen = t.wait_for("SEARCH: cast-iron lamp", "1-1 OF 1", "SCP-002", "The Patient Lamp")
-        self.assertIn("cast-iron", screen)
-        self.assertTrue(lines_fit(screen, 80))
-        # A word only SCP-002's level-5 addendum holds finds nothing for level 2.
-        t.keys("/")
-        t.type(" excavation")
-        t.keys("Enter")
-        t.wait_for("SEARCH: cast-iron lamp excavation", "NO FILE YOU MAY READ MATCHES")
-        # A bad query says why.
-        t.keys("/")
-        t.type(' "open')
-        t.keys("Enter")
-        t.wait_for("bad_request", "closing")
-        t.keys("/")
-        for _ in range(len('cast-iron lamp excavation "open')):
-            t.keys("BSpace")
-        t.type("lamp")
-        t.keys("Enter")
-        t.wait_for("SEARCH: lamp", "SCP-002")
-        t.keys("Enter")
-        t.wait_for("SCP-002 The Patient Lamp", "CLASSIFICATION: LEVEL 2 - RESTRICTED")
-        t.keys("q")
-        t.wait_for("SEARCH: lamp")
 
     def test_help_and_commands(self):
         t = self.client()
@@ -296,166 +232,6 @@ class TuiTest(DemoServerTestCase):
         t.keys("C-c")
         self.assertEqual(t.exit_status(), 0)
 
-    # -- keys people already know ---------------------------------------------------
-
-    def test_a_file_reads_like_less_and_back_keeps_the_place(self):
-        t = self.client(width=80, height=20)  # the smallest height laid out
-        self.login(t, "director", "director-pass")
-        t.wait_for("SCiPNET>")
-        t.type("ACCESS SCP 002")
-        t.keys("Enter")
-        t.wait_for("SCP-002 The Patient Lamp", " 1-")
-        t.keys("G")
-        end = t.wait_for("ADDENDA:", absent=(" 1-",))
-        t.keys("g")
-        t.wait_for(" 1-", absent=("ADDENDA:",))
-        t.keys("j", "j")
-        t.wait_for(" 3-")
-        t.keys("k")
-        t.wait_for(" 2-")
-        t.keys("Space")
-        t.wait_for(absent=(" 2-",))
-        t.keys("b")
-        t.wait_for(" 2-")
-        t.keys("d")
-        t.wait_for(absent=(" 2-",))
-        t.keys("u")
-        t.wait_for(" 2-")
-        t.keys("C-f")
-        t.wait_for(absent=(" 2-",))
-        t.keys("C-b")
-        t.wait_for(" 2-")
-        # The addenda and back: the body is where it was left.
-        t.keys("a")
-        t.wait_for("ADDENDA", "j/k select")
-        t.keys("j", "Enter")
-        t.wait_for("q back to addenda")
-        t.keys("q", "q")
-        t.wait_for(" 2-", "SCP-002")
-        # A file opened from this one: q comes back here, at the same line.
-        t.keys(":")
-        t.type("ACCESS SCP 013")
-        t.keys("Enter")
-        t.wait_for("SCP-013")
-        t.keys("q")
-        t.wait_for("SCP-002 The Patient Lamp", " 2-")
-        # / finds, in any case, from the line on top.
-        t.keys("g", "/")
-        t.type("calder row")
-        t.keys("Enter")
-        t.wait_for("a cobbled lane named Calder Row", absent=(" 1-", " 2-"))
-        t.keys("/")
-        t.type("no such words")
-        t.keys("Enter")
-        t.wait_for("NOT FOUND: no such words")
-        t.keys("?")
-        t.wait_for("SCiPNET HELP")
-        t.keys("G")
-        t.wait_for("reconnect after a lost connection")
-        t.keys("g")
-        t.wait_for("COMMANDS")
-        self.assertTrue(end)
-
-    def test_typed_lines_draw_their_cursor_where_it_is(self):
-        def cursor():
-            x, y = t.tmux("display-message", "-p", "-t", "t", "#{cursor_x} #{cursor_y}").split()
-            return int(x), int(y)
-
-        def wait_cursor(expected):
-            deadline = time.monotonic() + 10
-            while cursor() != expected and time.monotonic() < deadline:
-                time.sleep(0.05)
-            self.assertEqual(cursor(), expected, t.screen())
-
-        t = self.client()
-        self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.keys("Enter")
-        t.wait_for("[1 SCP]", "SCP-002")
-        # The list's search line: Left moves the cursor back, typing goes in there.
-        t.keys("/")
-        t.type("lmp")
-        screen = t.wait_for("SEARCH: lmp")
-        row = next(i for i, l in enumerate(screen.split("\n")) if "SEARCH: lmp" in l)
-        start = screen.split("\n")[row].index("lmp")
-        wait_cursor((start + 3, row))
-        t.keys("Left", "Left")
-        wait_cursor((start + 1, row))
-        t.type("a")
-        t.wait_for("SEARCH: lamp")
-        wait_cursor((start + 2, row))
-        t.keys("Enter")
-        t.wait_for("SEARCH: lamp", "SCP-002", absent=("SCP-013",))
-        # A file's find line, the same.
-        t.keys("Enter")
-        t.wait_for("SCP-002 The Patient Lamp")
-        t.keys("/")
-        t.type("calder")
-        screen = t.wait_for("/calder")
-        row = len(screen.rstrip("\n").split("\n")) - 2
-        wait_cursor((7, row))
-        t.keys("C-a")
-        wait_cursor((1, row))
-
-    def test_command_history_is_kept_between_runs_and_tab_completes(self):
-        t = self.client()
-        self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.type("li")
-        t.keys("Tab")
-        t.type("si")
-        t.keys("Tab")
-        t.wait_for("SCiPNET> LIST SITE")
-        t.keys("Enter")
-        t.wait_for("[2 SITE]", "SITE-19")
-        t.keys(":")
-        t.type("ACCESS SITE 1")
-        t.keys("Tab")  # the refs of the list below
-        t.wait_for(":ACCESS SITE 19")
-        t.keys("Escape", "q")
-        t.wait_for("SCiPNET>")
-        # Left, Ctrl-W, Ctrl-U, Ctrl-K edit inside the line.
-        t.type("ACCESS SCP 013")
-        t.keys("Left", "Left", "Left", "C-w")
-        t.wait_for("SCiPNET> ACCESS 013")
-        t.keys("C-u")
-        t.wait_for("SCiPNET> 013")
-        t.keys("C-a", "C-k")
-        t.type("QUIT")
-        t.keys("Enter")
-        self.assertEqual(t.exit_status(), 0)
-        with open(os.path.join(self.home.dir, "state", "scipnet", "history")) as f:
-            self.assertEqual(f.read(), "LIST SITE\nQUIT\n")
-        # The next run walks back through them.
-        t = self.client()
-        self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.keys("Up")
-        t.wait_for("SCiPNET> QUIT")
-        t.keys("Up")
-        t.wait_for("SCiPNET> LIST SITE")
-        t.keys("Down", "Down")
-        t.wait_for("SCiPNET>", absent=("SCiPNET> QUIT", "SCiPNET> LIST"))
-
-    def test_the_list_below_a_form_shows_what_was_created(self):
-        t = self.client()
-        self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.keys("Enter")
-        t.wait_for("[1 SCP]", "SCP-002", absent=("SCP-9004",))
-        t.keys(":")
-        t.type("CREATE SCP")
-        t.keys("Enter")
-        t.wait_for("CREATE SCP FILE")
-        for value in ("9004", "Another Test Object", "2", "Safe", "", "", "", "SITE-19", "",
-                      "It sits there too."):
-            t.type(value) if value else None
-            t.keys("Enter")
-        t.keys("Enter")
-        t.wait_for("FILE CREATED: SCP-9004")
-        t.keys("Escape")
-        t.wait_for("[1 SCP]", "SCP-9004", "Another Test Object")
-
     # -- sizes ---------------------------------------------------------------------------
 
     def test_director_at_132x43_and_resizing(self):
@@ -484,26 +260,6 @@ class TuiTest(DemoServerTestCase):
         screen = t.wait_for("[1 SCP]", "SCP-002", bottom="q back")
         self.assertTrue(lines_fit(screen, 80))
 
-    def test_researcher_creates_an_scp(self):
-        t = self.client()
-        self.login(t, "researcher", "researcher-pass")
-        t.wait_for("SCiPNET>")
-        t.type("CREATE SCP")
-        t.keys("Enter")
-        t.wait_for("CREATE SCP FILE")
-        # Submitting with a required field empty is caught before the server.
-        t.keys("Up", "Enter")
-        t.wait_for("NUMBER IS REQUIRED")
-        for value in ("9003", "A Test Object", "2", "Safe", "", "", "", "SITE-19", "",
-                      "It sits there."):
-            t.type(value) if value else None
-            t.keys("Enter")
-        t.keys("Enter")
-        t.wait_for("FILE CREATED: SCP-9003")
-        t.keys("Escape")
-        t.type("ACCESS SCP 9003")
-        t.keys("Enter")
-        t.wait_for("SCP-9003 A Test Object", "It sits there.")
 
     def test_no_color_still_readable(self):
         self.home.pin(self.server.hostport, self.server.fingerprint)
@@ -535,143 +291,6 @@ class TuiTest(DemoServerTestCase):
         t.keys("q")
         self.assertEqual(t.exit_status(), 1)
 
-
-@needs_programs
-class ReconnectTest(unittest.TestCase):
-    """A server restart keeps the session: the client reconnects with the same token."""
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="scipnet-tui-")
-        self.db = make_demo_store(self.dir)
-        self.server = Server(self.db, port=free_port()).start()
-        self.home = Home()
-        self.home.pin(self.server.hostport, self.server.fingerprint)
-        self.term = None
-
-    def tearDown(self):
-        if self.term:
-            self.term.close()
-        self.server.stop()
-        self.home.remove()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def test_server_restart_does_not_log_out(self):
-        t = self.term = Terminal([self.server.hostport], self.home.env())
-        t.wait_for("IDENTIFICATION REQUIRED")
-        t.type("researcher")
-        t.keys("Enter")
-        t.type("researcher-pass")
-        t.keys("Enter")
-        t.wait_for("Welcome, Researcher researcher.")
-        port, fingerprint = self.server.port, self.server.fingerprint
-        self.server.stop()
-        t.type("ACCESS SCP 013")
-        t.keys("Enter")
-        t.wait_for("CONNECTION LOST", "r reconnect")
-        self.server = Server(self.db, port=port).start()
-        self.assertEqual(self.server.fingerprint, fingerprint)
-        t.keys("r")
-        t.wait_for("SCP-013", "CONTAINMENT: Safe", "researcher",
-                   absent=("IDENTIFICATION REQUIRED",))
-
-
-@needs_programs
-class ServerErrorTest(unittest.TestCase):
-    """An internal error gets a clear screen that offers to try again."""
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="scipnet-fake-")
-        self.failures = 1
-
-        def read(req):
-            if self.failures > 0:
-                self.failures -= 1
-                return {"ok": False, "error": {"code": "internal", "message": "a bug"}}
-            return {"ok": True, "screen": {"kind": "file"},
-                    "file": {"ref": req["ref"], "kind": "scp", "title": "Second Try",
-                             "classification": LEVEL1, "sections": [
-                                 {"kind": "description", "title": "Description", "level": 1,
-                                  "text": "Worked the second time; 機密 wide text."}]}}
-        self.server = FakeServer(self.dir, demo_handler(read))
-        self.home = Home()
-        self.term = None
-
-    def tearDown(self):
-        if self.term:
-            self.term.close()
-        self.server.close()
-        self.home.remove()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def test_internal_error_then_retry(self):
-        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
-                                 self.home.env())
-        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
-        t.type("researcher")
-        t.keys("Enter")
-        t.type("pw")
-        t.keys("Enter")
-        t.wait_for("SCiPNET>")
-        t.type("ACCESS SCP 013")
-        t.keys("Enter")
-        t.wait_for("SERVER ERROR", "internal: a bug", "Press r to try again, q to quit.")
-        t.keys("r")
-        screen = t.wait_for("SCP-013 Second Try", "Worked the second time; 機密 wide text.")
-        self.assertTrue(lines_fit(screen, 80))
-        tokens = {r.get("token") for r in self.server.requests if r.get("op") == "read"}
-        self.assertEqual(tokens, {"t" * 43})
-
-
-@needs_programs
-class RateLimitTest(unittest.TestCase):
-    """The server asks to wait: the client counts it down on the login screen and stays."""
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="scipnet-rate-")
-        self.refusals = 1
-        inner = demo_handler(lambda req: {"ok": True})
-
-        def handler(req):
-            if req.get("op") == "login" and self.refusals > 0:
-                self.refusals -= 1
-                return {"ok": False, "retry_after": 3,
-                        "error": {"code": "rate_limited", "message": "too many failed logins"}}
-            return inner(req)
-        self.server = FakeServer(self.dir, handler)
-        self.home = Home()
-        self.term = None
-
-    def tearDown(self):
-        if self.term:
-            self.term.close()
-        self.server.close()
-        self.home.remove()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def logins(self):
-        return sum(1 for r in self.server.requests if r.get("op") == "login")
-
-    def test_a_wait_is_counted_down_and_the_form_stays(self):
-        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
-                                 self.home.env())
-        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
-        t.type("agent")
-        t.keys("Enter")
-        t.type("pw")
-        t.keys("Enter")
-        screen = t.wait_for("TOO MANY FAILED ATTEMPTS.", "NEXT ATTEMPT IN 3 SECONDS",
-                            "IDENTIFICATION REQUIRED")
-        self.assertNotIn("DISCONNECTING", screen)
-        t.wait_for("NEXT ATTEMPT IN 2 SECONDS")
-        # Enter while waiting sends nothing: the server said when.
-        t.type("pw")
-        t.keys("Enter")
-        t.wait_for("WAIT ")
-        self.assertEqual(self.logins(), 1)
-        t.wait_for("YOU MAY TRY AGAIN.", timeout=6)
-        t.keys("Enter")
-        t.wait_for("SCiPNET>")
-        self.assertEqual(self.logins(), 2)
 
 
 @needs_programs
@@ -722,75 +341,6 @@ class DemoTest(unittest.TestCase):
         self.assertEqual(t.exit_status(timeout=20), 0)
         self.assertNotIn("status", t.screen())
 
-
-@needs_programs
-class HostileServerTest(unittest.TestCase):
-    """A server that floods or stalls: the client drops a connection that sends replies
-    nobody asked for, and Ctrl-C quits at once however long the server takes."""
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="scipnet-hostile-")
-        self.read = None  # the raw answer to read, set by each test
-        self.server = FakeServer(self.dir, demo_handler(lambda req: self.read))
-        self.home = Home()
-        self.term = None
-
-    def tearDown(self):
-        if self.term:
-            self.term.close()
-        self.server.close()
-        self.home.remove()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def read_file(self):
-        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
-                                 self.home.env())
-        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
-        t.type("researcher")
-        t.keys("Enter")
-        t.type("pw")
-        t.keys("Enter")
-        t.wait_for("SCiPNET>")
-        t.type("ACCESS SCP 013")
-        t.keys("Enter")
-        return t
-
-    def test_flood_of_replies_with_wrong_ids_drops_the_connection(self):
-        self.read = flood({"ok": True, "screen": {"kind": "file"}})
-        t = self.read_file()
-        screen = t.wait_for("SERVER ERROR", "Press r to try again, q to quit.")
-        flat = re.sub(r"[\s│]+", "", screen)
-        self.assertIn("areplytonorequestofours;connectiondropped", flat)
-        self.assertTrue(self.server.closed.wait(10), "the flooding connection stayed open")
-        t.keys("q")
-        self.assertEqual(t.exit_status(), 1)
-
-    def test_ctrl_c_quits_while_a_reply_trickles_in(self):
-        self.read = trickle({"ok": True, "screen": {"kind": "file"}}, seconds=2.0)
-        t = self.read_file()
-        deadline = time.monotonic() + 10
-        while not any(r.get("op") == "read" for r in self.server.requests):
-            self.assertLess(time.monotonic(), deadline, "the client sent no read")
-            time.sleep(0.05)
-        time.sleep(0.3)  # the client is now waiting on the reply's bytes
-        t.keys("C-c")
-        self.assertEqual(t.exit_status(timeout=5), 0)
-
-    def test_ctrl_c_quits_while_the_handshake_stalls(self):
-        # A server that takes the TCP connection and never says a word of TLS.
-        silent = socket.socket()
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(1)
-        try:
-            t = self.term = Terminal(["--fingerprint", "sha256:" + "0" * 64,
-                                      "127.0.0.1:%d" % silent.getsockname()[1]],
-                                     self.home.env())
-            t.wait_for("CONNECTING")
-            time.sleep(0.3)
-            t.keys("C-c")
-            self.assertEqual(t.exit_status(timeout=5), 0)
-        finally:
-            silent.close()
 
 
 if __name__ == "__main__":
