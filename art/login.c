@@ -8,7 +8,7 @@
 
 #define ALARM   "#C40233"
 #define FIELD_W 32
-#define LABEL_W 10
+#define LABEL_W 12
 #define FORM_W  (LABEL_W + FIELD_W + 8)
 
 static void field(struct canvas *c, int y, int x, const char *label, const char *value,
@@ -55,9 +55,9 @@ void art_login(struct canvas *c, const struct art_frame *f, const struct art_log
     /* Draw the unfocused field first so the cursor ends in the focused one. */
     if (l->focus == 0) {
         field(c, y + 4, x + 3, "PASSWORD", stars, false, 0);
-        field(c, y + 3, x + 3, "NAME", l->name, true, l->cursor_back);
+        field(c, y + 3, x + 3, "NAME OR ID", l->name, true, l->cursor_back);
     } else {
-        field(c, y + 3, x + 3, "NAME", l->name, false, 0);
+        field(c, y + 3, x + 3, "NAME OR ID", l->name, false, 0);
         field(c, y + 4, x + 3, "PASSWORD", stars, true, l->cursor_back);
     }
     y += 8;

@@ -104,7 +104,7 @@ static int do_login(struct session *s, const char *user, const char *password)
 {
     struct proto_reply r;
     json_t *req = proto_request("login");
-    json_object_set_new(req, "user", json_string(user));
+    json_object_set_new(req, "user", proto_login_user(user));
     json_object_set_new(req, "password", json_string(password));
     int rc = call(s, req, &r);
     if (rc >= 0)

@@ -16,7 +16,7 @@ void options_usage(FILE *f, const char *prog)
                 "usage: %s [--ca FILE | --fingerprint sha256:HEX] [--timeout SECONDS]\n"
                 "               [HOST[:PORT]]\n"
                 "       %s --batch [--raw] [--format text|tsv|json]\n"
-                "               [--user NAME --password-stdin] [--timeout SECONDS]\n"
+                "               [--user NAME|ID --password-stdin] [--timeout SECONDS]\n"
                 "               [--ca FILE | --fingerprint sha256:HEX] HOST[:PORT] COMMAND\n"
                 "       %s --help | --version\n"
                 "batch commands:\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/foundation.h"
+#include "common/integer.h"
 
 static void copy_str(char *dst, size_t size, const char *src)
 {
@@ -409,6 +410,15 @@ json_t *proto_request(const char *op)
         return NULL;
     }
     return req;
+}
+
+json_t *proto_login_user(const char *entry)
+{
+    int64_t id;
+    /* An id no account can have ("0", past int64) goes as text: the same auth_failed. */
+    if (foundation_name_is_id(entry) && integer_parse(entry, 1, INT64_MAX, &id))
+        return json_integer((json_int_t)id);
+    return json_string(entry);
 }
 
 bool proto_reply_answers(const struct proto_reply *r, long id)

@@ -50,6 +50,12 @@ void proto_parse_link(const json_t *obj, struct art_link *link);
 json_t *proto_request(const char *op);
 
 /*
+ * The login request's "user": an all-digit entry is the account's id, sent as a JSON
+ * integer (names may not be all digits); anything else is a name.  NULL when out of memory.
+ */
+json_t *proto_login_user(const char *entry);
+
+/*
  * Whether r answers the request sent with id: the same id, or a null id on an error (the
  * server could not read the request at all).  Anything else was asked for by nobody.
  */

@@ -84,7 +84,7 @@ static void submit(struct ui *ui, void *state, const char *arg)
     struct proto_reply r;
     snprintf(ui->login_name, sizeof(ui->login_name), "%s", l->name.text);
     json_t *req = proto_request("login");
-    json_object_set_new(req, "user", json_string(l->name.text));
+    json_object_set_new(req, "user", proto_login_user(l->name.text));
     json_object_set_new(req, "password", json_string(l->password.text));
     if (ui_request(ui, req, &r, submit, NULL) != 0)
         return;

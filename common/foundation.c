@@ -187,6 +187,16 @@ bool foundation_ref_parse(const char *text, struct foundation_ref *out)
     return false;
 }
 
+bool foundation_name_is_id(const char *name)
+{
+    if (name == NULL || name[0] == '\0')
+        return false;
+    for (const char *p = name; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
 char *foundation_ref_format(const struct foundation_ref *ref, char *buf, size_t size)
 {
     if (ref->kind == REF_SCP)

@@ -55,6 +55,13 @@ const char *foundation_title_canonical(const char *title);
  */
 int foundation_title_rank(const char *title);
 
+/*
+ * True for a non-empty run of ASCII digits only.  Login reads such input as a user id
+ * (the original's "ID:" prompt), so no user name may be one: every place a name is set
+ * refuses it.
+ */
+bool foundation_name_is_id(const char *name);
+
 /* The longest password, in bytes, anything takes: the policy, login, both clients. */
 #define FOUNDATION_PASSWORD_MAX 1024
 

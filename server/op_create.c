@@ -111,10 +111,11 @@ static int64_t get_ref(struct fields *f, const char *key, enum foundation_ref_ki
     return ref.number;
 }
 
+/* Not all digits: login reads those as an id (common/foundation.h). */
 static bool valid_user_name(const char *name)
 {
     size_t n = strlen(name);
-    if (n == 0 || n >= DEEPWELL_NAME_MAX)
+    if (n == 0 || n >= DEEPWELL_NAME_MAX || foundation_name_is_id(name))
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
@@ -400,7 +401,7 @@ static void create_user(struct request *req, struct fields *f)
     if (f->bad)
         return;
     if (!valid_user_name(name)) {
-        bad(f, "a user name is letters, digits, '.', '_' and '-'");
+        bad(f, "a user name is letters, digits, '.', '_' and '-', not only digits");
         return;
     }
     const char *weak = deepwell_password_policy_error(password); /* deepwell's one policy */

@@ -32,14 +32,12 @@ static const char usage_list[] = "deepwell user list";
 static int check_user_name(const char *name)
 {
     size_t len = strlen(name);
-    bool any_non_digit = false;
     bool charset_ok = len > 0 && len < DEEPWELL_NAME_MAX;
     for (size_t i = 0; charset_ok && i < len; i++) {
         unsigned char c = (unsigned char)name[i];
         charset_ok = isalnum(c) || c == '.' || c == '_' || c == '-';
-        any_non_digit |= !isdigit(c);
     }
-    if (!charset_ok || !any_non_digit)
+    if (!charset_ok || foundation_name_is_id(name))
         return admin_fail("bad user name '%s': use 1-%d letters, digits, '.', '_' or '-', "
                           "not only digits",
                           name, DEEPWELL_NAME_MAX - 1);

@@ -91,6 +91,15 @@ enum deepwell_code writer_apply_users(struct writer *w)
                         (long long)u->src_id, DEEPWELL_NAME_MAX - 1);
             continue;
         }
+        /* Login reads an all-digit entry as an id: such a name could never log in. */
+        if (foundation_name_is_id(u->name)) {
+            w->r->users.refused++;
+            code = NOTE(w,
+                        "refused: %s: a name of digits only reads as an id at login; "
+                        "not imported",
+                        owner);
+            continue;
+        }
         /* A name already here is kept whatever the source says of it. */
         code = dw_user_find_id(w->conn, u->name, &w->user_ids[i], "import.user", w->err);
         if (code != DW_OK)

@@ -278,6 +278,26 @@ static void login_reply(void **state)
     proto_reply_free(&r);
 }
 
+static void login_user_is_an_id_when_all_digits(void **state)
+{
+    (void)state;
+    json_t *u = proto_login_user("3");
+    assert_true(json_is_integer(u));
+    assert_int_equal(json_integer_value(u), 3);
+    json_decref(u);
+    u = proto_login_user("007");
+    assert_int_equal(json_integer_value(u), 7);
+    json_decref(u);
+    /* Names, and ids no account can have, go as text: the server says auth_failed. */
+    const char *texts[] = {"agent", "d4242", "0", "99999999999999999999", "-3", "3 ", ""};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        u = proto_login_user(texts[i]);
+        assert_true(json_is_string(u));
+        assert_string_equal(json_string_value(u), texts[i]);
+        json_decref(u);
+    }
+}
+
 static void exit_codes_for_batch(void **state)
 {
     (void)state;
@@ -306,6 +326,7 @@ int main(void)
         cmocka_unit_test(error_screens),
         cmocka_unit_test(login_reply),
         cmocka_unit_test(exit_codes_for_batch),
+        cmocka_unit_test(login_user_is_an_id_when_all_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

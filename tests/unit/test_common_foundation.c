@@ -79,6 +79,22 @@ static void classes_and_titles_match_any_case(void **state)
     assert_false(foundation_status_valid("Neutralized"));
 }
 
+static void all_digit_names_are_ids(void **state)
+{
+    (void)state;
+    assert_true(foundation_name_is_id("3"));
+    assert_true(foundation_name_is_id("0042"));
+    assert_true(foundation_name_is_id("99999999999999999999999"));
+    assert_false(foundation_name_is_id(""));
+    assert_false(foundation_name_is_id(NULL));
+    assert_false(foundation_name_is_id("agent"));
+    assert_false(foundation_name_is_id("d4242"));
+    assert_false(foundation_name_is_id("42.0"));
+    assert_false(foundation_name_is_id("-3"));
+    assert_false(foundation_name_is_id(" 3"));
+    assert_false(foundation_name_is_id("\xd9\xa3")); /* ARABIC-INDIC DIGIT THREE */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -87,6 +103,7 @@ int main(void)
         cmocka_unit_test(scp_refs_take_a_suffix_and_number_zero),
         cmocka_unit_test(bad_refs_are_refused),
         cmocka_unit_test(classes_and_titles_match_any_case),
+        cmocka_unit_test(all_digit_names_are_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
