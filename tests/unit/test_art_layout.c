@@ -420,7 +420,11 @@ static void help_lists_the_create_forms_keys(void **state)
     char *text = dump_checked(&c);
     assert_non_null(strstr(text, "A CREATE FORM"));
     assert_non_null(strstr(text, "Ctrl-O, F4          edit a long field in $VISUAL or $EDITOR"));
-    assert_non_null(strstr(text, "EDITING A LINE (command line, search, find, login)"));
+    assert_non_null(
+        strstr(text, "EDITING A LINE (command line, search, find, login, create form)"));
+    assert_non_null(
+        strstr(text, "Ctrl-U, Ctrl-K      delete to the start, to the end of the field"));
+    assert_non_null(strstr(text, "Ctrl-W              delete the word before the cursor"));
     free(text);
     canvas_free(&c);
 }
