@@ -27,17 +27,20 @@ static void draw_field(struct canvas *c, int y, int x, int field_w, int hint_w,
     } else {
         snprintf(shown, sizeof(shown), "%s", fld->value ? fld->value : "");
     }
-    /* The end of a long value, where the user types. */
-    const char *visible = shown;
-    while (layout_text_width(visible) >= field_w && *visible) {
-        wchar_t ch;
-        visible += layout_utf8_decode(visible, &ch);
+    if (focused) {
+        /* Where the user types, as on every typed line: the cursor inside the text. */
+        *cursor_x = layout_input(c, y, x + LABEL_W, field_w, shown, fld->back, value_ink);
+    } else {
+        /* The end of a long value, as it was left. */
+        const char *visible = shown;
+        while (layout_text_width(visible) >= field_w && *visible) {
+            wchar_t ch;
+            visible += layout_utf8_decode(visible, &ch);
+        }
+        canvas_text(c, y, x + LABEL_W, visible, value_ink);
     }
-    int w = canvas_text(c, y, x + LABEL_W, visible, value_ink);
     if (fld->hint != NULL && hint_w >= HINT_MIN)
         canvas_text_fit(c, y, x + LABEL_W + field_w + 1, fld->hint, ink_attrs(INK_DIM), hint_w);
-    if (focused)
-        *cursor_x = x + LABEL_W + w;
 }
 
 void art_create_form(struct canvas *c, const struct art_frame *f, const struct art_form *form)

@@ -14,6 +14,7 @@ struct art_form_field {
     const char *hint; /* "1-6", "Safe, Euclid, Keter…" */
     bool secret;      /* shown as '*' */
     bool required;
+    int back; /* the focused field's cursor: columns (a secret: bytes) left of the value's end */
 };
 struct art_form {
     const char *title;  /* "CREATE SCP FILE" */

@@ -2,6 +2,8 @@
 #include "art/layout.h"
 #include "art/help.h"
 
+#include <string.h>
+
 static const char *const help_lines[] = {
     "COMMANDS (type : then the command, or type at the SCiPNET> prompt)",
     "  ACCESS SCP 002      open a file (also ACCESS SCP-002, ACCESS SITE 19,",
@@ -25,7 +27,7 @@ static const char *const help_lines[] = {
     "  Tab                 complete a command, a kind or a file reference",
     "  Enter               run it; an empty line at SCiPNET> opens LIST SCP",
     "",
-    "EDITING A LINE (command line, search, find, login)",
+    "EDITING A LINE (command line, search, find, login, create form)",
     "  Left, Right         move the cursor",
     "  Home, End           start, end of the line (also Ctrl-A, Ctrl-E)",
     "  Backspace, Delete   delete before, at the cursor (also Ctrl-D)",
@@ -55,7 +57,12 @@ static const char *const help_lines[] = {
     "  Tab, Down           the next field (Up, Shift-Tab: the one before)",
     "  Enter               the next field; on SUBMIT, send the file",
     "  Ctrl-O, F4          edit a long field in $VISUAL or $EDITOR",
-    "  Backspace           delete the last character",
+    "  Left, Right         move the cursor in the field",
+    "  Home, End           start, end of the field (also Ctrl-A, Ctrl-E)",
+    "  Backspace, Delete   delete before, at the cursor (also Ctrl-D)",
+    "  Ctrl-U, Ctrl-K      delete to the start, to the end of the field",
+    "  Ctrl-W              delete the word before the cursor",
+    "                      (a long field is typed at its end: Ctrl-O edits it)",
     "  Esc                 back, nothing sent",
     "",
     "LOGIN",
@@ -83,10 +90,81 @@ int art_help_count(void)
     return (int)(sizeof(help_lines) / sizeof(help_lines[0]));
 }
 
-int art_help(struct canvas *c, const struct art_frame *f, int scroll)
+/* Entries' descriptions start here; a wrapped one goes on under it, a heading under col 2. */
+#define HELP_DESC_COL 22
+#define HELP_ROW_MAX  128 /* bytes of one drawn row: help lines are ASCII and under 80 */
+
+static int hang_of(const char *line)
+{
+    return line[0] == ' ' ? HELP_DESC_COL : 2;
+}
+
+/* How many bytes of s fit in room columns, broken at the last space that lets them. */
+static size_t piece(const char *s, int room)
+{
+    size_t n = strlen(s);
+    if (room < 1 || n <= (size_t)room)
+        return n;
+    size_t cut = (size_t)room;
+    while (cut > 0 && s[cut] != ' ')
+        cut--;
+    return cut > 0 ? cut : (size_t)room;
+}
+
+/* Where the rows go: the rows before skip are counted only, drawing stops at bottom. */
+struct help_pen {
+    struct canvas *c; /* NULL: count only */
+    int x, y, bottom, skip, width, rows;
+};
+
+static void emit(struct help_pen *p, int indent, const char *s, size_t n, struct ink ink)
+{
+    if (p->c != NULL && p->rows >= p->skip && p->y < p->bottom) {
+        char row[HELP_ROW_MAX];
+        if (n >= sizeof(row))
+            n = sizeof(row) - 1;
+        memcpy(row, s, n);
+        row[n] = '\0';
+        canvas_text_fit(p->c, p->y, p->x + indent, row, ink, p->width - indent);
+        p->y++;
+    }
+    p->rows++;
+}
+
+/* One help line as rows: whole when it fits (or no room to wrap), else wrapped under its hang. */
+static void help_line(struct help_pen *p, const char *line)
+{
+    bool heading = line[0] != ' ' && line[0] != '\0';
+    struct ink ink = ink_attrs(heading ? INK_BOLD : 0);
+    int hang = hang_of(line);
+    if (layout_text_width(line) <= p->width || p->width - hang < 12) {
+        emit(p, 0, line, strlen(line), ink);
+        return;
+    }
+    size_t n = piece(line, p->width);
+    emit(p, 0, line, n, ink);
+    for (const char *rest = line + n;;) {
+        while (*rest == ' ')
+            rest++;
+        if (*rest == '\0')
+            return;
+        n = piece(rest, p->width - hang);
+        emit(p, hang, rest, n, ink);
+        rest += n;
+    }
+}
+
+/* The rows of every help line from the pen's skip on; returns how many there are in all. */
+static int help_rows(struct help_pen *p)
+{
+    for (size_t i = 0; i < sizeof(help_lines) / sizeof(help_lines[0]); i++)
+        help_line(p, help_lines[i]);
+    return p->rows;
+}
+
+int art_help(struct canvas *c, const struct art_frame *f, int scroll, int *rows)
 {
     struct art_area a = art_frame_draw(c, f);
-    int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
     int y = a.top + 1;
     layout_center(c, y, a.left, a.cols, "SCiPNET HELP", ink_attrs(INK_BOLD | INK_REVERSE));
     y += 2;
@@ -94,13 +172,15 @@ int art_help(struct canvas *c, const struct art_frame *f, int scroll)
     int page = a.top + a.rows - y;
     if (page < 1)
         page = 1;
+    struct help_pen count = {.width = a.cols - x - 1};
+    int n = help_rows(&count);
     if (scroll > n - page)
         scroll = n - page;
     if (scroll < 0)
         scroll = 0;
-    for (int i = scroll; i < n && y < a.top + a.rows; i++, y++) {
-        bool heading = help_lines[i][0] != ' ' && help_lines[i][0] != '\0';
-        canvas_text_fit(c, y, x, help_lines[i], ink_attrs(heading ? INK_BOLD : 0), a.cols - x - 1);
-    }
+    struct help_pen draw = {c, x, y, a.top + a.rows, scroll, a.cols - x - 1, 0};
+    help_rows(&draw);
+    if (rows != NULL)
+        *rows = n;
     return page;
 }

@@ -7,9 +7,13 @@
 
 /* The widest help line, in columns (it must fit 80 with a margin). */
 int art_help_widest(void);
-/* How many lines the help has. */
+/* How many lines the help has (before wrapping). */
 int art_help_count(void);
-/* Draw from line scroll (at most the last page); returns how many lines a page shows. */
-int art_help(struct canvas *c, const struct art_frame *f, int scroll);
+/*
+ * Draw from row scroll (at most the last page), lines too long for the frame wrapped under
+ * their description; returns how many rows a page shows, *rows (NULL: not wanted) how many
+ * rows the wrapped help has in all.
+ */
+int art_help(struct canvas *c, const struct art_frame *f, int scroll, int *rows);
 
 #endif

@@ -193,6 +193,10 @@ static void render(struct ui *ui, void *state)
         fields[i].hint = d->hint;
         fields[i].secret = d->type == FORM_SECRET;
         fields[i].required = d->required;
+        /* A secret shows a '*' a byte; a long field is typed at its end. */
+        fields[i].back = is_long(d)         ? 0
+                         : fields[i].secret ? (int)(c->values[i].len - c->values[i].pos)
+                                            : input_tail_width(&c->values[i]);
     }
     struct art_form form = {def->title,
                             def->notice,
@@ -208,6 +212,17 @@ static void render(struct ui *ui, void *state)
     art_create_form(&ui->canvas, &f, &form);
 }
 
+/* A long field is typed at its end only; its editing is in $VISUAL (Ctrl-O). */
+static void long_key(struct create *c, struct ui_key k)
+{
+    bool backspace =
+        (k.is_key && k.code == KEY_BACKSPACE) || (!k.is_key && (k.code == 127 || k.code == 8));
+    if (backspace)
+        long_backspace(c, c->focus);
+    else if (!k.is_key)
+        long_add(c, c->focus, (wchar_t)k.code);
+}
+
 /* Every key is the form's: it types text, so ':' and '?' are letters here. */
 static bool key(struct ui *ui, void *state, struct ui_key k)
 {
@@ -215,49 +230,29 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
     int last = (int)c->def->count; /* the SUBMIT button */
     bool on_long = c->focus < last && is_long(&c->def->fields[c->focus]);
     struct input *field = c->focus < last && !on_long ? &c->values[c->focus] : NULL;
-    bool backspace =
-        (k.is_key && k.code == KEY_BACKSPACE) || (!k.is_key && (k.code == 127 || k.code == 8));
     if (on_long && ((!k.is_key && k.code == FORM_EDITOR_KEY) || (k.is_key && k.code == KEY_F(4)))) {
         edit_long(ui, c, c->focus);
         return true;
     }
-    if (backspace) {
-        if (field)
-            input_backspace(field);
-        else if (on_long)
-            long_backspace(c, c->focus);
-        return true;
-    }
-    if (k.is_key) {
-        if (k.code == KEY_UP || k.code == KEY_BTAB)
-            c->focus = c->focus > 0 ? c->focus - 1 : last;
-        else if (k.code == KEY_DOWN)
-            c->focus = c->focus < last ? c->focus + 1 : 0;
-        else if (k.code == KEY_ENTER && c->focus == last)
-            submit(ui, c, NULL);
-        return true;
-    }
-    switch (k.code) {
-    case KEY_ESC:
-        ui_pop(ui);
-        break;
-    case '\t':
+    if (k.is_key && (k.code == KEY_UP || k.code == KEY_BTAB)) {
+        c->focus = c->focus > 0 ? c->focus - 1 : last;
+    } else if (k.is_key && k.code == KEY_DOWN) {
         c->focus = c->focus < last ? c->focus + 1 : 0;
-        break;
-    case '\n':
+    } else if ((k.is_key && k.code == KEY_ENTER) || (!k.is_key && k.code == '\n')) {
         if (c->focus == last)
             submit(ui, c, NULL);
         else
             c->focus++;
-        break;
-    default:
-        if (field)
-            input_add(field, (wchar_t)k.code);
-        else if (on_long)
-            long_add(c, c->focus, (wchar_t)k.code);
-        else if (k.code == 'q')
-            ui_pop(ui);
-        break;
+    } else if (!k.is_key && k.code == KEY_ESC) {
+        ui_pop(ui);
+    } else if (!k.is_key && k.code == '\t') {
+        c->focus = c->focus < last ? c->focus + 1 : 0;
+    } else if (field != NULL) {
+        input_edit(field, k.is_key, k.code); /* the keys of every typed line */
+    } else if (on_long) {
+        long_key(c, k);
+    } else if (!k.is_key && k.code == 'q') {
+        ui_pop(ui);
     }
     return true;
 }

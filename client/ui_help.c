@@ -18,9 +18,10 @@ static void render(struct ui *ui, void *state)
 {
     struct help *h = state;
     struct art_frame f = ui_frame(ui, "HELP", "j/k Space/b g/G scroll  q back");
-    h->page = art_help(&ui->canvas, &f, h->scroll);
+    int rows = 0;
+    h->page = art_help(&ui->canvas, &f, h->scroll, &rows);
     /* Scrolled past the end: the last page, so Up moves at once. */
-    int last = art_help_count() - h->page;
+    int last = rows - h->page;
     if (h->scroll > last)
         h->scroll = last > 0 ? last : 0;
 }

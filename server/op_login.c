@@ -60,13 +60,28 @@ static bool read_login_args(struct request *req, char name[DEEPWELL_NAME_MAX], i
     return true;
 }
 
-/* The attempt stays counted as the failure it was reserved as; actor: the account tried. */
-static void login_failed(struct request *req, int64_t actor, const char *name, const char *reason)
+/*
+ * The account key's failures left before it is blocked, as the reservation counted them.  The
+ * key is the name tried whether or not it exists, so an unknown name counts down exactly as a
+ * real one with the same failures: the number tells nothing about who exists.
+ */
+static json_int_t attempts_left(const struct request *req, const struct login_state *st)
 {
-    request_audit_attempted(req, name);
+    int left = req->srv->cfg.login_max_failures - st->ticket.user.failures;
+    return left > 0 ? left : 0;
+}
+
+/* The attempt stays counted as the failure it was reserved as; actor: the account tried. */
+static void login_failed(struct request *req, struct login_state *st, int64_t actor,
+                         const char *reason)
+{
+    request_audit_attempted(req, st->name);
     request_audit(req, actor, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                   json_pack("{s:s}", "reason", reason));
-    request_fail(req, "auth_failed", AUTH_FAILED_MESSAGE);
+    json_t *reply = request_fail(req, "auth_failed", AUTH_FAILED_MESSAGE);
+    if (!shape_set(json_object_get(reply, "error"), "attempts_left",
+                   json_integer(attempts_left(req, st))))
+        request_fail(req, "internal", "out of memory");
 }
 
 /* An imported (werkzeug) or weaker hash becomes argon2id at today's limits. */
@@ -115,13 +130,13 @@ static void login_record(struct request *req)
 {
     struct login_state *st = req->op_state;
     if (!st->known) {
-        login_failed(req, 0, st->name, "unknown user");
+        login_failed(req, st, 0, "unknown user");
         return;
     }
     if (st->verdict != DW_PW_OK) {
         int64_t tried = req->user.id;
         memset(&req->user, 0, sizeof(req->user));
-        login_failed(req, tried, st->name, "wrong password");
+        login_failed(req, st, tried, "wrong password");
         return;
     }
     if (!req->user.active) {

@@ -396,7 +396,7 @@ static void screens_fit_small_and_large_terminals(void **state)
         if (sizes[i][1] >= 80)
             assert_non_null(strstr(text, "SCP Foundation · Secure. Contain. Protect."));
         free(text);
-        art_help(&c, &f, 0);
+        art_help(&c, &f, 0, NULL);
         free(dump_checked(&c));
         canvas_free(&c);
     }
@@ -416,12 +416,68 @@ static void help_lists_the_create_forms_keys(void **state)
     struct canvas c;
     assert_int_equal(canvas_init(&c, art_help_count() + 8, 80), 0);
     struct art_frame f = {.keys = "q back"};
-    art_help(&c, &f, 0);
+    art_help(&c, &f, 0, NULL);
     char *text = dump_checked(&c);
     assert_non_null(strstr(text, "A CREATE FORM"));
     assert_non_null(strstr(text, "Ctrl-O, F4          edit a long field in $VISUAL or $EDITOR"));
-    assert_non_null(strstr(text, "EDITING A LINE (command line, search, find, login)"));
+    assert_non_null(
+        strstr(text, "EDITING A LINE (command line, search, find, login, create form)"));
+    assert_non_null(
+        strstr(text, "Ctrl-U, Ctrl-K      delete to the start, to the end of the field"));
+    assert_non_null(strstr(text, "Ctrl-W              delete the word before the cursor"));
     free(text);
+    canvas_free(&c);
+}
+
+/* The row of text holding needle, copied into row; -1 when none has it. */
+static int row_with(const struct canvas *c, const char *needle, char *row, size_t size)
+{
+    for (int y = 0; y < c->rows; y++) {
+        canvas_row_utf8(c, y, row, size);
+        if (strstr(row, needle) != NULL)
+            return y;
+    }
+    return -1;
+}
+
+/*
+ * At 60 columns a long help line is wrapped, not cut: its rest goes on the next row under
+ * the description, and art_help counts the wrapped rows, so scrolling to the end of a small
+ * window still reaches the last line.
+ */
+static void help_wraps_long_lines_under_the_description(void **state)
+{
+    (void)state;
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 200, 60), 0);
+    struct art_frame f = {.keys = "q back"};
+    int rows = 0;
+    art_help(&c, &f, 0, &rows);
+    char *text = dump_checked(&c);
+    assert_null(strstr(text, "…"));
+    free(text);
+    assert_true(rows > art_help_count());
+    char row[1024], next[1024];
+    int y = row_with(&c, "next, previous page", row, sizeof(row));
+    assert_true(y >= 0);
+    int desc = (int)(strstr(row, "next, previous page") - row);
+    assert_null(strstr(row, "Ctrl-B)"));
+    canvas_row_utf8(&c, y + 1, next, sizeof(next));
+    const char *rest = strstr(next, "Ctrl-B)");
+    assert_non_null(rest);
+    /* The rest starts in the description's column, with only blanks before it. */
+    int col = desc;
+    while (col > 0 && next[col - 1] == ' ')
+        col--;
+    assert_true(col < desc - 10);
+    assert_true(next[desc] != ' ' && next[desc - 1] == ' ');
+    canvas_free(&c);
+
+    assert_int_equal(canvas_init(&c, 20, 60), 0);
+    int page = art_help(&c, &f, 1 << 20, &rows);
+    assert_true(page < rows);
+    assert_true(row_with(&c, "reconnect after a lost", row, sizeof(row)) >= 0);
+    assert_true(row_with(&c, "quit", row, sizeof(row)) >= 0);
     canvas_free(&c);
 }
 
@@ -536,6 +592,7 @@ int main(void)
         cmocka_unit_test(screens_fit_small_and_large_terminals),
         cmocka_unit_test(help_fits_80_columns),
         cmocka_unit_test(help_lists_the_create_forms_keys),
+        cmocka_unit_test(help_wraps_long_lines_under_the_description),
         cmocka_unit_test(typed_lines_show_their_cursor),
         cmocka_unit_test(browser_marks_restricted_entries),
         cmocka_unit_test(colours_map_to_the_terminal),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "art/layout.h"
 #include "client/ui_screen.h"
 #include "client/ui_state.h"
 
@@ -195,6 +196,61 @@ static void a_form_takes_every_key(void **state)
     assert_false(ui.cmdline);
     assert_ptr_equal(ui_top(&ui), &ui_create_ops);
     assert_true(shows("a:b?"));
+    type("\x1b");
+    assert_ptr_equal(ui_top(&ui), &ui_welcome_ops);
+}
+
+/* How many columns right of where text starts on the cursor's row the cursor is drawn. */
+static int cursor_in(const char *text)
+{
+    const struct ui_screen *top = ui_stack_top(&ui.stack);
+    canvas_clear(&ui.canvas);
+    top->ops->render(&ui, top->state);
+    char row[1024];
+    assert_true(ui.canvas.cursor_y >= 0);
+    canvas_row_utf8(&ui.canvas, ui.canvas.cursor_y, row, sizeof(row));
+    char *at = strstr(row, text);
+    assert_non_null(at);
+    *at = '\0';
+    return ui.canvas.cursor_x - layout_text_width(row);
+}
+
+/* A form's fields edit as every typed line does, with the cursor drawn inside the text. */
+static void a_form_field_edits_like_a_line(void **state)
+{
+    (void)state;
+    ui.user.clearance.level = 2;
+    type("CREATE USER\r");
+    assert_ptr_equal(ui_top(&ui), &ui_create_ops);
+    type("agent vance");
+    press(KEY_LEFT);
+    press(KEY_LEFT);
+    type("X");
+    assert_true(shows("agent vanXce"));
+    assert_int_equal(cursor_in("agent vanXce"), (int)strlen("agent vanX"));
+    type("\x01"); /* Ctrl-A */
+    type("dr.");
+    assert_int_equal(cursor_in("dr.agent vanXce"), 3);
+    press(KEY_DC); /* Delete */
+    assert_true(shows("dr.gent vanXce"));
+    type("\x05"); /* Ctrl-E */
+    type("\x17"); /* Ctrl-W */
+    assert_true(shows("dr.gent "));
+    assert_false(shows("vanXce"));
+    press(KEY_HOME);
+    press(KEY_RIGHT);
+    type("\x0b"); /* Ctrl-K */
+    assert_false(shows("dr.gent"));
+    assert_int_equal(cursor_in("d "), 1);
+    type("\x15"); /* Ctrl-U */
+    type("clef");
+    press(KEY_END);
+    assert_int_equal(cursor_in("clef"), 4);
+    /* The password field shows stars, the cursor among them. */
+    type("\t");
+    type("secret");
+    press(KEY_LEFT);
+    assert_int_equal(cursor_in("******"), 5);
     type("\x1b");
     assert_ptr_equal(ui_top(&ui), &ui_welcome_ops);
 }
@@ -446,6 +502,7 @@ int main(void)
         SCREEN_TEST(help_opens_scrolls_and_goes_back),
         SCREEN_TEST(command_line_opens_where_a_screen_leaves_colon),
         SCREEN_TEST(a_form_takes_every_key),
+        SCREEN_TEST(a_form_field_edits_like_a_line),
         SCREEN_TEST(back_returns_to_the_screen_as_it_was),
         SCREEN_TEST(a_lost_connection_does_the_request_again),
         SCREEN_TEST(an_untrusted_server_only_lets_you_quit),
