@@ -4,6 +4,7 @@
  * byte at a time cannot stretch it, and the cancel hook is polled alongside.
  */
 #include "client/net.h"
+#include "common/integer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -104,9 +105,8 @@ int net_parse_hostport(const char *text, int default_port, char *host, size_t ho
     memcpy(host, text, n);
     host[n] = '\0';
     if (colon != NULL) {
-        char *end;
-        long p = strtol(colon + 1, &end, 10);
-        if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535)
+        int64_t p;
+        if (!integer_parse(colon + 1, 1, 65535, &p))
             return -1;
         *port = (int)p;
     }

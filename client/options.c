@@ -1,5 +1,6 @@
 /* options.c - the command line of `scipnet`. */
 #include "client/options.h"
+#include "common/integer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,9 +103,8 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
             }
             format_set = true;
         } else if (strcmp(a, "--timeout") == 0) {
-            char *end;
-            long t = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-            if (t < 1 || t > OPTIONS_TIMEOUT_MAX || *end != '\0') {
+            int64_t t;
+            if (i + 1 >= argc || !integer_parse(argv[i + 1], 1, OPTIONS_TIMEOUT_MAX, &t)) {
                 snprintf(err, errlen, "--timeout needs 1 to %d seconds", OPTIONS_TIMEOUT_MAX);
                 return -1;
             }
