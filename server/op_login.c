@@ -13,6 +13,7 @@
 #include "deepwell/password.h"
 #include "server/ops.h"
 #include "server/pwtiming.h"
+#include "server/redact.h"
 #include "server/request.h"
 #include "server/server.h"
 #include "server/session.h"
@@ -130,7 +131,7 @@ static void login_record(struct request *req)
 {
     struct login_state *st = req->op_state;
     if (!st->known) {
-        login_failed(req, st, 0, "unknown user");
+        login_failed(req, st, 0, LOGIN_REASON_UNKNOWN_USER);
         return;
     }
     if (st->verdict != DW_PW_OK) {

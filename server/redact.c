@@ -187,9 +187,6 @@ json_t *redact_string(const struct reader *r, int level, const char *body)
 
 /* ---- audit rows ----------------------------------------------------------------------- */
 
-/* op_login.c's reason for a name that is no user: what a hidden user's failure shows. */
-#define LOGIN_UNKNOWN_USER "unknown user"
-
 static bool actor_hidden(const struct reader *r, const struct deepwell_audit_row *row)
 {
     return row->user_id != 0 && row->user_clearance != 0 &&
@@ -200,7 +197,7 @@ static bool actor_hidden(const struct reader *r, const struct deepwell_audit_row
 static json_t *details_as_unknown(const struct deepwell_audit_row *row)
 {
     if (strcmp(row->action, "login") == 0 && strcmp(row->outcome, "failure") == 0)
-        return json_pack("{s:s}", "reason", LOGIN_UNKNOWN_USER);
+        return json_pack("{s:s}", "reason", LOGIN_REASON_UNKNOWN_USER);
     return json_object();
 }
 

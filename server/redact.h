@@ -50,4 +50,8 @@ typedef int (*redact_ref_level_fn)(void *arg, const struct foundation_ref *ref);
 json_t *redact_audit_row(const struct reader *r, const struct deepwell_audit_row *row,
                          redact_ref_level_fn level_of, void *arg);
 
+/* op_login.c's reason for a name that is no user; a hidden user's failed login is shown
+ * to an auditor as this (redact_audit_row), so the two can never drift apart. */
+#define LOGIN_REASON_UNKNOWN_USER "unknown user"
+
 #endif
