@@ -1,6 +1,7 @@
 /* forms.c - the fields of each kind of new file, for the form and for batch mode. */
 #include "client/forms.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "client/protocol.h"
 #include "common/foundation.h"
+#include "common/integer.h"
 #include "deepwell/password.h" /* the one password policy's minimum, said before typing */
 
 #define STRINGIFY_(x) #x
@@ -123,9 +125,8 @@ const char *form_refusal(const struct form_kind *k, int level, char *buf, size_t
 static json_t *field_value(const struct form_field *d, const char *text)
 {
     if (d->type == FORM_NUMBER) {
-        char *end;
-        long long n = strtoll(text, &end, 10);
-        if (*end == '\0' && end != text)
+        int64_t n;
+        if (integer_parse(text, INT64_MIN, INT64_MAX, &n))
             return json_integer(n);
     }
     return json_string(text);

@@ -5,6 +5,7 @@
  * users above the reader are left out, details naming files above them are cut.
  */
 #include "common/foundation.h"
+#include "server/args.h"
 #include "server/clearance.h"
 #include "server/redact.h"
 #include "server/ops.h"
@@ -17,20 +18,6 @@
 
 #define AUDIT_LIMIT_DEFAULT 50
 #define AUDIT_LIMIT_MAX     500
-
-/* Optional string filter of at most max-1 bytes; false when present but wrong. */
-static bool optional_string(json_t *args, const char *key, size_t max, const char **out)
-{
-    json_t *v = json_object_get(args, key);
-    *out = NULL;
-    if (v == NULL || json_is_null(v))
-        return true;
-    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= max ||
-        strlen(json_string_value(v)) != json_string_length(v))
-        return false;
-    *out = json_string_value(v);
-    return true;
-}
 
 /* Levels of the refs named in one reply's details, each looked up once. */
 #define REF_CACHE_MAX 64
@@ -112,8 +99,8 @@ static void op_audit(struct request *req)
         }
         q.limit = (int)json_integer_value(limit);
     }
-    if (!optional_string(req->args, "user", DEEPWELL_NAME_MAX, &q.user) ||
-        !optional_string(req->args, "action", 64, &q.action)) {
+    if (!args_optional_string(req->args, "user", DEEPWELL_NAME_MAX, &q.user) ||
+        !args_optional_string(req->args, "action", 64, &q.action)) {
         request_fail(req, "bad_request", "user and action must be non-empty strings");
         return;
     }

@@ -6,6 +6,7 @@
  * store never matches a query against such a title.
  */
 #include "common/foundation.h"
+#include "server/args.h"
 #include "server/clearance.h"
 #include "server/ops.h"
 #include "server/redact.h"
@@ -26,17 +27,6 @@
 /* A page stops before the item that would take its items past this many bytes; the
    reply then says "more" and where the "next" page starts. */
 #define LIST_PAGE_MAX_BYTES (64 * 1024)
-
-static bool read_int(json_t *args, const char *key, int min, int max, int *out)
-{
-    json_t *v = json_object_get(args, key);
-    if (v == NULL)
-        return true;
-    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-        return false;
-    *out = (int)json_integer_value(v);
-    return true;
-}
 
 static enum deepwell_kind store_kind(enum foundation_ref_kind kind)
 {
@@ -131,8 +121,8 @@ static void op_list(struct request *req)
         return;
     }
     struct deepwell_list_query q = {.limit = LIST_LIMIT_DEFAULT};
-    if (!read_int(req->args, "limit", 1, LIST_LIMIT_MAX, &q.limit) ||
-        !read_int(req->args, "offset", 0, LIST_OFFSET_MAX, &q.offset)) {
+    if (!args_optional_int(req->args, "limit", 1, LIST_LIMIT_MAX, &q.limit) ||
+        !args_optional_int(req->args, "offset", 0, LIST_OFFSET_MAX, &q.offset)) {
         request_fail(req, "bad_request", "limit must be 1-200 and offset 0-1000000000");
         return;
     }

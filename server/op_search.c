@@ -11,6 +11,7 @@
 
 #include "common/foundation.h"
 #include "common/log.h"
+#include "server/args.h"
 #include "server/clearance.h"
 #include "server/ops.h"
 #include "server/request.h"
@@ -27,17 +28,6 @@ static const enum foundation_ref_kind ref_kinds[] = {[DW_KIND_SCP] = REF_SCP,
                                                      [DW_KIND_SITE] = REF_SITE,
                                                      [DW_KIND_MTF] = REF_MTF,
                                                      [DW_KIND_USER] = REF_USER};
-
-static bool read_int(json_t *args, const char *key, int min, int max, int *out)
-{
-    json_t *v = json_object_get(args, key);
-    if (v == NULL)
-        return true;
-    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-        return false;
-    *out = (int)json_integer_value(v);
-    return true;
-}
 
 /* At most SNIPPET_MAX bytes, never ending inside a UTF-8 sequence. */
 static void cut_snippet(char *text)
@@ -94,8 +84,8 @@ static void op_search(struct request *req)
                 q.kind = (enum deepwell_kind)k;
         q.by_kind = true;
     }
-    if (!read_int(req->args, "limit", 1, DEEPWELL_SEARCH_LIMIT_MAX, &q.limit) ||
-        !read_int(req->args, "offset", 0, SEARCH_OFFSET_MAX, &q.offset)) {
+    if (!args_optional_int(req->args, "limit", 1, DEEPWELL_SEARCH_LIMIT_MAX, &q.limit) ||
+        !args_optional_int(req->args, "offset", 0, SEARCH_OFFSET_MAX, &q.offset)) {
         request_fail(req, "bad_request", "limit must be 1-50 and offset 0-10000");
         return;
     }

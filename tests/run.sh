@@ -101,6 +101,13 @@ run_fuzz_replay() {
     [ "$f" -ne 0 ] && failures+=("fuzz-replay")
 }
 
+# Runs a suite and says how long it took, so the time `make test` costs is seen per part.
+timed() {
+    local start=$SECONDS
+    "$@"
+    printf '%-10s %-32s %3d s\n' time "$1 ${2:-}" $((SECONDS - start))
+}
+
 suite=${1:-all}
 case "$suite" in
     unit|unit-asan|e2e|e2e-asan|all) pg_start ;;
@@ -114,15 +121,15 @@ case "$suite" in
     fuzz-replay) run_fuzz_replay ;;
     tui)       run_py_dir tests/tui tui bin ;;
     all)
-        run_unit_dir build unit
-        run_unit_pg build unit-pg
-        run_unit_dir build-asan asan
-        run_unit_pg build-asan asan-pg
-        run_unit_valgrind
-        run_fuzz_replay
-        run_py_dir tests/e2e e2e bin
-        run_py_dir tests/e2e e2e-asan build-asan/bin
-        run_py_dir tests/tui tui bin
+        timed run_unit_dir build unit
+        timed run_unit_pg build unit-pg
+        timed run_unit_dir build-asan asan
+        timed run_unit_pg build-asan asan-pg
+        timed run_unit_valgrind
+        timed run_fuzz_replay
+        timed run_py_dir tests/e2e e2e bin
+        timed run_py_dir tests/e2e e2e-asan build-asan/bin
+        timed run_py_dir tests/tui tui bin
         ;;
     *) echo "usage: $0 all|unit|unit-asan|valgrind|fuzz-replay|e2e|e2e-asan|tui" >&2; exit 2 ;;
 esac

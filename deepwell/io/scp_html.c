@@ -1,5 +1,6 @@
 /* scp_html.c - a wiki page's HTML, parsed by libxml2, written out as markdown. */
 #include "deepwell/io/scp_html.h"
+#include "deepwell/io/md_out.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -11,159 +12,7 @@
 #include <libxml/tree.h>
 
 /* Output larger than this (a page of endless table cells) is refused, not grown. */
-#define OUT_MAX    (4u * SCP_HTML_MAX_BYTES)
-#define PREFIX_MAX 256
-
-struct conv {
-    char *p;
-    size_t len, cap;
-    bool failed; /* out of memory or too large */
-    bool too_deep;
-    int depth;
-    char prefix[PREFIX_MAX]; /* written at each line start: "> ", list indents */
-    size_t plen;
-    size_t last_plen; /* the prefix of the last line written: a blank line keeps only */
-    bool line_start; /* what it shares with the next one */ /* nothing but (unwritten) prefix on the
-                                                               current line */
-    int need_break;     /* before the next content: 1 newline, 2 blank line */
-    bool pending_space; /* collapsed white space, written before the next content */
-    bool fresh_item;    /* just after a list marker: no break before the item's text */
-    bool in_cell;       /* a table cell: one line, breaks become spaces */
-};
-
-static void put(struct conv *c, const char *s, size_t n)
-{
-    if (c->failed)
-        return;
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 4096;
-        while (c->len + n + 1 > cap)
-            cap *= 2;
-        char *p = cap > OUT_MAX ? NULL : realloc(c->p, cap);
-        if (p == NULL) {
-            c->failed = true;
-            return;
-        }
-        c->p = p;
-        c->cap = cap;
-    }
-    memcpy(c->p + c->len, s, n);
-    c->len += n;
-    c->p[c->len] = '\0';
-}
-
-static void puts_(struct conv *c, const char *s)
-{
-    put(c, s, strlen(s));
-}
-
-/* Writes the pending break and the line's prefix before content. */
-static void begin_content(struct conv *c)
-{
-    if (c->in_cell) {
-        if (c->need_break || c->pending_space)
-            if (c->len > 0 && c->p[c->len - 1] != ' ')
-                put(c, " ", 1);
-        c->need_break = 0;
-        c->pending_space = false;
-        return;
-    }
-    if (c->fresh_item) {
-        c->need_break = 0;
-        c->fresh_item = false;
-    }
-    if (c->need_break && c->len > 0) {
-        if (!c->line_start)
-            put(c, "\n", 1);
-        if (c->need_break == 2) {
-            /* a blank line inside a quote keeps its '>'; entering one, not yet */
-            size_t n = c->plen < c->last_plen ? c->plen : c->last_plen;
-            while (n > 0 && c->prefix[n - 1] == ' ')
-                n--;
-            put(c, c->prefix, n);
-            put(c, "\n", 1);
-        }
-        c->line_start = true;
-        c->pending_space = false;
-    }
-    c->need_break = 0;
-    if (c->line_start) {
-        put(c, c->prefix, c->plen);
-        c->last_plen = c->plen;
-        c->line_start = false;
-        c->pending_space = false;
-    } else if (c->pending_space) {
-        put(c, " ", 1);
-    }
-    c->pending_space = false;
-}
-
-/* Before a '[' of ours: never right after the page's (escaped) '[', which would make "[[". */
-static void open_bracket(struct conv *c)
-{
-    if (c->len > 0 && c->p[c->len - 1] == '[')
-        put(c, " ", 1);
-}
-
-static void want_break(struct conv *c, int kind)
-{
-    if (c->need_break < kind)
-        c->need_break = kind;
-}
-
-static bool push_prefix(struct conv *c, const char *s)
-{
-    size_t n = strlen(s);
-    if (c->plen + n >= PREFIX_MAX) {
-        c->too_deep = true;
-        return false;
-    }
-    memcpy(c->prefix + c->plen, s, n);
-    c->plen += n;
-    return true;
-}
-
-/* Bytes written as they are: not white space, not markdown syntax anywhere in a line. */
-static bool plain_byte(unsigned char ch)
-{
-    return ch > ' ' && strchr("\\`*_[]<>~|&!", ch) == NULL;
-}
-
-/* The page's own text: white space collapsed, markdown syntax escaped. */
-static void text(struct conv *c, const char *s)
-{
-    for (const unsigned char *q = (const unsigned char *)s; *q != '\0' && !c->failed; q++) {
-        if (isspace(*q)) {
-            c->pending_space = true;
-            continue;
-        }
-        bool at_start = c->need_break || c->line_start;
-        if (!at_start && plain_byte(*q)) { /* the common case: a run of ordinary bytes */
-            const unsigned char *end = q + 1;
-            while (plain_byte(*end))
-                end++;
-            begin_content(c);
-            put(c, (const char *)q, (size_t)(end - q));
-            q = end - 1;
-            continue;
-        }
-        begin_content(c);
-        if (at_start && !c->in_cell && isdigit(*q)) {
-            /* "1." or "1)" at a line's start would open a list */
-            const unsigned char *d = q;
-            while (isdigit(*d))
-                d++;
-            put(c, (const char *)q, (size_t)(d - q));
-            if (*d == '.' || *d == ')')
-                put(c, "\\", 1);
-            q = d - 1;
-            continue;
-        }
-        if (strchr("\\`*_[]<>~|&!", *q) != NULL || (at_start && strchr("#+-=:", *q) != NULL))
-            put(c, "\\", 1);
-        put(c, (const char *)q, 1);
-    }
-}
+#define OUT_MAX (4u * SCP_HTML_MAX_BYTES)
 
 static bool is(const xmlNode *n, const char *name)
 {
@@ -244,9 +93,9 @@ static bool dropped(const xmlNode *n)
     return false;
 }
 
-static void node(struct conv *c, xmlNode *n);
+static void node(struct md_out *c, xmlNode *n);
 
-static void children(struct conv *c, xmlNode *n)
+static void children(struct md_out *c, xmlNode *n)
 {
     for (xmlNode *k = n->children; k != NULL && !c->failed && !c->too_deep; k = k->next)
         node(c, k);
@@ -267,40 +116,40 @@ static bool has_text(const xmlNode *n, int depth)
     return false;
 }
 
-static void inline_mark(struct conv *c, xmlNode *n, const char *mark)
+static void inline_mark(struct md_out *c, xmlNode *n, const char *mark)
 {
     if (!has_text(n, 0)) /* "** **" would print as stars */
         return;
-    begin_content(c);
-    puts_(c, mark);
+    md_begin_content(c);
+    md_puts(c, mark);
     children(c, n);
-    puts_(c, mark);
+    md_puts(c, mark);
 }
 
 /* "## title" on a line of its own: the import makes it a section. */
-static void heading(struct conv *c, const char *title, xmlNode *content)
+static void heading(struct md_out *c, const char *title, xmlNode *content)
 {
-    want_break(c, 2);
-    begin_content(c);
-    puts_(c, c->in_cell ? "" : "## ");
+    md_want_break(c, 2);
+    md_begin_content(c);
+    md_puts(c, c->in_cell ? "" : "## ");
     if (title != NULL)
-        text(c, title);
+        md_text(c, title);
     else
         children(c, content);
-    want_break(c, 2);
+    md_want_break(c, 2);
 }
 
-static void image(struct conv *c, const char *caption)
+static void image(struct md_out *c, const char *caption)
 {
     if (!c->in_cell)
-        want_break(c, 2);
-    begin_content(c);
-    open_bracket(c);
-    puts_(c, "[image: ");
-    text(c, caption[0] ? caption : "untitled");
-    puts_(c, "]");
+        md_want_break(c, 2);
+    md_begin_content(c);
+    md_open_bracket(c);
+    md_puts(c, "[image: ");
+    md_text(c, caption[0] ? caption : "untitled");
+    md_puts(c, "]");
     if (!c->in_cell)
-        want_break(c, 2);
+        md_want_break(c, 2);
 }
 
 static xmlNode *find_class(xmlNode *n, const char *cls, int depth)
@@ -317,7 +166,7 @@ static xmlNode *find_class(xmlNode *n, const char *cls, int depth)
     return NULL;
 }
 
-static void image_block(struct conv *c, xmlNode *n)
+static void image_block(struct md_out *c, xmlNode *n)
 {
     char caption[512] = "";
     xmlNode *cap = find_class(n, "scp-image-caption", 0);
@@ -326,7 +175,7 @@ static void image_block(struct conv *c, xmlNode *n)
     image(c, caption);
 }
 
-static void img(struct conv *c, xmlNode *n)
+static void img(struct md_out *c, xmlNode *n)
 {
     xmlChar *alt = xmlGetProp(n, (const xmlChar *)"alt");
     char caption[512];
@@ -335,10 +184,10 @@ static void img(struct conv *c, xmlNode *n)
     image(c, caption);
 }
 
-static void list(struct conv *c, xmlNode *n, bool ordered)
+static void list(struct md_out *c, xmlNode *n, bool ordered)
 {
     if (!c->in_cell)
-        want_break(c, 2);
+        md_want_break(c, 2);
     int number = 1;
     for (xmlNode *li = n->children; li != NULL && !c->failed && !c->too_deep; li = li->next) {
         if (!is(li, "li")) {
@@ -348,10 +197,10 @@ static void list(struct conv *c, xmlNode *n, bool ordered)
         }
         char marker[16];
         snprintf(marker, sizeof(marker), ordered ? "%d. " : "- ", number++);
-        want_break(c, 1);
+        md_want_break(c, 1);
         c->fresh_item = false;
-        begin_content(c);
-        puts_(c, marker);
+        md_begin_content(c);
+        md_puts(c, marker);
         if (c->in_cell) {
             children(c, li);
             continue;
@@ -359,14 +208,14 @@ static void list(struct conv *c, xmlNode *n, bool ordered)
         size_t saved = c->plen;
         char indent[16];
         snprintf(indent, sizeof(indent), "%*s", (int)strlen(marker), "");
-        if (!push_prefix(c, indent))
+        if (!md_push_prefix(c, indent))
             return;
         c->fresh_item = true;
         children(c, li);
         c->fresh_item = false;
         c->plen = saved;
     }
-    want_break(c, 2);
+    md_want_break(c, 2);
 }
 
 /* ---- tables ------------------------------------------------------------------------------ */
@@ -376,9 +225,9 @@ struct row {
     size_t n;
 };
 
-static char *cell_text(struct conv *outer, xmlNode *cell)
+static char *cell_text(struct md_out *outer, xmlNode *cell)
 {
-    struct conv c = {.in_cell = true, .depth = outer->depth};
+    struct md_out c = {.in_cell = true, .depth = outer->depth, .max = outer->max};
     children(&c, cell);
     if (c.too_deep)
         outer->too_deep = true;
@@ -390,7 +239,7 @@ static char *cell_text(struct conv *outer, xmlNode *cell)
     return c.p ? c.p : strdup("");
 }
 
-static bool collect_rows(struct conv *c, xmlNode *n, struct row **rows, size_t *nrows, int depth)
+static bool collect_rows(struct md_out *c, xmlNode *n, struct row **rows, size_t *nrows, int depth)
 {
     if (depth > 4) /* table > tbody > tr: rows sit at most a few levels down */
         return true;
@@ -422,7 +271,7 @@ static bool collect_rows(struct conv *c, xmlNode *n, struct row **rows, size_t *
     return true;
 }
 
-static void table(struct conv *c, xmlNode *n)
+static void table(struct md_out *c, xmlNode *n)
 {
     if (c->in_cell) { /* a table in a cell: its text only */
         children(c, n);
@@ -436,25 +285,25 @@ static void table(struct conv *c, xmlNode *n)
     if (!ok && !c->too_deep)
         c->failed = true;
     if (ok && ncols > 0) {
-        want_break(c, 2);
+        md_want_break(c, 2);
         for (size_t i = 0; i < nrows; i++) {
-            want_break(c, 1);
-            begin_content(c);
+            md_want_break(c, 1);
+            md_begin_content(c);
             for (size_t j = 0; j < ncols; j++) {
-                puts_(c, "| ");
-                puts_(c, j < rows[i].n ? rows[i].cells[j] : "");
-                puts_(c, " ");
+                md_puts(c, "| ");
+                md_puts(c, j < rows[i].n ? rows[i].cells[j] : "");
+                md_puts(c, " ");
             }
-            puts_(c, "|");
+            md_puts(c, "|");
             if (i == 0) { /* the first row is the header GFM needs */
-                want_break(c, 1);
-                begin_content(c);
+                md_want_break(c, 1);
+                md_begin_content(c);
                 for (size_t j = 0; j < ncols; j++)
-                    puts_(c, "| --- ");
-                puts_(c, "|");
+                    md_puts(c, "| --- ");
+                md_puts(c, "|");
             }
         }
-        want_break(c, 2);
+        md_want_break(c, 2);
     }
     for (size_t i = 0; i < nrows; i++) {
         for (size_t j = 0; j < rows[i].n; j++)
@@ -466,7 +315,7 @@ static void table(struct conv *c, xmlNode *n)
 
 /* ---- wikidot's widgets ---------------------------------------------------------------------- */
 
-static void collapsible(struct conv *c, xmlNode *n)
+static void collapsible(struct md_out *c, xmlNode *n)
 {
     char title[256] = "";
     xmlNode *folded = find_class(n, "collapsible-block-folded", 0);
@@ -479,13 +328,13 @@ static void collapsible(struct conv *c, xmlNode *n)
     if (!c->in_cell && c->plen == 0)
         heading(c, t[0] ? t : "Collapsed block", NULL);
     else
-        want_break(c, 2);
+        md_want_break(c, 2);
     if (content != NULL)
         children(c, content);
-    want_break(c, 2);
+    md_want_break(c, 2);
 }
 
-static void tabview(struct conv *c, xmlNode *n)
+static void tabview(struct md_out *c, xmlNode *n)
 {
     xmlNode *nav = find_class(n, "yui-nav", 0);
     xmlNode *content = find_class(n, "yui-content", 0);
@@ -505,23 +354,23 @@ static void tabview(struct conv *c, xmlNode *n)
         if (!c->in_cell && c->plen == 0)
             heading(c, title, NULL);
         children(c, k);
-        want_break(c, 2);
+        md_want_break(c, 2);
     }
 }
 
-static void footnote(struct conv *c, xmlNode *n)
+static void footnote(struct md_out *c, xmlNode *n)
 {
     xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
     const char *num =
         id && strncmp((const char *)id, "footnote-", 9) == 0 ? (const char *)id + 9 : "";
     long v = strtol(num, NULL, 10);
     xmlFree(id);
-    want_break(c, 2);
-    begin_content(c);
+    md_want_break(c, 2);
+    md_begin_content(c);
     char label[32];
     snprintf(label, sizeof(label), "[^%ld]: ", v > 0 && v < 100000 ? v : 0L);
-    open_bracket(c);
-    puts_(c, label);
+    md_open_bracket(c);
+    md_puts(c, label);
     /* wikidot writes "<a>1</a>. text": the number and its dot are ours now */
     xmlNode *k = n->children;
     if (k != NULL && is(k, "a"))
@@ -532,41 +381,41 @@ static void footnote(struct conv *c, xmlNode *n)
             const char *s = (const char *)k->content;
             while (*s == '.' || isspace((unsigned char)*s))
                 s++;
-            text(c, s);
+            md_text(c, s);
             continue;
         }
         node(c, k);
     }
-    want_break(c, 2);
+    md_want_break(c, 2);
 }
 
-static void footnote_ref(struct conv *c, xmlNode *n)
+static void footnote_ref(struct md_out *c, xmlNode *n)
 {
     char num[16];
     plain_text(n, num, sizeof(num));
     long v = strtol(num, NULL, 10);
-    begin_content(c);
+    md_begin_content(c);
     snprintf(num, sizeof(num), "[^%ld]", v > 0 && v < 100000 ? v : 0L);
-    open_bracket(c);
-    puts_(c, num);
+    md_open_bracket(c);
+    md_puts(c, num);
 }
 
 /* ---- the walk ------------------------------------------------------------------------------ */
 
-static void element(struct conv *c, xmlNode *n)
+static void element(struct md_out *c, xmlNode *n)
 {
     if (dropped(n))
         return;
     if (is(n, "p") || is(n, "pre") || is(n, "center") || is(n, "section") || is(n, "article")) {
-        want_break(c, 2);
+        md_want_break(c, 2);
         children(c, n);
-        want_break(c, 2);
+        md_want_break(c, 2);
     } else if (is(n, "br")) {
         if (c->in_cell)
             c->pending_space = true;
         else if (!c->line_start && c->len > 0 && !c->need_break) {
-            puts_(c, "\\");
-            want_break(c, 1);
+            md_puts(c, "\\");
+            md_want_break(c, 1);
         }
     } else if (n->name[0] == 'h' && n->name[1] >= '1' && n->name[1] <= '6' && n->name[2] == 0) {
         heading(c, NULL, n);
@@ -579,10 +428,10 @@ static void element(struct conv *c, xmlNode *n)
         inline_mark(c, n, "~~");
     } else if (is(n, "blockquote") || has_class(n, "blockquote")) {
         size_t saved = c->plen;
-        want_break(c, 2);
-        if (c->in_cell || push_prefix(c, "> ")) {
+        md_want_break(c, 2);
+        if (c->in_cell || md_push_prefix(c, "> ")) {
             children(c, n);
-            want_break(c, 2);
+            md_want_break(c, 2);
         }
         c->plen = saved;
     } else if (is(n, "ul") || is(n, "ol")) {
@@ -591,10 +440,10 @@ static void element(struct conv *c, xmlNode *n)
         table(c, n);
     } else if (is(n, "hr")) {
         if (!c->in_cell) {
-            want_break(c, 2);
-            begin_content(c);
-            puts_(c, "---");
-            want_break(c, 2);
+            md_want_break(c, 2);
+            md_begin_content(c);
+            md_puts(c, "---");
+            md_want_break(c, 2);
         }
     } else if (is(n, "img")) {
         img(c, n);
@@ -613,15 +462,15 @@ static void element(struct conv *c, xmlNode *n)
     } else if (is(n, "sup") && has_class(n, "footnoteref")) {
         footnote_ref(c, n);
     } else if (is(n, "div") || is(n, "li") || is(n, "dd") || is(n, "dt")) {
-        want_break(c, 2);
+        md_want_break(c, 2);
         children(c, n);
-        want_break(c, 2);
+        md_want_break(c, 2);
     } else {
         children(c, n); /* a, span, sup, sub, code, tt, u, font, body, html... */
     }
 }
 
-static void node(struct conv *c, xmlNode *n)
+static void node(struct md_out *c, xmlNode *n)
 {
     if (c->depth >= SCP_HTML_MAX_DEPTH) {
         c->too_deep = true;
@@ -629,7 +478,7 @@ static void node(struct conv *c, xmlNode *n)
     }
     c->depth++;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-        text(c, (const char *)n->content);
+        md_text(c, (const char *)n->content);
     else if (n->type == XML_ELEMENT_NODE)
         element(c, n);
     c->depth--;
@@ -646,7 +495,7 @@ bool scp_html_to_markdown(const char *html, size_t len, char **out, char *why, s
      * Not NOIMPLIED: without the implied <body> libxml2 nests siblings in the first. */
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-    struct conv c = {.line_start = true};
+    struct md_out c = {.line_start = true, .max = OUT_MAX};
     if (doc != NULL) {
         for (xmlNode *k = doc->children; k != NULL && !c.failed && !c.too_deep; k = k->next)
             node(&c, k);
@@ -665,7 +514,7 @@ bool scp_html_to_markdown(const char *html, size_t len, char **out, char *why, s
         return false;
     }
     if (c.len > 0 && c.p[c.len - 1] != '\n')
-        put(&c, "\n", 1);
+        md_put(&c, "\n", 1);
     if (c.failed) {
         free(c.p);
         snprintf(why, whysize, "out of memory");

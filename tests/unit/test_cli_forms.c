@@ -160,6 +160,32 @@ static void long_text_goes_to_the_editor_and_back(void **state)
     json_decref(req);
 }
 
+/* A number field is sent as a number only when it is one, by the one strict parser. */
+static void number_fields_are_numbers_only_when_strictly_numeric(void **state)
+{
+    (void)state;
+    const struct form_kind *k = form_kind_find("scp");
+    static const struct {
+        const char *typed;
+        bool numeric;
+    } cases[] = {{"173", true},
+                 {"-4", true},
+                 {"+173", false},
+                 {" 173", false},
+                 {"173 ", false},
+                 {"0x1f", false},
+                 {"99999999999999999999", false}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *values[FORM_FIELDS] = {cases[i].typed, "Statue", "3", "Euclid"};
+        json_t *req = form_request(k, values);
+        assert_non_null(req);
+        json_t *number = json_object_get(req, "number");
+        assert_int_equal(json_is_integer(number), cases[i].numeric);
+        assert_int_equal(json_is_string(number), !cases[i].numeric);
+        json_decref(req);
+    }
+}
+
 /* At 60x20 and 40x12 the focused field is always drawn, and no hint is cut without a mark. */
 static void a_small_window_scrolls_the_fields_to_the_focus(void **state)
 {
@@ -275,6 +301,7 @@ int main(void)
         cmocka_unit_test(the_editor_failing_or_overflowing_changes_nothing),
         cmocka_unit_test(the_welcome_suggests_only_what_the_user_may_run),
         cmocka_unit_test(batch_fields_come_from_the_same_table),
+        cmocka_unit_test(number_fields_are_numbers_only_when_strictly_numeric),
         cmocka_unit_test(batch_options_format_and_version),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
