@@ -3,7 +3,7 @@
  * (internal to deepwell/).
  *
  * Each helper runs on a connection inside the caller's write transaction: the
- * server's creates (files.c, places.c, users.c) wrap one in deepwell_write_tx, an
+ * server's creates (files_write.c, places.c, users.c) wrap one in deepwell_write_tx, an
  * importer (deepwell/io/) calls many inside its own.  A schema change to these
  * tables touches the schema files and these helpers only.
  *

@@ -1,5 +1,5 @@
 /*
- * fuzz_scpdata.c - the SCP wiki's dump (deepwell/io/import_scpdata.c, scp_html.c):
+ * fuzz_scpdata.c - the SCP wiki's dump (deepwell/io/import_scpdata.c, scpdata_*.c, scp_html.c):
  * untrusted JSON articles and the untrusted HTML inside them.
  *
  * Input: when it starts with '{', one scp-data article as JSON (scpdata_article);
