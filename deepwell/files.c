@@ -1,4 +1,5 @@
 /* files.c - reading SCP files with their sections. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,14 +12,14 @@
 static const char SQL_SCP_GET[] =
     "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"
     " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision,"
-    " f.source_url, f.source_author, f.source_created_at, f.tags FROM scp_files f"
+    " f.source_url, f.source_author, f.source_created_at, f.tags, f.suffix FROM scp_files f"
     " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
     " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"
     " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"
     " LEFT JOIN risk_classes rc ON rc.id = f.risk_class_id"
     " LEFT JOIN sites s ON s.id = f.site_id"
     " LEFT JOIN task_forces tf ON tf.id = f.task_force_id"
-    " WHERE f.number = ?1";
+    " WHERE f.number = ?1 AND f.suffix = ?2";
 static const char SQL_SECTIONS_GET[] =
     "SELECT id, kind, title, position, clearance_level, body FROM sections"
     " WHERE scp_id = ?1 ORDER BY position";
@@ -69,6 +70,7 @@ static bool read_scp_row(struct dw_stmt *stmt, struct deepwell_scp *out)
     out->site_id = dw_col_int64(stmt, 9);
     out->task_force_id = dw_col_int64(stmt, 11);
     out->revision = dw_col_int64(stmt, 13);
+    dw_column_copy(stmt, 18, out->suffix, sizeof(out->suffix));
     return dw_column_dup(stmt, 2, &out->title) && dw_column_dup(stmt, 4, &out->containment) &&
            dw_column_dup(stmt, 5, &out->secondary) && dw_column_dup(stmt, 6, &out->disruption) &&
            dw_column_dup(stmt, 7, &out->risk) && dw_column_dup(stmt, 8, &out->status) &&
@@ -123,20 +125,33 @@ static enum deepwell_code read_sections(struct deepwell_conn *conn, struct deepw
     return code;
 }
 
-void dw_scp_ref_text(int number, char *buf, size_t size)
+void dw_scp_ref_text(int number, const char *suffix, char *buf, size_t size)
 {
     struct foundation_ref ref = {.kind = REF_SCP, .number = number};
+    snprintf(ref.suffix, sizeof(ref.suffix), "%s", suffix != NULL ? suffix : "");
     foundation_ref_format(&ref, buf, size);
 }
 
-enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, bool with_sections,
-                               struct deepwell_scp *out, const char *op, struct deepwell_error *err)
+bool dw_scp_suffix_valid(const char *suffix)
+{
+    if (suffix == NULL || suffix[0] == '\0')
+        return true;
+    /* The grammar lives in one place: the suffix must parse back to itself. */
+    char text[32];
+    struct foundation_ref ref;
+    snprintf(text, sizeof(text), "SCP-1-%.*s", FOUNDATION_REF_SUFFIX_MAX + 1, suffix);
+    return foundation_ref_parse(text, &ref) && strcmp(ref.suffix, suffix) == 0;
+}
+
+enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, const char *suffix,
+                               bool with_sections, struct deepwell_scp *out, const char *op,
+                               struct deepwell_error *err)
 {
     memset(out, 0, sizeof(*out));
     struct dw_stmt *stmt = NULL;
     enum deepwell_code code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "i", number);
+        code = dw_bind(stmt, err, op, "it", number, suffix != NULL ? suffix : "");
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK && !read_scp_row(stmt, out))
@@ -150,8 +165,9 @@ enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, bool with
     return code;
 }
 
-static enum deepwell_code scp_load(struct deepwell *dw, int number, bool with_sections,
-                                   struct deepwell_scp *out, struct deepwell_error *err)
+static enum deepwell_code scp_load(struct deepwell *dw, int number, const char *suffix,
+                                   bool with_sections, struct deepwell_scp *out,
+                                   struct deepwell_error *err)
 {
     const char *op = with_sections ? "files.scp_get" : "files.scp_get_head";
     memset(out, 0, sizeof(*out));
@@ -166,27 +182,27 @@ static enum deepwell_code scp_load(struct deepwell *dw, int number, bool with_se
         deepwell_pool_release(dw->pool, conn);
         return code;
     }
-    code = dw_scp_read(conn, number, with_sections, out, op, err);
+    code = dw_scp_read(conn, number, suffix, with_sections, out, op, err);
     if (with_sections)
         dw_read_end(conn);
     deepwell_pool_release(dw->pool, conn);
 
     if (code == DW_NOT_FOUND) {
         char ref[32];
-        dw_scp_ref_text(number, ref, sizeof(ref));
+        dw_scp_ref_text(number, suffix, ref, sizeof(ref));
         deepwell_error_set(err, code, op, "no such file: %s", ref);
     }
     return code;
 }
 
-enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
-                                    struct deepwell_error *err)
+enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, const char *suffix,
+                                    struct deepwell_scp *out, struct deepwell_error *err)
 {
-    return scp_load(dw, number, true, out, err);
+    return scp_load(dw, number, suffix, true, out, err);
 }
 
-enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, struct deepwell_scp *out,
-                                         struct deepwell_error *err)
+enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, const char *suffix,
+                                         struct deepwell_scp *out, struct deepwell_error *err)
 {
-    return scp_load(dw, number, false, out, err);
+    return scp_load(dw, number, suffix, false, out, err);
 }

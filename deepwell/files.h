@@ -12,12 +12,15 @@
 #include "deepwell/deepwell.h"
 #include "deepwell/pool.h"
 
-/* The file's designation as users write it ("SCP-173"). */
-void dw_scp_ref_text(int number, char *buf, size_t size);
+/* The file's designation as users write it ("SCP-173", "SCP-049-ARC"); suffix may be NULL. */
+void dw_scp_ref_text(int number, const char *suffix, char *buf, size_t size);
 
-/* The file numbered number (DW_NOT_FOUND when none), its sections too when asked. */
-enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, bool with_sections,
-                               struct deepwell_scp *out, const char *op,
+/* Whether suffix ("" or NULL for none) is one a designation may end in ("J", "ARC"). */
+bool dw_scp_suffix_valid(const char *suffix);
+
+/* The file number-suffix (DW_NOT_FOUND when none), its sections too when asked. */
+enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, const char *suffix,
+                               bool with_sections, struct deepwell_scp *out, const char *op,
                                struct deepwell_error *err);
 
 #endif

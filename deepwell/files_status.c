@@ -8,7 +8,8 @@
 #include "deepwell/store.h"
 #include "deepwell/write.h"
 
-static const char SQL_SCP_STATUS[] = "SELECT id, status FROM scp_files WHERE number = ?1";
+static const char SQL_SCP_STATUS[] =
+    "SELECT id, status FROM scp_files WHERE number = ?1 AND suffix = ?2";
 static const char SQL_SCP_SET_STATUS[] =
     "UPDATE scp_files SET status = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_STATUS_HISTORY_INSERT[] =
@@ -19,6 +20,7 @@ static const char SQL_STATUS_HISTORY_INSERT[] =
 
 struct status_change {
     int number;
+    const char *suffix;
     const char *new_status;
     int64_t user_id;
     const char *reason;
@@ -31,12 +33,12 @@ static enum deepwell_code set_status_body(struct deepwell_conn *conn, void *ctx,
     static const char op[] = "files.scp_set_status";
     struct status_change *change = ctx;
     char ref[32];
-    dw_scp_ref_text(change->number, ref, sizeof(ref));
+    dw_scp_ref_text(change->number, change->suffix, ref, sizeof(ref));
 
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_SCP_STATUS, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "i", change->number);
+        code = dw_bind(stmt, err, op, "it", change->number, change->suffix);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_NOT_FOUND)
@@ -69,14 +71,16 @@ static enum deepwell_code set_status_body(struct deepwell_conn *conn, void *ctx,
     return code;
 }
 
-enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *new_status,
-                                           int64_t user_id, const char *reason, char old_status[16],
+enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *suffix,
+                                           const char *new_status, int64_t user_id,
+                                           const char *reason, char old_status[16],
                                            struct deepwell_error *err)
 {
     static const char op[] = "files.scp_set_status";
     if (new_status == NULL || !foundation_status_valid(new_status))
         return deepwell_error_set(err, DW_INVALID, op, "unknown status '%s'",
                                   new_status != NULL ? new_status : "");
-    struct status_change change = {number, new_status, user_id, reason, old_status};
+    struct status_change change = {
+        number, suffix != NULL ? suffix : "", new_status, user_id, reason, old_status};
     return deepwell_write_tx(dw, set_status_body, &change, err);
 }

@@ -15,8 +15,8 @@
 static const char SQL_SCP_INSERT[] =
     "INSERT INTO scp_files (number, title, clearance_level, containment_class_id,"
     " secondary_class_id, disruption_class_id, risk_class_id, site_id, task_force_id, status,"
-    " created_at, updated_at, source_url, source_author, source_created_at, tags)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    " created_at, updated_at, source_url, source_author, source_created_at, tags, suffix)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     " RETURNING id";
 static const char SQL_SECTION_INSERT[] =
     "INSERT INTO sections (scp_id, kind, title, position, clearance_level, body)"
@@ -27,7 +27,8 @@ static const char SQL_SCP_UPDATE[] =
     " updated_at = ?9, source_url = ?10, source_author = ?11, source_created_at = ?12,"
     " tags = ?13 WHERE id = ?1";
 static const char SQL_SECTIONS_DELETE[] = "DELETE FROM sections WHERE scp_id = ?1";
-static const char SQL_SCP_BY_NUMBER[] = "SELECT id FROM scp_files WHERE number = ?1";
+static const char SQL_SCP_BY_NUMBER[] =
+    "SELECT id FROM scp_files WHERE number = ?1 AND suffix = ?2";
 /* Class name -> id, one literal per table (table names cannot be bound). */
 static const struct {
     const char *what;
@@ -114,9 +115,14 @@ static bool section_kind_valid(const char *kind)
 static enum deepwell_code validate_scp(const struct deepwell_scp *scp, const char *op,
                                        struct deepwell_error *err)
 {
-    if (scp->number <= 0)
+    /* SCP-000 itself is not a file, a suffixed one is ("SCP-000-EX"). */
+    if (scp->number < (scp->suffix[0] != '\0' ? 0 : 1))
         return deepwell_error_set(err, DW_INVALID, op, "SCP number must be positive, not %d",
                                   scp->number);
+    if (!dw_scp_suffix_valid(scp->suffix))
+        return deepwell_error_set(err, DW_INVALID, op,
+                                  "a designation's suffix is 1 to %d capital letters, not '%s'",
+                                  FOUNDATION_REF_SUFFIX_MAX, scp->suffix);
     if (scp->title == NULL || scp->title[0] == '\0')
         return deepwell_error_set(err, DW_INVALID, op, "a file needs a title");
     enum deepwell_code code = dw_check_level(scp->level, "classification", op, err);
@@ -169,7 +175,7 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
                                  const struct dw_stamps *when, int64_t *id_out, const char *op,
                                  struct deepwell_error *err)
 {
-    assert(scp->number > 0 && scp->title != NULL);
+    assert(scp->number >= 0 && scp->title != NULL);
     const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
     int64_t class_ids[4];
     enum deepwell_code code = DW_OK;
@@ -187,17 +193,17 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
     struct dw_stmt *stmt;
     code = dw_prepare(conn, SQL_SCP_INSERT, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "itirrrrrrttttttt", scp->number, scp->title, scp->level,
+        code = dw_bind(stmt, err, op, "itirrrrrrtttttttt", scp->number, scp->title, scp->level,
                        class_ids[0], class_ids[1], class_ids[2], class_ids[3], scp->site_id,
                        scp->task_force_id, scp->status != NULL ? scp->status : "active", t.created,
                        t.updated, scp->source_url, scp->source_author, scp->source_created_at,
-                       scp->tags);
+                       scp->tags, scp->suffix);
     int64_t id = 0;
     if (code == DW_OK)
         code = dw_step_insert(conn, stmt, op, &id, err);
     if (code == DW_CONFLICT) {
         char ref[32];
-        dw_scp_ref_text(scp->number, ref, sizeof(ref));
+        dw_scp_ref_text(scp->number, scp->suffix, ref, sizeof(ref));
         return deepwell_error_set(err, code, op, "%s already exists", ref);
     }
     if (code != DW_OK)
@@ -211,14 +217,14 @@ enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwe
     return code;
 }
 
-enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, int64_t *id,
-                               const char *op, struct deepwell_error *err)
+enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, const char *suffix,
+                               int64_t *id, const char *op, struct deepwell_error *err)
 {
     struct dw_stmt *stmt;
     *id = 0;
     enum deepwell_code code = dw_prepare(conn, SQL_SCP_BY_NUMBER, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "I", number);
+        code = dw_bind(stmt, err, op, "It", number, suffix != NULL ? suffix : "");
     return code == DW_OK ? step_id(conn, stmt, id, op, err) : code;
 }
 
@@ -227,7 +233,7 @@ enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struc
                                          const char *op, struct deepwell_error *err)
 {
     *added = false;
-    enum deepwell_code code = dw_scp_find(conn, scp->number, id_out, op, err);
+    enum deepwell_code code = dw_scp_find(conn, scp->number, scp->suffix, id_out, op, err);
     if (code != DW_OK || *id_out != 0)
         return code;
     code = dw_scp_insert(conn, scp, when, id_out, op, err);
@@ -300,11 +306,15 @@ enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struc
     *changed = false;
     *id_out = 0;
     struct deepwell_scp have = {0};
-    enum deepwell_code code = dw_scp_read(conn, scp->number, true, &have, op, err);
+    enum deepwell_code code = dw_scp_read(conn, scp->number, scp->suffix, true, &have, op, err);
     /* Only a file imported from the same page is the import's to rewrite. */
-    if (code == DW_OK && (scp->source_url == NULL || !same_text(have.source_url, scp->source_url)))
-        code = deepwell_error_set(err, DW_CONFLICT, op, "SCP-%03d was not imported from %s",
-                                  scp->number, scp->source_url ? scp->source_url : "a source");
+    if (code == DW_OK &&
+        (scp->source_url == NULL || !same_text(have.source_url, scp->source_url))) {
+        char ref[32];
+        dw_scp_ref_text(scp->number, scp->suffix, ref, sizeof(ref));
+        code = deepwell_error_set(err, DW_CONFLICT, op, "%s was not imported from %s", ref,
+                                  scp->source_url ? scp->source_url : "a source");
+    }
     if (code == DW_OK && !scp_same(&have, scp)) {
         code = scp_rewrite(conn, scp, have.id, when, op, err);
         *changed = code == DW_OK;

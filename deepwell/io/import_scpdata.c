@@ -27,8 +27,10 @@
 
 /* ---- the dump ----------------------------------------------------------------------------- */
 
+/* A designation one article of the dump claimed: number and suffix, as the store keys files. */
 struct claim {
     int64_t number;
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1];
     char *name, *file;
 };
 
@@ -102,9 +104,11 @@ static void place_article(struct reading *r, const char *file, struct job *j)
         note(r, "refused: %s (%s): %s", name, file, why);
         return;
     }
-    snprintf(shown, sizeof(shown), "SCP-%03lld", (long long)scp.number);
+    struct foundation_ref ref = {.kind = REF_SCP, .number = scp.number};
+    memcpy(ref.suffix, scp.suffix, sizeof(ref.suffix));
+    foundation_ref_format(&ref, shown, sizeof(shown));
     for (size_t i = 0; i < r->nclaims; i++)
-        if (r->claims[i].number == scp.number) {
+        if (r->claims[i].number == scp.number && strcmp(r->claims[i].suffix, scp.suffix) == 0) {
             r->b->articles_refused++;
             char other[600];
             snprintf(other, sizeof(other), "%s, also claimed by %s (%s); not imported", shown,
@@ -122,6 +126,7 @@ static void place_article(struct reading *r, const char *file, struct job *j)
     }
     *slot = scp;
     c->number = scp.number;
+    memcpy(c->suffix, scp.suffix, sizeof(c->suffix));
     c->name = strdup(name);
     c->file = strdup(file);
     r->oom |= c->name == NULL || c->file == NULL;

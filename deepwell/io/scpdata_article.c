@@ -217,10 +217,8 @@ bool scpdata_article(const char *name, void *json_object, const struct scpdata_l
     struct foundation_ref ref;
     if (!foundation_ref_parse(desig, &ref) || ref.kind != REF_SCP)
         return fail_why(why, whysize, "\"scp\" is not a designation like SCP-173 or SCP-173-J");
-    if (ref.suffix[0] != '\0') /* docs/import.md: the store keys files by number alone yet */
-        return fail_why(why, whysize, "suffixed designations are not stored yet");
-    if (ref.number == 0)
-        return fail_why(why, whysize, "SCP-000 cannot be stored yet");
+    if (ref.number == 0 && ref.suffix[0] == '\0') /* SCP-000-EX is a file; SCP-000 is not */
+        return fail_why(why, whysize, "SCP-000 without a suffix is not a file");
     if (html == NULL)
         return fail_why(why, whysize, "no \"raw_content\" (the page's HTML)");
     size_t len = json_string_length(json_object_get(a, "raw_content"));
@@ -230,6 +228,7 @@ bool scpdata_article(const char *name, void *json_object, const struct scpdata_l
     char level[8];
     struct shape s = {.scp = out};
     out->key = out->number = ref.number;
+    memcpy(out->suffix, ref.suffix, sizeof(out->suffix));
     out->has_row = true;
     bool oom = !scpdata_shape(&s, md);
     free(md);
