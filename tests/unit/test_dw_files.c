@@ -313,8 +313,9 @@ static void status_changes_are_recorded(void **state)
                                           " AND reason = 'Burned out.' AND user_id IS NOT NULL"),
                      1);
 
-    assert_int_equal(deepwell_scp_set_status(f->dw, 217, "", "neutralized", director, NULL, old, &err),
-                     DW_CONFLICT);
+    assert_int_equal(
+        deepwell_scp_set_status(f->dw, 217, "", "neutralized", director, NULL, old, &err),
+        DW_CONFLICT);
     assert_string_equal(err.message, "SCP-217 is already neutralized");
     assert_int_equal(deepwell_scp_set_status(f->dw, 217, "", "lost", director, NULL, old, &err),
                      DW_INVALID);
