@@ -132,5 +132,40 @@ class PgSuffixTest(SuffixCases, unittest.TestCase):
         return server.start()
 
 
+class ServerSuffixTest(harness.ServerTestCase):
+    """The server's ops by full designation: create, read, set_status and the audit."""
+
+    def test_create_read_and_status_by_full_designation(self):
+        c = self.logged_in("officer")
+        r = c.request("create", kind="scp", number=13, suffix="arc", title="Archived Umbrella",
+                      level=2, containment="Safe",
+                      sections=[{"kind": "description", "title": "Description", "level": 2,
+                                 "text": "An umbrella in a drawer."}])
+        self.assertTrue(r["ok"], r)
+        self.assertEqual(r["ref"], "SCP-013-ARC")
+        self.assertError(c.request("create", kind="scp", number=13, suffix="ARC", title="Again",
+                                   level=2, containment="Safe"), "conflict")
+        r = c.request("create", kind="scp", number=0, suffix="EX", title="Nothing", level=2,
+                      containment="Safe")
+        self.assertEqual(r.get("ref"), "SCP-000-EX", r)
+        for fields in ({"number": 0}, {"number": 14, "suffix": "A1"},
+                       {"number": 14, "suffix": "ABCDEFGHI"}, {"number": 14, "suffix": 5}):
+            self.assertError(c.request("create", kind="scp", title="x", level=2,
+                                       containment="Safe", **fields), "bad_request")
+        # the demo's SCP-013 and the new SCP-013-ARC are two files
+        plain = c.request("read", ref="SCP-013")["file"]
+        arc = c.request("read", ref="scp-13-arc")["file"]
+        self.assertEqual(arc["ref"], "SCP-013-ARC")
+        self.assertEqual(arc["title"], "Archived Umbrella")
+        self.assertNotEqual(plain["title"], arc["title"])
+        r = c.request("set_status", ref="SCP-013-ARC", status="neutralized", reason="folded")
+        self.assertTrue(r["ok"], r)
+        self.assertEqual(c.request("read", ref="SCP-013-ARC")["file"]["status"], "neutralized")
+        self.assertEqual(c.request("read", ref="SCP-013")["file"]["status"], plain["status"])
+        self.assertError(c.request("set_status", ref="SCP-013-KO", status="deleted"), "expunged")
+        self.assertTrue(self.audit_rows("action = 'create' AND details LIKE '%SCP-013-ARC%'"))
+        self.assertTrue(self.audit_rows("action = 'scp.status' AND details LIKE '%SCP-013-ARC%'"))
+
+
 if __name__ == "__main__":
     unittest.main()
