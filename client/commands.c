@@ -45,15 +45,15 @@ static bool parse_kind(const char *word, char *out, size_t size)
     return false;
 }
 
-/* ACCESS SCP 002 | ACCESS SCP-002 | ACCESS 002 (an SCP) | ACCESS SITE 19 */
+/* ACCESS SCP 002 | ACCESS SCP-002 | ACCESS 002 (an SCP) | ACCESS SCP-049-ARC | ACCESS SITE 19 */
 static void parse_access(char **w, int n, struct command *out)
 {
     char text[64];
     struct foundation_ref ref;
-    if (n == 2 && strchr(w[1], '-') != NULL)
-        snprintf(text, sizeof(text), "%s", w[1]);
-    else if (n == 2 && isdigit((unsigned char)w[1][0]))
+    if (n == 2 && isdigit((unsigned char)w[1][0])) /* "002", "049-ARC" */
         snprintf(text, sizeof(text), "SCP-%s", w[1]);
+    else if (n == 2 && strchr(w[1], '-') != NULL)
+        snprintf(text, sizeof(text), "%s", w[1]);
     else if (n == 3)
         snprintf(text, sizeof(text), "%s-%s", w[1], w[2]);
     else {

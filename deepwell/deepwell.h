@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/foundation.h"
+
 struct deepwell;
 
 /* ---- errors ------------------------------------------------------------------- */
@@ -282,7 +284,9 @@ struct deepwell_section {
 
 struct deepwell_scp {
     int64_t id;
-    int number;
+    int number; /* 0 and up: SCP-000-EX is a file */
+    /* "" or the designation's suffix, upper case: SCP-049 and SCP-049-ARC are two files. */
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1];
     char *title;
     int level;
     char *containment, *secondary, *disruption, *risk; /* class names */
@@ -323,11 +327,12 @@ struct deepwell_mtf {
     bool active;
 };
 
-enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, struct deepwell_scp *out,
-                                    struct deepwell_error *err);
+/* A file by number and suffix ("" or NULL for none; "ARC" for SCP-049-ARC). */
+enum deepwell_code deepwell_scp_get(struct deepwell *dw, int number, const char *suffix,
+                                    struct deepwell_scp *out, struct deepwell_error *err);
 /* The file's row and revision only (nsections 0): one statement, no section text read. */
-enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, struct deepwell_scp *out,
-                                         struct deepwell_error *err);
+enum deepwell_code deepwell_scp_get_head(struct deepwell *dw, int number, const char *suffix,
+                                         struct deepwell_scp *out, struct deepwell_error *err);
 enum deepwell_code deepwell_site_get(struct deepwell *dw, int64_t id, struct deepwell_site *out,
                                      struct deepwell_error *err);
 enum deepwell_code deepwell_mtf_get(struct deepwell *dw, int64_t id, struct deepwell_mtf *out,
@@ -348,8 +353,9 @@ enum deepwell_code deepwell_mtf_create(struct deepwell *dw, const struct deepwel
                                        int64_t *id_out, struct deepwell_error *err);
 
 /* Records the change in the status history; DW_CONFLICT when already at new_status. */
-enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *new_status,
-                                           int64_t user_id, const char *reason, char old_status[16],
+enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *suffix,
+                                           const char *new_status, int64_t user_id,
+                                           const char *reason, char old_status[16],
                                            struct deepwell_error *err);
 
 /* ---- lists ------------------------------------------------------------------------------ */
@@ -365,8 +371,9 @@ struct deepwell_list_query {
 };
 
 struct deepwell_list_item {
-    int64_t id;      /* SCP number, or row id for the other kinds */
-    int level;       /* classification (users: their clearance) */
+    int64_t id;                                 /* SCP number, or row id for the other kinds */
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1]; /* scp: "" or "ARC" (SCP-049-ARC) */
+    int level;                                  /* classification (users: their clearance) */
     char title[256]; /* SCP title, site name, "Designation \"Nickname\"", user name */
     char extra[64];  /* scp: containment class; site: location; mtf: "1"/"0" active;
                         user: job title */
@@ -410,7 +417,8 @@ struct deepwell_search_query {
 
 struct deepwell_search_item {
     enum deepwell_kind kind;
-    int64_t id; /* SCP number, or the row id */
+    int64_t id;                                 /* SCP number, or the row id */
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1]; /* scp: "" or "ARC" (SCP-049-ARC) */
     int level;
     char title[256];
     char klass[32]; /* containment class, lower case; "" when none */

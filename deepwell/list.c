@@ -19,7 +19,8 @@
 /*
  * Parameters: ?1 the query (NULL = everything), ?2 the number it names (NULL if
  * none), ?3 the highest level whose titles may match, ?4 the LIKE pattern, and for
- * the page ?5 limit, ?6 offset.  Columns: id, level, title, extra, status, site_id.
+ * the page ?5 limit, ?6 offset.  Columns: id, level, title, extra, status, site_id,
+ * suffix (files only: SCP-049 then SCP-049-ARC).
  */
 #define LIKE_ESCAPE " ESCAPE '\\'"
 
@@ -45,30 +46,32 @@ static const struct list_kind {
     const char *count_sql;
     const char *page_sql;
 } list_kinds[] = {
-    [DW_KIND_SCP] =
-        {REF_SCP, "SELECT count(*)" SCP_FROM,
-         "SELECT f.number, f.clearance_level, f.title, cc.name, f.status, f.site_id" SCP_FROM
-         " ORDER BY f.number" PAGE},
+    [DW_KIND_SCP] = {REF_SCP, "SELECT count(*)" SCP_FROM,
+                     "SELECT f.number, f.clearance_level, f.title, cc.name, f.status, f.site_id, "
+                     "f.suffix" SCP_FROM " ORDER BY f.number, f.suffix" PAGE},
     [DW_KIND_SITE] = {REF_SITE, "SELECT count(*)" SITE_FROM,
-                      "SELECT s.id, s.clearance_level, s.name, s.location, '', s.id" SITE_FROM
+                      "SELECT s.id, s.clearance_level, s.name, s.location, '', s.id, ''" SITE_FROM
                       " ORDER BY s.id" PAGE},
     [DW_KIND_MTF] = {REF_MTF, "SELECT count(*)" MTF_FROM,
                      "SELECT tf.id, tf.clearance_level, " SQL_TF_NAME
-                     ", CASE tf.active WHEN 1 THEN '1' ELSE '0' END, '', tf.site_id" MTF_FROM
+                     ", CASE tf.active WHEN 1 THEN '1' ELSE '0' END, '', tf.site_id, ''" MTF_FROM
                      " ORDER BY tf.id" PAGE},
     [DW_KIND_USER] = {REF_USER, "SELECT count(*)" USER_FROM,
-                      "SELECT u.id, u.clearance_level, u.name, t.name, '', u.site_id" USER_FROM
+                      "SELECT u.id, u.clearance_level, u.name, t.name, '', u.site_id, ''" USER_FROM
                       " ORDER BY u.id" PAGE},
 };
 
-/* "19", "0019" or a ref of this kind ("SITE-19") name a row; anything else does not. */
+/*
+ * "19", "0019" or a ref of this kind ("SITE-19") name a row; anything else does not.
+ * A suffixed ref ("SCP-049-ARC") names its number: the list shows every file of it.
+ */
 static int64_t query_number(const char *query, enum foundation_ref_kind kind)
 {
     size_t len = strlen(query);
     if (len >= 1 && len <= 9 && strspn(query, "0123456789") == len)
         return strtoll(query, NULL, 10);
     struct foundation_ref ref;
-    if (foundation_ref_parse(query, &ref) && ref.kind == kind && ref.suffix[0] == '\0')
+    if (foundation_ref_parse(query, &ref) && ref.kind == kind)
         return ref.number;
     return 0;
 }
@@ -96,6 +99,7 @@ static void read_item(struct dw_stmt *stmt, struct deepwell_list_item *item)
     dw_column_copy(stmt, 3, item->extra, sizeof(item->extra));
     dw_column_copy(stmt, 4, item->status, sizeof(item->status));
     item->site_id = dw_col_int64(stmt, 5);
+    dw_column_copy(stmt, 6, item->suffix, sizeof(item->suffix));
 }
 
 struct list_params {

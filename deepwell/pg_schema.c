@@ -241,6 +241,21 @@ static const char migration_8[] =
     ");"
     "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);";
 
+/*
+ * Version 9: files keyed by number and suffix, number 0 allowed, as in sqlite_schema.c
+ * (here the constraints can be changed in place).
+ */
+static const char migration_9[] =
+    "ALTER TABLE scp_files ADD COLUMN suffix TEXT NOT NULL DEFAULT ''"
+    "  CHECK (suffix = upper(suffix) AND length(suffix) <= 8),"
+    "  DROP CONSTRAINT scp_files_number_key, DROP CONSTRAINT scp_files_number_check,"
+    "  ADD CONSTRAINT scp_files_number_check CHECK (number >= 0),"
+    "  ADD CONSTRAINT scp_files_number_suffix_key UNIQUE (number, suffix);"
+    "ALTER TABLE search_docs ADD COLUMN suffix TEXT NOT NULL DEFAULT '',"
+    "  DROP CONSTRAINT search_docs_kind_ref_id_band_lo_key,"
+    "  ADD CONSTRAINT search_docs_kind_ref_id_suffix_band_lo_key"
+    "  UNIQUE (kind, ref_id, suffix, band_lo);";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -251,6 +266,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
+    {9, "files keyed by number and suffix", migration_9, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

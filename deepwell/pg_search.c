@@ -16,9 +16,9 @@ const struct dw_search_sql deepwell_pg_search_sql = {
     .page = "SELECT p.kind, p.ref_id, p.file_level, p.title, p.class,"
             " ts_headline('simple', p.body," TSQ ","
             " 'StartSel=**, StopSel=**, MaxWords=16, MinWords=8, ShortWord=0, MaxFragments=1'),"
-            " CAST(p.score AS TEXT)"
-            " FROM (SELECT d.kind, d.ref_id, d.file_level, d.title, d.class, d.body,"
+            " CAST(p.score AS TEXT), p.suffix"
+            " FROM (SELECT d.kind, d.ref_id, d.file_level, d.title, d.class, d.body, d.suffix,"
             " ts_rank(d.tsv," TSQ ") AS score" FROM
-            " ORDER BY score DESC, d.kind, d.ref_id LIMIT ?9 OFFSET ?10) p"
-            " ORDER BY p.score DESC, p.kind, p.ref_id",
+            " ORDER BY score DESC, d.kind, d.ref_id, d.suffix LIMIT ?9 OFFSET ?10) p"
+            " ORDER BY p.score DESC, p.kind, p.ref_id, p.suffix",
 };

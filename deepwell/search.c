@@ -14,10 +14,11 @@
 #include "deepwell/search.h"
 #include "deepwell/store.h"
 
-static const char SQL_DOCS_DELETE[] = "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2";
+static const char SQL_DOCS_DELETE[] =
+    "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2 AND suffix = ?3";
 static const char SQL_DOCS_INSERT[] =
     "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    " body, meta, suffix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 static const char *const kind_names[] = {
     [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
@@ -28,6 +29,7 @@ static const char *const kind_names[] = {
 struct doc {
     enum deepwell_kind kind;
     int64_t ref_id;
+    const char *suffix; /* files: "" or "ARC" (SCP-049-ARC); others NULL */
     int level;
     int64_t site_id;
     const char *klass; /* any case; stored lower case */
@@ -42,6 +44,8 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     static const enum foundation_ref_kind ref_kinds[] = {
         [DW_KIND_SCP] = REF_SCP, [DW_KIND_SITE] = REF_SITE, [DW_KIND_MTF] = REF_MTF};
     struct foundation_ref ref = {.kind = ref_kinds[doc->kind], .number = doc->ref_id};
+    const char *suffix = doc->suffix != NULL ? doc->suffix : "";
+    snprintf(ref.suffix, sizeof(ref.suffix), "%s", suffix);
     char canon[32], head[320], klass[32] = "";
     foundation_ref_format(&ref, canon, sizeof(canon));
     snprintf(head, sizeof(head), "%s %s", canon, doc->title);
@@ -59,7 +63,7 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "tI", kind, doc->ref_id);
+        code = dw_bind(stmt, err, op, "tIt", kind, doc->ref_id, suffix);
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
@@ -67,8 +71,9 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
                        sizeof(meta));
         code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
         if (code == DW_OK)
-            code = dw_bind(stmt, err, op, "tIiIttiitt", kind, doc->ref_id, doc->level, doc->site_id,
-                           klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta);
+            code =
+                dw_bind(stmt, err, op, "tIiIttiittt", kind, doc->ref_id, doc->level, doc->site_id,
+                        klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta, suffix);
         if (code == DW_OK)
             code = dw_step_done(conn, stmt, op, err);
     }
@@ -79,8 +84,15 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
 enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                        const char *op, struct deepwell_error *err)
 {
-    struct doc doc = {DW_KIND_SCP,      scp->number, scp->level,    scp->site_id,
-                      scp->containment, scp->title,  scp->sections, scp->nsections};
+    struct doc doc = {.kind = DW_KIND_SCP,
+                      .ref_id = scp->number,
+                      .suffix = scp->suffix,
+                      .level = scp->level,
+                      .site_id = scp->site_id,
+                      .klass = scp->containment,
+                      .title = scp->title,
+                      .sections = scp->sections,
+                      .nsections = scp->nsections};
     return index_doc(conn, &doc, op, err);
 }
 
@@ -94,8 +106,13 @@ enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
         {.title = "Description", .level = 1, .body = site->description},
         {.title = "Dossier", .level = 1, .body = site->dossier},
     };
-    struct doc doc = {DW_KIND_SITE, id, site->level != 0 ? site->level : 3, id, NULL, site->name,
-                      sections,     3};
+    struct doc doc = {.kind = DW_KIND_SITE,
+                      .ref_id = id,
+                      .level = site->level != 0 ? site->level : 3,
+                      .site_id = id,
+                      .title = site->name,
+                      .sections = sections,
+                      .nsections = 3};
     return index_doc(conn, &doc, op, err);
 }
 
@@ -111,16 +128,23 @@ enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct 
     struct deepwell_section sections[] = {
         {.title = "Mission", .level = level, .body = mtf->mission},
     };
-    struct doc doc = {DW_KIND_MTF, id, level, mtf->site_id, NULL, title, sections, 1};
+    struct doc doc = {.kind = DW_KIND_MTF,
+                      .ref_id = id,
+                      .level = level,
+                      .site_id = mtf->site_id,
+                      .title = title,
+                      .sections = sections,
+                      .nsections = 1};
     return index_doc(conn, &doc, op, err);
 }
 
 /* ---- backfill ----------------------------------------------------------------------------- */
 
 static const char SQL_UNINDEXED[] =
-    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id FROM scp_files f"
-    " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
-    " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp' AND d.ref_id = f.number)"
+    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id, f.suffix"
+    " FROM scp_files f LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
+    " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp' AND d.ref_id = f.number"
+    " AND d.suffix = f.suffix)"
     " ORDER BY f.id LIMIT 1";
 static const char SQL_SECTIONS[] = "SELECT kind, title, clearance_level, body FROM sections"
                                    " WHERE scp_id = ?1 ORDER BY position";
@@ -173,6 +197,7 @@ static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
     scp.number = dw_col_int(stmt, 1);
     scp.level = dw_col_int(stmt, 3);
     scp.site_id = dw_col_int64(stmt, 5);
+    dw_column_copy(stmt, 6, scp.suffix, sizeof(scp.suffix));
     if (!dw_column_dup(stmt, 2, &scp.title) || !dw_column_dup(stmt, 4, &scp.containment))
         code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     dw_reset(stmt);
@@ -327,6 +352,7 @@ static bool read_item(struct dw_stmt *stmt, struct deepwell_search_item *item)
     dw_column_copy(stmt, 4, item->klass, sizeof(item->klass));
     const unsigned char *score = dw_col_text(stmt, 6);
     item->score = score != NULL ? strtod((const char *)score, NULL) : 0;
+    dw_column_copy(stmt, 7, item->suffix, sizeof(item->suffix));
     return dw_column_dup(stmt, 5, &item->snippet);
 }
 

@@ -89,7 +89,7 @@ struct dw_search_sql {
      * (0 none), ?4 the level from which every site may be read, ?5 kind name (NULL
      * any), ?6 level (0 any), ?7 class (NULL any), ?8 1 when a tag is asked for.
      * Page adds ?9 limit, ?10 offset; columns kind, ref_id, level, title, class,
-     * snippet, score (as text).
+     * snippet, score (as text), suffix ("" but for suffixed files).
      */
     const char *count;
     const char *page;

@@ -208,6 +208,38 @@ static const char migration_2[] = "CREATE TABLE login_failures ("
 static const char migration_3[] = "DROP INDEX audit_log_user;"
                                   "DROP INDEX audit_log_action;";
 
+/* The bump itself changes revision, so it does not set the update trigger off. */
+#define REVISION_TRIGGERS                                                                          \
+    "CREATE TRIGGER scp_files_revision_insert AFTER INSERT ON scp_files BEGIN"                     \
+    "    UPDATE file_revision SET value = value + 1;"                                              \
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"                        \
+    "     WHERE id = NEW.id;"                                                                      \
+    "  END;"                                                                                       \
+    "CREATE TRIGGER scp_files_revision_update AFTER UPDATE ON scp_files"                           \
+    "  WHEN NEW.revision = OLD.revision BEGIN"                                                     \
+    "    UPDATE file_revision SET value = value + 1;"                                              \
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"                        \
+    "     WHERE id = NEW.id;"                                                                      \
+    "  END;"                                                                                       \
+    "CREATE TRIGGER sections_revision_insert AFTER INSERT ON sections BEGIN"                       \
+    "    UPDATE file_revision SET value = value + 1;"                                              \
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"                        \
+    "     WHERE id = NEW.scp_id;"                                                                  \
+    "  END;"                                                                                       \
+    "CREATE TRIGGER sections_revision_update AFTER UPDATE ON sections BEGIN"                       \
+    "    UPDATE file_revision SET value = value + 1;"                                              \
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"                        \
+    "     WHERE id = OLD.scp_id;"                                                                  \
+    "    UPDATE file_revision SET value = value + 1;"                                              \
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"                        \
+    "     WHERE id = NEW.scp_id;"                                                                  \
+    "  END;"                                                                                       \
+    "CREATE TRIGGER sections_revision_delete AFTER DELETE ON sections BEGIN"                       \
+    "    UPDATE file_revision SET value = value + 1;"                                              \
+    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"                        \
+    "     WHERE id = OLD.scp_id;"                                                                  \
+    "  END;"
+
 /*
  * Version 4: every SCP file carries a revision the store itself keeps.  Any change
  * to the file's row or to one of its sections gives the file the next value of one
@@ -218,37 +250,7 @@ static const char migration_3[] = "DROP INDEX audit_log_user;"
 static const char migration_4[] =
     "CREATE TABLE file_revision (value INTEGER NOT NULL) STRICT;"
     "INSERT INTO file_revision (value) VALUES (0);"
-    "ALTER TABLE scp_files ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;"
-    /* The bump itself changes revision, so it does not set the update trigger off. */
-    "CREATE TRIGGER scp_files_revision_insert AFTER INSERT ON scp_files BEGIN"
-    "    UPDATE file_revision SET value = value + 1;"
-    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
-    "     WHERE id = NEW.id;"
-    "  END;"
-    "CREATE TRIGGER scp_files_revision_update AFTER UPDATE ON scp_files"
-    "  WHEN NEW.revision = OLD.revision BEGIN"
-    "    UPDATE file_revision SET value = value + 1;"
-    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
-    "     WHERE id = NEW.id;"
-    "  END;"
-    "CREATE TRIGGER sections_revision_insert AFTER INSERT ON sections BEGIN"
-    "    UPDATE file_revision SET value = value + 1;"
-    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
-    "     WHERE id = NEW.scp_id;"
-    "  END;"
-    "CREATE TRIGGER sections_revision_update AFTER UPDATE ON sections BEGIN"
-    "    UPDATE file_revision SET value = value + 1;"
-    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
-    "     WHERE id = OLD.scp_id;"
-    "    UPDATE file_revision SET value = value + 1;"
-    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
-    "     WHERE id = NEW.scp_id;"
-    "  END;"
-    "CREATE TRIGGER sections_revision_delete AFTER DELETE ON sections BEGIN"
-    "    UPDATE file_revision SET value = value + 1;"
-    "    UPDATE scp_files SET revision = (SELECT value FROM file_revision)"
-    "     WHERE id = OLD.scp_id;"
-    "  END;";
+    "ALTER TABLE scp_files ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;" REVISION_TRIGGERS;
 
 /*
  * Version 5: the audit log moves to a file of its own, PATH.audit (sqlite_audit_file.h
@@ -290,6 +292,21 @@ static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url T
                                   "ALTER TABLE scp_files ADD COLUMN source_created_at TEXT;"
                                   "ALTER TABLE scp_files ADD COLUMN tags TEXT;";
 
+/* The full-text index follows its table (FTS5 external content). */
+#define SEARCH_DOCS_TRIGGERS                                                                       \
+    "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"                          \
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"            \
+    "END;"                                                                                         \
+    "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs BEGIN"                          \
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"                                     \
+    "    VALUES ('delete', old.id, old.body, old.meta);"                                           \
+    "END;"                                                                                         \
+    "CREATE TRIGGER search_docs_update AFTER UPDATE ON search_docs BEGIN"                          \
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"                                     \
+    "    VALUES ('delete', old.id, old.body, old.meta);"                                           \
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"            \
+    "END;"
+
 /*
  * Version 8: the full-text index (search.h): each file once per clearance band, as
  * that band's readers see it; FTS5 keeps its words, reading the text from the table.
@@ -311,19 +328,98 @@ static const char migration_8[] =
     "  UNIQUE (kind, ref_id, band_lo)"
     ") STRICT;"
     "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta, content='search_docs',"
-    "  content_rowid='id', tokenize='unicode61 remove_diacritics 0');"
-    "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"
-    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
-    "END;"
-    "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs BEGIN"
-    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
-    "    VALUES ('delete', old.id, old.body, old.meta);"
-    "END;"
-    "CREATE TRIGGER search_docs_update AFTER UPDATE ON search_docs BEGIN"
-    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
-    "    VALUES ('delete', old.id, old.body, old.meta);"
-    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
-    "END;";
+    "  content_rowid='id', tokenize='unicode61 remove_diacritics 0');" SEARCH_DOCS_TRIGGERS;
+
+/*
+ * Version 9: SCP files keyed by number and suffix ("SCP-049" and "SCP-049-ARC" are two
+ * files; "" for none), and number 0 allowed ("SCP-0000-EX").  SQLite cannot drop a
+ * UNIQUE, so scp_files is rebuilt, keeping every row, id and revision; sections and
+ * status_history are rebuilt with it, since with foreign keys on (they cannot be
+ * turned off inside the migration's transaction) dropping the old parent table would
+ * delete their rows.  The full-text index's rows name a file by number, and now
+ * by suffix too.
+ */
+static const char migration_9[] =
+    "CREATE TABLE scp_files_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  number INTEGER NOT NULL CHECK (number >= 0),"
+    "  suffix TEXT NOT NULL DEFAULT '' CHECK (suffix = upper(suffix) AND length(suffix) <= 8),"
+    "  title TEXT NOT NULL,"
+    "  clearance_level INTEGER NOT NULL REFERENCES clearance_levels(id),"
+    "  containment_class_id INTEGER REFERENCES containment_classes(id),"
+    "  secondary_class_id INTEGER REFERENCES secondary_classes(id),"
+    "  disruption_class_id INTEGER REFERENCES disruption_classes(id),"
+    "  risk_class_id INTEGER REFERENCES risk_classes(id),"
+    "  site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,"
+    "  task_force_id INTEGER REFERENCES task_forces(id) ON DELETE SET NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active'"
+    "    CHECK (status IN ('active', 'neutralized', 'explained', 'deleted')),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL DEFAULT 0,"
+    "  source_url TEXT,"
+    "  source_author TEXT,"
+    "  source_created_at TEXT,"
+    "  tags TEXT,"
+    "  UNIQUE (number, suffix)"
+    ") STRICT;"
+    "INSERT INTO scp_files_new (id, number, title, clearance_level, containment_class_id,"
+    "  secondary_class_id, disruption_class_id, risk_class_id, site_id, task_force_id, status,"
+    "  created_at, updated_at, revision, source_url, source_author, source_created_at, tags) "
+    "  SELECT id, number, title, clearance_level, containment_class_id, secondary_class_id,"
+    "  disruption_class_id, risk_class_id, site_id, task_force_id, status, created_at, updated_at,"
+    "  revision, source_url, source_author, source_created_at, tags FROM scp_files;"
+    "CREATE TABLE sections_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scp_id INTEGER NOT NULL REFERENCES scp_files_new(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('containment', 'description', 'addendum')),"
+    "  title TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  clearance_level INTEGER NOT NULL REFERENCES clearance_levels(id),"
+    "  body TEXT NOT NULL,"
+    "  UNIQUE (scp_id, position)"
+    ") STRICT;"
+    "INSERT INTO sections_new SELECT id, scp_id, kind, title, position, clearance_level, body FROM "
+    "sections;"
+    "CREATE TABLE status_history_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scp_id INTEGER NOT NULL REFERENCES scp_files_new(id) ON DELETE CASCADE,"
+    "  old_status TEXT NOT NULL,"
+    "  new_status TEXT NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  changed_at TEXT NOT NULL,"
+    "  reason TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "INSERT INTO status_history_new SELECT id, scp_id, old_status, new_status, user_id, "
+    "changed_at, reason FROM status_history;"
+    "DROP TABLE status_history;"
+    "DROP TABLE sections;"
+    "DROP TABLE scp_files;"
+    "ALTER TABLE scp_files_new RENAME TO scp_files;"
+    "ALTER TABLE sections_new RENAME TO sections;"
+    "ALTER TABLE status_history_new RENAME TO status_history;"
+    "CREATE INDEX sections_scp ON sections(scp_id, position);" REVISION_TRIGGERS
+    /* An index row names its file by number and suffix; FTS5 keeps its rowids. */
+    "CREATE TABLE search_docs_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('scp', 'site', 'mtf')),"
+    "  ref_id INTEGER NOT NULL,"
+    "  suffix TEXT NOT NULL DEFAULT '',"
+    "  file_level INTEGER NOT NULL CHECK (file_level BETWEEN 0 AND 6),"
+    "  site_id INTEGER NOT NULL DEFAULT 0,"
+    "  class TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL,"
+    "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
+    "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
+    "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kind, ref_id, suffix, band_lo)"
+    ") STRICT;"
+    "INSERT INTO search_docs_new (id, kind, ref_id, file_level, site_id, class, title, band_lo,"
+    "  band_hi, body, meta) SELECT id, kind, ref_id, file_level, site_id, class, title, band_lo,"
+    "  band_hi, body, meta FROM search_docs;"
+    "DROP TABLE search_docs;"
+    "ALTER TABLE search_docs_new RENAME TO search_docs;" SEARCH_DOCS_TRIGGERS;
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
@@ -335,6 +431,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
+    {9, "files keyed by number and suffix", migration_9, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

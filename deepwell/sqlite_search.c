@@ -71,11 +71,12 @@ const struct dw_search_sql deepwell_sqlite_search_sql = {
     .dialect = DW_SEARCH_FTS5,
     .count_has_rule = false,
     .count = "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1",
-    .page = "SELECT d.kind, d.ref_id, d.file_level, d.title, d.class,"
-            " snippet(search_fts, 0, '**', '**', '\xe2\x80\xa6', 16), CAST(p.score AS TEXT)"
-            " FROM (SELECT rowid AS id, scipnet_rank(search_fts) AS score FROM search_fts"
-            " WHERE search_fts MATCH ?1 ORDER BY score DESC, rowid LIMIT ?9 OFFSET ?10) p"
-            " CROSS JOIN search_fts ON search_fts.rowid = p.id AND search_fts MATCH ?1"
-            " CROSS JOIN search_docs d ON d.id = p.id WHERE " DW_SEARCH_RULE
-            " ORDER BY p.score DESC, p.id",
+    .page =
+        "SELECT d.kind, d.ref_id, d.file_level, d.title, d.class,"
+        " snippet(search_fts, 0, '**', '**', '\xe2\x80\xa6', 16), CAST(p.score AS TEXT), d.suffix"
+        " FROM (SELECT rowid AS id, scipnet_rank(search_fts) AS score FROM search_fts"
+        " WHERE search_fts MATCH ?1 ORDER BY score DESC, rowid LIMIT ?9 OFFSET ?10) p"
+        " CROSS JOIN search_fts ON search_fts.rowid = p.id AND search_fts MATCH ?1"
+        " CROSS JOIN search_docs d ON d.id = p.id WHERE " DW_SEARCH_RULE
+        " ORDER BY p.score DESC, p.id",
 };

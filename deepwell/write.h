@@ -3,7 +3,7 @@
  * (internal to deepwell/).
  *
  * Each helper runs on a connection inside the caller's write transaction: the
- * server's creates (files.c, places.c, users.c) wrap one in deepwell_write_tx, an
+ * server's creates (files_write.c, places.c, users.c) wrap one in deepwell_write_tx, an
  * importer (deepwell/io/) calls many inside its own.  A schema change to these
  * tables touches the schema files and these helpers only.
  *
@@ -58,12 +58,12 @@ enum deepwell_code dw_title_find(struct deepwell_conn *conn, const char *name, i
 enum deepwell_code dw_scp_insert(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                  const struct dw_stamps *when, int64_t *id_out, const char *op,
                                  struct deepwell_error *err);
-/* Keeps the file with scp->number (*id_out its row id) or inserts scp. */
+/* Keeps the file with scp->number and scp->suffix (*id_out its row id) or inserts scp. */
 enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                          const struct dw_stamps *when, int64_t *id_out, bool *added,
                                          const char *op, struct deepwell_error *err);
 /*
- * Makes the file numbered scp->number (DW_NOT_FOUND when none) read as scp: when its
+ * Makes the file scp->number, scp->suffix (DW_NOT_FOUND when none) read as scp: when its
  * title, level, classes, status or sections differ, the row is updated (site and task
  * force kept) and the sections replaced; *changed says whether anything was written,
  * so a second run of the same source changes nothing.  updated_at comes from when.
@@ -73,9 +73,9 @@ enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struc
 enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                          const struct dw_stamps *when, int64_t *id_out,
                                          bool *changed, const char *op, struct deepwell_error *err);
-/* The row id of the file numbered number; 0 when there is none. */
-enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, int64_t *id,
-                               const char *op, struct deepwell_error *err);
+/* The row id of the file number-suffix ("" for none); 0 when there is none. */
+enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, const char *suffix,
+                               int64_t *id, const char *op, struct deepwell_error *err);
 
 /*
  * A site or task force; a non-zero id is kept (DW_CONFLICT when taken), 0 takes the

@@ -55,14 +55,9 @@ static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref 
     enum deepwell_code rc = DW_INVALID;
     switch (ref->kind) {
     case REF_SCP:
-        /* The store holds no suffixed designations yet: SCP-049-ARC is not SCP-049. */
-        if (ref->suffix[0] != '\0') {
-            *err = (struct deepwell_error){.code = DW_NOT_FOUND, .message = "no such file"};
-            rc = DW_NOT_FOUND;
-            break;
-        }
-        rc = head_only ? deepwell_scp_get_head(dw, (int)ref->number, &out->scp, err)
-                       : deepwell_scp_get(dw, (int)ref->number, &out->scp, err);
+        /* Number and suffix name the file: SCP-049-ARC is not SCP-049. */
+        rc = head_only ? deepwell_scp_get_head(dw, (int)ref->number, ref->suffix, &out->scp, err)
+                       : deepwell_scp_get(dw, (int)ref->number, ref->suffix, &out->scp, err);
         out->level = out->scp.level;
         out->head_only = head_only;
         break;
@@ -342,6 +337,7 @@ char *file_view_key(const struct file_view *view, const struct reader *r, const 
     /* Who and what first: view_cache hashes only the head. */
     key_int(&k, view->kind);
     key_int(&k, scp->number);
+    key_text(&k, scp->suffix); /* SCP-049-ARC is not SCP-049 */
     key_int(&k, r->level);
     key_int(&k, r->site_id);
     key_text(&k, ref);

@@ -37,11 +37,9 @@ static int lookup_level(struct server *srv, const struct foundation_ref *ref)
     struct deepwell_error err;
     enum deepwell_code rc = DW_INTERNAL;
     int level = 0;
-    if (ref->kind == REF_SCP && ref->suffix[0] != '\0') {
-        rc = DW_NOT_FOUND; /* not in the store, as file_view.c says */
-    } else if (ref->kind == REF_SCP) {
+    if (ref->kind == REF_SCP) {
         struct deepwell_scp scp;
-        rc = deepwell_scp_get_head(srv->dw, (int)ref->number, &scp, &err);
+        rc = deepwell_scp_get_head(srv->dw, (int)ref->number, ref->suffix, &scp, &err);
         if (rc == DW_OK) {
             level = scp.level;
             deepwell_scp_free(&scp);
@@ -76,7 +74,8 @@ static int ref_level(void *arg, const struct foundation_ref *ref)
 {
     struct ref_levels *cache = arg;
     for (size_t i = 0; i < cache->count; i++)
-        if (cache->known[i].ref.kind == ref->kind && cache->known[i].ref.number == ref->number)
+        if (cache->known[i].ref.kind == ref->kind && cache->known[i].ref.number == ref->number &&
+            strcmp(cache->known[i].ref.suffix, ref->suffix) == 0)
             return cache->known[i].level;
     int level = lookup_level(cache->srv, ref);
     if (level >= 0 && cache->count < REF_CACHE_MAX) {

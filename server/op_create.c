@@ -202,14 +202,28 @@ static bool may_grant_ref(struct request *req, enum foundation_ref_kind kind, co
     return may_grant(req, kind, field, &g);
 }
 
+static void created_ref(struct request *req, const struct foundation_ref *ref)
+{
+    char canon[32];
+    foundation_ref_format(ref, canon, sizeof(canon));
+    request_audit(
+        req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
+        json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(ref->kind), "ref", canon));
+    request_ok(req, json_pack("{s:s}", "ref", canon));
+}
+
 static void created(struct request *req, enum foundation_ref_kind kind, int64_t id)
 {
     struct foundation_ref ref = {.kind = kind, .number = id};
-    char canon[32];
-    foundation_ref_format(&ref, canon, sizeof(canon));
-    request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
-                  json_pack("{s:s, s:s}", "kind", foundation_ref_kind_name(kind), "ref", canon));
-    request_ok(req, json_pack("{s:s}", "ref", canon));
+    created_ref(req, &ref);
+}
+
+/* The optional "suffix" of a new file ("arc" is SCP-049-ARC's); the store checks its form. */
+static void get_suffix(struct fields *f, char out[FOUNDATION_REF_SUFFIX_MAX + 1])
+{
+    const char *text = get_string(f, "suffix", false, FOUNDATION_REF_SUFFIX_MAX);
+    for (size_t i = 0; text != NULL && text[i] != '\0'; i++)
+        out[i] = (char)toupper((unsigned char)text[i]);
 }
 
 static void store_failed(struct request *req, const char *what, enum deepwell_code rc,
@@ -301,12 +315,14 @@ static bool read_sections(struct fields *f, int own_level, struct deepwell_secti
 static void create_scp(struct request *req, struct fields *f)
 {
     json_t *jnum = json_object_get(req->args, "number");
-    if (!json_is_integer(jnum) || json_integer_value(jnum) < 1 ||
+    struct deepwell_scp scp = {0};
+    get_suffix(f, scp.suffix);
+    /* SCP-000 itself is not a file, but a suffixed one is ("SCP-000-EX"). */
+    if (!json_is_integer(jnum) || json_integer_value(jnum) < (scp.suffix[0] ? 0 : 1) ||
         json_integer_value(jnum) > SCP_NUMBER_MAX) {
         bad(f, "number must be a positive integer");
         return;
     }
-    struct deepwell_scp scp = {0};
     scp.number = (int)json_integer_value(jnum);
     scp.title = (char *)get_string(f, "title", true, TITLE_MAX);
     scp.level = get_level(f, "level", 0);
@@ -333,7 +349,9 @@ static void create_scp(struct request *req, struct fields *f)
         store_failed(req, "scp.create", rc, &err);
         return;
     }
-    created(req, REF_SCP, scp.number);
+    struct foundation_ref ref = {.kind = REF_SCP, .number = scp.number};
+    memcpy(ref.suffix, scp.suffix, sizeof(ref.suffix));
+    created_ref(req, &ref);
 }
 
 static void create_site(struct request *req, struct fields *f)

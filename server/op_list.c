@@ -79,6 +79,7 @@ static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_ite
     trim_utf8(item->title);
     trim_utf8(item->extra);
     struct foundation_ref ref = {.kind = kind, .number = item->id};
+    memcpy(ref.suffix, item->suffix, sizeof(ref.suffix)); /* SCP-049-ARC, not SCP-049 */
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
     bool accessible = clearance_read(r, kind, item->level, item->id) == 0;

@@ -43,6 +43,7 @@ static json_t *item_json(const struct reader *r, struct deepwell_search_item *it
 {
     enum foundation_ref_kind kind = ref_kinds[item->kind];
     struct foundation_ref ref = {.kind = kind, .number = item->id};
+    memcpy(ref.suffix, item->suffix, sizeof(ref.suffix)); /* SCP-049-ARC, not SCP-049 */
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
     json_t *o = json_pack("{s:s}", "ref", canon);

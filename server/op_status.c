@@ -41,10 +41,8 @@ static void op_set_status(struct request *req)
 
     struct deepwell_scp scp;
     struct deepwell_error err;
-    /* A suffixed designation is never SCP-<number> itself (file_view.c). */
-    enum deepwell_code rc = ref.suffix[0] != '\0'
-                                ? DW_NOT_FOUND
-                                : deepwell_scp_get(req->srv->dw, (int)ref.number, &scp, &err);
+    /* Number and suffix name the file: SCP-049-ARC is not SCP-049. */
+    enum deepwell_code rc = deepwell_scp_get(req->srv->dw, (int)ref.number, ref.suffix, &scp, &err);
     if (rc == DW_NOT_FOUND) {
         request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", canon, "result", "expunged"));
@@ -68,8 +66,8 @@ static void op_set_status(struct request *req)
     }
 
     char old[16] = "";
-    rc = deepwell_scp_set_status(req->srv->dw, (int)ref.number, status, req->user.id, reason, old,
-                                 &err);
+    rc = deepwell_scp_set_status(req->srv->dw, (int)ref.number, ref.suffix, status, req->user.id,
+                                 reason, old, &err);
     if (rc == DW_CONFLICT) {
         request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", canon, "result", "unchanged"));

@@ -263,7 +263,7 @@ static enum deepwell_code create_file(struct deepwell *dw, const struct demo_fil
     }
     enum deepwell_code code = deepwell_scp_create(dw, &scp, NULL, err);
     if (code == DW_OK && demo->final_status != NULL)
-        code = deepwell_scp_set_status(dw, demo->number, demo->final_status,
+        code = deepwell_scp_set_status(dw, demo->number, "", demo->final_status,
                                        user_id_for(ids, demo->status_by), demo->status_reason, NULL,
                                        err);
     return code;
@@ -278,7 +278,7 @@ static enum deepwell_code seed_files(struct deepwell *dw, struct demo_ids *ids,
     for (size_t i = 0; i < count; i++) {
         struct deepwell_scp existing;
         struct deepwell_error lookup = {0};
-        enum deepwell_code code = deepwell_scp_get(dw, files[i].number, &existing, &lookup);
+        enum deepwell_code code = deepwell_scp_get(dw, files[i].number, "", &existing, &lookup);
         if (code == DW_OK) {
             deepwell_scp_free(&existing);
             continue;

@@ -365,7 +365,7 @@ static void used_names_free(struct used_names *u)
  * original names them; a second section with the same name gets "-2", "-3"...
  * before ".md" (the manifest keeps the real title).
  */
-static enum deepwell_code section_file(struct exporter *x, int64_t number, const char *kind,
+static enum deepwell_code section_file(struct exporter *x, const char *folder, const char *kind,
                                        const char *title, int position, struct used_names *used,
                                        char *rel, size_t size)
 {
@@ -385,7 +385,7 @@ static enum deepwell_code section_file(struct exporter *x, int64_t number, const
         char suffix[16] = "";
         if (n > 1)
             snprintf(suffix, sizeof(suffix), "-%d", n);
-        int len = snprintf(rel, size, "scps/%lld/%s%s.md", (long long)number, stem, suffix);
+        int len = snprintf(rel, size, "scps/%s/%s%s.md", folder, stem, suffix);
         if (len < 0 || (size_t)len >= size)
             return deepwell_error_set(x->err, DW_INTERNAL, "export", "section path too long");
         if (!name_used(used, rel)) {
@@ -401,9 +401,12 @@ static enum deepwell_code section_file(struct exporter *x, int64_t number, const
     return deepwell_error_set(x->err, DW_INTERNAL, "export", "too many sections named alike");
 }
 
+/* A file's sections under scps/<number>/, or scps/<number>-<SUFFIX>/ (SCP-049-ARC's). */
 static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, int64_t number,
-                                          json_t *arr)
+                                          const char *sfx, json_t *arr)
 {
+    char folder[48];
+    snprintf(folder, sizeof(folder), "%lld%s%s", (long long)number, sfx[0] ? "-" : "", sfx);
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(x->conn,
                                          "SELECT kind, title, position, clearance_level, body"
@@ -421,7 +424,7 @@ static enum deepwell_code export_sections(struct exporter *x, int64_t scp_id, in
         const char *body = (const char *)dw_col_text(stmt, 4);
         int position = dw_col_int(stmt, 2);
         char rel[PATH_BYTES];
-        code = section_file(x, number, kind ? kind : "", title ? title : "", position, &used, rel,
+        code = section_file(x, folder, kind ? kind : "", title ? title : "", position, &used, rel,
                             sizeof(rel));
         if (code == DW_OK)
             code = write_rel(x, rel, body ? body : "", 0644);
@@ -451,11 +454,11 @@ static enum deepwell_code export_scps(struct exporter *x, json_t *root)
         x->conn,
         "SELECT s.id, s.number, s.title, s.clearance_level, cc.name, sc.name, dc.name, rc.name,"
         " s.status, s.site_id, s.task_force_id, s.created_at, s.updated_at, s.source_url,"
-        " s.source_author, s.source_created_at, s.tags FROM scp_files s"
+        " s.source_author, s.source_created_at, s.tags, s.suffix FROM scp_files s"
         " LEFT JOIN containment_classes cc ON cc.id = s.containment_class_id"
         " LEFT JOIN secondary_classes sc ON sc.id = s.secondary_class_id"
         " LEFT JOIN disruption_classes dc ON dc.id = s.disruption_class_id"
-        " LEFT JOIN risk_classes rc ON rc.id = s.risk_class_id ORDER BY s.number",
+        " LEFT JOIN risk_classes rc ON rc.id = s.risk_class_id ORDER BY s.number, s.suffix",
         &stmt, x->err);
     if (code != DW_OK)
         return code;
@@ -483,7 +486,14 @@ static enum deepwell_code export_scps(struct exporter *x, json_t *root)
             code = oom(x);
             break;
         }
-        code = export_sections(x, dw_col_int64(stmt, 0), dw_col_int64(stmt, 1), sections);
+        /* Only a suffixed file names its suffix: other manifests stay as they were. */
+        char sfx[FOUNDATION_REF_SUFFIX_MAX + 1];
+        dw_column_copy(stmt, 17, sfx, sizeof(sfx));
+        if (sfx[0] != '\0' && !put(s, "suffix", json_string(sfx))) {
+            code = oom(x);
+            break;
+        }
+        code = export_sections(x, dw_col_int64(stmt, 0), dw_col_int64(stmt, 1), sfx, sections);
         x->report->scps++;
     }
     if (code == DW_OK && rc != DW_DONE)

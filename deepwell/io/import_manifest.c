@@ -241,11 +241,14 @@ static bool read_mtfs(struct reader *r, json_t *root)
     return r->code == DW_OK;
 }
 
-/* A section file must stay inside the SCP's folder: no absolute paths, no "..". */
-static bool section_path_ok(const char *file, int64_t number)
+/*
+ * A section file must stay inside the SCP's folder (scps/49/, scps/49-ARC/ for
+ * SCP-049-ARC): no absolute paths, no "..".
+ */
+static bool section_path_ok(const char *file, int64_t number, const char *sfx)
 {
     char prefix[48];
-    snprintf(prefix, sizeof(prefix), "scps/%lld/", (long long)number);
+    snprintf(prefix, sizeof(prefix), "scps/%lld%s%s/", (long long)number, sfx[0] ? "-" : "", sfx);
     if (strncmp(file, prefix, strlen(prefix)) != 0)
         return false;
     const char *p = file + strlen(prefix);
@@ -288,13 +291,28 @@ static bool read_sections(struct reader *r, json_t *arr, struct import_scp *s, c
         if (strcmp(sec->kind, "containment") != 0 && strcmp(sec->kind, "description") != 0 &&
             strcmp(sec->kind, "addendum") != 0)
             return fail(r, entry, "\"kind\" is not containment, description or addendum");
-        if (!section_path_ok(sec->file, s->number))
+        if (!section_path_ok(sec->file, s->number, s->suffix))
             return fail(r, entry, "\"file\" is not a path inside the file's scps/<number>/ folder");
         if (position <= 0 || position > 1000000)
             return fail(r, entry, "\"position\" is out of range");
         sec->level = (int)level;
         sec->position = (int)position;
     }
+    return true;
+}
+
+/* A manifest's "suffix" (absent: none) through the ref grammar into out, upper case. */
+static bool scp_suffix(const char *text, char out[FOUNDATION_REF_SUFFIX_MAX + 1])
+{
+    out[0] = '\0';
+    if (text == NULL || text[0] == '\0')
+        return true;
+    char whole[32];
+    struct foundation_ref ref;
+    snprintf(whole, sizeof(whole), "SCP-1-%.*s", FOUNDATION_REF_SUFFIX_MAX + 1, text);
+    if (!foundation_ref_parse(whole, &ref) || ref.suffix[0] == '\0')
+        return false;
+    memcpy(out, ref.suffix, FOUNDATION_REF_SUFFIX_MAX + 1);
     return true;
 }
 
@@ -331,7 +349,14 @@ static bool read_scps(struct reader *r, json_t *root)
             !get_string(r, item, "source_created_at", entry, false, &s->source_created_at) ||
             !get_string(r, item, "tags", entry, false, &s->tags))
             return false;
-        if (s->number <= 0 || s->number > 999999999)
+        char *sfx = NULL;
+        if (!get_string(r, item, "suffix", entry, false, &sfx))
+            return false;
+        bool sfx_ok = scp_suffix(sfx, s->suffix);
+        free(sfx);
+        if (!sfx_ok)
+            return fail(r, entry, "\"suffix\" is not 1 to 8 letters (as SCP-049-ARC's)");
+        if (s->number < (s->suffix[0] ? 0 : 1) || s->number > 999999999)
             return fail(r, entry, "\"number\" is out of range");
         s->key = s->number;
         if ((s->level_name = level_text(level)) == NULL)

@@ -84,6 +84,7 @@ struct import_section {
 struct import_scp {
     int64_t key; /* the scps/<key>/ folder: row id (SCiPNET.db) or number (manifest) */
     int64_t number;
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1]; /* "" (the original's files) or "ARC", "J" */
     char *title, *level_name;
     char *containment, *secondary, *disruption, *risk, *status;
     int64_t site, task_force;

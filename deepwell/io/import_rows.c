@@ -202,8 +202,8 @@ static enum deepwell_code scp_classes(struct writer *w, const struct import_scp 
 static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, const char *owner,
                                      int level, bool update)
 {
-    char status[16], created[32], updated[32], title[32];
-    snprintf(title, sizeof(title), "SCP-%03lld", (long long)s->number);
+    char status[16], created[32], updated[32], title[48];
+    snprintf(title, sizeof(title), "%s", owner); /* "SCP-049-ARC" for a file without a title */
     struct deepwell_scp row = {
         .number = (int)s->number,
         .title = s->title && s->title[0] ? s->title : title,
@@ -218,6 +218,7 @@ static enum deepwell_code insert_scp(struct writer *w, struct import_scp *s, con
     };
     if (row.sections == NULL)
         return writer_oom(w);
+    memcpy(row.suffix, s->suffix, sizeof(row.suffix));
     struct dw_stamps when = {writer_time(w, s->created_at, created),
                              writer_time(w, s->updated_at, updated)};
     enum deepwell_code code = scp_classes(w, s, owner, &row);
@@ -264,14 +265,17 @@ enum deepwell_code writer_apply_scps(struct writer *w)
         struct import_scp *s = &w->b->scps[i];
         char owner[48];
         int64_t existing;
-        snprintf(owner, sizeof(owner), "SCP-%03lld", (long long)s->number);
-        if (s->number <= 0 || s->number > 999999999) {
+        struct foundation_ref ref = {.kind = REF_SCP, .number = s->number};
+        memcpy(ref.suffix, s->suffix, sizeof(ref.suffix));
+        foundation_ref_format(&ref, owner, sizeof(owner));
+        /* SCP-000 itself is not a file; SCP-000-EX is. */
+        if (s->number < (s->suffix[0] ? 0 : 1) || s->number > 999999999) {
             w->r->scps.refused++;
             code = NOTE(w, "refused: scps row %lld: no usable SCP number", (long long)s->key);
             continue;
         }
-        /* A number already here is kept whatever the source says of it. */
-        code = dw_scp_find(w->conn, s->number, &existing, "import.scp", w->err);
+        /* A designation already here is kept whatever the source says of it. */
+        code = dw_scp_find(w->conn, s->number, s->suffix, &existing, "import.scp", w->err);
         if (code != DW_OK)
             break;
         bool update = existing != 0 && w->b->from_scp_data; /* the wiki's text is kept current */

@@ -80,7 +80,7 @@ class ScpDataTestCase(unittest.TestCase):
             "scp-7002": article("SCP-7002", safe_page(7002, "A <em>plain</em> pebble.")),
             "scp-7003": article("SCP-7003", "<p>A free-form page with no labels.</p>",
                                 tags=("euclid", "scp"), creator="Mallory\x1b[31m"),
-            # suffixed designations: not SCP-7001 and not stored yet: named, never merged
+            # suffixed designations: files of their own, never SCP-7001 itself
             "scp-7001-j": article("SCP-7001-J", "<p>A joke.</p>", tags=("joke",)),
             "scp-7001-arc": article("SCP-7001-ARC", "<p>Archived.</p>"),
             "a-tale": article(None, "<p>Not an SCP article.</p>"),
@@ -104,16 +104,15 @@ class ScpDataImportTest(ScpDataTestCase):
         self.db = harness.make_demo_store(self.tmp)
 
     def files(self):
-        return dict(query(self.db, "SELECT number, revision FROM scp_files"))
+        return {(n, s): r for n, s, r in query(self.db, "SELECT number, suffix, revision"
+                                                         " FROM scp_files")}
 
     def test_articles_become_readable_files(self):
         self.good_dump()
         out = self.import_dump(self.db).stdout
         self.assertIn("(scp-data)", out)
-        self.assertIn("articles      7 read, 4 refused", out)
-        self.assertIn("scp files     3 added, 0 already there", out)
-        self.assertIn("refused: scp-7001-j (content_series_8.json): suffixed designations", out)
-        self.assertIn("refused: scp-7001-arc (content_series_8.json): suffixed", out)
+        self.assertIn("articles      7 read, 2 refused", out)
+        self.assertIn("scp files     5 added, 0 already there", out)
         self.assertIn("refused: a-tale (content_series_8.json): no \"scp\" designation", out)
         self.assertIn("refused: scp-7002-copy (content_series_9.json): designation SCP-7002, "
                       "also claimed by scp-7002 (content_series_8.json); not imported", out)
@@ -124,7 +123,7 @@ class ScpDataImportTest(ScpDataTestCase):
         self.assertNotIn("impostor", json.dumps(bodies))
         # Keter maps to level 4 by default, Safe to 2, the euclid tag to 3
         self.assertEqual(dict(query(self.db, "SELECT number, clearance_level FROM scp_files"
-                                             " WHERE number > 7000")),
+                                             " WHERE number > 7000 AND suffix = ''")),
                          {7001: 4, 7002: 2, 7003: 3})
 
         server = harness.Server(self.db).start()
@@ -161,7 +160,9 @@ class ScpDataImportTest(ScpDataTestCase):
                 self.assertNotIn(gone, text)
             # a suffixed ref is another file: never SCP-7001 itself
             r = c.request("read", ref="SCP-7001-J")
-            self.assertEqual(r["error"]["code"], "expunged", r)
+            self.assertTrue(r["ok"], r)
+            self.assertEqual(r["file"]["ref"], "SCP-7001-J")
+            self.assertIn("A joke.", json.dumps(r))
             self.assertNotIn("lantern", json.dumps(r))
             c.close()
             # batch read prints the tags and the attribution, control characters made visible
@@ -192,7 +193,7 @@ class ScpDataImportTest(ScpDataTestCase):
         self.import_dump(self.db)
         before = self.files()
         again = self.import_dump(self.db).stdout
-        self.assertIn("scp files     0 added, 3 already there\n", again)
+        self.assertIn("scp files     0 added, 5 already there\n", again)
         self.assertNotIn("updated", again)
         self.assertEqual(self.files(), before)
         # the wiki edits one page: that file alone changes, and the import says so
@@ -202,12 +203,12 @@ class ScpDataImportTest(ScpDataTestCase):
         dump["scp-7002"]["raw_content"] = safe_page(7002, "A <em>polished</em> pebble.")
         write_json(path, dump)
         newer = self.import_dump(self.db).stdout
-        self.assertIn("scp files     0 added, 2 already there, 1 updated", newer)
+        self.assertIn("scp files     0 added, 4 already there, 1 updated", newer)
         self.assertIn("updated: SCP-7002: changed since it was imported", newer)
         after = self.files()
-        self.assertGreater(after[7002], before[7002])
-        self.assertEqual({k: v for k, v in after.items() if k != 7002},
-                         {k: v for k, v in before.items() if k != 7002})
+        self.assertGreater(after[(7002, "")], before[(7002, "")])
+        self.assertEqual({k: v for k, v in after.items() if k != (7002, "")},
+                         {k: v for k, v in before.items() if k != (7002, "")})
         bodies = json.dumps(query(self.db, "SELECT body FROM sections"))
         self.assertIn("polished", bodies)
         self.assertNotIn("*plain*", bodies)
@@ -243,7 +244,7 @@ class ScpDataImportTest(ScpDataTestCase):
         self.assertIn("scp files     2 added, 0 already there", out)
         after = self.files()
         self.assertEqual({k: v for k, v in after.items() if k in before}, before)
-        self.assertEqual(set(after) - set(before), {7106, 7107})
+        self.assertEqual(set(after) - set(before), {(7106, ""), (7107, "")})
         broken = json.dumps(query(self.db, "SELECT s.body FROM sections s JOIN scp_files f"
                                            " ON f.id = s.scp_id WHERE f.number = 7106"))
         self.assertIn("never closed", broken)
@@ -261,7 +262,7 @@ class ScpDataImportTest(ScpDataTestCase):
             self.assertIn("--levels wants CLASS=LEVEL", r.stderr + r.stdout)
         r = run("--db", self.db, "import", "--format", "wiki", self.items)
         self.assertNotEqual(r.returncode, 0)
-        self.assertNotIn(7001, self.files())
+        self.assertNotIn((7001, ""), self.files())
 
     def test_a_file_made_here_is_never_overwritten(self):
         before = query(self.db, "SELECT s.body, f.revision FROM sections s JOIN scp_files f"
@@ -285,24 +286,26 @@ class ScpDataImportTest(ScpDataTestCase):
         r = run("--db", self.db, "export", out)
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(out, "manifest.json")) as f:
-            scps = {s["number"]: s for s in json.load(f)["scps"]}
-        self.assertEqual(scps[7001]["source_url"], "https://scp-wiki.example/scp-7001")
-        self.assertEqual(scps[7001]["source_author"], "Test Writer")
-        self.assertEqual(scps[7001]["source_created_at"], "2021-04-05T06:07:08")
-        self.assertEqual(scps[7001]["tags"], "keter scp light")
-        self.assertIsNone(scps[2]["source_url"])
+            scps = {(s["number"], s.get("suffix", "")): s for s in json.load(f)["scps"]}
+        self.assertEqual(scps[(7001, "")]["source_url"], "https://scp-wiki.example/scp-7001")
+        self.assertEqual(scps[(7001, "")]["source_author"], "Test Writer")
+        self.assertEqual(scps[(7001, "")]["source_created_at"], "2021-04-05T06:07:08")
+        self.assertEqual(scps[(7001, "")]["tags"], "keter scp light")
+        self.assertEqual(scps[(7001, "ARC")]["source_url"], "https://scp-wiki.example/scp-7001-arc")
+        self.assertIsNone(scps[(2, "")]["source_url"])
+        self.assertNotIn("suffix", scps[(2, "")])  # unsuffixed files: the manifest as before
         copy = os.path.join(self.tmp, "copy.db")
         r = run("--db", copy, "import", out)
         self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
-        cols = "number, source_url, source_author, source_created_at, tags"
-        self.assertEqual(query(copy, "SELECT %s FROM scp_files ORDER BY number" % cols),
-                         query(self.db, "SELECT %s FROM scp_files ORDER BY number" % cols))
+        cols = "number, suffix, source_url, source_author, source_created_at, tags"
+        self.assertEqual(query(copy, "SELECT %s FROM scp_files ORDER BY number, suffix" % cols),
+                         query(self.db, "SELECT %s FROM scp_files ORDER BY number, suffix" % cols))
 
     def test_levels_mapping_is_configurable(self):
         self.good_dump()
         self.import_dump(self.db, "--levels", "Keter=6,Safe=1,*=5")
         self.assertEqual(dict(query(self.db, "SELECT number, clearance_level FROM scp_files"
-                                             " WHERE number > 7000")),
+                                             " WHERE number > 7000 AND suffix = ''")),
                          {7001: 6, 7002: 1, 7003: 3})
 
 
@@ -315,14 +318,13 @@ class PgScpDataImportTest(ScpDataTestCase):
     def test_import_twice_then_update_on_postgresql(self):
         self.good_dump()
         out = self.import_dump(self.url).stdout
-        self.assertIn("scp files     3 added, 0 already there", out)
+        self.assertIn("scp files     5 added, 0 already there", out)
         self.assertIn("designation SCP-7002, also claimed by scp-7002", out)
-        rev = pg_util.psql_value(self.url, "SELECT string_agg(revision::text, ',' ORDER BY number)"
-                                           " FROM scp_files")
+        agg = "SELECT string_agg(revision::text, ',' ORDER BY number, suffix) FROM scp_files"
+        rev = pg_util.psql_value(self.url, agg)
         again = self.import_dump(self.url).stdout
-        self.assertIn("scp files     0 added, 3 already there\n", again)
-        self.assertEqual(pg_util.psql_value(
-            self.url, "SELECT string_agg(revision::text, ',' ORDER BY number) FROM scp_files"), rev)
+        self.assertIn("scp files     0 added, 5 already there\n", again)
+        self.assertEqual(pg_util.psql_value(self.url, agg), rev)
         path = os.path.join(self.items, "content_series_8.json")
         with open(path) as f:
             dump = json.load(f)
@@ -333,7 +335,8 @@ class PgScpDataImportTest(ScpDataTestCase):
         self.assertEqual(pg_util.psql_value(
             self.url, "SELECT count(*) FROM sections WHERE body LIKE '%rewritten%'"), "1")
         self.assertEqual(pg_util.psql_value(
-            self.url, "SELECT clearance_level FROM scp_files WHERE number = 7001"), "4")
+            self.url, "SELECT clearance_level FROM scp_files WHERE number = 7001 AND suffix = ''"),
+            "4")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /*
- * fuzz_scpdata.c - the SCP wiki's dump (deepwell/io/import_scpdata.c, scp_html.c):
+ * fuzz_scpdata.c - the SCP wiki's dump (deepwell/io/import_scpdata.c, scpdata_*.c, scp_html.c):
  * untrusted JSON articles and the untrusted HTML inside them.
  *
  * Input: when it starts with '{', one scp-data article as JSON (scpdata_article);
@@ -65,8 +65,12 @@ static void check_article(const char *data, size_t size)
         json_decref(a);
         return;
     }
-    if (s.number < 1 || s.number > 999999999)
+    /* SCP-000 only with a suffix (SCP-000-EX); a suffix the ref grammar gave back. */
+    if (s.number < (s.suffix[0] ? 0 : 1) || s.number > 999999999)
         die("number out of range");
+    for (const char *p = s.suffix; *p != '\0'; p++)
+        if (*p < 'A' || *p > 'Z')
+            die("suffix not upper-case letters");
     if (s.level_name == NULL || s.level_name[0] < '1' || s.level_name[0] > '6' ||
         s.level_name[1] != '\0')
         die("level out of range");

@@ -35,6 +35,14 @@ static void access_in_every_spelling(void **state)
     assert_string_equal(c.ref, "MTF-3");
     commands_parse("ACCESS SCP ../../etc", &c);
     assert_int_equal(c.kind, CMD_INVALID);
+    /* A suffixed designation is its own file, in every spelling. */
+    const char *suffixed[] = {"ACCESS SCP-049-ARC", "access scp-49-arc", "ACCESS SCP 049-ARC",
+                              "ACCESS 049-arc"};
+    for (size_t i = 0; i < sizeof(suffixed) / sizeof(suffixed[0]); i++) {
+        commands_parse(suffixed[i], &c);
+        assert_int_equal(c.kind, CMD_ACCESS);
+        assert_string_equal(c.ref, "SCP-049-ARC");
+    }
     commands_parse("ACCESS", &c);
     assert_int_equal(c.kind, CMD_INVALID);
 }

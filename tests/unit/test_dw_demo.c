@@ -184,7 +184,7 @@ static void files_match_the_table(void **state)
 
     for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
         struct deepwell_scp scp;
-        assert_int_equal(deepwell_scp_get(f->dw, expected[i].number, &scp, &err), DW_OK);
+        assert_int_equal(deepwell_scp_get(f->dw, expected[i].number, "", &scp, &err), DW_OK);
         assert_int_equal(scp.level, expected[i].level);
         assert_string_equal(scp.containment, expected[i].containment);
         if (expected[i].secondary != NULL)
@@ -205,7 +205,7 @@ static void the_showcase_passages_are_there(void **state)
     struct deepwell_error err = {0};
     struct deepwell_scp scp;
 
-    assert_int_equal(deepwell_scp_get(f->dw, 2, &scp, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 2, "", &scp, &err), DW_OK);
     assert_string_equal(scp.site_name, "Site-19");
     assert_string_equal(scp.task_force_name, "Epsilon-6 \"Lamplighters\"");
     bool level4_in_description = false;
@@ -217,7 +217,7 @@ static void the_showcase_passages_are_there(void **state)
     assert_true(has_section(&scp, "addendum", 5));
     deepwell_scp_free(&scp);
 
-    assert_int_equal(deepwell_scp_get(f->dw, 42, &scp, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 42, "", &scp, &err), DW_OK);
     assert_true(has_section(&scp, "addendum", 3));
     assert_true(has_section(&scp, "addendum", 6));
     deepwell_scp_free(&scp);

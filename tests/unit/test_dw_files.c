@@ -83,7 +83,7 @@ static void scp_round_trip_with_sections_in_order(void **state)
     assert_true(id > 0);
 
     struct deepwell_scp got;
-    assert_int_equal(deepwell_scp_get(f->dw, 2, &got, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 2, "", &got, &err), DW_OK);
     assert_int_equal(got.id, id);
     assert_int_equal(got.number, 2);
     assert_string_equal(got.title, "The \"Living\" Room");
@@ -107,7 +107,7 @@ static void scp_round_trip_with_sections_in_order(void **state)
     deepwell_scp_free(&got);
     assert_null(got.title);
 
-    assert_int_equal(deepwell_scp_get(f->dw, 404, &got, &err), DW_NOT_FOUND);
+    assert_int_equal(deepwell_scp_get(f->dw, 404, "", &got, &err), DW_NOT_FOUND);
     assert_string_equal(err.message, "no such file: SCP-404");
 }
 
@@ -218,7 +218,7 @@ static int64_t revision_of(struct deepwell *dw, int number)
 {
     struct deepwell_scp head;
     struct deepwell_error err;
-    assert_int_equal(deepwell_scp_get_head(dw, number, &head, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get_head(dw, number, "", &head, &err), DW_OK);
     assert_int_equal(head.nsections, 0);
     int64_t revision = head.revision;
     deepwell_scp_free(&head);
@@ -250,7 +250,7 @@ static void every_change_gives_a_file_a_new_revision(void **state)
 
     /* Reading changes nothing. */
     struct deepwell_scp whole;
-    assert_int_equal(deepwell_scp_get(f->dw, 301, &whole, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 301, "", &whole, &err), DW_OK);
     assert_int_equal(whole.revision, first);
     assert_int_equal(whole.nsections, 2);
     deepwell_scp_free(&whole);
@@ -258,7 +258,7 @@ static void every_change_gives_a_file_a_new_revision(void **state)
 
     /* The file's row, then each kind of change to its sections, by any writer. */
     int64_t seen = first;
-    assert_int_equal(deepwell_scp_set_status(f->dw, 301, "neutralized", 0, NULL, NULL, &err),
+    assert_int_equal(deepwell_scp_set_status(f->dw, 301, "", "neutralized", 0, NULL, NULL, &err),
                      DW_OK);
     const char *edits[] = {
         "UPDATE sections SET body = 'An open box.' WHERE position = 2 AND scp_id ="
@@ -300,11 +300,11 @@ static void status_changes_are_recorded(void **state)
 
     char old[16] = "";
     assert_int_equal(
-        deepwell_scp_set_status(f->dw, 217, "neutralized", director, "Burned out.", old, &err),
+        deepwell_scp_set_status(f->dw, 217, "", "neutralized", director, "Burned out.", old, &err),
         DW_OK);
     assert_string_equal(old, "active");
     struct deepwell_scp scp;
-    assert_int_equal(deepwell_scp_get(f->dw, 217, &scp, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 217, "", &scp, &err), DW_OK);
     assert_string_equal(scp.status, "neutralized");
     deepwell_scp_free(&scp);
     assert_int_equal(dw_fixture_query_int(f->path,
@@ -313,15 +313,16 @@ static void status_changes_are_recorded(void **state)
                                           " AND reason = 'Burned out.' AND user_id IS NOT NULL"),
                      1);
 
-    assert_int_equal(deepwell_scp_set_status(f->dw, 217, "neutralized", director, NULL, old, &err),
-                     DW_CONFLICT);
+    assert_int_equal(
+        deepwell_scp_set_status(f->dw, 217, "", "neutralized", director, NULL, old, &err),
+        DW_CONFLICT);
     assert_string_equal(err.message, "SCP-217 is already neutralized");
-    assert_int_equal(deepwell_scp_set_status(f->dw, 217, "lost", director, NULL, old, &err),
+    assert_int_equal(deepwell_scp_set_status(f->dw, 217, "", "lost", director, NULL, old, &err),
                      DW_INVALID);
-    assert_int_equal(deepwell_scp_set_status(f->dw, 404, "deleted", director, NULL, NULL, &err),
+    assert_int_equal(deepwell_scp_set_status(f->dw, 404, "", "deleted", director, NULL, NULL, &err),
                      DW_NOT_FOUND);
     /* No user (0) is allowed: the admin command acts as nobody in particular. */
-    assert_int_equal(deepwell_scp_set_status(f->dw, 217, "active", 0, NULL, NULL, &err), DW_OK);
+    assert_int_equal(deepwell_scp_set_status(f->dw, 217, "", "active", 0, NULL, NULL, &err), DW_OK);
     assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM status_history"), 2);
 }
 

@@ -234,6 +234,33 @@ static void titles_cannot_forge_markup(void **state)
     json_decref(a);
 }
 
+/* Suffixed designations are files of their own: SCP-049-ARC is not SCP-049. */
+static void suffixed_designations_keep_their_suffix(void **state)
+{
+    (void)state;
+    struct scpdata_levels l;
+    scpdata_levels_default(&l);
+    static const struct {
+        const char *scp;
+        int64_t number;
+        const char *suffix;
+    } cases[] = {{"SCP-049-ARC", 49, "ARC"},
+                 {"scp-173-j", 173, "J"},
+                 {"SCP-0000-EX", 0, "EX"},
+                 {"SCP-049", 49, ""}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        json_t *a = json_pack("{s:s, s:s, s:s}", "scp", cases[i].scp, "title", "t", "raw_content",
+                              "<p>text</p>");
+        struct import_scp s;
+        char why[160] = "";
+        assert_true(scpdata_article("a", a, &l, &s, why, sizeof(why)));
+        assert_int_equal(s.number, cases[i].number);
+        assert_string_equal(s.suffix, cases[i].suffix);
+        free_scp(&s);
+        json_decref(a);
+    }
+}
+
 static void bad_articles_are_refused_with_a_reason(void **state)
 {
     (void)state;
@@ -248,7 +275,7 @@ static void bad_articles_are_refused_with_a_reason(void **state)
         {json_pack("{s:s, s:s, s:s}", "scp", "SCP-1", "raw_content", "", "tags", "x"),
          "not a list"},
         {json_pack("{s:s}", "raw_content", "<p>x</p>"), "not an SCP article"},
-        {json_pack("{s:s, s:s}", "scp", "SCP-1-J", "raw_content", "x"), "suffixed"},
+        {json_pack("{s:s, s:s}", "scp", "SCP-000", "raw_content", "x"), "SCP-000 without a suffix"},
         {json_pack("{s:s, s:s}", "scp", "SCP-../1", "raw_content", "x"), "not a designation"},
         {json_pack("{s:s}", "scp", "SCP-1"), "raw_content"},
     };
@@ -277,6 +304,7 @@ int main(void)
         cmocka_unit_test(articles_become_files),
         cmocka_unit_test(titles_cannot_forge_markup),
         cmocka_unit_test(bad_articles_are_refused_with_a_reason),
+        cmocka_unit_test(suffixed_designations_keep_their_suffix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

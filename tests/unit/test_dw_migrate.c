@@ -10,6 +10,7 @@
 
 #include "deepwell/migrate.h"
 #include "deepwell/pool.h"
+#include "deepwell/search.h"
 #include "dw_fixture.h"
 
 /* Opens a pool on path (creating it), migrates it to version and closes it again. */
@@ -43,14 +44,66 @@ static void insert_data_for(const char *path, int version)
                                          " VALUES (19, 'Site-19', 'then', 'then');"
                                          "INSERT INTO scp_files (number, title,"
                                          " clearance_level, created_at, updated_at)"
-                                         " VALUES (2, 'The Living Room', 2, 'then', 'then')"),
+                                         " VALUES (2, 'The Living Room', 2, 'then', 'then');"
+                                         "INSERT INTO sections (scp_id, kind, title, position,"
+                                         " clearance_level, body) SELECT id, 'description',"
+                                         " 'Description', 1, 2, 'A room that breathes.'"
+                                         " FROM scp_files WHERE number = 2;"
+                                         "INSERT INTO status_history (scp_id, old_status,"
+                                         " new_status, changed_at) SELECT id, 'active',"
+                                         " 'neutralized', 'then' FROM scp_files WHERE number = 2"),
                          SQLITE_OK);
+    }
+    if (version >= DEEPWELL_SEARCH_VERSION) { /* indexed as the write path would have */
+        char meta[512], sql[1024];
+        dw_search_meta("scp", 2, 2, "", 1, 7, meta, sizeof(meta));
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO search_docs (kind, ref_id, file_level, title, band_lo, band_hi,"
+                 " body, meta) VALUES ('scp', 2, 2, 'The Living Room', 1, 7,"
+                 " 'SCP-002 The Living Room', '%s')",
+                 meta);
+        assert_int_equal(dw_fixture_exec(path, sql), SQLITE_OK);
     }
     if (version >= 2) {
         assert_int_equal(dw_fixture_exec(path, "INSERT INTO login_failures (key, failures,"
                                                " last_failure_ms) VALUES ('user:vance', 3, 1000)"),
                          SQLITE_OK);
     }
+}
+
+/* An upgraded store keys files by number and suffix: SCP-002-J beside SCP-002. */
+static void check_suffixes(struct deepwell *dw)
+{
+    struct deepwell_error err;
+    struct deepwell_section section = {
+        .kind = "description", .title = "Description", .level = 2, .body = "A living joke."};
+    struct deepwell_scp joke = {.number = 2,
+                                .suffix = "J",
+                                .title = "The Living Joke",
+                                .level = 2,
+                                .nsections = 1,
+                                .sections = &section};
+    assert_int_equal(deepwell_scp_create(dw, &joke, NULL, &err), DW_OK);
+    assert_int_equal(deepwell_scp_create(dw, &joke, NULL, &err), DW_CONFLICT);
+    assert_string_equal(err.message, "SCP-002-J already exists");
+    struct deepwell_scp got;
+    assert_int_equal(deepwell_scp_get(dw, 2, "J", &got, &err), DW_OK);
+    assert_string_equal(got.title, "The Living Joke");
+    assert_string_equal(got.suffix, "J");
+    deepwell_scp_free(&got);
+    assert_int_equal(deepwell_scp_get(dw, 2, "", &got, &err), DW_OK);
+    assert_string_equal(got.title, "The Living Room");
+    deepwell_scp_free(&got);
+    /* Both in the index, each under its own designation. */
+    struct deepwell_search_query q = {
+        .query = "living", .reader_level = 2, .site_read_level = 3, .limit = 10};
+    struct deepwell_search_result found;
+    assert_int_equal(deepwell_search(dw, &q, &found, &err), DW_OK);
+    assert_int_equal(found.total, 2);
+    assert_int_equal(found.items[0].id + found.items[1].id, 4);
+    assert_string_equal(found.items[0].suffix[0] ? found.items[0].suffix : found.items[1].suffix,
+                        "J");
+    deepwell_search_free(&found);
 }
 
 static void check_data_for(struct deepwell *dw, int version)
@@ -62,8 +115,12 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_string_equal(site.name, "Site-19");
         deepwell_site_free(&site);
         struct deepwell_scp scp;
-        assert_int_equal(deepwell_scp_get(dw, 2, &scp, &err), DW_OK);
+        assert_int_equal(deepwell_scp_get(dw, 2, "", &scp, &err), DW_OK);
         assert_string_equal(scp.title, "The Living Room");
+        assert_string_equal(scp.suffix, "");
+        /* Version 9 rebuilt the tables (SQLite): the sections and history came along. */
+        assert_int_equal(scp.nsections, 1);
+        assert_string_equal(scp.sections[0].body, "A room that breathes.");
         deepwell_scp_free(&scp);
         /* A file written before the index existed is indexed when the index is made. */
         struct deepwell_search_query q = {
@@ -73,6 +130,7 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(found.total, 1);
         assert_int_equal(found.items[0].id, 2);
         deepwell_search_free(&found);
+        check_suffixes(dw);
     }
     if (version >= 2) {
         struct deepwell_login_failures failures;
@@ -108,6 +166,19 @@ static void every_earlier_version_migrates_to_latest(void **state)
         assert_int_equal(dw_fixture_open(f, false, true, &err), DW_OK);
         assert_int_equal(deepwell_schema_version(f->dw), latest);
         check_data_for(f->dw, from);
+        if (from >= 1) {
+            assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM status_history"),
+                             1);
+        }
+        if (from >= 1 && !dw_fixture_pg()) { /* the rebuilt tables still point at scp_files */
+            assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM"
+                                                           " pragma_foreign_key_check"),
+                             0);
+            assert_int_equal(dw_fixture_query_int(f->path,
+                                                  "SELECT count(*) FROM pragma_foreign_key_list("
+                                                  "'sections') WHERE \"table\" = 'scp_files'"),
+                             1);
+        }
         /* Version 3 dropped the audit log's unused indexes. */
         assert_int_equal(dw_fixture_query_int(f->path, dw_fixture_pg() ? SQL_AUDIT_INDEXES_PG
                                                                        : SQL_AUDIT_INDEXES),

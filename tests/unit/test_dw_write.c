@@ -87,7 +87,7 @@ static void a_second_import_keeps_every_row(void **state)
     assert_int_equal(site.level, 3);
     deepwell_site_free(&site);
     struct deepwell_scp scp;
-    assert_int_equal(deepwell_scp_get(f->dw, 173, &scp, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 173, "", &scp, &err), DW_OK);
     assert_int_equal(scp.nsections, 2);
     assert_string_equal(scp.containment, "Euclid");
     assert_string_equal(scp.sections[1].body, "A thing.");
