@@ -22,8 +22,13 @@ int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int fi
 {
     switch (kind) {
     case REF_SCP:
-    case REF_MTF:
     case REF_USER:
+        return need(r->level, file_level);
+    case REF_MTF:
+        /* A task force's own members may read its file whatever their level (as in the
+           original, where every operative opened his task force's file). */
+        if (r->task_force_id != 0 && r->task_force_id == file_id)
+            return 0;
         return need(r->level, file_level);
     case REF_SITE:
         /* A site's own staff may read its file whatever their level. */

@@ -13,11 +13,13 @@
 #include "common/foundation.h"
 
 struct reader {
-    int level;       /* the reader's clearance 1..6 */
-    int64_t site_id; /* the reader's site, 0 = none */
+    int level;             /* the reader's clearance 1..6 */
+    int64_t site_id;       /* the reader's site, 0 = none */
+    int64_t task_force_id; /* the reader's task force, 0 = none */
 };
 
-/* Reading a file: SCP and MTF by level; SITE at 3+ or by its own staff; USER by clearance. */
+/* Reading a file: SCP by level; SITE at 3+ or by its own staff; MTF by level or by its own
+   members; USER by clearance. */
 int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int file_level,
                    int64_t file_id);
 /* The level from which every site's file may be read (clearance_read); search's rule. */
