@@ -121,6 +121,12 @@ int clearance_audit_actor_max(const struct reader *r)
     return r->level; /* == clearance_read(r, REF_USER, level, id) == 0 for level <= this */
 }
 
+int clearance_info(const struct reader *r, int level)
+{
+    /* What a level means is told to those who hold it; classes are every reader's words. */
+    return level > 0 ? need(r->level, level) : 0;
+}
+
 int clearance_passage(const struct reader *r, int level)
 {
     return need(r->level, level);

@@ -68,6 +68,8 @@ int clearance_audit(const struct reader *r);
  * (deepwell_audit_query's actor_max_level), as if those users did not exist.
  */
 int clearance_audit_actor_max(const struct reader *r);
+/* The description of clearance level `level` (0 for a class's, which every user may read). */
+int clearance_info(const struct reader *r, int level);
 /* A section or passage at `level` inside a file the reader may open. */
 int clearance_passage(const struct reader *r, int level);
 

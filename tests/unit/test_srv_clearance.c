@@ -58,6 +58,18 @@ static void mtfs_by_level_or_own_members(void **state)
     assert_int_equal(clearance_grant(&member, "Field Agent", &other), 2);
 }
 
+/* What a level means is told to its holders; a class's description to everyone. */
+static void info_by_level(void **state)
+{
+    (void)state;
+    for (int reader = 1; reader <= 6; reader++) {
+        struct reader r = {reader, 0, 0};
+        for (int level = 1; level <= 6; level++)
+            assert_int_equal(clearance_info(&r, level), reader >= level ? 0 : level);
+        assert_int_equal(clearance_info(&r, 0), 0);
+    }
+}
+
 static void create_rules(void **state)
 {
     (void)state;
@@ -247,6 +259,7 @@ int main(void)
         cmocka_unit_test(scp_and_mtf_read_by_level),
         cmocka_unit_test(sites_by_level_3_or_own_staff),
         cmocka_unit_test(mtfs_by_level_or_own_members),
+        cmocka_unit_test(info_by_level),
         cmocka_unit_test(create_rules),
         cmocka_unit_test(status_and_audit),
         cmocka_unit_test(grant_site_only_when_readable),
