@@ -78,6 +78,10 @@ class BatchInfoTest(DescribedStore, TerminalTestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn('"kind": "disruption"', out.replace('":"', '": "'))
 
+    def test_help_lists_the_info_verb(self):
+        p = subprocess.run([program("scipnet"), "--help"], stdout=subprocess.PIPE, timeout=10)
+        self.assertIn("info TOPIC", p.stdout.decode())
+
     def test_info_refusals_exit_as_documented(self):
         rc, out, err = self.batch("info", "level", "5")
         self.assertEqual(rc, 5, err)  # clearance denied
