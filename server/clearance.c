@@ -44,10 +44,13 @@ int clearance_site_read_level(void)
     return SITE_READ_LEVEL;
 }
 
-int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level)
+int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level,
+                    int64_t file_id)
 {
     if (kind == REF_SITE)
         return 0;
+    if (kind == REF_MTF)
+        return clearance_read(r, kind, file_level, file_id); /* members see its name */
     return need(r->level, file_level);
 }
 

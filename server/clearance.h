@@ -24,8 +24,10 @@ int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int fi
                    int64_t file_id);
 /* The level from which every site's file may be read (clearance_read); search's rule. */
 int clearance_site_read_level(void);
-/* Whether a list entry's title may be shown (site names are public). */
-int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level);
+/* Whether a list entry's title may be shown (site names are public; a task force's to its
+   own members too). */
+int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level,
+                    int64_t file_id);
 /* Creating a file of `kind` at `level` (new user: their clearance; SITE ignores level). */
 int clearance_create(const struct reader *r, enum foundation_ref_kind kind, int level);
 /* Changing an SCP file's status. */

@@ -42,7 +42,7 @@ static enum deepwell_code linked_levels(struct deepwell *dw, int64_t task_force_
 static json_t *cleared_link(const struct reader *r, enum foundation_ref_kind kind, int64_t id,
                             const char *name, int level)
 {
-    if (clearance_title(r, kind, level) != 0)
+    if (clearance_title(r, kind, level, id) != 0)
         name = REDACT_PLACEHOLDER;
     return shape_link(kind, id, name);
 }

@@ -94,7 +94,7 @@ static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_ite
     bool accessible = clearance_read(r, kind, item->level, item->id) == 0;
     json_t *o = json_pack("{s:s}", "ref", canon);
     bool ok = o != NULL;
-    if (clearance_title(r, kind, item->level) == 0)
+    if (clearance_title(r, kind, item->level, item->id) == 0)
         ok &= shape_set(o, "title", json_string(item->title));
     ok &= shape_set(o, "classification", shape_level(item->level));
     ok &= shape_set(o, "accessible", json_boolean(accessible));

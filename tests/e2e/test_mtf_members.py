@@ -42,6 +42,12 @@ class MemberAccessCases:
         r = operative.request("read", ref=other)
         self.assertError(r, "redacted")
         self.assertNotIn(MISSION, json.dumps(r))
+        # Lists name it to him (and let him open it); the other stays nameless.
+        items = {i["ref"]: i for i in operative.request("list", kind="mtf")["items"]}
+        self.assertEqual((items[own].get("title"), items[own]["accessible"]),
+                         ("Omicron-19", True))
+        self.assertNotIn("title", items[other])
+        self.assertFalse(items[other]["accessible"])
         # A cadet of the same level outside it is refused as before.
         cadet = self.logged_in("cadet")
         self.assertError(cadet.request("read", ref=own), "redacted")

@@ -22,8 +22,9 @@ static void scp_and_mtf_read_by_level(void **state)
             assert_int_equal(clearance_read(&r, REF_SCP, file, 1), want);
             assert_int_equal(clearance_read(&r, REF_MTF, file, 1), want);
             assert_int_equal(clearance_read(&r, REF_USER, file, 1), want);
-            assert_int_equal(clearance_title(&r, REF_SCP, file), want);
-            assert_int_equal(clearance_title(&r, REF_SITE, file), 0);
+            assert_int_equal(clearance_title(&r, REF_SCP, file, 1), want);
+            assert_int_equal(clearance_title(&r, REF_MTF, file, 1), want);
+            assert_int_equal(clearance_title(&r, REF_SITE, file, 1), 0);
         }
 }
 
@@ -46,6 +47,9 @@ static void mtfs_by_level_or_own_members(void **state)
     assert_int_equal(clearance_read(&member, REF_MTF, 5, 3), 0);
     assert_int_equal(clearance_read(&outsider, REF_MTF, 5, 3), 5);
     assert_int_equal(clearance_read(&none, REF_MTF, 2, 0), 2);
+    /* Its name too, in lists, search and links; not another's. */
+    assert_int_equal(clearance_title(&member, REF_MTF, 5, 3), 0);
+    assert_int_equal(clearance_title(&outsider, REF_MTF, 5, 3), 5);
     /* Membership opens that task force only, never an SCP, site or user of that number. */
     assert_int_equal(clearance_read(&member, REF_SCP, 5, 3), 5);
     assert_int_equal(clearance_read(&member, REF_USER, 5, 3), 5);
