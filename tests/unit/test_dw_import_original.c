@@ -43,6 +43,8 @@ static const char original_sql[] =
     "INSERT INTO titles VALUES (1, 'Mobile Task Force Operative');"
     "CREATE TABLE containment_classes (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "INSERT INTO containment_classes VALUES (1, 'Safe'), (2, 'Euclid'), (3, 'Keter');"
+    "CREATE TABLE secondary_classes (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "INSERT INTO secondary_classes VALUES (0, 'None');"
     "CREATE TABLE disruption_classes (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "INSERT INTO disruption_classes VALUES (1, 'Level 1 - Dark'), (2, 'Level 2 - Vlam'),"
     "  (3, 'Level 3 - Keneq'), (4, 'Level 4 - Ekhi'), (5, 'Level 5 - Amida');"
@@ -62,7 +64,7 @@ static const char original_sql[] =
     "  containment_class_id INTEGER NOT NULL, secondary_class_id INTEGER,"
     "  disruption_class_id INTEGER, risk_class_id INTEGER, site_responsible_id INTEGER NOT NULL,"
     "  assigned_task_force_id INTEGER, status TEXT);"
-    "INSERT INTO scps VALUES (49, 3, 2, NULL, 2, 5, 0, 6, 'active');";
+    "INSERT INTO scps VALUES (49, 3, 2, 0, 2, 5, 0, 6, 'active');";
 
 /* The folder: SCiPNET.db, descs/, sites/0, mtfs/6, scps/49 and creation_guides/. */
 static void make_original(const char *dir)
@@ -115,12 +117,14 @@ static void ranked_classes_and_their_descriptions_are_kept(void **state)
     assert_int_equal(r.descriptions.refused, 0);
     assert_false(has_note(&r, "unknown disruption"));
     assert_false(has_note(&r, "unknown risk"));
+    assert_false(has_note(&r, "unknown secondary")); /* (0, 'None') is no class */
 
     struct deepwell_scp scp;
     struct deepwell_error err;
     assert_int_equal(deepwell_scp_get(f->dw, 49, &scp, &err), DW_OK);
     assert_string_equal(scp.disruption, "Vlam");
     assert_string_equal(scp.risk, "Critical");
+    assert_null(scp.secondary);
     assert_int_equal(scp.nsections, 2);
     assert_string_equal(scp.sections[1].kind, "description");
     assert_string_equal(scp.sections[1].body, "The Plague Doctor.\n");
