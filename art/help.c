@@ -10,6 +10,8 @@ static const char *const help_lines[] = {
     "                      ACCESS MTF 3, ACCESS USER 2)",
     "  LIST SCP [QUERY]    browse files of a kind: SCP, SITE, MTF, USER",
     "  CREATE SCP          a form for a new file: SCP, SITE, MTF, USER",
+    "  INFO KETER          what a class or clearance level means (also",
+    "                      INFO LEVEL 4, INFO TOP SECRET, INFO VLAM)",
     "  CLEAR               back to the welcome prompt",
     "  HELP                this screen",
     "  LOGOUT              end the session",

@@ -2,6 +2,7 @@
 #include "client/batch.h"
 #include "client/batch_create.h"
 #include "client/batch_format.h"
+#include "client/batch_info.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -84,7 +85,7 @@ static int report_error(const struct proto_reply *r)
 }
 
 /* Send req; on success leave the reply in *r and return -1, else the exit status. */
-static int call(struct session *s, json_t *req, struct proto_reply *r)
+int batch_call(struct session *s, json_t *req, struct proto_reply *r)
 {
     char err[1024] = "";
     enum session_result res = session_call(s, req, r, err, sizeof(err));
@@ -106,7 +107,7 @@ static int do_login(struct session *s, const char *user, const char *password)
     json_t *req = proto_request("login");
     json_object_set_new(req, "user", proto_login_user(user));
     json_object_set_new(req, "password", json_string(password));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     struct art_user u;
@@ -182,7 +183,7 @@ static int cmd_read(struct session *s, const char *ref)
     struct proto_reply r;
     json_t *req = proto_request("read");
     json_object_set_new(req, "ref", json_string(ref));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     if (format == FORMAT_JSON) {
@@ -323,7 +324,7 @@ static int list_page(struct session *s, const char *query, struct list_out *o, l
         json_object_set_new(req, "query", json_string(query));
     json_object_set_new(req, "offset", json_integer(offset));
     json_object_set_new(req, "limit", json_integer(LIST_PAGE));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     struct art_list l;
@@ -389,7 +390,7 @@ static int cmd_search(struct session *s, const char *query)
     json_t *req = proto_request("search");
     json_object_set_new(req, "query", json_string(query));
     json_object_set_new(req, "limit", json_integer(SEARCH_PAGE_MAX));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     static struct search_page page;
@@ -414,7 +415,7 @@ static int cmd_search(struct session *s, const char *query)
 static int cmd_whoami(struct session *s)
 {
     struct proto_reply r;
-    int rc = call(s, proto_request("whoami"), &r);
+    int rc = batch_call(s, proto_request("whoami"), &r);
     if (rc >= 0)
         return rc;
     if (format == FORMAT_JSON) {
@@ -469,7 +470,7 @@ static int health_tsv(json_t *root)
 static int cmd_health(struct session *s)
 {
     struct proto_reply r;
-    int rc = call(s, proto_request("health"), &r);
+    int rc = batch_call(s, proto_request("health"), &r);
     if (rc >= 0)
         return rc;
     json_t *root = r.root;
@@ -499,7 +500,7 @@ static int cmd_health(struct session *s)
 static int cmd_create(struct session *s, json_t *req)
 {
     struct proto_reply r;
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     char ref[ART_REF_MAX] = "";
@@ -532,10 +533,12 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
         return cmd_whoami(s);
     if (strcmp(cmd[0], "health") == 0 && n == 1)
         return cmd_health(s);
+    if (strcmp(cmd[0], "info") == 0 && n >= 2)
+        return batch_info(s, cmd + 1, n - 1, format);
     vis_fprintf(
         stderr, VIS_LINE,
         "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | search QUERY | "
-        "whoami | health | create KIND FIELD=VALUE...)\n");
+        "whoami | health | info TOPIC | create KIND FIELD=VALUE...)\n");
     return BATCH_ERROR;
 }
 

@@ -19,6 +19,12 @@ enum batch_exit {
 
 /* The exit status for a protocol error code. */
 enum batch_exit batch_exit_for(const char *code);
+struct session;
+struct proto_reply;
+struct json_t;
+/* Sends req (stolen); on success leaves the reply in *r and returns -1, else prints the
+   error and returns the exit status. */
+int batch_call(struct session *s, struct json_t *req, struct proto_reply *r);
 /* Run the command in opt; returns the exit status. */
 int batch_run(const struct client_options *opt);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client/info.h"
 #include "client/input.h"
 #include "common/foundation.h"
 
@@ -110,6 +111,13 @@ void commands_parse(const char *line, struct command *out)
             out->kind = CMD_INVALID;
             snprintf(out->error, sizeof(out->error), "USAGE: CREATE SCP | SITE | MTF | USER");
         }
+    } else if (strcasecmp(verb, "INFO") == 0) {
+        /* What a level or class means: INFO KETER, INFO LEVEL 4. */
+        out->kind = n >= 2 && info_topic(w + 1, n - 1, out->query, sizeof(out->query))
+                        ? CMD_INFO
+                        : CMD_INVALID;
+        if (out->kind == CMD_INVALID)
+            snprintf(out->error, sizeof(out->error), "USAGE: INFO KETER | INFO LEVEL 4");
     } else if (strcasecmp(verb, "LOGOUT") == 0 || strcasecmp(verb, "LOGOFF") == 0) {
         out->kind = CMD_LOGOUT;
     } else if (strcasecmp(verb, "HELP") == 0 || strcmp(verb, "?") == 0) {
@@ -124,7 +132,8 @@ void commands_parse(const char *line, struct command *out)
     }
 }
 
-static const char *const verbs[] = {"ACCESS", "LIST", "CREATE", "CLEAR", "HELP", "LOGOUT", "QUIT"};
+static const char *const verbs[] = {"ACCESS", "LIST", "CREATE", "INFO",
+                                    "CLEAR",  "HELP", "LOGOUT", "QUIT"};
 
 struct completion {
     const char *word; /* what is typed of the last word */

@@ -12,6 +12,7 @@ enum command_kind {
     CMD_ACCESS, /* ref */
     CMD_LIST,   /* kind, query */
     CMD_CREATE, /* kind */
+    CMD_INFO,   /* query: the topic, "KETER", "LEVEL 4" */
     CMD_LOGOUT,
     CMD_HELP,
     CMD_CLEAR,

@@ -21,7 +21,8 @@ void options_usage(FILE *f, const char *prog)
                 "               [--ca FILE | --fingerprint sha256:HEX] HOST[:PORT] COMMAND\n"
                 "       %s --help | --version\n"
                 "batch commands:\n"
-                "  read REF | list KIND [QUERY] | whoami | health | create KIND FIELD=VALUE...\n"
+                "  read REF | list KIND [QUERY] | whoami | health | info TOPIC\n"
+                "  create KIND FIELD=VALUE...\n"
                 "create fields (* required):\n",
                 prog, prog, prog);
     for (size_t i = 0; i < form_kind_count(); i++) {

@@ -185,6 +185,9 @@ void ui_run_command(struct ui *ui, const char *line)
     case CMD_CREATE:
         ui_create_open(ui, c.what);
         break;
+    case CMD_INFO:
+        ui_info_open(ui, c.query);
+        break;
     case CMD_LOGOUT:
         ui_logout(ui);
         break;

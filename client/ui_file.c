@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/info.h"
 #include "client/ui_state.h"
 
 struct file {
@@ -62,6 +63,33 @@ void ui_file_open(struct ui *ui, const char *ref_in)
         else
             ui_file_show(ui, &f);
     } else if (!ui_notice_open(ui, &r, NULL)) {
+        ui_show_error(ui, &r);
+    }
+    proto_reply_free(&r);
+}
+
+static void info_again(struct ui *ui, void *asker, const char *topic)
+{
+    ui_info_open(ui, topic);
+}
+
+void ui_info_open(struct ui *ui, const char *topic_in)
+{
+    char topic[200];
+    snprintf(topic, sizeof(topic), "%s", topic_in);
+    json_t *req = proto_request("info");
+    json_object_set_new(req, "topic", json_string(topic));
+    struct proto_reply r;
+    if (ui_request(ui, req, &r, info_again, topic) != 0)
+        return;
+    ui->status[0] = '\0';
+    if (r.ok) {
+        struct art_file f;
+        if (info_reply_file(r.root, &f) != 0)
+            ui_set_status(ui, true, "THE SERVER'S ANSWER CANNOT BE READ");
+        else
+            ui_file_show(ui, &f);
+    } else if (!ui_notice_open(ui, &r, "clearance_denied")) {
         ui_show_error(ui, &r);
     }
     proto_reply_free(&r);

@@ -124,6 +124,8 @@ void ui_search_open(struct ui *ui, const char *query);
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;
 void ui_file_open(struct ui *ui, const char *ref);
+/* INFO KETER: what a level or class means, in the file view (or the denied screen). */
+void ui_info_open(struct ui *ui, const char *topic);
 /* Show a file already read (the screen takes f over; it is freed on failure too). */
 void ui_file_show(struct ui *ui, struct art_file *f);
 /* The top file's view (mode, scroll), or NULL when no file is on top. */

@@ -341,6 +341,27 @@ void deepwell_scp_free(struct deepwell_scp *scp);
 void deepwell_site_free(struct deepwell_site *site);
 void deepwell_mtf_free(struct deepwell_mtf *mtf);
 
+/* ---- descriptions of levels and classes (the info op) ------------------------------ */
+
+enum deepwell_info_kind {
+    DW_INFO_LEVEL, /* id = the level, 1..6 */
+    DW_INFO_CONTAINMENT,
+    DW_INFO_SECONDARY,
+    DW_INFO_DISRUPTION,
+    DW_INFO_RISK, /* classes: id = foundation_class's id */
+};
+
+struct deepwell_info {
+    char name[64];     /* "Level 4 - Secret", "Keter" */
+    char colour[16];   /* "#FF6D00" */
+    char *description; /* "" when none was imported or set */
+};
+
+/* DW_NOT_FOUND when there is no such row. */
+enum deepwell_code deepwell_info_get(struct deepwell *dw, enum deepwell_info_kind kind, int id,
+                                     struct deepwell_info *out, struct deepwell_error *err);
+void deepwell_info_free(struct deepwell_info *info);
+
 /*
  * Creates take the same structs and return the new id.  A site's or task force's
  * non-zero id is kept (SITE-19 stays 19, as refs are row ids); other ids are ignored.

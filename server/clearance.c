@@ -22,8 +22,13 @@ int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int fi
 {
     switch (kind) {
     case REF_SCP:
-    case REF_MTF:
     case REF_USER:
+        return need(r->level, file_level);
+    case REF_MTF:
+        /* A task force's own members may read its file whatever their level (as in the
+           original, where every operative opened his task force's file). */
+        if (r->task_force_id != 0 && r->task_force_id == file_id)
+            return 0;
         return need(r->level, file_level);
     case REF_SITE:
         /* A site's own staff may read its file whatever their level. */
@@ -39,10 +44,13 @@ int clearance_site_read_level(void)
     return SITE_READ_LEVEL;
 }
 
-int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level)
+int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level,
+                    int64_t file_id)
 {
     if (kind == REF_SITE)
         return 0;
+    if (kind == REF_MTF)
+        return clearance_read(r, kind, file_level, file_id); /* members see its name */
     return need(r->level, file_level);
 }
 
@@ -114,6 +122,12 @@ int clearance_audit(const struct reader *r)
 int clearance_audit_actor_max(const struct reader *r)
 {
     return r->level; /* == clearance_read(r, REF_USER, level, id) == 0 for level <= this */
+}
+
+int clearance_info(const struct reader *r, int level)
+{
+    /* What a level means is told to those who hold it; classes are every reader's words. */
+    return level > 0 ? need(r->level, level) : 0;
 }
 
 int clearance_passage(const struct reader *r, int level)

@@ -13,17 +13,21 @@
 #include "common/foundation.h"
 
 struct reader {
-    int level;       /* the reader's clearance 1..6 */
-    int64_t site_id; /* the reader's site, 0 = none */
+    int level;             /* the reader's clearance 1..6 */
+    int64_t site_id;       /* the reader's site, 0 = none */
+    int64_t task_force_id; /* the reader's task force, 0 = none */
 };
 
-/* Reading a file: SCP and MTF by level; SITE at 3+ or by its own staff; USER by clearance. */
+/* Reading a file: SCP by level; SITE at 3+ or by its own staff; MTF by level or by its own
+   members; USER by clearance. */
 int clearance_read(const struct reader *r, enum foundation_ref_kind kind, int file_level,
                    int64_t file_id);
 /* The level from which every site's file may be read (clearance_read); search's rule. */
 int clearance_site_read_level(void);
-/* Whether a list entry's title may be shown (site names are public). */
-int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level);
+/* Whether a list entry's title may be shown (site names are public; a task force's to its
+   own members too). */
+int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int file_level,
+                    int64_t file_id);
 /* Creating a file of `kind` at `level` (new user: their clearance; SITE ignores level). */
 int clearance_create(const struct reader *r, enum foundation_ref_kind kind, int level);
 /* Changing an SCP file's status. */
@@ -66,6 +70,8 @@ int clearance_audit(const struct reader *r);
  * (deepwell_audit_query's actor_max_level), as if those users did not exist.
  */
 int clearance_audit_actor_max(const struct reader *r);
+/* The description of clearance level `level` (0 for a class's, which every user may read). */
+int clearance_info(const struct reader *r, int level);
 /* A section or passage at `level` inside a file the reader may open. */
 int clearance_passage(const struct reader *r, int level);
 

@@ -42,7 +42,7 @@ static enum deepwell_code linked_levels(struct deepwell *dw, int64_t task_force_
 static json_t *cleared_link(const struct reader *r, enum foundation_ref_kind kind, int64_t id,
                             const char *name, int level)
 {
-    if (clearance_title(r, kind, level) != 0)
+    if (clearance_title(r, kind, level, id) != 0)
         name = REDACT_PLACEHOLDER;
     return shape_link(kind, id, name);
 }
@@ -132,9 +132,10 @@ static int add_section(json_t *sections, const struct reader *r, const char *kin
     return s ? json_array_append_new(sections, s) : -1;
 }
 
-/* Site text: the reader is cleared for the whole file (by level or as its staff). */
-static int add_site_section(json_t *sections, const struct reader *r, const char *kind,
-                            const char *title, int level, const char *body)
+/* Site and task force text: the reader is cleared for the whole file (by level, or as its
+   staff or members). */
+static int add_cleared_section(json_t *sections, const struct reader *r, const char *kind,
+                               const char *title, int level, const char *body)
 {
     if (body == NULL || body[0] == '\0')
         return 0;
@@ -193,10 +194,10 @@ static json_t *site_json(const struct file_view *view, const struct reader *r, j
     const struct deepwell_site *site = &view->site;
     json_t *sections = json_array();
     bool ok = true;
-    if (add_site_section(sections, r, "description", "Description", site->level,
-                         site->description) < 0 ||
-        add_site_section(sections, r, "location", "Location", site->level, site->location) < 0 ||
-        add_site_section(sections, r, "dossier", "Dossier", site->level, site->dossier) < 0) {
+    if (add_cleared_section(sections, r, "description", "Description", site->level,
+                            site->description) < 0 ||
+        add_cleared_section(sections, r, "location", "Location", site->level, site->location) < 0 ||
+        add_cleared_section(sections, r, "dossier", "Dossier", site->level, site->dossier) < 0) {
         json_decref(sections);
         return NULL;
     }
@@ -214,7 +215,7 @@ static json_t *mtf_json(const struct file_view *view, const struct reader *r, js
     const struct deepwell_mtf *mtf = &view->mtf;
     json_t *sections = json_array();
     bool ok = true;
-    if (add_section(sections, r, "mission", "Mission", mtf->level, mtf->mission) < 0) {
+    if (add_cleared_section(sections, r, "mission", "Mission", mtf->level, mtf->mission) < 0) {
         json_decref(sections);
         return NULL;
     }
@@ -340,6 +341,7 @@ char *file_view_key(const struct file_view *view, const struct reader *r, const 
     key_text(&k, scp->suffix); /* SCP-049-ARC is not SCP-049 */
     key_int(&k, r->level);
     key_int(&k, r->site_id);
+    key_int(&k, r->task_force_id);
     key_text(&k, ref);
     /* Then everything scp_json and file_view_json read, in their order. */
     key_int(&k, view->level);

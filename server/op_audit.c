@@ -104,7 +104,7 @@ static void op_audit(struct request *req)
         return;
     }
 
-    struct reader r = {req->user.clearance, req->user.site_id};
+    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
     int needed = clearance_audit(&r);
     if (needed != 0) {
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING, NULL);

@@ -85,7 +85,7 @@ static json_t *item_json(enum foundation_ref_kind kind, struct deepwell_list_ite
     bool accessible = clearance_read(r, kind, item->level, item->id) == 0;
     json_t *o = json_pack("{s:s}", "ref", canon);
     bool ok = o != NULL;
-    if (clearance_title(r, kind, item->level) == 0)
+    if (clearance_title(r, kind, item->level, item->id) == 0)
         ok &= shape_set(o, "title", json_string(item->title));
     ok &= shape_set(o, "classification", shape_level(item->level));
     ok &= shape_set(o, "accessible", json_boolean(accessible));
@@ -136,7 +136,7 @@ static void op_list(struct request *req)
         if (json_string_length(jquery) > 0)
             q.query = json_string_value(jquery);
     }
-    struct reader r = {req->user.clearance, req->user.site_id};
+    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
     q.kind = store_kind(kind);
     /* Site names are public; every other title only up to the reader's level. */
     q.title_max_level = kind == REF_SITE ? FOUNDATION_LEVEL_MAX : r.level;

@@ -98,7 +98,7 @@ static void op_read(struct request *req)
     }
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
-    struct reader r = {req->user.clearance, req->user.site_id};
+    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
     struct view_cache *cache = req->srv->view_cache;
 
     struct file_view view;

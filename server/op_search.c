@@ -47,7 +47,8 @@ static json_t *item_json(const struct reader *r, struct deepwell_search_item *it
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
     json_t *o = json_pack("{s:s}", "ref", canon);
-    if (clearance_title(r, kind, item->level) == 0 && utf8_valid(item->title, strlen(item->title)))
+    if (clearance_title(r, kind, item->level, item->id) == 0 &&
+        utf8_valid(item->title, strlen(item->title)))
         json_object_set_new(o, "title", json_string(item->title));
     json_object_set_new(o, "classification", shape_level(item->level));
     if (item->snippet != NULL)
@@ -66,7 +67,7 @@ static void op_search(struct request *req)
         request_fail(req, "bad_request", "query must be a string of at most 200 bytes");
         return;
     }
-    struct reader r = {req->user.clearance, req->user.site_id};
+    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
     struct deepwell_search_query q = {
         .query = json_string_value(jquery),
         .reader_level = r.level,

@@ -19,6 +19,7 @@
     X(create)                                                                                      \
     X(set_status)                                                                                  \
     X(audit)                                                                                       \
+    X(info)                                                                                        \
     X(health)
 
 #define SCIPNET_OP_DECLARE(name) extern const struct op op_##name##_entry;

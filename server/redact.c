@@ -217,7 +217,7 @@ static json_t *details_cut(const struct reader *r, const char *text, redact_ref_
         if (!json_is_string(value) || !foundation_ref_parse(json_string_value(value), &ref))
             continue;
         int level = level_of(arg, &ref);
-        if (level < 0 || (level > 0 && clearance_title(r, ref.kind, level) != 0))
+        if (level < 0 || (level > 0 && clearance_title(r, ref.kind, level, ref.number) != 0))
             json_object_iter_set_new(details, it, json_string(REDACT_PLACEHOLDER));
     }
     return details;

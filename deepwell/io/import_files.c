@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "deepwell/io/import_map.h"
@@ -126,6 +127,25 @@ static enum deepwell_code attach_addenda(struct import_bundle *b, size_t scp_ind
     return code;
 }
 
+/* The original's earlier layout: scps/<dir>/descs/main.md is the description. */
+static enum deepwell_code attach_old_description(struct import_bundle *b, size_t scp_index,
+                                                 const char *descs_rel, struct deepwell_error *err)
+{
+    struct import_names files;
+    bool exists;
+    enum deepwell_code code = import_list_dir(b, descs_rel, &files, &exists, err);
+    for (size_t i = 0; i < files.count && code == DW_OK; i++) {
+        char file_rel[IMPORT_PATH_BYTES];
+        import_join(file_rel, sizeof(file_rel), descs_rel, files.items[i]);
+        if (strcmp(files.items[i], "main.md") == 0)
+            code = add_section(b, scp_index, file_rel, "description", "Description", err);
+        else
+            code = import_tree_note(b, err, "skipped: %s: %s", file_rel, "not part of the layout");
+    }
+    import_names_free(&files);
+    return code;
+}
+
 /* A new SCP file for a folder without a row: the highest level, to be reviewed. */
 static enum deepwell_code orphan_scp(struct import_bundle *b, int64_t key, const char *rel,
                                      size_t *index, struct deepwell_error *err)
@@ -164,7 +184,7 @@ static int scp_file_rank(const char *name)
 {
     if (strcmp(name, "cps.md") == 0)
         return 0;
-    if (strcmp(name, "desc.md") == 0)
+    if (strcmp(name, "desc.md") == 0 || strcmp(name, "descs") == 0)
         return 1;
     if (strcmp(name, "addenda") == 0)
         return 2;
@@ -224,6 +244,8 @@ static enum deepwell_code attach_scp_dir(struct import_bundle *b, const char *na
                                err);
         else if (strcmp(f, "desc.md") == 0)
             code = add_section(b, index, file_rel, "description", "Description", err);
+        else if (strcmp(f, "descs") == 0 && import_entry_type(b, file_rel) == S_IFDIR)
+            code = attach_old_description(b, index, file_rel, err);
         else if (strcmp(f, "addenda") == 0 && (import_entry_type(b, file_rel) == S_IFDIR ||
                                                import_entry_type(b, file_rel) == S_IFLNK))
             code = attach_addenda(b, index, rel, err); /* refuses a link */
@@ -318,6 +340,27 @@ static enum deepwell_code attach_place_files(struct import_bundle *b, const char
     return code;
 }
 
+/*
+ * The site a sites/ folder is for: by id ("19"; "0" is the original's site 0), or, as later
+ * versions of the original name them, by the site's name ("Site-19", "NULL-Site-0").
+ * false when it names neither.
+ */
+static bool site_folder(struct import_bundle *b, const char *name, int64_t *id)
+{
+    if (import_parse_number(name, id))
+        return true;
+    if (name[0] != '\0' && strspn(name, "0") == strlen(name)) {
+        *id = IMPORT_SITE_ZERO;
+        return true;
+    }
+    for (size_t i = 0; i < b->nsites; i++)
+        if (b->sites[i].name != NULL && strcasecmp(b->sites[i].name, name) == 0) {
+            *id = b->sites[i].src_id;
+            return true;
+        }
+    return false;
+}
+
 static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_error *err)
 {
     struct import_names dirs;
@@ -329,16 +372,16 @@ static enum deepwell_code attach_sites(struct import_bundle *b, struct deepwell_
         import_join(rel, sizeof(rel), "sites", dirs.items[i]);
         if (import_refused_link(b, rel, &code, err))
             continue;
-        if (import_entry_type(b, rel) != S_IFDIR || !import_parse_number(dirs.items[i], &id)) {
-            code =
-                import_tree_note(b, err, "skipped: %s: %s", rel, "not a folder named by a site id");
+        if (import_entry_type(b, rel) != S_IFDIR || !site_folder(b, dirs.items[i], &id)) {
+            code = import_tree_note(b, err, "skipped: %s: %s", rel,
+                                    "not a folder named by a site id or a site's name");
             continue;
         }
         struct import_site *s = import_find_site(b, id);
         if (s == NULL) {
             s = IMPORT_PUSH(b->sites, b->nsites, b->capsites);
             char name[32];
-            snprintf(name, sizeof(name), "Site-%lld", (long long)id);
+            snprintf(name, sizeof(name), "Site-%lld", IMPORT_SHOWN_ID(id));
             if (s == NULL || (s->name = strdup(name)) == NULL) {
                 code = import_tree_oom(err);
                 break;
@@ -387,6 +430,7 @@ static enum deepwell_code attach_mtfs(struct import_bundle *b, struct deepwell_e
             }
             m->src_id = id;
             m->active = true;
+            m->level = b->from_manifest ? 0 : 1; /* the original's: open to every user */
             if ((code = import_tree_note(b, err,
                                          "orphan: %s: files without a database row; imported as %s",
                                          rel, name)) != DW_OK)
@@ -458,7 +502,7 @@ static enum deepwell_code note_places_without_files(struct import_bundle *b,
     for (size_t i = 0; i < b->nsites && code == DW_OK; i++) {
         const struct import_site *s = &b->sites[i];
         char ref[32];
-        snprintf(ref, sizeof(ref), "sites row %lld", (long long)s->src_id);
+        snprintf(ref, sizeof(ref), "sites row %lld", IMPORT_SHOWN_ID(s->src_id));
         if (s->description == NULL && s->location == NULL && s->dossier == NULL)
             code =
                 import_tree_note(b, err, "missing: %s: %s", ref, "no files; imported without text");
@@ -484,5 +528,7 @@ enum deepwell_code import_files_attach(struct import_bundle *b, struct deepwell_
         code = attach_scps(b, err);
     if (code == DW_OK && !b->from_manifest)
         code = note_places_without_files(b, err);
+    if (code == DW_OK)
+        code = import_note_top_level(b, err);
     return code;
 }

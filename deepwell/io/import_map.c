@@ -105,13 +105,47 @@ static const char *trimmed(const char *name, char *buf, size_t size)
     return buf;
 }
 
+/*
+ * The original names the ACS classes "Level 1 - Dark" … "Level 5 - Amida" and
+ * "Level 1 - Notice" … "Level 5 - Critical": the number is the class's rank.  Returns
+ * the name after "Level N -" (N in *rank), or NULL when name has no such prefix.
+ */
+static const char *ranked_class_name(const char *name, int *rank)
+{
+    if (strncasecmp(name, "level", 5) != 0)
+        return NULL;
+    const char *p = name + 5;
+    while (*p == ' ' || *p == '_')
+        p++;
+    if (!isdigit((unsigned char)*p) || isdigit((unsigned char)p[1]))
+        return NULL;
+    *rank = *p++ - '0';
+    while (*p == ' ')
+        p++;
+    if (*p != '-' && *p != ':')
+        return NULL;
+    p++;
+    while (*p == ' ')
+        p++;
+    return *p != '\0' ? p : NULL;
+}
+
 const char *import_class_canonical(enum foundation_class_kind kind, const char *name)
 {
     if (name == NULL)
         return NULL;
     char buf[128];
-    const struct foundation_class *c =
-        foundation_class_by_name(kind, trimmed(name, buf, sizeof(buf)));
+    const char *plain = trimmed(name, buf, sizeof(buf));
+    const struct foundation_class *c = foundation_class_by_name(kind, plain);
+    int rank = 0;
+    const char *ranked = c == NULL && (kind == FOUNDATION_DISRUPTION || kind == FOUNDATION_RISK)
+                             ? ranked_class_name(plain, &rank)
+                             : NULL;
+    if (ranked != NULL) {
+        c = foundation_class_by_name(kind, ranked);
+        if (c != NULL && c->id != rank)
+            c = NULL; /* "Level 2 - Dark": which one? refuse rather than guess */
+    }
     return c ? c->name : NULL;
 }
 

@@ -22,7 +22,8 @@
  */
 int import_level_from_name(const char *name);
 
-/* Canonical class name for a name in any case with surrounding blanks, or NULL. */
+/* Canonical class name for a name in any case with surrounding blanks, or NULL; disruption
+   and risk classes also as the original spells them ("Level 1 - Dark", "Level 5 - Critical"). */
 const char *import_class_canonical(enum foundation_class_kind kind, const char *name);
 
 /* Canonical title ("field agent " -> "Field Agent"), or NULL. */

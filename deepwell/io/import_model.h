@@ -33,6 +33,15 @@ enum import_lookup_kind {
 /* The folder under descs/ holding descriptions of this kind, or NULL (titles). */
 const char *import_lookup_dir(enum import_lookup_kind kind);
 
+/*
+ * The original's site 0 ("NULL-Site-0", its placeholder for "no site") in a source id field:
+ * ids here start at 1, so it is imported as a site of its own under a new id.
+ */
+#define IMPORT_SITE_ZERO INT64_C(-1)
+
+/* The source id as the report names it (site 0 is "0"). */
+#define IMPORT_SHOWN_ID(id) ((long long)((id) == IMPORT_SITE_ZERO ? 0 : (id)))
+
 struct import_lookup_entry {
     int64_t id;
     char *name;

@@ -100,6 +100,15 @@ static enum deepwell_code lookup_at(struct source *src, sqlite3_stmt *stmt, int 
 
 /* ---- people, places and files --------------------------------------------------------- */
 
+/* A site id column: NULL is none, the original's site 0 is a site (IMPORT_SITE_ZERO). */
+static int64_t site_at(sqlite3_stmt *stmt, int i)
+{
+    int64_t id;
+    if (!src_int_at(stmt, i, &id))
+        return 0;
+    return id == 0 ? IMPORT_SITE_ZERO : id;
+}
+
 enum {
     U_NAME,
     U_PASSWORD,
@@ -111,6 +120,7 @@ enum {
     U_LOGIN,
     U_CREATED,
     U_UPDATED,
+    U_OVERRIDE,
     U_COUNT
 };
 
@@ -127,6 +137,7 @@ static enum deepwell_code read_users(struct source *src, struct deepwell_error *
         [U_LOGIN] = {NAMES("last_login")},
         [U_CREATED] = {NAMES("created_at")},
         [U_UPDATED] = {NAMES("updated_at")},
+        [U_OVERRIDE] = {NAMES("override_phrase", "phrase")},
     };
     sqlite3_stmt *stmt;
     enum deepwell_code code =
@@ -141,7 +152,7 @@ static enum deepwell_code read_users(struct source *src, struct deepwell_error *
             return oom("users", err);
         }
         u->src_id = src_id_at(stmt, 0);
-        u->site = src_id_at(stmt, 1 + U_SITE);
+        u->site = site_at(stmt, 1 + U_SITE);
         u->task_force = src_id_at(stmt, 1 + U_MTF);
         u->personnel_active = src_bool_at(stmt, 1 + U_ACTIVE, true);
         code = src_text_at(src, stmt, 1 + U_NAME, "users", u->src_id, &u->name, err);
@@ -158,6 +169,14 @@ static enum deepwell_code read_users(struct source *src, struct deepwell_error *
             code = src_time_at(src, stmt, 1 + U_CREATED, "users", u->src_id, &u->created_at, err);
         if (code == DW_OK)
             code = src_time_at(src, stmt, 1 + U_UPDATED, "users", u->src_id, &u->updated_at, err);
+        /* Only whether there is one: the phrase itself is never read (docs/import.md). */
+        const unsigned char *phrase = sqlite3_column_text(stmt, 1 + U_OVERRIDE);
+        if (code == DW_OK && phrase != NULL && phrase[0] != '\0' &&
+            !import_note(&src->b->notes,
+                         "skipped: users row %lld: override phrase not imported (no use here; "
+                         "see docs/import.md)",
+                         (long long)u->src_id))
+            code = oom("users", err);
         if (code != DW_OK) {
             sqlite3_finalize(stmt);
             return code;
@@ -179,7 +198,7 @@ static enum deepwell_code read_sites(struct source *src, struct deepwell_error *
         return code;
     const struct wanted want[S_COUNT] = {
         [S_NAME] = {NAMES("name")},
-        [S_DIRECTOR] = {NAMES("director_id")},
+        [S_DIRECTOR] = {NAMES("director_id", "director")},
         [S_CREATED] = {NAMES("created_at")},
         [S_UPDATED] = {NAMES("updated_at")},
     };
@@ -194,7 +213,7 @@ static enum deepwell_code read_sites(struct source *src, struct deepwell_error *
             sqlite3_finalize(stmt);
             return oom("sites", err);
         }
-        s->src_id = src_id_at(stmt, 0);
+        s->src_id = site_at(stmt, 0);
         s->director = src_id_at(stmt, 1 + S_DIRECTOR);
         code = src_text_at(src, stmt, 1 + S_NAME, "sites", s->src_id, &s->name, err);
         if (code == DW_OK)
@@ -222,7 +241,7 @@ static enum deepwell_code read_mtfs(struct source *src, struct deepwell_error *e
         return code;
     const struct wanted want[M_COUNT] = {
         [M_NAME] = {NAMES("name", "designation")},   [M_NICKNAME] = {NAMES("nickname")},
-        [M_LEADER] = {NAMES("leader_id")},           [M_SITE] = {NAMES("site_id")},
+        [M_LEADER] = {NAMES("leader_id", "leader")}, [M_SITE] = {NAMES("site_id")},
         [M_ACTIVE] = {NAMES("active", "is_active")}, [M_CREATED] = {NAMES("created_at")},
         [M_UPDATED] = {NAMES("updated_at")},
     };
@@ -239,8 +258,9 @@ static enum deepwell_code read_mtfs(struct source *src, struct deepwell_error *e
         }
         m->src_id = src_id_at(stmt, 0);
         m->leader = src_id_at(stmt, 1 + M_LEADER);
-        m->site = src_id_at(stmt, 1 + M_SITE);
+        m->site = site_at(stmt, 1 + M_SITE);
         m->active = src_bool_at(stmt, 1 + M_ACTIVE, true);
+        m->level = 1; /* the original let every user open every task force's file */
         code = src_text_at(src, stmt, 1 + M_NAME, "mtfs", m->src_id, &m->designation, err);
         if (code == DW_OK)
             code = src_text_at(src, stmt, 1 + M_NICKNAME, "mtfs", m->src_id, &m->nickname, err);
@@ -295,7 +315,7 @@ static enum deepwell_code read_scp_row(struct source *src, sqlite3_stmt *stmt, s
 {
     s->key = src_id_at(stmt, 0);
     s->has_row = true;
-    s->site = src_id_at(stmt, 1 + P_SITE);
+    s->site = site_at(stmt, 1 + P_SITE);
     s->task_force = src_id_at(stmt, 1 + P_MTF);
     char *name = NULL;
     enum deepwell_code code = src_text_at(src, stmt, 1 + P_NAME, "scps", s->key, &name, err);

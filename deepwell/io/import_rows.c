@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/foundation.h"
 #include "deepwell/io/import_map.h"
@@ -187,7 +188,8 @@ static enum deepwell_code scp_classes(struct writer *w, const struct import_scp 
     for (int k = 0; k < 4 && code == DW_OK; k++) {
         const char *canonical;
         int64_t id;
-        if (names[k] == NULL || names[k][0] == '\0')
+        /* The original's secondary_classes holds (0, 'None'): no class, nothing lost. */
+        if (names[k] == NULL || names[k][0] == '\0' || strcasecmp(names[k], "None") == 0)
             continue;
         code = writer_class_known(w, kinds[k], names[k], &canonical, &id);
         *known[k] = (char *)canonical; /* a static string: the row is only read */

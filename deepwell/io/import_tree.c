@@ -221,3 +221,58 @@ bool import_strip_md(const char *name, char *out, size_t size)
     out[len - 3] = '\0';
     return true;
 }
+
+/* What the original keeps beside its store that is not part of it, and why it is left. */
+static const char *top_level_reason(const char *name, unsigned type)
+{
+    static const char *const layout[] = {
+        "SCiPNET.db", "manifest.json", "credentials.json", "scps", "sites", "mtfs", "descs"};
+    for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++)
+        if (strcmp(name, layout[i]) == 0)
+            return NULL;
+    if (strcmp(name, "creation_guides") == 0)
+        return "the original's authoring guides, not records; not imported";
+    if (strncmp(name, "SCiPNET.db-", 11) == 0)
+        return "the database's journal; the database is read as it is";
+    if (type == S_IFDIR)
+        return "not part of the layout; nothing in it imported";
+    return "not part of the layout; not imported";
+}
+
+enum deepwell_code import_note_top_level(struct import_bundle *b, struct deepwell_error *err)
+{
+    int fd = dup(b->dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (d == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return deepwell_error_set(err, DW_IO, b->dir, "%s: cannot read folder: %s", b->dir,
+                                  strerror(errno));
+    }
+    rewinddir(d); /* the descriptor is shared with b->dirfd: start from the top */
+    struct import_names names = {0};
+    struct dirent *e;
+    enum deepwell_code code = DW_OK;
+    while (code == DW_OK && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char **slot = IMPORT_PUSH(names.items, names.count, names.cap);
+        if (slot == NULL || (*slot = strdup(e->d_name)) == NULL) {
+            if (slot != NULL)
+                names.count--;
+            code = import_tree_oom(err);
+        }
+    }
+    closedir(d);
+    if (names.count > 1)
+        qsort(names.items, names.count, sizeof(char *), compare_strings);
+    for (size_t i = 0; i < names.count && code == DW_OK; i++) {
+        unsigned type = import_entry_type(b, names.items[i]);
+        const char *why = top_level_reason(names.items[i], type);
+        if (why != NULL)
+            code = import_tree_note(b, err, "skipped: %s%s: %s", names.items[i],
+                                    type == S_IFDIR ? "/" : "", why);
+    }
+    import_names_free(&names);
+    return code;
+}

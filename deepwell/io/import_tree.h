@@ -51,6 +51,13 @@ bool import_refused_link(struct import_bundle *b, const char *rel, enum deepwell
  * system.  *exists is false (and DW_OK) when the folder is absent or not a
  * folder, and when it is a symbolic link (then noted as refused).
  */
+/*
+ * Notes every entry of the source folder itself that the layout does not read
+ * ("skipped: creation_guides/: the original's authoring guides ..."), so the report
+ * names everything left out.
+ */
+enum deepwell_code import_note_top_level(struct import_bundle *b, struct deepwell_error *err);
+
 enum deepwell_code import_list_dir(struct import_bundle *b, const char *rel,
                                    struct import_names *out, bool *exists,
                                    struct deepwell_error *err);

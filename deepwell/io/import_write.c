@@ -181,7 +181,8 @@ enum deepwell_code writer_resolve_ref(struct writer *w, int64_t src_id, int64_t 
                                       const char *owner, const char *what, int64_t *out)
 {
     *out = target;
-    if (src_id == 0 || target != 0)
+    /* Site 0 without a row or folder is only the original's "no site": nothing is lost. */
+    if (src_id == 0 || src_id == IMPORT_SITE_ZERO || target != 0)
         return DW_OK;
     return NOTE(w, "unset: %s: %s %lld is not imported; left unset", owner, what,
                 (long long)src_id);
@@ -198,6 +199,11 @@ static enum deepwell_code note_new_place(struct writer *w, const char *owner, in
             NOTE(w, "unset: %s: level %d out of range; level %d used", owner, level, default_level);
     if (code == DW_OK && src_id > 0 && id != src_id)
         code = NOTE(w, "renumbered: %s: '%s' is %s-%lld here", owner, name, prefix, (long long)id);
+    if (code == DW_OK && src_id == IMPORT_SITE_ZERO)
+        code = NOTE(w,
+                    "renumbered: %s: '%s' is %s-%lld here (ids start at 1; everything the "
+                    "original put at site 0 is there)",
+                    owner, name, prefix, (long long)id);
     return code;
 }
 
@@ -209,7 +215,7 @@ static enum deepwell_code apply_sites(struct writer *w)
     for (size_t i = 0; i < w->b->nsites && code == DW_OK; i++) {
         struct import_site *s = &w->b->sites[i];
         char owner[64], created[32], updated[32];
-        snprintf(owner, sizeof(owner), "sites row %lld", (long long)s->src_id);
+        snprintf(owner, sizeof(owner), "sites row %lld", IMPORT_SHOWN_ID(s->src_id));
         if (s->name == NULL || s->name[0] == '\0') {
             w->r->sites.refused++;
             code = NOTE(w, "refused: %s: no name", owner);
@@ -291,7 +297,8 @@ static enum deepwell_code apply_place_people(struct writer *w)
         int64_t person_src = site ? w->b->sites[k].director : w->b->mtfs[k].leader;
         int64_t person;
         char owner[64];
-        snprintf(owner, sizeof(owner), "%s row %lld", site ? "sites" : "mtfs", (long long)src_id);
+        snprintf(owner, sizeof(owner), "%s row %lld", site ? "sites" : "mtfs",
+                 IMPORT_SHOWN_ID(src_id));
         if (!(site ? w->site_new[k] : w->mtf_new[k]) || person_src == 0)
             continue;
         code = writer_resolve_ref(w, person_src, writer_user(w, person_src), owner,

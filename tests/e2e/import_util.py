@@ -19,6 +19,7 @@ BIN = harness.BIN
 DEEPWELL = os.path.join(BIN, "deepwell")
 SCRYPT_N = 1024  # werkzeug's default is 32768; a small N keeps the tests fast
 
+OVERRIDE_PHRASE = "plaintext-override-phrase"
 ADDENDUM_1 = "Addendum 002-1: Recovery"
 ADDENDUM_2 = "Addendum 002-2: Interview Log [04/16/2017]"
 REDACTED_TEXT = "SCP-002 was found in ██████ ███. [DATA EXPUNGED]\n"
@@ -79,15 +80,24 @@ def build_original(root, variant):
     rows("titles", [(1, "researcher"), (2, "FIELD AGENT"), (3, "Site Director"), (4, "Janitor")])
     rows("containment_classes", [(1, "Safe"), (2, "euclid"), (3, "KETER")])
     rows("secondary_classes", [(1, "Apollyon")])
-    rows("disruption_classes", [(1, "Dark"), (2, "Vlam")])
-    rows("risk_classes", [(1, "Notice"), (2, "Danger")])
+    # The original ranks the ACS classes in their names: "Level 1 - Dark" ... "Level 5 - Critical".
+    if named:
+        rows("disruption_classes", [(1, "Level 1 - Dark"), (2, "Level 2 - Vlam")])
+        rows("risk_classes", [(1, "Level 1 - Notice"), (2, "Level 4 - Danger")])
+    else:
+        rows("disruption_classes", [(1, "Dark"), (2, "Vlam")])
+        rows("risk_classes", [(1, "Notice"), (2, "Danger")])
 
+    # The earlier original names the columns director / leader, the later director_id /
+    # leader_id; the later one has a site 0, "NULL-Site-0", where the earlier has only files.
+    person = "_id" if named else ""
     db.execute("CREATE TABLE sites (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL,"
-               " director_id INTEGER, %s)" % ts)
-    rows("sites", [(19, "Site-19", 1), (77, "Site-77", None)])
+               " director%s INTEGER, %s)" % (person, ts))
+    rows("sites", [(19, "Site-19", 1), (77, "Site-77", None)]
+         + ([(0, "NULL-Site-0", None)] if named else []))
     db.execute("CREATE TABLE mtfs (id INTEGER PRIMARY KEY, name VARCHAR(25) NOT NULL,"
-               " nickname VARCHAR(100) NOT NULL, leader_id INTEGER, site_id INTEGER,"
-               " active BOOLEAN, %s)" % ts)
+               " nickname VARCHAR(100) NOT NULL, leader%s INTEGER, site_id INTEGER,"
+               " active BOOLEAN, %s)" % (person, ts))
     rows("mtfs", [(3, "Epsilon-6", "Village Idiots", 2, 19, 1)])
     db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL,"
                " password VARCHAR(162) NOT NULL, override_phrase VARCHAR(162),"
@@ -96,7 +106,8 @@ def build_original(root, variant):
                " last_login DATETIME, %s)" % ts)
     unknown_level = 16 if named else 99
     rows("users", [
-        (1, "director", werkzeug_hash("director-old"), None, level_id(variant, 5), 3, 19, None,
+        (1, "director", werkzeug_hash("director-old"), OVERRIDE_PHRASE, level_id(variant, 5), 3,
+         19, None,
          1, "2024-02-01 08:30:00.250000"),
         (2, "agent.vance", werkzeug_hash("vance-old"), None, level_id(variant, 3), 2, 19, 3, 0,
          None),
@@ -116,7 +127,7 @@ def build_original(root, variant):
         # id, level, containment, secondary, disruption, risk, site, mtf [, status, name]
         [2, level_id(variant, 2), 2, None, 2, 1, 19, 3],
         [5, level_id(variant, 4), 3, 1, 1, 2, 77, None],
-        [13, level_id(variant, 1), 1, None, None, None, None, None],
+        [13, level_id(variant, 1), 1, None, None, None, 0, None],
         [8, unknown_level, 1, None, None, None, None, None],
     ]
     if named:
@@ -145,7 +156,8 @@ def build_original(root, variant):
     write(scp("2", "addenda", url_name(ADDENDUM_2)), "Interview text.\n")
     write(scp("2", "addenda", "bad%ZZname.md"), "never imported\n")
     write(scp("2", "notes.txt"), "not part of the layout\n")
-    write(scp("5", "desc.md"), "A red door.\n")
+    # One version of the layout keeps an SCP's description in descs/main.md.
+    write(scp("5", "descs", "main.md") if named else scp("5", "desc.md"), "A red door.\n")
     write(scp("77", "desc.md"), "Files without a database row.\n")
     write(scp("abc", "desc.md"), "not a number\n")
     write(os.path.join(root, "sites", "19", "desc.md"), "Site-19 description.\n")
@@ -157,6 +169,11 @@ def build_original(root, variant):
           "Confidential means confidential.\n")
     write(os.path.join(root, "descs", "containment_classes", "2.md"), "Euclid: unpredictable.\n")
     write(os.path.join(root, "descs", "disruption_classes", "2.md"), "Vlam.\n")
+    if named:  # "Level 4 - Danger"'s description
+        write(os.path.join(root, "descs", "risk_classes", "2.md"), "Danger.\n")
+    # Site 0: by id in the earlier layout, by name in the later.
+    write(os.path.join(root, "sites", "NULL-Site-0" if named else "0", "desc.md"), "No site.\n")
+    write(os.path.join(root, "creation_guides", "clearance_lvl_guide.md"), "How to pick one.\n")
     return named
 
 

@@ -15,8 +15,8 @@ import stat
 import unittest
 
 import harness
-from import_util import (ADDENDUM_1, ADDENDUM_2, REDACTED_TEXT, SCRYPT_N, ImportTestCase, query,
-                         run, tree, url_name, write)
+from import_util import (ADDENDUM_1, ADDENDUM_2, OVERRIDE_PHRASE, REDACTED_TEXT, SCRYPT_N,
+                         ImportTestCase, query, run, tree, url_name, write)
 
 
 class OriginalImportTest(ImportTestCase):
@@ -111,10 +111,44 @@ class OriginalImportTest(ImportTestCase):
         verify = run("--db", db, "audit", "verify")
         self.assertEqual(verify.returncode, 0, verify.stderr + verify.stdout)
 
+        self.check_kept_everything(variant, db, out)
+
         # Summary counts.
         self.assertIn("users         4 added, 0 already there, 1 refused", out)
         self.assertIn("disabled      2", out)
         return src, db
+
+    def check_kept_everything(self, variant, db, out):
+        """Issue 19 section 2: every class, site, task force, description and login is kept."""
+        # "Level 2 - Vlam", "Level 4 - Danger" (named) map like "Vlam", "Danger" (plain),
+        # and so do their descriptions.
+        self.assertNotIn("unknown disruption_classes", out)
+        self.assertNotIn("unknown risk_classes", out)
+        self.assertNotIn("matches no", out)
+        self.assertEqual(query(db, "SELECT description FROM disruption_classes WHERE id = 2"),
+                         [("Vlam.\n",)])
+        if variant == "named":
+            self.assertEqual(query(db, "SELECT description FROM risk_classes WHERE id = 4"),
+                             [("Danger.\n",)])
+        # Site 0 is a site of its own (ids start at 1 here), and SCP-013 stays at it.
+        site0 = "NULL-Site-0" if variant == "named" else "Site-0"
+        rows = query(db, "SELECT id, description FROM sites WHERE name = ?", (site0,))
+        self.assertEqual(len(rows), 1, out)
+        self.assertEqual(rows[0][1], "No site.\n")
+        self.assertIn("renumbered: sites row 0: '%s' is SITE-%d here" % (site0, rows[0][0]), out)
+        self.assertEqual(query(db, "SELECT site_id FROM scp_files WHERE number = 13"),
+                         [(rows[0][0],)])
+        # Task forces keep the original's access: every user may open them.
+        self.assertEqual(query(db, "SELECT clearance_level FROM task_forces"), [(1,)])
+        # scps/<n>/descs/main.md (named) is the description as desc.md is (plain).
+        self.assertEqual(query(db, "SELECT kind, body FROM sections WHERE scp_id ="
+                                   " (SELECT id FROM scp_files WHERE number = 5)"),
+                         [("description", "A red door.\n")])
+        # What is left out is named, with why; the override phrase itself never appears.
+        self.assertIn("skipped: creation_guides/: the original's authoring guides", out)
+        self.assertIn("skipped: users row 1: override phrase not imported", out)
+        self.assertNotIn(OVERRIDE_PHRASE, out)
+        self.assertNotIn("skipped: SCiPNET.db", out)
 
     def test_original_without_status_and_name_columns(self):
         self.check_variant("plain")

@@ -259,7 +259,7 @@ static void check_text_piece(json_t *s, const struct expect *e, const struct run
 static void check_section(const char *t, size_t len, const int *need, int level, int base,
                           int reader, int cleared)
 {
-    struct reader r = {reader, 0};
+    struct reader r = {reader, 0, 0};
     json_t *sec = cleared ? redact_section_cleared(&r, "description", "Title", level, t)
                           : redact_section(&r, "description", "Title", level, t);
     if (sec == NULL)
@@ -323,7 +323,7 @@ static void check_string(const char *t, size_t len, const int *need, int level, 
                          int reader, int cleared)
 {
     static const char ph[] = REDACT_PLACEHOLDER;
-    struct reader r = {reader, 0};
+    struct reader r = {reader, 0, 0};
     json_t *s = cleared ? redact_string_cleared(&r, t) : redact_string(&r, level, t);
     if (!json_is_string(s))
         die("redact_string did not give a string for valid UTF-8", t, len, reader);
@@ -390,7 +390,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     } else {
         /* Not what the store holds, but it must still not crash (NULL is allowed). */
-        struct reader r = {1 + data[1] % 6, 0};
+        struct reader r = {1 + data[1] % 6, 0, 0};
         json_decref(redact_section(&r, "addendum", NULL, level, text));
         json_decref(redact_string(&r, level, text));
     }

@@ -47,6 +47,24 @@ static void access_in_every_spelling(void **state)
     assert_int_equal(c.kind, CMD_INVALID);
 }
 
+/* INFO KETER, INFO LEVEL 4: the rest of the line is the topic, the server decides. */
+static void info_takes_a_topic(void **state)
+{
+    (void)state;
+    struct command c;
+    commands_parse("INFO KETER", &c);
+    assert_int_equal(c.kind, CMD_INFO);
+    assert_string_equal(c.query, "KETER");
+    commands_parse("  info   level   4 ", &c);
+    assert_int_equal(c.kind, CMD_INFO);
+    assert_string_equal(c.query, "level 4");
+    commands_parse(":Info top secret", &c);
+    assert_string_equal(c.query, "top secret");
+    commands_parse("INFO", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+    assert_string_equal(c.error, "USAGE: INFO KETER | INFO LEVEL 4");
+}
+
 static void list_create_and_the_rest(void **state)
 {
     (void)state;
@@ -252,7 +270,9 @@ static void tab_completes_commands_kinds_and_refs(void **state)
     assert_int_equal(commands_complete("DANCE", refs, 4, out, sizeof(out)), 0);
     assert_string_equal(out, "DANCE");
     assert_int_equal(commands_complete("HELP x", refs, 4, out, sizeof(out)), 0);
-    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 7); /* every command */
+    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 8); /* every command */
+    assert_int_equal(commands_complete("in", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "INFO ");
 }
 
 int main(void)
@@ -267,6 +287,7 @@ int main(void)
         cmocka_unit_test(editing_keys),
         cmocka_unit_test(a_colon_before_a_command),
         cmocka_unit_test(tab_completes_commands_kinds_and_refs),
+        cmocka_unit_test(info_takes_a_topic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -238,6 +238,29 @@ static void titles_and_classes_map_ignoring_case(void **state)
     assert_null(import_class_canonical(FOUNDATION_RISK, "#3 (no such row)"));
 }
 
+/* The original spells the ACS classes with their rank: "Level 1 - Dark" … "Level 5 - Critical". */
+static void ranked_acs_class_names_map(void **state)
+{
+    (void)state;
+    const char *disruption[] = {"Dark", "Vlam", "Keneq", "Ekhi", "Amida"};
+    const char *risk[] = {"Notice", "Caution", "Warning", "Danger", "Critical"};
+    for (int i = 0; i < 5; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "Level %d - %s", i + 1, disruption[i]);
+        assert_string_equal(import_class_canonical(FOUNDATION_DISRUPTION, name), disruption[i]);
+        snprintf(name, sizeof(name), " level %d - %s ", i + 1, risk[i]);
+        assert_string_equal(import_class_canonical(FOUNDATION_RISK, name), risk[i]);
+    }
+    assert_string_equal(import_class_canonical(FOUNDATION_DISRUPTION, "LEVEL 3-KENEQ"), "Keneq");
+    /* A rank and a name that disagree, or a name of another kind, match nothing. */
+    assert_null(import_class_canonical(FOUNDATION_DISRUPTION, "Level 2 - Dark"));
+    assert_null(import_class_canonical(FOUNDATION_RISK, "Level 1 - Dark"));
+    assert_null(import_class_canonical(FOUNDATION_RISK, "Level 1 -"));
+    assert_null(import_class_canonical(FOUNDATION_RISK, "Level 10 - Notice"));
+    /* Only the ACS classes are ranked: containment names stay exact. */
+    assert_null(import_class_canonical(FOUNDATION_CONTAINMENT, "Level 1 - Safe"));
+}
+
 static void scp_numbers_and_folder_numbers(void **state)
 {
     (void)state;
@@ -289,6 +312,7 @@ int main(void)
         cmocka_unit_test(clearance_names_map_by_name_or_number),
         cmocka_unit_test(unknown_or_contradictory_levels_are_refused),
         cmocka_unit_test(titles_and_classes_map_ignoring_case),
+        cmocka_unit_test(ranked_acs_class_names_map),
         cmocka_unit_test(scp_numbers_and_folder_numbers),
         cmocka_unit_test(original_times_become_protocol_times),
     };

@@ -17,31 +17,67 @@ static void scp_and_mtf_read_by_level(void **state)
     (void)state;
     for (int reader = 1; reader <= 6; reader++)
         for (int file = 1; file <= 6; file++) {
-            struct reader r = {reader, 0};
+            struct reader r = {reader, 0, 0};
             int want = reader >= file ? 0 : file;
             assert_int_equal(clearance_read(&r, REF_SCP, file, 1), want);
             assert_int_equal(clearance_read(&r, REF_MTF, file, 1), want);
             assert_int_equal(clearance_read(&r, REF_USER, file, 1), want);
-            assert_int_equal(clearance_title(&r, REF_SCP, file), want);
-            assert_int_equal(clearance_title(&r, REF_SITE, file), 0);
+            assert_int_equal(clearance_title(&r, REF_SCP, file, 1), want);
+            assert_int_equal(clearance_title(&r, REF_MTF, file, 1), want);
+            assert_int_equal(clearance_title(&r, REF_SITE, file, 1), 0);
         }
 }
 
 static void sites_by_level_3_or_own_staff(void **state)
 {
     (void)state;
-    struct reader outsider = {2, 19}, staff = {1, 77}, senior = {3, 0};
+    struct reader outsider = {2, 19, 0}, staff = {1, 77, 0}, senior = {3, 0, 0};
     assert_int_equal(clearance_read(&outsider, REF_SITE, 3, 77), 3);
     assert_int_equal(clearance_read(&staff, REF_SITE, 3, 77), 0);
     assert_int_equal(clearance_read(&senior, REF_SITE, 3, 77), 0);
-    struct reader nosite = {2, 0};
+    struct reader nosite = {2, 0, 0};
     assert_int_equal(clearance_read(&nosite, REF_SITE, 3, 0), 3);
+}
+
+/* As the original let every operative open his task force's file: members read it. */
+static void mtfs_by_level_or_own_members(void **state)
+{
+    (void)state;
+    struct reader member = {1, 0, 3}, outsider = {1, 0, 4}, none = {1, 0, 0}, staff = {1, 3, 0};
+    assert_int_equal(clearance_read(&member, REF_MTF, 5, 3), 0);
+    assert_int_equal(clearance_read(&outsider, REF_MTF, 5, 3), 5);
+    assert_int_equal(clearance_read(&none, REF_MTF, 2, 0), 2);
+    /* Its name too, in lists, search and links; not another's. */
+    assert_int_equal(clearance_title(&member, REF_MTF, 5, 3), 0);
+    assert_int_equal(clearance_title(&outsider, REF_MTF, 5, 3), 5);
+    /* Membership opens that task force only, never an SCP, site or user of that number. */
+    assert_int_equal(clearance_read(&member, REF_SCP, 5, 3), 5);
+    assert_int_equal(clearance_read(&member, REF_USER, 5, 3), 5);
+    assert_int_equal(clearance_read(&member, REF_SITE, 3, 3), 3);
+    assert_int_equal(clearance_read(&staff, REF_MTF, 2, 3), 2); /* site 3 is not MTF-3 */
+    /* A member may hand out his own task force (he can read it), not another. */
+    struct grant own = {.kind = GRANT_TASK_FORCE, .found = true, .level = 5, .id = 3};
+    struct grant other = {.kind = GRANT_TASK_FORCE, .found = true, .level = 5, .id = 4};
+    assert_int_equal(clearance_grant(&member, "Field Agent", &own), 0);
+    assert_int_equal(clearance_grant(&member, "Field Agent", &other), 2);
+}
+
+/* What a level means is told to its holders; a class's description to everyone. */
+static void info_by_level(void **state)
+{
+    (void)state;
+    for (int reader = 1; reader <= 6; reader++) {
+        struct reader r = {reader, 0, 0};
+        for (int level = 1; level <= 6; level++)
+            assert_int_equal(clearance_info(&r, level), reader >= level ? 0 : level);
+        assert_int_equal(clearance_info(&r, 0), 0);
+    }
 }
 
 static void create_rules(void **state)
 {
     (void)state;
-    struct reader l1 = {1, 0}, l2 = {2, 0}, l3 = {3, 0}, l4 = {4, 0};
+    struct reader l1 = {1, 0, 0}, l2 = {2, 0, 0}, l3 = {3, 0, 0}, l4 = {4, 0, 0};
     assert_int_equal(clearance_create(&l1, REF_SCP, 1), 2);
     assert_int_equal(clearance_create(&l2, REF_SCP, 2), 0);
     assert_int_equal(clearance_create(&l2, REF_SCP, 3), 3);
@@ -57,7 +93,7 @@ static void create_rules(void **state)
 static void status_and_audit(void **state)
 {
     (void)state;
-    struct reader l2 = {2, 0}, l3 = {3, 0}, l5 = {5, 0};
+    struct reader l2 = {2, 0, 0}, l3 = {3, 0, 0}, l5 = {5, 0, 0};
     assert_int_equal(clearance_set_status(&l2, 1), 3);
     assert_int_equal(clearance_set_status(&l3, 2), 0);
     assert_int_equal(clearance_set_status(&l3, 4), 4);
@@ -76,7 +112,7 @@ static int grant(const struct reader *r, const char *title, enum clearance_grant
 static void grant_site_only_when_readable(void **state)
 {
     (void)state;
-    struct reader researcher = {2, 19}, agent = {3, 77}, cadet = {1, 0};
+    struct reader researcher = {2, 19, 0}, agent = {3, 77, 0}, cadet = {1, 0, 0};
     assert_int_equal(grant(&researcher, "Researcher", GRANT_SITE, true, 3, 77), 3);
     assert_int_equal(grant(&researcher, "Researcher", GRANT_SITE, true, 3, 19), 0);
     assert_int_equal(grant(&agent, "Field Agent", GRANT_SITE, true, 3, 19), 0);
@@ -89,7 +125,7 @@ static void grant_missing_looks_like_hidden(void **state)
     (void)state;
     enum clearance_grant_kind kinds[] = {GRANT_SITE, GRANT_TASK_FORCE, GRANT_USER};
     for (int level = 1; level <= 5; level++) {
-        struct reader r = {level, 19};
+        struct reader r = {level, 19, 0};
         for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
             if (kinds[k] == GRANT_SITE && level >= 3)
                 continue; /* every site is readable from level 3 */
@@ -101,7 +137,7 @@ static void grant_missing_looks_like_hidden(void **state)
         /* An SCP's existence and level are public (read: redacted vs expunged). */
         assert_int_equal(grant(&r, "Researcher", GRANT_SCP, false, 0, 0), level + 1);
     }
-    struct reader o5 = {6, 0};
+    struct reader o5 = {6, 0, 0};
     assert_int_equal(grant(&o5, "O5 Council Member", GRANT_USER, false, 0, 0), 6);
     assert_int_equal(grant(&o5, "O5 Council Member", GRANT_USER, true, 6, 6), 0);
 }
@@ -111,7 +147,7 @@ static void grant_task_force_leader_and_level_by_clearance(void **state)
     (void)state;
     for (int actor = 1; actor <= 6; actor++)
         for (int target = 1; target <= 6; target++) {
-            struct reader r = {actor, 0};
+            struct reader r = {actor, 0, 0};
             int hidden = actor < 6 ? actor + 1 : 6;
             int want = actor >= target ? 0 : hidden;
             assert_int_equal(grant(&r, "Researcher", GRANT_TASK_FORCE, true, target, 9), want);
@@ -124,7 +160,7 @@ static void grant_task_force_leader_and_level_by_clearance(void **state)
 static void grant_title_by_rank(void **state)
 {
     (void)state;
-    struct reader l5 = {5, 19}, l4 = {4, 77}, l6 = {6, 0};
+    struct reader l5 = {5, 19, 0}, l4 = {4, 77, 0}, l6 = {6, 0, 0};
     struct grant o5 = {.kind = GRANT_TITLE, .title = "O5 Council Member"};
     struct grant director = {.kind = GRANT_TITLE, .title = "site director"};
     struct grant agent = {.kind = GRANT_TITLE, .title = "Field Agent"};
@@ -144,7 +180,7 @@ static void grant_title_by_rank(void **state)
 static void grant_status_needs_level_3_and_the_file(void **state)
 {
     (void)state;
-    struct reader l2 = {2, 0}, l3 = {3, 0};
+    struct reader l2 = {2, 0, 0}, l3 = {3, 0, 0};
     assert_int_equal(grant(&l2, "Researcher", GRANT_SCP, true, 1, 13), 3);
     assert_int_equal(grant(&l3, "Field Agent", GRANT_SCP, true, 2, 2), 0);
     assert_int_equal(grant(&l3, "Field Agent", GRANT_SCP, true, 4, 5), 4);
@@ -162,7 +198,7 @@ static int fake_level(void *arg, const struct foundation_ref *ref)
 static char *audit_row_text(int reader_level, int user_clearance, const char *action,
                             const char *outcome, const char *details)
 {
-    struct reader r = {reader_level, 0};
+    struct reader r = {reader_level, 0, 0};
     struct deepwell_audit_row row = {.id = 7, .user_id = 6, .user_clearance = user_clearance};
     strcpy(row.ts, "2026-12-07T21:00:00.000Z");
     strcpy(row.attempted_name, "o5");
@@ -226,6 +262,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scp_and_mtf_read_by_level),
         cmocka_unit_test(sites_by_level_3_or_own_staff),
+        cmocka_unit_test(mtfs_by_level_or_own_members),
+        cmocka_unit_test(info_by_level),
         cmocka_unit_test(create_rules),
         cmocka_unit_test(status_and_audit),
         cmocka_unit_test(grant_site_only_when_readable),

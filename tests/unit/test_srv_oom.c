@@ -100,7 +100,7 @@ static void render_is_whole_or_nothing(void (*fill)(struct file_view *), const c
 {
     struct file_view view;
     fill(&view);
-    struct reader r = {3, 19};
+    struct reader r = {3, 19, 0};
     allocs_left = -1;
     json_t *whole = file_view_json(&view, &r, ref);
     assert_non_null(whole);

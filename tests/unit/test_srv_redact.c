@@ -13,7 +13,7 @@
 /* Serialized section for a reader of `level`, caller frees. */
 static char *section_for(int level, int section_level, const char *body)
 {
-    struct reader r = {level, 0};
+    struct reader r = {level, 0, 0};
     json_t *s = redact_section(&r, "description", "Description", section_level, body);
     assert_non_null(s);
     char *text = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
@@ -145,7 +145,7 @@ static void truncated_marker_at_the_end_is_cut(void **state)
         assert_non_null(strstr(s, "open text "));
         free(s);
     }
-    struct reader r = {6, 0};
+    struct reader r = {6, 0, 0};
     json_t *v = redact_string(&r, 1, "x [[LEVEL 5]]y [[/LE");
     assert_string_equal(json_string_value(v), "x y ");
     json_decref(v);
@@ -180,7 +180,7 @@ static void unicode_survives_and_is_cut_whole(void **state)
 static void redacted_string_uses_a_fixed_placeholder(void **state)
 {
     (void)state;
-    struct reader r = {3, 0};
+    struct reader r = {3, 0, 0};
     json_t *v = redact_string(&r, 3, "North [[LEVEL 5]]exact coordinates[[/LEVEL]] of here");
     assert_string_equal(json_string_value(v), "North " REDACT_PLACEHOLDER " of here");
     json_decref(v);

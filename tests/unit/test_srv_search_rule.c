@@ -53,7 +53,7 @@ static void store_and_clearance_agree(void **state)
     fill(f->dw);
     for (int level = 1; level <= LEVELS; level++) {
         for (int64_t site = 0; site <= LEVELS; site++) {
-            struct reader r = {level, site};
+            struct reader r = {level, site, 0};
             bool found[3][LEVELS + 1] = {{false}};
             struct deepwell_search_query q = {.query = "beacon",
                                               .reader_level = level,

@@ -39,7 +39,7 @@ static struct file_view scp_view(void)
 
 static char *key_of(const struct file_view *v, int level, int64_t site, size_t *n)
 {
-    struct reader r = {level, site};
+    struct reader r = {level, site, 0};
     char *key = file_view_key(v, &r, "SCP-900", n);
     assert_non_null(key);
     return key;
@@ -96,7 +96,7 @@ static void head_only_view_has_the_whole_files_key(void **state)
     head.head_only = true;
     assert_true(same_key(&whole, &head, 3));
     /* ...but is never rendered itself. */
-    struct reader r = {3, 0};
+    struct reader r = {3, 0, 0};
     assert_null(file_view_json(&head, &r, "SCP-900"));
     json_t *file = file_view_json(&whole, &r, "SCP-900");
     assert_non_null(file);
@@ -109,7 +109,7 @@ static void other_kinds_have_no_key(void **state)
     struct file_view v;
     memset(&v, 0, sizeof(v));
     v.kind = REF_SITE;
-    struct reader r = {3, 0};
+    struct reader r = {3, 0, 0};
     size_t n = 0;
     assert_null(file_view_key(&v, &r, "SITE-19", &n));
 }
