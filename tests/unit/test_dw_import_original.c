@@ -121,7 +121,7 @@ static void ranked_classes_and_their_descriptions_are_kept(void **state)
 
     struct deepwell_scp scp;
     struct deepwell_error err;
-    assert_int_equal(deepwell_scp_get(f->dw, 49, &scp, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 49, "", &scp, &err), DW_OK);
     assert_string_equal(scp.disruption, "Vlam");
     assert_string_equal(scp.risk, "Critical");
     assert_null(scp.secondary);
@@ -158,7 +158,7 @@ static void site_zero_and_task_forces_keep_their_people(void **state)
     /* SCP-049 and the operative were at site 0: they are at its new site. */
     struct deepwell_scp scp;
     struct deepwell_error err;
-    assert_int_equal(deepwell_scp_get(f->dw, 49, &scp, &err), DW_OK);
+    assert_int_equal(deepwell_scp_get(f->dw, 49, "", &scp, &err), DW_OK);
     int64_t site0 = scp.site_id;
     assert_true(site0 > 0 && site0 != 19);
     assert_int_equal(scp.task_force_id, 6);
