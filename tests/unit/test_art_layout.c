@@ -360,7 +360,7 @@ static void file_view_shows_redactions_with_levels(void **state)
     char *text = dump_checked(&c);
     assert_non_null(strstr(text, "SCP-002 The Patient Lamp"));
     assert_non_null(strstr(text, "CLASSIFICATION: LEVEL 2 - RESTRICTED"));
-    assert_non_null(strstr(text, "CONTAINMENT: Euclid"));
+    assert_non_null(strstr(text, "CONTAINMENT ██ EUCLID"));
     assert_non_null(strstr(text, "Before the cut ██████████ [LEVEL 4 REQUIRED] after the cut."));
     assert_non_null(strstr(text, "ADDENDA: 1."));
     free(text);
