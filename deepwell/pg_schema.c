@@ -241,6 +241,12 @@ static const char migration_8[] =
     ");"
     "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);";
 
+/*
+ * Version 9: the Administrator, the rank above the O5 Council (foundation_title_rank).
+ * Numbered 9 on its branch: renumber at merge after the other parallel migrations.
+ */
+static const char migration_9[] = "INSERT INTO titles (id, name) VALUES (9, 'Administrator');";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -251,6 +257,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
+    {9, "the Administrator title", migration_9, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

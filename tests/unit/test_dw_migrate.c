@@ -65,7 +65,11 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(deepwell_scp_get(dw, 2, &scp, &err), DW_OK);
         assert_string_equal(scp.title, "The Living Room");
         deepwell_scp_free(&scp);
-        /* A file written before the index existed is indexed when the index is made. */
+    }
+    if (version >= 1 && version < DEEPWELL_SEARCH_VERSION) {
+        /* A file written before the index existed is indexed when the index is made (one
+         * written by raw SQL after it, as insert_data_for does, is not: only the store's
+         * write path indexes). */
         struct deepwell_search_query q = {
             .query = "living", .reader_level = 2, .site_read_level = 3, .limit = 10};
         struct deepwell_search_result found;
