@@ -1,4 +1,5 @@
-/* acs_panel.c - the four ACS classes as swatches: set ones in their colour, unset ones dim. */
+/* acs_panel.c - the four ACS classes as swatches: set ones in their colour, unset ones dots
+ * (not blocks: in ASCII blocks become the reversed '#' of a redaction). */
 #include "art/acs_panel.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@ static int row(struct rich *r, const char *label, const struct art_class *cls, c
         rc |= rich_append(r, " ", ink_plain());
         rc |= rich_append(r, name, ink);
     } else {
-        rc |= rich_repeat(r, L'░', SWATCH_WIDTH, ink_attrs(INK_DIM));
+        rc |= rich_repeat(r, L'·', SWATCH_WIDTH, ink_attrs(INK_DIM));
         rc |= rich_append(r, " ", ink_plain());
         rc |= rich_append(r, unset, ink_attrs(INK_DIM));
     }

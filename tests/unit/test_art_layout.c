@@ -390,7 +390,7 @@ static void screens_fit_small_and_large_terminals(void **state)
         struct art_file_view v = {.file = &file};
         art_file_view(&c, &f, &v);
         free(dump_checked(&c));
-        struct art_banner b = {"localhost:7019", "CONNECTING…", NULL, NULL, false};
+        struct art_banner b = {"localhost:7019", "CONNECTING…", NULL, NULL, false, NULL};
         art_banner(&c, &f, &b);
         char *text = dump_checked(&c);
         if (sizes[i][1] >= 80)

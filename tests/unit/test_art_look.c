@@ -14,8 +14,11 @@
 #include <string.h>
 
 #include "art/acs_panel.h"
+#include "art/banner.h"
 #include "art/file_view.h"
 #include "art/site_tables.h"
+#include "art/startup.h"
+#include "art/welcome.h"
 #include "client/protocol.h"
 
 /* The canvas row holding needle, or -1. */
@@ -61,19 +64,19 @@ static void acs_panel_shows_all_four_classes(void **state)
     assert_true(row_of(&c, "ANOMALY CLASSIFICATION SYSTEM") >= 0);
     int keter = row_of(&c, "CONTAINMENT ██ KETER");
     assert_true(keter >= 0);
-    assert_true(row_of(&c, "SECONDARY   ░░ " ART_ACS_UNSET_SECONDARY) == keter + 1);
-    assert_true(row_of(&c, "DISRUPTION  ░░ " ART_ACS_UNSET) == keter + 2);
+    assert_true(row_of(&c, "SECONDARY   ·· " ART_ACS_UNSET_SECONDARY) == keter + 1);
+    assert_true(row_of(&c, "DISRUPTION  ·· " ART_ACS_UNSET) == keter + 2);
     assert_true(row_of(&c, "RISK        ██ DANGER") == keter + 3);
     /* Each set class in its own colour; an unset one in none. */
     struct ink k = ink_of(&c, keter, L'█');
     assert_true(k.coloured);
     assert_int_equal(k.rgb, 0xC40233);
     assert_int_equal(ink_of(&c, keter + 3, L'█').rgb, 0xFF6D00);
-    assert_false(ink_of(&c, keter + 1, L'░').coloured);
+    assert_false(ink_of(&c, keter + 1, L'·').coloured);
     canvas_free(&c);
     /* Batch text has the panel too; other kinds have none. */
     char *text = art_file_plain(&file, 80);
-    assert_non_null(strstr(text, "DISRUPTION  ░░ [DATA EXPUNGED]\n"));
+    assert_non_null(strstr(text, "DISRUPTION  ·· [DATA EXPUNGED]\n"));
     free(text);
     snprintf(file.kind, sizeof(file.kind), "mtf");
     text = art_file_plain(&file, 80);
@@ -169,9 +172,114 @@ static void parsed_site_tables_are_bounded(void **state)
     json_decref(root);
 }
 
+static char *dump(const struct canvas *c)
+{
+    for (int y = 0; y < c->rows; y++) {
+        char row[1024];
+        canvas_row_utf8(c, y, row, sizeof(row));
+        assert_true(layout_text_width(row) <= c->cols);
+    }
+    char *text = canvas_dump(c);
+    assert_non_null(text);
+    return text;
+}
+
+static void each_rank_has_its_banner(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *title, *heading, *welcome;
+    } ranks[] = {
+        {"Administrator", "ADMINISTRATOR · AUTHORIZATION ACCEPTED", "WELCOME, ADMINISTRATOR ada"},
+        {"O5 Council Member", "O5 COUNCIL · AUTHORIZATION ACCEPTED",
+         "WELCOME, O5 COUNCIL MEMBER ada"},
+        {"site director", "SITE COMMAND · AUTHORIZATION ACCEPTED", "WELCOME, SITE DIRECTOR ada"},
+    };
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 24, 80), 0);
+    struct art_frame f = {.prompt = "SCiPNET> "};
+    for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++) {
+        struct art_login_screen s = {.usr_name = "ada", .clearance = {.level = 6}};
+        snprintf(s.usr_title_name, sizeof(s.usr_title_name), "%s", ranks[i].title);
+        snprintf(s.usr_clearance_level_name, sizeof(s.usr_clearance_level_name),
+                 "Level 6 - Cosmic Top Secret");
+        assert_true(art_welcome_is_command_staff(ranks[i].title));
+        art_welcome(&c, &f, &s);
+        char *text = dump(&c);
+        assert_non_null(strstr(text, ranks[i].heading));
+        assert_non_null(strstr(text, ranks[i].welcome));
+        for (size_t j = 0; j < sizeof(ranks) / sizeof(ranks[0]); j++)
+            if (j != i)
+                assert_null(strstr(text, ranks[j].heading));
+        free(text);
+        /* The Administrator's frame is drawn in its own colour, not the level's. */
+        int y = row_of(&c, "╔");
+        assert_true(y >= 0);
+        struct ink frame = ink_of(&c, y, L'╔');
+        assert_true(i == 0 ? frame.coloured && frame.rgb == 0x850005 : !frame.coloured);
+    }
+    assert_false(art_welcome_is_command_staff("Researcher"));
+    canvas_free(&c);
+}
+
+static void durations_read_as_people_read_them(void **state)
+{
+    (void)state;
+    char buf[32];
+    art_startup_duration(345, buf, sizeof(buf));
+    assert_string_equal(buf, "0.3 ms");
+    art_startup_duration(12345, buf, sizeof(buf));
+    assert_string_equal(buf, "12 ms");
+    art_startup_duration(1523000, buf, sizeof(buf));
+    assert_string_equal(buf, "1.52 s");
+}
+
+static void start_screen_shows_each_step_and_the_warning(void **state)
+{
+    (void)state;
+    struct art_startup steps = {0};
+    steps.steps[0] = (struct art_step){ART_STEP_DONE, 345, "127.0.0.1:7043"};
+    steps.steps[1] = (struct art_step){ART_STEP_DONE, 12345, "TLSv1.3 TLS_AES_256_GCM_SHA384"};
+    steps.steps[2] = (struct art_step){ART_STEP_RUNNING, 0, ""};
+    struct art_banner b = {.server = "localhost:7043", .status = "CONNECTING…", .steps = &steps};
+    struct art_frame f = {.keys = "q quit"};
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 24, 80), 0);
+    art_banner(&c, &f, &b);
+    char *text = dump(&c);
+    assert_non_null(strstr(text, "SECURE CONTAINMENT INTERNET PROTOCOL NETWORK"));
+    int tcp = row_of(&c, "[ OK ] TCP CONNECTION");
+    assert_true(tcp >= 0);
+    assert_true(row_of(&c, "127.0.0.1:7043") == tcp);
+    assert_true(row_of(&c, "0.3 ms") == tcp);
+    assert_true(row_of(&c, "[ OK ] TLS HANDSHAKE") == tcp + 1);
+    assert_true(row_of(&c, "12 ms") == tcp + 1);
+    assert_true(row_of(&c, "[ .. ] FINGERPRINT") == tcp + 2);
+    assert_true(row_of(&c, "[    ] PROTOCOL HELLO") == tcp + 3);
+    assert_true(row_of(&c, "[    ] SESSION") == tcp + 4);
+    assert_non_null(strstr(text, "WARNING · CLASSIFIED SYSTEM · AUTHORIZED PERSONNEL ONLY"));
+    assert_true(ink_of(&c, tcp, L'O').rgb == 0x009F6B);
+    free(text);
+    /* With the trust question as well, the steps and the question still show. */
+    b.detail = "The authenticity of server localhost:7043 cannot be established. Its "
+               "certificate's SHA-256 fingerprint is sha256:0123456789abcdef0123456789abcdef"
+               "0123456789abcdef0123456789abcdef. Compare it with the one the server's "
+               "operator gives you. If you trust it, it is remembered in /home/x/known_hosts.";
+    b.question = "Trust this server? (y/N)";
+    art_banner(&c, &f, &b);
+    text = dump(&c);
+    assert_non_null(strstr(text, "[ .. ] FINGERPRINT"));
+    assert_non_null(strstr(text, "Trust this server? (y/N)"));
+    free(text);
+    canvas_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(each_rank_has_its_banner),
+        cmocka_unit_test(durations_read_as_people_read_them),
+        cmocka_unit_test(start_screen_shows_each_step_and_the_warning),
         cmocka_unit_test(acs_panel_shows_all_four_classes),
         cmocka_unit_test(site_tables_show_hidden_rows_as_redacted),
         cmocka_unit_test(parsed_site_tables_are_bounded),
