@@ -42,14 +42,20 @@ static json_t *detail(enum foundation_ref_kind kind, const struct deepwell_list_
     return item->extra[0] ? json_string(item->extra) : json_null();
 }
 
-/* A link row: a name above the reader is withheld (clearance_title), and so is its detail. */
+/*
+ * A link row: a name above the reader is withheld (clearance_title), and so is its detail.
+ * Made here rather than by shape_link, which has no link for SCP-000.
+ */
 static json_t *row(const struct reader *r, enum foundation_ref_kind kind,
                    const struct deepwell_list_item *item)
 {
     bool hidden = clearance_title(r, kind, item->level) != 0;
-    json_t *o = shape_link(kind, item->id, hidden ? REDACT_PLACEHOLDER : item->title);
-    bool ok = o != NULL && !json_is_null(o);
-    ok = ok && shape_set(o, "classification", shape_level(item->level));
+    struct foundation_ref ref = {.kind = kind, .number = item->id};
+    char canon[32];
+    foundation_ref_format(&ref, canon, sizeof(canon));
+    json_t *o =
+        json_pack("{s:s, s:s}", "ref", canon, "name", hidden ? REDACT_PLACEHOLDER : item->title);
+    bool ok = shape_set(o, "classification", shape_level(item->level));
     ok = ok && shape_set(o, "detail", hidden ? json_null() : detail(kind, item));
     if (!ok) {
         json_decref(o);
