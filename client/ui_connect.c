@@ -22,6 +22,7 @@ struct connection {
 static const char *trust_detail;
 static const char *trust_question;
 /* The connection steps as they happen, while ui_connect runs. */
+_Static_assert(NET_STEPS == ART_STARTUP_STEPS, "a row on the start screen for every step");
 static struct art_startup startup;
 static long long hello_start_us, connect_start_us;
 
