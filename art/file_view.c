@@ -7,6 +7,8 @@
 #include "art/layout.h"
 #include "art/levels.h"
 #include "art/file_view.h"
+#include "art/acs_panel.h"
+#include "art/site_tables.h"
 
 #define BLOCKS       10
 #define HEADER_MAX   6
@@ -78,12 +80,6 @@ static int label(struct rich *r, const char *name, const char *value, struct ink
     return append_glued(r, value, value_ink);
 }
 
-static void class_label(struct rich *r, const char *name, const struct art_class *cls)
-{
-    if (cls->set)
-        label(r, name, cls->name, ink_hex(cls->colour, INK_BOLD));
-}
-
 static void link_label(struct rich *r, const char *name, const struct art_link *link)
 {
     char text[ART_NAME_MAX + ART_REF_MAX + 4];
@@ -116,11 +112,6 @@ static void build_header(const struct art_file *f, struct rich *r)
         layout_upper(caps, sizeof(caps), f->status);
         label(r, "STATUS", caps, ink_attrs(INK_BOLD));
     }
-    newline(r);
-    class_label(r, "CONTAINMENT", &f->containment);
-    class_label(r, "SECONDARY", &f->secondary);
-    class_label(r, "DISRUPTION", &f->disruption);
-    class_label(r, "RISK", &f->risk);
     newline(r);
     link_label(r, "SITE", &f->site);
     link_label(r, "TASK FORCE", &f->task_force);
@@ -160,12 +151,21 @@ static void build_section(const struct art_section *s, struct rich *r)
 static void build_body(const struct art_file *f, bool with_addenda, struct rich *r)
 {
     size_t start = r->len;
+    bool scp = strcmp(f->kind, "scp") == 0, site = strcmp(f->kind, "site") == 0;
+    if (scp)
+        art_acs_panel(r, f); /* the classes before the text, as the original's header */
     for (size_t i = 0; i < f->nsections; i++) {
         if (!with_addenda && strcmp(f->sections[i].kind, "addendum") == 0)
             continue;
         if (r->len > start)
             rich_append(r, "\n", ink_plain());
         build_section(&f->sections[i], r);
+    }
+    if (site) {
+        newline(r);
+        if (r->len > start)
+            rich_append(r, "\n", ink_plain());
+        art_site_tables(r, f);
     }
     size_t addenda = art_file_addendum_count(f);
     if (!with_addenda && addenda > 0) {

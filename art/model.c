@@ -20,6 +20,9 @@ void art_file_free(struct art_file *f)
         free(s->parts);
     }
     free(f->sections);
+    free(f->staff.rows);
+    free(f->task_forces.rows);
+    free(f->scps.rows);
     memset(f, 0, sizeof(*f));
 }
 

@@ -56,6 +56,21 @@ struct art_field {
     char *value;
 };
 
+/* What a site's file lists as stationed there; name is "[REDACTED]" when above the reader. */
+#define ART_SITE_ROWS_MAX 50
+struct art_site_row {
+    char ref[ART_REF_MAX];
+    char name[ART_NAME_MAX];
+    char detail[ART_NAME_MAX]; /* job title, containment class, active; "" when none */
+    struct art_level classification;
+};
+
+struct art_site_table {
+    struct art_site_row *rows; /* at most ART_SITE_ROWS_MAX */
+    size_t count;
+    long total; /* how many the site has, shown or not */
+};
+
 struct art_file {
     char ref[ART_REF_MAX];
     char kind[8]; /* scp, site, mtf, user */
@@ -68,6 +83,7 @@ struct art_file {
     size_t nfields;
     struct art_section *sections;
     size_t nsections;
+    struct art_site_table staff, task_forces, scps; /* sites only */
 };
 
 struct art_list_item {

@@ -7,10 +7,32 @@
 #include "art/levels.h"
 #include "art/welcome.h"
 
+/* Each rank's banner: what it is called and what its holder is reminded of. */
+static const struct rank_banner {
+    const char *title;
+    const char *heading;
+    const char *charge;
+    const char *colour; /* the frame's; NULL: the clearance level's */
+} rank_banners[] = {
+    {"Administrator", "ADMINISTRATOR · AUTHORIZATION ACCEPTED",
+     "THE FOUNDATION'S RECORDS AWAIT YOUR REVIEW", "#850005"},
+    {"O5 Council Member", "O5 COUNCIL · AUTHORIZATION ACCEPTED",
+     "THE COUNCIL'S RECORDS ARE OPEN TO YOUR CLEARANCE", NULL},
+    {"Site Director", "SITE COMMAND · AUTHORIZATION ACCEPTED",
+     "YOUR SITE'S RECORDS ARE IN YOUR CHARGE", NULL},
+};
+
+static const struct rank_banner *rank_banner(const char *title)
+{
+    for (size_t i = 0; title != NULL && i < sizeof(rank_banners) / sizeof(rank_banners[0]); i++)
+        if (strcasecmp(title, rank_banners[i].title) == 0)
+            return &rank_banners[i];
+    return NULL;
+}
+
 bool art_welcome_is_command_staff(const char *title)
 {
-    return title != NULL &&
-           (strcasecmp(title, "Site Director") == 0 || strcasecmp(title, "O5 Council Member") == 0);
+    return rank_banner(title) != NULL;
 }
 
 /* Commands a user of this level may run (docs/protocol.md "create": 2 for files, 3 for sites). */
@@ -23,22 +45,22 @@ const char *art_welcome_suggestion(int level)
     return "Type a command, e.g. LIST SCP, LIST SITE, HELP.";
 }
 
-/* Site Directors and the O5 Council get a framed authorization banner. */
+/* Site Directors, the O5 Council and the Administrator get a framed banner of their rank. */
 static void command_banner(struct canvas *c, const struct art_area *a, int y,
                            const struct art_login_screen *s, struct ink level)
 {
+    const struct rank_banner *rank = rank_banner(s->usr_title_name);
     char title[ART_NAME_MAX], line[400];
     layout_upper(title, sizeof(title), s->usr_title_name);
     int w = a->cols - 8 < 64 ? a->cols - 8 : 64;
     int x = a->left + (a->cols - w) / 2;
-    layout_double_box(c, y, x, 9, w, level);
-    layout_center(c, y + 1, x + 1, w - 2, "AUTHORIZATION ACCEPTED",
-                  ink_attrs(INK_BOLD | INK_REVERSE));
+    struct ink frame = rank->colour ? ink_hex(rank->colour, INK_BOLD) : level;
+    layout_double_box(c, y, x, 9, w, frame);
+    layout_center(c, y + 1, x + 1, w - 2, rank->heading, ink_attrs(INK_BOLD | INK_REVERSE));
     snprintf(line, sizeof(line), "WELCOME, %s %s", title, s->usr_name);
     layout_center(c, y + 3, x + 1, w - 2, line, ink_attrs(INK_BOLD));
     layout_center(c, y + 5, x + 1, w - 2, s->usr_clearance_level_name, level);
-    layout_center(c, y + 7, x + 1, w - 2, "ALL FOUNDATION RECORDS ARE AT YOUR DISPOSAL",
-                  ink_attrs(INK_DIM));
+    layout_center(c, y + 7, x + 1, w - 2, rank->charge, ink_attrs(INK_DIM));
 }
 
 void art_welcome(struct canvas *c, const struct art_frame *f, const struct art_login_screen *s)

@@ -55,6 +55,34 @@ static long long net_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+long long net_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void net_progress_report(const struct net_progress *progress, enum net_step step, long long us,
+                         const char *detail)
+{
+    if (progress != NULL && progress->step != NULL)
+        progress->step(progress->ctx, step, us, detail);
+}
+
+/* The address the socket reached, numerically ("127.0.0.1:7043", "[::1]:7043"). */
+static void peer_name(int fd, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+    buf[0] = '\0';
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0 ||
+        getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), port, sizeof(port),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return;
+    snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
 /* Wait for fd to be ready for events, at most until deadline; the cancel hook may stop it. */
 static enum net_status wait_fd(int fd, short events, long long deadline,
                                const struct net_cancel *cancel)
@@ -292,8 +320,13 @@ struct net_conn *net_connect(const struct net_options *opt, enum net_status *st,
     c->status = NET_ERROR;
     c->cancel = opt->cancel ? *opt->cancel : (struct net_cancel){-1, never_cancel, NULL};
     net_start_deadline(c, opt->timeout_ms);
+    char detail[160];
+    long long t0 = net_now_us();
+    net_progress_report(opt->progress, NET_STEP_TCP, -1, NULL);
     if ((c->fd = tcp_connect(opt, c, err, errlen)) < 0)
         goto fail;
+    peer_name(c->fd, detail, sizeof(detail));
+    net_progress_report(opt->progress, NET_STEP_TCP, net_now_us() - t0, detail);
     c->status = NET_ERROR;
     if ((c->ctx = make_ctx(opt, err, errlen)) == NULL)
         goto fail;
@@ -317,8 +350,12 @@ struct net_conn *net_connect(const struct net_options *opt, enum net_status *st,
             goto fail;
         }
     }
+    t0 = net_now_us();
+    net_progress_report(opt->progress, NET_STEP_TLS, -1, NULL);
     if (handshake(c, opt, err, errlen) != 0)
         goto fail;
+    snprintf(detail, sizeof(detail), "%s %s", SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
+    net_progress_report(opt->progress, NET_STEP_TLS, net_now_us() - t0, detail);
     if (compute_fingerprint(c, err, errlen) != 0)
         goto fail;
     c->status = NET_OK;

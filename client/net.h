@@ -34,12 +34,38 @@ struct net_cancel {
     void *ctx;
 };
 
+/* The steps of reaching a server, in order; net.c does the first two, its callers the rest. */
+enum net_step {
+    NET_STEP_TCP,         /* the TCP connection */
+    NET_STEP_TLS,         /* the TLS 1.3 handshake */
+    NET_STEP_FINGERPRINT, /* the certificate checked against the pin or the CA */
+    NET_STEP_HELLO,       /* the protocol's hello */
+    NET_STEP_SESSION,     /* a session: a login, or a token kept across a reconnect */
+};
+#define NET_STEPS 5
+
+/*
+ * Told as each step begins (us < 0) and as it ends (us = how long it took, in
+ * microseconds), with a detail for people ("127.0.0.1:7043", "TLSv1.3 ...") or NULL.
+ */
+struct net_progress {
+    void (*step)(void *ctx, enum net_step step, long long us, const char *detail);
+    void *ctx;
+};
+
+/* Monotonic microseconds, for timing steps. */
+long long net_now_us(void);
+/* Report a step to progress (which may be NULL). */
+void net_progress_report(const struct net_progress *progress, enum net_step step, long long us,
+                         const char *detail);
+
 struct net_options {
     const char *host;
     int port;
     const char *ca_file; /* verify the chain and host name against this CA; NULL = pin instead */
     int timeout_ms;      /* for the whole of connect and handshake */
-    const struct net_cancel *cancel; /* NULL: none; kept by the connection */
+    const struct net_cancel *cancel;     /* NULL: none; kept by the connection */
+    const struct net_progress *progress; /* NULL: nobody watches the steps */
 };
 
 /* Connect and finish the TLS handshake.  NULL on failure with a reason in err and *st. */

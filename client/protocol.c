@@ -265,6 +265,35 @@ static int parse_kind_fields(const json_t *file, struct art_file *f)
     return rc ? -1 : 0;
 }
 
+/* A site's table: at most ART_SITE_ROWS_MAX rows, whatever the server sends. */
+static int parse_site_table(const json_t *file, const char *key, const char *total_key,
+                            struct art_site_table *t)
+{
+    const json_t *rows = json_object_get(file, key);
+    size_t n = json_array_size(rows);
+    json_t *total = json_object_get(file, total_key);
+    t->total = json_is_integer(total) ? (long)json_integer_value(total) : (long)n;
+    if (n > ART_SITE_ROWS_MAX)
+        n = ART_SITE_ROWS_MAX;
+    if (n == 0)
+        return 0;
+    t->rows = calloc(n, sizeof(*t->rows));
+    if (t->rows == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *row = json_array_get(rows, i);
+        const char *ref = get_ref(row);
+        if (ref == NULL)
+            continue;
+        struct art_site_row *r = &t->rows[t->count++];
+        copy_str(r->ref, sizeof(r->ref), ref);
+        copy_str(r->name, sizeof(r->name), get_str(row, "name"));
+        copy_str(r->detail, sizeof(r->detail), get_str(row, "detail"));
+        proto_parse_level(json_object_get(row, "classification"), &r->classification);
+    }
+    return 0;
+}
+
 int proto_parse_file(const json_t *root, struct art_file *f)
 {
     memset(f, 0, sizeof(*f));
@@ -283,7 +312,10 @@ int proto_parse_file(const json_t *root, struct art_file *f)
     copy_str(f->status, sizeof(f->status), get_str(file, "status"));
     proto_parse_link(json_object_get(file, "site"), &f->site);
     proto_parse_link(json_object_get(file, "task_force"), &f->task_force);
-    if (parse_kind_fields(file, f) != 0)
+    if (parse_kind_fields(file, f) != 0 ||
+        parse_site_table(file, "staff", "staff_total", &f->staff) != 0 ||
+        parse_site_table(file, "task_forces", "task_forces_total", &f->task_forces) != 0 ||
+        parse_site_table(file, "scps", "scps_total", &f->scps) != 0)
         goto fail;
     const json_t *sections = json_object_get(file, "sections");
     size_t n = json_array_size(sections);

@@ -43,13 +43,19 @@ static bool same_fingerprint(const char *given, const char *actual)
     return strcasecmp(given, actual) == 0;
 }
 
-static enum session_result decide_trust(struct session *s, const char *fp, char *err, size_t errlen)
+/* how: what vouched for the server, for the start screen. */
+static enum session_result decide_trust(struct session *s, const char *fp, const char **how,
+                                        char *err, size_t errlen)
 {
     const struct client_options *opt = s->opt;
     s->changed = false;
-    if (opt->ca_file != NULL)
+    *how = NULL;
+    if (opt->ca_file != NULL) {
+        *how = "verified by the CA file";
         return SESSION_OK; /* OpenSSL verified the chain and the name */
+    }
     if (opt->fingerprint != NULL) {
+        *how = "matches --fingerprint";
         if (same_fingerprint(opt->fingerprint, fp))
             return SESSION_OK;
         snprintf(err, errlen,
@@ -58,6 +64,7 @@ static enum session_result decide_trust(struct session *s, const char *fp, char 
                  opt->hostport, fp, opt->fingerprint);
         return SESSION_UNTRUSTED;
     }
+    *how = "trusted this run";
     if (s->accepted[0] && strcmp(s->accepted, fp) == 0)
         return SESSION_OK;
     char path[4096];
@@ -68,6 +75,7 @@ static enum session_result decide_trust(struct session *s, const char *fp, char 
     struct known_host_match m = known_hosts_check(path, opt->hostport, fp);
     switch (m.status) {
     case KNOWN_HOST_TRUSTED:
+        *how = "pinned in known_hosts";
         snprintf(s->accepted, sizeof(s->accepted), "%s", fp);
         return SESSION_OK;
     case KNOWN_HOST_CHANGED:
@@ -91,6 +99,7 @@ static enum session_result decide_trust(struct session *s, const char *fp, char 
         snprintf(err, errlen, "server %s not trusted; connection refused", opt->hostport);
         return SESSION_UNTRUSTED;
     }
+    *how = "trusted by you, now pinned";
     snprintf(s->accepted, sizeof(s->accepted), "%s", fp);
     if (known_hosts_add(path, opt->hostport, fp) != 0) {
         /* Trusted for this run anyway; the person asked for it. */
@@ -103,17 +112,25 @@ enum session_result session_connect(struct session *s, char *err, size_t errlen)
 {
     if (s->conn != NULL)
         return SESSION_OK;
-    struct net_options no = {s->opt->host, s->opt->port, s->opt->ca_file, s->timeout_ms,
-                             s->cancel.fd >= 0 ? &s->cancel : NULL};
+    struct net_options no = {s->opt->host,
+                             s->opt->port,
+                             s->opt->ca_file,
+                             s->timeout_ms,
+                             s->cancel.fd >= 0 ? &s->cancel : NULL,
+                             s->progress};
     enum net_status st;
     struct net_conn *c = net_connect(&no, &st, err, errlen);
     if (c == NULL)
         return from_net(st);
-    enum session_result r = decide_trust(s, net_fingerprint(c), err, errlen);
+    long long t0 = net_now_us();
+    const char *how;
+    net_progress_report(s->progress, NET_STEP_FINGERPRINT, -1, NULL);
+    enum session_result r = decide_trust(s, net_fingerprint(c), &how, err, errlen);
     if (r != SESSION_OK) {
         net_close(c);
         return r;
     }
+    net_progress_report(s->progress, NET_STEP_FINGERPRINT, net_now_us() - t0, how);
     s->conn = c;
     return SESSION_OK;
 }

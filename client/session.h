@@ -35,8 +35,9 @@ struct session {
     struct net_cancel cancel;   /* fd -1: none */
     session_trust_fn ask_trust; /* NULL: unknown servers are refused (batch mode) */
     void *ask_ctx;
-    char accepted[NET_FINGERPRINT_MAX]; /* trusted during this run */
-    bool changed;                       /* the last refusal was a changed fingerprint */
+    char accepted[NET_FINGERPRINT_MAX];  /* trusted during this run */
+    bool changed;                        /* the last refusal was a changed fingerprint */
+    const struct net_progress *progress; /* told each step of connecting; NULL: none */
 };
 
 void session_init(struct session *s, const struct client_options *opt, session_trust_fn ask,

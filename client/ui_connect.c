@@ -1,5 +1,6 @@
 /* ui_connect.c - the start banner, the trust question, and lost or refused connections. */
 #define NCURSES_WIDECHAR 1
+#include <assert.h>
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,14 +21,42 @@ struct connection {
 /* The banner while connecting; the trust question is drawn over it. */
 static const char *trust_detail;
 static const char *trust_question;
+/* The connection steps as they happen, while ui_connect runs. */
+_Static_assert(NET_STEPS == ART_STARTUP_STEPS, "a row on the start screen for every step");
+static struct art_startup startup;
+static long long hello_start_us, connect_start_us;
 
 static void render_banner(struct ui *ui)
 {
     struct art_frame f =
         ui_frame(ui, NULL, trust_question ? "y trust and remember  n refuse" : "q quit");
-    struct art_banner b = {ui->opt->hostport, ui->banner_status, trust_detail, trust_question,
-                           false};
+    struct art_banner b = {
+        ui->opt->hostport, ui->banner_status, trust_detail, trust_question, false, &startup};
     art_banner(&ui->canvas, &f, &b);
+}
+
+static void set_step(enum net_step step, enum art_step_state state, long long us,
+                     const char *detail)
+{
+    struct art_step *s = &startup.steps[step];
+    s->state = state;
+    s->us = us;
+    snprintf(s->detail, sizeof(s->detail), "%s", detail ? detail : "");
+}
+
+/* net.c and session.c report each step: drawn at once, as it happens. */
+static void on_step(void *ctx, enum net_step step, long long us, const char *detail)
+{
+    struct ui *ui = ctx;
+    assert(step < ART_STARTUP_STEPS);
+    set_step(step, us < 0 ? ART_STEP_RUNNING : ART_STEP_DONE, us < 0 ? 0 : us, detail);
+    if (step == NET_STEP_FINGERPRINT && us >= 0) {
+        /* The hello goes out next, on this connection. */
+        hello_start_us = net_now_us();
+        set_step(NET_STEP_HELLO, ART_STEP_RUNNING, 0, NULL);
+    }
+    render_banner(ui);
+    paint_canvas(&ui->canvas);
 }
 
 bool ui_ask_trust(void *ctx, const char *hostport, const char *fingerprint, const char *path)
@@ -75,19 +104,37 @@ static void connect_again(struct ui *ui, void *asker, const char *arg)
     ui_connect(ui);
 }
 
-/* Connect, trust and greet the server; then the login screen. */
+/* Connect, trust and greet the server, each step shown as it happens; then the login. */
 bool ui_connect(struct ui *ui)
 {
+    struct net_progress progress = {on_step, ui};
+    memset(&startup, 0, sizeof(startup));
+    /* Already connected (a reconnect that found the connection back): no steps to show. */
+    bool fresh = ui->session.conn == NULL;
     snprintf(ui->banner_status, sizeof(ui->banner_status), "CONNECTING…");
     render_banner(ui);
     paint_canvas(&ui->canvas);
+    connect_start_us = hello_start_us = net_now_us();
+    ui->session.progress = &progress;
     struct proto_reply r;
-    if (ui_request(ui, proto_request("hello"), &r, connect_again, NULL) != 0)
+    int rc = ui_request(ui, proto_request("hello"), &r, connect_again, NULL);
+    ui->session.progress = NULL; /* later reconnects draw over other screens: not them */
+    if (rc != 0)
         return false;
     const char *server = json_string_value(json_object_get(r.root, "server"));
     const char *version = json_string_value(json_object_get(r.root, "version"));
-    snprintf(ui->banner_status, sizeof(ui->banner_status), "CONNECTED · %s %s",
-             server ? server : "server", version ? version : "");
+    char detail[120], total[32];
+    long long now = net_now_us();
+    snprintf(detail, sizeof(detail), "%s %s", server ? server : "server", version ? version : "");
+    set_step(NET_STEP_HELLO, ART_STEP_DONE, now - hello_start_us, detail);
+    set_step(NET_STEP_SESSION, ART_STEP_WAITING, 0,
+             ui->logged_in ? "kept: the token goes with the next request"
+                           : "none yet: identification required");
+    art_startup_duration(now - connect_start_us, total, sizeof(total));
+    snprintf(ui->banner_status, sizeof(ui->banner_status), "CONNECTED · %s%s%s", detail,
+             fresh ? " · IN " : "", fresh ? total : "");
+    render_banner(ui);
+    paint_canvas(&ui->canvas);
     proto_reply_free(&r);
     if (ui->logged_in)
         return true;

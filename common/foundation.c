@@ -48,6 +48,7 @@ static const char *const titles[] = {
     "Mobile Task Force Operative",
     "Site Director",
     "O5 Council Member",
+    "Administrator",
 };
 
 static const char *const statuses[] = {"active", "neutralized", "explained", "deleted"};
@@ -127,6 +128,8 @@ int foundation_title_rank(const char *title)
     const char *canon = foundation_title_canonical(title);
     if (canon == NULL)
         return -1;
+    if (strcmp(canon, "Administrator") == 0)
+        return 3;
     if (strcmp(canon, "O5 Council Member") == 0)
         return 2;
     return strcmp(canon, "Site Director") == 0 ? 1 : 0;

@@ -44,14 +44,16 @@ const struct foundation_class *foundation_class_by_name(enum foundation_class_ki
 /* Colour for a class name of the given kind ("#808080" grey when unknown or NULL). */
 const char *foundation_class_colour(enum foundation_class_kind kind, const char *name);
 
-/* Titles: Containment Specialist ... O5 Council Member. */
+/* Titles: Containment Specialist ... O5 Council Member, Administrator. */
 const char *const *foundation_titles(size_t *count);
 /* Canonical spelling of a title (case-insensitive match), or NULL when unknown. */
 const char *foundation_title_canonical(const char *title);
 
 /*
- * A title's rank for handing it out: 2 O5 Council Member, 1 Site Director, 0 every
- * other title, -1 unknown or NULL.  Nobody grants a title ranked above their own.
+ * A title's rank for handing it out: 3 Administrator (the Foundation's founder, above
+ * the Council), 2 O5 Council Member, 1 Site Director, 0 every other title, -1 unknown or
+ * NULL.  Nobody grants a title ranked above their own: only an Administrator (or the
+ * deepwell admin command) makes another.
  */
 int foundation_title_rank(const char *title);
 

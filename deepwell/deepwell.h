@@ -412,6 +412,16 @@ enum deepwell_code deepwell_list(struct deepwell *dw, const struct deepwell_list
                                  struct deepwell_list *out, struct deepwell_error *err);
 void deepwell_list_free(struct deepwell_list *list);
 
+/*
+ * The SCP files (DW_KIND_SCP), task forces (DW_KIND_MTF) or staff (DW_KIND_USER)
+ * stationed at a site: the first `limit` (1..DEEPWELL_SITE_MEMBERS_MAX) by number or
+ * id, with every row's level for the caller to clear, and in total how many there are.
+ */
+#define DEEPWELL_SITE_MEMBERS_MAX 200
+enum deepwell_code deepwell_site_members(struct deepwell *dw, int64_t site_id,
+                                         enum deepwell_kind kind, int limit,
+                                         struct deepwell_list *out, struct deepwell_error *err);
+
 /* ---- full-text search ------------------------------------------------------------------ */
 /*
  * Ranked search over the text a reader may read, and only that: a word that only

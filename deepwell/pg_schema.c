@@ -256,6 +256,9 @@ static const char migration_9[] =
     "  ADD CONSTRAINT search_docs_kind_ref_id_suffix_band_lo_key"
     "  UNIQUE (kind, ref_id, suffix, band_lo);";
 
+/* Version 10: the Administrator, the rank above the O5 Council (foundation_title_rank). */
+static const char migration_10[] = "INSERT INTO titles (id, name) VALUES (9, 'Administrator');";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -267,6 +270,7 @@ static const struct deepwell_migration migrations[] = {
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
     {9, "files keyed by number and suffix", migration_9, NULL},
+    {10, "the Administrator title", migration_10, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

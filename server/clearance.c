@@ -100,7 +100,7 @@ int clearance_grant(const struct reader *actor, const char *actor_title, const s
     case GRANT_USER:
         return grant_target(actor, REF_USER, g);
     case GRANT_TITLE: {
-        /* Site Director and O5 Council Member only from someone of that rank or above. */
+        /* Site Director, O5 Council Member and Administrator only from that rank or above. */
         int rank = foundation_title_rank(g->title);
         if (rank < 0 || rank > foundation_title_rank(actor_title))
             return refused(actor);

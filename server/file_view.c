@@ -64,6 +64,11 @@ static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref 
     case REF_SITE:
         rc = deepwell_site_get(dw, ref->number, &out->site, err);
         out->level = out->site.level;
+        if (rc == DW_OK) {
+            rc = site_tables_load(dw, ref->number, &out->site_tables, err);
+            if (rc != DW_OK)
+                deepwell_site_free(&out->site);
+        }
         break;
     case REF_MTF:
         rc = deepwell_mtf_get(dw, ref->number, &out->mtf, err);
@@ -112,6 +117,7 @@ void file_view_free(struct file_view *view)
         break;
     case REF_SITE:
         deepwell_site_free(&view->site);
+        site_tables_free(&view->site_tables);
         break;
     case REF_MTF:
         deepwell_mtf_free(&view->mtf);
@@ -207,6 +213,7 @@ static json_t *site_json(const struct file_view *view, const struct reader *r, j
         file, "director",
         cleared_link(r, REF_USER, site->director_id, site->director_name, view->person_level));
     ok &= shape_set(file, "sections", sections);
+    ok &= site_tables_json(&view->site_tables, r, file);
     return ok ? file : NULL;
 }
 

@@ -10,6 +10,7 @@
 #include "common/foundation.h"
 #include "deepwell/deepwell.h"
 #include "server/clearance.h"
+#include "server/site_tables.h"
 
 struct file_view {
     enum foundation_ref_kind kind;
@@ -22,6 +23,7 @@ struct file_view {
     int task_force_level; /* SCP and USER files */
     int person_level;     /* a site's director, a task force's leader */
     bool head_only;       /* an SCP file loaded without its sections (file_view_load_head) */
+    struct site_tables site_tables; /* a site's staff, task forces and SCP files */
 };
 
 /* DW_NOT_FOUND when there is no such file. */

@@ -88,8 +88,12 @@ class TuiTest(TerminalTestCase):
         screen = t.wait_for("SEARCH: lamp", "SCP-002", absent=("SCP-013",))
         t.keys("Enter")
         screen = t.wait_for("SCP-002 The Patient Lamp", "CLASSIFICATION: LEVEL 2 - RESTRICTED",
-                            "CONTAINMENT: Euclid", "SPECIAL CONTAINMENT PROCEDURES")
+                            "ANOMALY CLASSIFICATION SYSTEM", "SPECIAL CONTAINMENT PROCEDURES")
         self.assertIn("SITE: Site-19 (SITE-19)", screen)
+        # The ACS panel: all four classes, the unset secondary as None.
+        for row in ("CONTAINMENT ██ EUCLID", "SECONDARY   ·· None", "DISRUPTION  ██ VLAM",
+                    "RISK        ██ CAUTION"):
+            self.assertIn(row, screen)
         # The level-4 passage is further down: page until it shows.
         for _ in range(5):
             if "[LEVEL 4 REQUIRED]" in t.screen():
@@ -107,7 +111,8 @@ class TuiTest(TerminalTestCase):
         t.wait_for("ADDENDUM", "██████████ [LEVEL 5 REQUIRED]", "q back to addenda")
         t.keys("q", "q")
         # Back in the body where it was left, not at its top.
-        t.wait_for("[LEVEL 4 REQUIRED]", "ADDENDA: 2.", absent=("SPECIAL CONTAINMENT",))
+        t.wait_for("[LEVEL 4 REQUIRED]", absent=("SPECIAL CONTAINMENT", "ANOMALY CLASSIFICATION"),
+                   bottom="? help  q back")
         t.keys("q")
         t.wait_for("[1 SCP]")
         # The command line works from the browser too; LOGOUT ends the session.
@@ -129,7 +134,7 @@ class TuiTest(TerminalTestCase):
         t.wait_for("SCiPNET>")
         t.type("ACCESS SCP-013")
         t.keys("Enter")
-        t.wait_for("SCP-013", "CONTAINMENT: Safe")
+        t.wait_for("SCP-013", "CONTAINMENT ██ SAFE")
         t.keys(":")
         t.type("CLEAR")
         t.keys("Enter")

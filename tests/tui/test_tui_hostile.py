@@ -31,7 +31,7 @@ class ReconnectTest(OneClientTestCase):
         self.server = Server(self.db, port=port).start()
         self.assertEqual(self.server.fingerprint, fingerprint)
         t.keys("r")
-        t.wait_for("SCP-013", "CONTAINMENT: Safe", "researcher",
+        t.wait_for("SCP-013", "CONTAINMENT ██ SAFE", "researcher",
                    absent=("IDENTIFICATION REQUIRED",))
 
 

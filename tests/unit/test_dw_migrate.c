@@ -122,7 +122,11 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(scp.nsections, 1);
         assert_string_equal(scp.sections[0].body, "A room that breathes.");
         deepwell_scp_free(&scp);
-        /* A file written before the index existed is indexed when the index is made. */
+    }
+    if (version >= 1 && version < DEEPWELL_SEARCH_VERSION) {
+        /* A file written before the index existed is indexed when the index is made (one
+         * written by raw SQL after it, as insert_data_for does, is not: only the store's
+         * write path indexes). */
         struct deepwell_search_query q = {
             .query = "living", .reader_level = 2, .site_read_level = 3, .limit = 10};
         struct deepwell_search_result found;

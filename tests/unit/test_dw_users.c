@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "common/foundation.h"
 #include "dw_fixture.h"
 
 static int64_t add_site(struct deepwell *dw, int64_t id, const char *name)
@@ -68,6 +69,24 @@ static void add_and_find_by_name_or_id(void **state)
     assert_int_equal(deepwell_user_find(f->dw, "nobody", 0, &user, &err), DW_NOT_FOUND);
     assert_string_equal(err.message, "no such user: nobody");
     assert_int_equal(deepwell_user_find(f->dw, NULL, 4242, &user, &err), DW_NOT_FOUND);
+}
+
+/* Every title the vocabulary knows has its row, the Administrator's too. */
+static void every_title_can_be_held(void **state)
+{
+    struct dw_fixture *f = *state;
+    size_t count;
+    const char *const *titles = foundation_titles(&count);
+    for (size_t i = 0; i < count; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "holder%zu", i);
+        int64_t id = add_user(f->dw, name, 6, titles[i], 0);
+        struct deepwell_user u;
+        struct deepwell_error err;
+        assert_int_equal(deepwell_user_find(f->dw, NULL, id, &u, &err), DW_OK);
+        assert_string_equal(u.title, titles[i]);
+    }
+    assert_string_equal(titles[count - 1], "Administrator");
 }
 
 static void bad_users_are_refused(void **state)
@@ -242,6 +261,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(add_and_find_by_name_or_id, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(every_title_can_be_held, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(bad_users_are_refused, dw_fixture_setup,
                                         dw_fixture_teardown),

@@ -177,6 +177,23 @@ static void grant_title_by_rank(void **state)
     assert_int_equal(clearance_grant(&l6, NULL, &agent), 6);
 }
 
+/* The Administrator ranks above the Council: no O5 makes one, an Administrator makes any. */
+static void grant_administrator_only_from_an_administrator(void **state)
+{
+    (void)state;
+    struct reader l6 = {.level = 6};
+    struct grant admin = {.kind = GRANT_TITLE, .title = "administrator"};
+    struct grant o5 = {.kind = GRANT_TITLE, .title = "O5 Council Member"};
+    struct grant director = {.kind = GRANT_TITLE, .title = "Site Director"};
+    assert_int_equal(clearance_grant(&l6, "O5 Council Member", &admin), 6);
+    assert_int_equal(clearance_grant(&l6, "Site Director", &admin), 6);
+    assert_int_equal(clearance_grant(&l6, "Administrator", &admin), 0);
+    assert_int_equal(clearance_grant(&l6, "Administrator", &o5), 0);
+    assert_int_equal(clearance_grant(&l6, "Administrator", &director), 0);
+    assert_true(foundation_title_rank("Administrator") >
+                foundation_title_rank("O5 Council Member"));
+}
+
 static void grant_status_needs_level_3_and_the_file(void **state)
 {
     (void)state;
@@ -270,6 +287,7 @@ int main(void)
         cmocka_unit_test(grant_missing_looks_like_hidden),
         cmocka_unit_test(grant_task_force_leader_and_level_by_clearance),
         cmocka_unit_test(grant_title_by_rank),
+        cmocka_unit_test(grant_administrator_only_from_an_administrator),
         cmocka_unit_test(grant_status_needs_level_3_and_the_file),
         cmocka_unit_test(audit_rows_through_the_clearance_rules),
         cmocka_unit_test(backoff_doubles_to_the_cap),
