@@ -1,4 +1,4 @@
-/* files.c - SCP files with their sections and status history: reading and the write path. */
+/* files.c - SCP files with their sections: reading and the write path (file_changes.c: edits). */
 #include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -41,12 +41,6 @@ static const char SQL_SCP_UPDATE[] =
     " tags = ?13 WHERE id = ?1";
 static const char SQL_SECTIONS_DELETE[] = "DELETE FROM sections WHERE scp_id = ?1";
 static const char SQL_SCP_BY_NUMBER[] = "SELECT id FROM scp_files WHERE number = ?1";
-static const char SQL_SCP_STATUS[] = "SELECT id, status FROM scp_files WHERE number = ?1";
-static const char SQL_SCP_SET_STATUS[] =
-    "UPDATE scp_files SET status = ?2, updated_at = ?3 WHERE id = ?1";
-static const char SQL_STATUS_HISTORY_INSERT[] =
-    "INSERT INTO status_history (scp_id, old_status, new_status, user_id, changed_at, reason)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 /* Class name -> id, one literal per table (table names cannot be bound). */
 static const struct {
@@ -466,9 +460,9 @@ static bool scp_same(const struct deepwell_scp *have, const struct deepwell_scp 
     return true;
 }
 
-static enum deepwell_code scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
-                                      int64_t id, const struct dw_stamps *when, const char *op,
-                                      struct deepwell_error *err)
+enum deepwell_code dw_scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                  int64_t id, const struct dw_stamps *when, const char *op,
+                                  struct deepwell_error *err)
 {
     const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
     int64_t class_ids[4];
@@ -496,31 +490,43 @@ static enum deepwell_code scp_rewrite(struct deepwell_conn *conn, const struct d
     return code == DW_OK ? insert_sections(conn, scp, id, op, err) : code;
 }
 
+enum deepwell_code dw_scp_load(struct deepwell_conn *conn, int number, struct deepwell_scp *out,
+                               const char *op, struct deepwell_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct dw_stmt *stmt = NULL;
+    enum deepwell_code code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "i", number);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK && !read_scp_row(stmt, out))
+        code = out_of_memory(op, err);
+    if (stmt != NULL)
+        dw_reset(stmt);
+    if (code == DW_OK)
+        code = read_sections(conn, out, op, err);
+    if (code != DW_OK)
+        deepwell_scp_free(out);
+    return code;
+}
+
 enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                          const struct dw_stamps *when, int64_t *id_out,
                                          bool *changed, const char *op, struct deepwell_error *err)
 {
     *changed = false;
     *id_out = 0;
-    struct deepwell_scp have = {0};
-    struct dw_stmt *stmt = NULL;
-    enum deepwell_code code = dw_prepare(conn, SQL_SCP_GET, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "i", scp->number);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK && !read_scp_row(stmt, &have))
-        code = out_of_memory(op, err);
-    if (stmt != NULL)
-        dw_reset(stmt);
-    if (code == DW_OK)
-        code = read_sections(conn, &have, op, err);
+    struct deepwell_scp have;
+    enum deepwell_code code = dw_scp_load(conn, scp->number, &have, op, err);
+    if (code != DW_OK)
+        return code;
     /* Only a file imported from the same page is the import's to rewrite. */
-    if (code == DW_OK && (scp->source_url == NULL || !same_text(have.source_url, scp->source_url)))
+    if (scp->source_url == NULL || !same_text(have.source_url, scp->source_url))
         code = deepwell_error_set(err, DW_CONFLICT, op, "SCP-%03d was not imported from %s",
                                   scp->number, scp->source_url ? scp->source_url : "a source");
     if (code == DW_OK && !scp_same(&have, scp)) {
-        code = scp_rewrite(conn, scp, have.id, when, op, err);
+        code = dw_scp_rewrite(conn, scp, have.id, when, op, err);
         *changed = code == DW_OK;
     }
     if (code == DW_OK || code == DW_CONFLICT)
@@ -542,72 +548,4 @@ enum deepwell_code deepwell_scp_create(struct deepwell *dw, const struct deepwel
     if (code != DW_OK)
         return code;
     return in_write_tx(dw, scp_create_body, scp, id_out, err);
-}
-
-/* ---- status ------------------------------------------------------------------------------ */
-
-struct status_change {
-    int number;
-    const char *new_status;
-    int64_t user_id;
-    const char *reason;
-    char *old_status; /* [16] or NULL */
-};
-
-static enum deepwell_code set_status_body(struct deepwell_conn *conn, const void *ctx,
-                                          int64_t *id_out, struct deepwell_error *err)
-{
-    static const char op[] = "files.scp_set_status";
-    const struct status_change *change = ctx;
-    char ref[32];
-    format_scp_ref(change->number, ref, sizeof(ref));
-
-    struct dw_stmt *stmt;
-    enum deepwell_code code = dw_prepare(conn, SQL_SCP_STATUS, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "i", change->number);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_NOT_FOUND)
-        return deepwell_error_set(err, code, op, "no such file: %s", ref);
-    if (code != DW_OK)
-        return code;
-    int64_t scp_id = dw_col_int64(stmt, 0);
-    char old_status[16];
-    dw_column_copy(stmt, 1, old_status, sizeof(old_status));
-    dw_reset(stmt);
-    if (change->old_status != NULL)
-        memcpy(change->old_status, old_status, sizeof(old_status));
-    if (strcmp(old_status, change->new_status) == 0)
-        return deepwell_error_set(err, DW_CONFLICT, op, "%s is already %s", ref, old_status);
-
-    char now[32];
-    dw_now_iso(now);
-    code = dw_prepare(conn, SQL_SCP_SET_STATUS, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "Itt", scp_id, change->new_status, now);
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
-    if (code == DW_OK)
-        code = dw_prepare(conn, SQL_STATUS_HISTORY_INSERT, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "Ittrtt", scp_id, old_status, change->new_status,
-                       change->user_id, now, change->reason != NULL ? change->reason : "");
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
-    if (code == DW_OK && id_out != NULL)
-        *id_out = scp_id;
-    return code;
-}
-
-enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, const char *new_status,
-                                           int64_t user_id, const char *reason, char old_status[16],
-                                           struct deepwell_error *err)
-{
-    static const char op[] = "files.scp_set_status";
-    if (new_status == NULL || !foundation_status_valid(new_status))
-        return deepwell_error_set(err, DW_INVALID, op, "unknown status '%s'",
-                                  new_status != NULL ? new_status : "");
-    struct status_change change = {number, new_status, user_id, reason, old_status};
-    return in_write_tx(dw, set_status_body, &change, NULL, err);
 }

@@ -325,6 +325,25 @@ static const char migration_8[] =
     "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
     "END;";
 
+/*
+ * Version 12: who edited a file, when and why: one row per revision an edit made.
+ * level is that of what changed, so a reader sees only the edits of their level.
+ */
+static const char migration_12[] =
+    "CREATE TABLE file_revisions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scp_id INTEGER NOT NULL REFERENCES scp_files(id) ON DELETE CASCADE,"
+    "  revision INTEGER NOT NULL,"
+    "  base_revision INTEGER NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  changed_at TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6),"
+    "  reason TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "CREATE INDEX file_revisions_scp ON file_revisions (scp_id, id);"
+    "CREATE INDEX status_history_scp ON status_history (scp_id, id);";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -335,6 +354,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
+    {12, "file edits", migration_12, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

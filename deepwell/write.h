@@ -73,6 +73,13 @@ enum deepwell_code dw_scp_keep_or_insert(struct deepwell_conn *conn, const struc
 enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                          const struct dw_stamps *when, int64_t *id_out,
                                          bool *changed, const char *op, struct deepwell_error *err);
+/* The file numbered number with its sections, on conn (DW_NOT_FOUND when none). */
+enum deepwell_code dw_scp_load(struct deepwell_conn *conn, int number, struct deepwell_scp *out,
+                               const char *op, struct deepwell_error *err);
+/* Rewrites row id as scp (site and task force kept), its sections replaced. */
+enum deepwell_code dw_scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                  int64_t id, const struct dw_stamps *when, const char *op,
+                                  struct deepwell_error *err);
 /* The row id of the file numbered number; 0 when there is none. */
 enum deepwell_code dw_scp_find(struct deepwell_conn *conn, int64_t number, int64_t *id,
                                const char *op, struct deepwell_error *err);
