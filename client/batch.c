@@ -1,6 +1,7 @@
 /* batch.c - `scipnet --batch`: one command, plain text out, a telling exit status. */
 #include "client/batch.h"
 #include "client/batch_create.h"
+#include "client/batch_edit.h"
 #include "client/batch_format.h"
 
 #include <stdbool.h>
@@ -28,6 +29,11 @@
 #define REDACTED_BLOCKS "██████████"
 
 static enum client_format format;
+
+enum client_format batch_format(void)
+{
+    return format;
+}
 
 enum batch_exit batch_exit_for(const char *code)
 {
@@ -83,8 +89,7 @@ static int report_error(const struct proto_reply *r)
     return batch_exit_for(r->code);
 }
 
-/* Send req; on success leave the reply in *r and return -1, else the exit status. */
-static int call(struct session *s, json_t *req, struct proto_reply *r)
+int batch_call(struct session *s, json_t *req, struct proto_reply *r)
 {
     char err[1024] = "";
     enum session_result res = session_call(s, req, r, err, sizeof(err));
@@ -106,7 +111,7 @@ static int do_login(struct session *s, const char *user, const char *password)
     json_t *req = proto_request("login");
     json_object_set_new(req, "user", proto_login_user(user));
     json_object_set_new(req, "password", json_string(password));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     struct art_user u;
@@ -182,7 +187,7 @@ static int cmd_read(struct session *s, const char *ref)
     struct proto_reply r;
     json_t *req = proto_request("read");
     json_object_set_new(req, "ref", json_string(ref));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     if (format == FORMAT_JSON) {
@@ -323,7 +328,7 @@ static int list_page(struct session *s, const char *query, struct list_out *o, l
         json_object_set_new(req, "query", json_string(query));
     json_object_set_new(req, "offset", json_integer(offset));
     json_object_set_new(req, "limit", json_integer(LIST_PAGE));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     struct art_list l;
@@ -389,7 +394,7 @@ static int cmd_search(struct session *s, const char *query)
     json_t *req = proto_request("search");
     json_object_set_new(req, "query", json_string(query));
     json_object_set_new(req, "limit", json_integer(SEARCH_PAGE_MAX));
-    int rc = call(s, req, &r);
+    int rc = batch_call(s, req, &r);
     if (rc >= 0)
         return rc;
     static struct search_page page;
@@ -414,7 +419,7 @@ static int cmd_search(struct session *s, const char *query)
 static int cmd_whoami(struct session *s)
 {
     struct proto_reply r;
-    int rc = call(s, proto_request("whoami"), &r);
+    int rc = batch_call(s, proto_request("whoami"), &r);
     if (rc >= 0)
         return rc;
     if (format == FORMAT_JSON) {
@@ -469,7 +474,7 @@ static int health_tsv(json_t *root)
 static int cmd_health(struct session *s)
 {
     struct proto_reply r;
-    int rc = call(s, proto_request("health"), &r);
+    int rc = batch_call(s, proto_request("health"), &r);
     if (rc >= 0)
         return rc;
     json_t *root = r.root;
@@ -495,33 +500,12 @@ static int cmd_health(struct session *s)
     return BATCH_OK;
 }
 
-/* create KIND FIELD=VALUE...: the server decides; a refusal exits 5. */
-static int cmd_create(struct session *s, json_t *req)
-{
-    struct proto_reply r;
-    int rc = call(s, req, &r);
-    if (rc >= 0)
-        return rc;
-    char ref[ART_REF_MAX] = "";
-    proto_parse_created(r.root, ref, sizeof(ref));
-    if (format == FORMAT_JSON) {
-        rc = batch_print_json(r.root);
-    } else if (format == FORMAT_TSV) {
-        static const char *const head[] = {"ref"};
-        const char *row[] = {ref};
-        rc = batch_print_tsv(head, 1);
-        rc = rc == BATCH_OK ? batch_print_tsv(row, 1) : rc;
-    } else {
-        rc = vis_fprintf(stdout, VIS_LINE, "%s\n", ref) == 0 ? BATCH_OK : BATCH_ERROR;
-    }
-    proto_reply_free(&r);
-    return rc;
-}
-
 static int run_command(struct session *s, char **cmd, int n, json_t *create)
 {
     if (create != NULL)
-        return cmd_create(s, create);
+        return batch_create_run(s, create);
+    if (batch_edit_verb(cmd[0]))
+        return batch_edit_run(s, cmd, n);
     if (strcmp(cmd[0], "read") == 0 && n == 2)
         return cmd_read(s, cmd[1]);
     if (strcmp(cmd[0], "list") == 0 && (n == 2 || n == 3))
@@ -535,7 +519,8 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
     vis_fprintf(
         stderr, VIS_LINE,
         "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | search QUERY | "
-        "whoami | health | create KIND FIELD=VALUE...)\n");
+        "whoami | health | create KIND FIELD=VALUE... | status REF STATUS [REASON] | "
+        "edit REF OPTIONS... | history REF [--limit N])\n");
     return BATCH_ERROR;
 }
 
