@@ -70,7 +70,7 @@ void ui_file_open(struct ui *ui, const char *ref_in)
 static void render(struct ui *ui, void *state)
 {
     static const char *const keys[] = {
-        "j/k Space/b g/G scroll  / find  a addenda  : command  ? help  q back",
+        "j/k Space/b g/G scroll  / find  a addenda  h history  : command  ? help  q back",
         "j/k select  Enter open  q back",
         "j/k Space/b g/G scroll  / find  q back to addenda",
     };
@@ -263,6 +263,8 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         } else if (!k.is_key && (k.code == 'a' || k.code == 'A')) {
             fs->body_scroll = v->scroll; /* the body is found again where it was left */
             v->mode = ART_FILE_ADDENDA;
+        } else if (!k.is_key && k.code == 'h' && strcmp(fs->file.kind, "scp") == 0) {
+            ui_history_open(ui, fs->file.ref); /* who changed it, when and why */
         } else {
             return scroll_key(v, k) || k.is_key; /* other characters: ':' and '?' */
         }
