@@ -15,6 +15,7 @@
 #include "server/server.h"
 #include "server/shapes.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,7 +98,13 @@ static bool parse_fields(struct request *req, json_t *fields, struct edit_args *
         request_fail(req, "bad_request", "a file needs a title");
         return false;
     }
-    snprintf(a->summary, sizeof(a->summary), "fields");
+    /* The history names what changed: "title, containment". */
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (json_object_get(fields, known[i]) != NULL)
+            used += (size_t)snprintf(a->summary + used, sizeof(a->summary) - used, "%s%s",
+                                     used > 0 ? ", " : "", known[i]);
+    assert(used < sizeof(a->summary));
     return true;
 }
 

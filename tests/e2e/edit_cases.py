@@ -53,7 +53,7 @@ class EditCases:
         changes = [e["change"] for e in self.logged_in("cadet").request(
             "history", ref="SCP-013")["edits"]]
         self.assertNotIn("addendum", changes)
-        self.assertIn("fields", changes)
+        self.assertIn("title, containment", changes)
 
     def test_two_editors_of_one_revision_conflict(self):
         first, second = self.logged_in("agent"), self.logged_in("officer")

@@ -90,7 +90,7 @@ class BatchEditTest(DemoServerTestCase):
                                       "--base-revision", str(base), user="officer", fmt="tsv")
         self.assertEqual(rc, 0, err)
         ref, revision, change = out.splitlines()[1].split("\t")
-        self.assertEqual((ref, change), ("SCP-042", "fields"))
+        self.assertEqual((ref, change), ("SCP-042", "title, risk"))
         path = self.text_file("It spoke once.")
         rc, out, err = self.run_batch("edit", "SCP-042", "--addendum", "Addendum 042-3",
                                       "--level", "4", "--text-file", path, "--reason", "log",
@@ -104,7 +104,7 @@ class BatchEditTest(DemoServerTestCase):
         rc, out, err = self.run_batch("history", "SCP-042", user="agent")
         self.assertEqual(rc, 0, err)
         self.assertNotIn("addendum", out)
-        self.assertRegex(out, r"\[REDACTED\] +fields +renamed")
+        self.assertRegex(out, r"\[REDACTED\] +title, risk +renamed")
 
     def test_refusals_and_usage(self):
         base = self.revision("SCP-002", user="researcher")
