@@ -17,11 +17,13 @@ class ChangesTest(TerminalTestCase):
     tmp_prefix = "scipnet-changes-"
 
     def editor(self, text):
-        """A $VISUAL that writes text over the file it is given."""
+        """A $VISUAL that keeps what it was given (self.seen) and writes text over it."""
         tmp = tempfile.mkdtemp(prefix="scipnet-editor-", dir=self.home.env()["HOME"])
         path = os.path.join(tmp, "editor.sh")
+        self.seen = os.path.join(tmp, "seen")
         with open(path, "w") as f:
-            f.write("#!/bin/sh\nprintf '%%s\\n' %s > \"$1\"\n" % shell_quote(text))
+            f.write("#!/bin/sh\ncp \"$1\" %s\nprintf '%%s\\n' %s > \"$1\"\n"
+                    % (shell_quote(self.seen), shell_quote(text)))
         os.chmod(path, stat.S_IRWXU)
         return path
 
@@ -61,6 +63,8 @@ class ChangesTest(TerminalTestCase):
         self.command(t, "EDIT SCP-217 1")
         screen = t.wait_for("EDIT SCP-217", "SECTION 1:", "BASED ON REVISION", "REASON:")
         self.assertIn("The clockwork is wound daily.", screen)
+        with open(self.seen) as f:  # the editor was given the section as it was
+            self.assertTrue(f.read().startswith("SCP-217 is neutralized.  It is displayed"))
         t.keys("Enter")  # no reason yet
         t.wait_for("AN EDIT NEEDS A REASON")
         t.type("tidier")
