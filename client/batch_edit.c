@@ -270,8 +270,8 @@ static int cmd_history(struct session *s, char **cmd, int n)
 {
     int64_t limit = 0;
     if (!(n == 2 ||
-          (n == 4 && strcmp(cmd[2], "--limit") == 0 && integer_parse(cmd[3], 1, 100, &limit))))
-        return usage_error("usage: history REF [--limit 1-100]");
+          (n == 4 && strcmp(cmd[2], "--limit") == 0 && integer_parse(cmd[3], 1, 50, &limit))))
+        return usage_error("usage: history REF [--limit 1-50]");
     json_t *req = proto_request("history");
     json_object_set_new(req, "ref", json_string(cmd[1]));
     if (limit > 0)

@@ -125,6 +125,7 @@ void ui_history_open(struct ui *ui, const char *ref_in)
     snprintf(ref, sizeof(ref), "%s", ref_in); /* ref_in may live in a screen replaced below */
     json_t *req = proto_request("history");
     json_object_set_new(req, "ref", json_string(ref));
+    json_object_set_new(req, "limit", json_integer(50));
     struct proto_reply r;
     if (ui_request(ui, req, &r, history_again, ref) != 0)
         return;

@@ -12,8 +12,12 @@
 #include "server/server.h"
 #include "server/shapes.h"
 
-#define HISTORY_LIMIT_DEFAULT 50
-#define HISTORY_LIMIT_MAX     100
+/*
+ * Rows of each list.  The largest reply: 2 x 50 rows whose 1000-byte reasons are all
+ * control characters (\u00XX, 6 bytes each), about 620 KB, inside a client's 1 MiB line.
+ */
+#define HISTORY_LIMIT_DEFAULT 20
+#define HISTORY_LIMIT_MAX     50
 
 /* The changer: a link, "[REDACTED]" when above the reader, null when gone. */
 static json_t *changer(const struct reader *r, const struct deepwell_file_change *c)
@@ -69,7 +73,7 @@ static void op_history(struct request *req)
     }
     if (jlimit != NULL && (!json_is_integer(jlimit) || json_integer_value(jlimit) < 1 ||
                            json_integer_value(jlimit) > HISTORY_LIMIT_MAX)) {
-        request_fail(req, "bad_request", "limit must be an integer 1-100");
+        request_fail(req, "bad_request", "limit must be an integer 1-50");
         return;
     }
     size_t limit = jlimit ? (size_t)json_integer_value(jlimit) : HISTORY_LIMIT_DEFAULT;

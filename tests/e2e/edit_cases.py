@@ -5,6 +5,8 @@ Each test uses files of the demo store no other test here changes.  The mixin ne
 self.logged_in(name) and self.assertError(reply, code).
 """
 
+import json
+
 
 class EditCases:
     def read(self, c, ref):
@@ -119,7 +121,7 @@ class EditCases:
 
     def test_history_and_edit_are_bounded(self):
         agent = self.logged_in("agent")
-        for bad in (0, 101, "5"):
+        for bad in (0, 51, "5"):
             self.assertError(agent.request("history", ref="SCP-002", limit=bad), "bad_request")
         self.assertError(agent.request("history", ref="SITE-19"), "bad_request")
         self.assertError(agent.request("history", ref="SCP-9999"), "expunged")
@@ -145,3 +147,29 @@ class EditCases:
         self.assertTrue(h["more_statuses"])
         self.assertEqual(h["statuses"][0]["new"], "explained")
         self.assertEqual(h["statuses"][0]["by"]["name"], "agent")
+
+    def test_the_largest_history_fits_a_client_line(self):
+        # 51 of each with the longest reason, all control characters (6 bytes each in JSON):
+        # a page of 50 of each still fits the clients' 1 MiB line.
+        agent = self.logged_in("agent")
+        r = agent.request("create", kind="scp", number=4701, title="Long Memory", level=2,
+                          containment="Safe", sections=[{"kind": "description",
+                                                         "title": "Description", "level": 2,
+                                                         "text": "It remembers."}])
+        self.assertTrue(r["ok"], r)
+        reason = "\x01" * 1000
+        for i in range(51):
+            status = "explained" if i % 2 == 0 else "active"
+            self.assertTrue(agent.request("set_status", ref="SCP-4701", status=status,
+                                          reason=reason)["ok"])
+            base = self.read(agent, "SCP-4701")["revision"]
+            self.assertTrue(agent.request("edit", ref="SCP-4701", base_revision=base, section=1,
+                                          text="v%d" % i, reason=reason)["ok"])
+        agent.send({"id": 1, "op": "history", "token": agent.token, "ref": "SCP-4701",
+                    "limit": 50})
+        line = agent.recv_line()
+        self.assertLess(len(line), 1024 * 1024)
+        h = json.loads(line)
+        self.assertEqual((len(h["edits"]), len(h["statuses"])), (50, 50))
+        self.assertTrue(h["more_edits"] and h["more_statuses"])
+        self.assertEqual(h["edits"][0]["reason"], reason)
