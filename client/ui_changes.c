@@ -191,6 +191,53 @@ const struct ui_screen_ops ui_history_ops =
     UI_SCREEN_OPS("history", UI_SCREEN_COMMANDS | UI_SCREEN_HELP, sizeof(struct history_screen),
                   history_render, history_key, NULL, history_free);
 
+/* ---- the file view's last status changes -------------------------------------------- */
+
+#define FILE_STATUS_ROWS 3 /* the newest; HISTORY (h) has the rest */
+
+static int add_file_field(struct art_file *f, const char *label, const char *value)
+{
+    struct art_field *fields = realloc(f->fields, (f->nfields + 1) * sizeof(*fields));
+    if (fields == NULL)
+        return -1;
+    f->fields = fields;
+    char *l = strdup(label), *v = strdup(value);
+    if (l == NULL || v == NULL) {
+        free(l);
+        free(v);
+        return -1;
+    }
+    fields[f->nfields++] = (struct art_field){l, v};
+    return 0;
+}
+
+int ui_file_add_statuses(struct ui *ui, struct art_file *f)
+{
+    if (strcmp(f->kind, "scp") != 0)
+        return 0;
+    json_t *req = proto_request("history");
+    json_object_set_new(req, "ref", json_string(f->ref));
+    json_object_set_new(req, "limit", json_integer(FILE_STATUS_ROWS));
+    struct proto_reply r;
+    if (ui_request(ui, req, &r, NULL, NULL) != 0)
+        return -1;
+    size_t i;
+    const json_t *row;
+    /* Not cleared for the history, or an old server: the file shows without it. */
+    json_array_foreach(r.ok ? json_object_get(r.root, "statuses") : NULL, i, row)
+    {
+        char value[400];
+        const char *reason = str(row, "reason");
+        snprintf(value, sizeof(value), "%.16s %.40s: %.16s -> %.16s%s%.200s", str(row, "at"),
+                 who(json_object_get(row, "by")), str(row, "old"), str(row, "new"),
+                 reason[0] ? ", " : "", reason);
+        if (add_file_field(f, "Status change", value) != 0)
+            break;
+    }
+    proto_reply_free(&r);
+    return 0;
+}
+
 /* ---- EDIT ---------------------------------------------------------------------------- */
 
 struct edit_screen {

@@ -59,6 +59,8 @@ void ui_file_open(struct ui *ui, const char *ref_in)
         struct art_file f;
         if (proto_parse_file(r.root, &f) != 0)
             ui_set_status(ui, true, "THE SERVER'S FILE CANNOT BE READ");
+        else if (ui_file_add_statuses(ui, &f) != 0)
+            art_file_free(&f);
         else
             ui_file_show(ui, &f);
     } else if (!ui_notice_open(ui, &r, NULL)) {

@@ -126,6 +126,9 @@ extern const struct ui_screen_ops ui_history_ops, ui_edit_ops;
 void ui_status_run(struct ui *ui, const char *ref, const char *status, const char *reason);
 void ui_history_open(struct ui *ui, const char *ref);
 void ui_edit_open(struct ui *ui, const char *ref, int section);
+/* An SCP file's newest status changes as fields of its header; -1 when the connection
+ * failed (the screen already says so). */
+int ui_file_add_statuses(struct ui *ui, struct art_file *f);
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;
 void ui_file_open(struct ui *ui, const char *ref);

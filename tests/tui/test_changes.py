@@ -48,9 +48,10 @@ class ChangesTest(TerminalTestCase):
         screen = t.wait_for("HISTORY SCP-013", "STATUS CHANGES")
         self.assertRegex(screen, r"agent +active -> explained  umbrella folded")
         t.keys("q")
-        # From the file itself: h.
+        # The file shows its newest status changes; h shows the whole history.
         self.command(t, ":ACCESS SCP-013")
-        t.wait_for("h history")
+        screen = t.wait_for("h history", "STATUS CHANGE")
+        self.assertRegex(screen, r"agent: active -> explained, umbrella folded")
         t.keys("h")
         t.wait_for("HISTORY SCP-013", "active -> explained")
         # The server refuses a file above the user, shown as its screen.
