@@ -71,6 +71,23 @@ class EditCases:
         self.assertEqual(self.read(second, "SCP-217")["sections"][1]["text"], "First.")
         self.assertTrue(self.audit("scp.edit", "failure"))
 
+    def test_two_editors_at_the_same_moment_one_wins(self):
+        # Sent together on two connections: the store decides, never both.
+        first, second = self.logged_in("officer"), self.logged_in("director")
+        for i in range(10):
+            base = self.read(first, "SCP-005")["revision"]
+            for c, who in ((first, "officer"), (second, "director")):
+                c.send({"id": i, "op": "edit", "token": c.token, "ref": "SCP-005",
+                        "base_revision": base, "section": 1, "text": "%s %d" % (who, i),
+                        "reason": who})
+            replies = [first.recv(), second.recv()]
+            self.assertEqual(sorted(r["ok"] for r in replies), [False, True], replies)
+            lost = [r for r in replies if not r["ok"]][0]
+            self.assertEqual(lost["error"]["code"], "conflict")
+            won = "officer" if replies[0]["ok"] else "director"
+            text = self.read(first, "SCP-005")["sections"][0]["text"]
+            self.assertEqual(text, "%s %d" % (won, i))
+
     def test_nobody_writes_above_their_clearance(self):
         researcher = self.logged_in("researcher")  # level 2
         base = self.read(researcher, "SCP-002")["revision"]
