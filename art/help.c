@@ -14,6 +14,8 @@ static const char *const help_lines[] = {
     "                      change a file's status (ACTIVE, NEUTRALIZED,",
     "                      EXPLAINED, DELETED)",
     "  EDIT SCP-002 2      edit section 2 in $VISUAL or $EDITOR, then say why",
+    "  EDIT SCP-002 ADDENDUM 3 TITLE",
+    "                      write a new level-3 addendum the same way",
     "  HISTORY SCP-002     who changed the file, when, what and why (h in a file)",
     "  CLEAR               back to the welcome prompt",
     "  HELP                this screen",

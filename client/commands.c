@@ -121,8 +121,8 @@ static void parse_status(char **w, int n, const char *rest, struct command *out)
     out->kind = CMD_STATUS;
 }
 
-/* EDIT SCP-002 2 | HISTORY SCP-002 */
-static void parse_file_verb(char **w, int n, bool edit, struct command *out)
+/* EDIT SCP-002 2 | EDIT SCP-002 ADDENDUM 3 TITLE (the rest of the line) | HISTORY SCP-002 */
+static void parse_file_verb(char **w, int n, const char *rest, bool edit, struct command *out)
 {
     if (!edit) {
         if (n != 2 || !parse_scp_ref(w[1], out)) {
@@ -132,9 +132,24 @@ static void parse_file_verb(char **w, int n, bool edit, struct command *out)
         out->kind = CMD_HISTORY;
         return;
     }
-    int64_t section = 0;
+    int64_t section = 0, level = 0;
+    if (n >= 4 && strcasecmp(w[2], "ADDENDUM") == 0 && parse_scp_ref(w[1], out) &&
+        integer_parse(w[3], 1, 6, &level) && rest != NULL && rest[0] != '\0') {
+        size_t len = strlen(rest);
+        while (len > 0 && isspace((unsigned char)rest[len - 1]))
+            len--;
+        if (len >= sizeof(out->query)) {
+            invalid(out, "THE TITLE IS TOO LONG (AT MOST 199 CHARACTERS)");
+            return;
+        }
+        snprintf(out->query, sizeof(out->query), "%.*s", (int)len, rest);
+        out->level = (int)level;
+        out->kind = CMD_EDIT;
+        return;
+    }
     if (n != 3 || !parse_scp_ref(w[1], out) || !integer_parse(w[2], 1, 1000, &section)) {
-        invalid(out, "USAGE: EDIT SCP-002 N (N: THE SECTION, AS THE FILE SHOWS THEM)");
+        invalid(out, "USAGE: EDIT SCP-002 N (THE SECTION, AS THE FILE SHOWS THEM) OR "
+                     "EDIT SCP-002 ADDENDUM LEVEL TITLE");
         return;
     }
     out->section = (int)section;
@@ -183,7 +198,8 @@ void commands_parse(const char *line, struct command *out)
     } else if (strcasecmp(verb, "STATUS") == 0) {
         parse_status(w, n, n > 3 ? line + (w[3] - buf) : NULL, out);
     } else if (strcasecmp(verb, "EDIT") == 0 || strcasecmp(verb, "HISTORY") == 0) {
-        parse_file_verb(w, n, strcasecmp(verb, "EDIT") == 0, out);
+        parse_file_verb(w, n, n > 4 ? line + (w[4] - buf) : NULL, strcasecmp(verb, "EDIT") == 0,
+                        out);
     } else if (strcasecmp(verb, "LOGOUT") == 0 || strcasecmp(verb, "LOGOFF") == 0) {
         out->kind = CMD_LOGOUT;
     } else if (strcasecmp(verb, "HELP") == 0 || strcmp(verb, "?") == 0) {

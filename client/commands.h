@@ -13,7 +13,7 @@ enum command_kind {
     CMD_LIST,    /* kind, query */
     CMD_CREATE,  /* kind */
     CMD_STATUS,  /* ref, status, query: the reason ("" for none) */
-    CMD_EDIT,    /* ref, section */
+    CMD_EDIT,    /* ref, section; or section 0: a new addendum, level and query its title */
     CMD_HISTORY, /* ref */
     CMD_LOGOUT,
     CMD_HELP,
@@ -28,7 +28,8 @@ struct command {
     char what[8]; /* "scp", "site", "mtf", "user" */
     char query[200];
     char status[16]; /* STATUS: active, neutralized, explained, deleted */
-    int section;     /* EDIT: 1.. as the file shows them */
+    int section;     /* EDIT: 1.. as the file shows them; 0 for a new addendum */
+    int level;       /* EDIT ADDENDUM: its level */
     char error[160];
 };
 

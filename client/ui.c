@@ -189,7 +189,7 @@ void ui_run_command(struct ui *ui, const char *line)
         ui_status_run(ui, c.ref, c.status, c.query);
         break;
     case CMD_EDIT:
-        ui_edit_open(ui, c.ref, c.section);
+        ui_edit_open(ui, c.ref, c.section, c.level, c.query);
         break;
     case CMD_HISTORY:
         ui_history_open(ui, c.ref);

@@ -243,7 +243,8 @@ int ui_file_add_statuses(struct ui *ui, struct art_file *f)
 struct edit_screen {
     char ref[ART_REF_MAX];
     char title[128];
-    int section;
+    int section; /* 0: a new addendum, of level */
+    int level;
     long long base; /* the revision the text was read at */
     size_t old_length;
     char *text; /* the new text, from the editor */
@@ -313,7 +314,7 @@ static void edit_again(struct ui *ui, void *asker, const char *ref)
     ui_set_status(ui, true, "RECONNECTED: TYPE THE EDIT COMMAND AGAIN");
 }
 
-void ui_edit_open(struct ui *ui, const char *ref, int section)
+void ui_edit_open(struct ui *ui, const char *ref, int section, int level, const char *title)
 {
     json_t *req = proto_request("read");
     json_object_set_new(req, "ref", json_string(ref));
@@ -335,7 +336,7 @@ void ui_edit_open(struct ui *ui, const char *ref, int section)
     long long base =
         json_integer_value(json_object_get(json_object_get(r.root, "file"), "revision"));
     proto_reply_free(&r);
-    char *text = section_text(ui, &f, section);
+    char *text = section > 0 ? section_text(ui, &f, section) : strdup("");
     if (text == NULL) {
         art_file_free(&f);
         return;
@@ -343,8 +344,10 @@ void ui_edit_open(struct ui *ui, const char *ref, int section)
     struct edit_screen *e = ui_push(ui, &ui_edit_ops);
     if (e != NULL) {
         snprintf(e->ref, sizeof(e->ref), "%s", f.ref);
-        snprintf(e->title, sizeof(e->title), "%s", f.sections[section - 1].title);
+        snprintf(e->title, sizeof(e->title), "%s",
+                 section > 0 ? f.sections[section - 1].title : title);
         e->section = section;
+        e->level = level;
         e->base = base;
         e->old_length = strlen(text);
         if (run_editor(e, text))
@@ -367,7 +370,10 @@ static void edit_render(struct ui *ui, void *state)
     f.input_back = input_tail_width(&e->reason);
     struct art_area a = art_frame_draw(&ui->canvas, &f);
     int y = a.top + 1, x = a.left + 2, w = a.cols - 4;
-    snprintf(line, sizeof(line), "SECTION %d: %s", e->section, e->title);
+    if (e->section > 0)
+        snprintf(line, sizeof(line), "SECTION %d: %s", e->section, e->title);
+    else
+        snprintf(line, sizeof(line), "NEW ADDENDUM, LEVEL %d: %s", e->level, e->title);
     canvas_text_fit(&ui->canvas, y++, x, line, ink_attrs(INK_BOLD), w);
     snprintf(line, sizeof(line), "BASED ON REVISION %lld", e->base);
     canvas_text_fit(&ui->canvas, y++, x, line, ink_plain(), w);
@@ -399,8 +405,14 @@ static void edit_submit(struct ui *ui, struct edit_screen *e)
     json_t *req = proto_request("edit");
     json_object_set_new(req, "ref", json_string(e->ref));
     json_object_set_new(req, "base_revision", json_integer(e->base));
-    json_object_set_new(req, "section", json_integer(e->section));
-    json_object_set_new(req, "text", json_string(e->text));
+    if (e->section > 0) {
+        json_object_set_new(req, "section", json_integer(e->section));
+        json_object_set_new(req, "text", json_string(e->text));
+    } else {
+        json_object_set_new(
+            req, "addendum",
+            json_pack("{s:s, s:i, s:s}", "title", e->title, "level", e->level, "text", e->text));
+    }
     json_object_set_new(req, "reason", json_string(e->reason.text));
     struct proto_reply r;
     if (ui_request(ui, req, &r, NULL, NULL) != 0)
@@ -408,13 +420,17 @@ static void edit_submit(struct ui *ui, struct edit_screen *e)
     if (r.ok) {
         char ref[ART_REF_MAX];
         long long revision = json_integer_value(json_object_get(r.root, "revision"));
-        int section = e->section;
+        char what[32];
+        if (e->section > 0)
+            snprintf(what, sizeof(what), "SECTION %d", e->section);
+        else
+            snprintf(what, sizeof(what), "ADDENDUM");
         snprintf(ref, sizeof(ref), "%s", e->ref);
         proto_reply_free(&r);
         ui_pop(ui); /* e is gone from here */
         ui->data_version++;
         ui_file_open(ui, ref);
-        ui_set_status(ui, false, "%s SECTION %d SAVED AS REVISION %lld", ref, section, revision);
+        ui_set_status(ui, false, "%s %s SAVED AS REVISION %lld", ref, what, revision);
         return;
     }
     if (strcmp(r.code, "conflict") == 0) {

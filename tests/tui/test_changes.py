@@ -76,6 +76,30 @@ class ChangesTest(TerminalTestCase):
         screen = t.wait_for("HISTORY SCP-217", "EDITS")
         self.assertRegex(screen, r"agent +section 1 +tidier")
 
+    def test_an_addendum_is_added_and_none_above_the_editor(self):
+        t = self.logged_in("agent", self.editor("It did not rain for a week."))
+        self.command(t, "EDIT SCP-013 ADDENDUM 4 Addendum 013-9: Secret")
+        t.wait_for("NEW ADDENDUM, LEVEL 4: Addendum 013-9: Secret", "REASON:")
+        t.type("too high")
+        t.keys("Enter")
+        t.wait_for("CLEARANCE LEVEL 4")  # the server's refusal, as its screen
+        t.keys("q")
+        t.wait_for("NEW ADDENDUM, LEVEL 4")  # back on the edit screen, the text kept
+        t.keys("Escape")
+        t.wait_for("SCiPNET>")
+        self.command(t, "EDIT SCP-013 ADDENDUM 2 Addendum 013-9: Dry Spell")
+        screen = t.wait_for("NEW ADDENDUM, LEVEL 2: Addendum 013-9: Dry Spell")
+        self.assertIn("It did not rain for a week.", screen)
+        t.type("field note")
+        t.keys("Enter")
+        t.wait_for("SCP-013 ADDENDUM SAVED AS REVISION")
+        t.keys("a")
+        t.wait_for("Addendum 013-9: Dry Spell")
+        t.keys("q")
+        t.keys("h")
+        screen = t.wait_for("HISTORY SCP-013", "EDITS")
+        self.assertRegex(screen, r"agent +addendum +field note")
+
     def test_a_second_editor_of_the_same_revision_is_told_and_nothing_is_lost(self):
         first = self.logged_in("agent", self.editor("First words."))
         second = self.logged_in("officer", self.editor("Second words."))

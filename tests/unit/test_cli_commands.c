@@ -73,6 +73,17 @@ static void status_edit_and_history(void **state)
     assert_int_equal(c.kind, CMD_EDIT);
     assert_string_equal(c.ref, "SCP-002");
     assert_int_equal(c.section, 3);
+    commands_parse("EDIT SCP-002 addendum 3  Addendum 002-3: Lamp  ", &c);
+    assert_int_equal(c.kind, CMD_EDIT);
+    assert_int_equal(c.section, 0);
+    assert_int_equal(c.level, 3);
+    assert_string_equal(c.query, "Addendum 002-3: Lamp");
+    const char *bad_addenda[] = {"EDIT SCP-002 ADDENDUM", "EDIT SCP-002 ADDENDUM 3",
+                                 "EDIT SCP-002 ADDENDUM 7 Title", "EDIT SCP-002 ADDENDUM x Title"};
+    for (size_t i = 0; i < sizeof(bad_addenda) / sizeof(bad_addenda[0]); i++) {
+        commands_parse(bad_addenda[i], &c);
+        assert_int_equal(c.kind, CMD_INVALID);
+    }
     commands_parse("HISTORY 173", &c);
     assert_int_equal(c.kind, CMD_HISTORY);
     assert_string_equal(c.ref, "SCP-173");
