@@ -1,6 +1,7 @@
 /* batch.c - `scipnet --batch`: one command, plain text out, a telling exit status. */
 #include "client/batch.h"
 #include "client/batch_create.h"
+#include "client/batch_edit.h"
 #include "client/batch_format.h"
 #include "client/batch_info.h"
 
@@ -29,6 +30,11 @@
 #define REDACTED_BLOCKS "██████████"
 
 static enum client_format format;
+
+enum client_format batch_format(void)
+{
+    return format;
+}
 
 enum batch_exit batch_exit_for(const char *code)
 {
@@ -84,7 +90,6 @@ static int report_error(const struct proto_reply *r)
     return batch_exit_for(r->code);
 }
 
-/* Send req; on success leave the reply in *r and return -1, else the exit status. */
 int batch_call(struct session *s, json_t *req, struct proto_reply *r)
 {
     char err[1024] = "";
@@ -496,33 +501,12 @@ static int cmd_health(struct session *s)
     return BATCH_OK;
 }
 
-/* create KIND FIELD=VALUE...: the server decides; a refusal exits 5. */
-static int cmd_create(struct session *s, json_t *req)
-{
-    struct proto_reply r;
-    int rc = batch_call(s, req, &r);
-    if (rc >= 0)
-        return rc;
-    char ref[ART_REF_MAX] = "";
-    proto_parse_created(r.root, ref, sizeof(ref));
-    if (format == FORMAT_JSON) {
-        rc = batch_print_json(r.root);
-    } else if (format == FORMAT_TSV) {
-        static const char *const head[] = {"ref"};
-        const char *row[] = {ref};
-        rc = batch_print_tsv(head, 1);
-        rc = rc == BATCH_OK ? batch_print_tsv(row, 1) : rc;
-    } else {
-        rc = vis_fprintf(stdout, VIS_LINE, "%s\n", ref) == 0 ? BATCH_OK : BATCH_ERROR;
-    }
-    proto_reply_free(&r);
-    return rc;
-}
-
 static int run_command(struct session *s, char **cmd, int n, json_t *create)
 {
     if (create != NULL)
-        return cmd_create(s, create);
+        return batch_create_run(s, create);
+    if (batch_edit_verb(cmd[0]))
+        return batch_edit_run(s, cmd, n);
     if (strcmp(cmd[0], "read") == 0 && n == 2)
         return cmd_read(s, cmd[1]);
     if (strcmp(cmd[0], "list") == 0 && (n == 2 || n == 3))
@@ -538,7 +522,8 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
     vis_fprintf(
         stderr, VIS_LINE,
         "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | search QUERY | "
-        "whoami | health | info TOPIC | create KIND FIELD=VALUE...)\n");
+        "whoami | health | info TOPIC | create KIND FIELD=VALUE... | status REF STATUS [REASON] | "
+        "edit REF OPTIONS... | history REF [--limit N])\n");
     return BATCH_ERROR;
 }
 

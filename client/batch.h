@@ -6,6 +6,8 @@
 #ifndef SCIPNET_CLIENT_BATCH_H
 #define SCIPNET_CLIENT_BATCH_H
 
+#include <jansson.h>
+
 #include "client/options.h"
 
 enum batch_exit {
@@ -27,5 +29,13 @@ struct json_t;
 int batch_call(struct session *s, struct json_t *req, struct proto_reply *r);
 /* Run the command in opt; returns the exit status. */
 int batch_run(const struct client_options *opt);
+
+struct session;
+struct proto_reply;
+/* Send req (stolen); on success leave the reply in *r and return -1, else the exit status
+ * (an error reply's screen and code already reported). */
+int batch_call(struct session *s, json_t *req, struct proto_reply *r);
+/* --format, for the verbs in other files. */
+enum client_format batch_format(void);
 
 #endif

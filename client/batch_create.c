@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include "client/batch.h"
+#include "client/batch_format.h"
 #include "client/forms.h"
+#include "client/protocol.h"
+#include "client/session.h"
 #include "common/foundation.h"
 #include "common/vis.h"
 #include "deepwell/password.h" /* the one policy's minimum, said in the prompt */
@@ -173,4 +176,27 @@ int batch_prepare_create(const struct client_options *opt, json_t **req)
     *req = create_request(opt->command[1], opt->command + 2, opt->ncommand - 2, password);
     memset(password, 0, sizeof(password));
     return *req != NULL ? 0 : BATCH_ERROR;
+}
+
+/* create KIND FIELD=VALUE...: the server decides; a refusal exits 5. */
+int batch_create_run(struct session *s, json_t *req)
+{
+    struct proto_reply r;
+    int rc = batch_call(s, req, &r);
+    if (rc >= 0)
+        return rc;
+    char ref[ART_REF_MAX] = "";
+    proto_parse_created(r.root, ref, sizeof(ref));
+    if (batch_format() == FORMAT_JSON) {
+        rc = batch_print_json(r.root);
+    } else if (batch_format() == FORMAT_TSV) {
+        static const char *const head[] = {"ref"};
+        const char *row[] = {ref};
+        rc = batch_print_tsv(head, 1);
+        rc = rc == BATCH_OK ? batch_print_tsv(row, 1) : rc;
+    } else {
+        rc = vis_fprintf(stdout, VIS_LINE, "%s\n", ref) == 0 ? BATCH_OK : BATCH_ERROR;
+    }
+    proto_reply_free(&r);
+    return rc;
 }

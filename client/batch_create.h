@@ -13,4 +13,8 @@ int batch_read_password(char *buf, size_t size);
  * 0, or BATCH_ERROR after saying why on stderr. */
 int batch_prepare_create(const struct client_options *opt, json_t **req);
 
+struct session;
+/* create KIND FIELD=VALUE...: sends req (stolen) and prints the new ref. */
+int batch_create_run(struct session *s, json_t *req);
+
 #endif

@@ -2,6 +2,7 @@
 #include "client/commands.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -9,6 +10,7 @@
 #include "client/info.h"
 #include "client/input.h"
 #include "common/foundation.h"
+#include "common/integer.h"
 
 #define WORDS 8
 
@@ -72,6 +74,89 @@ static void parse_access(char **w, int n, struct command *out)
     foundation_ref_format(&ref, out->ref, sizeof(out->ref));
 }
 
+/* An SCP file's ref as one word: SCP-002, or 002 alone. */
+static bool parse_scp_ref(const char *word, struct command *out)
+{
+    char text[64];
+    struct foundation_ref ref;
+    snprintf(text, sizeof(text), "%s%s", isdigit((unsigned char)word[0]) ? "SCP-" : "", word);
+    if (!foundation_ref_parse(text, &ref) || ref.kind != REF_SCP)
+        return false;
+    foundation_ref_format(&ref, out->ref, sizeof(out->ref));
+    return true;
+}
+
+static void invalid(struct command *out, const char *usage)
+{
+    out->kind = CMD_INVALID;
+    snprintf(out->error, sizeof(out->error), "%s", usage);
+}
+
+/* STATUS SCP-002 NEUTRALIZED ["]REASON["]: the reason is the rest of the line (rest). */
+static void parse_status(char **w, int n, const char *rest, struct command *out)
+{
+    static const char usage[] = "USAGE: STATUS SCP-002 ACTIVE|NEUTRALIZED|EXPLAINED|DELETED "
+                                "[\"REASON\"]";
+    if (n < 3 || !parse_scp_ref(w[1], out) || strlen(w[2]) >= sizeof(out->status)) {
+        invalid(out, usage);
+        return;
+    }
+    for (size_t i = 0; w[2][i] != '\0'; i++)
+        out->status[i] = (char)tolower((unsigned char)w[2][i]);
+    if (!foundation_status_valid(out->status)) {
+        invalid(out, usage);
+        return;
+    }
+    size_t len = rest != NULL ? strlen(rest) : 0;
+    while (len > 0 && isspace((unsigned char)rest[len - 1]))
+        len--;
+    if (len >= 2 && rest[0] == '"' && rest[len - 1] == '"') {
+        rest++;
+        len -= 2;
+    }
+    if (len >= sizeof(out->query)) {
+        invalid(out, "THE REASON IS TOO LONG (AT MOST 199 CHARACTERS)");
+        return;
+    }
+    snprintf(out->query, sizeof(out->query), "%.*s", (int)len, rest != NULL ? rest : "");
+    out->kind = CMD_STATUS;
+}
+
+/* EDIT SCP-002 2 | EDIT SCP-002 ADDENDUM 3 TITLE (the rest of the line) | HISTORY SCP-002 */
+static void parse_file_verb(char **w, int n, const char *rest, bool edit, struct command *out)
+{
+    if (!edit) {
+        if (n != 2 || !parse_scp_ref(w[1], out)) {
+            invalid(out, "USAGE: HISTORY SCP-002");
+            return;
+        }
+        out->kind = CMD_HISTORY;
+        return;
+    }
+    int64_t section = 0, level = 0;
+    if (n >= 4 && strcasecmp(w[2], "ADDENDUM") == 0 && parse_scp_ref(w[1], out) &&
+        integer_parse(w[3], 1, 6, &level) && rest != NULL && rest[0] != '\0') {
+        size_t len = strlen(rest);
+        while (len > 0 && isspace((unsigned char)rest[len - 1]))
+            len--;
+        if (len >= sizeof(out->query)) {
+            invalid(out, "THE TITLE IS TOO LONG (AT MOST 199 CHARACTERS)");
+            return;
+        }
+        snprintf(out->query, sizeof(out->query), "%.*s", (int)len, rest);
+        out->level = (int)level;
+        out->kind = CMD_EDIT;
+        return;
+    }
+    if (n != 3 || !parse_scp_ref(w[1], out) || !integer_parse(w[2], 1, 1000, &section)) {
+        invalid(out, "USAGE: EDIT SCP-002 N (THE SECTION, AS THE FILE SHOWS THEM) OR "
+                     "EDIT SCP-002 ADDENDUM LEVEL TITLE");
+        return;
+    }
+    out->section = (int)section;
+    out->kind = CMD_EDIT;
+}
+
 void commands_parse(const char *line, struct command *out)
 {
     char buf[INPUT_MAX]; /* a whole typed line */
@@ -118,6 +203,11 @@ void commands_parse(const char *line, struct command *out)
                         : CMD_INVALID;
         if (out->kind == CMD_INVALID)
             snprintf(out->error, sizeof(out->error), "USAGE: INFO KETER | INFO LEVEL 4");
+    } else if (strcasecmp(verb, "STATUS") == 0) {
+        parse_status(w, n, n > 3 ? line + (w[3] - buf) : NULL, out);
+    } else if (strcasecmp(verb, "EDIT") == 0 || strcasecmp(verb, "HISTORY") == 0) {
+        parse_file_verb(w, n, n > 4 ? line + (w[4] - buf) : NULL, strcasecmp(verb, "EDIT") == 0,
+                        out);
     } else if (strcasecmp(verb, "LOGOUT") == 0 || strcasecmp(verb, "LOGOFF") == 0) {
         out->kind = CMD_LOGOUT;
     } else if (strcasecmp(verb, "HELP") == 0 || strcmp(verb, "?") == 0) {
@@ -132,8 +222,8 @@ void commands_parse(const char *line, struct command *out)
     }
 }
 
-static const char *const verbs[] = {"ACCESS", "LIST", "CREATE", "INFO",
-                                    "CLEAR",  "HELP", "LOGOUT", "QUIT"};
+static const char *const verbs[] = {"ACCESS",  "LIST",  "CREATE", "INFO",   "STATUS", "EDIT",
+                                    "HISTORY", "CLEAR", "HELP",   "LOGOUT", "QUIT"};
 
 struct completion {
     const char *word; /* what is typed of the last word */

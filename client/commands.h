@@ -1,6 +1,6 @@
 /*
- * commands.h - the SCiPNET command line: ACCESS SCP 002, LIST SCP, CREATE SCP, HELP,
- * CLEAR, LOGOUT, QUIT.  Parsing only; client/ui.c carries commands out.
+ * commands.h - the SCiPNET command line: ACCESS SCP 002, LIST SCP, CREATE SCP, STATUS,
+ * EDIT, HISTORY, HELP, CLEAR, LOGOUT, QUIT.  Parsing only; client/ui.c carries commands out.
  */
 #ifndef SCIPNET_CLIENT_COMMANDS_H
 #define SCIPNET_CLIENT_COMMANDS_H
@@ -8,11 +8,14 @@
 #include <stddef.h>
 
 enum command_kind {
-    CMD_NONE,   /* an empty line */
-    CMD_ACCESS, /* ref */
-    CMD_LIST,   /* kind, query */
-    CMD_CREATE, /* kind */
-    CMD_INFO,   /* query: the topic, "KETER", "LEVEL 4" */
+    CMD_NONE,    /* an empty line */
+    CMD_ACCESS,  /* ref */
+    CMD_LIST,    /* kind, query */
+    CMD_CREATE,  /* kind */
+    CMD_INFO,    /* query: the topic, "KETER", "LEVEL 4" */
+    CMD_STATUS,  /* ref, status, query: the reason ("" for none) */
+    CMD_EDIT,    /* ref, section; or section 0: a new addendum, level and query its title */
+    CMD_HISTORY, /* ref */
     CMD_LOGOUT,
     CMD_HELP,
     CMD_CLEAR,
@@ -25,6 +28,9 @@ struct command {
     char ref[32]; /* canonical: "SCP-002" */
     char what[8]; /* "scp", "site", "mtf", "user" */
     char query[200];
+    char status[16]; /* STATUS: active, neutralized, explained, deleted */
+    int section;     /* EDIT: 1.. as the file shows them; 0 for a new addendum */
+    int level;       /* EDIT ADDENDUM: its level */
     char error[160];
 };
 

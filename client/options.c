@@ -23,6 +23,10 @@ void options_usage(FILE *f, const char *prog)
                 "batch commands:\n"
                 "  read REF | list KIND [QUERY] | whoami | health | info TOPIC\n"
                 "  create KIND FIELD=VALUE...\n"
+                "  status REF STATUS [REASON] | history REF [--limit N]\n"
+                "  edit REF --base-revision K --reason R (--section N --text-file F\n"
+                "       | --addendum TITLE --level N --text-file F | --title T --containment C\n"
+                "       --secondary C --disruption C --risk C --level N)\n"
                 "create fields (* required):\n",
                 prog, prog, prog);
     for (size_t i = 0; i < form_kind_count(); i++) {

@@ -188,6 +188,15 @@ void ui_run_command(struct ui *ui, const char *line)
     case CMD_INFO:
         ui_info_open(ui, c.query);
         break;
+    case CMD_STATUS:
+        ui_status_run(ui, c.ref, c.status, c.query);
+        break;
+    case CMD_EDIT:
+        ui_edit_open(ui, c.ref, c.section, c.level, c.query);
+        break;
+    case CMD_HISTORY:
+        ui_history_open(ui, c.ref);
+        break;
     case CMD_LOGOUT:
         ui_logout(ui);
         break;

@@ -60,6 +60,8 @@ void ui_file_open(struct ui *ui, const char *ref_in)
         struct art_file f;
         if (proto_parse_file(r.root, &f) != 0)
             ui_set_status(ui, true, "THE SERVER'S FILE CANNOT BE READ");
+        else if (ui_file_add_statuses(ui, &f) != 0)
+            art_file_free(&f);
         else
             ui_file_show(ui, &f);
     } else if (!ui_notice_open(ui, &r, NULL)) {
@@ -98,7 +100,7 @@ void ui_info_open(struct ui *ui, const char *topic_in)
 static void render(struct ui *ui, void *state)
 {
     static const char *const keys[] = {
-        "j/k Space/b g/G scroll  / find  a addenda  : command  ? help  q back",
+        "j/k Space/b g/G scroll  / find  a addenda  h history  : command  ? help  q back",
         "j/k select  Enter open  q back",
         "j/k Space/b g/G scroll  / find  q back to addenda",
     };
@@ -291,6 +293,8 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         } else if (!k.is_key && (k.code == 'a' || k.code == 'A')) {
             fs->body_scroll = v->scroll; /* the body is found again where it was left */
             v->mode = ART_FILE_ADDENDA;
+        } else if (!k.is_key && k.code == 'h' && strcmp(fs->file.kind, "scp") == 0) {
+            ui_history_open(ui, fs->file.ref); /* who changed it, when and why */
         } else {
             return scroll_key(v, k) || k.is_key; /* other characters: ':' and '?' */
         }

@@ -121,6 +121,15 @@ void ui_browser_shown(struct ui *ui, void *state);
 extern const struct ui_screen_ops ui_search_ops;
 void ui_search_open(struct ui *ui, const char *query);
 
+/* ui_changes.c: STATUS, the EDIT screen (a section in $VISUAL, then why), HISTORY */
+extern const struct ui_screen_ops ui_history_ops, ui_edit_ops;
+void ui_status_run(struct ui *ui, const char *ref, const char *status, const char *reason);
+void ui_history_open(struct ui *ui, const char *ref);
+/* section 0: a new addendum of level and title. */
+void ui_edit_open(struct ui *ui, const char *ref, int section, int level, const char *title);
+/* An SCP file's newest status changes as fields of its header; -1 when the connection
+ * failed (the screen already says so). */
+int ui_file_add_statuses(struct ui *ui, struct art_file *f);
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;
 void ui_file_open(struct ui *ui, const char *ref);

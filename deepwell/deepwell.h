@@ -379,6 +379,66 @@ enum deepwell_code deepwell_scp_set_status(struct deepwell *dw, int number, cons
                                            const char *reason, char old_status[16],
                                            struct deepwell_error *err);
 
+/*
+ * One edit of an SCP file, made against the revision its editor read: when the file
+ * has changed since, DW_CONFLICT and nothing is written (never a silent overwrite).
+ * One change per edit: the fields (NULL keeps one, "" clears a class; level 0 keeps
+ * it), one section's text (section = its position), or a new addendum at the end.
+ * The file, its search index and its revision history change in one transaction.
+ */
+enum deepwell_edit_kind { DW_EDIT_FIELDS, DW_EDIT_SECTION, DW_EDIT_ADDENDUM };
+
+struct deepwell_scp_edit {
+    int number;
+    const char *suffix; /* "" or NULL for none */
+    int64_t base_revision;
+    int64_t user_id;
+    const char *reason;
+    enum deepwell_edit_kind kind;
+    const char *title; /* FIELDS: the file's; ADDENDUM: the addendum's */
+    const char *containment, *secondary, *disruption, *risk;
+    int level;           /* FIELDS: the file's; ADDENDUM: the addendum's */
+    int section;         /* SECTION: its position */
+    const char *body;    /* SECTION, ADDENDUM */
+    int change_level;    /* the level of what changed: the history shows it at that level */
+    const char *summary; /* what changed, for the history ("section 2") */
+};
+
+/* *revision_out: the file's new revision. */
+enum deepwell_code deepwell_scp_edit(struct deepwell *dw, const struct deepwell_scp_edit *edit,
+                                     int64_t *revision_out, struct deepwell_error *err);
+
+/* One row of a file's history: an edit or a status change. */
+struct deepwell_file_change {
+    int64_t revision;    /* edits: the revision it made */
+    char *summary;       /* edits */
+    int level;           /* edits: the level of what changed */
+    char old_status[16]; /* status changes */
+    char new_status[16]; /* status changes */
+    int64_t user_id;     /* 0 when the user is gone */
+    char *user_name;     /* NULL when the user is gone */
+    int user_clearance;
+    char *at, *reason;
+};
+
+struct deepwell_file_history {
+    int64_t id, revision; /* the file's row and current revision */
+    int level;            /* the file's */
+    size_t nedits, nstatuses;
+    struct deepwell_file_change *edits, *statuses; /* newest first */
+    bool more_edits, more_statuses;                /* older rows were left out (limit) */
+};
+
+/*
+ * A file's edits of level max_level or lower and its status changes, newest first,
+ * at most limit of each.
+ */
+enum deepwell_code deepwell_scp_history(struct deepwell *dw, int number, const char *suffix,
+                                        int max_level, size_t limit,
+                                        struct deepwell_file_history *out,
+                                        struct deepwell_error *err);
+void deepwell_file_history_free(struct deepwell_file_history *h);
+
 /* ---- lists ------------------------------------------------------------------------------ */
 
 enum deepwell_kind { DW_KIND_SCP, DW_KIND_SITE, DW_KIND_MTF, DW_KIND_USER };

@@ -11,6 +11,7 @@
 
 #include "deepwell/deepwell.h"
 #include "deepwell/pool.h"
+#include "deepwell/write.h"
 
 /* The file's designation as users write it ("SCP-173", "SCP-049-ARC"); suffix may be NULL. */
 void dw_scp_ref_text(int number, const char *suffix, char *buf, size_t size);
@@ -22,5 +23,10 @@ bool dw_scp_suffix_valid(const char *suffix);
 enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, const char *suffix,
                                bool with_sections, struct deepwell_scp *out, const char *op,
                                struct deepwell_error *err);
+
+/* Rewrites row id as scp (site and task force kept), its sections replaced. */
+enum deepwell_code dw_scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                  int64_t id, const struct dw_stamps *when, const char *op,
+                                  struct deepwell_error *err);
 
 #endif

@@ -269,9 +269,9 @@ static bool scp_same(const struct deepwell_scp *have, const struct deepwell_scp 
     return true;
 }
 
-static enum deepwell_code scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
-                                      int64_t id, const struct dw_stamps *when, const char *op,
-                                      struct deepwell_error *err)
+enum deepwell_code dw_scp_rewrite(struct deepwell_conn *conn, const struct deepwell_scp *scp,
+                                  int64_t id, const struct dw_stamps *when, const char *op,
+                                  struct deepwell_error *err)
 {
     const char *class_names[] = {scp->containment, scp->secondary, scp->disruption, scp->risk};
     int64_t class_ids[4];
@@ -316,7 +316,7 @@ enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struc
                                   scp->source_url ? scp->source_url : "a source");
     }
     if (code == DW_OK && !scp_same(&have, scp)) {
-        code = scp_rewrite(conn, scp, have.id, when, op, err);
+        code = dw_scp_rewrite(conn, scp, have.id, when, op, err);
         *changed = code == DW_OK;
     }
     if (code == DW_OK || code == DW_CONFLICT)

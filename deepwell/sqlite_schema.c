@@ -426,6 +426,25 @@ static const char migration_9[] =
  */
 static const char migration_10[] = "INSERT INTO titles (id, name) VALUES (9, 'Administrator');";
 
+/*
+ * Version 11: who edited a file, when and why: one row per revision an edit made.
+ * level is that of what changed, so a reader sees only the edits of their level.
+ */
+static const char migration_11[] =
+    "CREATE TABLE file_revisions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scp_id INTEGER NOT NULL REFERENCES scp_files(id) ON DELETE CASCADE,"
+    "  revision INTEGER NOT NULL,"
+    "  base_revision INTEGER NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  changed_at TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6),"
+    "  reason TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "CREATE INDEX file_revisions_scp ON file_revisions (scp_id, id);"
+    "CREATE INDEX status_history_scp ON status_history (scp_id, id);";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -438,6 +457,7 @@ static const struct deepwell_migration migrations[] = {
     {8, "full-text index", migration_8, NULL},
     {9, "files keyed by number and suffix", migration_9, NULL},
     {10, "the Administrator title", migration_10, NULL},
+    {11, "file edits", migration_11, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

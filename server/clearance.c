@@ -68,6 +68,11 @@ int clearance_create(const struct reader *r, enum foundation_ref_kind kind, int 
     return FOUNDATION_LEVEL_MAX;
 }
 
+int clearance_edit(const struct reader *r, int file_level)
+{
+    return need(r->level, max_level(CREATE_MIN_LEVEL, file_level));
+}
+
 int clearance_set_status(const struct reader *r, int file_level)
 {
     return need(r->level, max_level(SET_STATUS_LEVEL, file_level));

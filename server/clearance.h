@@ -30,6 +30,8 @@ int clearance_title(const struct reader *r, enum foundation_ref_kind kind, int f
                     int64_t file_id);
 /* Creating a file of `kind` at `level` (new user: their clearance; SITE ignores level). */
 int clearance_create(const struct reader *r, enum foundation_ref_kind kind, int level);
+/* Editing an SCP file: its fields, a section, a new addendum (what is written: grants). */
+int clearance_edit(const struct reader *r, int file_level);
 /* Changing an SCP file's status. */
 int clearance_set_status(const struct reader *r, int file_level);
 /*

@@ -181,6 +181,7 @@ static json_t *scp_json(const struct file_view *view, const struct reader *r, js
     ok &= shape_set(file, "disruption", shape_class(FOUNDATION_DISRUPTION, scp->disruption));
     ok &= shape_set(file, "risk", shape_class(FOUNDATION_RISK, scp->risk));
     ok &= shape_set(file, "status", json_string(scp->status ? scp->status : "active"));
+    ok &= shape_set(file, "revision", json_integer(scp->revision)); /* an edit's base */
     ok &= shape_set(file, "site", shape_link(REF_SITE, scp->site_id, scp->site_name));
     ok &= shape_set(
         file, "task_force",

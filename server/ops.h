@@ -18,6 +18,8 @@
     X(read)                                                                                        \
     X(create)                                                                                      \
     X(set_status)                                                                                  \
+    X(edit)                                                                                        \
+    X(history)                                                                                     \
     X(audit)                                                                                       \
     X(info)                                                                                        \
     X(health)

@@ -102,6 +102,25 @@ def bad_lines():
             c.append(case("set_status-%s-as-%s" % (field.decode(), v.decode()),
                           b'{"id":"w","op":"set_status","token":"' + T + b'",' + body + b"}",
                           "bad_request", login=True))
+    # edit and history: every field of the wrong type (nothing is written: base 1 is stale
+    # anyway, so only the type check can answer bad_request).
+    for field, vals in [(b"ref", [b"2", b"[]", b"null", b'"SITE-19"']),
+                        (b"base_revision", [b'"1"', b"[]", b"-1", b"1.5", b"null"]),
+                        (b"reason", [b"5", b"[]", b"{}", b'""']),
+                        (b"section", [b'"1"', b"[]", b"0", b"1.5", b"1001"]),
+                        (b"text", [b"5", b"[]", b"{}"])]:
+        for v in vals:
+            fields = {b"ref": b'"SCP-013"', b"base_revision": b"1", b"reason": b'"r"',
+                      b"section": b"1", b"text": b'"x"'}
+            fields[field] = v
+            body = b",".join(b'"' + k + b'":' + x for k, x in fields.items())
+            c.append(case("edit-%s-as-%s" % (field.decode(), v.decode()),
+                          b'{"id":"w","op":"edit","token":"' + T + b'",' + body + b"}",
+                          "bad_request", login=True))
+    for v in [b'"5"', b"[]", b"0", b"101", b"1.5"]:
+        c.append(case("history-limit-as-%s" % v.decode(),
+                      b'{"id":"w","op":"history","token":"' + T + b'","ref":"SCP-002","limit":'
+                      + v + b"}", "bad_request", login=True))
     for field, vals in [(b"limit", [b'"5"', b"[]", b"1.5"]), (b"user", [b"5", b"[]", b"{}"]),
                         (b"action", [b"5", b"[]", b"true"])]:
         for v in vals:

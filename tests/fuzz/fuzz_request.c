@@ -21,7 +21,7 @@
  * site's staff.  THE INVARIANT: a reply to a reader at level R never contains
  * CNRY<N> for N > R (audit is exempt: level 5+ sees names).
  *
- * Ops that write (login, logout, create, set_status) run the same way, each input
+ * Ops that write (login, logout, create, set_status, edit) run the same way, each input
  * on a fresh copy of the canary store (so every run starts from the same state and
  * a crash replays), with argon2id at libsodium's minimum cost.  Checked besides the
  * canaries: nothing is created above the creator's clearance (file, user or
@@ -38,6 +38,7 @@
 
 #include "common/config.h"
 #include "common/foundation.h"
+#include "common/markup.h"
 #include "deepwell/deepwell.h"
 #include "deepwell/password.h"
 #include "server/dispatch.h"
@@ -99,7 +100,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static int writes(const char *op)
 {
-    static const char *const ops[] = {"login", "logout", "create", "set_status"};
+    static const char *const ops[] = {"login", "logout", "create", "set_status", "edit"};
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
         if (strcmp(op, ops[i]) == 0)
             return 1;
@@ -108,7 +109,8 @@ static int writes(const char *op)
 
 static int read_only(const char *op)
 {
-    static const char *const ops[] = {"hello", "whoami", "list", "read", "audit", "health"};
+    static const char *const ops[] = {"hello", "whoami", "list",   "read",
+                                      "audit", "health", "history"};
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
         if (strcmp(op, ops[i]) == 0)
             return 1;
@@ -228,6 +230,16 @@ static void check_write(const struct request *req, int level, const char *op, co
         int file_level = (int)ref.number - 900;
         if (level < 3 || level < file_level)
             die("status changed without clearance", data, size);
+    } else if (strcmp(op, "edit") == 0) {
+        struct foundation_ref ref;
+        const char *r = json_string_value(json_object_get(args, "ref"));
+        if (r == NULL || !foundation_ref_parse(r, &ref) || ref.number < 901 || ref.number > 906)
+            die("a file that does not exist was edited", data, size);
+        if (level < 2 || level < (int)ref.number - 900)
+            die("edited without clearance", data, size);
+        const char *text = json_string_value(json_object_get(args, "text"));
+        if (text != NULL && markup_max_level(text, strlen(text)) > level)
+            die("a passage was written above the editor's clearance", data, size);
     } else if (strcmp(op, "login") == 0) {
         const char *pw = json_string_value(json_object_get(args, "password"));
         if (pw == NULL || strcmp(pw, PASSWORD) != 0)

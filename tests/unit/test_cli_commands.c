@@ -65,6 +65,56 @@ static void info_takes_a_topic(void **state)
     assert_string_equal(c.error, "USAGE: INFO KETER | INFO LEVEL 4");
 }
 
+static void status_edit_and_history(void **state)
+{
+    (void)state;
+    struct command c;
+    commands_parse("STATUS SCP-002 Neutralized \"burned out, twice\"", &c);
+    assert_int_equal(c.kind, CMD_STATUS);
+    assert_string_equal(c.ref, "SCP-002");
+    assert_string_equal(c.status, "neutralized");
+    assert_string_equal(c.query, "burned out, twice");
+    commands_parse("status 2 active   no quotes  here ", &c);
+    assert_int_equal(c.kind, CMD_STATUS);
+    assert_string_equal(c.query, "no quotes  here");
+    commands_parse("STATUS SCP-002 active", &c);
+    assert_int_equal(c.kind, CMD_STATUS);
+    assert_string_equal(c.query, "");
+    const char *bad[] = {"STATUS SCP-002",        "STATUS SCP-002 lost",
+                         "STATUS SITE-19 active", "STATUS SCP-002 neutralizedneutralized",
+                         "EDIT SCP-002",          "EDIT SCP-002 0",
+                         "EDIT SCP-002 two",      "EDIT SCP-002 1001",
+                         "EDIT MTF-3 1",          "HISTORY",
+                         "HISTORY SITE-19",       "HISTORY SCP-002 2"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        commands_parse(bad[i], &c);
+        assert_int_equal(c.kind, CMD_INVALID);
+        assert_non_null(strstr(c.error, "USAGE"));
+    }
+    char longer[400] = "STATUS SCP-002 active ";
+    memset(longer + strlen(longer), 'x', 250);
+    commands_parse(longer, &c);
+    assert_int_equal(c.kind, CMD_INVALID); /* a reason is refused, never cut short */
+    commands_parse("edit scp-2 3", &c);
+    assert_int_equal(c.kind, CMD_EDIT);
+    assert_string_equal(c.ref, "SCP-002");
+    assert_int_equal(c.section, 3);
+    commands_parse("EDIT SCP-002 addendum 3  Addendum 002-3: Lamp  ", &c);
+    assert_int_equal(c.kind, CMD_EDIT);
+    assert_int_equal(c.section, 0);
+    assert_int_equal(c.level, 3);
+    assert_string_equal(c.query, "Addendum 002-3: Lamp");
+    const char *bad_addenda[] = {"EDIT SCP-002 ADDENDUM", "EDIT SCP-002 ADDENDUM 3",
+                                 "EDIT SCP-002 ADDENDUM 7 Title", "EDIT SCP-002 ADDENDUM x Title"};
+    for (size_t i = 0; i < sizeof(bad_addenda) / sizeof(bad_addenda[0]); i++) {
+        commands_parse(bad_addenda[i], &c);
+        assert_int_equal(c.kind, CMD_INVALID);
+    }
+    commands_parse("HISTORY 173", &c);
+    assert_int_equal(c.kind, CMD_HISTORY);
+    assert_string_equal(c.ref, "SCP-173");
+}
+
 static void list_create_and_the_rest(void **state)
 {
     (void)state;
@@ -270,9 +320,13 @@ static void tab_completes_commands_kinds_and_refs(void **state)
     assert_int_equal(commands_complete("DANCE", refs, 4, out, sizeof(out)), 0);
     assert_string_equal(out, "DANCE");
     assert_int_equal(commands_complete("HELP x", refs, 4, out, sizeof(out)), 0);
-    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 8); /* every command */
+    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 11); /* every command */
     assert_int_equal(commands_complete("in", refs, 4, out, sizeof(out)), 1);
     assert_string_equal(out, "INFO ");
+    assert_int_equal(commands_complete("his", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "HISTORY ");
+    assert_int_equal(commands_complete("ST", refs, 4, out, sizeof(out)), 1);
+    assert_string_equal(out, "STATUS ");
 }
 
 int main(void)
@@ -280,6 +334,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(access_in_every_spelling),
         cmocka_unit_test(list_create_and_the_rest),
+        cmocka_unit_test(status_edit_and_history),
         cmocka_unit_test(every_kind_lists_and_creates),
         cmocka_unit_test(host_and_port),
         cmocka_unit_test(arguments),

@@ -11,6 +11,7 @@
 #include "deepwell/migrate.h"
 #include "deepwell/pool.h"
 #include "deepwell/search.h"
+#include "deepwell/schema.h"
 #include "dw_fixture.h"
 
 /* Opens a pool on path (creating it), migrates it to version and closes it again. */
@@ -155,12 +156,25 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* Whether a store can stand at version (numbers taken by parallel work may be missing). */
+static bool version_exists(int version)
+{
+    size_t n = 0;
+    const struct deepwell_migration *m = deepwell_migrations(&n);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].version == version)
+            return true;
+    return version == 0;
+}
+
 static void every_earlier_version_migrates_to_latest(void **state)
 {
     (void)state;
     int latest = deepwell_schema_latest();
     assert_true(latest >= 2);
     for (int from = 0; from < latest; from++) {
+        if (!version_exists(from))
+            continue;
         struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
         assert_non_null(f);
         build_store_at(f->path, from);
@@ -190,11 +204,13 @@ static void every_earlier_version_migrates_to_latest(void **state)
 
         /* One schema_version row per version, each with its time. */
         char sql[128];
+        size_t versions = 0;
+        (void)deepwell_migrations(&versions);
         assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM schema_version"),
-                         latest);
+                         versions);
         assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM schema_version"
                                                        " WHERE applied_at LIKE '____-__-__T%Z'"),
-                         latest);
+                         versions);
 
         /* A store that held something was copied first; the copy is at the old version. */
         char backup[1200];

@@ -97,6 +97,11 @@ static void status_and_audit(void **state)
     assert_int_equal(clearance_set_status(&l2, 1), 3);
     assert_int_equal(clearance_set_status(&l3, 2), 0);
     assert_int_equal(clearance_set_status(&l3, 4), 4);
+    /* Editing: from level 2, and never a file above the editor. */
+    struct reader l1 = {1, 0, 0};
+    assert_int_equal(clearance_edit(&l1, 1), 2);
+    assert_int_equal(clearance_edit(&l2, 2), 0);
+    assert_int_equal(clearance_edit(&l3, 4), 4);
     assert_int_equal(clearance_audit(&l3), 5);
     assert_int_equal(clearance_audit(&l5), 0);
 }
