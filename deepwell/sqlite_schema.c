@@ -325,6 +325,16 @@ static const char migration_8[] =
     "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
     "END;";
 
+/*
+ * Version 13: what `whoami` tells of earlier logins, as a terminal does: the login
+ * before the newest, wrong passwords since the newest (counted as they happen) and
+ * how many there were between the two.
+ */
+static const char migration_13[] =
+    "ALTER TABLE users ADD COLUMN previous_login TEXT;"
+    "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -335,6 +345,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
+    {13, "logins and failures since", migration_13, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

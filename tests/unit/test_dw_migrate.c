@@ -10,6 +10,7 @@
 
 #include "deepwell/migrate.h"
 #include "deepwell/pool.h"
+#include "deepwell/schema.h"
 #include "dw_fixture.h"
 
 /* Opens a pool on path (creating it), migrates it to version and closes it again. */
@@ -65,7 +66,9 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(deepwell_scp_get(dw, 2, &scp, &err), DW_OK);
         assert_string_equal(scp.title, "The Living Room");
         deepwell_scp_free(&scp);
-        /* A file written before the index existed is indexed when the index is made. */
+    }
+    if (version >= 1 && version < 8) {
+        /* A file written before the index existed is indexed when the index (8) is made. */
         struct deepwell_search_query q = {
             .query = "living", .reader_level = 2, .site_read_level = 3, .limit = 10};
         struct deepwell_search_result found;
@@ -98,7 +101,12 @@ static void every_earlier_version_migrates_to_latest(void **state)
     (void)state;
     int latest = deepwell_schema_latest();
     assert_true(latest >= 2);
-    for (int from = 0; from < latest; from++) {
+    /* Versions need not be consecutive (numbers are handed out ahead of merges). */
+    size_t count = 0;
+    const struct deepwell_migration *migrations = deepwell_migrations(&count);
+    assert_true(count >= 2 && migrations[count - 1].version == latest);
+    for (size_t i = 0; i < count; i++) {
+        int from = i == 0 ? 0 : migrations[i - 1].version;
         struct dw_fixture *f = dw_fixture_new("test_dw_migrate");
         assert_non_null(f);
         build_store_at(f->path, from);
@@ -116,10 +124,10 @@ static void every_earlier_version_migrates_to_latest(void **state)
         /* One schema_version row per version, each with its time. */
         char sql[128];
         assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM schema_version"),
-                         latest);
+                         (int)count);
         assert_int_equal(dw_fixture_query_int(f->path, "SELECT count(*) FROM schema_version"
                                                        " WHERE applied_at LIKE '____-__-__T%Z'"),
-                         latest);
+                         (int)count);
 
         /* A store that held something was copied first; the copy is at the old version. */
         char backup[1200];
