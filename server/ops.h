@@ -19,6 +19,9 @@
     X(create)                                                                                      \
     X(set_status)                                                                                  \
     X(audit)                                                                                       \
+    X(sessions)                                                                                    \
+    X(revoke)                                                                                      \
+    X(passwd)                                                                                      \
     X(health)
 
 #define SCIPNET_OP_DECLARE(name) extern const struct op op_##name##_entry;

@@ -65,6 +65,20 @@ static void status_and_audit(void **state)
     assert_int_equal(clearance_audit(&l5), 0);
 }
 
+static void sessions_and_revoke(void **state)
+{
+    (void)state;
+    struct reader l4 = {4, 0}, l5 = {5, 0}, l6 = {6, 0};
+    assert_int_equal(clearance_sessions_all(&l4), 5);
+    assert_int_equal(clearance_sessions_all(&l5), 0);
+    assert_int_equal(clearance_revoke(&l4, true, true, 4), 0);   /* own: always */
+    assert_int_equal(clearance_revoke(&l4, false, true, 1), 5);  /* another's: level 5 */
+    assert_int_equal(clearance_revoke(&l5, false, true, 5), 0);  /* up to their own level */
+    assert_int_equal(clearance_revoke(&l5, false, true, 6), 6);  /* above: refused ... */
+    assert_int_equal(clearance_revoke(&l5, false, false, 0), 6); /* ... as a missing one */
+    assert_int_equal(clearance_revoke(&l6, false, true, 6), 0);
+}
+
 static int grant(const struct reader *r, const char *title, enum clearance_grant_kind kind,
                  bool found, int level, int64_t id)
 {
@@ -228,6 +242,7 @@ int main(void)
         cmocka_unit_test(sites_by_level_3_or_own_staff),
         cmocka_unit_test(create_rules),
         cmocka_unit_test(status_and_audit),
+        cmocka_unit_test(sessions_and_revoke),
         cmocka_unit_test(grant_site_only_when_readable),
         cmocka_unit_test(grant_missing_looks_like_hidden),
         cmocka_unit_test(grant_task_force_leader_and_level_by_clearance),
