@@ -534,8 +534,12 @@ struct deepwell_audit_query {
     int limit;        /* newest first; 0 = all (export) */
     int64_t after_id; /* export: rows with id > after_id, oldest first */
     bool oldest_first;
-    const char *user;   /* user name filter, NULL = any */
-    const char *action; /* action filter, NULL = any */
+    const char *user;    /* user name filter, NULL = any */
+    const char *action;  /* action filter, NULL = any */
+    const char *outcome; /* "success" | "failure" | "denied", NULL = any */
+    const char *since;   /* ISO time: rows at or after it, NULL = any */
+    const char *until;   /* ISO time: rows before it, NULL = any */
+    int64_t before_id;   /* paging newest first: rows with id < this, 0 = from the newest */
     /*
      * 0 = every row (export).  Else rows of users whose clearance is above this are left
      * out (before the limit), except failed logins that name an attempted user, and the

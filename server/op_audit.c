@@ -32,6 +32,51 @@ static bool optional_string(json_t *args, const char *key, size_t max, const cha
     return true;
 }
 
+/* A time filter: YYYY-MM-DD, optionally THH:MM[:SS[.mmm]] and Z; compared as text. */
+static bool iso_time(const char *s)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddd";
+    size_t n = strlen(s), i;
+    if (n > 0 && s[n - 1] == 'Z')
+        n--;
+    if (n != 10 && n != 16 && n != 19 && n != 23)
+        return false;
+    for (i = 0; i < n; i++)
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+            return false;
+    return n == 10 || s[n] == 'Z';
+}
+
+/* The view's filters past user and action; false (after the reply) when one is wrong. */
+static bool read_filters(struct request *req, struct deepwell_audit_query *q)
+{
+    json_t *before = json_object_get(req->args, "before");
+    if (!optional_string(req->args, "outcome", 16, &q->outcome) ||
+        (q->outcome != NULL && strcmp(q->outcome, "success") != 0 &&
+         strcmp(q->outcome, "failure") != 0 && strcmp(q->outcome, "denied") != 0)) {
+        request_fail(req, "bad_request", "outcome must be success, failure or denied");
+        return false;
+    }
+    if (!optional_string(req->args, "since", 32, &q->since) ||
+        !optional_string(req->args, "until", 32, &q->until) ||
+        (q->since != NULL && !iso_time(q->since)) || (q->until != NULL && !iso_time(q->until))) {
+        request_fail(req, "bad_request",
+                     "since and until must be times like 2026-11-22 or 2026-11-22T15:30:00Z");
+        return false;
+    }
+    if (before != NULL && (!json_is_integer(before) || json_integer_value(before) < 1)) {
+        request_fail(req, "bad_request", "before must be a row id");
+        return false;
+    }
+    q->before_id = before != NULL ? json_integer_value(before) : 0;
+    return true;
+}
+
+static json_t *string_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
 /* Levels of the refs named in one reply's details, each looked up once. */
 #define REF_CACHE_MAX 64
 
@@ -117,6 +162,8 @@ static void op_audit(struct request *req)
         request_fail(req, "bad_request", "user and action must be non-empty strings");
         return;
     }
+    if (!read_filters(req, &q))
+        return;
 
     struct reader r = {req->user.clearance, req->user.site_id};
     int needed = clearance_audit(&r);
@@ -151,10 +198,19 @@ static void op_audit(struct request *req)
         return;
     }
     request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
-                  json_pack("{s:i, s:o, s:o}", "limit", q.limit, "user",
-                            q.user ? json_string(q.user) : json_null(), "action",
-                            q.action ? json_string(q.action) : json_null()));
-    request_ok(req, json_pack("{s:o}", "rows", list));
+                  json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:I}", "limit", q.limit, "user",
+                            string_or_null(q.user), "action", string_or_null(q.action), "outcome",
+                            string_or_null(q.outcome), "since", string_or_null(q.since), "until",
+                            string_or_null(q.until), "before", (json_int_t)q.before_id));
+    /* A full page may have older rows: "next" is the "before" that asks for them. */
+    json_t *body = json_pack("{s:o}", "rows", list);
+    json_t *last = json_object_get(json_array_get(list, (size_t)q.limit - 1), "id");
+    if (body != NULL && json_array_size(list) == (size_t)q.limit &&
+        !shape_set(body, "next", last != NULL ? json_copy(last) : NULL)) {
+        json_decref(body);
+        body = NULL;
+    }
+    request_ok(req, body);
 }
 
 const struct op op_audit_entry = {

@@ -199,3 +199,43 @@ class StaffCases:
         # A clean login after that: no failures since the one before.
         again = self.client().login(name, pw)
         self.assertEqual(again["failed_logins"], 0)
+
+    # -- the audit view's filters -------------------------------------------------------
+
+    def test_audit_filters_outcome_time_and_pages(self):
+        name, pw = self.make_user()
+        for _ in range(3):
+            self.assertError(self.client().login(name, "wrong-guess"), "auth_failed")
+        self.login_as(name, pw)
+        d = self.logged_in("director")
+        r = d.request("audit", user=name, action="login", outcome="failure")
+        self.assertTrue(r["ok"], r)
+        self.assertEqual(len(r["rows"]), 3)
+        self.assertTrue(all(row["outcome"] == "failure" for row in r["rows"]))
+        ok = d.request("audit", user=name, action="login", outcome="success")["rows"]
+        self.assertEqual(len(ok), 1)
+        # Pages: a full page says where the next begins; the last one does not.
+        first = d.request("audit", user=name, action="login", limit=2)
+        self.assertEqual(len(first["rows"]), 2)
+        rest = d.request("audit", user=name, action="login", limit=2, before=first["next"])
+        self.assertEqual(len(rest["rows"]), 2)
+        self.assertLess(rest["rows"][0]["id"], first["rows"][-1]["id"])
+        self.assertNotIn("next", d.request("audit", user=name, action="login", limit=10))
+        # A time range: nothing in the future, everything since a day long gone.
+        self.assertEqual(d.request("audit", user=name, since="2999-01-01")["rows"], [])
+        self.assertEqual(len(d.request("audit", user=name, action="login",
+                                       since="2000-01-01", until="2999-12-31T00:00:00Z")
+                             ["rows"]), 4)
+        for bad in ({"outcome": "maybe"}, {"since": "yesterday"}, {"until": "2026-13"},
+                    {"before": 0}):
+            self.assertError(d.request("audit", **bad), "bad_request")
+
+    def test_audit_rows_of_users_above_stay_withheld_under_filters(self):
+        o5_id = self.logged_in("o5").request("whoami")["user"]["id"]
+        d = self.logged_in("director")
+        rows = d.request("audit", action="login", outcome="success", limit=500)["rows"]
+        self.assertTrue(rows)
+        self.assertNotIn(o5_id, {row["user_id"] for row in rows})
+        self.assertEqual(d.request("audit", user="o5", outcome="success")["rows"], [])
+        self.assertError(self.logged_in("officer").request("audit", outcome="failure"),
+                         "clearance_denied")
