@@ -214,6 +214,7 @@ class StaffCases:
         self.assertTrue(all(row["outcome"] == "failure" for row in r["rows"]))
         ok = d.request("audit", user=name, action="login", outcome="success")["rows"]
         self.assertEqual(len(ok), 1)
+        self.assertEqual(ok[0]["user"], name)
         # Pages: a full page says where the next begins; the last one does not.
         first = d.request("audit", user=name, action="login", limit=2)
         self.assertEqual(len(first["rows"]), 2)

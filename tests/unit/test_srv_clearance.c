@@ -180,6 +180,7 @@ static char *audit_row_text(int reader_level, int user_clearance, const char *ac
     struct deepwell_audit_row row = {.id = 7, .user_id = 6, .user_clearance = user_clearance};
     strcpy(row.ts, "2026-12-07T21:00:00.000Z");
     strcpy(row.attempted_name, "o5");
+    strcpy(row.user_name, "o5");
     strcpy(row.client_addr, "127.0.0.1:1");
     strcpy(row.action, action);
     strcpy(row.outcome, outcome);
@@ -202,11 +203,12 @@ static void audit_rows_through_the_clearance_rules(void **state)
     char *hidden = audit_row_text(5, 6, "login", "failure", "{\"reason\":\"wrong password\"}");
     assert_string_equal(hidden, "{\"action\":\"login\",\"attempted_name\":\"o5\","
                                 "\"details\":{\"reason\":\"unknown user\"},\"id\":7,"
-                                "\"outcome\":\"failure\",\"user_id\":null}");
+                                "\"outcome\":\"failure\",\"user\":null,\"user_id\":null}");
     free(hidden);
     char *seen = audit_row_text(6, 6, "login", "failure", "{\"reason\":\"wrong password\"}");
     assert_non_null(strstr(seen, "\"wrong password\""));
     assert_non_null(strstr(seen, "\"user_id\":6"));
+    assert_non_null(strstr(seen, "\"user\":\"o5\"")); /* the name only when seen */
     free(seen);
     char *other = audit_row_text(5, 6, "session.reject", "denied", "{\"reason\":\"revoked\"}");
     assert_non_null(strstr(other, "\"details\":{}"));
