@@ -2,6 +2,7 @@
 #include "client/batch.h"
 #include "client/batch_create.h"
 #include "client/batch_format.h"
+#include "client/batch_staff.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -98,6 +99,11 @@ static int call(struct session *s, json_t *req, struct proto_reply *r)
         return rc;
     }
     return -1;
+}
+
+int batch_call(struct session *s, json_t *req, struct proto_reply *r)
+{
+    return call(s, req, r);
 }
 
 static int do_login(struct session *s, const char *user, const char *password)
@@ -520,6 +526,9 @@ static int cmd_create(struct session *s, json_t *req)
 
 static int run_command(struct session *s, char **cmd, int n, json_t *create)
 {
+    int staff = batch_staff_command(s, cmd, n, create, format);
+    if (staff >= 0)
+        return staff;
     if (create != NULL)
         return cmd_create(s, create);
     if (strcmp(cmd[0], "read") == 0 && n == 2)
@@ -535,7 +544,8 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
     vis_fprintf(
         stderr, VIS_LINE,
         "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | search QUERY | "
-        "whoami | health | create KIND FIELD=VALUE...)\n");
+        "whoami | health | create KIND FIELD=VALUE... | who [USER] | revoke SESSION|USER | "
+        "passwd | audit [FILTER=VALUE...])\n");
     return BATCH_ERROR;
 }
 
@@ -556,7 +566,8 @@ int batch_run(const struct client_options *opt)
         return BATCH_ERROR;
     }
     json_t *create = NULL;
-    if (batch_prepare_create(opt, &create) != 0) {
+    if (batch_prepare_create(opt, &create) != 0 ||
+        (create == NULL && batch_prepare_passwd(opt, password, &create) != 0)) {
         memset(password, 0, sizeof(password));
         return BATCH_ERROR;
     }

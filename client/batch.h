@@ -6,6 +6,8 @@
 #ifndef SCIPNET_CLIENT_BATCH_H
 #define SCIPNET_CLIENT_BATCH_H
 
+#include <jansson.h>
+
 #include "client/options.h"
 
 enum batch_exit {
@@ -19,6 +21,11 @@ enum batch_exit {
 
 /* The exit status for a protocol error code. */
 enum batch_exit batch_exit_for(const char *code);
+/* Send req (taken); on success leave the reply in *r and return -1, else the exit status
+ * after saying why on stderr. */
+struct session;
+struct proto_reply;
+int batch_call(struct session *s, json_t *req, struct proto_reply *r);
 /* Run the command in opt; returns the exit status. */
 int batch_run(const struct client_options *opt);
 

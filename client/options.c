@@ -22,6 +22,7 @@ void options_usage(FILE *f, const char *prog)
                 "       %s --help | --version\n"
                 "batch commands:\n"
                 "  read REF | list KIND [QUERY] | whoami | health | create KIND FIELD=VALUE...\n"
+                "  who [USER] | revoke SESSION|USER | passwd | audit [FILTER=VALUE...]\n"
                 "create fields (* required):\n",
                 prog, prog, prog);
     for (size_t i = 0; i < form_kind_count(); i++) {
@@ -43,8 +44,8 @@ void options_usage(FILE *f, const char *prog)
     }
     vis_fprintf(f, VIS_TEXT,
                 "passwords never go on the command line.  With --password-stdin the first line\n"
-                "of standard input is the login password; `create user` takes the new user's\n"
-                "password from the second line, or asks on the terminal when there is none.\n"
+                "of standard input is the login password; `create user` and `passwd` take the\n"
+                "new password from the second line, or ask on the terminal when there is none.\n"
                 "--format: text (default), tsv (a header row, tab-separated, fields escaped) or\n"
                 "          json (the server's reply, \\u-escaped); for every command\n"
                 "--timeout: the most one request may take, 1-%d s (default 30)\n"

@@ -183,7 +183,8 @@ class ManPageTest(unittest.TestCase):
         self.assertIn("--batch", options)
         for opt in options:
             self.assertIn(opt, page, opt)
-        verbs = re.findall(r'strcmp\(cmd\[0\], "(\w+)"\)', source("client/batch.c"))
+        verbs = re.findall(r'strcmp\(cmd\[0\], "(\w+)"\)',
+                           source("client/batch.c") + source("client/batch_staff.c"))
         self.assertIn("read", verbs)
         for verb in verbs:
             self.assertRegex(page, r"\.BI? %s\b" % verb, verb)

@@ -1,0 +1,134 @@
+"""`scipnet --batch` staff verbs against a real server: who, revoke, passwd, audit.
+The server decides; these check what a script sees and the exit status it gets."""
+import itertools
+import os
+import subprocess
+import unittest
+
+import test_batch
+from tui_harness import DemoServerTestCase, add_user, clean_env, have_programs, program
+
+_serial = itertools.count(1)
+
+
+@unittest.skipUnless(have_programs("scipnet", "scipnet-server", "deepwell"),
+                     "scipnet, scipnet-server and deepwell are not all built")
+class BatchStaffTest(DemoServerTestCase):
+    tmp_prefix = "scipnet-batch-staff-"
+    # The helpers, not the tests, of test_batch (importing the class would run them here).
+    run_batch = test_batch.BatchTest.run_batch
+    run_formatted = test_batch.BatchTest.run_formatted
+    run_on_terminal = test_batch.BatchTest.run_on_terminal
+
+    def batch_stdin(self, *command, user, stdin):
+        """Batch with the whole of stdin given (login password, then a second line)."""
+        args = [program("scipnet"), "--batch", "--user", user, "--password-stdin",
+                "--fingerprint", self.server.fingerprint, self.server.hostport] + list(command)
+        env = clean_env(self.home.env())
+        env["LANG"] = env["LC_ALL"] = "C.UTF-8"
+        p = subprocess.run(args, input=stdin.encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=env, timeout=30, start_new_session=True)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def new_user(self, password="first-pass-1"):
+        name = "bstaff%d.%d" % (os.getpid(), next(_serial))
+        add_user(self.db, name, password, clearance=2)
+        return name, password
+
+    # who ----------------------------------------------------------------------------
+
+    def test_who_lists_sessions_for_a_director(self):
+        rc, out, err = self.run_batch("who", user="director", password="director-pass")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        self.assertIn("SESSION", lines[0])
+        # The batch's own session, marked current.
+        self.assertTrue(any(l.startswith("*") and " director " in l for l in lines[1:]), out)
+        rc, out, err = self.run_formatted("tsv", "who", user="director",
+                                          password="director-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.splitlines()[0].split("\t"),
+                         ["session", "user", "clearance", "client", "since", "last_seen",
+                          "expires", "current"])
+
+    def test_who_of_another_user_below_level_5_is_denied(self):
+        rc, out, err = self.run_batch("who", "cadet", user="officer", password="officer-pass")
+        self.assertEqual(rc, 5, (out, err))
+        rc, out, err = self.run_batch("who", user="officer", password="officer-pass")
+        self.assertEqual(rc, 0, err)
+        users = {l.split()[1] for l in out.splitlines()[1:]}
+        self.assertEqual(users, {"officer"})
+
+    # revoke ---------------------------------------------------------------------------
+
+    def test_revoke_of_a_higher_user_exits_5(self):
+        rc, out, err = self.run_batch("revoke", "o5", user="director", password="director-pass")
+        self.assertEqual(rc, 5, (out, err))
+        rc, out, err = self.run_batch("revoke", "cadet", user="director",
+                                      password="director-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"^\d+ sessions? ended\n$")
+
+    # passwd ---------------------------------------------------------------------------
+
+    def test_passwd_from_the_second_line_of_stdin(self):
+        name, old = self.new_user()
+        rc, out, err = self.batch_stdin("passwd", user=name, stdin=old + "\nsecond-pass-2\n")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("password changed", out)
+        self.assertNotIn("second-pass-2", out + err)
+        self.assertEqual(self.run_batch("whoami", user=name, password=old)[0], 2)
+        self.assertEqual(self.run_batch("whoami", user=name, password="second-pass-2")[0], 0)
+
+    def test_passwd_typed_twice_on_the_terminal(self):
+        name, old = self.new_user()
+        rc, seen = self.run_on_terminal("passwd", user=name, password=old,
+                                        typed=["third-pass-3", "third-pass-3"])
+        self.assertEqual(rc, 0, seen)
+        self.assertNotIn("third-pass-3", seen)  # typed without echo
+        self.assertEqual(self.run_batch("whoami", user=name, password="third-pass-3")[0], 0)
+
+    def test_passwd_weak_new_password_and_no_argv(self):
+        name, old = self.new_user()
+        rc, out, err = self.batch_stdin("passwd", user=name, stdin=old + "\nshort\n")
+        self.assertEqual(rc, 1, (out, err))
+        self.assertIn("bad_request", err)
+        # A password is never taken from the command line.
+        rc, out, err = self.batch_stdin("passwd", "fourth-pass-4", user=name, stdin=old + "\n")
+        self.assertEqual(rc, 1, (out, err))
+        self.assertEqual(self.run_batch("whoami", user=name, password=old)[0], 0)
+
+    # audit ----------------------------------------------------------------------------
+
+    def test_audit_with_filters(self):
+        name, pw = self.new_user()
+        self.assertEqual(self.run_batch("whoami", user=name, password="wrong-guess")[0], 2)
+        rc, out, err = self.run_batch("audit", "user=" + name, "outcome=failure",
+                                      user="director", password="director-pass")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        self.assertTrue(lines[0].startswith("ID"))
+        self.assertEqual(len(lines), 2, out)
+        self.assertIn(" %s " % name, lines[1])  # a known account's failure names it
+        self.assertIn("failure", lines[1])
+        rc, out, err = self.run_formatted("tsv", "audit", "action=login", "limit=3",
+                                          user="director", password="director-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out.splitlines()), 4)
+        self.assertIn("more rows: add before=", err)
+
+    def test_audit_refusals(self):
+        rc, out, err = self.run_batch("audit", user="officer", password="officer-pass")
+        self.assertEqual(rc, 5, (out, err))
+        rc, out, err = self.run_batch("audit", "colour=red", user="director",
+                                      password="director-pass")
+        self.assertEqual(rc, 1)
+        self.assertIn("audit filters are", err)
+        rc, out, err = self.run_batch("audit", "since=yesterday", user="director",
+                                      password="director-pass")
+        self.assertEqual(rc, 1)
+        self.assertIn("bad_request", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
