@@ -417,45 +417,6 @@ static int cmd_search(struct session *s, const char *query)
     return BATCH_OK;
 }
 
-static int cmd_whoami(struct session *s)
-{
-    struct proto_reply r;
-    int rc = call(s, proto_request("whoami"), &r);
-    if (rc >= 0)
-        return rc;
-    if (format == FORMAT_JSON) {
-        rc = batch_print_json(r.root);
-        proto_reply_free(&r);
-        return rc;
-    }
-    struct art_user u;
-    rc = proto_parse_whoami(r.root, &u);
-    proto_reply_free(&r);
-    if (rc != 0) {
-        vis_fprintf(stderr, VIS_LINE,
-                    "scipnet: the server sent a whoami reply this client cannot read\n");
-        return BATCH_ERROR;
-    }
-    if (format == FORMAT_TSV) {
-        static const char *const head[] = {"ref",       "name", "title",
-                                           "clearance", "site", "expires_in"};
-        char ref[32], level[16], expires[24];
-        snprintf(ref, sizeof(ref), "USER-%ld", u.id);
-        snprintf(level, sizeof(level), "%d", u.clearance.level);
-        snprintf(expires, sizeof(expires), "%ld", u.expires_in);
-        const char *row[] = {ref, u.name, u.title, level, u.site.set ? u.site.ref : "", expires};
-        rc = batch_print_tsv(head, 6);
-        return rc == BATCH_OK ? batch_print_tsv(row, 6) : rc;
-    }
-    vis_fprintf(stdout, VIS_LINE, "USER-%ld %s\n", u.id, u.name);
-    vis_fprintf(stdout, VIS_LINE, "Title: %s\n", u.title);
-    vis_fprintf(stdout, VIS_LINE, "Clearance: %s\n", u.clearance.name);
-    if (u.site.set)
-        vis_fprintf(stdout, VIS_LINE, "Site: %s (%s)\n", u.site.name, u.site.ref);
-    vis_fprintf(stdout, VIS_LINE, "Session expires in: %ld s\n", u.expires_in);
-    return BATCH_OK;
-}
-
 static int health_tsv(json_t *root)
 {
     static const char *const head[] = {"status", "uptime_s", "connections", "sessions", "db"};
@@ -537,8 +498,6 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
         return cmd_list(s, cmd[1], n == 3 ? cmd[2] : NULL);
     if (strcmp(cmd[0], "search") == 0 && n == 2)
         return cmd_search(s, cmd[1]);
-    if (strcmp(cmd[0], "whoami") == 0 && n == 1)
-        return cmd_whoami(s);
     if (strcmp(cmd[0], "health") == 0 && n == 1)
         return cmd_health(s);
     vis_fprintf(

@@ -1,6 +1,7 @@
 /*
- * batch_staff.c - the staff verbs of `scipnet --batch`: who (sessions), revoke, passwd
- * and audit.  The server decides who may see or do what; these only ask and print.
+ * batch_staff.c - the staff verbs of `scipnet --batch`: whoami (with the last login),
+ * who (sessions), revoke, passwd and audit.  The server decides who may see or do what; these only
+ * ask and print.
  */
 #include "client/batch_staff.h"
 
@@ -11,6 +12,7 @@
 #include "client/batch.h"
 #include "client/batch_create.h"
 #include "client/batch_format.h"
+#include "client/protocol.h"
 #include "common/foundation.h"
 #include "common/vis.h"
 
@@ -26,6 +28,57 @@ static const char *str(json_t *obj, const char *key)
 static long long num(json_t *obj, const char *key)
 {
     return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+/* ---- whoami -------------------------------------------------------------------- */
+
+static int cmd_whoami(struct session *s, enum client_format format)
+{
+    struct proto_reply r;
+    int rc = batch_call(s, proto_request("whoami"), &r);
+    if (rc >= 0)
+        return rc;
+    if (format == FORMAT_JSON) {
+        rc = batch_print_json(r.root);
+        proto_reply_free(&r);
+        return rc;
+    }
+    struct art_user u;
+    rc = proto_parse_whoami(r.root, &u);
+    /* The login before this one and the wrong passwords since, as a terminal greets. */
+    char last[40] = "", failed[24];
+    json_t *jlast = json_object_get(r.root, "last_login");
+    if (json_is_string(jlast))
+        snprintf(last, sizeof(last), "%.32s", json_string_value(jlast));
+    snprintf(failed, sizeof(failed), "%lld", num(r.root, "failed_logins"));
+    proto_reply_free(&r);
+    if (rc != 0) {
+        vis_fprintf(stderr, VIS_LINE,
+                    "scipnet: the server sent a whoami reply this client cannot read\n");
+        return BATCH_ERROR;
+    }
+    if (format == FORMAT_TSV) {
+        static const char *const head[] = {"ref",  "name",       "title",      "clearance",
+                                           "site", "expires_in", "last_login", "failed_logins"};
+        char ref[32], level[16], expires[24];
+        snprintf(ref, sizeof(ref), "USER-%ld", u.id);
+        snprintf(level, sizeof(level), "%d", u.clearance.level);
+        snprintf(expires, sizeof(expires), "%ld", u.expires_in);
+        const char *row[] = {ref,     u.name, u.title, level, u.site.set ? u.site.ref : "",
+                             expires, last,   failed};
+        rc = batch_print_tsv(head, 8);
+        return rc == BATCH_OK ? batch_print_tsv(row, 8) : rc;
+    }
+    vis_fprintf(stdout, VIS_LINE, "USER-%ld %s\n", u.id, u.name);
+    vis_fprintf(stdout, VIS_LINE, "Title: %s\n", u.title);
+    vis_fprintf(stdout, VIS_LINE, "Clearance: %s\n", u.clearance.name);
+    if (u.site.set)
+        vis_fprintf(stdout, VIS_LINE, "Site: %s (%s)\n", u.site.name, u.site.ref);
+    vis_fprintf(stdout, VIS_LINE, "Session expires in: %ld s\n", u.expires_in);
+    if (last[0] != '\0')
+        vis_fprintf(stdout, VIS_LINE, "Last login: %s, %s failed attempt%s since\n", last, failed,
+                    strcmp(failed, "1") == 0 ? "" : "s");
+    return BATCH_OK;
 }
 
 /* ---- who ------------------------------------------------------------------------- */
@@ -312,6 +365,8 @@ int batch_staff_command(struct session *s, char **cmd, int n, json_t *prepared,
 {
     if (strcmp(cmd[0], "passwd") == 0 && n == 1 && prepared != NULL)
         return cmd_passwd(s, prepared, fmt);
+    if (strcmp(cmd[0], "whoami") == 0 && n == 1)
+        return cmd_whoami(s, fmt);
     if (strcmp(cmd[0], "who") == 0 && (n == 1 || n == 2))
         return cmd_who(s, n == 2 ? cmd[1] : NULL, fmt);
     if (strcmp(cmd[0], "revoke") == 0 && n == 2)

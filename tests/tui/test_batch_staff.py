@@ -98,6 +98,23 @@ class BatchStaffTest(DemoServerTestCase):
         self.assertEqual(rc, 1, (out, err))
         self.assertEqual(self.run_batch("whoami", user=name, password=old)[0], 0)
 
+    # whoami -------------------------------------------------------------------------
+
+    def test_whoami_tells_the_last_login_and_failures_since(self):
+        name, pw = self.new_user()
+        rc, out, err = self.run_batch("whoami", user=name, password=pw)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("Last login", out)  # the first one
+        self.assertEqual(self.run_batch("whoami", user=name, password="wrong-guess")[0], 2)
+        rc, out, err = self.run_formatted("tsv", "whoami", user=name, password=pw)
+        self.assertEqual(rc, 0, err)
+        head, row = [line.split("\t") for line in out.splitlines()]
+        got = dict(zip(head, row))
+        self.assertRegex(got["last_login"], r"^\d{4}-\d\d-\d\dT[\d:.]+Z$")
+        self.assertEqual(got["failed_logins"], "1")
+        rc, out, err = self.run_batch("whoami", user=name, password=pw)
+        self.assertRegex(out, r"Last login: \S+Z, 0 failed attempts since\n")
+
     # audit ----------------------------------------------------------------------------
 
     def test_audit_with_filters(self):

@@ -147,3 +147,16 @@ class TuiStaffTest(TerminalTestCase):
         other.wait_for("IDENTIFICATION REQUIRED")
         self.assertEqual(self.batch(name, "second-pass-2", "whoami").returncode, 0)
         self.assertEqual(self.batch(name, old, "whoami").returncode, 2)
+
+    # The last login ------------------------------------------------------------------
+
+    def test_login_tells_the_last_login_and_failures_since(self):
+        name, pw = self.new_user()
+        t = self.logged_in(name, pw)
+        self.assertNotIn("LAST LOGIN", t.screen())  # the first one
+        for _ in range(2):
+            self.assertEqual(self.batch(name, "wrong-guess", "whoami").returncode, 2)
+        t = self.logged_in(name, pw)
+        t.wait_for("LAST LOGIN 20", "· 2 FAILED ATTEMPTS SINCE")
+        out = self.batch(name, pw, "whoami").stdout.decode()
+        self.assertRegex(out, r"Last login: \d{4}-\d\d-\d\dT[\d:.]+Z, 0 failed attempts since")
