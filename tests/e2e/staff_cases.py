@@ -236,7 +236,10 @@ class StaffCases:
         d = self.logged_in("director")
         rows = d.request("audit", action="login", outcome="success", limit=500)["rows"]
         self.assertTrue(rows)
+        self.assertTrue(all(row["outcome"] == "success" for row in rows))
+        self.assertIn("director", {row["user"] for row in rows})
         self.assertNotIn(o5_id, {row["user_id"] for row in rows})
+        self.assertNotIn("o5", {row["user"] for row in rows})
         self.assertEqual(d.request("audit", user="o5", outcome="success")["rows"], [])
         self.assertError(self.logged_in("officer").request("audit", outcome="failure"),
                          "clearance_denied")
