@@ -16,8 +16,8 @@
 
 #define STAFF_ROWS  200 /* rows of one page: the sessions op's largest */
 #define AUDIT_PAGE  100
-#define STAFF_LINE  240
-#define AUDIT_BACKS 64 /* earlier pages p goes back to; older ones start from the newest */
+#define STAFF_LINE  320 /* the longest formatted row fits: cut only by the precisions */
+#define AUDIT_BACKS 64  /* earlier pages p goes back to; older ones start from the newest */
 
 struct table {
     bool audit; /* else WHO */

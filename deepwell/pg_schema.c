@@ -241,10 +241,11 @@ static const char migration_8[] =
     ");"
     "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);";
 
-/* Version 13: earlier logins and failures since, as in sqlite_schema.c. */
+/* Version 13: earlier logins, failures since, sessions by last seen, as in sqlite_schema.c. */
 static const char migration_13[] = "ALTER TABLE users ADD COLUMN previous_login TEXT,"
                                    " ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0,"
-                                   " ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;";
+                                   " ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;"
+                                   "CREATE INDEX sessions_last_seen ON sessions(last_seen_ms, id);";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
@@ -256,7 +257,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
-    {13, "logins and failures since", migration_13, NULL},
+    {13, "logins and failures since, sessions by last seen", migration_13, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -328,12 +328,14 @@ static const char migration_8[] =
 /*
  * Version 13: what `whoami` tells of earlier logins, as a terminal does: the login
  * before the newest, wrong passwords since the newest (counted as they happen) and
- * how many there were between the two.
+ * how many there were between the two; and an index for the list of who is online.
  */
 static const char migration_13[] =
     "ALTER TABLE users ADD COLUMN previous_login TEXT;"
     "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE users ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;";
+    "ALTER TABLE users ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;"
+    /* who is online (sessions.list): the live ones, newest seen first, without a scan */
+    "CREATE INDEX sessions_last_seen ON sessions(last_seen_ms, id);";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
@@ -345,7 +347,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
-    {13, "logins and failures since", migration_13, NULL},
+    {13, "logins and failures since, sessions by last seen", migration_13, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

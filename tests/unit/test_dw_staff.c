@@ -193,6 +193,19 @@ static void login_record_keeps_the_previous_login_and_failures(void **state)
     assert_int_equal(deepwell_user_record_failure(f->dw, 999, &err), DW_NOT_FOUND);
 }
 
+/* Who is online reads the live sessions by last seen: an index, not a scan of every
+   session ever made (sessions are kept after they end). */
+static void sessions_are_indexed_by_last_seen(void **state)
+{
+    struct dw_fixture *f = *state;
+    const char *sql = dw_fixture_pg() ? "SELECT count(*) FROM pg_indexes"
+                                        " WHERE schemaname = current_schema()"
+                                        " AND indexname = 'sessions_last_seen'"
+                                      : "SELECT count(*) FROM sqlite_schema"
+                                        " WHERE type = 'index' AND name = 'sessions_last_seen'";
+    assert_int_equal(dw_fixture_query_int(f->path, sql), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +219,8 @@ int main(void)
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(login_record_keeps_the_previous_login_and_failures,
                                         dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(sessions_are_indexed_by_last_seen, dw_fixture_setup,
+                                        dw_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
