@@ -5,6 +5,7 @@
  * users above the reader are left out, details naming files above them are cut.
  */
 #include "common/foundation.h"
+#include "server/audit_view.h"
 #include "server/clearance.h"
 #include "server/redact.h"
 #include "server/ops.h"
@@ -77,74 +78,6 @@ static json_t *string_or_null(const char *s)
     return s != NULL ? json_string(s) : json_null();
 }
 
-/* Levels of the refs named in one reply's details, each looked up once. */
-#define REF_CACHE_MAX 64
-
-struct ref_levels {
-    struct server *srv;
-    size_t count;
-    struct {
-        struct foundation_ref ref;
-        int level;
-    } known[REF_CACHE_MAX];
-};
-
-/* The level of the file a ref names, 0 when none, -1 when the store cannot tell. */
-static int lookup_level(struct server *srv, const struct foundation_ref *ref)
-{
-    struct deepwell_error err;
-    enum deepwell_code rc = DW_INTERNAL;
-    int level = 0;
-    if (ref->kind == REF_SCP && ref->suffix[0] != '\0') {
-        rc = DW_NOT_FOUND; /* not in the store, as file_view.c says */
-    } else if (ref->kind == REF_SCP) {
-        struct deepwell_scp scp;
-        rc = deepwell_scp_get_head(srv->dw, (int)ref->number, &scp, &err);
-        if (rc == DW_OK) {
-            level = scp.level;
-            deepwell_scp_free(&scp);
-        }
-    } else if (ref->kind == REF_SITE) {
-        struct deepwell_site site;
-        rc = deepwell_site_get(srv->dw, ref->number, &site, &err);
-        if (rc == DW_OK) {
-            level = site.level;
-            deepwell_site_free(&site);
-        }
-    } else if (ref->kind == REF_MTF) {
-        struct deepwell_mtf mtf;
-        rc = deepwell_mtf_get(srv->dw, ref->number, &mtf, &err);
-        if (rc == DW_OK) {
-            level = mtf.level;
-            deepwell_mtf_free(&mtf);
-        }
-    } else if (ref->kind == REF_USER) {
-        struct deepwell_user user;
-        rc = deepwell_user_find(srv->dw, NULL, ref->number, &user, &err);
-        if (rc == DW_OK)
-            level = user.clearance;
-        memset(&user, 0, sizeof(user)); /* its password hash */
-    }
-    if (rc == DW_NOT_FOUND)
-        return 0;
-    return rc == DW_OK ? level : -1;
-}
-
-static int ref_level(void *arg, const struct foundation_ref *ref)
-{
-    struct ref_levels *cache = arg;
-    for (size_t i = 0; i < cache->count; i++)
-        if (cache->known[i].ref.kind == ref->kind && cache->known[i].ref.number == ref->number)
-            return cache->known[i].level;
-    int level = lookup_level(cache->srv, ref);
-    if (level >= 0 && cache->count < REF_CACHE_MAX) {
-        cache->known[cache->count].ref = *ref;
-        cache->known[cache->count].level = level;
-        cache->count++;
-    }
-    return level;
-}
-
 static void op_audit(struct request *req)
 {
     struct deepwell_audit_query q = {.limit = AUDIT_LIMIT_DEFAULT};
@@ -182,18 +115,9 @@ static void op_audit(struct request *req)
         request_store_error(req, "audit.query", &err);
         return;
     }
-    struct ref_levels *cache = calloc(1, sizeof(*cache));
-    json_t *list = json_array();
-    bool failed = cache == NULL || list == NULL;
-    if (cache != NULL)
-        cache->srv = req->srv;
-    for (size_t i = 0; !failed && i < rows.count; i++)
-        failed =
-            json_array_append_new(list, redact_audit_row(&r, &rows.rows[i], ref_level, cache)) != 0;
+    json_t *list = audit_view_rows(req, &r, &rows);
     deepwell_audit_rows_free(&rows);
-    free(cache);
-    if (failed) {
-        json_decref(list);
+    if (list == NULL) {
         request_fail(req, "internal", "internal error");
         return;
     }
@@ -203,12 +127,15 @@ static void op_audit(struct request *req)
                             string_or_null(q.outcome), "since", string_or_null(q.since), "until",
                             string_or_null(q.until), "before", (json_int_t)q.before_id));
     /* A full page may have older rows: "next" is the "before" that asks for them. */
-    json_t *body = json_pack("{s:o}", "rows", list);
+    bool full = json_array_size(list) == (size_t)q.limit;
     json_t *last = json_object_get(json_array_get(list, (size_t)q.limit - 1), "id");
-    if (body != NULL && json_array_size(list) == (size_t)q.limit &&
-        !shape_set(body, "next", last != NULL ? json_copy(last) : NULL)) {
+    json_t *next = full && last != NULL ? json_copy(last) : NULL;
+    json_t *body = json_pack("{s:o}", "rows", list);
+    if (body != NULL && full && !shape_set(body, "next", next)) {
         json_decref(body);
         body = NULL;
+    } else if (body == NULL) {
+        json_decref(next);
     }
     request_ok(req, body);
 }

@@ -243,3 +243,26 @@ class StaffCases:
         self.assertEqual(d.request("audit", user="o5", outcome="success")["rows"], [])
         self.assertError(self.logged_in("officer").request("audit", outcome="failure"),
                          "clearance_denied")
+
+    # -- a personnel file's recent audit rows ------------------------------------------
+
+    def test_personnel_file_carries_the_persons_audit_rows_from_level_5(self):
+        name, pw = self.make_user()
+        self.assertError(self.client().login(name, "wrong-guess"), "auth_failed")
+        me = self.login_as(name, pw)
+        ref = "USER-%d" % me.request("whoami")["user"]["id"]
+        r = self.logged_in("director").request("read", ref=ref)
+        self.assertTrue(r["ok"], r)
+        rows = r["audit"]
+        self.assertTrue(1 <= len(rows) <= 10, rows)
+        self.assertEqual([row["outcome"] for row in rows[:2]], ["success", "failure"])
+        self.assertTrue(all(row["user"] == name for row in rows))
+        # Below level 5 the file comes without them.
+        r = self.logged_in("officer").request("read", ref=ref)
+        self.assertTrue(r["ok"], r)
+        self.assertNotIn("audit", r)
+        # A reader may not read the file of a user above them at all.
+        o5 = self.logged_in("o5")
+        o5_ref = "USER-%d" % o5.request("whoami")["user"]["id"]
+        self.assertError(self.logged_in("director").request("read", ref=o5_ref), "redacted")
+        self.assertIn("audit", o5.request("read", ref=o5_ref))
