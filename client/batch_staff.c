@@ -135,6 +135,11 @@ static int cmd_who(struct session *s, const char *user, enum client_format fmt)
             return called;
         json_t *rows = json_object_get(r.root, "sessions");
         json_t *next = json_object_get(r.root, "next");
+        if (json_array_size(rows) > WHO_PAGE) {
+            vis_fprintf(stderr, VIS_LINE, "scipnet: the server sent more sessions than asked\n");
+            proto_reply_free(&r);
+            return BATCH_ERROR;
+        }
         if (fmt == FORMAT_JSON) {
             rc = batch_print_json(r.root); /* one reply a line */
         } else {

@@ -2,6 +2,7 @@
 The server decides; these check what a script sees and the exit status it gets."""
 import itertools
 import os
+import shutil
 import subprocess
 import unittest
 
@@ -145,6 +146,41 @@ class BatchStaffTest(DemoServerTestCase):
                                       password="director-pass")
         self.assertEqual(rc, 1)
         self.assertIn("bad_request", err)
+
+
+@unittest.skipUnless(have_programs("scipnet") and shutil.which("openssl"),
+                     "scipnet or openssl missing")
+class HostileServerStaffBatchTest(unittest.TestCase):
+    """A lying server cannot make `who` page without end or print more than it asked for."""
+    setUp = test_batch.HostileServerBatchTest.setUp
+    tearDown = test_batch.HostileServerBatchTest.tearDown
+    handle = test_batch.HostileServerBatchTest.handle
+    run_batch = test_batch.HostileServerBatchTest.run_batch
+
+    @staticmethod
+    def sessions(offset, n):
+        return [{"id": offset + i + 1, "user": {"id": 1, "name": "u"}, "clearance": {"level": 1},
+                 "client": "c", "since": "s", "last_seen": "l", "expires": "e", "current": False}
+                for i in range(n)]
+
+    def test_who_whose_next_never_ends_stops_after_bounded_pages(self):
+        self.handle("sessions", lambda req: {"ok": True, "offset": req["offset"],
+                                             "next": req["offset"] + 1,
+                                             "sessions": self.sessions(req["offset"], 1)})
+        rc, out, err, _ = self.run_batch("who")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("more than 50 pages", err)
+        pages = sum(1 for r in self.server.requests if r.get("op") == "sessions")
+        self.assertEqual(pages, 50)
+        self.assertEqual(len(out.splitlines()), 1 + pages)  # the head and a row a page
+
+    def test_who_page_larger_than_asked_is_refused(self):
+        self.handle("sessions", lambda req: {"ok": True, "offset": 0,
+                                             "sessions": self.sessions(0, 201)})
+        rc, out, err, _ = self.run_batch("who")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("more sessions than asked", err)
+        self.assertEqual(len(out.splitlines()), 1)  # the head alone
 
 
 if __name__ == "__main__":
