@@ -69,11 +69,14 @@ static void passwd_reserve(struct request *req)
         return;
     }
     if (retry_after > 0) {
-        request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
-                      json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after",
-                                (json_int_t)retry_after));
         request_fail_with(req, "rate_limited", "too many wrong passwords; wait", "retry_after",
                           json_integer(retry_after));
+        /* As login's refusals: the first of a window audited, later ones summarised. */
+        if (throttle_refusal_audited(req->srv, blocked_key, req->user.name, req->client,
+                                     req->user.id, req->now_ms))
+            request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,
+                          json_pack("{s:s, s:I}", "reason", "rate_limited", "retry_after",
+                                    (json_int_t)retry_after));
     }
 }
 

@@ -173,6 +173,13 @@ class StaffCases:
         # The guesses count against the account's logins too.
         self.assertError(self.client().login(name, old), "rate_limited")
         self.assertTrue(c.request("whoami")["ok"])
+        # A flood of refused guesses is not a flood of audit rows: the first is audited,
+        # later ones are summarised, as login's are.
+        for _ in range(5):
+            self.assertError(c.request("passwd", old="x", new="second-pass-2"), "rate_limited")
+        rows = self.logged_in("director").request("audit", user=name, action="passwd",
+                                                  outcome="denied")["rows"]
+        self.assertEqual(len(rows), 1, rows)
 
     def test_passwd_refuses_a_weak_new_password(self):
         name, old = self.make_user()
