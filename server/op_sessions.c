@@ -10,6 +10,7 @@
 #include "server/shapes.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define SESSIONS_LIMIT_DEFAULT 50
 #define SESSIONS_LIMIT_MAX     200
@@ -95,7 +96,7 @@ static void op_sessions(struct request *req)
             request_store_error(req, "users.find", &err);
             return;
         }
-    } else if (juser != NULL && strcmp(json_string_value(juser), req->user.name) != 0) {
+    } else if (juser != NULL && strcasecmp(json_string_value(juser), req->user.name) != 0) {
         int needed = clearance_sessions_all(&r);
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING, NULL);
         request_fail_with(req, "clearance_denied", "others' sessions need Level 5", "screen",

@@ -48,6 +48,9 @@ class StaffCases:
         self.assertEqual({s["user"]["name"] for s in rows}, {"officer"})
         self.assertEqual(sum(1 for s in rows if s["current"]), 1)
         self.assertEqual(self.sessions(b)[0]["user"]["name"], "officer")
+        # One's own name, in any case, is one's own sessions.
+        self.assertEqual({s["user"]["name"] for s in self.sessions(a, user="OFFICER")},
+                         {"officer"})
         r = a.request("sessions", user="cadet")
         self.assertError(r, "clearance_denied")
         self.assertEqual(r["screen"]["needed_clearance"]["level"], 5)
