@@ -214,6 +214,8 @@ static int cmd_read(struct session *s, const char *ref)
     free(text);
     if (out == 0)
         out = print_attribution(json_object_get(r.root, "file"));
+    if (out == 0)
+        out = batch_print_file_audit(json_object_get(r.root, "audit"));
     proto_reply_free(&r);
     return out == 0 ? BATCH_OK : BATCH_ERROR;
 }

@@ -323,6 +323,31 @@ static int audit_row(json_t *row, enum client_format fmt)
     return rc;
 }
 
+static int audit_head(void)
+{
+    return vis_fprintf(stdout, VIS_LINE, "%-7s %-24s %-16s %-14s %-8s %-21s %s\n", "ID", "TIME",
+                       "USER", "ACTION", "OUTCOME", "CLIENT", "DETAILS") == 0
+               ? BATCH_OK
+               : BATCH_ERROR;
+}
+
+int batch_print_file_audit(json_t *rows)
+{
+    if (!json_is_array(rows))
+        return 0; /* below the audit log's level a file has none */
+    int rc = vis_fprintf(stdout, VIS_LINE, "\nRECENT AUDIT ROWS (newest first)\n") == 0
+                 ? audit_head()
+                 : BATCH_ERROR;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (rc == BATCH_OK)
+            rc = audit_row(row, FORMAT_TEXT);
+    }
+    return rc == BATCH_OK ? 0 : -1;
+}
+
 static int cmd_audit(struct session *s, char **filters, int n, enum client_format fmt)
 {
     json_t *req = proto_request("audit");
@@ -345,10 +370,7 @@ static int cmd_audit(struct session *s, char **filters, int n, enum client_forma
                                            "outcome", "severity", "client", "details"};
         rc = batch_print_tsv(head, 8);
     } else {
-        rc = vis_fprintf(stdout, VIS_LINE, "%-7s %-24s %-16s %-14s %-8s %-21s %s\n", "ID", "TIME",
-                         "USER", "ACTION", "OUTCOME", "CLIENT", "DETAILS") == 0
-                 ? BATCH_OK
-                 : BATCH_ERROR;
+        rc = audit_head();
     }
     size_t i;
     json_t *row;

@@ -135,6 +135,18 @@ class BatchStaffTest(DemoServerTestCase):
         self.assertEqual(len(out.splitlines()), 4)
         self.assertIn("more rows: add before=", err)
 
+    def test_read_of_a_personnel_file_shows_level_5_its_audit_rows(self):
+        name, pw = self.new_user()
+        rc, out, err = self.run_batch("whoami", user=name, password=pw)
+        ref = out.split()[0]
+        rc, out, err = self.run_batch("read", ref, user="director", password="director-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("RECENT AUDIT ROWS (newest first)", out)
+        self.assertRegex(out, r"\n\d+ +\S+Z +%s +logout +success" % name.replace(".", r"\."))
+        rc, out, err = self.run_batch("read", ref, user="agent", password="agent-pass")
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("RECENT AUDIT ROWS", out)
+
     def test_audit_refusals(self):
         rc, out, err = self.run_batch("audit", user="officer", password="officer-pass")
         self.assertEqual(rc, 5, (out, err))
