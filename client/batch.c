@@ -4,6 +4,7 @@
 #include "client/batch_edit.h"
 #include "client/batch_format.h"
 #include "client/batch_info.h"
+#include "client/batch_staff.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -214,6 +215,8 @@ static int cmd_read(struct session *s, const char *ref)
     free(text);
     if (out == 0)
         out = print_attribution(json_object_get(r.root, "file"));
+    if (out == 0)
+        out = batch_print_file_audit(json_object_get(r.root, "audit"));
     proto_reply_free(&r);
     return out == 0 ? BATCH_OK : BATCH_ERROR;
 }
@@ -417,45 +420,6 @@ static int cmd_search(struct session *s, const char *query)
     return BATCH_OK;
 }
 
-static int cmd_whoami(struct session *s)
-{
-    struct proto_reply r;
-    int rc = batch_call(s, proto_request("whoami"), &r);
-    if (rc >= 0)
-        return rc;
-    if (format == FORMAT_JSON) {
-        rc = batch_print_json(r.root);
-        proto_reply_free(&r);
-        return rc;
-    }
-    struct art_user u;
-    rc = proto_parse_whoami(r.root, &u);
-    proto_reply_free(&r);
-    if (rc != 0) {
-        vis_fprintf(stderr, VIS_LINE,
-                    "scipnet: the server sent a whoami reply this client cannot read\n");
-        return BATCH_ERROR;
-    }
-    if (format == FORMAT_TSV) {
-        static const char *const head[] = {"ref",       "name", "title",
-                                           "clearance", "site", "expires_in"};
-        char ref[32], level[16], expires[24];
-        snprintf(ref, sizeof(ref), "USER-%ld", u.id);
-        snprintf(level, sizeof(level), "%d", u.clearance.level);
-        snprintf(expires, sizeof(expires), "%ld", u.expires_in);
-        const char *row[] = {ref, u.name, u.title, level, u.site.set ? u.site.ref : "", expires};
-        rc = batch_print_tsv(head, 6);
-        return rc == BATCH_OK ? batch_print_tsv(row, 6) : rc;
-    }
-    vis_fprintf(stdout, VIS_LINE, "USER-%ld %s\n", u.id, u.name);
-    vis_fprintf(stdout, VIS_LINE, "Title: %s\n", u.title);
-    vis_fprintf(stdout, VIS_LINE, "Clearance: %s\n", u.clearance.name);
-    if (u.site.set)
-        vis_fprintf(stdout, VIS_LINE, "Site: %s (%s)\n", u.site.name, u.site.ref);
-    vis_fprintf(stdout, VIS_LINE, "Session expires in: %ld s\n", u.expires_in);
-    return BATCH_OK;
-}
-
 static int health_tsv(json_t *root)
 {
     static const char *const head[] = {"status", "uptime_s", "connections", "sessions", "db"};
@@ -503,6 +467,9 @@ static int cmd_health(struct session *s)
 
 static int run_command(struct session *s, char **cmd, int n, json_t *create)
 {
+    int staff = batch_staff_command(s, cmd, n, create, format);
+    if (staff >= 0)
+        return staff;
     if (create != NULL)
         return batch_create_run(s, create);
     if (batch_edit_verb(cmd[0]))
@@ -513,8 +480,6 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
         return cmd_list(s, cmd[1], n == 3 ? cmd[2] : NULL);
     if (strcmp(cmd[0], "search") == 0 && n == 2)
         return cmd_search(s, cmd[1]);
-    if (strcmp(cmd[0], "whoami") == 0 && n == 1)
-        return cmd_whoami(s);
     if (strcmp(cmd[0], "health") == 0 && n == 1)
         return cmd_health(s);
     if (strcmp(cmd[0], "info") == 0 && n >= 2)
@@ -523,7 +488,8 @@ static int run_command(struct session *s, char **cmd, int n, json_t *create)
         stderr, VIS_LINE,
         "scipnet: unknown batch command (want: read REF | list KIND [QUERY] | search QUERY | "
         "whoami | health | info TOPIC | create KIND FIELD=VALUE... | status REF STATUS [REASON] | "
-        "edit REF OPTIONS... | history REF [--limit N])\n");
+        "edit REF OPTIONS... | history REF [--limit N] | who [USER] | revoke SESSION|USER | "
+        "passwd | audit [FILTER=VALUE...])\n");
     return BATCH_ERROR;
 }
 
@@ -544,7 +510,8 @@ int batch_run(const struct client_options *opt)
         return BATCH_ERROR;
     }
     json_t *create = NULL;
-    if (batch_prepare_create(opt, &create) != 0) {
+    if (batch_prepare_create(opt, &create) != 0 ||
+        (create == NULL && batch_prepare_passwd(opt, password, &create) != 0)) {
         memset(password, 0, sizeof(password));
         return BATCH_ERROR;
     }

@@ -147,6 +147,11 @@ static int prompt_new_password(char *buf, size_t size)
     return rc == 0 ? 0 : -1;
 }
 
+int batch_prompt_new_password(char *buf, size_t size)
+{
+    return prompt_new_password(buf, size);
+}
+
 /* Everything create needs before connecting; *req NULL when the command is not create. */
 int batch_prepare_create(const struct client_options *opt, json_t **req)
 {

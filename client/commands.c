@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -157,6 +158,39 @@ static void parse_file_verb(char **w, int n, const char *rest, bool edit, struct
     out->kind = CMD_EDIT;
 }
 
+/* The staff's commands; the words after the verb are kept in query, as typed. */
+static bool parse_staff(const char *verb, char **w, int n, struct command *out)
+{
+    static const struct {
+        const char *verb;
+        enum command_kind kind;
+        int min, max; /* words after the verb */
+        const char *usage;
+    } staff[] = {
+        {"WHO", CMD_WHO, 0, 1, "USAGE: WHO [USER]"},
+        {"AUDIT", CMD_AUDIT, 0, 7, "USAGE: AUDIT [USER=.. ACTION=.. OUTCOME=.. SINCE=.. UNTIL=..]"},
+        {"REVOKE", CMD_REVOKE, 1, 1, "USAGE: REVOKE SESSION-ID | USER"},
+        {"PASSWD", CMD_PASSWD, 0, 0,
+         "USAGE: PASSWD (the passwords are asked for, never typed here)"},
+    };
+    for (size_t i = 0; i < sizeof(staff) / sizeof(staff[0]); i++) {
+        if (strcasecmp(verb, staff[i].verb) != 0)
+            continue;
+        if (n - 1 < staff[i].min || n - 1 > staff[i].max) {
+            out->kind = CMD_INVALID;
+            snprintf(out->error, sizeof(out->error), "%s", staff[i].usage);
+            return true;
+        }
+        out->kind = staff[i].kind;
+        for (int j = 1; j < n; j++) {
+            size_t len = strlen(out->query);
+            snprintf(out->query + len, sizeof(out->query) - len, "%s%s", len ? " " : "", w[j]);
+        }
+        return true;
+    }
+    return false;
+}
+
 void commands_parse(const char *line, struct command *out)
 {
     char buf[INPUT_MAX]; /* a whole typed line */
@@ -216,14 +250,17 @@ void commands_parse(const char *line, struct command *out)
         out->kind = CMD_CLEAR;
     } else if (strcasecmp(verb, "QUIT") == 0 || strcasecmp(verb, "EXIT") == 0) {
         out->kind = CMD_QUIT;
+    } else if (parse_staff(verb, w, n, out)) {
+        /* WHO, AUDIT, REVOKE, PASSWD */
     } else {
         out->kind = CMD_INVALID;
         snprintf(out->error, sizeof(out->error), "UNKNOWN COMMAND: %.40s. TYPE HELP.", verb);
     }
 }
 
-static const char *const verbs[] = {"ACCESS",  "LIST",  "CREATE", "INFO",   "STATUS", "EDIT",
-                                    "HISTORY", "CLEAR", "HELP",   "LOGOUT", "QUIT"};
+static const char *const verbs[] = {"ACCESS", "LIST",    "CREATE", "INFO",   "STATUS",
+                                    "EDIT",   "HISTORY", "CLEAR",  "HELP",   "LOGOUT",
+                                    "QUIT",   "WHO",     "AUDIT",  "REVOKE", "PASSWD"};
 
 struct completion {
     const char *word; /* what is typed of the last word */

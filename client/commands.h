@@ -1,6 +1,7 @@
 /*
- * commands.h - the SCiPNET command line: ACCESS SCP 002, LIST SCP, CREATE SCP, STATUS,
- * EDIT, HISTORY, HELP, CLEAR, LOGOUT, QUIT.  Parsing only; client/ui.c carries commands out.
+ * commands.h - the SCiPNET command line: ACCESS SCP 002, LIST SCP, CREATE SCP, INFO, STATUS,
+ * EDIT, HISTORY, HELP, CLEAR, LOGOUT, QUIT, and the staff's WHO, AUDIT, REVOKE, PASSWD.
+ * Parsing only; client/ui.c carries commands out.
  */
 #ifndef SCIPNET_CLIENT_COMMANDS_H
 #define SCIPNET_CLIENT_COMMANDS_H
@@ -20,6 +21,10 @@ enum command_kind {
     CMD_HELP,
     CMD_CLEAR,
     CMD_QUIT,
+    CMD_WHO,    /* query: a user name or "" (staff: client/ui_staff.c) */
+    CMD_AUDIT,  /* query: FILTER=VALUE words */
+    CMD_REVOKE, /* query: a session id or a user name */
+    CMD_PASSWD,
     CMD_INVALID, /* error says why */
 };
 

@@ -27,6 +27,7 @@ void options_usage(FILE *f, const char *prog)
                 "  edit REF --base-revision K --reason R (--section N --text-file F\n"
                 "       | --addendum TITLE --level N --text-file F | --title T --containment C\n"
                 "       --secondary C --disruption C --risk C --level N)\n"
+                "  who [USER] | revoke SESSION|USER | passwd | audit [FILTER=VALUE...]\n"
                 "create fields (* required):\n",
                 prog, prog, prog);
     for (size_t i = 0; i < form_kind_count(); i++) {
@@ -48,8 +49,8 @@ void options_usage(FILE *f, const char *prog)
     }
     vis_fprintf(f, VIS_TEXT,
                 "passwords never go on the command line.  With --password-stdin the first line\n"
-                "of standard input is the login password; `create user` takes the new user's\n"
-                "password from the second line, or asks on the terminal when there is none.\n"
+                "of standard input is the login password; `create user` and `passwd` take the\n"
+                "new password from the second line, or ask on the terminal when there is none.\n"
                 "--format: text (default), tsv (a header row, tab-separated, fields escaped) or\n"
                 "          json (the server's reply, \\u-escaped); for every command\n"
                 "--timeout: the most one request may take, 1-%d s (default 30)\n"

@@ -209,6 +209,18 @@ void ui_run_command(struct ui *ui, const char *line)
     case CMD_QUIT:
         ui->running = false;
         break;
+    case CMD_WHO:
+        ui_who_open(ui, c.query);
+        break;
+    case CMD_AUDIT:
+        ui_audit_open(ui, c.query);
+        break;
+    case CMD_REVOKE:
+        ui_revoke(ui, c.query);
+        break;
+    case CMD_PASSWD:
+        ui_passwd_open(ui);
+        break;
     case CMD_INVALID:
         ui_set_status(ui, true, "%s", c.error);
         break;

@@ -95,6 +95,12 @@ static void submit(struct ui *ui, void *state, const char *arg)
     }
     int rc = proto_parse_login(r.root, ui->session.token, sizeof(ui->session.token), &ui->user,
                                &ui->welcome);
+    /* The login before this one and the wrong passwords since, as a terminal greets. */
+    char last[40] = "";
+    json_t *jlast = json_object_get(r.root, "last_login");
+    long long failed = (long long)json_integer_value(json_object_get(r.root, "failed_logins"));
+    if (json_is_string(jlast))
+        snprintf(last, sizeof(last), "%.32s", json_string_value(jlast));
     proto_reply_free(&r);
     input_clear(&l->password);
     if (rc != 0) {
@@ -104,6 +110,9 @@ static void submit(struct ui *ui, void *state, const char *arg)
     ui->logged_in = true;
     ui->status[0] = '\0';
     ui_reset_to(ui, &ui_welcome_ops); /* l is gone from here */
+    if (last[0] != '\0')
+        ui_set_status(ui, failed > 0, "LAST LOGIN %s · %lld FAILED ATTEMPT%s SINCE", last, failed,
+                      failed == 1 ? "" : "S");
 }
 
 static void logout_again(struct ui *ui, void *asker, const char *arg)

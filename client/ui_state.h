@@ -149,6 +149,13 @@ bool ui_notice_open(struct ui *ui, const struct proto_reply *r, const char *only
 extern const struct ui_screen_ops ui_create_ops;
 void ui_create_open(struct ui *ui, const char *kind);
 
+/* ui_staff.c: WHO and AUDIT tables, REVOKE; ui_passwd.c: PASSWD */
+extern const struct ui_screen_ops ui_who_ops, ui_audit_ops, ui_passwd_ops;
+void ui_who_open(struct ui *ui, const char *user);
+void ui_audit_open(struct ui *ui, const char *filters);
+void ui_revoke(struct ui *ui, const char *target);
+void ui_passwd_open(struct ui *ui);
+
 /* ui_help.c: the commands and keys */
 extern const struct ui_screen_ops ui_help_ops;
 void ui_help_open(struct ui *ui);

@@ -25,6 +25,9 @@
  * user's name (current or stored) matches nothing, like an unknown one.  A row
  * naming an attempted user stays (an unknown name's row would be there too); the
  * server shows it as such.
+ *
+ * ?6 the outcome, ?7..?8 a time range (ISO text compares as time: since inclusive,
+ * until exclusive), ?9 a page: rows older than that id.
  */
 #define AUDIT_SELECT                                                                               \
     "SELECT a.id, a.ts, a.user_id, coalesce(a.user_name, u.name), a.attempted_name, "              \
@@ -38,7 +41,11 @@
     " OR ((lower(u.name) = lower(?2) OR lower(a.user_name) = lower(?2))"                           \
     " AND u.clearance_level <= ?5)"                                                                \
     " OR lower(a.attempted_name) = lower(?2))"                                                     \
-    " AND (CAST(?3 AS TEXT) IS NULL OR a.action = ?3)"
+    " AND (CAST(?3 AS TEXT) IS NULL OR a.action = ?3)"                                             \
+    " AND (CAST(?6 AS TEXT) IS NULL OR a.outcome = ?6)"                                            \
+    " AND (CAST(?7 AS TEXT) IS NULL OR a.ts >= ?7)"                                                \
+    " AND (CAST(?8 AS TEXT) IS NULL OR a.ts < ?8)"                                                 \
+    " AND (?9 = 0 OR a.id < ?9)"
 
 static const char SQL_NEWEST[] = AUDIT_SELECT " ORDER BY a.id DESC LIMIT ?4";
 static const char SQL_OLDEST[] = AUDIT_SELECT " ORDER BY a.id ASC LIMIT ?4";
@@ -106,6 +113,11 @@ static int bind_filters(struct dw_stmt *stmt, const struct deepwell_audit_query 
         rc = dw_bind_int64(stmt, 4, q->limit > 0 ? q->limit : INT64_MAX);
     if (rc == 0)
         rc = dw_bind_int64(stmt, 5, q->actor_max_level > 0 ? q->actor_max_level : INT32_MAX);
+    const char *texts[] = {q->outcome, q->since, q->until};
+    for (int i = 0; rc == 0 && i < 3; i++)
+        rc = texts[i] != NULL ? dw_bind_text(stmt, 6 + i, texts[i], -1) : dw_bind_null(stmt, 6 + i);
+    if (rc == 0)
+        rc = dw_bind_int64(stmt, 9, q->before_id > 0 ? q->before_id : 0);
     return rc;
 }
 

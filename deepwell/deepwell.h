@@ -131,6 +131,9 @@ struct deepwell_user {
     char password_hash[DEEPWELL_HASH_MAX];
     char last_login[32]; /* ISO time or "" */
     char created_at[32];
+    char previous_login[32]; /* the login before last_login, ISO time or "" */
+    int failed_logins;       /* wrong passwords since last_login */
+    int failed_before_login; /* wrong passwords between previous_login and last_login */
 };
 
 /* By name (case-insensitive) when name != NULL, else by id. */
@@ -158,8 +161,18 @@ enum deepwell_code deepwell_user_set_clearance(struct deepwell *dw, int64_t id, 
                                                struct deepwell_error *err);
 enum deepwell_code deepwell_user_set_active(struct deepwell *dw, int64_t id, bool active,
                                             struct deepwell_error *err);
+/* last_login = now; the one before and the failures since it move to previous_login and
+   failed_before_login. */
 enum deepwell_code deepwell_user_record_login(struct deepwell *dw, int64_t id, int64_t now_ms,
                                               struct deepwell_error *err);
+/* A wrong password for the user: failed_logins + 1. */
+enum deepwell_code deepwell_user_record_failure(struct deepwell *dw, int64_t id,
+                                                struct deepwell_error *err);
+/* A new password hash and, in the same transaction, the end of every session of the user
+   but keep_session (0 = all); *ended (may be NULL) = how many ended. */
+enum deepwell_code deepwell_user_change_password(struct deepwell *dw, int64_t id,
+                                                 const char *password_hash, int64_t keep_session,
+                                                 int64_t *ended, struct deepwell_error *err);
 
 /* ---- sessions ---------------------------------------------------------------------- */
 /* Only a hash of the token is ever stored; the token itself never reaches the store. */
@@ -209,6 +222,39 @@ enum deepwell_code deepwell_session_trim_user(struct deepwell *dw, int64_t user_
 enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_ms,
                                                int64_t idle_cutoff_ms, int64_t *count,
                                                struct deepwell_error *err);
+
+/* Who is online: live sessions (as in count_live) with their users, newest seen first. */
+struct deepwell_session_query {
+    int64_t now_ms, idle_cutoff_ms;
+    int max_level;      /* sessions of users above this clearance are left out */
+    int64_t user_id;    /* 0 = any user */
+    int64_t session_id; /* 0 = any session */
+    int64_t offset;
+    int limit; /* at least 1 */
+};
+
+struct deepwell_session_row {
+    int64_t id, user_id;
+    char user_name[DEEPWELL_NAME_MAX];
+    int clearance;
+    char client_addr[64];
+    int64_t created_ms, last_seen_ms, expires_ms;
+};
+
+struct deepwell_session_rows {
+    size_t count;
+    bool more; /* rows past the limit remain */
+    struct deepwell_session_row *rows;
+};
+
+enum deepwell_code deepwell_session_list(struct deepwell *dw,
+                                         const struct deepwell_session_query *q,
+                                         struct deepwell_session_rows *out,
+                                         struct deepwell_error *err);
+void deepwell_session_rows_free(struct deepwell_session_rows *rows);
+/* As deepwell_session_revoke_user; *ended = how many sessions it ended. */
+enum deepwell_code deepwell_session_revoke_user_count(struct deepwell *dw, int64_t user_id,
+                                                      int64_t *ended, struct deepwell_error *err);
 
 /* ---- login throttling ------------------------------------------------------------- */
 /*
@@ -587,8 +633,12 @@ struct deepwell_audit_query {
     int limit;        /* newest first; 0 = all (export) */
     int64_t after_id; /* export: rows with id > after_id, oldest first */
     bool oldest_first;
-    const char *user;   /* user name filter, NULL = any */
-    const char *action; /* action filter, NULL = any */
+    const char *user;    /* user name filter, NULL = any */
+    const char *action;  /* action filter, NULL = any */
+    const char *outcome; /* "success" | "failure" | "denied", NULL = any */
+    const char *since;   /* ISO time: rows at or after it, NULL = any */
+    const char *until;   /* ISO time: rows before it, NULL = any */
+    int64_t before_id;   /* paging newest first: rows with id < this, 0 = from the newest */
     /*
      * 0 = every row (export).  Else rows of users whose clearance is above this are left
      * out (before the limit), except failed logins that name an attempted user, and the

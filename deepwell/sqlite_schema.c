@@ -445,6 +445,18 @@ static const char migration_11[] =
     "CREATE INDEX file_revisions_scp ON file_revisions (scp_id, id);"
     "CREATE INDEX status_history_scp ON status_history (scp_id, id);";
 
+/*
+ * Version 12: what `whoami` tells of earlier logins, as a terminal does: the login
+ * before the newest, wrong passwords since the newest (counted as they happen) and
+ * how many there were between the two; and an index for the list of who is online.
+ */
+static const char migration_12[] =
+    "ALTER TABLE users ADD COLUMN previous_login TEXT;"
+    "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;"
+    /* who is online (sessions.list): the live ones, newest seen first, without a scan */
+    "CREATE INDEX sessions_last_seen ON sessions(last_seen_ms, id);";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -458,6 +470,7 @@ static const struct deepwell_migration migrations[] = {
     {9, "files keyed by number and suffix", migration_9, NULL},
     {10, "the Administrator title", migration_10, NULL},
     {11, "file edits", migration_11, NULL},
+    {12, "logins and failures since, sessions by last seen", migration_12, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

@@ -12,7 +12,8 @@
 #define SQL_USER_COLUMNS                                                                           \
     "u.id, u.name, t.name, u.clearance_level, u.site_id, s.name, "                                 \
     "u.task_force_id, " SQL_TF_NAME                                                                \
-    ", u.active, u.personnel_active, u.password_hash, u.last_login, u.created_at"
+    ", u.active, u.personnel_active, u.password_hash, u.last_login, u.created_at,"                 \
+    " u.previous_login, u.failed_logins, u.failed_before_login"
 #define SQL_USER_PLACES                                                                            \
     " LEFT JOIN sites s ON s.id = u.site_id"                                                       \
     " LEFT JOIN task_forces tf ON tf.id = u.task_force_id "
@@ -32,7 +33,15 @@ static const char SQL_SET_PASSWORD[] =
 static const char SQL_SET_CLEARANCE[] =
     "UPDATE users SET clearance_level = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_SET_ACTIVE[] = "UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1";
-static const char SQL_RECORD_LOGIN[] = "UPDATE users SET last_login = ?2 WHERE id = ?1";
+/* The login before it and the failures since it are kept for whoami (schema 13). */
+static const char SQL_RECORD_LOGIN[] =
+    "UPDATE users SET previous_login = last_login, failed_before_login = failed_logins,"
+    " failed_logins = 0, last_login = ?2 WHERE id = ?1";
+static const char SQL_RECORD_FAILURE[] =
+    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1";
+/* A new password ends every other session of the user (?2: the one kept, 0 = none). */
+static const char SQL_REVOKE_OTHER_SESSIONS[] =
+    "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0 AND id <> ?2";
 /* The session and its user in one statement: one read transaction per request, not two.
    The user's columns are NULL (id 0) when the user row is gone. */
 static const char SQL_SESSION_WITH_USER[] =
@@ -59,6 +68,9 @@ static void read_user_at(struct dw_stmt *stmt, int c, struct deepwell_user *out)
     dw_column_copy(stmt, c + 10, out->password_hash, sizeof(out->password_hash));
     dw_column_copy(stmt, c + 11, out->last_login, sizeof(out->last_login));
     dw_column_copy(stmt, c + 12, out->created_at, sizeof(out->created_at));
+    dw_column_copy(stmt, c + 13, out->previous_login, sizeof(out->previous_login));
+    out->failed_logins = dw_col_int(stmt, c + 14);
+    out->failed_before_login = dw_col_int(stmt, c + 15);
 }
 
 static void read_user(struct dw_stmt *stmt, struct deepwell_user *out)
@@ -340,24 +352,85 @@ enum deepwell_code deepwell_user_set_active(struct deepwell *dw, int64_t id, boo
                        err);
 }
 
-enum deepwell_code deepwell_user_record_login(struct deepwell *dw, int64_t id, int64_t now_ms,
-                                              struct deepwell_error *err)
+/* One bound write of a user's row: "It" (id, when) or "I" (id). */
+static enum deepwell_code record(struct deepwell *dw, const char *sql, int64_t id, const char *when,
+                                 const char *op, struct deepwell_error *err)
 {
-    static const char op[] = "users.record_login";
-    char when[32];
-    time_format_iso_ms(now_ms, when, sizeof(when));
     struct deepwell_conn *conn;
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_WRITER, &conn, err);
     if (code != DW_OK)
         return code;
     struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_RECORD_LOGIN, &stmt, err);
+    code = dw_prepare(conn, sql, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "It", id, when);
+        code =
+            when != NULL ? dw_bind(stmt, err, op, "It", id, when) : dw_bind(stmt, err, op, "I", id);
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
     if (code == DW_OK && dw_changes(conn) == 0)
         code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, id);
     deepwell_pool_release(dw->pool, conn);
+    return code;
+}
+
+enum deepwell_code deepwell_user_record_login(struct deepwell *dw, int64_t id, int64_t now_ms,
+                                              struct deepwell_error *err)
+{
+    char when[32];
+    time_format_iso_ms(now_ms, when, sizeof(when));
+    return record(dw, SQL_RECORD_LOGIN, id, when, "users.record_login", err);
+}
+
+enum deepwell_code deepwell_user_record_failure(struct deepwell *dw, int64_t id,
+                                                struct deepwell_error *err)
+{
+    return record(dw, SQL_RECORD_FAILURE, id, NULL, "users.record_failure", err);
+}
+
+struct password_change {
+    int64_t id, keep_session;
+    const char *hash;
+    int64_t ended;
+};
+
+static enum deepwell_code run_password_change(struct deepwell_conn *conn, void *arg,
+                                              struct deepwell_error *err)
+{
+    static const char op[] = "users.change_password";
+    struct password_change *c = arg;
+    char now[32];
+    dw_now_iso(now);
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_SET_PASSWORD, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "Itt", c->id, c->hash, now);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && dw_changes(conn) == 0)
+        code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, c->id);
+    if (code == DW_OK)
+        code = dw_prepare(conn, SQL_REVOKE_OTHER_SESSIONS, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "II", c->id, c->keep_session);
+    if (code == DW_OK)
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK)
+        c->ended = dw_changes(conn);
+    return code;
+}
+
+enum deepwell_code deepwell_user_change_password(struct deepwell *dw, int64_t id,
+                                                 const char *password_hash, int64_t keep_session,
+                                                 int64_t *ended, struct deepwell_error *err)
+{
+    static const char op[] = "users.change_password";
+    if (password_hash == NULL || password_hash[0] == '\0')
+        return deepwell_error_set(err, DW_INVALID, op, "a user needs a password hash");
+    if (strlen(password_hash) >= DEEPWELL_HASH_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "password hash too long");
+    struct password_change c = {id, keep_session, password_hash, 0};
+    enum deepwell_code code = deepwell_write_tx(dw, run_password_change, &c, err);
+    if (ended != NULL)
+        *ended = code == DW_OK ? c.ended : 0;
     return code;
 }

@@ -6,6 +6,7 @@
 #define CREATE_SITE_LEVEL 3
 #define SET_STATUS_LEVEL  3
 #define AUDIT_LEVEL       5
+#define SESSIONS_LEVEL    5 /* who is online, revoking others: as the audit log */
 
 static int need(int have, int needed)
 {
@@ -138,4 +139,22 @@ int clearance_info(const struct reader *r, int level)
 int clearance_passage(const struct reader *r, int level)
 {
     return need(r->level, level);
+}
+
+int clearance_sessions_all(const struct reader *r)
+{
+    return need(r->level, SESSIONS_LEVEL);
+}
+
+int clearance_revoke(const struct reader *actor, bool own, bool found, int target_level)
+{
+    if (own)
+        return 0;
+    int needed = clearance_sessions_all(actor);
+    if (needed != 0)
+        return needed;
+    /* A user above the actor is refused as one who does not exist (nor is online). */
+    if (!found || target_level > clearance_audit_actor_max(actor))
+        return refused(actor);
+    return 0;
 }

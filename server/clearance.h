@@ -74,6 +74,17 @@ int clearance_audit(const struct reader *r);
 int clearance_audit_actor_max(const struct reader *r);
 /* The description of clearance level `level` (0 for a class's, which every user may read). */
 int clearance_info(const struct reader *r, int level);
+/*
+ * Seeing (and ending) other users' sessions: level 5, as the audit log.  Below it a
+ * reader sees only their own; at it, those of users up to clearance_audit_actor_max.
+ */
+int clearance_sessions_all(const struct reader *r);
+/*
+ * Ending another's session(s) (revoke): own ones always; else level 5 and a target user
+ * the reader could see (found, target_level at most their own).  A hidden and a missing
+ * target get the same refusal.
+ */
+int clearance_revoke(const struct reader *actor, bool own, bool found, int target_level);
 /* A section or passage at `level` inside a file the reader may open. */
 int clearance_passage(const struct reader *r, int level);
 

@@ -6,6 +6,7 @@
  */
 #include "common/foundation.h"
 #include "server/args.h"
+#include "server/audit_view.h"
 #include "server/clearance.h"
 #include "server/redact.h"
 #include "server/ops.h"
@@ -19,71 +20,49 @@
 #define AUDIT_LIMIT_DEFAULT 50
 #define AUDIT_LIMIT_MAX     500
 
-/* Levels of the refs named in one reply's details, each looked up once. */
-#define REF_CACHE_MAX 64
-
-struct ref_levels {
-    struct server *srv;
-    size_t count;
-    struct {
-        struct foundation_ref ref;
-        int level;
-    } known[REF_CACHE_MAX];
-};
-
-/* The level of the file a ref names, 0 when none, -1 when the store cannot tell. */
-static int lookup_level(struct server *srv, const struct foundation_ref *ref)
+/* A time filter: YYYY-MM-DD, optionally THH:MM[:SS[.mmm]] and Z; compared as text. */
+static bool iso_time(const char *s)
 {
-    struct deepwell_error err;
-    enum deepwell_code rc = DW_INTERNAL;
-    int level = 0;
-    if (ref->kind == REF_SCP) {
-        struct deepwell_scp scp;
-        rc = deepwell_scp_get_head(srv->dw, (int)ref->number, ref->suffix, &scp, &err);
-        if (rc == DW_OK) {
-            level = scp.level;
-            deepwell_scp_free(&scp);
-        }
-    } else if (ref->kind == REF_SITE) {
-        struct deepwell_site site;
-        rc = deepwell_site_get(srv->dw, ref->number, &site, &err);
-        if (rc == DW_OK) {
-            level = site.level;
-            deepwell_site_free(&site);
-        }
-    } else if (ref->kind == REF_MTF) {
-        struct deepwell_mtf mtf;
-        rc = deepwell_mtf_get(srv->dw, ref->number, &mtf, &err);
-        if (rc == DW_OK) {
-            level = mtf.level;
-            deepwell_mtf_free(&mtf);
-        }
-    } else if (ref->kind == REF_USER) {
-        struct deepwell_user user;
-        rc = deepwell_user_find(srv->dw, NULL, ref->number, &user, &err);
-        if (rc == DW_OK)
-            level = user.clearance;
-        memset(&user, 0, sizeof(user)); /* its password hash */
-    }
-    if (rc == DW_NOT_FOUND)
-        return 0;
-    return rc == DW_OK ? level : -1;
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddd";
+    size_t n = strlen(s), i;
+    if (n > 0 && s[n - 1] == 'Z')
+        n--;
+    if (n != 10 && n != 16 && n != 19 && n != 23)
+        return false;
+    for (i = 0; i < n; i++)
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+            return false;
+    return n == 10 || s[n] == 'Z';
 }
 
-static int ref_level(void *arg, const struct foundation_ref *ref)
+/* The view's filters past user and action; false (after the reply) when one is wrong. */
+static bool read_filters(struct request *req, struct deepwell_audit_query *q)
 {
-    struct ref_levels *cache = arg;
-    for (size_t i = 0; i < cache->count; i++)
-        if (cache->known[i].ref.kind == ref->kind && cache->known[i].ref.number == ref->number &&
-            strcmp(cache->known[i].ref.suffix, ref->suffix) == 0)
-            return cache->known[i].level;
-    int level = lookup_level(cache->srv, ref);
-    if (level >= 0 && cache->count < REF_CACHE_MAX) {
-        cache->known[cache->count].ref = *ref;
-        cache->known[cache->count].level = level;
-        cache->count++;
+    json_t *before = json_object_get(req->args, "before");
+    if (!args_optional_string(req->args, "outcome", 16, &q->outcome) ||
+        (q->outcome != NULL && strcmp(q->outcome, "success") != 0 &&
+         strcmp(q->outcome, "failure") != 0 && strcmp(q->outcome, "denied") != 0)) {
+        request_fail(req, "bad_request", "outcome must be success, failure or denied");
+        return false;
     }
-    return level;
+    if (!args_optional_string(req->args, "since", 32, &q->since) ||
+        !args_optional_string(req->args, "until", 32, &q->until) ||
+        (q->since != NULL && !iso_time(q->since)) || (q->until != NULL && !iso_time(q->until))) {
+        request_fail(req, "bad_request",
+                     "since and until must be times like 2026-11-22 or 2026-11-22T15:30:00Z");
+        return false;
+    }
+    if (before != NULL && (!json_is_integer(before) || json_integer_value(before) < 1)) {
+        request_fail(req, "bad_request", "before must be a row id");
+        return false;
+    }
+    q->before_id = before != NULL ? json_integer_value(before) : 0;
+    return true;
+}
+
+static json_t *string_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
 }
 
 static void op_audit(struct request *req)
@@ -103,8 +82,10 @@ static void op_audit(struct request *req)
         request_fail(req, "bad_request", "user and action must be non-empty strings");
         return;
     }
+    if (!read_filters(req, &q))
+        return;
 
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     int needed = clearance_audit(&r);
     if (needed != 0) {
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING, NULL);
@@ -121,26 +102,29 @@ static void op_audit(struct request *req)
         request_store_error(req, "audit.query", &err);
         return;
     }
-    struct ref_levels *cache = calloc(1, sizeof(*cache));
-    json_t *list = json_array();
-    bool failed = cache == NULL || list == NULL;
-    if (cache != NULL)
-        cache->srv = req->srv;
-    for (size_t i = 0; !failed && i < rows.count; i++)
-        failed =
-            json_array_append_new(list, redact_audit_row(&r, &rows.rows[i], ref_level, cache)) != 0;
+    json_t *list = audit_view_rows(req, &r, &rows);
     deepwell_audit_rows_free(&rows);
-    free(cache);
-    if (failed) {
-        json_decref(list);
+    if (list == NULL) {
         request_fail(req, "internal", "internal error");
         return;
     }
     request_audit(req, req->user.id, DW_OUTCOME_SUCCESS, DW_SEV_NOTICE,
-                  json_pack("{s:i, s:o, s:o}", "limit", q.limit, "user",
-                            q.user ? json_string(q.user) : json_null(), "action",
-                            q.action ? json_string(q.action) : json_null()));
-    request_ok(req, json_pack("{s:o}", "rows", list));
+                  json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:I}", "limit", q.limit, "user",
+                            string_or_null(q.user), "action", string_or_null(q.action), "outcome",
+                            string_or_null(q.outcome), "since", string_or_null(q.since), "until",
+                            string_or_null(q.until), "before", (json_int_t)q.before_id));
+    /* A full page may have older rows: "next" is the "before" that asks for them. */
+    bool full = json_array_size(list) == (size_t)q.limit;
+    json_t *last = json_object_get(json_array_get(list, (size_t)q.limit - 1), "id");
+    json_t *next = full && last != NULL ? json_copy(last) : NULL;
+    json_t *body = json_pack("{s:o}", "rows", list);
+    if (body != NULL && full && !shape_set(body, "next", next)) {
+        json_decref(body);
+        body = NULL;
+    } else if (body == NULL) {
+        json_decref(next);
+    }
+    request_ok(req, body);
 }
 
 const struct op op_audit_entry = {

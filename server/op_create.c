@@ -127,7 +127,7 @@ static bool valid_user_name(const char *name)
 
 static bool denied(struct request *req, enum foundation_ref_kind kind, int level)
 {
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     int needed = clearance_create(&r, kind, level);
     if (needed == 0)
         return false;
@@ -184,7 +184,7 @@ static bool may_grant(struct request *req, enum foundation_ref_kind kind, const 
             return false;
         }
     }
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     int needed = clearance_grant(&r, req->user.title, g);
     if (needed == 0)
         return true;

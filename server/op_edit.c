@@ -241,9 +241,7 @@ static bool allowed(struct request *req, struct edit_args *a)
     struct deepwell_scp scp;
     struct deepwell_error err;
     enum deepwell_code rc = deepwell_scp_get(req->srv->dw, a->e.number, a->ref.suffix, &scp, &err);
-    struct reader r = {.level = req->user.clearance,
-                       .site_id = req->user.site_id,
-                       .task_force_id = req->user.task_force_id};
+    struct reader r = request_reader(req);
     if (rc == DW_NOT_FOUND) {
         request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
                       json_pack("{s:s, s:s}", "ref", a->canon, "result", "expunged"));

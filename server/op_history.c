@@ -79,7 +79,7 @@ static void op_history(struct request *req)
     size_t limit = jlimit ? (size_t)json_integer_value(jlimit) : HISTORY_LIMIT_DEFAULT;
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
 
     struct deepwell_file_history h;
     struct deepwell_error err;

@@ -103,7 +103,7 @@ static void op_info(struct request *req)
                      "topic must be LEVEL 1 to LEVEL 6, a level's name or a class's name");
         return;
     }
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     int needed = clearance_info(&r, topic.level);
     if (needed != 0) {
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_NOTICE,

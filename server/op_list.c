@@ -136,7 +136,7 @@ static void op_list(struct request *req)
         if (json_string_length(jquery) > 0)
             q.query = json_string_value(jquery);
     }
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     q.kind = store_kind(kind);
     /* Site names are public; every other title only up to the reader's level. */
     q.title_max_level = kind == REF_SITE ? FOUNDATION_LEVEL_MAX : r.level;

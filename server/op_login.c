@@ -110,11 +110,13 @@ static void login_succeeded(struct request *req, struct login_state *st)
     if (!session_start(req, token, &expires_in))
         return;
     const struct foundation_level *lvl = foundation_level(req->user.clearance);
-    json_t *body =
-        json_pack("{s:s, s:I, s:o, s:{s:s, s:s, s:s, s:s}}", "token", token, "expires_in",
-                  (json_int_t)expires_in, "user", shape_user(&req->user), "screen", "kind", "login",
-                  "usr_name", req->user.name, "usr_title_name", req->user.title,
-                  "usr_clearance_level_name", lvl ? lvl->full_name : "");
+    /* req->user was read before this login was recorded: its last one, failures since. */
+    json_t *body = json_pack("{s:s, s:I, s:o, s:o, s:i, s:{s:s, s:s, s:s, s:s}}", "token", token,
+                             "expires_in", (json_int_t)expires_in, "user", shape_user(&req->user),
+                             "last_login", shape_time_or_null(req->user.last_login),
+                             "failed_logins", req->user.failed_logins, "screen", "kind", "login",
+                             "usr_name", req->user.name, "usr_title_name", req->user.title,
+                             "usr_clearance_level_name", lvl ? lvl->full_name : "");
     memset(token, 0, sizeof(token));
     request_ok(req, body);
     req->authenticated = true;
@@ -136,6 +138,10 @@ static void login_record(struct request *req)
     }
     if (st->verdict != DW_PW_OK) {
         int64_t tried = req->user.id;
+        struct deepwell_error err;
+        if (deepwell_user_record_failure(req->srv->dw, tried, &err) != DW_OK) /* for whoami */
+            log_warning("login", "cannot count a failure of user %" PRId64 ": %s", tried,
+                        err.message);
         memset(&req->user, 0, sizeof(req->user));
         login_failed(req, st, tried, "wrong password");
         return;

@@ -3,9 +3,11 @@
  *
  * The access decision is clearance.c's; the cutting is redact.c's.  Every read is
  * audited: granted, redacted (the file exists but is above the reader) or
- * expunged (no such file).
+ * expunged (no such file).  A personnel file read at the audit log's level also
+ * carries that person's newest audit rows.
  */
 #include "common/foundation.h"
+#include "server/audit_view.h"
 #include "server/clearance.h"
 #include "server/ops.h"
 #include "server/file_view.h"
@@ -73,6 +75,46 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
     return true;
 }
 
+/*
+ * A personnel file read at the audit log's level carries that person's newest audit rows
+ * (as the audit op would show them to the reader), appended to the cut file, which is
+ * cached without them.  false after answering when the store fails.
+ */
+#define PERSONNEL_AUDIT_ROWS 10
+
+static bool add_audit_rows(struct request *req, const struct reader *r, const char *person,
+                           char **text, size_t *length)
+{
+    struct deepwell_audit_query q = {.limit = PERSONNEL_AUDIT_ROWS,
+                                     .user = person,
+                                     .actor_max_level = clearance_audit_actor_max(r)};
+    struct deepwell_audit_rows rows;
+    struct deepwell_error err;
+    if (deepwell_audit_query(req->srv->dw, &q, &rows, &err) != DW_OK) {
+        free(*text);
+        *text = NULL;
+        request_store_error(req, "audit.query", &err);
+        return false;
+    }
+    json_t *list = audit_view_rows(req, r, &rows);
+    deepwell_audit_rows_free(&rows);
+    char *dumped = list != NULL ? json_dumps(list, JSON_COMPACT) : NULL;
+    json_decref(list);
+    static const char key[] = ",\"audit\":";
+    size_t n = dumped != NULL ? strlen(dumped) : 0;
+    char *joined = dumped != NULL ? malloc(*length + sizeof(key) - 1 + n + 1) : NULL;
+    if (joined != NULL) {
+        memcpy(joined, *text, *length);
+        memcpy(joined + *length, key, sizeof(key) - 1);
+        memcpy(joined + *length + sizeof(key) - 1, dumped, n + 1);
+        *length += sizeof(key) - 1 + n;
+    }
+    free(dumped);
+    free(*text);
+    *text = joined; /* NULL: out of memory, answered as such by the caller */
+    return true;
+}
+
 static char *cached_reply(struct view_cache *cache, const struct file_view *view,
                           const struct reader *r, const char *canon, size_t *length)
 {
@@ -98,7 +140,7 @@ static void op_read(struct request *req)
     }
     char canon[32];
     foundation_ref_format(&ref, canon, sizeof(canon));
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     struct view_cache *cache = req->srv->view_cache;
 
     struct file_view view;
@@ -120,7 +162,13 @@ static void op_read(struct request *req)
             view_cache_put(cache, key, key_length, text, length);
         free(key);
     }
+    char person[DEEPWELL_NAME_MAX] = "";
+    if (ref.kind == REF_USER)
+        snprintf(person, sizeof(person), "%s", view.user.name);
     file_view_free(&view);
+    if (text != NULL && ref.kind == REF_USER && clearance_audit(&r) == 0 &&
+        !add_audit_rows(req, &r, person, &text, &length))
+        return;
     bool ok = text != NULL && request_ok_text(req, text, length);
     free(text);
     if (!ok) {

@@ -67,7 +67,7 @@ static void op_search(struct request *req)
         request_fail(req, "bad_request", "query must be a string of at most 200 bytes");
         return;
     }
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     struct deepwell_search_query q = {
         .query = json_string_value(jquery),
         .reader_level = r.level,

@@ -55,7 +55,7 @@ static void op_set_status(struct request *req)
     }
     struct grant g = {.kind = GRANT_SCP, .found = true, .level = scp.level, .id = scp.id};
     deepwell_scp_free(&scp);
-    struct reader r = {req->user.clearance, req->user.site_id, req->user.task_force_id};
+    struct reader r = request_reader(req);
     int needed = clearance_grant(&r, req->user.title, &g);
     if (needed != 0) {
         request_audit(req, req->user.id, DW_OUTCOME_DENIED, DW_SEV_WARNING,

@@ -1,4 +1,4 @@
-/* op_whoami.c - "whoami": the caller's user and session time left. */
+/* op_whoami.c - "whoami": the caller's user, session time left, the login before. */
 #include "server/ops.h"
 #include "server/request.h"
 #include "server/session.h"
@@ -6,8 +6,11 @@
 
 static void op_whoami(struct request *req)
 {
-    request_ok(req, json_pack("{s:o, s:I}", "user", shape_user(&req->user), "expires_in",
-                              (json_int_t)session_expires_in(req)));
+    /* The login before the newest and the wrong passwords between them (schema 13). */
+    request_ok(req, json_pack("{s:o, s:I, s:o, s:i}", "user", shape_user(&req->user), "expires_in",
+                              (json_int_t)session_expires_in(req), "last_login",
+                              shape_time_or_null(req->user.previous_login), "failed_logins",
+                              req->user.failed_before_login));
 }
 
 const struct op op_whoami_entry = {

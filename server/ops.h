@@ -22,6 +22,9 @@
     X(history)                                                                                     \
     X(audit)                                                                                       \
     X(info)                                                                                        \
+    X(sessions)                                                                                    \
+    X(revoke)                                                                                      \
+    X(passwd)                                                                                      \
     X(health)
 
 #define SCIPNET_OP_DECLARE(name) extern const struct op op_##name##_entry;

@@ -231,10 +231,13 @@ json_t *redact_audit_row(const struct reader *r, const struct deepwell_audit_row
         hidden ? details_as_unknown(row) : details_cut(r, row->details_json, level_of, arg);
     if (details == NULL)
         return NULL;
-    return json_pack(
-        "{s:I, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)row->id, "ts", row->ts,
-        "user_id", row->user_id && !hidden ? json_integer(row->user_id) : json_null(),
-        "attempted_name", row->attempted_name[0] ? json_string(row->attempted_name) : json_null(),
-        "client", row->client_addr, "action", row->action, "outcome", row->outcome, "severity",
-        row->severity, "details", details);
+    /* The actor's name for the audit view's table: as the id, never a hidden user's. */
+    bool named = row->user_id && !hidden && row->user_name[0] != '\0';
+    return json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:o}", "id",
+                     (json_int_t)row->id, "ts", row->ts, "user_id",
+                     row->user_id && !hidden ? json_integer(row->user_id) : json_null(), "user",
+                     named ? json_string(row->user_name) : json_null(), "attempted_name",
+                     row->attempted_name[0] ? json_string(row->attempted_name) : json_null(),
+                     "client", row->client_addr, "action", row->action, "outcome", row->outcome,
+                     "severity", row->severity, "details", details);
 }

@@ -323,3 +323,10 @@ void request_submit(struct request *req, enum op_pool pool)
     req->pool = pool;
     push(req, pool);
 }
+
+struct reader request_reader(const struct request *req)
+{
+    return (struct reader){.level = req->user.clearance,
+                           .site_id = req->user.site_id,
+                           .task_force_id = req->user.task_force_id};
+}

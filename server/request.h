@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "deepwell/deepwell.h"
+#include "server/clearance.h"
 #include "server/dispatch.h"
 #include "server/workq.h"
 
@@ -82,6 +83,9 @@ void request_store_error(struct request *req, const char *what, const struct dee
  * Queues the audit row for this request, under its op's action (op->audit) and in
  * the name of actor (a user id, 0 = nobody known); steals details (NULL = {}).
  */
+/* The logged-in user as the clearance rules see them (server/clearance.h). */
+struct reader request_reader(const struct request *req);
+
 void request_audit(struct request *req, int64_t actor, enum deepwell_outcome outcome,
                    enum deepwell_severity severity, json_t *details);
 /* The same under another action (session.reject, session.expire). */

@@ -184,7 +184,8 @@ class ManPageTest(unittest.TestCase):
         for opt in options:
             self.assertIn(opt, page, opt)
         verbs = re.findall(r'strcmp\(cmd\[0\], "(\w+)"\)',
-                           source("client/batch.c") + source("client/batch_edit.c"))
+                           source("client/batch.c") + source("client/batch_edit.c") +
+                           source("client/batch_staff.c"))
         self.assertIn("read", verbs)
         self.assertIn("edit", verbs)
         for verb in verbs:

@@ -373,7 +373,7 @@ class TestOps(ServerTestCase):
         ids = [row["id"] for row in r["rows"]]
         self.assertEqual(ids, sorted(ids, reverse=True))
         for row in r["rows"]:
-            self.assertEqual(set(row), {"id", "ts", "user_id", "attempted_name", "client",
+            self.assertEqual(set(row), {"id", "ts", "user_id", "user", "attempted_name", "client",
                                         "action", "outcome", "severity", "details"})
         r = c.request("audit", action="login", limit=50)
         self.assertTrue(all(row["action"] == "login" for row in r["rows"]))

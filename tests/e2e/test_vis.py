@@ -251,7 +251,7 @@ class PrintHelpersOnlyTest(unittest.TestCase):
     RAW_PRINT = re.compile(r"(?<![\w.])(printf|fprintf|puts|fputs|putchar|fputc|fwrite)\s*\(")
 
     def test_no_raw_print_calls(self):
-        files = [REPO / "client" / n for n in ("batch.c", "main.c", "options.c", "ui.c")]
+        files = [REPO / "client" / n for n in ("batch.c", "batch_staff.c", "main.c", "options.c", "ui.c")]
         files += sorted((REPO / "deepwell" / "admin").glob("*.c"))
         offenders = []
         for path in files:

@@ -295,6 +295,31 @@ static void a_colon_before_a_command(void **state)
     assert_int_equal(c.kind, CMD_NONE);
 }
 
+static void staff_commands_keep_their_words(void **state)
+{
+    (void)state;
+    struct command c;
+    commands_parse("who", &c);
+    assert_int_equal(c.kind, CMD_WHO);
+    assert_string_equal(c.query, "");
+    commands_parse("WHO agent.vance", &c);
+    assert_string_equal(c.query, "agent.vance");
+    commands_parse("audit  user=cadet   outcome=failure", &c);
+    assert_int_equal(c.kind, CMD_AUDIT);
+    assert_string_equal(c.query, "user=cadet outcome=failure");
+    commands_parse("REVOKE 41", &c);
+    assert_int_equal(c.kind, CMD_REVOKE);
+    assert_string_equal(c.query, "41");
+    commands_parse("REVOKE", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+    commands_parse("passwd", &c);
+    assert_int_equal(c.kind, CMD_PASSWD);
+    /* A password is never taken from the command line (it would go to the history). */
+    commands_parse("PASSWD hunter2", &c);
+    assert_int_equal(c.kind, CMD_INVALID);
+    assert_string_equal(c.query, "");
+}
+
 static void tab_completes_commands_kinds_and_refs(void **state)
 {
     (void)state;
@@ -320,7 +345,7 @@ static void tab_completes_commands_kinds_and_refs(void **state)
     assert_int_equal(commands_complete("DANCE", refs, 4, out, sizeof(out)), 0);
     assert_string_equal(out, "DANCE");
     assert_int_equal(commands_complete("HELP x", refs, 4, out, sizeof(out)), 0);
-    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 11); /* every command */
+    assert_int_equal(commands_complete("", refs, 4, out, sizeof(out)), 15); /* every command */
     assert_int_equal(commands_complete("in", refs, 4, out, sizeof(out)), 1);
     assert_string_equal(out, "INFO ");
     assert_int_equal(commands_complete("his", refs, 4, out, sizeof(out)), 1);
@@ -343,6 +368,7 @@ int main(void)
         cmocka_unit_test(a_colon_before_a_command),
         cmocka_unit_test(tab_completes_commands_kinds_and_refs),
         cmocka_unit_test(info_takes_a_topic),
+        cmocka_unit_test(staff_commands_keep_their_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

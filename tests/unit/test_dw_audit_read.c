@@ -122,6 +122,45 @@ static void queries_filter_and_order(void **state)
     deepwell_audit_rows_free(&rows);
 }
 
+/* The audit view's filters: outcome, a time range and pages older than an id. */
+static void queries_filter_by_outcome_time_and_page(void **state)
+{
+    struct fixture *f = *state;
+    struct deepwell_audit_rows rows;
+    struct deepwell_error err = {0};
+    struct deepwell_audit_entry ok = {.action = "read"};
+    struct deepwell_audit_entry bad = {.action = "login", .outcome = DW_OUTCOME_FAILURE};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(deepwell_audit_log(f->dw, &ok, NULL, &err), DW_OK);  /* 1, 3, 5 */
+        assert_int_equal(deepwell_audit_log(f->dw, &bad, NULL, &err), DW_OK); /* 2, 4, 6 */
+    }
+    struct deepwell_audit_query failures = {.outcome = "failure"};
+    assert_int_equal(deepwell_audit_query(f->dw, &failures, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 3);
+    assert_int_equal(rows.rows[0].id, 6);
+    deepwell_audit_rows_free(&rows);
+
+    struct deepwell_audit_query page = {.outcome = "failure", .before_id = 6, .limit = 1};
+    assert_int_equal(deepwell_audit_query(f->dw, &page, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 1);
+    assert_int_equal(rows.rows[0].id, 4);
+    deepwell_audit_rows_free(&rows);
+
+    struct deepwell_audit_query future = {.since = "2999-01-01"};
+    assert_int_equal(deepwell_audit_query(f->dw, &future, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 0);
+    deepwell_audit_rows_free(&rows);
+    struct deepwell_audit_query past = {.until = "2000-01-01"};
+    assert_int_equal(deepwell_audit_query(f->dw, &past, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 0);
+    deepwell_audit_rows_free(&rows);
+    struct deepwell_audit_query now = {
+        .since = "2000-01-01", .until = "2999-01-01T00:00:00.000Z", .outcome = "success"};
+    assert_int_equal(deepwell_audit_query(f->dw, &now, &rows, &err), DW_OK);
+    assert_int_equal(rows.count, 3);
+    deepwell_audit_rows_free(&rows);
+}
+
 static void row_json_has_every_field(void **state)
 {
     struct fixture *f = *state;
@@ -201,6 +240,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(queries_filter_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(queries_leave_out_users_above_the_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(row_json_has_every_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(queries_filter_by_outcome_time_and_page, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_inserted_in_a_transaction_chain_with_the_thread, setup,
                                         teardown),
     };

@@ -106,6 +106,20 @@ static void status_and_audit(void **state)
     assert_int_equal(clearance_audit(&l5), 0);
 }
 
+static void sessions_and_revoke(void **state)
+{
+    (void)state;
+    struct reader l4 = {4, 0, 0}, l5 = {5, 0, 0}, l6 = {6, 0, 0};
+    assert_int_equal(clearance_sessions_all(&l4), 5);
+    assert_int_equal(clearance_sessions_all(&l5), 0);
+    assert_int_equal(clearance_revoke(&l4, true, true, 4), 0);   /* own: always */
+    assert_int_equal(clearance_revoke(&l4, false, true, 1), 5);  /* another's: level 5 */
+    assert_int_equal(clearance_revoke(&l5, false, true, 5), 0);  /* up to their own level */
+    assert_int_equal(clearance_revoke(&l5, false, true, 6), 6);  /* above: refused ... */
+    assert_int_equal(clearance_revoke(&l5, false, false, 0), 6); /* ... as a missing one */
+    assert_int_equal(clearance_revoke(&l6, false, true, 6), 0);
+}
+
 static int grant(const struct reader *r, const char *title, enum clearance_grant_kind kind,
                  bool found, int level, int64_t id)
 {
@@ -224,6 +238,7 @@ static char *audit_row_text(int reader_level, int user_clearance, const char *ac
     struct deepwell_audit_row row = {.id = 7, .user_id = 6, .user_clearance = user_clearance};
     strcpy(row.ts, "2026-12-07T21:00:00.000Z");
     strcpy(row.attempted_name, "o5");
+    strcpy(row.user_name, "o5");
     strcpy(row.client_addr, "127.0.0.1:1");
     strcpy(row.action, action);
     strcpy(row.outcome, outcome);
@@ -246,11 +261,12 @@ static void audit_rows_through_the_clearance_rules(void **state)
     char *hidden = audit_row_text(5, 6, "login", "failure", "{\"reason\":\"wrong password\"}");
     assert_string_equal(hidden, "{\"action\":\"login\",\"attempted_name\":\"o5\","
                                 "\"details\":{\"reason\":\"unknown user\"},\"id\":7,"
-                                "\"outcome\":\"failure\",\"user_id\":null}");
+                                "\"outcome\":\"failure\",\"user\":null,\"user_id\":null}");
     free(hidden);
     char *seen = audit_row_text(6, 6, "login", "failure", "{\"reason\":\"wrong password\"}");
     assert_non_null(strstr(seen, "\"wrong password\""));
     assert_non_null(strstr(seen, "\"user_id\":6"));
+    assert_non_null(strstr(seen, "\"user\":\"o5\"")); /* the name only when seen */
     free(seen);
     char *other = audit_row_text(5, 6, "session.reject", "denied", "{\"reason\":\"revoked\"}");
     assert_non_null(strstr(other, "\"details\":{}"));
@@ -288,6 +304,7 @@ int main(void)
         cmocka_unit_test(info_by_level),
         cmocka_unit_test(create_rules),
         cmocka_unit_test(status_and_audit),
+        cmocka_unit_test(sessions_and_revoke),
         cmocka_unit_test(grant_site_only_when_readable),
         cmocka_unit_test(grant_missing_looks_like_hidden),
         cmocka_unit_test(grant_task_force_leader_and_level_by_clearance),
