@@ -7,14 +7,15 @@
 # libraries it needs.  New .c files are picked up by wildcard, so adding a module
 # never means editing this file.
 
-PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
+PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw md4c
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
              libjansson-dev libinih-dev libxml2-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
-             libpq-dev postgresql valgrind clang libclang-rt-14-dev mandoc systemd
+             libpq-dev postgresql valgrind clang libclang-rt-14-dev mandoc systemd libmd4c-dev
 # The Debian package that ships each pkg-config module, for `make`'s missing-library report.
 PKG_DEBS  := sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev openssl:libssl-dev \
              libevent:libevent-dev libevent_openssl:libevent-dev libevent_pthreads:libevent-dev \
-             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev libxml-2.0:libxml2-dev
+             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev libxml-2.0:libxml2-dev \
+             md4c:libmd4c-dev
 # libxml2 parses the wiki's HTML on import: only deepwell/io (and so only the deepwell
 # command) uses it, so it is kept out of PKGS and the server never links it.
 IO_PKGS   := libxml-2.0

@@ -23,6 +23,10 @@ struct art_file_view {
     int find_dir;     /* set by the caller: 1 next, -1 previous, 2 from the top line; done: 0 */
     bool found;       /* set by art_file_view after a find: the scroll moved to a match */
     int match;        /* set by art_file_view: the line of the last match */
+    /* Refs in the text are links (art/file_links.c): Tab and Shift-Tab choose one. */
+    int link;                   /* the chosen link, 1-based; 0 none */
+    int link_step;              /* set by the caller: 1 next, -1 previous; done: 0 */
+    char link_ref[ART_REF_MAX]; /* set by art_file_view: the chosen link's ref, or "" */
 };
 
 /* Body text is never wider than this, however wide the window: lines stay readable. */
@@ -32,5 +36,9 @@ void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_
 char *art_file_plain(const struct art_file *file, int width);
 /* "██████████ [LEVEL 4 REQUIRED]": how a cut passage reads. */
 int art_redaction(struct rich *r, const struct art_level *needed);
+struct doc_links;
+/* Moves to the link v->link_step asks for, scrolls it into sight and draws it reversed. */
+void art_file_links(struct rich *r, const struct wrapped *w, struct art_file_view *v,
+                    const struct doc_links *links);
 
 #endif
