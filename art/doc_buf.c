@@ -159,10 +159,12 @@ static int put_prefix(struct doc_ctx *x, bool blank)
     for (int i = 0; i < x->nsegs; i++) {
         struct doc_seg *s = &x->segs[i];
         const wchar_t *p = s->used || blank ? s->rest : s->first;
+        struct ink ink = s->ink;
+        ink.attrs |= INK_DECOR;
         if (!blank)
             s->used = true;
         for (; *p; p++)
-            if (rich_append_char(x->out, *p, s->ink) != 0)
+            if (rich_append_char(x->out, *p, ink) != 0)
                 return -1;
     }
     if (blank) /* a blank line keeps its quote bars, not its indent */
@@ -171,14 +173,22 @@ static int put_prefix(struct doc_ctx *x, bool blank)
     return 0;
 }
 
-/* Starts an output line: the blank line owed between blocks, then the prefixes. */
-int doc_line_begin(struct doc_ctx *x)
+/* The blank line owed between blocks, if one is. */
+int doc_gap(struct doc_ctx *x)
 {
     if (x->gap && x->any) {
         if (put_prefix(x, true) != 0 || rich_append_char(x->out, L'\n', ink_plain()) != 0)
             return -1;
     }
     x->gap = false;
+    return 0;
+}
+
+/* Starts an output line: the blank line owed, then the prefixes. */
+int doc_line_begin(struct doc_ctx *x)
+{
+    if (doc_gap(x) != 0)
+        return -1;
     x->any = true;
     return put_prefix(x, false);
 }

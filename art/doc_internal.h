@@ -98,6 +98,7 @@ void doc_buf_reset(struct doc_buf *b);
 void doc_buf_free(struct doc_buf *b);
 int doc_put(struct doc_ctx *x, struct doc_buf *b, size_t from, size_t n);
 int doc_prefix_width(const struct doc_ctx *x);
+int doc_gap(struct doc_ctx *x);
 int doc_line_begin(struct doc_ctx *x);
 int doc_line_end(struct doc_ctx *x);
 /* doc_table.c */

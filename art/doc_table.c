@@ -79,7 +79,7 @@ static void fit_columns(const struct doc_table *t, int inner, int *w)
 
 static int border(struct doc_ctx *x, const int *w, int cols, const wchar_t *parts)
 {
-    struct ink ink = ink_attrs(INK_DIM);
+    struct ink ink = ink_attrs(INK_DIM | INK_DECOR);
     int rc = doc_line_begin(x);
     rc |= rich_append_char(x->out, parts[0], ink);
     for (int c = 0; c < cols && rc == 0; c++) {
@@ -105,7 +105,7 @@ static int put_cell_line(struct doc_ctx *x, struct doc_cell *cell, const struct 
         rc |= doc_put(x, &cell->b, s->start, s->len);
     used = before + have;
     rc |= rich_repeat(x->out, L' ', width - used + 1, ink_plain());
-    return rc | rich_append_char(x->out, L'│', ink_attrs(INK_DIM));
+    return rc | rich_append_char(x->out, L'│', ink_attrs(INK_DIM | INK_DECOR));
 }
 
 /* One table row: every cell wrapped to its column, as many lines as the tallest. */
@@ -123,7 +123,7 @@ static int row(struct doc_ctx *x, struct doc_cell **cells, const int *w, int col
     }
     for (size_t l = 0; l < height && rc == 0; l++) {
         rc |= doc_line_begin(x);
-        rc |= rich_append_char(x->out, L'│', ink_attrs(INK_DIM));
+        rc |= rich_append_char(x->out, L'│', ink_attrs(INK_DIM | INK_DECOR));
         for (int c = 0; c < cols && rc == 0; c++)
             rc |= put_cell_line(x, cells[c], &wr[c], l, w[c]);
         rc |= doc_line_end(x);
@@ -144,7 +144,7 @@ static int listed(struct doc_ctx *x, int avail)
         struct wrapped wr = {0};
         if (i > 0 && cell->row != t->cells[i - 1].row) {
             rc |= doc_line_begin(x);
-            rc |= rich_repeat(x->out, L'─', avail < 3 ? avail : 3, ink_attrs(INK_DIM));
+            rc |= rich_repeat(x->out, L'─', avail < 3 ? avail : 3, ink_attrs(INK_DIM | INK_DECOR));
             rc |= doc_line_end(x);
         }
         rc |= layout_wrap(cell->b.r.g, cell->b.r.len, avail, &wr);

@@ -159,7 +159,7 @@ static int rule(struct doc_ctx *x)
 {
     int avail = x->width - doc_prefix_width(x);
     if (doc_line_begin(x) != 0 ||
-        rich_repeat(x->out, L'─', avail > 0 ? avail : 1, ink_attrs(INK_DIM)) != 0)
+        rich_repeat(x->out, L'─', avail > 0 ? avail : 1, ink_attrs(INK_DIM | INK_DECOR)) != 0)
         return -1;
     x->gap = true;
     return doc_line_end(x);
@@ -180,6 +180,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *data)
     x->err |= flush(x);
     switch (type) {
     case MD_BLOCK_QUOTE:
+        x->err |= doc_gap(x); /* before the bar: the blank line above a quote has none */
         push_seg(x, L"│ ", L"│ ", ink_attrs(INK_DIM));
         break;
     case MD_BLOCK_UL:
@@ -350,7 +351,8 @@ static int notes(struct doc_ctx *x, const struct doc_src *s)
         return 0;
     int avail = x->width < 12 ? x->width : 12;
     x->gap = true;
-    if (doc_line_begin(x) != 0 || rich_repeat(x->out, L'─', avail, ink_attrs(INK_DIM)) != 0 ||
+    if (doc_line_begin(x) != 0 ||
+        rich_repeat(x->out, L'─', avail, ink_attrs(INK_DIM | INK_DECOR)) != 0 ||
         doc_line_end(x) != 0)
         return -1;
     for (int n = 1; n <= s->nnotes; n++) {

@@ -62,3 +62,30 @@ void art_file_links(struct rich *r, const struct wrapped *w, struct art_file_vie
     for (size_t i = l->start; i < l->end && i < r->len; i++)
         r->g[i].ink.attrs |= INK_REVERSE;
 }
+
+static bool is_text(const struct glyph *g)
+{
+    return g->ch != L' ' && g->ch != L'\n' && !(g->ink.attrs & INK_DECOR);
+}
+
+size_t art_file_text_at(const struct rich *r, size_t at)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < at && i < r->len; i++)
+        n += is_text(&r->g[i]);
+    return n;
+}
+
+int art_file_find_text(const struct rich *r, const struct wrapped *w, size_t n)
+{
+    size_t seen = 0, i = 0;
+    int line = 0;
+    for (size_t k = 1; k < w->count; k++) {
+        for (; i < w->lines[k].start && i < r->len; i++)
+            seen += is_text(&r->g[i]);
+        if (seen > n)
+            break;
+        line = (int)k;
+    }
+    return line;
+}

@@ -246,11 +246,8 @@ static void draw_lines(struct canvas *c, const struct art_area *body, struct ric
         return;
     unglue(r);
     /* Rewrapped to a new width: find the line that now holds the old top character. */
-    if (v->wrap_width != 0 && v->wrap_width != width) {
-        v->scroll = 0;
-        while (v->scroll + 1 < (int)w.count && w.lines[v->scroll + 1].start <= v->top_glyph)
-            v->scroll++;
-    }
+    if (v->wrap_width != 0 && v->wrap_width != width)
+        v->scroll = art_file_find_text(r, &w, v->top_glyph);
     v->page = body->rows;
     v->max_scroll = (int)w.count > body->rows ? (int)w.count - body->rows : 0;
     if (v->find_dir != 0 && v->find != NULL)
@@ -261,7 +258,7 @@ static void draw_lines(struct canvas *c, const struct art_area *body, struct ric
     if (v->scroll < 0)
         v->scroll = 0;
     v->wrap_width = width;
-    v->top_glyph = v->scroll < (int)w.count ? w.lines[v->scroll].start : 0;
+    v->top_glyph = v->scroll < (int)w.count ? art_file_text_at(r, w.lines[v->scroll].start) : 0;
     for (int i = 0; i < body->rows && v->scroll + i < (int)w.count; i++) {
         const struct line_span *s = &w.lines[v->scroll + i];
         canvas_glyphs(c, body->top + i, body->left + 1, r->g + s->start, s->len, width);

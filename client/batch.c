@@ -2,6 +2,7 @@
 #include "client/batch.h"
 #include "client/batch_create.h"
 #include "client/batch_format.h"
+#include "client/batch_markdown.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -202,9 +203,12 @@ static int cmd_read(struct session *s, const char *ref)
         art_file_free(&f);
         return rc;
     }
-    char *text = art_file_plain(&f, BATCH_WIDTH);
+    /* text renders the markdown (art/document.c); markdown prints it as sent */
+    char *text = format == FORMAT_MARKDOWN ? NULL : art_file_plain(&f, BATCH_WIDTH);
+    int out = format == FORMAT_MARKDOWN ? batch_read_markdown(&f)
+              : text != NULL            ? vis_fputs(stdout, text, VIS_TEXT)
+                                        : -1;
     art_file_free(&f);
-    int out = text != NULL ? vis_fputs(stdout, text, VIS_TEXT) : -1;
     free(text);
     if (out == 0)
         out = print_attribution(json_object_get(r.root, "file"));

@@ -13,9 +13,10 @@
 #include <stdio.h>
 
 enum client_format {
-    FORMAT_TEXT, /* for people: aligned columns */
-    FORMAT_TSV,  /* a header row, then tab-separated rows; fields escaped, never a tab */
-    FORMAT_JSON, /* the server's reply as JSON, every non-ASCII character \u-escaped */
+    FORMAT_TEXT,     /* for people: aligned columns */
+    FORMAT_TSV,      /* a header row, then tab-separated rows; fields escaped, never a tab */
+    FORMAT_JSON,     /* the server's reply as JSON, every non-ASCII character \u-escaped */
+    FORMAT_MARKDOWN, /* read only: the file's markdown source as the reader may see it */
 };
 
 struct client_options {

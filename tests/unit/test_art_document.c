@@ -91,6 +91,7 @@ static void lists_quotes_code_and_rules(void **state)
     expect("3. a\n4. b", 40, "3. a\n4. b\n");
     expect("- a long item that wraps", 12, "• a long\n  item that\n  wraps\n");
     expect("> quoted text here\n>\n> second", 12, "│ quoted\n│ text here\n│\n│ second\n");
+    expect("a\n\n> q", 40, "a\n\n│ q\n"); /* the blank line above a quote has no bar */
     expect("```\nint x;\n  y\n```", 40, "    int x;\n      y\n");
     expect("a\n\n---\n\nb", 5, "a\n\n─────\n\nb\n");
 }
