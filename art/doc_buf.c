@@ -128,7 +128,9 @@ int doc_put(struct doc_ctx *x, struct doc_buf *b, size_t from, size_t n)
         struct glyph g = b->r.g[i];
         if (rich_append_char(x->out, g.ch == DOC_GLUE ? L' ' : g.ch, g.ink) != 0)
             return -1;
-        if (b->open != SIZE_MAX)
+        /* A ref cut by a wrap (a narrow table column) is marked in its first piece only,
+         * so the mark never covers what lies between its pieces. */
+        if (b->open != SIZE_MAX && x->links->v[b->open].end == x->out->len - 1)
             x->links->v[b->open].end = x->out->len;
         if (l != NULL && i + 1 == l->start + l->len) {
             b->next++;

@@ -13,7 +13,7 @@ FUZZ_CC=${FUZZ_CC:-clang}
 
 # Every target, and the modules it links (archives, most dependent first).
 FUZZ_TARGETS=(fuzz_markup fuzz_config fuzz_urlname fuzz_textfile fuzz_refs fuzz_request fuzz_import fuzz_reply)
-FUZZ_TARGETS+=(fuzz_vis fuzz_search fuzz_scpdata)
+FUZZ_TARGETS+=(fuzz_vis fuzz_search fuzz_scpdata fuzz_document)
 fuzz_modules() {
     case "$1" in
         fuzz_markup)   echo "server common" ;;
@@ -27,6 +27,7 @@ fuzz_modules() {
         fuzz_scpdata)  echo "deepwell/io deepwell common" ;;
         fuzz_vis)      echo "common" ;;
         fuzz_reply)    echo "client art common" ;;
+        fuzz_document) echo "art common" ;;
         *) return 1 ;;
     esac
 }
