@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from fake_server import FakeServer, demo_handler
-from tui_cases import FakeServerTestCase, lines_fit, log_in
+from tui_cases import FakeServerTestCase, TerminalTestCase, lines_fit, log_in
 from tui_harness import Home, clean_env, have_programs, needs_programs, program
 
 LEVEL1 = {"level": 1, "name": "Level 1 - Unrestricted", "colour": "#009F6B"}
@@ -120,6 +120,38 @@ class DocumentTerminalTest(FakeServerTestCase):
         # The cut passage keeps its look in the narrower column: blocks, then what it needs.
         flat = re.sub(r"[\s│]+", "", screen)
         self.assertIn("██████████[LEVEL4REQUIRED]", flat)
+
+
+@needs_programs
+class DemoDocumentTest(TerminalTestCase):
+    """The demo's SCP-013 addendum is markdown: a table, a quote, refs and a note."""
+
+    tmp_prefix = "scipnet-doc-demo-"
+
+    def test_demo_addendum_renders_and_its_ref_opens(self):
+        t = self.client()
+        self.login(t, "cadet", "cadet-pass")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP-013")
+        t.keys("Enter")
+        t.wait_for("A Considerate Umbrella")
+        t.keys("a")
+        t.wait_for("Addendum 013-1")
+        t.keys("Enter")
+        screen = t.wait_for("│ 013-44 │ clear    │  14:02 │", "│ Researcher's note: \"It")
+        self.assertRegex(screen, r"│ Test +│ Sky +│ Opened │ Rain +│")
+        self.assertIn("season.[1]", screen)
+        self.assertNotIn("|---", screen)
+        self.assertNotIn("**", screen)
+        self.assertTrue(lines_fit(screen, 80))
+        t.keys("G")
+        end = t.wait_for("[1] The full log of 312 outings", absent=("season.[1]",))
+        # The first link in sight is SCP-002, level 2: the cadet gets the redacted screen.
+        t.keys("Tab")
+        t.keys("Enter")
+        t.wait_for("ACCESS DENIED", "FILE_REF: SCP-002 REDACTED")
+        t.keys("BSpace")
+        self.assertEqual(t.wait_for("[1] The full log of 312 outings"), end)
 
 
 @unittest.skipUnless(have_programs("scipnet"), "scipnet is not built")
