@@ -14,6 +14,12 @@
 #define NOTE_INDENT L"    "
 
 static const wchar_t *const bullets[] = {L"• ", L"◦ ", L"▪ "};
+static bool raw_text;
+
+void doc_set_raw(bool raw)
+{
+    raw_text = raw;
+}
 
 static struct ink text_ink(const struct doc_ctx *x)
 {
@@ -55,7 +61,12 @@ static int put_text(struct doc_ctx *x, const char *t, size_t n)
     char *esc = need <= sizeof(stackbuf) ? stackbuf : malloc(need);
     if (esc == NULL)
         return -1;
-    vis_encode(esc, need, t, n, VIS_TAB | VIS_NL);
+    if (raw_text) {
+        memcpy(esc, t, n);
+        esc[n] = '\0';
+    } else {
+        vis_encode(esc, need, t, n, VIS_TAB | VIS_NL);
+    }
     struct ink ink = text_ink(x);
     int rc = 0;
     for (const char *p = esc; *p && rc == 0;) {

@@ -9,6 +9,7 @@
 #ifndef SCIPNET_ART_DOCUMENT_H
 #define SCIPNET_ART_DOCUMENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "art/layout.h"
@@ -45,5 +46,8 @@ int doc_render(const struct art_part *parts, size_t nparts, int width, struct ri
  */
 char *doc_source(const struct art_part *parts, size_t nparts);
 void doc_links_free(struct doc_links *l);
+/* --raw (batch only, set once at start-up): text keeps its control characters, for a
+ * script that needs the bytes (see vis_set_raw). */
+void doc_set_raw(bool raw);
 
 #endif

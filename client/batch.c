@@ -11,6 +11,7 @@
 
 #include "art/browser.h"
 #include "art/denied.h"
+#include "art/document.h"
 #include "art/expunged.h"
 #include "art/file_view.h"
 #include "art/layout.h"
@@ -564,8 +565,10 @@ int batch_run(const struct client_options *opt)
         memset(password, 0, sizeof(password));
         return BATCH_ERROR;
     }
-    if (opt->raw)
+    if (opt->raw) {
         vis_set_raw(stdout); /* errors on stderr stay escaped */
+        doc_set_raw(true);
+    }
     session_init(&s, opt, NULL, NULL);
     if (session_connect(&s, err, sizeof(err)) != SESSION_OK) {
         vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);

@@ -1,7 +1,7 @@
 /*
  * options.h - the command line of `scipnet`:
  *   scipnet [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]
- *   scipnet --batch [--raw] [--format text|tsv|json] [--user NAME --password-stdin]
+ *   scipnet --batch [--raw] [--format text|tsv|json|markdown] [--user NAME --password-stdin]
  *           [--fingerprint sha256:HEX | --ca FILE] HOST:PORT COMMAND...
  *   scipnet --help | --version
  */

@@ -177,6 +177,11 @@ static void control_characters_are_shown_escaped(void **state)
 {
     expect("a\x1b[2Jb \xc2\x9b c\xe2\x80\xae", 40, "a\\e[2Jb \\u009b c\\u202e\n");
     expect("| \x07 |\n|---|\n| &#27; |", 40, "┌────┐\n│ \\a │\n├────┤\n│ \\e │\n└────┘\n");
+    /* --raw: a script asked for the bytes */
+    doc_set_raw(true);
+    expect("a\x1b[2Jb", 40, "a\x1b[2Jb\n");
+    doc_set_raw(false);
+    expect("a\x1b[2Jb", 40, "a\\e[2Jb\n");
 }
 
 static void hostile_input_stays_bounded(void **state)
