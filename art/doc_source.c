@@ -109,10 +109,12 @@ static int mark_references(struct doc_src *s, const char *text, struct sbuf *out
         char label[sizeof(s->notes[0].label)];
         size_t m = note_mark(p, label, sizeof(label));
         struct doc_note *nt = m > 0 ? find_note(s, label) : NULL;
-        if (nt == NULL) {
-            if (sb_add(out, p, 1) != 0)
+        if (nt == NULL) { /* on to the next "[^", in one copy */
+            const char *mark = strstr(p + 1, "[^");
+            size_t run = mark != NULL ? (size_t)(mark - p) : strlen(p);
+            if (sb_add(out, p, run) != 0)
                 return -1;
-            p++;
+            p += run;
             continue;
         }
         if (nt->number == 0)
