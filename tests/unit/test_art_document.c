@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "art/document.h"
+#include "art/glyphs.h"
 #include "art/layout.h"
 
 #define CUT "██████████ [LEVEL 4 REQUIRED]"
@@ -219,6 +220,22 @@ static void hostile_input_stays_bounded(void **state)
         free(render("# H\n\n> - | a | b |\n>   |---|---|\n>   | 1 | 2 |\n\n```\ncode\n```", w));
 }
 
+/* A terminal without UTF-8 draws ASCII stand-ins: every mark the renderer adds has one. */
+static void marks_have_ascii_stand_ins(void **state)
+{
+    struct rich r = {0};
+    struct art_part p = {
+        .text = "- a\n  - b\n    - c\n\n> q\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n---\n\n"
+                "n[^1]\n\n[^1]: note"};
+    assert_int_equal(doc_render(&p, 1, 40, &r, NULL), 0);
+    for (size_t i = 0; i < r.len; i++) {
+        uint8_t attrs = 0;
+        if (r.g[i].ch != L'\n' && art_ascii_glyph(r.g[i].ch, &attrs) == '?')
+            fail_msg("U+%04X has no ASCII stand-in", (unsigned)r.g[i].ch);
+    }
+    rich_free(&r);
+}
+
 static void source_shows_cuts(void **state)
 {
     struct art_part parts[] = {
@@ -244,6 +261,7 @@ int main(void)
         cmocka_unit_test(refs_are_links),
         cmocka_unit_test(control_characters_are_shown_escaped),
         cmocka_unit_test(hostile_input_stays_bounded),
+        cmocka_unit_test(marks_have_ascii_stand_ins),
         cmocka_unit_test(source_shows_cuts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
