@@ -220,6 +220,33 @@ static void hostile_input_stays_bounded(void **state)
         free(render("# H\n\n> - | a | b |\n>   |---|---|\n>   | 1 | 2 |\n\n```\ncode\n```", w));
 }
 
+/* The bounds: links past DOC_LINKS_MAX are plain text, notes past DOC_NOTES_MAX stay text. */
+static void links_and_notes_are_bounded(void **state)
+{
+    size_t cap = 20 * (DOC_LINKS_MAX + 100) + 1, len = 0;
+    char *t = malloc(cap);
+    for (int i = 0; i < DOC_LINKS_MAX + 100; i++)
+        len += (size_t)snprintf(t + len, cap - len, "SCP-%d ", i);
+    struct doc_links links = {0};
+    struct art_part p = {.text = t};
+    free(render_parts(&p, 1, 80, &links, NULL));
+    assert_int_equal(links.count, DOC_LINKS_MAX);
+    assert_string_equal(links.v[DOC_LINKS_MAX - 1].ref, "SCP-4095");
+    doc_links_free(&links);
+    len = 0;
+    for (int i = 1; i <= DOC_NOTES_MAX + 1; i++)
+        len += (size_t)snprintf(t + len, cap - len, "[^%d]", i);
+    len += (size_t)snprintf(t + len, cap - len, "\n\n");
+    for (int i = 1; i <= DOC_NOTES_MAX + 1; i++)
+        len += (size_t)snprintf(t + len, cap - len, "[^%d]: note %d\n", i, i);
+    char *got = render(t, 80);
+    assert_non_null(strstr(got, "[99] note 99\n"));
+    assert_null(strstr(got, "[100] note"));
+    assert_non_null(strstr(got, "[^100]")); /* the 100th stays as it was written */
+    free(got);
+    free(t);
+}
+
 /* A terminal without UTF-8 draws ASCII stand-ins: every mark the renderer adds has one. */
 static void marks_have_ascii_stand_ins(void **state)
 {
@@ -261,6 +288,7 @@ int main(void)
         cmocka_unit_test(refs_are_links),
         cmocka_unit_test(control_characters_are_shown_escaped),
         cmocka_unit_test(hostile_input_stays_bounded),
+        cmocka_unit_test(links_and_notes_are_bounded),
         cmocka_unit_test(marks_have_ascii_stand_ins),
         cmocka_unit_test(source_shows_cuts),
     };
