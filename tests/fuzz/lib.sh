@@ -37,6 +37,8 @@ fuzz_modules() {
 FUZZ_PKGS=$(sed -n 's/^PKGS *:= *//p' "$ROOT/Makefile" | sed 's/\bncursesw\b//')
 # libxml2: deepwell/io's HTML parser (IO_PKGS, kept out of PKGS so the server never links it)
 FUZZ_PKGS="$FUZZ_PKGS $(sed -n 's/^IO_PKGS *:= *//p' "$ROOT/Makefile")"
+# md4c: the client's document renderer (DOC_PKGS, likewise kept from the server)
+FUZZ_PKGS="$FUZZ_PKGS $(sed -n 's/^DOC_PKGS *:= *//p' "$ROOT/Makefile")"
 [ -n "$FUZZ_PKGS" ] ||
     FUZZ_PKGS="sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih"
 FUZZ_PKGS=$(for p in $FUZZ_PKGS; do pkg-config --exists "$p" 2>/dev/null && printf '%s ' "$p"; done)
