@@ -10,14 +10,18 @@
 PKGS      := sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih ncursesw
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libsodium-dev libssl-dev libevent-dev \
              libjansson-dev libinih-dev libxml2-dev libcmocka-dev libncurses-dev sqlite3 tmux python3 openssl \
-             libpq-dev postgresql valgrind clang libclang-rt-14-dev mandoc systemd
+             libpq-dev postgresql valgrind clang libclang-rt-14-dev mandoc systemd libmd4c-dev
 # The Debian package that ships each pkg-config module, for `make`'s missing-library report.
 PKG_DEBS  := sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev openssl:libssl-dev \
              libevent:libevent-dev libevent_openssl:libevent-dev libevent_pthreads:libevent-dev \
-             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev libxml-2.0:libxml2-dev
+             jansson:libjansson-dev inih:libinih-dev ncursesw:libncurses-dev libxml-2.0:libxml2-dev \
+             md4c:libmd4c-dev
 # libxml2 parses the wiki's HTML on import: only deepwell/io (and so only the deepwell
 # command) uses it, so it is kept out of PKGS and the server never links it.
 IO_PKGS   := libxml-2.0
+# md4c parses section markdown for the client's renderer (art/document.c): only bin/scipnet
+# (and the client and art tests) link it.
+DOC_PKGS  := md4c
 
 # `make install` layout.  The service unit and sysusers.d entry go where systemd looks
 # for a local install; the configuration in /etc unless SYSCONFDIR says otherwise.
@@ -49,6 +53,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 IO_CFLAGS  = $(shell pkg-config --cflags $(IO_PKGS) 2>/dev/null)
 IO_LIBS    = $(shell pkg-config --libs $(IO_PKGS) 2>/dev/null)
+DOC_CFLAGS = $(shell pkg-config --cflags $(DOC_PKGS) 2>/dev/null)
+DOC_LIBS   = $(shell pkg-config --libs $(DOC_PKGS) 2>/dev/null)
 
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN_FLAGS)
@@ -126,6 +132,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/deepwell/io/%.o: CFLAGS += $(IO_CFLAGS)
+$(BUILD)/art/%.o: CFLAGS += $(DOC_CFLAGS)
 
 $(BIN_DIR)/scipnet-server: $(BUILD)/server/main.o $(LIB_SERVER) $(LIB_DEEPWELL) $(LIB_COMMON)
 	@mkdir -p $(@D)
@@ -137,7 +144,7 @@ $(BIN_DIR)/deepwell: $(call objs,$(ADMIN_SRC)) $(LIB_DEEPWELL_IO) $(LIB_DEEPWELL
 
 $(BIN_DIR)/scipnet: $(BUILD)/client/main.o $(LIB_CLIENT) $(LIB_ART) $(LIB_COMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(DOC_LIBS)
 
 # The bench speaks the protocol with its own small TLS code, so it needs no client library.
 $(BIN_DIR)/scipnet-bench: $(call objs,$(BENCH_SRC)) $(LIB_COMMON)
@@ -158,7 +165,8 @@ test_libs = $(strip \
 $(BUILD)/tests/%: tests/unit/%.c $$(call test_libs,$$*)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(call test_libs,$*) $(LDLIBS) $(CMOCKA_LIBS) \
-	  $(if $(filter test_dw_import% test_dw_demo%,$*),$(IO_LIBS))
+	  $(if $(filter test_dw_import% test_dw_demo%,$*),$(IO_LIBS)) \
+	  $(if $(filter test_cli_% test_art_%,$*),$(DOC_LIBS))
 
 unit-bins: $(UNIT_BINS)
 

@@ -16,6 +16,11 @@
 #define INK_REVERSE 0x02u
 #define INK_DIM     0x04u
 #define INK_UNDER   0x08u
+#define INK_ITALIC  0x10u /* emphasis in a document */
+#define INK_STRIKE  0x20u /* struck-out text: curses has no strike, so it is dimmed */
+/* Drawn by the layout (a list's indent, a table's border), not part of the text: not
+ * counted when a resize looks for the same text again.  Not an attribute on screen. */
+#define INK_DECOR 0x40u
 
 /* How a cell looks: an optional foreground colour and attributes. */
 struct ink {

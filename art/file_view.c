@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "art/document.h"
 #include "art/layout.h"
 #include "art/levels.h"
 #include "art/file_view.h"
@@ -125,7 +126,8 @@ static void build_header(const struct art_file *f, struct rich *r)
         r->len--;
 }
 
-static void build_section(const struct art_section *s, struct rich *r)
+static void build_section(const struct art_section *s, int width, struct rich *r,
+                          struct doc_links *links)
 {
     char heading[ART_NAME_MAX];
     if (s->redacted) {
@@ -138,17 +140,14 @@ static void build_section(const struct art_section *s, struct rich *r)
     layout_upper(heading, sizeof(heading), s->title ? s->title : kind_heading(s->kind));
     rich_append(r, heading, ink_attrs(INK_BOLD | INK_UNDER));
     rich_append(r, "\n", ink_plain());
-    for (size_t i = 0; i < s->nparts; i++) {
-        if (s->parts[i].redacted)
-            art_redaction(r, &s->parts[i].needed);
-        else
-            rich_append(r, s->parts[i].text, ink_plain());
-    }
+    if (doc_render(s->parts, s->nparts, width, r, links) != 0)
+        rich_append(r, "[THIS SECTION CANNOT BE SHOWN: OUT OF MEMORY]", ink_attrs(INK_BOLD));
     newline(r);
 }
 
 /* The body: every section but the addenda, which open one by one (all of them for batch). */
-static void build_body(const struct art_file *f, bool with_addenda, struct rich *r)
+static void build_body(const struct art_file *f, bool with_addenda, int width, struct rich *r,
+                       struct doc_links *links)
 {
     size_t start = r->len;
     bool scp = strcmp(f->kind, "scp") == 0, site = strcmp(f->kind, "site") == 0;
@@ -159,7 +158,7 @@ static void build_body(const struct art_file *f, bool with_addenda, struct rich 
             continue;
         if (r->len > start)
             rich_append(r, "\n", ink_plain());
-        build_section(&f->sections[i], r);
+        build_section(&f->sections[i], width, r, links);
     }
     if (site) {
         newline(r);
@@ -239,7 +238,7 @@ static void find_line(const struct rich *r, const struct wrapped *w, struct art_
 }
 
 static void draw_lines(struct canvas *c, const struct art_area *body, struct rich *r,
-                       struct art_file_view *v)
+                       struct art_file_view *v, const struct doc_links *links)
 {
     struct wrapped w = {0};
     int width = text_width(body->cols - 2);
@@ -247,21 +246,19 @@ static void draw_lines(struct canvas *c, const struct art_area *body, struct ric
         return;
     unglue(r);
     /* Rewrapped to a new width: find the line that now holds the old top character. */
-    if (v->wrap_width != 0 && v->wrap_width != width) {
-        v->scroll = 0;
-        while (v->scroll + 1 < (int)w.count && w.lines[v->scroll + 1].start <= v->top_glyph)
-            v->scroll++;
-    }
+    if (v->wrap_width != 0 && v->wrap_width != width)
+        v->scroll = art_file_find_text(r, &w, v->top_glyph);
     v->page = body->rows;
     v->max_scroll = (int)w.count > body->rows ? (int)w.count - body->rows : 0;
     if (v->find_dir != 0 && v->find != NULL)
         find_line(r, &w, v);
+    art_file_links(r, &w, v, links);
     if (v->scroll > v->max_scroll)
         v->scroll = v->max_scroll;
     if (v->scroll < 0)
         v->scroll = 0;
     v->wrap_width = width;
-    v->top_glyph = v->scroll < (int)w.count ? w.lines[v->scroll].start : 0;
+    v->top_glyph = v->scroll < (int)w.count ? art_file_text_at(r, w.lines[v->scroll].start) : 0;
     for (int i = 0; i < body->rows && v->scroll + i < (int)w.count; i++) {
         const struct line_span *s = &w.lines[v->scroll + i];
         canvas_glyphs(c, body->top + i, body->left + 1, r->g + s->start, s->len, width);
@@ -318,15 +315,18 @@ void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_
         return;
     }
     struct rich r = {0};
+    struct doc_links links = {0};
+    int width = text_width(body.cols - 2);
     if (v->mode == ART_FILE_ADDENDUM) {
         int idx = art_file_addendum(v->file, (size_t)v->selected);
         if (idx >= 0)
-            build_section(&v->file->sections[idx], &r);
+            build_section(&v->file->sections[idx], width, &r, &links);
     } else {
-        build_body(v->file, false, &r);
+        build_body(v->file, false, width, &r, &links);
     }
-    draw_lines(c, &body, &r, v);
+    draw_lines(c, &body, &r, v, &links);
     rich_free(&r);
+    doc_links_free(&links);
 }
 
 char *art_file_plain(const struct art_file *file, int width)
@@ -337,7 +337,7 @@ char *art_file_plain(const struct art_file *file, int width)
     rich_append(&r, "\n", ink_plain());
     rich_repeat(&r, L'─', width, ink_plain());
     rich_append(&r, "\n", ink_plain());
-    build_body(file, true, &r);
+    build_body(file, true, width, &r, NULL);
     char *out = NULL;
     if (layout_wrap(r.g, r.len, width, &w) == 0 && (out = malloc(r.len * 4 + w.count + 1))) {
         unglue(&r);

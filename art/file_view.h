@@ -18,11 +18,15 @@ struct art_file_view {
     /* Set by art_file_view: the text width of the last draw and the first character shown,
      * so after a resize the same text stays at the top (as less does). */
     int wrap_width;
-    size_t top_glyph;
+    size_t top_glyph; /* counted by art_file_text_at */
     const char *find; /* text to find (any case), or NULL */
     int find_dir;     /* set by the caller: 1 next, -1 previous, 2 from the top line; done: 0 */
     bool found;       /* set by art_file_view after a find: the scroll moved to a match */
     int match;        /* set by art_file_view: the line of the last match */
+    /* Refs in the text are links (art/file_links.c): Tab and Shift-Tab choose one. */
+    int link;                   /* the chosen link, 1-based; 0 none */
+    int link_step;              /* set by the caller: 1 next, -1 previous; done: 0 */
+    char link_ref[ART_REF_MAX]; /* set by art_file_view: the chosen link's ref, or "" */
 };
 
 /* Body text is never wider than this, however wide the window: lines stay readable. */
@@ -32,5 +36,13 @@ void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_
 char *art_file_plain(const struct art_file *file, int width);
 /* "██████████ [LEVEL 4 REQUIRED]": how a cut passage reads. */
 int art_redaction(struct rich *r, const struct art_level *needed);
+struct doc_links;
+/* Moves to the link v->link_step asks for, scrolls it into sight and draws it reversed. */
+void art_file_links(struct rich *r, const struct wrapped *w, struct art_file_view *v,
+                    const struct doc_links *links);
+/* The text characters before glyph at: no spaces, line ends or INK_DECOR glyphs, so the
+ * count is the same at any width; art_file_find_text gives the line holding character n. */
+size_t art_file_text_at(const struct rich *r, size_t at);
+int art_file_find_text(const struct rich *r, const struct wrapped *w, size_t n);
 
 #endif

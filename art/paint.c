@@ -111,6 +111,10 @@ static attr_t attrs_of(struct ink ink)
         a |= A_DIM;
     if (ink.attrs & INK_UNDER)
         a |= A_UNDERLINE;
+    if (ink.attrs & INK_ITALIC)
+        a |= A_ITALIC;
+    if (ink.attrs & INK_STRIKE)
+        a |= A_DIM;
     /* Without colour, coloured text is made bold so it still stands out. */
     if (mode == COLOUR_NONE && ink.coloured)
         a |= A_BOLD;

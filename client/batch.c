@@ -5,6 +5,7 @@
 #include "client/batch_format.h"
 #include "client/batch_info.h"
 #include "client/batch_staff.h"
+#include "client/batch_markdown.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "art/browser.h"
 #include "art/denied.h"
+#include "art/document.h"
 #include "art/expunged.h"
 #include "art/file_view.h"
 #include "art/layout.h"
@@ -209,9 +211,12 @@ static int cmd_read(struct session *s, const char *ref)
         art_file_free(&f);
         return rc;
     }
-    char *text = art_file_plain(&f, BATCH_WIDTH);
+    /* text renders the markdown (art/document.c); markdown prints it as sent */
+    char *text = format == FORMAT_MARKDOWN ? NULL : art_file_plain(&f, BATCH_WIDTH);
+    int out = format == FORMAT_MARKDOWN ? batch_read_markdown(&f)
+              : text != NULL            ? vis_fputs(stdout, text, VIS_TEXT)
+                                        : -1;
     art_file_free(&f);
-    int out = text != NULL ? vis_fputs(stdout, text, VIS_TEXT) : -1;
     free(text);
     if (out == 0)
         out = print_attribution(json_object_get(r.root, "file"));
@@ -515,8 +520,10 @@ int batch_run(const struct client_options *opt)
         memset(password, 0, sizeof(password));
         return BATCH_ERROR;
     }
-    if (opt->raw)
+    if (opt->raw) {
         vis_set_raw(stdout); /* errors on stderr stay escaped */
+        doc_set_raw(true);
+    }
     session_init(&s, opt, NULL, NULL);
     if (session_connect(&s, err, sizeof(err)) != SESSION_OK) {
         vis_fprintf(stderr, VIS_LINE, "scipnet: %s\n", err);

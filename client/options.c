@@ -16,7 +16,7 @@ void options_usage(FILE *f, const char *prog)
     vis_fprintf(f, VIS_TEXT,
                 "usage: %s [--ca FILE | --fingerprint sha256:HEX] [--timeout SECONDS]\n"
                 "               [HOST[:PORT]]\n"
-                "       %s --batch [--raw] [--format text|tsv|json]\n"
+                "       %s --batch [--raw] [--format text|tsv|json|markdown]\n"
                 "               [--user NAME|ID --password-stdin] [--timeout SECONDS]\n"
                 "               [--ca FILE | --fingerprint sha256:HEX] HOST[:PORT] COMMAND\n"
                 "       %s --help | --version\n"
@@ -52,7 +52,8 @@ void options_usage(FILE *f, const char *prog)
                 "of standard input is the login password; `create user` and `passwd` take the\n"
                 "new password from the second line, or ask on the terminal when there is none.\n"
                 "--format: text (default), tsv (a header row, tab-separated, fields escaped) or\n"
-                "          json (the server's reply, \\u-escaped); for every command\n"
+                "          json (the server's reply, \\u-escaped); for every command; read also\n"
+                "          takes markdown (the file's source; text renders it)\n"
                 "--timeout: the most one request may take, 1-%d s (default 30)\n"
                 "exit status: 0 ok, 1 error, 2 authentication, 3 redacted, 4 expunged,\n"
                 "             5 clearance denied\n"
@@ -103,8 +104,10 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
                 opt->format = FORMAT_TSV;
             else if (strcmp(v, "json") == 0)
                 opt->format = FORMAT_JSON;
+            else if (strcmp(v, "markdown") == 0)
+                opt->format = FORMAT_MARKDOWN;
             else {
-                snprintf(err, errlen, "--format is text, tsv or json");
+                snprintf(err, errlen, "--format is text, tsv, json or markdown");
                 return -1;
             }
             format_set = true;
@@ -149,6 +152,10 @@ int options_parse(int argc, char **argv, struct client_options *opt, char *err, 
         opt->ncommand = argc - i;
         if (opt->user != NULL && !opt->password_stdin) {
             snprintf(err, errlen, "--user needs --password-stdin in batch mode");
+            return -1;
+        }
+        if (opt->format == FORMAT_MARKDOWN && strcmp(opt->command[0], "read") != 0) {
+            snprintf(err, errlen, "--format markdown is for read");
             return -1;
         }
     } else if (opt->raw || format_set) {

@@ -1,7 +1,7 @@
 /*
  * options.h - the command line of `scipnet`:
  *   scipnet [--ca FILE] [--fingerprint sha256:HEX] [--timeout SECONDS] [HOST[:PORT]]
- *   scipnet --batch [--raw] [--format text|tsv|json] [--user NAME --password-stdin]
+ *   scipnet --batch [--raw] [--format text|tsv|json|markdown] [--user NAME --password-stdin]
  *           [--fingerprint sha256:HEX | --ca FILE] HOST:PORT COMMAND...
  *   scipnet --help | --version
  */
@@ -13,9 +13,10 @@
 #include <stdio.h>
 
 enum client_format {
-    FORMAT_TEXT, /* for people: aligned columns */
-    FORMAT_TSV,  /* a header row, then tab-separated rows; fields escaped, never a tab */
-    FORMAT_JSON, /* the server's reply as JSON, every non-ASCII character \u-escaped */
+    FORMAT_TEXT,     /* for people: aligned columns */
+    FORMAT_TSV,      /* a header row, then tab-separated rows; fields escaped, never a tab */
+    FORMAT_JSON,     /* the server's reply as JSON, every non-ASCII character \u-escaped */
+    FORMAT_MARKDOWN, /* read only: the file's markdown source as the reader may see it */
 };
 
 struct client_options {

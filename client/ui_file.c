@@ -100,9 +100,9 @@ void ui_info_open(struct ui *ui, const char *topic_in)
 static void render(struct ui *ui, void *state)
 {
     static const char *const keys[] = {
-        "j/k Space/b g/G scroll  / find  a addenda  h history  : command  ? help  q back",
+        "j/k Space/b scroll  / find  Tab link  a addenda  h history  ? help  q back",
         "j/k select  Enter open  q back",
-        "j/k Space/b g/G scroll  / find  q back to addenda",
+        "j/k Space/b g/G scroll  / find  Tab link  q back to addenda",
     };
     struct file *fs = state;
     struct art_frame f =
@@ -274,6 +274,21 @@ static bool addenda_key(struct file *fs, struct ui_key k, bool enter)
     return true;
 }
 
+/* Tab and Shift-Tab choose a ref in the text, Enter follows it (q or Backspace come back). */
+static bool link_key(struct ui *ui, struct art_file_view *v, struct ui_key k, bool enter)
+{
+    if (!k.is_key && k.code == '\t') {
+        v->link_step = 1;
+    } else if (k.is_key && k.code == KEY_BTAB) {
+        v->link_step = -1;
+    } else if (enter && v->link > 0 && v->link_ref[0] != '\0') {
+        ui_file_open(ui, v->link_ref); /* a file above the reader: the redacted screen */
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static bool key(struct ui *ui, void *state, struct ui_key k)
 {
     struct file *fs = state;
@@ -284,8 +299,13 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
     }
     if (v->mode != ART_FILE_ADDENDA && find_key(ui, fs, k))
         return true;
-    bool back = !k.is_key && (k.code == 'q' || k.code == KEY_ESC);
-    bool enter = (!k.is_key && k.code == '\n') || (k.is_key && k.code == KEY_ENTER);
+    bool back = (!k.is_key && (k.code == 'q' || k.code == KEY_ESC)) ||
+                (v->mode != ART_FILE_ADDENDA && ((k.is_key && k.code == KEY_BACKSPACE) ||
+                                                 (!k.is_key && (k.code == 127 || k.code == 8))));
+    bool enter =
+        (!k.is_key && (k.code == '\n' || k.code == '\r')) || (k.is_key && k.code == KEY_ENTER);
+    if (v->mode != ART_FILE_ADDENDA && link_key(ui, v, k, enter))
+        return true;
     switch (v->mode) {
     case ART_FILE_BODY:
         if (back) {
@@ -293,6 +313,7 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
         } else if (!k.is_key && (k.code == 'a' || k.code == 'A')) {
             fs->body_scroll = v->scroll; /* the body is found again where it was left */
             v->mode = ART_FILE_ADDENDA;
+            v->link = 0;
         } else if (!k.is_key && k.code == 'h' && strcmp(fs->file.kind, "scp") == 0) {
             ui_history_open(ui, fs->file.ref); /* who changed it, when and why */
         } else {
@@ -304,12 +325,14 @@ static bool key(struct ui *ui, void *state, struct ui_key k)
             return addenda_key(fs, k, enter);
         v->mode = ART_FILE_BODY;
         v->scroll = fs->body_scroll;
+        v->link = 0;
         return true;
     case ART_FILE_ADDENDUM:
         if (!back)
             return scroll_key(v, k) || k.is_key;
         v->mode = ART_FILE_ADDENDA;
         v->scroll = 0;
+        v->link = 0;
         return true;
     }
     return false;

@@ -21,7 +21,11 @@ static void render(struct ui *ui, void *state)
 
 static bool key(struct ui *ui, void *state, struct ui_key k)
 {
-    if (k.is_key || (k.code != 'q' && k.code != KEY_ESC && k.code != '\n' && k.code != ' '))
+    /* Backspace too: a link followed from a file comes back with it (client/ui_file.c). */
+    bool back = k.is_key ? k.code == KEY_BACKSPACE
+                         : k.code == 'q' || k.code == KEY_ESC || k.code == '\n' || k.code == ' ' ||
+                               k.code == 127 || k.code == 8;
+    if (!back)
         return false;
     ui_pop(ui);
     return true;

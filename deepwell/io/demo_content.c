@@ -216,11 +216,21 @@ static const struct demo_file files[] = {
                  "welded.\n\n"
                  "When carried by someone who is lost, SCP-013 leans gently in the direction of "
                  "the nearest shelter.  Whether it also leans toward H. is not known."},
+                /* Markdown (docs/markup.md): the demo shows a table, a quote, refs as links
+                 * and a note. */
                 {"addendum", "Addendum 013-1: Test Log Excerpt", 1,
                  "Test 013-44: Umbrella carried by a researcher across the Site-19 yard under a "
                  "clear sky.  SCP-013 opened at 14:02.  No rain fell.  At 14:04 a sprinkler in the "
-                 "adjacent field switched on for the first time that season.  Researcher's note: "
-                 "\"It counts.\""},
+                 "adjacent field switched on for the first time that season.[^1]\n\n"
+                 "| Test | Sky | Opened | Rain |\n"
+                 "|---|---|--:|---|\n"
+                 "| 013-12 | overcast | 09:14 | shower at 09:16 |\n"
+                 "| 013-31 | fog | 07:50 | *none*, a burst main at 07:52 |\n"
+                 "| 013-44 | clear | 14:02 | a sprinkler at 14:04 |\n\n"
+                 "> Researcher's note: **\"It counts.\"**\n\n"
+                 "Compare SCP-002, which also keeps its own hours, and the yard survey of "
+                 "SITE-19.\n\n"
+                 "[^1]: The full log of 312 outings is kept by the duty researcher."},
             },
     },
     {

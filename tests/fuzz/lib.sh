@@ -13,7 +13,7 @@ FUZZ_CC=${FUZZ_CC:-clang}
 
 # Every target, and the modules it links (archives, most dependent first).
 FUZZ_TARGETS=(fuzz_markup fuzz_config fuzz_urlname fuzz_textfile fuzz_refs fuzz_request fuzz_import fuzz_reply)
-FUZZ_TARGETS+=(fuzz_vis fuzz_search fuzz_scpdata)
+FUZZ_TARGETS+=(fuzz_vis fuzz_search fuzz_scpdata fuzz_document)
 fuzz_modules() {
     case "$1" in
         fuzz_markup)   echo "server common" ;;
@@ -27,6 +27,7 @@ fuzz_modules() {
         fuzz_scpdata)  echo "deepwell/io deepwell common" ;;
         fuzz_vis)      echo "common" ;;
         fuzz_reply)    echo "client art common" ;;
+        fuzz_document) echo "art common" ;;
         *) return 1 ;;
     esac
 }
@@ -36,6 +37,8 @@ fuzz_modules() {
 FUZZ_PKGS=$(sed -n 's/^PKGS *:= *//p' "$ROOT/Makefile" | sed 's/\bncursesw\b//')
 # libxml2: deepwell/io's HTML parser (IO_PKGS, kept out of PKGS so the server never links it)
 FUZZ_PKGS="$FUZZ_PKGS $(sed -n 's/^IO_PKGS *:= *//p' "$ROOT/Makefile")"
+# md4c: the client's document renderer (DOC_PKGS, likewise kept from the server)
+FUZZ_PKGS="$FUZZ_PKGS $(sed -n 's/^DOC_PKGS *:= *//p' "$ROOT/Makefile")"
 [ -n "$FUZZ_PKGS" ] ||
     FUZZ_PKGS="sqlite3 libpq libsodium openssl libevent libevent_openssl libevent_pthreads jansson inih"
 FUZZ_PKGS=$(for p in $FUZZ_PKGS; do pkg-config --exists "$p" 2>/dev/null && printf '%s ' "$p"; done)

@@ -139,7 +139,7 @@ class BatchTest(DemoServerTestCase):
                            stderr=subprocess.PIPE, env=clean_env(self.home.env()), timeout=30)
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stdout, b"")
-        self.assertIn(b"--format is text, tsv or json", p.stderr)
+        self.assertIn(b"--format is text, tsv, json or markdown", p.stderr)
 
     def test_version(self):
         for flag in ("--version", "-V"):

@@ -277,7 +277,13 @@ static void batch_options_format_and_version(void **state)
     assert_int_equal(o.format, FORMAT_TEXT);
     char *xml[] = {"scipnet", "--batch", "--format", "xml", "h:1", "health", NULL};
     assert_int_equal(options_parse(6, xml, &o, err, sizeof(err)), -1);
-    assert_string_equal(err, "--format is text, tsv or json");
+    assert_string_equal(err, "--format is text, tsv, json or markdown");
+    char *md[] = {"scipnet", "--batch", "--format", "markdown", "h:1", "read", "SCP-1", NULL};
+    assert_int_equal(options_parse(7, md, &o, err, sizeof(err)), 0);
+    assert_int_equal(o.format, FORMAT_MARKDOWN);
+    char *md_list[] = {"scipnet", "--batch", "--format", "markdown", "h:1", "list", "scp", NULL};
+    assert_int_equal(options_parse(7, md_list, &o, err, sizeof(err)), -1);
+    assert_string_equal(err, "--format markdown is for read");
     char *none[] = {"scipnet", "--batch", "--format", NULL};
     assert_int_equal(options_parse(3, none, &o, err, sizeof(err)), -1);
     char *interactive[] = {"scipnet", "--format", "json", "h:1", NULL};

@@ -370,8 +370,8 @@ static void a_file_scrolls_with_the_keys_of_less(void **state)
     (void)state;
     char text[8000] = "";
     for (int i = 1; i <= 200; i++) {
-        char line[40];
-        snprintf(line, sizeof(line), "Line %d of the description.\\n", i);
+        char line[48];
+        snprintf(line, sizeof(line), "- Line %d of the description.\\n", i); /* one a line */
         strcat(text, line);
     }
     char json[9000];
