@@ -115,9 +115,18 @@ static enum deepwell_code write_once(struct deepwell *dw, struct audit_item *fir
         code = dw_exec(conn, lock, "audit.lock", err);
     if (code == DW_OK)
         code = deepwell_audit_read_tip(conn, &tip, err);
-    for (size_t i = 0; code == DW_OK && i < count; i++, item = item->next) {
-        code = deepwell_audit_insert_record(conn, &item->rec, &tip, err);
-        item->row_id = tip.id;
+    /* Several rows to a statement: a batch costs a few round trips, not one per row. */
+    for (size_t done = 0; code == DW_OK && done < count;) {
+        const struct deepwell_audit_record *recs[64];
+        struct audit_item *group = item;
+        size_t n = 0;
+        for (; n < sizeof(recs) / sizeof(recs[0]) && done + n < count; n++, item = item->next)
+            recs[n] = &item->rec;
+        int64_t first_id = tip.id + 1;
+        code = deepwell_audit_insert_records(conn, recs, n, &tip, err);
+        for (size_t i = 0; i < n; i++, group = group->next)
+            group->row_id = first_id + (int64_t)i;
+        done += n;
     }
     if (code == DW_OK)
         code = deepwell_conn_commit(conn, err);

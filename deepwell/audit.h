@@ -56,6 +56,12 @@ struct deepwell_audit_tip {
 enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
                                            struct deepwell_audit_tip *tip,
                                            struct deepwell_error *err);
+/* Inserts recs[0..n) as rows tip->id + 1 .. tip->id + n, chained from tip->hash, several
+ * rows to a statement, and advances *tip to the last. */
+enum deepwell_code deepwell_audit_insert_records(struct deepwell_conn *conn,
+                                                 const struct deepwell_audit_record *const *recs,
+                                                 size_t n, struct deepwell_audit_tip *tip,
+                                                 struct deepwell_error *err);
 /* Inserts rec as row tip->id + 1 chained on tip->hash, and advances *tip to it. */
 enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,
                                                 const struct deepwell_audit_record *rec,

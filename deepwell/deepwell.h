@@ -106,6 +106,8 @@ struct deepwell_pool_stats {
     uint64_t checkpoints;         /* background checkpoints run */
     uint64_t checkpoint_restarts; /* forced WAL restarts (readers kept it from resetting) */
     uint64_t checkpoint_failures; /* checkpoints that failed (logged) */
+    /* PostgreSQL's requests sent to the server and answered (0 on SQLite) */
+    uint64_t round_trips;
 };
 
 void deepwell_pool_stats(struct deepwell *dw, struct deepwell_pool_stats *out);

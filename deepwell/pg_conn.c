@@ -190,6 +190,7 @@ static enum deepwell_code pg_exec(struct dw_engine_conn *conn, const char *sql, 
                                   struct deepwell_error *err)
 {
     struct pg_conn *pc = pg(conn);
+    deepwell_conn_count_round_trip(pc->base.owner);
     PGresult *res = PQexec(pc->conn, sql);
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {

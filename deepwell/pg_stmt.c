@@ -81,9 +81,9 @@ static void pg_clear_bindings(struct dw_stmt *stmt)
  * ILIKE, since SQLite's LIKE ignores case; COLLATE NOCASE is dropped (the PostgreSQL
  * schema makes those columns citext).  Quoted text is copied untouched.
  */
-static char *translate(const char *sql, uint32_t *used)
+static char *translate(const char *sql, bool used[PG_PARAMS_MAX])
 {
-    *used = 0;
+    memset(used, 0, PG_PARAMS_MAX * sizeof(*used));
     size_t len = strlen(sql);
     char *out = malloc(len * 2 + 16);
     if (out == NULL)
@@ -109,8 +109,8 @@ static char *translate(const char *sql, uint32_t *used)
             }
             if (index > highest)
                 highest = index;
-            if (index >= 1 && index <= 32)
-                *used |= 1u << (index - 1);
+            if (index >= 1 && index <= PG_PARAMS_MAX)
+                used[index - 1] = true;
             o += (size_t)sprintf(out + o, "$%d", index);
         } else if (strncmp(sql + i, " LIKE ", 6) == 0) {
             memcpy(out + o, " ILIKE ", 7);
@@ -133,11 +133,11 @@ static struct pg_stmt *stmt_create(struct pg_conn *pc, const char *sql, struct d
                            PG_STMT_CACHE_MAX);
         return NULL;
     }
-    uint32_t used = 0;
+    bool used[PG_PARAMS_MAX];
     struct pg_stmt *st = calloc(1, sizeof(*st));
     if (st != NULL) {
         st->key = strdup(sql);
-        st->sql = translate(sql, &used);
+        st->sql = translate(sql, used);
     }
     if (st == NULL || st->key == NULL || st->sql == NULL) {
         if (st != NULL)
@@ -158,16 +158,18 @@ static struct pg_stmt *stmt_create(struct pg_conn *pc, const char *sql, struct d
     Oid types[PG_PARAMS_MAX] = {0};
     int ntypes = 0;
     for (int i = 0; i < PG_PARAMS_MAX; i++)
-        if (used >> i != 0)
+        if (used[i])
             ntypes = i + 1;
     for (int i = 0; i < ntypes; i++)
-        types[i] = (used & (1u << i)) ? 0 : TEXT_OID;
+        types[i] = used[i] ? 0 : TEXT_OID;
+    deepwell_conn_count_round_trip(pc->base.owner);
     PGresult *res = PQprepare(pc->conn, st->name, st->sql, ntypes, types);
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
         pg_record_error(pc, res);
     PQclear(res);
     if (ok) {
+        deepwell_conn_count_round_trip(pc->base.owner);
         res = PQdescribePrepared(pc->conn, st->name);
         ok = PQresultStatus(res) == PGRES_COMMAND_OK;
         if (ok)
@@ -280,6 +282,7 @@ static bool run(struct pg_stmt *st)
 {
     struct pg_conn *pc = st->pc;
     for (int attempt = 0;; attempt++) {
+        deepwell_conn_count_round_trip(pc->base.owner);
         PGresult *res =
             PQexecPrepared(pc->conn, st->name, st->nexpected, (const char *const *)st->values,
                            st->lengths, st->formats, 0);

@@ -28,6 +28,7 @@ struct deepwell_conn {
     bool in_use;                 /* guarded by pool->lock */
     bool suspect;                /* saw an error: health-check on release */
     uint64_t checked;            /* pool->failures when last known good */
+    uint64_t round_trips;        /* added to by its holder, read by stats: __atomic */
 };
 
 struct deepwell_pool {
@@ -338,6 +339,9 @@ void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_st
     out->waits = pool->waits;
     out->timeouts = pool->timeouts;
     out->replaced = pool->replaced;
+    out->round_trips = 0;
+    for (int i = 0; i < pool->nconns; i++)
+        out->round_trips += __atomic_load_n(&pool->conns[i].round_trips, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&pool->lock);
 }
 
@@ -357,4 +361,10 @@ struct dw_engine_conn *deepwell_conn_link(struct deepwell_conn *conn)
 void deepwell_conn_mark_suspect(struct deepwell_conn *conn)
 {
     conn->suspect = true;
+}
+
+void deepwell_conn_count_round_trip(struct deepwell_conn *conn)
+{
+    if (conn != NULL)
+        __atomic_add_fetch(&conn->round_trips, 1, __ATOMIC_RELAXED);
 }

@@ -48,6 +48,8 @@ void deepwell_pool_get_stats(struct deepwell_pool *pool, struct deepwell_pool_st
 
 /* The connection saw an error: health-check it when it is released. */
 void deepwell_conn_mark_suspect(struct deepwell_conn *conn);
+/* A request to the database server and its answer, counted for the pool's statistics. */
+void deepwell_conn_count_round_trip(struct deepwell_conn *conn);
 /* True inside BEGIN ... COMMIT. */
 bool deepwell_conn_in_tx(struct deepwell_conn *conn);
 

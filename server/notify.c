@@ -56,6 +56,25 @@ int notify_send(const char *state)
     return 0;
 }
 
+long long notify_watchdog_usec(void)
+{
+    const char *usec = getenv("WATCHDOG_USEC");
+    const char *pid = getenv("WATCHDOG_PID");
+    if (usec == NULL || getenv("NOTIFY_SOCKET") == NULL)
+        return 0;
+    char *end;
+    errno = 0;
+    long long n = strtoll(usec, &end, 10);
+    if (errno != 0 || end == usec || *end != '\0' || n <= 0)
+        return 0;
+    if (pid != NULL) {
+        long long p = strtoll(pid, &end, 10);
+        if (end == pid || *end != '\0' || p != (long long)getpid())
+            return 0; /* meant for another process (our parent, a wrapper) */
+    }
+    return n;
+}
+
 void notify_state(const char *fmt, ...)
 {
     char state[NOTIFY_STATE_MAX + 1];

@@ -15,5 +15,8 @@
 int notify_send(const char *state);
 /* Formats the state and sends it; a failure is logged as a warning, never fatal. */
 void notify_state(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* $WATCHDOG_USEC when systemd asks this process (WatchdogSec= in the unit, and
+   $WATCHDOG_PID unset or ours) for a "WATCHDOG=1" at least that often; else 0. */
+long long notify_watchdog_usec(void);
 
 #endif

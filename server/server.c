@@ -170,9 +170,12 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
     struct server *srv = arg;
+    /* systemd waits for READY=1 after RELOADING=1 before it calls the reload done. */
+    notify_state("RELOADING=1\nMONOTONIC_USEC=%lld", (long long)(time_mono_ns() / 1000));
     SSL_CTX *fresh = tls_context_new(srv->cert_path, srv->key_path);
     if (fresh == NULL) {
         log_error("server", "SIGHUP: certificate reload failed; keeping the old one");
+        notify_state("READY=1\nSTATUS=certificate reload failed; serving with the old one");
         return;
     }
     /* Connections made so far keep a reference to the old context. */
@@ -181,6 +184,26 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
     char fp[TLS_FINGERPRINT_HEX] = "";
     tls_fingerprint(fresh, fp);
     log_notice("server", "SIGHUP: certificate reloaded, fingerprint sha256:%s", fp);
+    notify_state("READY=1\nSTATUS=certificate reloaded");
+}
+
+/* From the event loop: a loop that stops turning stops the pings, and systemd restarts it. */
+static void watchdog_ping(evutil_socket_t fd, short what, void *arg)
+{
+    notify_state("WATCHDOG=1");
+}
+
+/* Pings at half the interval systemd asked for (sd_watchdog_enabled(3)). */
+static int start_watchdog(struct server *srv)
+{
+    long long usec = notify_watchdog_usec();
+    if (usec == 0)
+        return 0;
+    struct timeval every = {(time_t)(usec / 2 / 1000000), (suseconds_t)(usec / 2 % 1000000)};
+    srv->watchdog = event_new(srv->base, -1, EV_PERSIST, watchdog_ping, srv);
+    if (srv->watchdog == NULL || event_add(srv->watchdog, &every) != 0)
+        return -1;
+    return 0;
 }
 
 /* "host:port" or "[v6]:port" into host and port strings. */
@@ -387,8 +410,8 @@ static void teardown(struct server *srv)
         }
         mailbox_free(srv->done);
     }
-    struct event *evs[] = {srv->sig_term, srv->sig_int, srv->sig_hup, srv->grace_timer,
-                           srv->accept_pause};
+    struct event *evs[] = {srv->sig_term,    srv->sig_int,      srv->sig_hup,
+                           srv->grace_timer, srv->accept_pause, srv->watchdog};
     for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
         if (evs[i] != NULL)
             event_free(evs[i]);
@@ -454,6 +477,10 @@ int server_run(const struct scipnet_config *cfg)
     printf("listening on %s\nfingerprint sha256:%s\n", bound, fp);
     fflush(stdout);
     notify_state("READY=1\nSTATUS=listening on %s", bound);
+    if (start_watchdog(srv) < 0) {
+        log_error("server", "cannot start the systemd watchdog timer");
+        goto out;
+    }
     log_notice("server", "listening on %s (store %s, %d workers, %d hashing)", bound, cfg->db,
                workers, cfg->hash_concurrency);
     if (event_base_dispatch(srv->base) < 0)

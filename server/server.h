@@ -45,7 +45,7 @@ struct server {
     int busy; /* requests at the worker pools (atomic): shutdown waits for 0 */
     int64_t started_mono_ms;
     bool stopping;
-    struct event *sig_term, *sig_int, *sig_hup, *grace_timer;
+    struct event *sig_term, *sig_int, *sig_hup, *grace_timer, *watchdog;
     struct event *accept_pause; /* accept failed (no descriptors): retry shortly */
 };
 

@@ -14,6 +14,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 import unittest
 
 from harness import BIN, Server, clean_env, make_demo_store
@@ -114,6 +115,7 @@ class InstallTest(unittest.TestCase):
                      "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
                      "NoNewPrivileges=yes", "CapabilityBoundingSet=",
                      "SystemCallFilter=@system-service", "ExecReload=/bin/kill -HUP $MAINPID",
+                     "WatchdogSec=30",
                      "ExecStart=/usr/local/bin/scipnet-server "
                      "--config /etc/scipnet/scipnet.conf"):
             self.assertIn(want, lines)
@@ -427,6 +429,48 @@ class NotifyTest(unittest.TestCase):
     def test_ready_and_stopping_reach_an_abstract_socket(self):
         name = "scipnet-notify-test-%d" % os.getpid()
         self.serve_with_socket(lambda tmp: "@" + name, lambda tmp: "\0" + name)
+
+    def notify_socket(self, env=None):
+        """A server with a $NOTIFY_SOCKET (and env), the socket, READY=1 already read."""
+        tmp = tempfile.mkdtemp(prefix="scipnet-notify-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        path = os.path.join(tmp, "notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(sock.close)
+        sock.bind(path)
+        sock.settimeout(20)
+        server = Server(make_demo_store(tmp), env=dict(env or {}, NOTIFY_SOCKET=path)).start()
+        self.addCleanup(server.stop)
+        self.assertEqual(sock.recv(4096).decode().split("\n")[0], "READY=1")
+        return server, sock
+
+    def test_watchdog_pings_at_half_of_watchdog_usec(self):
+        server, sock = self.notify_socket({"WATCHDOG_USEC": "400000"})
+        sock.settimeout(5)
+        times = []
+        while len(times) < 3:
+            self.assertEqual(sock.recv(4096).decode(), "WATCHDOG=1")
+            times.append(time.monotonic())
+        self.assertLess(times[2] - times[1], 0.4)  # well inside the interval
+        self.assertGreater(times[2] - times[1], 0.1)
+
+    def test_no_watchdog_pings_for_another_pid(self):
+        server, sock = self.notify_socket({"WATCHDOG_USEC": "200000", "WATCHDOG_PID": "1"})
+        sock.settimeout(1)
+        with self.assertRaises(socket.timeout):
+            sock.recv(4096)
+
+    def test_sighup_is_reloading_then_ready(self):
+        server, sock = self.notify_socket()
+        server.proc.send_signal(signal.SIGHUP)
+        reloading = sock.recv(4096).decode().split("\n")
+        self.assertEqual(reloading[0], "RELOADING=1")
+        self.assertRegex(reloading[1], r"^MONOTONIC_USEC=\d+$")
+        ready = sock.recv(4096).decode().split("\n")
+        self.assertEqual(ready, ["READY=1", "STATUS=certificate reloaded"])
+        client = server.client()
+        self.assertTrue(client.request("hello", token=False)["ok"])
+        client.close()
 
     def test_an_unusable_notify_socket_is_a_warning_not_a_failure(self):
         tmp = tempfile.mkdtemp(prefix="scipnet-ns-")

@@ -24,8 +24,13 @@ trap cleanup EXIT
 
 eval "$(SCIPNET_PG_DURABLE=1 bash tests/pg/start.sh)"
 pg_dir=$SCIPNET_TEST_PG_DIR
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-    -subj /CN=bench -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+# A key per store: the server keeps the audit seals beside its key (KEY.seals), and a
+# store must not meet another store's seals.
+for store in lite pg; do
+    mkdir "$work/$store"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+        -subj /CN=bench -keyout "$work/$store/key.pem" -out "$work/$store/cert.pem" 2>/dev/null
+done
 
 make_store() { # $1 = store location
     "$bin/deepwell" init --db "$1" --demo >/dev/null
@@ -35,9 +40,9 @@ make_store() { # $1 = store location
     done
 }
 
-start_server() { # $1 = store, $2 = name; sets port (not in a subshell: pids must be kept)
-    "$bin/scipnet-server" --db "$1" --listen 127.0.0.1:0 --cert "$work/cert.pem" \
-        --key "$work/key.pem" >"$work/$2.out" 2>"$work/$2.log" &
+start_server() { # $1 = store, $2 = name, $3 = key dir; sets port (pids must be kept)
+    "$bin/scipnet-server" --db "$1" --listen 127.0.0.1:0 --cert "$work/$3/cert.pem" \
+        --key "$work/$3/key.pem" >"$work/$2.out" 2>"$work/$2.log" &
     pids+=($!)
     for _ in $(seq 100); do grep -q '^listening on ' "$work/$2.out" && break; sleep 0.1; done
     port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/$2.out")
@@ -69,16 +74,16 @@ PY
 }
 
 make_store "$work/deepwell.db"
-start_server "$work/deepwell.db" lite
+start_server "$work/deepwell.db" lite lite
 lite=$port
 "$bench" --mode setup --port "$lite" --ref SCP-900 >/dev/null
 echo "sqlite, 1 server:     $(read_rate "$lite") reads/s"
 
 make_store "$SCIPNET_TEST_PG"
-start_server "$SCIPNET_TEST_PG" pg-a
+start_server "$SCIPNET_TEST_PG" pg-a pg
 a=$port
 "$bench" --mode setup --port "$a" --ref SCP-900 >/dev/null
 echo "postgresql, 1 server: $(read_rate "$a") reads/s"
-start_server "$SCIPNET_TEST_PG" pg-b
+start_server "$SCIPNET_TEST_PG" pg-b pg
 b=$port
 echo "postgresql, 2 servers: $(read_rate "$a" "$b") reads/s"

@@ -148,6 +148,58 @@ static void concurrent_rows_all_land_once(void **state)
     assert_chain_whole(f->dw, THREADS * ROWS_PER_THREAD);
 }
 
+/* ---- round trips ------------------------------------------------------------------- */
+
+#define BATCH_ROWS 30
+
+static void count_done(void *arg, enum deepwell_code status, int64_t row_id)
+{
+    int *ok = arg;
+    if (status == DW_OK && row_id > 0)
+        __atomic_add_fetch(ok, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * On PostgreSQL every statement is a round trip: a batch of rows must cost fewer round
+ * trips than it has rows (several rows to an INSERT, each actor's name read once), not
+ * two per row.  The writer is held meanwhile so the rows queue up into one batch.
+ */
+static void a_batch_costs_fewer_round_trips_than_rows(void **state)
+{
+    struct fixture *f = *state;
+    if (!dw_fixture_pg())
+        skip(); /* SQLite has no round trips */
+    struct deepwell_error err = {0};
+    struct deepwell_pool_stats before, after;
+    struct deepwell_conn *writer;
+    int ok = 0;
+
+    deepwell_pool_stats(f->dw, &before);
+    assert_int_equal(deepwell_pool_acquire(f->dw->pool, DW_CONN_WRITER, &writer, &err), DW_OK);
+    for (int i = 0; i < BATCH_ROWS; i++) {
+        char details[32];
+        snprintf(details, sizeof(details), "{\"n\":%d}", i);
+        struct deepwell_audit_entry e = {.user_id = i % 3,
+                                         .client_addr = "10.0.0.1:1",
+                                         .action = "read",
+                                         .outcome = DW_OUTCOME_SUCCESS,
+                                         .severity = DW_SEV_INFO,
+                                         .details_json = details};
+        assert_int_equal(deepwell_audit_append(f->dw, &e, count_done, &ok, &err), DW_OK);
+    }
+    usleep(100 * 1000); /* the audit thread waits for the writer with what it took */
+    deepwell_pool_release(f->dw->pool, writer);
+    assert_int_equal(deepwell_audit_flush(f->dw, &err), DW_OK);
+    deepwell_pool_stats(f->dw, &after);
+
+    assert_int_equal(__atomic_load_n(&ok, __ATOMIC_RELAXED), BATCH_ROWS);
+    uint64_t trips = after.round_trips - before.round_trips;
+    fprintf(stderr, "%d audit rows: %llu round trips\n", BATCH_ROWS, (unsigned long long)trips);
+    assert_true(trips > 0);
+    assert_true(trips < BATCH_ROWS);
+    assert_chain_whole(f->dw, BATCH_ROWS);
+}
+
 /* ---- tampering ---------------------------------------------------------------------- */
 
 static void edited_row_is_found(void **state)
@@ -354,6 +406,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(fresh_log_verifies, setup, teardown),
         cmocka_unit_test_setup_teardown(first_row_chains_on_zeros_and_rows_link, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_rows_all_land_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_batch_costs_fewer_round_trips_than_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(edited_row_is_found, setup, teardown),
         cmocka_unit_test_setup_teardown(deleted_row_is_found, setup, teardown),
         cmocka_unit_test_setup_teardown(update_and_delete_are_refused, setup, teardown),
