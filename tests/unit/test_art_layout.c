@@ -548,29 +548,6 @@ static void typed_lines_show_their_cursor(void **state)
     canvas_free(&c);
 }
 
-static void colours_map_to_the_terminal(void **state)
-{
-    (void)state;
-    assert_int_equal(colours_choose(true, 256, true, false), COLOUR_EXACT);
-    assert_int_equal(colours_choose(true, 256, false, false), COLOUR_XTERM256);
-    assert_int_equal(colours_choose(true, 8, false, false), COLOUR_BASIC8);
-    assert_int_equal(colours_choose(false, 0, false, false), COLOUR_NONE);
-    assert_int_equal(colours_choose(true, 256, true, true), COLOUR_NONE);
-    /* #FF6D00 is closest to (255,95,0) = 202 in the cube; greys use the ramp. */
-    assert_int_equal(colours_xterm256(0xFF6D00), 202);
-    assert_int_equal(colours_xterm256(0x808080), 244);
-    assert_int_equal(colours_xterm256(0xC40233), 161);
-    assert_int_equal(colours_basic8(0xC40233), 1); /* red */
-    assert_int_equal(colours_basic8(0xFFD300), 3); /* yellow */
-    assert_int_equal(colours_basic8(0x0087BD), 6); /* cyan-blue -> cyan */
-    assert_int_equal(colours_basic8(0x808080), 7); /* grey -> white */
-    struct ink ink = ink_hex("#009F6B", 0);
-    assert_true(ink.coloured);
-    assert_int_equal(ink.rgb, 0x009F6B);
-    assert_false(ink_hex("009F6B", 0).coloured);
-    assert_false(ink_hex("#00ZZ6B", 0).coloured);
-}
-
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -595,7 +572,6 @@ int main(void)
         cmocka_unit_test(help_wraps_long_lines_under_the_description),
         cmocka_unit_test(typed_lines_show_their_cursor),
         cmocka_unit_test(browser_marks_restricted_entries),
-        cmocka_unit_test(colours_map_to_the_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

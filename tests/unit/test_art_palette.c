@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "art/canvas.h"
+#include "art/colours.h"
 #include "art/glyphs.h"
 #include "art/palette.h"
 #include "client/settings.h"
@@ -221,10 +222,35 @@ static void theme_from_file_then_environment(void **state)
     rmdir(dir);
 }
 
+/* The terminal's colour depth decides how a palette colour is drawn. */
+static void colours_map_to_the_terminal(void **state)
+{
+    (void)state;
+    assert_int_equal(colours_choose(true, 256, true, false), COLOUR_EXACT);
+    assert_int_equal(colours_choose(true, 256, false, false), COLOUR_XTERM256);
+    assert_int_equal(colours_choose(true, 8, false, false), COLOUR_BASIC8);
+    assert_int_equal(colours_choose(false, 0, false, false), COLOUR_NONE);
+    assert_int_equal(colours_choose(true, 256, true, true), COLOUR_NONE);
+    /* #FF6D00 is closest to (255,95,0) = 202 in the cube; greys use the ramp. */
+    assert_int_equal(colours_xterm256(0xFF6D00), 202);
+    assert_int_equal(colours_xterm256(0x808080), 244);
+    assert_int_equal(colours_xterm256(0xC40233), 161);
+    assert_int_equal(colours_basic8(0xC40233), 1); /* red */
+    assert_int_equal(colours_basic8(0xFFD300), 3); /* yellow */
+    assert_int_equal(colours_basic8(0x0087BD), 6); /* cyan-blue -> cyan */
+    assert_int_equal(colours_basic8(0x808080), 7); /* grey -> white */
+    struct ink ink = ink_hex("#009F6B", 0);
+    assert_true(ink.coloured);
+    assert_int_equal(ink.rgb, 0x009F6B);
+    assert_false(ink_hex("009F6B", 0).coloured);
+    assert_false(ink_hex("#00ZZ6B", 0).coloured);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(contrast_formula_matches_wcag),
+        cmocka_unit_test(colours_map_to_the_terminal),
         cmocka_unit_test(every_level_is_readable_in_both_themes),
         cmocka_unit_test(every_class_and_alarm_is_readable),
         cmocka_unit_test(levels_look_different_in_each_theme),
