@@ -243,9 +243,7 @@ static bool allowed(struct request *req, struct edit_args *a)
     enum deepwell_code rc = deepwell_scp_get(req->srv->dw, a->e.number, a->ref.suffix, &scp, &err);
     struct reader r = request_reader(req);
     if (rc == DW_NOT_FOUND) {
-        request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
-                      json_pack("{s:s, s:s}", "ref", a->canon, "result", "expunged"));
-        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(a->canon));
+        request_fail_expunged(req, a->canon);
         return false;
     }
     if (rc != DW_OK) {
@@ -297,9 +295,7 @@ static void op_edit(struct request *req)
         return;
     }
     if (rc == DW_NOT_FOUND) {
-        request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
-                      json_pack("{s:s, s:s}", "ref", a.canon, "result", "expunged"));
-        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(a.canon));
+        request_fail_expunged(req, a.canon);
         return;
     }
     if (rc == DW_INVALID && !err.from_engine) {

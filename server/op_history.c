@@ -86,9 +86,7 @@ static void op_history(struct request *req)
     enum deepwell_code rc =
         deepwell_scp_history(req->srv->dw, (int)ref.number, ref.suffix, r.level, limit, &h, &err);
     if (rc == DW_NOT_FOUND) {
-        request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
-                      json_pack("{s:s, s:s}", "ref", canon, "result", "expunged"));
-        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
+        request_fail_expunged(req, canon);
         return;
     }
     if (rc != DW_OK) {

@@ -44,9 +44,7 @@ static void op_set_status(struct request *req)
     /* Number and suffix name the file: SCP-049-ARC is not SCP-049. */
     enum deepwell_code rc = deepwell_scp_get(req->srv->dw, (int)ref.number, ref.suffix, &scp, &err);
     if (rc == DW_NOT_FOUND) {
-        request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
-                      json_pack("{s:s, s:s}", "ref", canon, "result", "expunged"));
-        request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
+        request_fail_expunged(req, canon);
         return;
     }
     if (rc != DW_OK) {

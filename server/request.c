@@ -330,3 +330,10 @@ struct reader request_reader(const struct request *req)
                            .site_id = req->user.site_id,
                            .task_force_id = req->user.task_force_id};
 }
+
+void request_fail_expunged(struct request *req, const char *ref)
+{
+    request_audit(req, req->user.id, DW_OUTCOME_FAILURE, DW_SEV_NOTICE,
+                  json_pack("{s:s, s:s}", "ref", ref, "result", "expunged"));
+    request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(ref));
+}

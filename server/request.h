@@ -83,6 +83,12 @@ void request_store_error(struct request *req, const char *what, const struct dee
  * Queues the audit row for this request, under its op's action (op->audit) and in
  * the name of actor (a user id, 0 = nobody known); steals details (NULL = {}).
  */
+/*
+ * No such file (or one the reader must not learn exists): audited as a notice with
+ * result "expunged", answered with the expunged screen for ref.
+ */
+void request_fail_expunged(struct request *req, const char *ref);
+
 /* The logged-in user as the clearance rules see them (server/clearance.h). */
 struct reader request_reader(const struct request *req);
 
