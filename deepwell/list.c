@@ -121,13 +121,7 @@ static enum deepwell_code count_rows(struct deepwell_conn *conn, const struct li
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "trit", p->query, p->number, p->max_level, p->pattern);
     if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK)
-        *total = dw_col_int64(stmt, 0);
-    else if (code == DW_NOT_FOUND)
-        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
-    if (stmt != NULL)
-        dw_reset(stmt);
+        code = dw_step_count(conn, stmt, op, total, err);
     return code;
 }
 

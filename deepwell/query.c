@@ -267,6 +267,18 @@ enum deepwell_code dw_step_row(struct deepwell_conn *conn, struct dw_stmt *stmt,
     return dw_stmt_error(err, conn, stmt, rc, op);
 }
 
+enum deepwell_code dw_step_count(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
+                                 int64_t *out, struct deepwell_error *err)
+{
+    enum deepwell_code code = dw_step_row(conn, stmt, op, err);
+    if (code == DW_OK)
+        *out = dw_col_int64(stmt, 0);
+    else if (code == DW_NOT_FOUND)
+        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
+    dw_reset(stmt);
+    return code;
+}
+
 enum deepwell_code dw_step_insert(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
                                   int64_t *id, struct deepwell_error *err)
 {

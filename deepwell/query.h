@@ -104,6 +104,13 @@ enum deepwell_code dw_step_insert(struct deepwell_conn *conn, struct dw_stmt *st
 enum deepwell_code dw_step_row(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
                                struct deepwell_error *err);
 
+/*
+ * Steps a bound statement whose one row is one integer (a count(*)) into *out, then
+ * resets it; no row at all is DW_INTERNAL ("count returned no row").
+ */
+enum deepwell_code dw_step_count(struct deepwell_conn *conn, struct dw_stmt *stmt, const char *op,
+                                 int64_t *out, struct deepwell_error *err);
+
 /* Prepares and runs a statement that returns one integer (count(*) and the like). */
 enum deepwell_code dw_query_int64(struct deepwell_conn *conn, const char *sql, const char *op,
                                   int64_t *out, struct deepwell_error *err);

@@ -166,11 +166,7 @@ enum deepwell_code deepwell_session_count_live(struct deepwell *dw, int64_t now_
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "II", now_ms, idle_cutoff_ms);
     if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK)
-        *count = dw_col_int64(stmt, 0);
-    else if (code == DW_NOT_FOUND)
-        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
+        code = dw_step_count(conn, stmt, op, count, err);
     deepwell_pool_release(dw->pool, conn);
     return code;
 }

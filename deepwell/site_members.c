@@ -40,13 +40,7 @@ static enum deepwell_code count_members(struct deepwell_conn *conn, const struct
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "I", site_id);
     if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK)
-        *total = dw_col_int64(stmt, 0);
-    else if (code == DW_NOT_FOUND)
-        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
-    if (stmt != NULL)
-        dw_reset(stmt);
+        code = dw_step_count(conn, stmt, op, total, err);
     return code;
 }
 
