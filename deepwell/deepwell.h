@@ -396,6 +396,8 @@ void deepwell_list_free(struct deepwell_list *list);
 
 /* The schema version that brought the index. */
 #define DEEPWELL_SEARCH_VERSION 8
+/* The schema version that indexes tags anew: its index is made again when a store reaches it. */
+#define DEEPWELL_SEARCH_REINDEX_VERSION 10
 
 struct deepwell_search_query {
     const char *query;

@@ -17,7 +17,7 @@
 static const char SQL_DOCS_DELETE[] = "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2";
 static const char SQL_DOCS_INSERT[] =
     "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    " body, meta, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 static const char *const kind_names[] = {
     [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
@@ -32,6 +32,7 @@ struct doc {
     int64_t site_id;
     const char *klass; /* any case; stored lower case */
     const char *title;
+    const char *tags; /* space-separated, NULL: none */
     const struct deepwell_section *sections;
     size_t nsections;
 };
@@ -55,7 +56,8 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
         return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 
     const char *kind = kind_names[doc->kind];
-    char meta[512];
+    char meta[1536], tags[640];
+    dw_search_tags(doc->tags, tags, sizeof(tags));
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
     if (code == DW_OK)
@@ -63,12 +65,13 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
-        dw_search_meta(kind, doc->ref_id, doc->level, klass, bands[i].lo, bands[i].hi, meta,
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, bands[i].lo, bands[i].hi, meta,
                        sizeof(meta));
         code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
         if (code == DW_OK)
-            code = dw_bind(stmt, err, op, "tIiIttiitt", kind, doc->ref_id, doc->level, doc->site_id,
-                           klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta);
+            code =
+                dw_bind(stmt, err, op, "tIiIttiittt", kind, doc->ref_id, doc->level, doc->site_id,
+                        klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta, tags);
         if (code == DW_OK)
             code = dw_step_done(conn, stmt, op, err);
     }
@@ -79,8 +82,8 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
 enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct deepwell_scp *scp,
                                        const char *op, struct deepwell_error *err)
 {
-    struct doc doc = {DW_KIND_SCP,      scp->number, scp->level,    scp->site_id,
-                      scp->containment, scp->title,  scp->sections, scp->nsections};
+    struct doc doc = {DW_KIND_SCP, scp->number, scp->level,    scp->site_id,  scp->containment,
+                      scp->title,  scp->tags,   scp->sections, scp->nsections};
     return index_doc(conn, &doc, op, err);
 }
 
@@ -94,8 +97,9 @@ enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
         {.title = "Description", .level = 1, .body = site->description},
         {.title = "Dossier", .level = 1, .body = site->dossier},
     };
-    struct doc doc = {DW_KIND_SITE, id, site->level != 0 ? site->level : 3, id, NULL, site->name,
-                      sections,     3};
+    struct doc doc = {DW_KIND_SITE, id,       site->level != 0 ? site->level : 3,
+                      id,           NULL,     site->name,
+                      NULL,         sections, 3};
     return index_doc(conn, &doc, op, err);
 }
 
@@ -111,14 +115,14 @@ enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct 
     struct deepwell_section sections[] = {
         {.title = "Mission", .level = level, .body = mtf->mission},
     };
-    struct doc doc = {DW_KIND_MTF, id, level, mtf->site_id, NULL, title, sections, 1};
+    struct doc doc = {DW_KIND_MTF, id, level, mtf->site_id, NULL, title, NULL, sections, 1};
     return index_doc(conn, &doc, op, err);
 }
 
 /* ---- backfill ----------------------------------------------------------------------------- */
 
 static const char SQL_UNINDEXED[] =
-    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id FROM scp_files f"
+    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id, f.tags FROM scp_files f"
     " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
     " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp' AND d.ref_id = f.number)"
     " ORDER BY f.id LIMIT 1";
@@ -173,7 +177,8 @@ static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
     scp.number = dw_col_int(stmt, 1);
     scp.level = dw_col_int(stmt, 3);
     scp.site_id = dw_col_int64(stmt, 5);
-    if (!dw_column_dup(stmt, 2, &scp.title) || !dw_column_dup(stmt, 4, &scp.containment))
+    if (!dw_column_dup(stmt, 2, &scp.title) || !dw_column_dup(stmt, 4, &scp.containment) ||
+        !dw_column_dup(stmt, 6, &scp.tags))
         code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     dw_reset(stmt);
     if (code == DW_OK)
@@ -280,9 +285,11 @@ static enum deepwell_code bind_rule(struct dw_stmt *stmt, const struct params *p
 {
     const char *kind = p->parsed->kind >= 0 ? kind_names[p->parsed->kind] : NULL;
     const char *klass = p->parsed->klass[0] != '\0' ? p->parsed->klass : NULL;
-    return dw_bind(stmt, err, op, "tiIititi", p->engine_query, p->q->reader_level,
+    char tags[256];
+    dw_search_tag_pattern(p->parsed, tags, sizeof(tags));
+    return dw_bind(stmt, err, op, "tiIititt", p->engine_query, p->q->reader_level,
                    p->q->reader_site_id, p->q->site_read_level, kind, p->parsed->level, klass,
-                   p->parsed->tag ? 1 : 0);
+                   tags[0] != '\0' ? tags : NULL);
 }
 
 static enum deepwell_code count_hits(struct deepwell_conn *conn, const struct params *p,
@@ -378,15 +385,12 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
             return DW_OK; /* two kinds asked for: nothing is both */
         parsed.kind = (int)query->kind;
     }
-    if (parsed.tag)
-        return DW_OK; /* no tags are stored yet */
-
     struct deepwell_conn *conn;
     code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
     const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
-    char fts5[sizeof(parsed.fts5) + 256];
+    char fts5[sizeof(parsed.fts5) + 1024];
     if (sql->dialect == DW_SEARCH_FTS5)
         dw_search_fts5_ruled(&parsed, query, fts5, sizeof(fts5));
     struct params p = {

@@ -325,6 +325,33 @@ static const char migration_8[] =
     "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
     "END;";
 
+/*
+ * Version 10: tags in the index (a tags column, and "tgTAG" tokens in meta), and a
+ * prefix index so prefix* reads one list.  The rows are made again by the backfill
+ * (open.c), which indexes every file that has none.
+ */
+static const char migration_10[] =
+    "DROP TRIGGER search_docs_insert;"
+    "DROP TRIGGER search_docs_delete;"
+    "DROP TRIGGER search_docs_update;"
+    "DROP TABLE search_fts;"
+    "DELETE FROM search_docs;"
+    "ALTER TABLE search_docs ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta, content='search_docs',"
+    "  content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 4');"
+    "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
+    "END;"
+    "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs BEGIN"
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
+    "    VALUES ('delete', old.id, old.body, old.meta);"
+    "END;"
+    "CREATE TRIGGER search_docs_update AFTER UPDATE ON search_docs BEGIN"
+    "  INSERT INTO search_fts (search_fts, rowid, body, meta)"
+    "    VALUES ('delete', old.id, old.body, old.meta);"
+    "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"
+    "END;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -335,6 +362,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
+    {10, "tags and prefixes in the full-text index", migration_10, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)
