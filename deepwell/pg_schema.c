@@ -241,10 +241,14 @@ static const char migration_8[] =
     ");"
     "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);";
 
-/* Version 10: tags in the index, as in sqlite_schema.c; the backfill makes the rows again. */
+/* Version 10: tags and personnel files in the index, as in sqlite_schema.c; the backfill makes the
+ * rows again. */
 static const char migration_10[] =
     "DELETE FROM search_docs;"
-    "ALTER TABLE search_docs ADD COLUMN tags TEXT NOT NULL DEFAULT '';";
+    "ALTER TABLE search_docs ADD COLUMN tags TEXT NOT NULL DEFAULT '',"
+    " DROP CONSTRAINT search_docs_kind_check,"
+    " ADD CONSTRAINT search_docs_kind_check"
+    " CHECK (kind IN ('scp', 'site', 'mtf', 'user'));";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
@@ -256,7 +260,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
-    {10, "tags and prefixes in the full-text index", migration_10, NULL},
+    {10, "tags, personnel files and prefixes in the index", migration_10, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -40,8 +40,10 @@ struct doc {
 static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc *doc,
                                     const char *op, struct deepwell_error *err)
 {
-    static const enum foundation_ref_kind ref_kinds[] = {
-        [DW_KIND_SCP] = REF_SCP, [DW_KIND_SITE] = REF_SITE, [DW_KIND_MTF] = REF_MTF};
+    static const enum foundation_ref_kind ref_kinds[] = {[DW_KIND_SCP] = REF_SCP,
+                                                         [DW_KIND_SITE] = REF_SITE,
+                                                         [DW_KIND_MTF] = REF_MTF,
+                                                         [DW_KIND_USER] = REF_USER};
     struct foundation_ref ref = {.kind = ref_kinds[doc->kind], .number = doc->ref_id};
     char canon[32], head[320], klass[32] = "";
     foundation_ref_format(&ref, canon, sizeof(canon));
@@ -116,6 +118,47 @@ enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct 
         {.title = "Mission", .level = level, .body = mtf->mission},
     };
     struct doc doc = {DW_KIND_MTF, id, level, mtf->site_id, NULL, title, NULL, sections, 1};
+    return index_doc(conn, &doc, op, err);
+}
+
+/*
+ * A personnel file as server/file_view.c shows it to a reader who may read it (level
+ * >= the user's clearance): name, job title and site to all of them, the task force's
+ * name only from its own level (cleared_link).
+ */
+static const char SQL_USER_DOC[] =
+    "SELECT u.name, u.clearance_level, t.name, coalesce(s.name, ''), coalesce(tf.designation, ''),"
+    " coalesce(tf.nickname, ''), coalesce(tf.clearance_level, 0) FROM users u"
+    " JOIN titles t ON t.id = u.title_id LEFT JOIN sites s ON s.id = u.site_id"
+    " LEFT JOIN task_forces tf ON tf.id = u.task_force_id WHERE u.id = ?1";
+
+enum deepwell_code dw_search_index_user(struct deepwell_conn *conn, int64_t id, const char *op,
+                                        struct deepwell_error *err)
+{
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_USER_DOC, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code != DW_OK)
+        return code;
+    char name[128], title[128], site[256], tf[256], nick[128], text[512], unit[400];
+    int level = dw_col_int(stmt, 1), tf_level = dw_col_int(stmt, 6);
+    dw_column_copy(stmt, 0, name, sizeof(name));
+    dw_column_copy(stmt, 2, title, sizeof(title));
+    dw_column_copy(stmt, 3, site, sizeof(site));
+    dw_column_copy(stmt, 4, tf, sizeof(tf));
+    dw_column_copy(stmt, 5, nick, sizeof(nick));
+    dw_reset(stmt);
+    snprintf(text, sizeof(text), "%s\n%s", title, site);
+    snprintf(unit, sizeof(unit), "%s %s", tf, nick);
+    int unit_level = tf_level > level ? tf_level : level;
+    struct deepwell_section sections[] = {
+        {.title = "Personnel", .level = level, .body = text},
+        {.title = "Task force", .level = unit_level, .body = tf[0] != '\0' ? unit : ""},
+    };
+    struct doc doc = {DW_KIND_USER, id, level, 0, NULL, name, NULL, sections, tf[0] ? 2 : 1};
     return index_doc(conn, &doc, op, err);
 }
 
@@ -263,10 +306,39 @@ static enum deepwell_code backfill_places(struct deepwell_conn *conn, void *ctx,
     return code;
 }
 
+static const char SQL_UNINDEXED_USERS[] =
+    "SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'user'"
+    " AND d.ref_id = u.id) ORDER BY id LIMIT 256";
+
+/* Up to 256 personnel files not indexed yet per call; *done when none is left. */
+static enum deepwell_code backfill_users(struct deepwell_conn *conn, void *ctx,
+                                         struct deepwell_error *err)
+{
+    static const char op[] = "search.backfill";
+    bool *done = ctx;
+    int64_t ids[256];
+    size_t n = 0;
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED_USERS, &stmt, err);
+    while (code == DW_OK && n < 256 && (code = dw_step_row(conn, stmt, op, err)) == DW_OK)
+        ids[n++] = dw_col_int64(stmt, 0);
+    if (code == DW_NOT_FOUND)
+        code = DW_OK;
+    if (stmt != NULL)
+        dw_reset(stmt);
+    *done = n == 0;
+    for (size_t i = 0; i < n && code == DW_OK; i++)
+        code = dw_search_index_user(conn, ids[i], op, err);
+    return code;
+}
+
 enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err)
 {
     bool done = false;
     enum deepwell_code code = deepwell_write_tx(dw, backfill_places, NULL, err);
+    while (code == DW_OK && !done)
+        code = deepwell_write_tx(dw, backfill_users, &done, err);
+    done = false;
     while (code == DW_OK && !done)
         code = deepwell_write_tx(dw, backfill_one, &done, err);
     return code;

@@ -124,6 +124,10 @@ enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
 enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
                                        int64_t id, const char *op, struct deepwell_error *err);
 
+/* The same for a personnel file, read from the store (after every write of the user). */
+enum deepwell_code dw_search_index_user(struct deepwell_conn *conn, int64_t id, const char *op,
+                                        struct deepwell_error *err);
+
 /* Indexes every file that has no index rows yet (a store migrated to the index). */
 enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err);
 

@@ -326,17 +326,31 @@ static const char migration_8[] =
     "END;";
 
 /*
- * Version 10: tags in the index (a tags column, and "tgTAG" tokens in meta), and a
- * prefix index so prefix* reads one list.  The rows are made again by the backfill
- * (open.c), which indexes every file that has none.
+ * Version 10: tags in the index (a tags column, and "tgTAG" tokens in meta), personnel
+ * files (kind 'user'), and a prefix index so prefix* reads one list.  The rows are made again by
+ * the backfill (open.c), which indexes every file that has none.
  */
 static const char migration_10[] =
     "DROP TRIGGER search_docs_insert;"
     "DROP TRIGGER search_docs_delete;"
     "DROP TRIGGER search_docs_update;"
     "DROP TABLE search_fts;"
-    "DELETE FROM search_docs;"
-    "ALTER TABLE search_docs ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
+    "DROP TABLE search_docs;"
+    "CREATE TABLE search_docs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('scp', 'site', 'mtf', 'user')),"
+    "  ref_id INTEGER NOT NULL,"
+    "  file_level INTEGER NOT NULL CHECK (file_level BETWEEN 0 AND 6),"
+    "  site_id INTEGER NOT NULL DEFAULT 0,"
+    "  class TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL,"
+    "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
+    "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
+    "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
+    "  tags TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kind, ref_id, band_lo)"
+    ") STRICT;"
     "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta, content='search_docs',"
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 4');"
     "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"
@@ -362,7 +376,7 @@ static const struct deepwell_migration migrations[] = {
     {6, "audit rows name their actor", migration_6, NULL},
     {7, "file attribution and tags", migration_7, NULL},
     {8, "full-text index", migration_8, NULL},
-    {10, "tags and prefixes in the full-text index", migration_10, NULL},
+    {10, "tags, personnel files and prefixes in the index", migration_10, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

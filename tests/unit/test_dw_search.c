@@ -234,6 +234,43 @@ static void tags_filter_what_the_reader_may_read(void **state)
     expect_hits(f->dw, "cure tag:reptile kind:site", 4, 0);
 }
 
+/* A personnel file is found as a reader who may read it sees it (server/file_view.c). */
+static void personnel_files_by_what_each_reader_sees(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    struct deepwell_mtf mtf = {.designation = "Nu-7", .nickname = "Hammer Down", .level = 5};
+    int64_t tf = 0, id = 0;
+    assert_int_equal(deepwell_mtf_create(f->dw, &mtf, &tf, &err), DW_OK);
+    struct deepwell_user_new user = {.name = "Okonkwo",
+                                     .password_hash = "x",
+                                     .clearance = 4,
+                                     .title = "Researcher",
+                                     .task_force_id = tf,
+                                     .active = true,
+                                     .personnel_active = true};
+    assert_int_equal(deepwell_user_add(f->dw, &user, &id, &err), DW_OK);
+
+    expect_hits(f->dw, "okonkwo", 3, 0);
+    expect_hits(f->dw, "okonkwo kind:user", 4, 1);
+    expect_hits(f->dw, "okonkwo researcher", 4, 1);
+    /* The task force's name shows from its own level only. */
+    expect_hits(f->dw, "okonkwo hammer", 4, 0);
+    expect_hits(f->dw, "okonkwo hammer", 5, 1);
+    struct deepwell_search_result r;
+    assert_int_equal(search(f->dw, "okonkwo", 4, 0, 50, &r, &err), DW_OK);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.items[0].kind, DW_KIND_USER);
+    assert_int_equal(r.items[0].id, id);
+    assert_null(strstr(r.items[0].snippet, "Hammer"));
+    deepwell_search_free(&r);
+
+    /* The file's level is the user's clearance: the index follows it. */
+    assert_int_equal(deepwell_user_set_clearance(f->dw, id, 2, &err), DW_OK);
+    expect_hits(f->dw, "okonkwo", 2, 1);
+    expect_hits(f->dw, "okonkwo", 1, 0);
+}
+
 static void expect_invalid(struct deepwell *dw, const char *query, const char *message)
 {
     struct deepwell_search_result r;
@@ -336,6 +373,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(phrases_prefixes_and_filters, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(tags_filter_what_the_reader_may_read, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(personnel_files_by_what_each_reader_sees, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(bad_queries_are_refused_with_a_reason, dw_fixture_setup,
                                         dw_fixture_teardown),
