@@ -167,8 +167,8 @@ enum deepwell_code dw_search_index_user(struct deepwell_conn *conn, int64_t id, 
 static const char SQL_UNINDEXED[] =
     "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id, f.tags FROM scp_files f"
     " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
-    " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp' AND d.ref_id = f.number)"
-    " ORDER BY f.id LIMIT 1";
+    " WHERE f.id > ?1 AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp'"
+    " AND d.ref_id = f.number) ORDER BY f.id LIMIT 1";
 static const char SQL_SECTIONS[] = "SELECT kind, title, clearance_level, body FROM sections"
                                    " WHERE scp_id = ?1 ORDER BY position";
 
@@ -199,24 +199,32 @@ static enum deepwell_code load_sections(struct deepwell_conn *conn, int64_t id,
     return code == DW_NOT_FOUND ? DW_OK : code;
 }
 
-/* One unindexed file per call; *done when none is left. */
-static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
+/* Where the backfill of SCP files is: past every id up to after. */
+struct backfill {
+    int64_t after;
+    bool done;
+};
+
+/* The next unindexed file past b->after; b->done when none is left. */
+static enum deepwell_code backfill_one(struct deepwell_conn *conn, struct backfill *b,
                                        struct deepwell_error *err)
 {
     static const char op[] = "search.backfill";
-    bool *done = ctx;
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED, &stmt, err);
     if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", b->after);
+    if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_NOT_FOUND) {
-        *done = true;
+        b->done = true;
         return DW_OK;
     }
     if (code != DW_OK)
         return code;
     struct deepwell_scp scp = {0};
     int64_t id = dw_col_int64(stmt, 0);
+    b->after = id;
     scp.number = dw_col_int(stmt, 1);
     scp.level = dw_col_int(stmt, 3);
     scp.site_id = dw_col_int64(stmt, 5);
@@ -229,6 +237,20 @@ static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
     if (code == DW_OK)
         code = dw_search_index_scp(conn, &scp, op, err);
     deepwell_scp_free(&scp);
+    return code;
+}
+
+/*
+ * 64 files a transaction: one each made a migrated 10,000-file store wait minutes, and
+ * each call looked for the next file from the first (every step read the whole table).
+ */
+static enum deepwell_code backfill_some(struct deepwell_conn *conn, void *ctx,
+                                        struct deepwell_error *err)
+{
+    struct backfill *b = ctx;
+    enum deepwell_code code = DW_OK;
+    for (int i = 0; i < 64 && code == DW_OK && !b->done; i++)
+        code = backfill_one(conn, b, err);
     return code;
 }
 
@@ -338,9 +360,9 @@ enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error
     enum deepwell_code code = deepwell_write_tx(dw, backfill_places, NULL, err);
     while (code == DW_OK && !done)
         code = deepwell_write_tx(dw, backfill_users, &done, err);
-    done = false;
-    while (code == DW_OK && !done)
-        code = deepwell_write_tx(dw, backfill_one, &done, err);
+    struct backfill b = {0, false};
+    while (code == DW_OK && !b.done)
+        code = deepwell_write_tx(dw, backfill_some, &b, err);
     return code;
 }
 
