@@ -495,7 +495,10 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
     /* One snapshot, so the total and the page agree. */
     code = dw_read_begin(conn, err);
     if (code == DW_OK) {
-        code = count_hits(conn, &p, &out->total, err);
+        if (sql->before != NULL)
+            code = dw_exec(conn, sql->before, "search.plan", err);
+        if (code == DW_OK)
+            code = count_hits(conn, &p, &out->total, err);
         if (code == DW_OK && out->total > query->offset)
             code = read_page(conn, &p, out, err);
         dw_read_end(conn);

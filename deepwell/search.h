@@ -108,6 +108,8 @@ struct dw_search_sql {
      */
     const char *count;
     const char *page;
+    /* Run first in the search's read transaction (NULL: nothing). */
+    const char *before;
 };
 
 /*
