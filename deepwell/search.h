@@ -85,7 +85,8 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
  * A file's space-separated tags (NULL: none) as the index keeps them: each one's
  * letters and digits, lower case, sorted, without repeats, each between spaces
  * (" alive humanoid "), so the SQL rule finds "% alive % humanoid %" with LIKE.
- * "" when none; a tag with no letter or digit is not indexed.
+ * "" when none; a tag with no letter or digit is not indexed, nor are tags past the
+ * first 512 bytes of them.
  */
 void dw_search_tags(const char *tags, char *out, size_t size);
 /* The LIKE pattern of a query's tag: filters ("% a % b %"), or "" when none. */

@@ -309,13 +309,6 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
     char cls[32];
     token(klass, cls, sizeof(cls));
     int n = snprintf(out, size, "k%s lv%d%s%s", kind, file_level, cls[0] ? " c" : "", cls);
-    for (const char *t = tags; t != NULL && *t != '\0' && n > 0 && (size_t)n < size;) {
-        t += strspn(t, " ");
-        size_t len = strcspn(t, " ");
-        if (len > 0)
-            n += snprintf(out + n, size - (size_t)n, " tg%.*s", (int)len, t);
-        t += len;
-    }
     bool site = strcmp(kind, "site") == 0;
     for (int level = lo; level < hi && n > 0 && (size_t)n < size; level++) {
         if (site)
@@ -323,6 +316,15 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
                           level);
         else if (level >= file_level)
             n += snprintf(out + n, size - (size_t)n, " rd%d", level);
+    }
+    assert(n > 0 && (size_t)n < size); /* the rule's tokens always fit: size >= 512 */
+    /* Tags last, and only whole: a cut "tgalive" would be the tag "al". */
+    for (const char *t = tags; t != NULL && *t != '\0';) {
+        t += strspn(t, " ");
+        size_t len = strcspn(t, " ");
+        if (len > 0 && (size_t)n + len + 4 <= size)
+            n += snprintf(out + n, size - (size_t)n, " tg%.*s", (int)len, t);
+        t += len;
     }
 }
 

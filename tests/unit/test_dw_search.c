@@ -232,6 +232,18 @@ static void tags_filter_what_the_reader_may_read(void **state)
     expect_hits(f->dw, "cure tag:rep", 4, 0);
     expect_hits(f->dw, "alive", 4, 0);
     expect_hits(f->dw, "cure tag:reptile kind:site", 4, 0);
+
+    /* 300 tags: the index keeps the first that fit its 512 bytes (t000 .. t101), whole. */
+    char many[300 * 5 + 1];
+    for (int i = 0; i < 300; i++)
+        snprintf(many + i * 5, sizeof(many) - (size_t)i * 5, "t%03d ", i);
+    add_tagged(f->dw, 7, 2, many);
+    expect_hits(f->dw, "cure kind:scp level:2", 2, 3);
+    expect_hits(f->dw, "cure tag:t000", 2, 1);
+    expect_hits(f->dw, "cure tag:t101", 2, 1);
+    expect_hits(f->dw, "cure tag:t102", 2, 0);
+    expect_hits(f->dw, "cure tag:t299", 2, 0);
+    expect_hits(f->dw, "cure tag:t", 2, 0);
 }
 
 /* A personnel file is found as a reader who may read it sees it (server/file_view.c). */
