@@ -94,8 +94,8 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     /* SQLite: from version 5 every connection needs the audit file (sqlite_audit_file.h). */
     if (code == DW_OK && version >= DEEPWELL_AUDIT_FILE_VERSION)
         code = deepwell_pool_require_audit_file(dw->pool, err);
-    /* Files written before the index existed are indexed once, when it is made. */
-    if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_VERSION &&
+    /* Files written before the index existed are indexed once, when it is made (or remade). */
+    if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_REINDEX_VERSION &&
         version >= DEEPWELL_SEARCH_VERSION)
         code = dw_search_backfill(dw, err);
     return code;

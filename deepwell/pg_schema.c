@@ -281,6 +281,15 @@ static const char migration_12[] = "ALTER TABLE users ADD COLUMN previous_login 
                                    " ADD COLUMN failed_before_login INTEGER NOT NULL DEFAULT 0;"
                                    "CREATE INDEX sessions_last_seen ON sessions(last_seen_ms, id);";
 
+/* Version 13: tags and personnel files in the index, as in sqlite_schema.c; the backfill makes the
+ * rows again. */
+static const char migration_13[] =
+    "DELETE FROM search_docs;"
+    "ALTER TABLE search_docs ADD COLUMN tags TEXT NOT NULL DEFAULT '',"
+    " DROP CONSTRAINT search_docs_kind_check,"
+    " ADD CONSTRAINT search_docs_kind_check"
+    " CHECK (kind IN ('scp', 'site', 'mtf', 'user'));";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -295,6 +304,7 @@ static const struct deepwell_migration migrations[] = {
     {10, "the Administrator title", migration_10, NULL},
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
+    {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

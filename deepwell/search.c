@@ -18,7 +18,7 @@ static const char SQL_DOCS_DELETE[] =
     "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2 AND suffix = ?3";
 static const char SQL_DOCS_INSERT[] =
     "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body, meta, suffix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    " body, meta, suffix, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 static const char *const kind_names[] = {
     [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
@@ -34,6 +34,7 @@ struct doc {
     int64_t site_id;
     const char *klass; /* any case; stored lower case */
     const char *title;
+    const char *tags; /* space-separated, NULL: none */
     const struct deepwell_section *sections;
     size_t nsections;
 };
@@ -41,8 +42,10 @@ struct doc {
 static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc *doc,
                                     const char *op, struct deepwell_error *err)
 {
-    static const enum foundation_ref_kind ref_kinds[] = {
-        [DW_KIND_SCP] = REF_SCP, [DW_KIND_SITE] = REF_SITE, [DW_KIND_MTF] = REF_MTF};
+    static const enum foundation_ref_kind ref_kinds[] = {[DW_KIND_SCP] = REF_SCP,
+                                                         [DW_KIND_SITE] = REF_SITE,
+                                                         [DW_KIND_MTF] = REF_MTF,
+                                                         [DW_KIND_USER] = REF_USER};
     struct foundation_ref ref = {.kind = ref_kinds[doc->kind], .number = doc->ref_id};
     const char *suffix = doc->suffix != NULL ? doc->suffix : "";
     snprintf(ref.suffix, sizeof(ref.suffix), "%s", suffix);
@@ -59,7 +62,8 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
         return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 
     const char *kind = kind_names[doc->kind];
-    char meta[512];
+    char meta[1536], tags[640];
+    dw_search_tags(doc->tags, tags, sizeof(tags));
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
     if (code == DW_OK)
@@ -67,13 +71,13 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     if (code == DW_OK)
         code = dw_step_done(conn, stmt, op, err);
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
-        dw_search_meta(kind, doc->ref_id, doc->level, klass, bands[i].lo, bands[i].hi, meta,
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, bands[i].lo, bands[i].hi, meta,
                        sizeof(meta));
         code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
         if (code == DW_OK)
-            code =
-                dw_bind(stmt, err, op, "tIiIttiittt", kind, doc->ref_id, doc->level, doc->site_id,
-                        klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text, meta, suffix);
+            code = dw_bind(stmt, err, op, "tIiIttiitttt", kind, doc->ref_id, doc->level,
+                           doc->site_id, klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text,
+                           meta, suffix, tags);
         if (code == DW_OK)
             code = dw_step_done(conn, stmt, op, err);
     }
@@ -91,6 +95,7 @@ enum deepwell_code dw_search_index_scp(struct deepwell_conn *conn, const struct 
                       .site_id = scp->site_id,
                       .klass = scp->containment,
                       .title = scp->title,
+                      .tags = scp->tags,
                       .sections = scp->sections,
                       .nsections = scp->nsections};
     return index_doc(conn, &doc, op, err);
@@ -138,14 +143,59 @@ enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct 
     return index_doc(conn, &doc, op, err);
 }
 
+/*
+ * A personnel file as server/file_view.c shows it to a reader who may read it (level
+ * >= the user's clearance): name, job title and site to all of them, the task force's
+ * name only from its own level (cleared_link).
+ */
+static const char SQL_USER_DOC[] =
+    "SELECT u.name, u.clearance_level, t.name, coalesce(s.name, ''), coalesce(tf.designation, ''),"
+    " coalesce(tf.nickname, ''), coalesce(tf.clearance_level, 0) FROM users u"
+    " JOIN titles t ON t.id = u.title_id LEFT JOIN sites s ON s.id = u.site_id"
+    " LEFT JOIN task_forces tf ON tf.id = u.task_force_id WHERE u.id = ?1";
+
+enum deepwell_code dw_search_index_user(struct deepwell_conn *conn, int64_t id, const char *op,
+                                        struct deepwell_error *err)
+{
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_USER_DOC, &stmt, err);
+    if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", id);
+    if (code == DW_OK)
+        code = dw_step_row(conn, stmt, op, err);
+    if (code != DW_OK)
+        return code;
+    char name[128], title[128], site[256], tf[256], nick[128], text[512], unit[400];
+    int level = dw_col_int(stmt, 1), tf_level = dw_col_int(stmt, 6);
+    dw_column_copy(stmt, 0, name, sizeof(name));
+    dw_column_copy(stmt, 2, title, sizeof(title));
+    dw_column_copy(stmt, 3, site, sizeof(site));
+    dw_column_copy(stmt, 4, tf, sizeof(tf));
+    dw_column_copy(stmt, 5, nick, sizeof(nick));
+    dw_reset(stmt);
+    snprintf(text, sizeof(text), "%s\n%s", title, site);
+    snprintf(unit, sizeof(unit), "%s %s", tf, nick);
+    int unit_level = tf_level > level ? tf_level : level;
+    struct deepwell_section sections[] = {
+        {.title = "Personnel", .level = level, .body = text},
+        {.title = "Task force", .level = unit_level, .body = tf[0] != '\0' ? unit : ""},
+    };
+    struct doc doc = {.kind = DW_KIND_USER,
+                      .ref_id = id,
+                      .level = level,
+                      .title = name,
+                      .sections = sections,
+                      .nsections = tf[0] != '\0' ? 2 : 1};
+    return index_doc(conn, &doc, op, err);
+}
+
 /* ---- backfill ----------------------------------------------------------------------------- */
 
 static const char SQL_UNINDEXED[] =
-    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id, f.suffix"
+    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, f.site_id, f.tags, f.suffix"
     " FROM scp_files f LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
-    " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp' AND d.ref_id = f.number"
-    " AND d.suffix = f.suffix)"
-    " ORDER BY f.id LIMIT 1";
+    " WHERE f.id > ?1 AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'scp'"
+    " AND d.ref_id = f.number AND d.suffix = f.suffix) ORDER BY f.id LIMIT 1";
 static const char SQL_SECTIONS[] = "SELECT kind, title, clearance_level, body FROM sections"
                                    " WHERE scp_id = ?1 ORDER BY position";
 
@@ -176,29 +226,38 @@ static enum deepwell_code load_sections(struct deepwell_conn *conn, int64_t id,
     return code == DW_NOT_FOUND ? DW_OK : code;
 }
 
-/* One unindexed file per call; *done when none is left. */
-static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
+/* Where the backfill of SCP files is: past every id up to after. */
+struct backfill {
+    int64_t after;
+    bool done;
+};
+
+/* The next unindexed file past b->after; b->done when none is left. */
+static enum deepwell_code backfill_one(struct deepwell_conn *conn, struct backfill *b,
                                        struct deepwell_error *err)
 {
     static const char op[] = "search.backfill";
-    bool *done = ctx;
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED, &stmt, err);
     if (code == DW_OK)
+        code = dw_bind(stmt, err, op, "I", b->after);
+    if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_NOT_FOUND) {
-        *done = true;
+        b->done = true;
         return DW_OK;
     }
     if (code != DW_OK)
         return code;
     struct deepwell_scp scp = {0};
     int64_t id = dw_col_int64(stmt, 0);
+    b->after = id;
     scp.number = dw_col_int(stmt, 1);
     scp.level = dw_col_int(stmt, 3);
     scp.site_id = dw_col_int64(stmt, 5);
-    dw_column_copy(stmt, 6, scp.suffix, sizeof(scp.suffix));
-    if (!dw_column_dup(stmt, 2, &scp.title) || !dw_column_dup(stmt, 4, &scp.containment))
+    dw_column_copy(stmt, 7, scp.suffix, sizeof(scp.suffix));
+    if (!dw_column_dup(stmt, 2, &scp.title) || !dw_column_dup(stmt, 4, &scp.containment) ||
+        !dw_column_dup(stmt, 6, &scp.tags))
         code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     dw_reset(stmt);
     if (code == DW_OK)
@@ -206,6 +265,20 @@ static enum deepwell_code backfill_one(struct deepwell_conn *conn, void *ctx,
     if (code == DW_OK)
         code = dw_search_index_scp(conn, &scp, op, err);
     deepwell_scp_free(&scp);
+    return code;
+}
+
+/*
+ * 64 files a transaction: one each made a migrated 10,000-file store wait minutes, and
+ * each call looked for the next file from the first (every step read the whole table).
+ */
+static enum deepwell_code backfill_some(struct deepwell_conn *conn, void *ctx,
+                                        struct deepwell_error *err)
+{
+    struct backfill *b = ctx;
+    enum deepwell_code code = DW_OK;
+    for (int i = 0; i < 64 && code == DW_OK && !b->done; i++)
+        code = backfill_one(conn, b, err);
     return code;
 }
 
@@ -283,12 +356,41 @@ static enum deepwell_code backfill_places(struct deepwell_conn *conn, void *ctx,
     return code;
 }
 
+static const char SQL_UNINDEXED_USERS[] =
+    "SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'user'"
+    " AND d.ref_id = u.id) ORDER BY id LIMIT 256";
+
+/* Up to 256 personnel files not indexed yet per call; *done when none is left. */
+static enum deepwell_code backfill_users(struct deepwell_conn *conn, void *ctx,
+                                         struct deepwell_error *err)
+{
+    static const char op[] = "search.backfill";
+    bool *done = ctx;
+    int64_t ids[256];
+    size_t n = 0;
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_UNINDEXED_USERS, &stmt, err);
+    while (code == DW_OK && n < 256 && (code = dw_step_row(conn, stmt, op, err)) == DW_OK)
+        ids[n++] = dw_col_int64(stmt, 0);
+    if (code == DW_NOT_FOUND)
+        code = DW_OK;
+    if (stmt != NULL)
+        dw_reset(stmt);
+    *done = n == 0;
+    for (size_t i = 0; i < n && code == DW_OK; i++)
+        code = dw_search_index_user(conn, ids[i], op, err);
+    return code;
+}
+
 enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err)
 {
     bool done = false;
     enum deepwell_code code = deepwell_write_tx(dw, backfill_places, NULL, err);
     while (code == DW_OK && !done)
-        code = deepwell_write_tx(dw, backfill_one, &done, err);
+        code = deepwell_write_tx(dw, backfill_users, &done, err);
+    struct backfill b = {0, false};
+    while (code == DW_OK && !b.done)
+        code = deepwell_write_tx(dw, backfill_some, &b, err);
     return code;
 }
 
@@ -305,9 +407,11 @@ static enum deepwell_code bind_rule(struct dw_stmt *stmt, const struct params *p
 {
     const char *kind = p->parsed->kind >= 0 ? kind_names[p->parsed->kind] : NULL;
     const char *klass = p->parsed->klass[0] != '\0' ? p->parsed->klass : NULL;
-    return dw_bind(stmt, err, op, "tiIititi", p->engine_query, p->q->reader_level,
+    char tags[256];
+    dw_search_tag_pattern(p->parsed, tags, sizeof(tags));
+    return dw_bind(stmt, err, op, "tiIititt", p->engine_query, p->q->reader_level,
                    p->q->reader_site_id, p->q->site_read_level, kind, p->parsed->level, klass,
-                   p->parsed->tag ? 1 : 0);
+                   tags[0] != '\0' ? tags : NULL);
 }
 
 static enum deepwell_code count_hits(struct deepwell_conn *conn, const struct params *p,
@@ -404,15 +508,12 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
             return DW_OK; /* two kinds asked for: nothing is both */
         parsed.kind = (int)query->kind;
     }
-    if (parsed.tag)
-        return DW_OK; /* no tags are stored yet */
-
     struct deepwell_conn *conn;
     code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
     const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
-    char fts5[sizeof(parsed.fts5) + 256];
+    char fts5[sizeof(parsed.fts5) + 1024];
     if (sql->dialect == DW_SEARCH_FTS5)
         dw_search_fts5_ruled(&parsed, query, fts5, sizeof(fts5));
     struct params p = {
@@ -423,7 +524,10 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
     /* One snapshot, so the total and the page agree. */
     code = dw_read_begin(conn, err);
     if (code == DW_OK) {
-        code = count_hits(conn, &p, &out->total, err);
+        if (sql->before != NULL)
+            code = dw_exec(conn, sql->before, "search.plan", err);
+        if (code == DW_OK)
+            code = count_hits(conn, &p, &out->total, err);
         if (code == DW_OK && out->total > query->offset)
             code = read_page(conn, &p, out, err);
         dw_read_end(conn);

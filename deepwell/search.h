@@ -46,8 +46,11 @@ struct dw_search_parsed {
     int kind;           /* -1 any, else enum deepwell_kind */
     int level;          /* 0 any */
     char klass[32];     /* "" any; lower case */
-    bool tag;           /* a tag: filter (no tags are stored yet: matches nothing) */
+    char tags[128];     /* tag: filters as index tokens, sorted, each followed by ' ' */
 };
+
+/* Most tag: filters in one query. */
+#define DW_SEARCH_TAGS_MAX 8
 
 /* DW_INVALID with a message for the user when the query is not valid. */
 enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *out,
@@ -64,17 +67,30 @@ enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *o
     " AND ((d.kind <> 'site' AND d.file_level <= ?2)"                                              \
     " OR (d.kind = 'site' AND (CAST(?2 AS INTEGER) >= CAST(?4 AS INTEGER) OR d.ref_id = ?3)))"     \
     " AND (CAST(?5 AS TEXT) IS NULL OR d.kind = ?5) AND (?6 = 0 OR d.file_level = ?6)"             \
-    " AND (CAST(?7 AS TEXT) IS NULL OR d.class = ?7) AND ?8 = 0"
+    " AND (CAST(?7 AS TEXT) IS NULL OR d.class = ?7)"                                              \
+    " AND (CAST(?8 AS TEXT) IS NULL OR d.tags LIKE ?8)"
 
 /*
  * The rule as index tokens (SQLite's meta column), so FTS5 applies it while it reads
  * its own lists and a count never joins the table: "rdL" for each reader level L of
  * the band that may read the file by its level (SCP, MTF), "slL" and "stIDxL" for a
  * site (any reader from the site level, its own staff at any level), and the
- * filters' "kKIND", "cCLASS", "lvN".  DW_SEARCH_RULE says the same in SQL.
+ * filters' "kKIND", "cCLASS", "lvN", "tgTAG".  DW_SEARCH_RULE says the same in SQL.
+ * tags: the file's tags as dw_search_tags wrote them.
  */
-void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass, int lo,
-                    int hi, char *out, size_t size);
+void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass,
+                    const char *tags, int lo, int hi, char *out, size_t size);
+
+/*
+ * A file's space-separated tags (NULL: none) as the index keeps them: each one's
+ * letters and digits, lower case, sorted, without repeats, each between spaces
+ * (" alive humanoid "), so the SQL rule finds "% alive % humanoid %" with LIKE.
+ * "" when none; a tag with no letter or digit is not indexed, nor are tags past the
+ * first 512 bytes of them.
+ */
+void dw_search_tags(const char *tags, char *out, size_t size);
+/* The LIKE pattern of a query's tag: filters ("% a % b %"), or "" when none. */
+void dw_search_tag_pattern(const struct dw_search_parsed *parsed, char *out, size_t size);
 /* The FTS5 query for a reader: the words, in the body only, and the rule's tokens. */
 void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
                           const struct deepwell_search_query *q, char *out, size_t size);
@@ -87,12 +103,14 @@ struct dw_search_sql {
     /*
      * Parameters: ?1 the engine query, ?2 the reader's level, ?3 the reader's site
      * (0 none), ?4 the level from which every site may be read, ?5 kind name (NULL
-     * any), ?6 level (0 any), ?7 class (NULL any), ?8 1 when a tag is asked for.
+     * any), ?6 level (0 any), ?7 class (NULL any), ?8 the tags' LIKE pattern (NULL any).
      * Page adds ?9 limit, ?10 offset; columns kind, ref_id, level, title, class,
      * snippet, score (as text), suffix ("" but for suffixed files).
      */
     const char *count;
     const char *page;
+    /* Run first in the search's read transaction (NULL: nothing). */
+    const char *before;
 };
 
 /*
@@ -108,6 +126,10 @@ enum deepwell_code dw_search_index_site(struct deepwell_conn *conn,
                                         const char *op, struct deepwell_error *err);
 enum deepwell_code dw_search_index_mtf(struct deepwell_conn *conn, const struct deepwell_mtf *mtf,
                                        int64_t id, const char *op, struct deepwell_error *err);
+
+/* The same for a personnel file, read from the store (after every write of the user). */
+enum deepwell_code dw_search_index_user(struct deepwell_conn *conn, int64_t id, const char *op,
+                                        struct deepwell_error *err);
 
 /* Indexes every file that has no index rows yet (a store migrated to the index). */
 enum deepwell_code dw_search_backfill(struct deepwell *dw, struct deepwell_error *err);

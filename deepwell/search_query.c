@@ -8,6 +8,7 @@
  *   prefix*       words that begin so (at least 2 letters)
  *   kind:scp  class:keter  level:3  tag:NAME   filters
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,48 @@ static bool add_term(struct builder *b, const char *text, size_t n, bool prefix)
     return true;
 }
 
+/* Letters and digits of text[0..n), lower case: a token FTS5 keeps whole. */
+static void token_n(const char *text, size_t len, char *out, size_t size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && text[i] != '\0' && n + 1 < size; i++)
+        if (isalnum((unsigned char)text[i]))
+            out[n++] = (char)tolower((unsigned char)text[i]);
+    out[n] = '\0';
+}
+
+static void token(const char *text, char *out, size_t size)
+{
+    token_n(text, text != NULL ? strlen(text) : 0, out, size);
+}
+
+/*
+ * Adds tok to set ("a b ": sorted, each followed by a space) unless there; false
+ * when it does not fit.
+ */
+static bool set_add(char *set, size_t size, const char *tok)
+{
+    size_t n = strlen(tok), len = strlen(set);
+    char *at = set;
+    while (*at != '\0') {
+        const char *end = strchr(at, ' ');
+        assert(end != NULL);
+        size_t m = (size_t)(end - at);
+        int c = strncmp(at, tok, m < n ? m : n);
+        if (c == 0 && m == n)
+            return true;
+        if (c > 0 || (c == 0 && m > n))
+            break;
+        at = (char *)end + 1;
+    }
+    if (len + n + 2 > size)
+        return false;
+    memmove(at + n + 1, at, len - (size_t)(at - set) + 1);
+    memcpy(at, tok, n);
+    at[n] = ' ';
+    return true;
+}
+
 static enum deepwell_code invalid(struct deepwell_error *err, const char *fmt, const char *arg)
 {
     return deepwell_error_set(err, DW_INVALID, "search", fmt, arg);
@@ -134,7 +177,15 @@ static enum deepwell_code filter(const char *key, size_t keylen, const char *val
         return DW_OK;
     }
     if (keylen == 3 && strncasecmp(key, "tag", 3) == 0) {
-        out->tag = true;
+        char tok[sizeof(v)];
+        token(v, tok, sizeof(tok));
+        if (tok[0] == '\0')
+            return invalid(err, "tag: '%s' has no letter or digit", v);
+        size_t count = 0;
+        for (const char *t = out->tags; *t != '\0'; t++)
+            count += *t == ' ';
+        if (count >= DW_SEARCH_TAGS_MAX || !set_add(out->tags, sizeof(out->tags), tok))
+            return invalid(err, "%s", "too many tag: filters");
         return DW_OK;
     }
     char name[32];
@@ -206,18 +257,54 @@ enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *o
     return DW_OK;
 }
 
-/* Letters and digits of text, lower case: a token FTS5 keeps whole. */
-static void token(const char *text, char *out, size_t size)
+void dw_search_tags(const char *tags, char *out, size_t size)
 {
-    size_t n = 0;
-    for (const char *p = text; p != NULL && *p != '\0' && n + 1 < size; p++)
-        if (isalnum((unsigned char)*p))
-            out[n++] = (char)tolower((unsigned char)*p);
-    out[n] = '\0';
+    char set[512] = "";
+    for (const char *p = tags; p != NULL && *p != '\0';) {
+        size_t n = strcspn(p, " \t\n");
+        char tok[64];
+        token_n(p, n, tok, sizeof(tok));
+        /* A tag that does not fit is not indexed: a tag: filter for it finds nothing. */
+        if (tok[0] != '\0')
+            (void)set_add(set, sizeof(set), tok);
+        p += n;
+        p += strspn(p, " \t\n");
+    }
+    /* " a  b ": each tag between spaces of its own, as the LIKE pattern expects. */
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *t = set; *t != '\0';) {
+        size_t n = strcspn(t, " ");
+        if (len + n + 3 > size)
+            break;
+        out[len++] = ' ';
+        memcpy(out + len, t, n);
+        len += n;
+        out[len++] = ' ';
+        out[len] = '\0';
+        t += n + 1;
+    }
 }
 
-void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass, int lo,
-                    int hi, char *out, size_t size)
+void dw_search_tag_pattern(const struct dw_search_parsed *parsed, char *out, size_t size)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *t = parsed->tags; *t != '\0';) {
+        size_t n = strcspn(t, " ");
+        int w = snprintf(out + len, size - len, "%% %.*s ", (int)n, t);
+        assert(w > 0 && (size_t)w < size - len);
+        len += (size_t)w;
+        t += n + 1;
+    }
+    if (len > 0 && len + 1 < size) {
+        out[len++] = '%';
+        out[len] = '\0';
+    }
+}
+
+void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass,
+                    const char *tags, int lo, int hi, char *out, size_t size)
 {
     char cls[32];
     token(klass, cls, sizeof(cls));
@@ -229,6 +316,15 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
                           level);
         else if (level >= file_level)
             n += snprintf(out + n, size - (size_t)n, " rd%d", level);
+    }
+    assert(n > 0 && (size_t)n < size); /* the rule's tokens always fit: size >= 512 */
+    /* Tags last, and only whole: a cut "tgalive" would be the tag "al". */
+    for (const char *t = tags; t != NULL && *t != '\0';) {
+        t += strspn(t, " ");
+        size_t len = strcspn(t, " ");
+        if (len > 0 && (size_t)n + len + 4 <= size)
+            n += snprintf(out + n, size - (size_t)n, " tg%.*s", (int)len, t);
+        t += len;
     }
 }
 
@@ -250,6 +346,11 @@ void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
         char cls[32];
         token(parsed->klass, cls, sizeof(cls));
         /* A class with no letters names no class: "c" alone is never indexed. */
-        snprintf(out + n, size - (size_t)n, " AND meta : c%s", cls);
+        n += snprintf(out + n, size - (size_t)n, " AND meta : c%s", cls);
+    }
+    for (const char *t = parsed->tags; *t != '\0' && n > 0 && (size_t)n < size;) {
+        size_t len = strcspn(t, " ");
+        n += snprintf(out + n, size - (size_t)n, " AND meta : tg%.*s", (int)len, t);
+        t += len + 1;
     }
 }

@@ -457,6 +457,37 @@ static const char migration_12[] =
     /* who is online (sessions.list): the live ones, newest seen first, without a scan */
     "CREATE INDEX sessions_last_seen ON sessions(last_seen_ms, id);";
 
+/*
+ * Version 13: tags in the index (a tags column, and "tgTAG" tokens in meta), personnel
+ * files (kind 'user'), and a prefix index so prefix* reads one list.  The rows are made again by
+ * the backfill (open.c), which indexes every file that has none.
+ */
+static const char migration_13[] =
+    "DROP TRIGGER search_docs_insert;"
+    "DROP TRIGGER search_docs_delete;"
+    "DROP TRIGGER search_docs_update;"
+    "DROP TABLE search_fts;"
+    "DROP TABLE search_docs;"
+    "CREATE TABLE search_docs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('scp', 'site', 'mtf', 'user')),"
+    "  ref_id INTEGER NOT NULL,"
+    "  suffix TEXT NOT NULL DEFAULT '',"
+    "  file_level INTEGER NOT NULL CHECK (file_level BETWEEN 0 AND 6),"
+    "  site_id INTEGER NOT NULL DEFAULT 0,"
+    "  class TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL,"
+    "  band_lo INTEGER NOT NULL CHECK (band_lo BETWEEN 1 AND 6),"
+    "  band_hi INTEGER NOT NULL CHECK (band_hi > band_lo AND band_hi <= 7),"
+    "  body TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"
+    "  tags TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kind, ref_id, suffix, band_lo)"
+    ") STRICT;"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta, content='search_docs',"
+    "  content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 "
+    "4');" SEARCH_DOCS_TRIGGERS;
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -471,6 +502,7 @@ static const struct deepwell_migration migrations[] = {
     {10, "the Administrator title", migration_10, NULL},
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
+    {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

@@ -6,6 +6,7 @@
 #include "common/timeutil.h"
 #include "deepwell/engine.h"
 #include "deepwell/query.h"
+#include "deepwell/search.h"
 #include "deepwell/store.h"
 #include "deepwell/write.h"
 
@@ -227,6 +228,8 @@ enum deepwell_code dw_user_insert(struct deepwell_conn *conn, const struct deepw
         return deepwell_error_set(err, code, op, "USER-%" PRId64 " already exists", extra->id);
     if (code == DW_CONFLICT)
         return deepwell_error_set(err, code, op, "user name '%s' is already taken", user->name);
+    if (code == DW_OK)
+        code = dw_search_index_user(conn, id, op, err);
     if (code == DW_OK && id_out != NULL)
         *id_out = id;
     return code;
@@ -306,6 +309,9 @@ static enum deepwell_code run_update(struct deepwell_conn *conn, void *arg,
         code = dw_step_done(conn, stmt, op, err);
     if (code == DW_OK && dw_changes(conn) == 0)
         code = deepwell_error_set(err, DW_NOT_FOUND, op, "no such user: USER-%" PRId64, id);
+    /* The clearance is the personnel file's level: its index rows move with it. */
+    if (code == DW_OK && sql == SQL_SET_CLEARANCE)
+        code = dw_search_index_user(conn, id, op, err);
     if (code == DW_OK && call->revoke_sessions) {
         code = dw_prepare(conn, SQL_REVOKE_USER_SESSIONS, &stmt, err);
         if (code == DW_OK)

@@ -122,6 +122,16 @@ class SearchCases:
         self.assertEqual(self.search("officer", "moth tag:insects")["total"], 0)
         self.assertEqual(self.search("officer", "scp-4004")["total"], 1)
 
+    def test_personnel_files_only_for_who_may_read_them(self):
+        r = self.search("cadet", "moorkeeper")
+        self.assertEqual(len(r["items"]), 1, r)
+        self.assertTrue(r["items"][0]["ref"].startswith("USER-"), r)
+        self.assertIn("**moorkeeper**", r["items"][0]["snippet"].lower())
+        # o5's file is level 6: only a level-6 reader finds it by name
+        for user in ("cadet", "officer", "director"):
+            self.assertEqual(self.search(user, "o5 kind:user")["total"], 0, user)
+        self.assertEqual(self.search("o5", "o5 kind:user")["total"], 1)
+
     def test_bad_syntax_is_a_bad_request_with_a_reason(self):
         c = self.logged_in("agent")
         for query, words in (("\"open", "closing"), ("a*b", "'*'"), ("x level:9", "level:"),

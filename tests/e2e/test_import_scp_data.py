@@ -183,6 +183,18 @@ class ScpDataImportTest(ScpDataTestCase):
             self.assertTrue(c.login("researcher")["ok"])
             r = c.request("read", ref="SCP-7001")
             self.assertNotIn("lantern", json.dumps(r))
+            # tag: finds the imported tags, only on files the reader may read
+            r = c.request("search", query="scp tag:scp")
+            self.assertEqual([i["ref"] for i in r["items"]], ["SCP-7002"], r)
+            self.assertEqual(c.request("search", query="scp tag:light")["total"], 0)
+            c.close()
+            c = server.client()
+            self.assertTrue(c.login("o5")["ok"])
+            r = c.request("search", query="scp tag:LIGHT tag:keter")
+            self.assertEqual([i["ref"] for i in r["items"]], ["SCP-7001"], r)
+            r = c.request("search", query="scp tag:scp")
+            self.assertEqual(sorted(i["ref"] for i in r["items"]),
+                             ["SCP-7001", "SCP-7002", "SCP-7003"], r)
             c.close()
         finally:
             rc = server.stop()

@@ -10,6 +10,8 @@
  * store B holds the same files with every piece L may not read (its passage, its
  * section or its file above L) made of other words; a level-L reader's search must
  * give the same reply on both: code, total, and each hit's file, score and snippet.
+ * Every file carries tags ("moth", and "wing" on every second one), hidden as its title
+ * is, so a query's tag:moth or tag:wing filters what only the reader may read.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -135,9 +137,11 @@ static void write_files(struct deepwell *dw, const struct file *files, size_t n,
         body[len] = '\0';
         struct deepwell_section section = {
             .kind = "description", .title = "Text", .level = f->section_level, .body = body};
-        /* A title of a file above the reader is hidden text too. */
+        /* A title and the tags of a file above the reader are hidden text too. */
+        bool hidden = reader != 0 && f->level > reader;
         struct deepwell_scp scp = {.number = (int)i + 1,
-                                   .title = reader != 0 && f->level > reader ? "zz" : "Moth",
+                                   .title = hidden ? "zz" : "Moth",
+                                   .tags = hidden ? "zz qq" : (i % 2 ? "moth wing" : "moth"),
                                    .level = f->level,
                                    .nsections = 1,
                                    .sections = &section};

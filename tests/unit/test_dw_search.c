@@ -186,7 +186,6 @@ static void phrases_prefixes_and_filters(void **state)
     expect_hits(f->dw, "cure class:keter", 4, 1);
     expect_hits(f->dw, "cure class:KETER level:4", 4, 1);
     expect_hits(f->dw, "cure level:2", 4, 1);
-    expect_hits(f->dw, "cure tag:reptile", 4, 0);
     /* The ref and the title are part of the text. */
     expect_hits(f->dw, "scp-682", 4, 1);
     expect_hits(f->dw, "reptile", 4, 1);
@@ -194,6 +193,94 @@ static void phrases_prefixes_and_filters(void **state)
     /* Query text never reaches the engine's syntax. */
     expect_hits(f->dw, "cure OR NOT pestilence", 4, 0);
     expect_hits(f->dw, "cure) | (pestilence & !xy*", 4, 0);
+}
+
+static void add_tagged(struct deepwell *dw, int number, int level, const char *tags)
+{
+    struct deepwell_section sections[] = {
+        {.kind = "description", .title = "Description", .level = level, .body = "A cure."},
+    };
+    struct deepwell_scp scp = {.number = number,
+                               .title = "Tagged",
+                               .level = level,
+                               .containment = "Safe",
+                               .tags = (char *)tags,
+                               .nsections = 1,
+                               .sections = sections};
+    struct deepwell_error err;
+    assert_int_equal(deepwell_scp_create(dw, &scp, NULL, &err), DW_OK);
+}
+
+static void tags_filter_what_the_reader_may_read(void **state)
+{
+    struct dw_fixture *f = *state;
+    add_tagged(f->dw, 682, 4, "reptile keter-class alive");
+    add_tagged(f->dw, 999, 2, "Reptile  humanoid");
+    add_tagged(f->dw, 100, 2, NULL);
+
+    expect_hits(f->dw, "cure", 4, 3);
+    expect_hits(f->dw, "cure tag:reptile", 4, 2);
+    expect_hits(f->dw, "cure tag:REPTILE", 4, 2);
+    /* A level-2 reader cannot read SCP-682, so its tags find nothing for them. */
+    expect_hits(f->dw, "cure tag:reptile", 2, 1);
+    expect_hits(f->dw, "cure tag:alive", 2, 0);
+    expect_hits(f->dw, "cure tag:reptile tag:alive", 4, 1);
+    expect_hits(f->dw, "cure tag:alive tag:reptile", 4, 1);
+    expect_hits(f->dw, "cure tag:keter-class", 4, 1);
+    expect_hits(f->dw, "cure tag:humanoid tag:alive", 4, 0);
+    /* A tag matches whole, and is not text: its word alone finds nothing. */
+    expect_hits(f->dw, "cure tag:rep", 4, 0);
+    expect_hits(f->dw, "alive", 4, 0);
+    expect_hits(f->dw, "cure tag:reptile kind:site", 4, 0);
+
+    /* 300 tags: the index keeps the first that fit its 512 bytes (t000 .. t101), whole. */
+    char many[300 * 5 + 1];
+    for (int i = 0; i < 300; i++)
+        snprintf(many + i * 5, sizeof(many) - (size_t)i * 5, "t%03d ", i);
+    add_tagged(f->dw, 7, 2, many);
+    expect_hits(f->dw, "cure kind:scp level:2", 2, 3);
+    expect_hits(f->dw, "cure tag:t000", 2, 1);
+    expect_hits(f->dw, "cure tag:t101", 2, 1);
+    expect_hits(f->dw, "cure tag:t102", 2, 0);
+    expect_hits(f->dw, "cure tag:t299", 2, 0);
+    expect_hits(f->dw, "cure tag:t", 2, 0);
+}
+
+/* A personnel file is found as a reader who may read it sees it (server/file_view.c). */
+static void personnel_files_by_what_each_reader_sees(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    struct deepwell_mtf mtf = {.designation = "Nu-7", .nickname = "Hammer Down", .level = 5};
+    int64_t tf = 0, id = 0;
+    assert_int_equal(deepwell_mtf_create(f->dw, &mtf, &tf, &err), DW_OK);
+    struct deepwell_user_new user = {.name = "Okonkwo",
+                                     .password_hash = "x",
+                                     .clearance = 4,
+                                     .title = "Researcher",
+                                     .task_force_id = tf,
+                                     .active = true,
+                                     .personnel_active = true};
+    assert_int_equal(deepwell_user_add(f->dw, &user, &id, &err), DW_OK);
+
+    expect_hits(f->dw, "okonkwo", 3, 0);
+    expect_hits(f->dw, "okonkwo kind:user", 4, 1);
+    expect_hits(f->dw, "okonkwo researcher", 4, 1);
+    /* The task force's name shows from its own level only. */
+    expect_hits(f->dw, "okonkwo hammer", 4, 0);
+    expect_hits(f->dw, "okonkwo hammer", 5, 1);
+    struct deepwell_search_result r;
+    assert_int_equal(search(f->dw, "okonkwo", 4, 0, 50, &r, &err), DW_OK);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.items[0].kind, DW_KIND_USER);
+    assert_int_equal(r.items[0].id, id);
+    assert_null(strstr(r.items[0].snippet, "Hammer"));
+    deepwell_search_free(&r);
+
+    /* The file's level is the user's clearance: the index follows it. */
+    assert_int_equal(deepwell_user_set_clearance(f->dw, id, 2, &err), DW_OK);
+    expect_hits(f->dw, "okonkwo", 2, 1);
+    expect_hits(f->dw, "okonkwo", 1, 0);
 }
 
 static void expect_invalid(struct deepwell *dw, const char *query, const char *message)
@@ -218,6 +305,9 @@ static void bad_queries_are_refused_with_a_reason(void **state)
     expect_invalid(f->dw, "x kind:planet", "kind: must be");
     expect_invalid(f->dw, "x level:9", "level: must be 1 to 6");
     expect_invalid(f->dw, "x color:red", "unknown filter 'color:'");
+    expect_invalid(f->dw, "x tag:--", "no letter or digit");
+    expect_invalid(f->dw, "x tag:a tag:b tag:c tag:d tag:e tag:f tag:g tag:h tag:i",
+                   "too many tag:");
     char long_query[DEEPWELL_SEARCH_QUERY_MAX + 2];
     memset(long_query, 'a', sizeof(long_query) - 1);
     long_query[sizeof(long_query) - 1] = '\0';
@@ -293,6 +383,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(ranks_by_the_matched_words, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(phrases_prefixes_and_filters, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(tags_filter_what_the_reader_may_read, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(personnel_files_by_what_each_reader_sees, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(bad_queries_are_refused_with_a_reason, dw_fixture_setup,
                                         dw_fixture_teardown),

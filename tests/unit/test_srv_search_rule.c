@@ -1,7 +1,8 @@
 /*
  * test_srv_search_rule.c - the store's search rule (deepwell/search.h: DW_SEARCH_RULE)
  * finds exactly the files server/clearance.c lets a reader read: every kind, every
- * file level, every reader level, readers with and without a site.
+ * file level, every reader level, readers with and without a site.  Personnel files
+ * too (their level: the user's clearance).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,16 @@ static void fill(struct deepwell *dw)
                                    .nsections = 1,
                                    .sections = &section};
         assert_int_equal(deepwell_scp_create(dw, &scp, NULL, &err), DW_OK);
+        /* A personnel file at the user's clearance: USER-1 .. USER-6. */
+        snprintf(name, sizeof(name), "beacon-%d", level);
+        struct deepwell_user_new user = {.name = name,
+                                         .password_hash = "x",
+                                         .clearance = level,
+                                         .title = "Researcher",
+                                         .active = true,
+                                         .personnel_active = true};
+        assert_int_equal(deepwell_user_add(dw, &user, &id, &err), DW_OK);
+        assert_int_equal(id, level);
     }
 }
 
@@ -54,7 +65,7 @@ static void store_and_clearance_agree(void **state)
     for (int level = 1; level <= LEVELS; level++) {
         for (int64_t site = 0; site <= LEVELS; site++) {
             struct reader r = {level, site, 0};
-            bool found[3][LEVELS + 1] = {{false}};
+            bool found[DW_KIND_USER + 1][LEVELS + 1] = {{false}};
             struct deepwell_search_query q = {.query = "beacon",
                                               .reader_level = level,
                                               .reader_site_id = site,
@@ -65,14 +76,16 @@ static void store_and_clearance_agree(void **state)
             assert_int_equal(deepwell_search(f->dw, &q, &res, &err), DW_OK);
             assert_int_equal(res.total, (int64_t)res.count);
             for (size_t i = 0; i < res.count; i++) {
-                assert_true(res.items[i].kind <= DW_KIND_MTF);
+                assert_true(res.items[i].kind <= DW_KIND_USER);
+                assert_true(res.items[i].id >= 1 && res.items[i].id <= LEVELS);
                 assert_false(found[res.items[i].kind][res.items[i].id]);
                 found[res.items[i].kind][res.items[i].id] = true;
                 /* Only the reader's band: the level-6 passage shows to level 6 alone. */
-                assert_true((strstr(res.items[i].snippet, "secret") != NULL) == (level == 6));
+                if (res.items[i].kind != DW_KIND_USER)
+                    assert_true((strstr(res.items[i].snippet, "secret") != NULL) == (level == 6));
             }
             deepwell_search_free(&res);
-            for (int kind = DW_KIND_SCP; kind <= DW_KIND_MTF; kind++)
+            for (int kind = DW_KIND_SCP; kind <= DW_KIND_USER; kind++)
                 for (int id = 1; id <= LEVELS; id++) {
                     bool allowed = clearance_read(&r, ref_kinds[kind], id, id) == 0;
                     if (found[kind][id] != allowed)
