@@ -13,17 +13,33 @@ failed=0
 failures=()
 unit_wrapper=() # a command each unit test runs under (valgrind), empty for none
 
+unit_jobs=1 # unit test programs run at once (valgrind: one per core)
+
+run_one_unit() { # $1 = test program, $2 = output file; the exit status goes on its last line
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+        timeout 600 ${unit_wrapper[@]+"${unit_wrapper[@]}"} "$1" > "$2" 2>&1
+    echo "rc=$?" >> "$2"
+}
+
 run_unit_dir() { # $1 = build dir, $2 = label, $3 = name pattern (default test_*)
-    local dir=$1/tests label=$2 pattern=${3:-test_*} t out p f
+    local dir=$1/tests label=$2 pattern=${3:-test_*} t out p f rc outdir
+    local -a tests=()
     for t in "$dir"/$pattern; do
-        [ -x "$t" ] || continue
-        out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-              timeout 600 ${unit_wrapper[@]+"${unit_wrapper[@]}"} "$t" 2>&1)
-        local rc=$?
+        [ -x "$t" ] && tests+=("$t")
+    done
+    outdir=$(mktemp -d)
+    for t in "${tests[@]+"${tests[@]}"}"; do # at most unit_jobs at once
+        while [ "$(jobs -rp | wc -l)" -ge "$unit_jobs" ]; do wait -n; done
+        run_one_unit "$t" "$outdir/$(basename "$t")" &
+    done
+    wait
+    for t in "${tests[@]+"${tests[@]}"}"; do # results in order, whatever order they ended in
+        out=$(sed '$d' "$outdir/$(basename "$t")")
+        rc=$(sed -n '$s/^rc=//p' "$outdir/$(basename "$t")")
         p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
         f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
         p=${p:-0}; f=${f:-0}
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+        if [ "${rc:-1}" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
         passed=$((passed + p)); failed=$((failed + f))
         if [ "$f" -ne 0 ]; then
             failures+=("$label $(basename "$t")")
@@ -31,6 +47,7 @@ run_unit_dir() { # $1 = build dir, $2 = label, $3 = name pattern (default test_*
         fi
         printf '%-10s %-32s %3d passed, %d failed\n' "$label" "$(basename "$t")" "$p" "$f"
     done
+    rm -rf "$outdir"
 }
 
 run_py_dir() { # $1 = test dir, $2 = label, $3 = bin dir
@@ -85,7 +102,9 @@ run_unit_pg() { # $1 = build dir, $2 = label
 run_unit_valgrind() {
     unit_wrapper=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
                   --error-exitcode=99)
+    unit_jobs=$(nproc 2>/dev/null || echo 1) # valgrind is slow and the programs independent
     run_unit_dir build valgrind
+    unit_jobs=1
     unit_wrapper=()
 }
 
