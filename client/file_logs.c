@@ -43,9 +43,13 @@ static int log_start(struct art_log *log, const json_t *rows)
 static int log_add(struct art_log *log, const char *const cells[ART_LOG_COLS])
 {
     struct art_log_row *row = &log->rows[log->count];
-    for (int c = 0; c < ART_LOG_COLS; c++)
-        if ((row->cell[c] = vis_dup(cells[c], 0)) == NULL)
+    for (int c = 0; c < ART_LOG_COLS; c++) {
+        if ((row->cell[c] = vis_dup(cells[c], 0)) == NULL) {
+            while (c-- > 0) /* a row is whole or not there */
+                free(row->cell[c]);
             return -1;
+        }
+    }
     log->count++;
     return 0;
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/file_logs.h"
 #include "common/foundation.h"
 #include "common/integer.h"
 
@@ -330,8 +329,6 @@ int proto_parse_file(const json_t *root, struct art_file *f)
                 goto fail;
         }
     }
-    if (file_logs_audit(root, f) != 0) /* a personnel file read at the audit log's level */
-        goto fail;
     return 0;
 fail:
     art_file_free(f);
