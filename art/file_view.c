@@ -10,6 +10,7 @@
 #include "art/file_view.h"
 #include "art/acs_panel.h"
 #include "art/site_tables.h"
+#include "art/file_logs.h"
 
 #define BLOCKS       10
 #define HEADER_MAX   6
@@ -165,6 +166,10 @@ static void build_body(const struct art_file *f, bool with_addenda, int width, s
         if (r->len > start)
             rich_append(r, "\n", ink_plain());
         art_site_tables(r, f);
+    }
+    if (f->statuses.set || f->audit.set) {
+        newline(r);
+        art_file_logs(r, f, width); /* who changed it and what they did, after the text */
     }
     size_t addenda = art_file_addendum_count(f);
     if (!with_addenda && addenda > 0) {

@@ -4,6 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+void art_log_free(struct art_log *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        for (int c = 0; c < ART_LOG_COLS; c++)
+            free(l->rows[i].cell[c]);
+    free(l->rows);
+    memset(l, 0, sizeof(*l));
+}
+
 void art_file_free(struct art_file *f)
 {
     free(f->title);
@@ -23,6 +32,8 @@ void art_file_free(struct art_file *f)
     free(f->staff.rows);
     free(f->task_forces.rows);
     free(f->scps.rows);
+    art_log_free(&f->statuses);
+    art_log_free(&f->audit);
     memset(f, 0, sizeof(*f));
 }
 

@@ -71,6 +71,22 @@ struct art_site_table {
     long total; /* how many the site has, shown or not */
 };
 
+/* A table the file view shows after the body (art/file_logs.c): an SCP file's status
+ * changes, a personnel file's audit rows, newest first as the server sent them.  Each cell
+ * is already made visible (common/vis.h): no control character reaches the screen. */
+#define ART_LOG_COLS     4
+#define ART_LOG_ROWS_MAX 50
+struct art_log_row {
+    char *cell[ART_LOG_COLS];
+};
+
+struct art_log {
+    bool set;  /* false: the server sent none (not cleared, or another kind of file) */
+    bool more; /* older rows were left out */
+    struct art_log_row *rows; /* at most ART_LOG_ROWS_MAX */
+    size_t count;
+};
+
 struct art_file {
     char ref[ART_REF_MAX];
     char kind[8]; /* scp, site, mtf, user */
@@ -84,6 +100,8 @@ struct art_file {
     struct art_section *sections;
     size_t nsections;
     struct art_site_table staff, task_forces, scps; /* sites only */
+    struct art_log statuses; /* SCP files: who changed the status, when, old -> new, why */
+    struct art_log audit;    /* personnel files read at the audit log's level */
 };
 
 struct art_list_item {
@@ -137,6 +155,7 @@ struct art_expunged_screen {
     char file_ref[ART_REF_MAX];
 };
 
+void art_log_free(struct art_log *l);
 void art_file_free(struct art_file *f);
 void art_list_free(struct art_list *l);
 /* Index of the n-th addendum section, or -1. */

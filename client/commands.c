@@ -158,6 +158,48 @@ static void parse_file_verb(char **w, int n, const char *rest, bool edit, struct
     out->kind = CMD_EDIT;
 }
 
+/*
+ * EDIT SCP-002 TITLE A New Title | CLASS KETER | SECONDARY NONE | DISRUPTION VLAM | RISK -
+ * | LEVEL 3: one of the file's fields; NONE or - clears a class.  false: not such a line.
+ */
+static bool parse_edit_field(char **w, int n, const char *rest, struct command *out)
+{
+    static const struct {
+        const char *word, *field;
+    } fields[] = {
+        {"TITLE", "title"},         {"CLASS", "containment"},     {"CONTAINMENT", "containment"},
+        {"SECONDARY", "secondary"}, {"DISRUPTION", "disruption"}, {"RISK", "risk"},
+        {"LEVEL", "level"},
+    };
+    size_t i = 0;
+    while (i < sizeof(fields) / sizeof(fields[0]) && strcasecmp(w[2], fields[i].word) != 0)
+        i++;
+    if (i == sizeof(fields) / sizeof(fields[0]))
+        return false;
+    int64_t level;
+    size_t len = strlen(rest);
+    while (len > 0 && isspace((unsigned char)rest[len - 1]))
+        len--;
+    bool one_word = n == 4,
+         is_class = strcmp(fields[i].field, "title") != 0 && strcmp(fields[i].field, "level") != 0;
+    if (!parse_scp_ref(w[1], out) || (strcmp(fields[i].field, "level") == 0 &&
+                                      (!one_word || !integer_parse(w[3], 1, 6, &level)))) {
+        invalid(out, "USAGE: EDIT SCP-002 TITLE TEXT | CLASS KETER | SECONDARY NAME | "
+                     "DISRUPTION NAME | RISK NAME | LEVEL 1-6 (NONE CLEARS A CLASS)");
+        return true;
+    }
+    if (len >= sizeof(out->query)) {
+        invalid(out, "THE NEW VALUE IS TOO LONG (AT MOST 199 CHARACTERS)");
+        return true;
+    }
+    snprintf(out->field, sizeof(out->field), "%s", fields[i].field);
+    if (is_class && ((len == 4 && strncasecmp(rest, "NONE", 4) == 0) || (len == 1 && *rest == '-')))
+        len = 0;
+    snprintf(out->query, sizeof(out->query), "%.*s", (int)len, rest);
+    out->kind = CMD_FIELD;
+    return true;
+}
+
 /* The staff's commands; the words after the verb are kept in query, as typed. */
 static bool parse_staff(const char *verb, char **w, int n, struct command *out)
 {
@@ -239,6 +281,9 @@ void commands_parse(const char *line, struct command *out)
             snprintf(out->error, sizeof(out->error), "USAGE: INFO KETER | INFO LEVEL 4");
     } else if (strcasecmp(verb, "STATUS") == 0) {
         parse_status(w, n, n > 3 ? line + (w[3] - buf) : NULL, out);
+    } else if (strcasecmp(verb, "EDIT") == 0 && n >= 4 &&
+               parse_edit_field(w, n, line + (w[3] - buf), out)) {
+        /* a field: EDIT SCP-002 CLASS KETER */
     } else if (strcasecmp(verb, "EDIT") == 0 || strcasecmp(verb, "HISTORY") == 0) {
         parse_file_verb(w, n, n > 4 ? line + (w[4] - buf) : NULL, strcasecmp(verb, "EDIT") == 0,
                         out);

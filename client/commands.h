@@ -1,7 +1,7 @@
 /*
  * commands.h - the SCiPNET command line: ACCESS SCP 002, LIST SCP, CREATE SCP, INFO, STATUS,
- * EDIT, HISTORY, HELP, CLEAR, LOGOUT, QUIT, and the staff's WHO, AUDIT, REVOKE, PASSWD.
- * Parsing only; client/ui.c carries commands out.
+ * EDIT (a section, an addendum, the title, a class or the level), HISTORY, HELP, CLEAR, LOGOUT,
+ * QUIT, and the staff's WHO, AUDIT, REVOKE, PASSWD. Parsing only; client/ui.c carries commands out.
  */
 #ifndef SCIPNET_CLIENT_COMMANDS_H
 #define SCIPNET_CLIENT_COMMANDS_H
@@ -16,6 +16,7 @@ enum command_kind {
     CMD_INFO,    /* query: the topic, "KETER", "LEVEL 4" */
     CMD_STATUS,  /* ref, status, query: the reason ("" for none) */
     CMD_EDIT,    /* ref, section; or section 0: a new addendum, level and query its title */
+    CMD_FIELD,   /* ref, field and query its new value ("" clears a class) */
     CMD_HISTORY, /* ref */
     CMD_LOGOUT,
     CMD_HELP,
@@ -36,6 +37,7 @@ struct command {
     char status[16]; /* STATUS: active, neutralized, explained, deleted */
     int section;     /* EDIT: 1.. as the file shows them; 0 for a new addendum */
     int level;       /* EDIT ADDENDUM: its level */
+    char field[16];  /* EDIT SCP-002 CLASS KETER: title, containment, secondary, ... level */
     char error[160];
 };
 

@@ -194,6 +194,9 @@ void ui_run_command(struct ui *ui, const char *line)
     case CMD_EDIT:
         ui_edit_open(ui, c.ref, c.section, c.level, c.query);
         break;
+    case CMD_FIELD:
+        ui_fields_open(ui, c.ref, c.field, c.query);
+        break;
     case CMD_HISTORY:
         ui_history_open(ui, c.ref);
         break;

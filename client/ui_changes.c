@@ -13,6 +13,7 @@
 
 #include "art/layout.h"
 #include "client/editor.h"
+#include "client/file_logs.h"
 #include "client/ui_state.h"
 
 #define HISTORY_LINES 240   /* two headings and the server's two lists of at most 100 */
@@ -193,23 +194,7 @@ const struct ui_screen_ops ui_history_ops =
 
 /* ---- the file view's last status changes -------------------------------------------- */
 
-#define FILE_STATUS_ROWS 3 /* the newest; HISTORY (h) has the rest */
-
-static int add_file_field(struct art_file *f, const char *label, const char *value)
-{
-    struct art_field *fields = realloc(f->fields, (f->nfields + 1) * sizeof(*fields));
-    if (fields == NULL)
-        return -1;
-    f->fields = fields;
-    char *l = strdup(label), *v = strdup(value);
-    if (l == NULL || v == NULL) {
-        free(l);
-        free(v);
-        return -1;
-    }
-    fields[f->nfields++] = (struct art_field){l, v};
-    return 0;
-}
+#define FILE_STATUS_ROWS 20 /* the newest; HISTORY (h) has the rest */
 
 int ui_file_add_statuses(struct ui *ui, struct art_file *f)
 {
@@ -221,19 +206,10 @@ int ui_file_add_statuses(struct ui *ui, struct art_file *f)
     struct proto_reply r;
     if (ui_request(ui, req, &r, NULL, NULL) != 0)
         return -1;
-    size_t i;
-    const json_t *row;
-    /* Not cleared for the history, or an old server: the file shows without it. */
-    json_array_foreach(r.ok ? json_object_get(r.root, "statuses") : NULL, i, row)
-    {
-        char value[400];
-        const char *reason = str(row, "reason");
-        snprintf(value, sizeof(value), "%.16s %.40s: %.16s -> %.16s%s%.200s", str(row, "at"),
-                 who(json_object_get(row, "by")), str(row, "old"), str(row, "new"),
-                 reason[0] ? ", " : "", reason);
-        if (add_file_field(f, "Status change", value) != 0)
-            break;
-    }
+    /* Not cleared for the history, or an old server: the file shows without it.  The rows
+     * are the server's, filtered for this reader as HISTORY shows them. */
+    if (r.ok && file_logs_statuses(r.root, f) != 0)
+        ui_set_status(ui, true, "OUT OF MEMORY: THE STATUS HISTORY IS NOT SHOWN");
     proto_reply_free(&r);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/file_logs.h"
 #include "client/info.h"
 #include "client/ui_state.h"
 
@@ -58,7 +59,14 @@ void ui_file_open(struct ui *ui, const char *ref_in)
     ui->status[0] = '\0';
     if (r.ok) {
         struct art_file f;
-        if (proto_parse_file(r.root, &f) != 0)
+        int parsed = proto_parse_file(r.root, &f);
+        /* A personnel file read at level 5 carries audit rows: a table of the view here
+         * (batch prints its own). */
+        if (parsed == 0 && file_logs_audit(r.root, &f) != 0) {
+            art_file_free(&f);
+            parsed = -1;
+        }
+        if (parsed != 0)
             ui_set_status(ui, true, "THE SERVER'S FILE CANNOT BE READ");
         else if (ui_file_add_statuses(ui, &f) != 0)
             art_file_free(&f);

@@ -130,6 +130,10 @@ void ui_edit_open(struct ui *ui, const char *ref, int section, int level, const 
 /* An SCP file's newest status changes as fields of its header; -1 when the connection
  * failed (the screen already says so). */
 int ui_file_add_statuses(struct ui *ui, struct art_file *f);
+/* ui_fields.c: EDIT SCP-002 CLASS KETER, a field changed with a reason */
+extern const struct ui_screen_ops ui_fields_ops;
+/* field as the protocol names it ("containment"); value "" clears a class. */
+void ui_fields_open(struct ui *ui, const char *ref, const char *field, const char *value);
 /* ui_file.c: a file */
 extern const struct ui_screen_ops ui_file_ops;
 void ui_file_open(struct ui *ui, const char *ref);

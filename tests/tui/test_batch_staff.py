@@ -142,6 +142,7 @@ class BatchStaffTest(DemoServerTestCase):
         rc, out, err = self.run_batch("read", ref, user="director", password="director-pass")
         self.assertEqual(rc, 0, err)
         self.assertIn("RECENT AUDIT ROWS (newest first)", out)
+        self.assertEqual(out.count("RECENT AUDIT ROWS"), 1, out)  # batch's table, once
         self.assertRegex(out, r"\n\d+ +\S+Z +%s +logout +success" % name.replace(".", r"\."))
         rc, out, err = self.run_batch("read", ref, user="agent", password="agent-pass")
         self.assertEqual(rc, 0, err)

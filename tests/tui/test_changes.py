@@ -48,10 +48,12 @@ class ChangesTest(TerminalTestCase):
         screen = t.wait_for("HISTORY SCP-013", "STATUS CHANGES")
         self.assertRegex(screen, r"agent +active -> explained  umbrella folded")
         t.keys("q")
-        # The file shows its newest status changes; h shows the whole history.
+        # The file shows its status history after the text; h shows the whole history.
         self.command(t, ":ACCESS SCP-013")
-        screen = t.wait_for("h history", "STATUS CHANGE")
-        self.assertRegex(screen, r"agent: active -> explained, umbrella folded")
+        t.wait_for("h history")
+        t.keys("G")
+        screen = t.wait_for("h history", "STATUS HISTORY")
+        self.assertRegex(screen, r"agent +active -> explained +umbrella folded")
         t.keys("h")
         t.wait_for("HISTORY SCP-013", "active -> explained")
         # The server refuses a file above the user, shown as its screen.

@@ -115,6 +115,45 @@ static void status_edit_and_history(void **state)
     assert_string_equal(c.ref, "SCP-173");
 }
 
+/* EDIT SCP-002 CLASS KETER and the other fields: the value as typed, NONE clearing a class. */
+static void edit_a_field(void **state)
+{
+    (void)state;
+    struct command c;
+    commands_parse("edit scp-2 class KETER ", &c);
+    assert_int_equal(c.kind, CMD_FIELD);
+    assert_string_equal(c.ref, "SCP-002");
+    assert_string_equal(c.field, "containment");
+    assert_string_equal(c.query, "KETER");
+    commands_parse("EDIT SCP-002 TITLE  The Patient Lamp, Lit  ", &c);
+    assert_int_equal(c.kind, CMD_FIELD);
+    assert_string_equal(c.field, "title");
+    assert_string_equal(c.query, "The Patient Lamp, Lit");
+    commands_parse("EDIT SCP-002 RISK none", &c);
+    assert_string_equal(c.field, "risk");
+    assert_string_equal(c.query, ""); /* cleared */
+    commands_parse("EDIT SCP-002 SECONDARY -", &c);
+    assert_string_equal(c.field, "secondary");
+    assert_string_equal(c.query, "");
+    commands_parse("EDIT SCP-002 TITLE None", &c);
+    assert_string_equal(c.query, "None"); /* a title is never cleared */
+    commands_parse("EDIT SCP-002 LEVEL 4", &c);
+    assert_int_equal(c.kind, CMD_FIELD);
+    assert_string_equal(c.field, "level");
+    assert_string_equal(c.query, "4");
+    const char *bad[] = {"EDIT SCP-002 LEVEL 7", "EDIT SCP-002 LEVEL two", "EDIT SCP-002 LEVEL 3 4",
+                         "EDIT SITE-19 CLASS KETER", "EDIT SCP-002 CLASS"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        commands_parse(bad[i], &c);
+        assert_int_equal(c.kind, CMD_INVALID);
+        assert_non_null(strstr(c.error, "USAGE"));
+    }
+    char longer[400] = "EDIT SCP-002 TITLE ";
+    memset(longer + strlen(longer), 'x', 250);
+    commands_parse(longer, &c);
+    assert_int_equal(c.kind, CMD_INVALID); /* refused, never cut short */
+}
+
 static void list_create_and_the_rest(void **state)
 {
     (void)state;
@@ -360,6 +399,7 @@ int main(void)
         cmocka_unit_test(access_in_every_spelling),
         cmocka_unit_test(list_create_and_the_rest),
         cmocka_unit_test(status_edit_and_history),
+        cmocka_unit_test(edit_a_field),
         cmocka_unit_test(every_kind_lists_and_creates),
         cmocka_unit_test(host_and_port),
         cmocka_unit_test(arguments),
