@@ -37,6 +37,11 @@ def read_reply(req):
         return file_reply("SCP-013", "The Patient Lamp",
                           [{"text": BODY}, {"redacted": True, "needed_clearance": LEVEL4},
                            {"text": BODY_AFTER}])
+    if ref == "SCP-014":  # no refs in its text: the header's are the only links
+        reply = file_reply("SCP-014", "The Kept Key", [{"text": "A key with no lock."}])
+        reply["file"]["site"] = {"ref": "SITE-19", "name": "Site-19"}
+        reply["file"]["task_force"] = {"ref": "MTF-3", "name": "Epsilon-11"}
+        return reply
     if ref == "SCP-049":
         return file_reply("SCP-049", "Plague Doctor", [{"text": "A **second** file."}])
     if ref == "SITE-19":
@@ -89,6 +94,26 @@ class DocumentTerminalTest(FakeServerTestCase):
         t.wait_for("Compare SCP-049 and SITE-19", pos)
         reads = [r.get("ref") for r in self.server.requests if r.get("op") == "read"]
         self.assertEqual(reads[-2:], ["SCP-049", "SITE-19"])
+
+    def test_the_headers_site_and_task_force_are_links(self):
+        t = self.connect()
+        log_in(t, "researcher", "pw")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP-014")
+        t.keys("Enter")
+        t.wait_for("SITE: Site-19 (SITE-19)", "TASK FORCE: Epsilon-11 (MTF-3)")
+        # Shift-Tab from none: the last link, the task force; Tab goes round to the site.
+        t.keys("BTab")
+        t.keys("Tab")
+        t.keys("Enter")
+        t.wait_for("ACCESS DENIED", "FILE_REF: SITE-19 REDACTED")
+        t.keys("BSpace")
+        t.wait_for("A key with no lock.")
+        t.keys("Tab")
+        t.keys("Enter")
+        t.wait_for("MTF-3", absent=("A key with no lock.",))
+        reads = [r.get("ref") for r in self.server.requests if r.get("op") == "read"]
+        self.assertEqual(reads, ["SCP-014", "SITE-19", "MTF-3"])
 
     def test_notes_are_numbered_and_controls_escaped(self):
         t, _ = self.open_file()
