@@ -1,4 +1,5 @@
-/* file_links.c - the refs of a file's text as links: Tab moves between them. */
+/* file_links.c - the refs of a file's text, then its header's, as links: Tab moves
+ * between them. */
 #include <stdio.h>
 
 #include "art/document.h"
@@ -18,49 +19,77 @@ static int line_of(const struct wrapped *w, size_t at)
     return (int)lo;
 }
 
-static bool in_sight(const struct wrapped *w, const struct art_file_view *v, size_t at)
+/* Links past the text's are the header's: always in sight, never scrolled to. */
+static bool in_sight(const struct wrapped *w, const struct art_file_view *v,
+                     const struct doc_links *links, int index)
 {
-    int line = line_of(w, at);
+    if ((size_t)index >= links->count)
+        return true;
+    int line = line_of(w, links->v[index].start);
     return line >= v->scroll && line < v->scroll + v->page;
 }
 
-/* The next link (step 1) or previous one; from outside the page, the first one in sight. */
+/*
+ * The next link (step 1) or previous one; from none or from outside the page, the first
+ * (or last) of the text's in sight, else the header's first (or last), else the text's.
+ */
 static int choose(const struct wrapped *w, const struct art_file_view *v,
-                  const struct doc_links *links)
+                  const struct doc_links *links, int n)
 {
-    int n = (int)links->count;
-    if (v->link > 0 && in_sight(w, v, links->v[v->link - 1].start))
+    int nb = (int)links->count;
+    if (v->link > 0 && in_sight(w, v, links, v->link - 1))
         return (v->link - 1 + v->link_step + n) % n + 1;
-    for (int k = 0; k < n; k++) {
-        int i = v->link_step > 0 ? k : n - 1 - k;
+    for (int k = 0; k < nb; k++) {
+        int i = v->link_step > 0 ? k : nb - 1 - k;
         int line = line_of(w, links->v[i].start);
         if (v->link_step > 0 ? line >= v->scroll : line < v->scroll + v->page)
             return i + 1;
     }
+    if (n > nb)
+        return v->link_step > 0 ? nb + 1 : n;
     return v->link_step > 0 ? 1 : n;
 }
 
-void art_file_links(struct rich *r, const struct wrapped *w, struct art_file_view *v,
-                    const struct doc_links *links)
+void art_file_links(const struct wrapped *w, struct art_file_view *v, const struct doc_links *links,
+                    const struct doc_links *header)
 {
-    if (links == NULL || w->count == 0 || v->link > (int)links->count)
+    static const struct doc_links none = {0};
+    if (links == NULL || w->count == 0)
+        links = &none;
+    if (header == NULL)
+        header = &none;
+    int n = (int)(links->count + header->count);
+    if (v->link > n)
         v->link = 0;
-    if (links != NULL && w->count > 0 && v->link_step != 0 && links->count > 0) {
-        v->link = choose(w, v, links);
-        int line = line_of(w, links->v[v->link - 1].start);
-        if (line < v->scroll)
-            v->scroll = line;
-        else if (line >= v->scroll + v->page)
-            v->scroll = line - v->page + 1;
+    if (v->link_step != 0 && n > 0) {
+        v->link = choose(w, v, links, n);
+        if (v->link <= (int)links->count) {
+            int line = line_of(w, links->v[v->link - 1].start);
+            if (line < v->scroll)
+                v->scroll = line;
+            else if (line >= v->scroll + v->page)
+                v->scroll = line - v->page + 1;
+        }
     }
     v->link_step = 0;
     v->link_ref[0] = '\0';
     if (v->link == 0)
         return;
-    const struct doc_link *l = &links->v[v->link - 1];
+    const struct doc_link *l = v->link <= (int)links->count
+                                   ? &links->v[v->link - 1]
+                                   : &header->v[v->link - 1 - (int)links->count];
     snprintf(v->link_ref, sizeof(v->link_ref), "%s", l->ref);
-    for (size_t i = l->start; i < l->end && i < r->len; i++)
-        r->g[i].ink.attrs |= INK_REVERSE;
+}
+
+bool art_file_link_add(struct doc_links *l, size_t start, size_t end, const char *ref)
+{
+    if (l->count >= l->cap)
+        return false;
+    struct doc_link *k = &l->v[l->count++];
+    k->start = start;
+    k->end = end;
+    snprintf(k->ref, sizeof(k->ref), "%s", ref);
+    return true;
 }
 
 static bool is_text(const struct glyph *g)

@@ -11,6 +11,7 @@
 #include "art/acs_panel.h"
 #include "art/site_tables.h"
 #include "art/file_logs.h"
+#include "common/foundation.h"
 
 #define BLOCKS       10
 #define HEADER_MAX   6
@@ -82,7 +83,9 @@ static int label(struct rich *r, const char *name, const char *value, struct ink
     return append_glued(r, value, value_ink);
 }
 
-static void link_label(struct rich *r, const char *name, const struct art_link *link)
+/* A site or task force: its value is a link (links may be NULL: batch text has none). */
+static void link_label(struct rich *r, const char *name, const struct art_link *link,
+                       struct doc_links *links)
 {
     char text[ART_NAME_MAX + ART_REF_MAX + 4];
     if (!link->set)
@@ -91,7 +94,19 @@ static void link_label(struct rich *r, const char *name, const struct art_link *
         snprintf(text, sizeof(text), "%s (%s)", link->name, link->ref);
     else
         snprintf(text, sizeof(text), "%s", link->ref);
-    label(r, name, text, ink_plain());
+    /* As label, knowing where the value starts: the link covers it, name and ref. */
+    if (r->len > 0 && r->g[r->len - 1].ch != L'\n')
+        rich_append(r, "   ", ink_plain());
+    append_glued(r, name, ink_attrs(INK_DIM));
+    append_glued(r, ": ", ink_attrs(INK_DIM));
+    size_t value = r->len;
+    /* Followed only as the ref parser reads it, as refs in the text are. */
+    struct foundation_ref ref;
+    char canonical[ART_REF_MAX];
+    if (append_glued(r, text, ink_plain()) == 0 && links != NULL &&
+        foundation_ref_parse(link->ref, &ref))
+        art_file_link_add(links, value, r->len,
+                          foundation_ref_format(&ref, canonical, sizeof(canonical)));
 }
 
 static void newline(struct rich *r)
@@ -101,7 +116,7 @@ static void newline(struct rich *r)
 }
 
 /* The header bar: ref and title, then the classes, each in its colour. */
-static void build_header(const struct art_file *f, struct rich *r)
+static void build_header(const struct art_file *f, struct rich *r, struct doc_links *links)
 {
     char caps[ART_LEVEL_MAX];
     rich_append(r, f->ref, ink_attrs(INK_BOLD | INK_REVERSE));
@@ -115,8 +130,8 @@ static void build_header(const struct art_file *f, struct rich *r)
         label(r, "STATUS", caps, ink_attrs(INK_BOLD));
     }
     newline(r);
-    link_label(r, "SITE", &f->site);
-    link_label(r, "TASK FORCE", &f->task_force);
+    link_label(r, "SITE", &f->site, links);
+    link_label(r, "TASK FORCE", &f->task_force, links);
     for (size_t i = 0; i < f->nfields; i++) {
         layout_upper(caps, sizeof(caps), f->fields[i].label);
         label(r, caps, f->fields[i].value, ink_plain());
@@ -182,22 +197,72 @@ static void build_body(const struct art_file *f, bool with_addenda, int width, s
         rich_append(r, "[NO SECTIONS]", ink_attrs(INK_DIM));
 }
 
-static int draw_header(struct canvas *c, const struct art_area *a, const struct art_file *f)
+/* The header as it fits: at most HEADER_MAX rows and half the frame; links (the site and
+ * task force) only on rows shown. */
+struct header {
+    struct rich r;
+    struct wrapped w;
+    int rows;
+    struct doc_link room[2];
+    struct doc_links links;
+};
+
+static void header_layout(struct header *h, const struct art_file *f, const struct art_area *a)
 {
-    struct rich r = {0};
-    struct wrapped w = {0};
-    int rows = 0;
-    build_header(f, &r);
-    if (layout_wrap(r.g, r.len, text_width(a->cols - 2), &w) == 0) {
-        unglue(&r);
-        for (size_t i = 0; i < w.count && rows < HEADER_MAX && rows < a->rows / 2; i++, rows++)
-            canvas_glyphs(c, a->top + rows, a->left + 1, r.g + w.lines[i].start, w.lines[i].len,
-                          a->cols - 2);
+    memset(h, 0, sizeof(*h));
+    h->links.v = h->room;
+    h->links.cap = sizeof(h->room) / sizeof(h->room[0]);
+    build_header(f, &h->r, &h->links);
+    if (layout_wrap(h->r.g, h->r.len, text_width(a->cols - 2), &h->w) == 0) {
+        unglue(&h->r);
+        while ((size_t)h->rows < h->w.count && h->rows < HEADER_MAX && h->rows < a->rows / 2)
+            h->rows++;
     }
-    rich_free(&r);
-    wrapped_free(&w);
-    canvas_fill(c, a->top + rows, a->left, a->cols, L'─', ink_attrs(INK_DIM));
-    return rows + 1;
+    size_t shown = h->rows > 0 ? h->w.lines[h->rows - 1].start + h->w.lines[h->rows - 1].len : 0;
+    while (h->links.count > 0 && h->links.v[h->links.count - 1].start >= shown)
+        h->links.count--;
+}
+
+static void header_free(struct header *h)
+{
+    rich_free(&h->r);
+    wrapped_free(&h->w);
+}
+
+/* n glyphs at y, x, those in [from, to) reversed: the chosen link, marked on a copy so the
+ * rendered text stays as it was for the next draw. */
+static void draw_marked(struct canvas *c, int y, int x, const struct glyph *g, size_t n, int width,
+                        size_t from, size_t to)
+{
+    struct glyph *copy = from < to && to <= n ? malloc(n * sizeof(*copy)) : NULL;
+    if (copy == NULL) {
+        canvas_glyphs(c, y, x, g, n, width);
+        return;
+    }
+    memcpy(copy, g, n * sizeof(*copy));
+    for (size_t i = from; i < to; i++)
+        copy[i].ink.attrs |= INK_REVERSE;
+    canvas_glyphs(c, y, x, copy, n, width);
+    free(copy);
+}
+
+/* Wrapped line s with the part of glyphs [from, to) it holds reversed. */
+static void draw_line(struct canvas *c, int y, int x, const struct rich *r,
+                      const struct line_span *s, int width, size_t from, size_t to)
+{
+    size_t lo = from > s->start ? from - s->start : 0;
+    size_t hi = to > s->start ? to - s->start : 0;
+    if (hi > s->len)
+        hi = s->len;
+    draw_marked(c, y, x, r->g + s->start, s->len, width, lo, hi < lo ? lo : hi);
+}
+
+static void draw_header(struct canvas *c, const struct art_area *a, const struct header *h,
+                        const struct doc_link *mark)
+{
+    for (int i = 0; i < h->rows; i++)
+        draw_line(c, a->top + i, a->left + 1, &h->r, &h->w.lines[i], a->cols - 2,
+                  mark ? mark->start : 0, mark ? mark->end : 0);
 }
 
 /* Does wrapped line s hold needle (lower case)?  Matches do not span lines. */
@@ -242,39 +307,97 @@ static void find_line(const struct rich *r, const struct wrapped *w, struct art_
     }
 }
 
-static void draw_lines(struct canvas *c, const struct art_area *body, struct rich *r,
-                       struct art_file_view *v, const struct doc_links *links)
+/* The text under the header, rendered and wrapped for one width, mode and addendum. */
+struct art_file_render {
+    const struct art_file *file;
+    enum art_file_mode mode;
+    int selected;
+    int width; /* 0: nothing rendered */
+    struct rich r;
+    struct wrapped w;
+    struct doc_links links;
+};
+
+static void render_clear(struct art_file_render *t)
 {
-    struct wrapped w = {0};
-    int width = text_width(body->cols - 2);
-    if (layout_wrap(r->g, r->len, width, &w) != 0)
-        return;
-    unglue(r);
+    rich_free(&t->r);
+    wrapped_free(&t->w);
+    doc_links_free(&t->links);
+    memset(t, 0, sizeof(*t));
+}
+
+/* v's text at width: the kept one while only the scroll, a find or a link changed (keys),
+ * else rendered anew (a resize, another addendum, another file).  NULL when out of memory. */
+static const struct art_file_render *body_text(struct art_file_view *v, int width,
+                                               struct art_file_render *local)
+{
+    struct art_file_render *t = local;
+    if (v->keep && (v->cache != NULL || (v->cache = calloc(1, sizeof(*v->cache))) != NULL))
+        t = v->cache;
+    if (t->width == width && t->file == v->file && t->mode == v->mode &&
+        (v->mode != ART_FILE_ADDENDUM || t->selected == v->selected))
+        return t;
+    render_clear(t);
+    if (v->mode == ART_FILE_ADDENDUM) {
+        int idx = art_file_addendum(v->file, (size_t)v->selected);
+        if (idx >= 0)
+            build_section(&v->file->sections[idx], width, &t->r, &t->links);
+    } else {
+        build_body(v->file, false, width, &t->r, &t->links);
+    }
+    v->renders++;
+    if (layout_wrap(t->r.g, t->r.len, width, &t->w) != 0) {
+        render_clear(t);
+        return NULL;
+    }
+    unglue(&t->r);
+    t->file = v->file;
+    t->mode = v->mode;
+    t->selected = v->selected;
+    t->width = width;
+    return t;
+}
+
+void art_file_view_free(struct art_file_view *v)
+{
+    if (v->cache != NULL)
+        render_clear(v->cache);
+    free(v->cache);
+    v->cache = NULL;
+}
+
+static void draw_lines(struct canvas *c, const struct art_area *body,
+                       const struct art_file_render *t, struct art_file_view *v,
+                       const struct doc_links *header)
+{
+    const struct rich *r = &t->r;
+    const struct wrapped *w = &t->w;
+    int width = t->width;
     /* Rewrapped to a new width: find the line that now holds the old top character. */
     if (v->wrap_width != 0 && v->wrap_width != width)
-        v->scroll = art_file_find_text(r, &w, v->top_glyph);
+        v->scroll = art_file_find_text(r, w, v->top_glyph);
     v->page = body->rows;
-    v->max_scroll = (int)w.count > body->rows ? (int)w.count - body->rows : 0;
+    v->max_scroll = (int)w->count > body->rows ? (int)w->count - body->rows : 0;
     if (v->find_dir != 0 && v->find != NULL)
-        find_line(r, &w, v);
-    art_file_links(r, &w, v, links);
+        find_line(r, w, v);
+    art_file_links(w, v, &t->links, header);
     if (v->scroll > v->max_scroll)
         v->scroll = v->max_scroll;
     if (v->scroll < 0)
         v->scroll = 0;
     v->wrap_width = width;
-    v->top_glyph = v->scroll < (int)w.count ? art_file_text_at(r, w.lines[v->scroll].start) : 0;
-    for (int i = 0; i < body->rows && v->scroll + i < (int)w.count; i++) {
-        const struct line_span *s = &w.lines[v->scroll + i];
-        canvas_glyphs(c, body->top + i, body->left + 1, r->g + s->start, s->len, width);
-    }
+    v->top_glyph = v->scroll < (int)w->count ? art_file_text_at(r, w->lines[v->scroll].start) : 0;
+    const struct doc_link *mark =
+        v->link > 0 && v->link <= (int)t->links.count ? &t->links.v[v->link - 1] : NULL;
+    for (int i = 0; i < body->rows && v->scroll + i < (int)w->count; i++)
+        draw_line(c, body->top + i, body->left + 1, r, &w->lines[v->scroll + i], width,
+                  mark ? mark->start : 0, mark ? mark->end : 0);
     if (v->max_scroll > 0) {
         char pos[48];
-        int last = v->scroll + body->rows < (int)w.count ? v->scroll + body->rows : (int)w.count;
-        snprintf(pos, sizeof(pos), " %d-%d/%zu ", v->scroll + 1, last, w.count);
+        int last = v->scroll + body->rows < (int)w->count ? v->scroll + body->rows : (int)w->count;
+        snprintf(pos, sizeof(pos), " %d-%d/%zu ", v->scroll + 1, last, w->count);
         layout_right(c, body->top - 1, body->left + body->cols - 1, pos, ink_attrs(INK_DIM));
     }
-    wrapped_free(&w);
 }
 
 static void draw_addenda(struct canvas *c, const struct art_area *body, struct art_file_view *v)
@@ -311,34 +434,32 @@ static void draw_addenda(struct canvas *c, const struct art_area *body, struct a
 void art_file_view(struct canvas *c, const struct art_frame *f, struct art_file_view *v)
 {
     struct art_area a = art_frame_draw(c, f);
-    int head = draw_header(c, &a, v->file);
-    struct art_area body = {a.top + head, a.left, a.rows - head, a.cols};
-    if (body.rows < 1)
-        return;
-    if (v->mode == ART_FILE_ADDENDA) {
+    struct header h;
+    header_layout(&h, v->file, &a);
+    canvas_fill(c, a.top + h.rows, a.left, a.cols, L'─', ink_attrs(INK_DIM));
+    struct art_area body = {a.top + h.rows + 1, a.left, a.rows - h.rows - 1, a.cols};
+    const struct doc_link *mark = NULL;
+    struct art_file_render local = {0};
+    if (body.rows >= 1 && v->mode == ART_FILE_ADDENDA) {
         draw_addenda(c, &body, v);
-        return;
+    } else if (body.rows >= 1) {
+        const struct art_file_render *t = body_text(v, text_width(body.cols - 2), &local);
+        if (t != NULL)
+            draw_lines(c, &body, t, v, &h.links);
+        /* Past the text's links, the header's: drawn reversed there. */
+        if (t != NULL && v->link > (int)t->links.count)
+            mark = &h.links.v[v->link - 1 - (int)t->links.count];
     }
-    struct rich r = {0};
-    struct doc_links links = {0};
-    int width = text_width(body.cols - 2);
-    if (v->mode == ART_FILE_ADDENDUM) {
-        int idx = art_file_addendum(v->file, (size_t)v->selected);
-        if (idx >= 0)
-            build_section(&v->file->sections[idx], width, &r, &links);
-    } else {
-        build_body(v->file, false, width, &r, &links);
-    }
-    draw_lines(c, &body, &r, v, &links);
-    rich_free(&r);
-    doc_links_free(&links);
+    draw_header(c, &a, &h, mark);
+    render_clear(&local);
+    header_free(&h);
 }
 
 char *art_file_plain(const struct art_file *file, int width)
 {
     struct rich r = {0};
     struct wrapped w = {0};
-    build_header(file, &r);
+    build_header(file, &r, NULL);
     rich_append(&r, "\n", ink_plain());
     rich_repeat(&r, L'─', width, ink_plain());
     rich_append(&r, "\n", ink_plain());

@@ -25,7 +25,7 @@ static const struct form_kind kinds[] = {
      CREATE_MIN_LEVEL,
      true,
      "SCP-n takes the number you type.",
-     {{"number", "Number", "e.g. 173", FORM_NUMBER, true},
+     {{"number", "Number", "e.g. 173", FORM_DESIGNATION, true},
       {"title", "Title", NULL, FORM_TEXT, true},
       {"level", "Level", "1-6, at most yours", FORM_NUMBER, true},
       {"containment", "Containment", "Safe, Euclid, Keter…", FORM_TEXT, true},
@@ -124,12 +124,34 @@ const char *form_refusal(const struct form_kind *k, int level, char *buf, size_t
 
 static json_t *field_value(const struct form_field *d, const char *text)
 {
-    if (d->type == FORM_NUMBER) {
+    if (d->type == FORM_NUMBER || d->type == FORM_DESIGNATION) {
         int64_t n;
         if (integer_parse(text, INT64_MIN, INT64_MAX, &n))
             return json_integer(n);
     }
     return json_string(text);
+}
+
+/*
+ * A designation typed with or without its "SCP-" ("049-ARC", "scp-049-arc"): its number
+ * and suffix into the request, read by the one ref parser.  False when it is not one;
+ * the text then goes as typed and the server says what is wrong with it.
+ */
+static bool set_designation(json_t *req, const struct form_field *d, const char *text)
+{
+    struct foundation_ref ref;
+    char prefixed[64];
+    if (!foundation_ref_parse(text, &ref)) {
+        int n = snprintf(prefixed, sizeof(prefixed), "SCP-%s", text);
+        if (n < 0 || (size_t)n >= sizeof(prefixed) || !foundation_ref_parse(prefixed, &ref))
+            return false;
+    }
+    if (ref.kind != REF_SCP)
+        return false;
+    json_object_set_new(req, d->key, json_integer(ref.number));
+    if (ref.suffix[0] != '\0')
+        json_object_set_new(req, "suffix", json_string(ref.suffix));
+    return true;
 }
 
 json_t *form_request(const struct form_kind *k, const char *const values[FORM_FIELDS])
@@ -147,7 +169,7 @@ json_t *form_request(const struct form_kind *k, const char *const values[FORM_FI
         if (d->type == FORM_SECTION) {
             section = values[i];
             section_def = d;
-        } else {
+        } else if (d->type != FORM_DESIGNATION || !set_designation(req, d, values[i])) {
             json_object_set_new(req, d->key, field_value(d, values[i]));
         }
     }

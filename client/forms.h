@@ -18,9 +18,10 @@
 enum form_type {
     FORM_TEXT,
     FORM_NUMBER,
-    FORM_SECRET,  /* a password: never on a command line, never shown */
-    FORM_LONG,    /* text with paragraphs, edited in $VISUAL/$EDITOR */
-    FORM_SECTION, /* a FORM_LONG that becomes the file's first section */
+    FORM_DESIGNATION, /* an SCP number, maybe suffixed: 049-ARC, SCP-049-ARC */
+    FORM_SECRET,      /* a password: never on a command line, never shown */
+    FORM_LONG,        /* text with paragraphs, edited in $VISUAL/$EDITOR */
+    FORM_SECTION,     /* a FORM_LONG that becomes the file's first section */
 };
 
 struct form_field {
@@ -56,7 +57,8 @@ void form_field_names(const struct form_kind *k, char *buf, size_t size);
 const char *form_refusal(const struct form_kind *k, int level, char *buf, size_t size);
 /*
  * The create request for values (one per field of k, "" or NULL for unset).  A number
- * goes as a JSON integer when it is one, anything else as typed; a section becomes the
+ * goes as a JSON integer when it is one, anything else as typed; a designation such as
+ * 049-ARC or SCP-049-ARC goes as number 49 and suffix "ARC"; a section becomes the
  * file's first section at the file's level.  NULL when out of memory.
  */
 json_t *form_request(const struct form_kind *k, const char *const values[FORM_FIELDS]);

@@ -21,6 +21,7 @@ struct file {
 static void free_file(void *state)
 {
     struct file *fs = state;
+    art_file_view_free(&fs->view);
     art_file_free(&fs->file);
 }
 
@@ -38,6 +39,7 @@ void ui_file_show(struct ui *ui, struct art_file *f)
     }
     fs->file = *f;
     fs->view.file = &fs->file;
+    fs->view.keep = true; /* a key re-renders no text: only a resize or an addendum does */
 }
 
 struct art_file_view *ui_file_view(const struct ui *ui)

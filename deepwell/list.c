@@ -19,14 +19,16 @@
 /*
  * Parameters: ?1 the query (NULL = everything), ?2 the number it names (NULL if
  * none), ?3 the highest level whose titles may match, ?4 the LIKE pattern, and for
- * the page ?5 limit, ?6 offset.  Columns: id, level, title, extra, status, site_id,
- * suffix (files only: SCP-049 then SCP-049-ARC).
+ * the page ?5 limit, ?6 offset; files also ?7, the suffix the query names (NULL: any,
+ * so "49" lists SCP-049 and SCP-049-ARC, "SCP-049-ARC" that file alone).  Columns: id,
+ * level, title, extra, status, site_id, suffix (files only: SCP-049 then SCP-049-ARC).
  */
 #define LIKE_ESCAPE " ESCAPE '\\'"
 
 #define SCP_FROM                                                                                   \
     " FROM scp_files f LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"         \
-    " WHERE (CAST(?1 AS TEXT) IS NULL OR f.number = ?2"                                            \
+    " WHERE (CAST(?1 AS TEXT) IS NULL"                                                             \
+    " OR (f.number = ?2 AND (CAST(?7 AS TEXT) IS NULL OR f.suffix = ?7))"                          \
     " OR (f.clearance_level <= ?3 AND f.title LIKE ?4" LIKE_ESCAPE "))"
 #define SITE_FROM                                                                                  \
     " FROM sites s WHERE (CAST(?1 AS TEXT) IS NULL OR s.id = ?2 OR s.name LIKE ?4" LIKE_ESCAPE ")"
@@ -63,17 +65,33 @@ static const struct list_kind {
 
 /*
  * "19", "0019" or a ref of this kind ("SITE-19") name a row; anything else does not.
- * A suffixed ref ("SCP-049-ARC") names its number: the list shows every file of it.
+ * A suffixed ref ("SCP-049-ARC") names one file: its suffix goes into suffix ("" else).
  */
-static int64_t query_number(const char *query, enum foundation_ref_kind kind)
+static int64_t query_number(const char *query, enum foundation_ref_kind kind,
+                            char suffix[FOUNDATION_REF_SUFFIX_MAX + 1])
 {
     size_t len = strlen(query);
+    suffix[0] = '\0';
     if (len >= 1 && len <= 9 && strspn(query, "0123456789") == len)
         return strtoll(query, NULL, 10);
     struct foundation_ref ref;
-    if (foundation_ref_parse(query, &ref) && ref.kind == kind)
+    if (foundation_ref_parse(query, &ref) && ref.kind == kind) {
+        memcpy(suffix, ref.suffix, sizeof(ref.suffix));
         return ref.number;
+    }
     return 0;
+}
+
+/* Files only: ?7, the suffix the query names, or NULL for every file of the number. */
+static enum deepwell_code bind_suffix(struct dw_stmt *stmt, const struct list_kind *kind,
+                                      const char *suffix, const char *op,
+                                      struct deepwell_error *err)
+{
+    if (kind->ref_kind != REF_SCP)
+        return DW_OK;
+    if (dw_bind_text(stmt, 7, suffix[0] != '\0' ? suffix : NULL, -1) != 0)
+        return deepwell_error_set(err, DW_INTERNAL, op, "cannot bind the suffix");
+    return DW_OK;
 }
 
 /* "%text%" with LIKE's wildcards in text escaped, so "50%" finds a literal "50%". */
@@ -103,8 +121,9 @@ static void read_item(struct dw_stmt *stmt, struct deepwell_list_item *item)
 }
 
 struct list_params {
-    const char *query; /* NULL = all */
-    int64_t number;    /* 0 = none */
+    const char *query;  /* NULL = all */
+    int64_t number;     /* 0 = none */
+    const char *suffix; /* "" = any */
     int max_level;
     const char *pattern;
     int limit;
@@ -121,6 +140,8 @@ static enum deepwell_code count_rows(struct deepwell_conn *conn, const struct li
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "trit", p->query, p->number, p->max_level, p->pattern);
     if (code == DW_OK)
+        code = bind_suffix(stmt, kind, p->suffix, op, err);
+    if (code == DW_OK)
         code = dw_step_count(conn, stmt, op, total, err);
     return code;
 }
@@ -135,6 +156,8 @@ static enum deepwell_code read_page(struct deepwell_conn *conn, const struct lis
     if (code == DW_OK)
         code = dw_bind(stmt, err, op, "tritii", p->query, p->number, p->max_level, p->pattern,
                        p->limit, p->offset);
+    if (code == DW_OK)
+        code = bind_suffix(stmt, kind, p->suffix, op, err);
     size_t capacity = 0;
     while (code == DW_OK) {
         code = dw_step_row(conn, stmt, op, err);
@@ -178,9 +201,11 @@ enum deepwell_code deepwell_list(struct deepwell *dw, const struct deepwell_list
     const struct list_kind *kind = &list_kinds[query->kind];
     char pattern[2 * QUERY_MAX + 3];
     like_pattern(text != NULL ? text : "", pattern, sizeof(pattern));
+    char suffix[FOUNDATION_REF_SUFFIX_MAX + 1] = "";
     struct list_params params = {
         .query = text,
-        .number = text != NULL ? query_number(text, kind->ref_kind) : 0,
+        .number = text != NULL ? query_number(text, kind->ref_kind, suffix) : 0,
+        .suffix = suffix,
         .max_level = query->title_max_level,
         .pattern = pattern,
         .limit = query->limit > 0 ? query->limit : INT_MAX, /* no limit, on either engine */

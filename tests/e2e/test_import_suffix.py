@@ -98,6 +98,13 @@ class SuffixCases:
         self.assertEqual(p.returncode, 0, p.stderr)
         refs = [line.split("\t")[0] for line in p.stdout.decode().splitlines()[1:]]
         self.assertEqual(refs, ["SCP-049", "SCP-049-ARC"])
+        # A suffixed ref names one file, not every file of its number.
+        for query, want in (("SCP-049-ARC", ["SCP-049-ARC"]), ("scp-49-arc", ["SCP-049-ARC"]),
+                            ("SCP-173-J", ["SCP-173-J"]), ("SCP-049-J", [])):
+            p = self.batch("list", "scp", query, fmt="tsv")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            refs = [line.split("\t")[0] for line in p.stdout.decode().splitlines()[1:]]
+            self.assertEqual(refs, want, query)
         p = self.batch("search", "doctor")  # a heading a hit: its ref first, then its snippet
         self.assertEqual(p.returncode, 0, p.stderr)
         lines = p.stdout.decode().splitlines()

@@ -238,6 +238,13 @@ class BatchTest(DemoServerTestCase):
                                           **login)
         self.assertEqual(rc, 0, err)
         self.assertEqual(json.loads(out)["ref"], "SCP-9301")
+        # The number takes a suffix too, with or without its SCP-.
+        for typed, ref in (("9302-arc", "SCP-9302-ARC"), ("SCP-9302-J", "SCP-9302-J")):
+            rc, out, err = self.run_formatted("json", "create", "scp", "number=" + typed,
+                                              "title=Suffixed", "level=1", "containment=Safe",
+                                              **login)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(json.loads(out)["ref"], ref)
         # An error in json is the server's reply on stdout, and still the exit status.
         rc, out, err = self.run_formatted("json", "read", "SCP-005", user="cadet",
                                           password="cadet-pass")

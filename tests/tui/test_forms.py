@@ -131,6 +131,26 @@ class FormsTest(TerminalTestCase):
         screen = t.wait_for("NUMBER IS REQUIRED")
         self.assertNotIn("ALREADY EXISTS", screen)
 
+    def test_the_number_field_takes_a_suffixed_designation(self):
+        t = self.client("officer")
+        self.command(t, "CREATE SCP")
+        t.wait_for("CREATE SCP FILE")
+        self.fill(t, ["9403-arc", "Archived", "1", "Safe", "", "", "", "", "", ""])
+        t.keys("Enter")
+        t.wait_for("FILE CREATED: SCP-9403-ARC")
+        self.fill(t, ["SCP-9403-ARC", "Twice", "1", "Safe", "", "", "", "", "", ""])
+        t.keys("Enter")
+        t.wait_for("NOT CREATED:")
+        # The plain number is another file, still free.
+        t.keys("Escape")
+        t.wait_for("SCiPNET>")
+        self.command(t, "CREATE SCP")
+        t.wait_for("CREATE SCP FILE")
+        self.fill(t, ["9403", "Plain", "1", "Safe", "", "", "", "", "", ""])
+        t.keys("Enter")
+        screen = t.wait_for("FILE CREATED: SCP-9403 ")
+        self.assertNotIn("SCP-9403-ARC", screen)
+
     def test_the_server_still_judges_a_level_above_ones_own(self):
         t = self.client("researcher")
         self.command(t, "CREATE SCP")

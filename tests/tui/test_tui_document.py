@@ -11,7 +11,7 @@ import unittest
 
 from fake_server import FakeServer, demo_handler
 from tui_cases import FakeServerTestCase, TerminalTestCase, lines_fit, log_in
-from tui_harness import Home, clean_env, have_programs, needs_programs, program
+from tui_harness import Home, Terminal, clean_env, have_programs, needs_programs, program
 
 LEVEL1 = {"level": 1, "name": "Level 1 - Unrestricted", "colour": "#009F6B"}
 LEVEL4 = {"level": 4, "name": "Level 4 - Secret", "colour": "#FF6D00"}
@@ -37,6 +37,11 @@ def read_reply(req):
         return file_reply("SCP-013", "The Patient Lamp",
                           [{"text": BODY}, {"redacted": True, "needed_clearance": LEVEL4},
                            {"text": BODY_AFTER}])
+    if ref == "SCP-014":  # no refs in its text: the header's are the only links
+        reply = file_reply("SCP-014", "The Kept Key", [{"text": "A key with no lock."}])
+        reply["file"]["site"] = {"ref": "SITE-19", "name": "Site-19"}
+        reply["file"]["task_force"] = {"ref": "MTF-3", "name": "Epsilon-11"}
+        return reply
     if ref == "SCP-049":
         return file_reply("SCP-049", "Plague Doctor", [{"text": "A **second** file."}])
     if ref == "SITE-19":
@@ -50,6 +55,13 @@ def read_reply(req):
 @needs_programs
 class DocumentTerminalTest(FakeServerTestCase):
     tmp_prefix = "scipnet-doc-"
+    ROWS = 30  # an SCP file opens with its ACS panel: room for the table and the quote below
+
+    def connect(self):
+        t = self.term = Terminal(["--fingerprint", self.server.fingerprint, self.server.hostport],
+                                 self.home.env(), 80, self.ROWS)
+        t.wait_for("IDENTIFICATION REQUIRED", "CONNECTED · fake")
+        return t
 
     def handler(self):
         return demo_handler(read_reply)
@@ -90,6 +102,26 @@ class DocumentTerminalTest(FakeServerTestCase):
         reads = [r.get("ref") for r in self.server.requests if r.get("op") == "read"]
         self.assertEqual(reads[-2:], ["SCP-049", "SITE-19"])
 
+    def test_the_headers_site_and_task_force_are_links(self):
+        t = self.connect()
+        log_in(t, "researcher", "pw")
+        t.wait_for("SCiPNET>")
+        t.type("ACCESS SCP-014")
+        t.keys("Enter")
+        t.wait_for("SITE: Site-19 (SITE-19)", "TASK FORCE: Epsilon-11 (MTF-3)")
+        # Shift-Tab from none: the last link, the task force; Tab goes round to the site.
+        t.keys("BTab")
+        t.keys("Tab")
+        t.keys("Enter")
+        t.wait_for("ACCESS DENIED", "FILE_REF: SITE-19 REDACTED")
+        t.keys("BSpace")
+        t.wait_for("A key with no lock.")
+        t.keys("Tab")
+        t.keys("Enter")
+        t.wait_for("MTF-3", absent=("A key with no lock.",))
+        reads = [r.get("ref") for r in self.server.requests if r.get("op") == "read"]
+        self.assertEqual(reads, ["SCP-014", "SITE-19", "MTF-3"])
+
     def test_notes_are_numbered_and_controls_escaped(self):
         t, _ = self.open_file()
         t.keys("G")
@@ -107,7 +139,7 @@ class DocumentTerminalTest(FakeServerTestCase):
         t, _ = self.open_file()
         t.keys("Tab")
         top = self.top_line(t.wait_for("Compare SCP-049"))
-        t.resize(60, 24)
+        t.resize(60, self.ROWS)
         screen = t.wait_for(top, absent=("Vault 3",))
         self.assertEqual(self.top_line(screen), top)  # the same text stays on top, as in less
         self.assertTrue(lines_fit(screen, 60), screen)
@@ -115,7 +147,7 @@ class DocumentTerminalTest(FakeServerTestCase):
         screen = t.wait_for("Vault 3", "│ Staff report that the flame never flickers in any")
         self.assertIn("│ draught.", screen)
         self.assertTrue(lines_fit(screen, 60), screen)
-        t.resize(80, 24)
+        t.resize(80, self.ROWS)
         t.wait_for("│ Staff report that the flame never flickers in any draught.")
         # The cut passage keeps its look in the narrower column: blocks, then what it needs.
         flat = re.sub(r"[\s│]+", "", screen)
@@ -145,7 +177,8 @@ class DemoDocumentTest(TerminalTestCase):
         self.assertNotIn("**", screen)
         self.assertTrue(lines_fit(screen, 80))
         t.keys("G")
-        end = t.wait_for("[1] The full log of 312 outings", absent=("season.[1]",))
+        end = t.wait_for("[1] The full log of 312 outings")
+        self.assertRegex(end, r" \d+-(\d+)/\1 ")  # G went to the end
         # The first link in sight is SCP-002, level 2: the cadet gets the redacted screen.
         t.keys("Tab")
         t.keys("Enter")

@@ -186,6 +186,39 @@ static void number_fields_are_numbers_only_when_strictly_numeric(void **state)
     }
 }
 
+/* The Number field takes a suffixed designation, read by the one ref parser. */
+static void a_suffixed_number_goes_as_number_and_suffix(void **state)
+{
+    (void)state;
+    const struct form_kind *k = form_kind_find("scp");
+    static const struct {
+        const char *typed;
+        int64_t number; /* -1: sent as typed, a string */
+        const char *suffix;
+    } cases[] = {{"049-ARC", 49, "ARC"},    {"SCP-049-ARC", 49, "ARC"}, {"scp-49-arc", 49, "ARC"},
+                 {"000-ex", 0, "EX"},       {"SCP-173", 173, NULL},     {"173", 173, NULL},
+                 {"049-", -1, NULL},        {"049-A1", -1, NULL},       {"SITE-19", -1, NULL},
+                 {"49-ABCDEFGHI", -1, NULL}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *values[FORM_FIELDS] = {cases[i].typed, "Doctor", "3", "Euclid"};
+        json_t *req = form_request(k, values);
+        assert_non_null(req);
+        json_t *number = json_object_get(req, "number");
+        json_t *suffix = json_object_get(req, "suffix");
+        if (cases[i].number < 0) {
+            assert_string_equal(json_string_value(number), cases[i].typed);
+        } else {
+            assert_true(json_is_integer(number));
+            assert_int_equal(json_integer_value(number), cases[i].number);
+        }
+        if (cases[i].suffix != NULL)
+            assert_string_equal(json_string_value(suffix), cases[i].suffix);
+        else
+            assert_null(suffix);
+        json_decref(req);
+    }
+}
+
 /* At 60x20 and 40x12 the focused field is always drawn, and no hint is cut without a mark. */
 static void a_small_window_scrolls_the_fields_to_the_focus(void **state)
 {
@@ -308,6 +341,7 @@ int main(void)
         cmocka_unit_test(the_welcome_suggests_only_what_the_user_may_run),
         cmocka_unit_test(batch_fields_come_from_the_same_table),
         cmocka_unit_test(number_fields_are_numbers_only_when_strictly_numeric),
+        cmocka_unit_test(a_suffixed_number_goes_as_number_and_suffix),
         cmocka_unit_test(batch_options_format_and_version),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -129,6 +129,24 @@ static void lists_and_search_show_the_suffix(void **state)
     assert_string_equal(list.items[2].suffix, "J");
     deepwell_list_free(&list);
 
+    /* A number names every file of it; a suffixed ref names that file alone. */
+    static const struct {
+        const char *query;
+        int count;
+        const char *first_suffix;
+    } named[] = {{"49", 2, ""},         {"SCP-049-ARC", 1, "ARC"}, {"scp-49-arc", 1, "ARC"},
+                 {"SCP-173-J", 1, "J"}, {"SCP-049-J", 0, NULL},    {"SCP-173-ARC", 0, NULL}};
+    for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+        q.query = named[i].query;
+        assert_int_equal(deepwell_list(f->dw, &q, &list, &err), DW_OK);
+        assert_int_equal(list.total, named[i].count);
+        assert_int_equal(list.count, named[i].count);
+        if (named[i].first_suffix != NULL)
+            assert_string_equal(list.items[0].suffix, named[i].first_suffix);
+        deepwell_list_free(&list);
+    }
+    q.query = NULL;
+
     struct deepwell_search_query sq = {
         .query = "plague", .reader_level = 2, .site_read_level = 3, .limit = 10};
     struct deepwell_search_result found;
