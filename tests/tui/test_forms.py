@@ -135,10 +135,10 @@ class FormsTest(TerminalTestCase):
         t = self.client("officer")
         self.command(t, "CREATE SCP")
         t.wait_for("CREATE SCP FILE")
-        self.fill(t, ["9403-arc", "Archived", "1", "Safe", "", "", "", "", "", ""])
+        self.fill(t, ["9404-arc", "Archived", "1", "Safe", "", "", "", "", "", ""])
         t.keys("Enter")
-        t.wait_for("FILE CREATED: SCP-9403-ARC")
-        self.fill(t, ["SCP-9403-ARC", "Twice", "1", "Safe", "", "", "", "", "", ""])
+        t.wait_for("FILE CREATED: SCP-9404-ARC")
+        self.fill(t, ["SCP-9404-ARC", "Twice", "1", "Safe", "", "", "", "", "", ""])
         t.keys("Enter")
         t.wait_for("NOT CREATED:")
         # The plain number is another file, still free.
@@ -146,10 +146,10 @@ class FormsTest(TerminalTestCase):
         t.wait_for("SCiPNET>")
         self.command(t, "CREATE SCP")
         t.wait_for("CREATE SCP FILE")
-        self.fill(t, ["9403", "Plain", "1", "Safe", "", "", "", "", "", ""])
+        self.fill(t, ["9404", "Plain", "1", "Safe", "", "", "", "", "", ""])
         t.keys("Enter")
-        screen = t.wait_for("FILE CREATED: SCP-9403 ")
-        self.assertNotIn("SCP-9403-ARC", screen)
+        screen = t.wait_for("FILE CREATED: SCP-9404 ")
+        self.assertNotIn("SCP-9404-ARC", screen)
 
     def test_the_server_still_judges_a_level_above_ones_own(self):
         t = self.client("researcher")
