@@ -97,6 +97,21 @@ static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref 
     return rc;
 }
 
+enum deepwell_code file_view_adopt_head(struct deepwell *dw, struct deepwell_scp *scp,
+                                        struct file_view *out, struct deepwell_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = REF_SCP;
+    out->scp = *scp;
+    memset(scp, 0, sizeof(*scp)); /* the view owns its strings now */
+    out->level = out->scp.level;
+    out->head_only = true;
+    enum deepwell_code rc = linked_levels(dw, out->scp.task_force_id, 0, out, err);
+    if (rc != DW_OK)
+        file_view_free(out);
+    return rc;
+}
+
 enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
                                   struct file_view *out, struct deepwell_error *err)
 {

@@ -1,7 +1,7 @@
 /*
  * test_dw_roundtrips.c - what one read costs PostgreSQL, in round trips.
  *
- * A server's read is: the session with its user, the file's head, and the read's
+ * A server's read is: the session with its user and the file's head, and the read's
  * audit row committed in its own batch.  Each statement is a round trip over the
  * socket (deepwell_pool_stats counts them), so this pins the count: a change that
  * adds one to every read fails here.  SQLite answers in-process: skipped there.
@@ -12,13 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include <stdbool.h>
 
 #include "deepwell/deepwell.h"
 #include "dw_fixture.h"
 
-/* session 1 + head 1 + audit batch 4 (BEGIN with the lock, tip with the actors' names,
-   the INSERT, COMMIT); it was 8 (BEGIN, lock, tip and a name each on their own). */
-#define READ_ROUND_TRIPS 6
+/* The session with the file's head 1 + audit batch 4 (BEGIN with the lock, the tip with
+   the actors' names, the INSERT, COMMIT); it was 8 (the head on its own, and BEGIN, the
+   lock, the tip and each name on their own). */
+#define READ_ROUND_TRIPS 5
 
 static int setup(void **state)
 {
@@ -65,11 +67,17 @@ static void one_read(struct deepwell *dw, const struct reader_state *r)
     struct deepwell_error err;
     struct deepwell_session session;
     struct deepwell_user user;
-    assert_int_equal(deepwell_session_find_with_user(dw, r->hash, &session, &user, &err), DW_OK);
+    struct deepwell_scp scp;
+    bool found = false;
+    assert_int_equal(deepwell_session_find_with_scp_head(dw, r->hash, 900, "", &session, &user,
+                                                         &scp, &found, &err),
+                     DW_OK);
     assert_int_equal(user.id, r->user);
     assert_false(session.revoked);
-    struct deepwell_scp scp;
-    assert_int_equal(deepwell_scp_get_head(dw, 900, "", &scp, &err), DW_OK);
+    assert_true(found);
+    assert_string_equal(scp.title, "Test");
+    assert_string_equal(scp.containment, "Safe");
+    assert_int_equal(scp.level, 2);
     deepwell_scp_free(&scp);
     struct deepwell_audit_entry e = {.user_id = user.id,
                                      .client_addr = "10.0.0.1:1",
@@ -120,10 +128,45 @@ static void one_read_costs_few_round_trips(void **state)
     deepwell_audit_rows_free(&rows);
 }
 
+/* The head comes with the session, never instead of it: a revoked session reads as such. */
+static void session_with_head_still_sees_revocation(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct reader_state r;
+    prepare(f->dw, &r);
+    struct deepwell_error err;
+    struct deepwell_session session;
+    struct deepwell_user user;
+    struct deepwell_scp scp;
+    bool found = true;
+    /* No such file: the session and user still come, the file does not. */
+    assert_int_equal(deepwell_session_find_with_scp_head(f->dw, r.hash, 901, "", &session, &user,
+                                                         &scp, &found, &err),
+                     DW_OK);
+    assert_false(found);
+    assert_int_equal(user.id, r.user);
+    assert_int_equal(deepwell_session_find_with_scp_head(f->dw, r.hash, 900, "J", &session, &user,
+                                                         &scp, &found, &err),
+                     DW_OK);
+    assert_false(found); /* SCP-900-J is not SCP-900 */
+
+    assert_int_equal(deepwell_session_revoke(f->dw, session.id, &err), DW_OK);
+    assert_int_equal(deepwell_session_find_with_scp_head(f->dw, r.hash, 900, "", &session, &user,
+                                                         &scp, &found, &err),
+                     DW_OK);
+    assert_true(session.revoked);
+    deepwell_scp_free(&scp);
+    uint8_t other[DEEPWELL_TOKEN_HASH_BYTES] = {0};
+    assert_int_equal(deepwell_session_find_with_scp_head(f->dw, other, 900, "", &session, &user,
+                                                         &scp, &found, &err),
+                     DW_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(one_read_costs_few_round_trips, setup, teardown),
+        cmocka_unit_test_setup_teardown(session_with_head_still_sees_revocation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
