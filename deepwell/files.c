@@ -61,6 +61,8 @@ bool dw_scp_read_row_at(struct dw_stmt *stmt, int c, struct deepwell_scp *out)
     out->task_force_id = dw_col_int64(stmt, c + 11);
     out->revision = dw_col_int64(stmt, c + 13);
     dw_column_copy(stmt, c + 18, out->suffix, sizeof(out->suffix));
+    out->task_force_level =
+        dw_col_is_null(stmt, c + 19) ? FOUNDATION_LEVEL_MAX : dw_col_int(stmt, c + 19);
     return dw_column_dup(stmt, c + 2, &out->title) &&
            dw_column_dup(stmt, c + 4, &out->containment) &&
            dw_column_dup(stmt, c + 5, &out->secondary) &&

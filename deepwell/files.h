@@ -14,12 +14,13 @@
 #include "deepwell/query.h"
 #include "deepwell/write.h"
 
-/* An SCP file's row without its sections (19 columns, read by dw_scp_read_row_at); a
+/* An SCP file's row without its sections (20 columns, read by dw_scp_read_row_at); a
    WHERE on f follows. */
 #define SQL_SCP_HEAD_SELECT                                                                        \
     "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"       \
     " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision,"                  \
-    " f.source_url, f.source_author, f.source_created_at, f.tags, f.suffix FROM scp_files f"       \
+    " f.source_url, f.source_author, f.source_created_at, f.tags, f.suffix, tf.clearance_level"    \
+    " FROM scp_files f"                                                                            \
     " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"                          \
     " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"                              \
     " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"                            \

@@ -55,7 +55,8 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
     enum deepwell_code rc;
     if (head && req->has_session_scp) {
         req->has_session_scp = false;
-        rc = file_view_adopt_head(req->srv->dw, &req->session_scp, view, &err);
+        file_view_adopt_head(&req->session_scp, view);
+        rc = DW_OK;
     } else {
         rc = head ? file_view_load_head(req->srv->dw, ref, view, &err)
                   : file_view_load(req->srv->dw, ref, view, &err);

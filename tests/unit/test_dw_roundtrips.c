@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <stdbool.h>
 
+#include "common/foundation.h"
 #include "deepwell/deepwell.h"
 #include "dw_fixture.h"
 
@@ -78,6 +79,7 @@ static void one_read(struct deepwell *dw, const struct reader_state *r)
     assert_string_equal(scp.title, "Test");
     assert_string_equal(scp.containment, "Safe");
     assert_int_equal(scp.level, 2);
+    assert_int_equal(scp.task_force_level, FOUNDATION_LEVEL_MAX); /* no task force */
     deepwell_scp_free(&scp);
     struct deepwell_audit_entry e = {.user_id = user.id,
                                      .client_addr = "10.0.0.1:1",
