@@ -97,7 +97,8 @@ class PgServers(unittest.TestCase):
 
     def test_a_read_costs_five_round_trips(self):
         # The session with the file's head (1) and the read's audit batch (BEGIN with the
-        # lock, the tip with the actor's name, the INSERT, COMMIT: 4); it was 8.
+        # lock, the tip with the actor's name, the INSERT, COMMIT: 4); it was 9 (the head,
+        # and MTF-3's level for SCP-002's link, on their own).
         c = self.client("a")
         self.assertTrue(c.login("researcher")["ok"])
         for _ in range(12):  # every pooled connection prepares its statements once
