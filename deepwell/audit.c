@@ -109,21 +109,27 @@ static enum deepwell_code write_once(struct deepwell *dw, struct audit_item *fir
         return code;
     /* Every process appends to one chain: take the store's audit lock (if the engine
        needs one) before reading the tip, and read what was committed meanwhile. */
-    const char *lock = dw->engine->sql_audit_lock;
-    code = deepwell_conn_begin_locked(conn, err);
-    if (code == DW_OK && lock != NULL)
+    const char *begin = dw->engine->sql_audit_begin, *lock = dw->engine->sql_audit_lock;
+    code = begin ? dw_exec(conn, begin, "audit.lock", err) : deepwell_conn_begin_locked(conn, err);
+    if (code == DW_OK && !begin && lock != NULL)
         code = dw_exec(conn, lock, "audit.lock", err);
-    if (code == DW_OK)
-        code = deepwell_audit_read_tip(conn, &tip, err);
-    /* Several rows to a statement: a batch costs a few round trips, not one per row. */
+    if (code != DW_OK && code != DW_BUSY && begin) /* as a failed BEGIN is (pg_conn.c) */
+        deepwell_conn_mark_suspect(conn);
+    /* Several rows to a statement, the tip read with the actors' names: a batch costs a
+       few round trips, not one per row (audit_tip.c). */
+    struct deepwell_audit_names names;
     for (size_t done = 0; code == DW_OK && done < count;) {
         const struct deepwell_audit_record *recs[64];
         struct audit_item *group = item;
         size_t n = 0;
         for (; n < sizeof(recs) / sizeof(recs[0]) && done + n < count; n++, item = item->next)
             recs[n] = &item->rec;
+        if (done == 0)
+            code = deepwell_audit_read_tip_names(conn, recs, n, &tip, &names, err);
+        if (code != DW_OK)
+            break;
         int64_t first_id = tip.id + 1;
-        code = deepwell_audit_insert_records(conn, recs, n, &tip, err);
+        code = deepwell_audit_insert_named(conn, recs, n, &tip, &names, err);
         for (size_t i = 0; i < n; i++, group = group->next)
             group->row_id = first_id + (int64_t)i;
         done += n;

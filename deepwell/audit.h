@@ -3,6 +3,7 @@
  *
  *   audit.c        the queue and the group-commit thread
  *   audit_chain.c  validation, the canonical row hash, chained inserts, verification
+ *   audit_tip.c    the chain's tip and the actors' names, read before inserting
  *   audit_query.c  reading rows back (queries, export as JSON Lines)
  *
  * Secrets never enter the log: callers must not put passwords, tokens or hashes of
@@ -56,6 +57,30 @@ struct deepwell_audit_tip {
 enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
                                            struct deepwell_audit_tip *tip,
                                            struct deepwell_error *err);
+/* Actor names read in one transaction: a batch asks once per user, not once per row. */
+#define DEEPWELL_AUDIT_NAMES 16
+struct deepwell_audit_names {
+    size_t n;
+    int64_t ids[DEEPWELL_AUDIT_NAMES];
+    char names[DEEPWELL_AUDIT_NAMES][DEEPWELL_NAME_MAX];
+};
+
+/* The tip, and the names of recs' first 8 actors, in one statement (audit_tip.c). */
+enum deepwell_code deepwell_audit_read_tip_names(struct deepwell_conn *conn,
+                                                 const struct deepwell_audit_record *const *recs,
+                                                 size_t n, struct deepwell_audit_tip *tip,
+                                                 struct deepwell_audit_names *names,
+                                                 struct deepwell_error *err);
+/* user_id's name from names, else read now and added; "" for no user or a gone one. */
+enum deepwell_code deepwell_audit_actor_name(struct deepwell_conn *conn,
+                                             struct deepwell_audit_names *names, int64_t user_id,
+                                             char *out, size_t size, struct deepwell_error *err);
+/* As deepwell_audit_insert_records, with the actors' names taken from (and added to) names. */
+enum deepwell_code deepwell_audit_insert_named(struct deepwell_conn *conn,
+                                               const struct deepwell_audit_record *const *recs,
+                                               size_t n, struct deepwell_audit_tip *tip,
+                                               struct deepwell_audit_names *names,
+                                               struct deepwell_error *err);
 /* Inserts recs[0..n) as rows tip->id + 1 .. tip->id + n, chained from tip->hash, several
  * rows to a statement, and advances *tip to the last. */
 enum deepwell_code deepwell_audit_insert_records(struct deepwell_conn *conn,

@@ -133,72 +133,15 @@ static void row_hash(const uint8_t prev[DEEPWELL_AUDIT_HASH_BYTES], const struct
 
 /* ---- chained inserts ---------------------------------------------------------------- */
 
-static const char SQL_TIP[] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
-
 /* Followed by one "(?1, ..., ?13)" group per row (insert_sql). */
 static const char SQL_INSERT_HEAD[] =
     "INSERT INTO audit_log (id, ts, user_id, attempted_name, client_addr, action, outcome,"
     " severity, details, imported, prev_hash, hash, user_name) VALUES ";
 #define INSERT_PARAMS 13
-/* Rows per INSERT: a batch of n rows costs n / 8 round trips, not n, on PostgreSQL. */
-#define ROWS_PER_INSERT 8
-#define NAMES_CACHED    16
+/* Rows per INSERT: a batch of n rows costs n / 32 round trips, not n, on PostgreSQL. */
+#define ROWS_PER_INSERT 32
 
-static const char SQL_USER_NAME[] = "SELECT name FROM users WHERE id = ?1";
 static const char SQL_ROW_HASH[] = "SELECT hash FROM audit_log WHERE id = ?1";
-
-enum deepwell_code deepwell_audit_read_tip(struct deepwell_conn *conn,
-                                           struct deepwell_audit_tip *tip,
-                                           struct deepwell_error *err)
-{
-    struct dw_stmt *stmt = dw_prepare_stmt(conn, SQL_TIP, err);
-    enum deepwell_code code = DW_OK;
-    int rc;
-
-    if (stmt == NULL)
-        return err != NULL ? err->code : DW_INTERNAL;
-    memset(tip, 0, sizeof(*tip));
-    rc = dw_step(stmt);
-    if (rc == DW_ROW) {
-        tip->id = dw_col_int64(stmt, 0);
-        if (dw_col_bytes(stmt, 1) != DEEPWELL_AUDIT_HASH_BYTES)
-            code = deepwell_error_set(err, DW_CORRUPT, "audit.tip",
-                                      "audit row %lld has a malformed hash", (long long)tip->id);
-        else
-            memcpy(tip->hash, dw_col_blob(stmt, 1), DEEPWELL_AUDIT_HASH_BYTES);
-    } else if (rc != DW_DONE) {
-        code = dw_conn_error(err, conn, rc, SQL_TIP);
-    }
-    dw_reset(stmt);
-    return code;
-}
-
-/*
- * The actor's name now, inside the transaction that writes the row: "" when the row
- * has no user or the user is gone (the row is then a v1 row, without a name).
- */
-static enum deepwell_code actor_name(struct deepwell_conn *conn, int64_t user_id, char *out,
-                                     size_t size, struct deepwell_error *err)
-{
-    out[0] = '\0';
-    if (user_id == 0)
-        return DW_OK;
-    struct dw_stmt *stmt = dw_prepare_stmt(conn, SQL_USER_NAME, err);
-    if (stmt == NULL)
-        return err != NULL ? err->code : DW_INTERNAL;
-    enum deepwell_code code = DW_OK;
-    int rc = dw_bind_int64(stmt, 1, user_id);
-    if (rc == 0)
-        rc = dw_step(stmt);
-    if (rc == DW_ROW) {
-        const unsigned char *name = dw_col_text(stmt, 0);
-        deepwell_audit_copy_text(out, size, name != NULL ? (const char *)name : "");
-    } else if (rc != DW_DONE) {
-        code = dw_conn_error(err, conn, rc, SQL_USER_NAME);
-    }
-    dw_reset(stmt);
-    return code;
-}
 
 static void content_of_record(const struct deepwell_audit_record *rec, int64_t id,
                               const char *user_name, struct row_content *row)
@@ -257,31 +200,6 @@ static int bind_row(struct dw_stmt *stmt, int base, const struct row_content *ro
     return rc;
 }
 
-/* Actor names read in this transaction: a batch asks once per user, not once per row. */
-struct name_cache {
-    size_t n;
-    int64_t ids[NAMES_CACHED];
-    char names[NAMES_CACHED][DEEPWELL_NAME_MAX];
-};
-
-static enum deepwell_code cached_actor_name(struct deepwell_conn *conn, struct name_cache *cache,
-                                            int64_t user_id, char *out, size_t size,
-                                            struct deepwell_error *err)
-{
-    for (size_t i = 0; i < cache->n; i++) {
-        if (cache->ids[i] == user_id) {
-            deepwell_audit_copy_text(out, size, cache->names[i]);
-            return DW_OK;
-        }
-    }
-    enum deepwell_code code = actor_name(conn, user_id, out, size, err);
-    if (code == DW_OK && cache->n < NAMES_CACHED) {
-        cache->ids[cache->n] = user_id;
-        deepwell_audit_copy_text(cache->names[cache->n++], DEEPWELL_NAME_MAX, out);
-    }
-    return code;
-}
-
 /* "INSERT ... VALUES (?1, ..., ?13), (?14, ..., ?26), ..." for n rows. */
 static void insert_sql(size_t n, char *out, size_t size)
 {
@@ -299,7 +217,8 @@ static void insert_sql(size_t n, char *out, size_t size)
 /* Up to ROWS_PER_INSERT rows, chained on *tip, in one statement. */
 static enum deepwell_code insert_group(struct deepwell_conn *conn,
                                        const struct deepwell_audit_record *const *recs, size_t n,
-                                       struct deepwell_audit_tip *tip, struct name_cache *cache,
+                                       struct deepwell_audit_tip *tip,
+                                       struct deepwell_audit_names *names_read,
                                        struct deepwell_error *err)
 {
     struct row_content rows[ROWS_PER_INSERT];
@@ -311,9 +230,9 @@ static enum deepwell_code insert_group(struct deepwell_conn *conn,
     for (size_t i = 0; i < n; i++) {
         names[i][0] = '\0';
         enum deepwell_code code =
-            recs[i]->user_id == 0
-                ? DW_OK
-                : cached_actor_name(conn, cache, recs[i]->user_id, names[i], sizeof(names[i]), err);
+            recs[i]->user_id == 0 ? DW_OK
+                                  : deepwell_audit_actor_name(conn, names_read, recs[i]->user_id,
+                                                              names[i], sizeof(names[i]), err);
         if (code != DW_OK)
             return code;
         /* Explicit ids: the id is part of the hash, so it must be known before inserting. */
@@ -339,18 +258,27 @@ static enum deepwell_code insert_group(struct deepwell_conn *conn,
     return DW_OK;
 }
 
+enum deepwell_code deepwell_audit_insert_named(struct deepwell_conn *conn,
+                                               const struct deepwell_audit_record *const *recs,
+                                               size_t n, struct deepwell_audit_tip *tip,
+                                               struct deepwell_audit_names *names,
+                                               struct deepwell_error *err)
+{
+    enum deepwell_code code = DW_OK;
+    for (size_t done = 0; code == DW_OK && done < n; done += ROWS_PER_INSERT) {
+        size_t group = n - done < ROWS_PER_INSERT ? n - done : ROWS_PER_INSERT;
+        code = insert_group(conn, recs + done, group, tip, names, err);
+    }
+    return code;
+}
+
 enum deepwell_code deepwell_audit_insert_records(struct deepwell_conn *conn,
                                                  const struct deepwell_audit_record *const *recs,
                                                  size_t n, struct deepwell_audit_tip *tip,
                                                  struct deepwell_error *err)
 {
-    struct name_cache cache = {0};
-    enum deepwell_code code = DW_OK;
-    for (size_t done = 0; code == DW_OK && done < n; done += ROWS_PER_INSERT) {
-        size_t group = n - done < ROWS_PER_INSERT ? n - done : ROWS_PER_INSERT;
-        code = insert_group(conn, recs + done, group, tip, &cache, err);
-    }
-    return code;
+    struct deepwell_audit_names names = {0};
+    return deepwell_audit_insert_named(conn, recs, n, tip, &names, err);
 }
 
 enum deepwell_code deepwell_audit_insert_record(struct deepwell_conn *conn,

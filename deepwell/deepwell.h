@@ -201,6 +201,9 @@ struct deepwell_scp {
     char *site_name;
     int64_t task_force_id;
     char *task_force_name; /* "Epsilon-6 \"Village Idiots\"" */
+    /* Read with the file: the task force's classification (FOUNDATION_LEVEL_MAX when
+       there is none), so a read needs no second statement for its link. */
+    int task_force_level;
     /*
      * Kept by the store: any change to this row or its sections gives the file a new
      * value, never used before by any file, so (id, revision) names one content.

@@ -9,17 +9,7 @@
 #include "deepwell/query.h"
 #include "deepwell/store.h"
 
-static const char SQL_SCP_GET[] =
-    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"
-    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision,"
-    " f.source_url, f.source_author, f.source_created_at, f.tags, f.suffix FROM scp_files f"
-    " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"
-    " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"
-    " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"
-    " LEFT JOIN risk_classes rc ON rc.id = f.risk_class_id"
-    " LEFT JOIN sites s ON s.id = f.site_id"
-    " LEFT JOIN task_forces tf ON tf.id = f.task_force_id"
-    " WHERE f.number = ?1 AND f.suffix = ?2";
+static const char SQL_SCP_GET[] = SQL_SCP_HEAD_SELECT " WHERE f.number = ?1 AND f.suffix = ?2";
 static const char SQL_SECTIONS_GET[] =
     "SELECT id, kind, title, position, clearance_level, body FROM sections"
     " WHERE scp_id = ?1 ORDER BY position";
@@ -62,23 +52,28 @@ void deepwell_scp_free(struct deepwell_scp *scp)
 
 /* ---- reading ------------------------------------------------------------------------- */
 
-static bool read_scp_row(struct dw_stmt *stmt, struct deepwell_scp *out)
+bool dw_scp_read_row_at(struct dw_stmt *stmt, int c, struct deepwell_scp *out)
 {
-    out->id = dw_col_int64(stmt, 0);
-    out->number = dw_col_int(stmt, 1);
-    out->level = dw_col_int(stmt, 3);
-    out->site_id = dw_col_int64(stmt, 9);
-    out->task_force_id = dw_col_int64(stmt, 11);
-    out->revision = dw_col_int64(stmt, 13);
-    dw_column_copy(stmt, 18, out->suffix, sizeof(out->suffix));
-    return dw_column_dup(stmt, 2, &out->title) && dw_column_dup(stmt, 4, &out->containment) &&
-           dw_column_dup(stmt, 5, &out->secondary) && dw_column_dup(stmt, 6, &out->disruption) &&
-           dw_column_dup(stmt, 7, &out->risk) && dw_column_dup(stmt, 8, &out->status) &&
-           dw_column_dup(stmt, 10, &out->site_name) &&
-           dw_column_dup(stmt, 12, &out->task_force_name) &&
-           dw_column_dup(stmt, 14, &out->source_url) &&
-           dw_column_dup(stmt, 15, &out->source_author) &&
-           dw_column_dup(stmt, 16, &out->source_created_at) && dw_column_dup(stmt, 17, &out->tags);
+    out->id = dw_col_int64(stmt, c);
+    out->number = dw_col_int(stmt, c + 1);
+    out->level = dw_col_int(stmt, c + 3);
+    out->site_id = dw_col_int64(stmt, c + 9);
+    out->task_force_id = dw_col_int64(stmt, c + 11);
+    out->revision = dw_col_int64(stmt, c + 13);
+    dw_column_copy(stmt, c + 18, out->suffix, sizeof(out->suffix));
+    out->task_force_level =
+        dw_col_is_null(stmt, c + 19) ? FOUNDATION_LEVEL_MAX : dw_col_int(stmt, c + 19);
+    return dw_column_dup(stmt, c + 2, &out->title) &&
+           dw_column_dup(stmt, c + 4, &out->containment) &&
+           dw_column_dup(stmt, c + 5, &out->secondary) &&
+           dw_column_dup(stmt, c + 6, &out->disruption) && dw_column_dup(stmt, c + 7, &out->risk) &&
+           dw_column_dup(stmt, c + 8, &out->status) &&
+           dw_column_dup(stmt, c + 10, &out->site_name) &&
+           dw_column_dup(stmt, c + 12, &out->task_force_name) &&
+           dw_column_dup(stmt, c + 14, &out->source_url) &&
+           dw_column_dup(stmt, c + 15, &out->source_author) &&
+           dw_column_dup(stmt, c + 16, &out->source_created_at) &&
+           dw_column_dup(stmt, c + 17, &out->tags);
 }
 
 static bool read_section_row(struct dw_stmt *stmt, struct deepwell_section *out)
@@ -154,7 +149,7 @@ enum deepwell_code dw_scp_read(struct deepwell_conn *conn, int number, const cha
         code = dw_bind(stmt, err, op, "it", number, suffix != NULL ? suffix : "");
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK && !read_scp_row(stmt, out))
+    if (code == DW_OK && !dw_scp_read_row_at(stmt, 0, out))
         code = out_of_memory(op, err);
     if (stmt != NULL)
         dw_reset(stmt);

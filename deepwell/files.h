@@ -11,7 +11,26 @@
 
 #include "deepwell/deepwell.h"
 #include "deepwell/pool.h"
+#include "deepwell/query.h"
 #include "deepwell/write.h"
+
+/* An SCP file's row without its sections (20 columns, read by dw_scp_read_row_at); a
+   WHERE on f follows. */
+#define SQL_SCP_HEAD_SELECT                                                                        \
+    "SELECT f.id, f.number, f.title, f.clearance_level, cc.name, sc.name, dc.name, rc.name,"       \
+    " f.status, f.site_id, s.name, f.task_force_id, " SQL_TF_NAME ", f.revision,"                  \
+    " f.source_url, f.source_author, f.source_created_at, f.tags, f.suffix, tf.clearance_level"    \
+    " FROM scp_files f"                                                                            \
+    " LEFT JOIN containment_classes cc ON cc.id = f.containment_class_id"                          \
+    " LEFT JOIN secondary_classes sc ON sc.id = f.secondary_class_id"                              \
+    " LEFT JOIN disruption_classes dc ON dc.id = f.disruption_class_id"                            \
+    " LEFT JOIN risk_classes rc ON rc.id = f.risk_class_id"                                        \
+    " LEFT JOIN sites s ON s.id = f.site_id"                                                       \
+    " LEFT JOIN task_forces tf ON tf.id = f.task_force_id"
+
+/* The SQL_SCP_HEAD_SELECT columns from column c into out (zeroed by the caller); false
+   when out of memory (what was copied is freed by deepwell_scp_free). */
+bool dw_scp_read_row_at(struct dw_stmt *stmt, int c, struct deepwell_scp *out);
 
 /* The file's designation as users write it ("SCP-173", "SCP-049-ARC"); suffix may be NULL. */
 void dw_scp_ref_text(int number, const char *suffix, char *buf, size_t size);

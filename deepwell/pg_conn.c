@@ -313,6 +313,9 @@ const struct deepwell_engine deepwell_engine_pg = {
      * cannot leave it held.
      */
     .sql_audit_lock = "SELECT id FROM audit_lock WHERE id = 1 FOR UPDATE",
+    /* Two statements in one simple query: the BEGIN's transaction goes on after it. */
+    .sql_audit_begin = "BEGIN ISOLATION LEVEL READ COMMITTED;"
+                       " SELECT id FROM audit_lock WHERE id = 1 FOR UPDATE",
     /* Before the schema exists there is no row to lock: a transaction-scoped
        advisory lock (the constant is "SCiP" in ASCII). */
     .sql_migrate_lock = "SELECT pg_advisory_xact_lock(1396918608)",

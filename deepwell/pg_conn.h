@@ -22,8 +22,8 @@
 
 /* Most distinct statements one connection keeps prepared (as sqlite_conn.c does). */
 #define PG_STMT_CACHE_MAX 256
-/* Highest parameter index a statement may use (audit rows go 8 to an INSERT, 13 each). */
-#define PG_PARAMS_MAX 128
+/* Highest parameter index a statement may use (audit rows go 32 to an INSERT, 13 each). */
+#define PG_PARAMS_MAX 416
 
 /* Step results shared with SQLite's (SQLITE_ROW, SQLITE_DONE); anything else failed. */
 #define PG_STEP_ROW   100

@@ -38,6 +38,16 @@ enum deepwell_code deepwell_session_find_with_user(struct deepwell *dw,
                                                    struct deepwell_session *session,
                                                    struct deepwell_user *user,
                                                    struct deepwell_error *err);
+/*
+ * As deepwell_session_find_with_user, and in the same statement (one round trip) the
+ * head of SCP file number-suffix, as deepwell_scp_get_head: a read's session and file
+ * together.  *scp_found is false (scp zeroed) when there is no such file; otherwise free
+ * scp with deepwell_scp_free.
+ */
+enum deepwell_code deepwell_session_find_with_scp_head(
+    struct deepwell *dw, const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES], int number,
+    const char *suffix, struct deepwell_session *session, struct deepwell_user *user,
+    struct deepwell_scp *scp, bool *scp_found, struct deepwell_error *err);
 enum deepwell_code deepwell_session_touch(struct deepwell *dw, int64_t session_id, int64_t now_ms,
                                           struct deepwell_error *err);
 enum deepwell_code deepwell_session_revoke(struct deepwell *dw, int64_t session_id,

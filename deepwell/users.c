@@ -5,6 +5,7 @@
 
 #include "common/timeutil.h"
 #include "deepwell/engine.h"
+#include "deepwell/files.h"
 #include "deepwell/query.h"
 #include "deepwell/search.h"
 #include "deepwell/store.h"
@@ -49,6 +50,15 @@ static const char SQL_SESSION_WITH_USER[] =
     "SELECT se.id, se.user_id, se.created_ms, se.last_seen_ms, se.expires_ms, "
     "se.revoked, " SQL_USER_COLUMNS " FROM sessions se LEFT JOIN users u ON u.id = se.user_id"
     " LEFT JOIN titles t ON t.id = u.title_id" SQL_USER_PLACES "WHERE se.token_hash = ?1";
+/* The same with an SCP file's head (NULL columns when there is no such file) after them:
+   a read's session and file in one round trip. */
+#define SESSION_USER_COLUMNS (6 + 16)
+static const char SQL_SESSION_WITH_SCP_HEAD[] =
+    "SELECT se.id, se.user_id, se.created_ms, se.last_seen_ms, se.expires_ms, "
+    "se.revoked, " SQL_USER_COLUMNS ", h.* FROM sessions se LEFT JOIN users u ON u.id = se.user_id"
+    " LEFT JOIN titles t ON t.id = u.title_id" SQL_USER_PLACES "LEFT JOIN (" SQL_SCP_HEAD_SELECT
+    " WHERE f.number = ?2 AND f.suffix = ?3) h ON 1 = 1"
+    " WHERE se.token_hash = ?1";
 static const char SQL_REVOKE_USER_SESSIONS[] =
     "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
 
@@ -120,31 +130,66 @@ static void read_session_with_user(struct dw_stmt *stmt, struct deepwell_session
         read_user_at(stmt, 6, user);
 }
 
-enum deepwell_code deepwell_session_find_with_user(struct deepwell *dw,
-                                                   const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
-                                                   struct deepwell_session *session,
-                                                   struct deepwell_user *user,
-                                                   struct deepwell_error *err)
+/*
+ * The session, its user and, when scp is set, the head of SCP file number-suffix, in one
+ * statement: one round trip.  *scp_found says whether that file exists.
+ */
+static enum deepwell_code session_lookup(struct deepwell *dw,
+                                         const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                         struct deepwell_session *session,
+                                         struct deepwell_user *user, int number, const char *suffix,
+                                         struct deepwell_scp *scp, bool *scp_found,
+                                         struct deepwell_error *err)
 {
-    static const char op[] = "sessions.find_with_user";
+    const char *op = scp ? "sessions.find_with_scp_head" : "sessions.find_with_user";
     if (hash == NULL)
         return deepwell_error_set(err, DW_INVALID, op, "no token hash given");
     struct deepwell_conn *conn;
     enum deepwell_code code = deepwell_pool_acquire(dw->pool, DW_CONN_READER, &conn, err);
     if (code != DW_OK)
         return code;
-    struct dw_stmt *stmt;
-    code = dw_prepare(conn, SQL_SESSION_WITH_USER, &stmt, err);
+    struct dw_stmt *stmt = NULL;
+    code = dw_prepare(conn, scp ? SQL_SESSION_WITH_SCP_HEAD : SQL_SESSION_WITH_USER, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "b", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES);
+        code = scp ? dw_bind(stmt, err, op, "bit", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES,
+                             number, suffix != NULL ? suffix : "")
+                   : dw_bind(stmt, err, op, "b", (const void *)hash, DEEPWELL_TOKEN_HASH_BYTES);
     if (code == DW_OK)
         code = dw_step_row(conn, stmt, op, err);
     if (code == DW_OK)
         read_session_with_user(stmt, session, user);
+    if (code == DW_OK && scp != NULL) {
+        memset(scp, 0, sizeof(*scp));
+        *scp_found = !dw_col_is_null(stmt, SESSION_USER_COLUMNS);
+        if (*scp_found && !dw_scp_read_row_at(stmt, SESSION_USER_COLUMNS, scp)) {
+            deepwell_scp_free(scp);
+            *scp_found = false;
+            code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+        }
+    }
+    if (stmt != NULL)
+        dw_reset(stmt);
     deepwell_pool_release(dw->pool, conn);
     if (code == DW_NOT_FOUND)
         deepwell_error_set(err, code, op, "no such session");
     return code;
+}
+
+enum deepwell_code deepwell_session_find_with_user(struct deepwell *dw,
+                                                   const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES],
+                                                   struct deepwell_session *session,
+                                                   struct deepwell_user *user,
+                                                   struct deepwell_error *err)
+{
+    return session_lookup(dw, hash, session, user, 0, NULL, NULL, NULL, err);
+}
+
+enum deepwell_code deepwell_session_find_with_scp_head(
+    struct deepwell *dw, const uint8_t hash[DEEPWELL_TOKEN_HASH_BYTES], int number,
+    const char *suffix, struct deepwell_session *session, struct deepwell_user *user,
+    struct deepwell_scp *scp, bool *scp_found, struct deepwell_error *err)
+{
+    return session_lookup(dw, hash, session, user, number, suffix, scp, scp_found, err);
 }
 
 static enum deepwell_code validate_new_user(const struct deepwell_user_new *user, const char *op,

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 struct request;
+struct foundation_ref;
 
 enum op_pool {
     OP_INLINE, /* answered on the loop thread: no store, no hashing */
@@ -38,6 +39,9 @@ struct op {
     const char *audit; /* the action of its audit rows (request_audit) */
     /* Where the first stage runs when that depends on the arguments; NULL = its pool. */
     enum op_pool (*pool_for)(const json_t *args);
+    /* The SCP file whose head session_require reads with the session, in one round
+       trip (request.h: session_scp); NULL or false = none. */
+    bool (*session_scp)(const struct request *req, struct foundation_ref *ref);
     struct op_stage stages[OP_MAX_STAGES];
 };
 

@@ -85,16 +85,28 @@ static enum deepwell_code load(struct deepwell *dw, const struct foundation_ref 
         memset(out, 0, sizeof(*out));
         return rc;
     }
-    int64_t tf = ref->kind == REF_SCP    ? out->scp.task_force_id
-                 : ref->kind == REF_USER ? out->user.task_force_id
-                                         : 0;
+    int64_t tf = ref->kind == REF_USER ? out->user.task_force_id : 0; /* an SCP file's: its row */
     int64_t person = ref->kind == REF_SITE  ? out->site.director_id
                      : ref->kind == REF_MTF ? out->mtf.leader_id
                                             : 0;
     rc = linked_levels(dw, tf, person, out, err);
+    if (ref->kind == REF_SCP)
+        out->task_force_level = out->scp.task_force_level;
     if (rc != DW_OK)
         file_view_free(out);
     return rc;
+}
+
+void file_view_adopt_head(struct deepwell_scp *scp, struct file_view *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = REF_SCP;
+    out->scp = *scp;
+    memset(scp, 0, sizeof(*scp)); /* the view owns its strings now */
+    out->level = out->scp.level;
+    out->head_only = true;
+    out->task_force_level = out->scp.task_force_level; /* read with the head */
+    out->person_level = FOUNDATION_LEVEL_MAX;
 }
 
 enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,

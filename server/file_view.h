@@ -26,6 +26,10 @@ struct file_view {
     struct site_tables site_tables; /* a site's staff, task forces and SCP files */
 };
 
+/* As file_view_load_head, from a head already read (moved out of *scp, left zeroed):
+   the task force's level came with it, so no statement is needed. */
+void file_view_adopt_head(struct deepwell_scp *scp, struct file_view *out);
+
 /* DW_NOT_FOUND when there is no such file. */
 enum deepwell_code file_view_load(struct deepwell *dw, const struct foundation_ref *ref,
                                   struct file_view *out, struct deepwell_error *err);

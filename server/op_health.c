@@ -26,12 +26,13 @@ static void op_health(struct request *req)
 
     int connections = __atomic_load_n(&srv->nconns, __ATOMIC_RELAXED);
     json_t *body = json_pack(
-        "{s:s, s:I, s:i, s:I, s:{s:b, s:{s:i, s:i, s:I, s:I, s:I, s:I}}}", "status",
+        "{s:s, s:I, s:i, s:I, s:{s:b, s:{s:i, s:i, s:I, s:I, s:I, s:I, s:I}}}", "status",
         db_ok ? "ok" : "degraded", "uptime_s",
         (json_int_t)((time_mono_ms() - srv->started_mono_ms) / 1000), "connections", connections,
         "sessions", (json_int_t)sessions, "db", "ok", db_ok, "pool", "size", pool.size, "in_use",
         pool.in_use, "checkouts", (json_int_t)pool.checkouts, "waits", (json_int_t)pool.waits,
-        "timeouts", (json_int_t)pool.timeouts, "replaced", (json_int_t)pool.replaced);
+        "timeouts", (json_int_t)pool.timeouts, "replaced", (json_int_t)pool.replaced, "round_trips",
+        (json_int_t)pool.round_trips);
     json_t *wal =
         json_pack("{s:i, s:I, s:I, s:I}", "pages", pool.wal_pages, "checkpoints",
                   (json_int_t)pool.checkpoints, "restarts", (json_int_t)pool.checkpoint_restarts,

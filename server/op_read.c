@@ -52,8 +52,15 @@ static bool load_readable(struct request *req, const struct foundation_ref *ref,
                           const struct reader *r, bool head, struct file_view *view)
 {
     struct deepwell_error err;
-    enum deepwell_code rc = head ? file_view_load_head(req->srv->dw, ref, view, &err)
-                                 : file_view_load(req->srv->dw, ref, view, &err);
+    enum deepwell_code rc;
+    if (head && req->has_session_scp) {
+        req->has_session_scp = false;
+        file_view_adopt_head(&req->session_scp, view);
+        rc = DW_OK;
+    } else {
+        rc = head ? file_view_load_head(req->srv->dw, ref, view, &err)
+                  : file_view_load(req->srv->dw, ref, view, &err);
+    }
     if (rc == DW_NOT_FOUND) {
         audit_read(req, canon, "expunged", DW_OUTCOME_FAILURE);
         request_fail_with(req, "expunged", "no such file", "screen", screen_expunged(canon));
@@ -178,9 +185,22 @@ static void op_read(struct request *req)
     audit_read(req, canon, "granted", DW_OUTCOME_SUCCESS);
 }
 
+/*
+ * With a view cache a read of an SCP file starts from its head: session_require reads it
+ * with the session, one round trip for both.  The session is still read, and revocation
+ * seen, on every request; the head is used only once the session holds.
+ */
+static bool read_session_scp(const struct request *req, struct foundation_ref *ref)
+{
+    json_t *jref = json_object_get(req->args, "ref");
+    return req->srv->view_cache != NULL && json_is_string(jref) &&
+           foundation_ref_parse(json_string_value(jref), ref) && ref->kind == REF_SCP;
+}
+
 const struct op op_read_entry = {
     .name = "read",
     .needs_token = true,
     .audit = "read",
+    .session_scp = read_session_scp,
     .stages = {{OP_STORE, op_read}},
 };

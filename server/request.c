@@ -34,6 +34,8 @@ void request_free(struct request *req)
     free(req->op_state);
     free(req->audit_attempted_name);
     free(req->audit_details);
+    if (req->has_session_scp)
+        deepwell_scp_free(&req->session_scp);
     /* The user row carries a password hash: leave nothing behind in freed memory. */
     memset(&req->user, 0, sizeof(req->user));
     free(req);

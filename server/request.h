@@ -38,6 +38,9 @@ struct request {
     /* Set by session_require / op_login. */
     struct deepwell_user user;
     struct deepwell_session session;
+    /* The head of op->session_scp's file, read with the session; moved out by the op. */
+    struct deepwell_scp session_scp;
+    bool has_session_scp;
     bool authenticated;   /* the connection may send the larger after-login lines */
     bool deauthenticated; /* logout */
 

@@ -1,5 +1,6 @@
 /* session.c - tokens, expiry and revocation. */
 #include "server/session.h"
+#include "common/foundation.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "server/request.h"
@@ -61,8 +62,13 @@ bool session_require(struct request *req)
     session_token_hash(token, SESSION_TOKEN_LEN, hash);
     struct deepwell_error err;
     struct deepwell_user user; /* becomes req->user only once the session holds */
+    struct foundation_ref ref;
     enum deepwell_code rc =
-        deepwell_session_find_with_user(req->srv->dw, hash, &req->session, &user, &err);
+        req->op->session_scp != NULL && req->op->session_scp(req, &ref)
+            ? deepwell_session_find_with_scp_head(req->srv->dw, hash, (int)ref.number, ref.suffix,
+                                                  &req->session, &user, &req->session_scp,
+                                                  &req->has_session_scp, &err)
+            : deepwell_session_find_with_user(req->srv->dw, hash, &req->session, &user, &err);
     if (rc == DW_NOT_FOUND) {
         request_audit_action(req, "session.reject", 0, DW_OUTCOME_DENIED, DW_SEV_NOTICE,
                              json_pack("{s:s}", "reason", "unknown token"));

@@ -90,6 +90,31 @@ class PgServers(unittest.TestCase):
         self.assertFalse(after["ok"], after)
         self.assertEqual(after["error"]["code"], "unauthenticated")
 
+    def round_trips(self, c):
+        health = c.request("health")
+        self.assertTrue(health["ok"], health)
+        return health["db"]["pool"]["round_trips"]
+
+    def test_a_read_costs_five_round_trips(self):
+        # The session with the file's head (1) and the read's audit batch (BEGIN with the
+        # lock, the tip with the actor's name, the INSERT, COMMIT: 4); it was 9 (the head,
+        # and MTF-3's level for SCP-002's link, on their own).
+        c = self.client("a")
+        self.assertTrue(c.login("researcher")["ok"])
+        for _ in range(12):  # every pooled connection prepares its statements once
+            self.assertTrue(c.request("read", ref="SCP-002")["ok"])
+        first = self.round_trips(c)
+        health_cost = self.round_trips(c) - first
+        before = self.round_trips(c)
+        reads = 10
+        for _ in range(reads):
+            read = c.request("read", ref="SCP-002")
+            self.assertTrue(read["ok"], read)
+            self.assertEqual(read["file"]["ref"], "SCP-002")
+        cost = self.round_trips(c) - before - health_cost
+        self.assertGreater(cost, 0)
+        self.assertLessEqual(cost, 5 * reads, "%d round trips for %d reads" % (cost, reads))
+
     def test_throttle_is_shared(self):
         # Failures counted on one server are seen by the other (login_failures is shared).
         before = int(pg_util.psql_value(

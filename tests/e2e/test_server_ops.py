@@ -395,7 +395,8 @@ class TestOps(ServerTestCase):
         self.assertIsInstance(r["sessions"], int)
         self.assertTrue(r["db"]["ok"])
         self.assertEqual(set(r["db"]["pool"]), {"size", "in_use", "checkouts", "waits",
-                                                "timeouts", "replaced"})
+                                                "timeouts", "replaced", "round_trips"})
+        self.assertEqual(r["db"]["pool"]["round_trips"], 0)  # SQLite answers in-process
         wal = r["db"]["wal"]
         self.assertEqual(set(wal), {"pages", "checkpoints", "restarts", "failures"})
         # Every request so far committed audit rows: the WAL has pages, none failed.

@@ -97,6 +97,7 @@ static void scp_round_trip_with_sections_in_order(void **state)
     assert_string_equal(got.site_name, "Site-19");
     assert_int_equal(got.task_force_id, 3);
     assert_string_equal(got.task_force_name, "Epsilon-6 \"Lamplighters\"");
+    assert_int_equal(got.task_force_level, 2); /* read with the file: no second statement */
     assert_int_equal(got.nsections, 3);
     assert_string_equal(got.sections[0].kind, "containment");
     assert_string_equal(got.sections[1].kind, "description");
