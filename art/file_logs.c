@@ -3,29 +3,6 @@
 
 #include <stdio.h>
 
-/* text in exactly cols columns: cut with '…' when wider (one column stays free), else padded. */
-static int cell(struct rich *r, const char *text, int cols, struct ink ink)
-{
-    int used = 0, rc = 0;
-    bool cut = layout_text_width(text) > cols - 1;
-    for (const char *p = text; *p != '\0';) {
-        wchar_t ch;
-        p += layout_utf8_decode(p, &ch);
-        int w = layout_char_width(ch);
-        if (cut && used + w > cols - 2)
-            break;
-        rc |= rich_append_char(r, ch, ink);
-        used += w;
-    }
-    if (cut) {
-        rc |= rich_append_char(r, L'…', ink);
-        used++;
-    }
-    if (cols > used)
-        rc |= rich_repeat(r, L' ', cols - used, ink_plain());
-    return rc;
-}
-
 static int line_break(struct rich *r, int indent)
 {
     return rich_append_char(r, L'\n', ink_plain()) | rich_repeat(r, L' ', indent, ink_plain());
@@ -76,7 +53,7 @@ static int row(struct rich *r, const char *const cells[ART_LOG_COLS], const int 
 {
     int rc = rich_append(r, "  ", ink_plain()), indent = 2;
     for (int c = 0; c < 3; c++) {
-        rc |= cell(r, cells[c] ? cells[c] : "", cols[c], ink);
+        rc |= rich_cell(r, cells[c] ? cells[c] : "", cols[c], ink);
         indent += cols[c];
     }
     rc |= last_cell(r, cells[3] ? cells[3] : "", indent, width - indent, ink);

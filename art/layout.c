@@ -151,6 +151,28 @@ int rich_repeat(struct rich *r, wchar_t ch, int count, struct ink ink)
     return 0;
 }
 
+int rich_cell(struct rich *r, const char *text, int cols, struct ink ink)
+{
+    int used = 0, rc = 0;
+    bool cut = layout_text_width(text) > cols - 1;
+    for (const char *p = text; *p != '\0';) {
+        wchar_t ch;
+        p += layout_utf8_decode(p, &ch);
+        int w = layout_char_width(ch);
+        if (cut && used + w > cols - 2)
+            break;
+        rc |= rich_append_char(r, ch, ink);
+        used += w;
+    }
+    if (cut) {
+        rc |= rich_append_char(r, L'…', ink);
+        used++;
+    }
+    if (cols > used)
+        rc |= rich_repeat(r, L' ', cols - used, ink_plain());
+    return rc;
+}
+
 void rich_free(struct rich *r)
 {
     free(r->g);

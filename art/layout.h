@@ -28,6 +28,9 @@ struct rich {
 int rich_append(struct rich *r, const char *utf8, struct ink ink);
 int rich_append_char(struct rich *r, wchar_t ch, struct ink ink);
 int rich_repeat(struct rich *r, wchar_t ch, int count, struct ink ink);
+/* A table cell: text in exactly cols columns, cut with '…' when wider (one column stays
+   free), else padded with spaces. */
+int rich_cell(struct rich *r, const char *text, int cols, struct ink ink);
 void rich_free(struct rich *r);
 
 /* One wrapped line: glyphs [start, start+len) taking width columns. */

@@ -7,45 +7,22 @@
 
 #define HIDDEN "[REDACTED]"
 
-/* text in exactly cols columns: cut with '…' when wider (one column stays free), else padded. */
-static int cell(struct rich *r, const char *text, int cols, struct ink ink)
-{
-    int used = 0, rc = 0;
-    bool cut = layout_text_width(text) > cols - 1;
-    for (const char *p = text; *p != '\0';) {
-        wchar_t ch;
-        p += layout_utf8_decode(p, &ch);
-        int w = layout_char_width(ch);
-        if (cut && used + w > cols - 2)
-            break;
-        rc |= rich_append_char(r, ch, ink);
-        used += w;
-    }
-    if (cut) {
-        rc |= rich_append_char(r, L'…', ink);
-        used++;
-    }
-    if (cols > used)
-        rc |= rich_repeat(r, L' ', cols - used, ink_plain());
-    return rc;
-}
-
 static int row(struct rich *r, const struct art_site_row *row)
 {
     bool hidden = strcmp(row->name, HIDDEN) == 0;
     int rc = rich_append(r, "  ", ink_plain());
-    rc |= cell(r, row->ref, ART_SITE_REF_COLS, art_level_ink(&row->classification, INK_BOLD));
+    rc |= rich_cell(r, row->ref, ART_SITE_REF_COLS, art_level_ink(&row->classification, INK_BOLD));
     if (hidden) {
         char need[32];
-        rc |= cell(r, HIDDEN, ART_SITE_NAME_COLS, ink_attrs(INK_BOLD | INK_REVERSE));
+        rc |= rich_cell(r, HIDDEN, ART_SITE_NAME_COLS, ink_attrs(INK_BOLD | INK_REVERSE));
         snprintf(need, sizeof(need), "LEVEL %d REQUIRED", row->classification.level);
         rc |= rich_append(r, need, art_level_ink(&row->classification, INK_DIM));
     } else {
-        rc |= cell(r, row->name, ART_SITE_NAME_COLS, ink_plain());
+        rc |= rich_cell(r, row->name, ART_SITE_NAME_COLS, ink_plain());
         char detail[ART_NAME_MAX];
         snprintf(detail, sizeof(detail), "%.*s", ART_SITE_DETAIL_COLS * 4, row->detail);
         struct rich d = {0};
-        rc |= cell(&d, detail, ART_SITE_DETAIL_COLS, ink_attrs(INK_DIM));
+        rc |= rich_cell(&d, detail, ART_SITE_DETAIL_COLS, ink_attrs(INK_DIM));
         /* The last column needs no padding: trim it. */
         while (d.len > 0 && d.g[d.len - 1].ch == L' ')
             d.len--;

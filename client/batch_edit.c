@@ -36,13 +36,6 @@ static int usage_error(const char *message)
     return BATCH_ERROR;
 }
 
-/* A JSON string member of o, "" when missing. */
-static const char *str(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v != NULL ? v : "";
-}
-
 /* The reply as JSON, or as the one text line / TSV row the caller built. */
 static int print_result(struct proto_reply *r, const char *const *head, const char *const *row,
                         size_t n, const char *line)
@@ -72,7 +65,8 @@ static int cmd_status(struct session *s, char **cmd, int n)
     if (rc >= 0)
         return rc;
     static const char *const head[] = {"ref", "old", "new"};
-    const char *row[] = {str(r.root, "ref"), str(r.root, "old"), str(r.root, "new")};
+    const char *row[] = {proto_str(r.root, "ref"), proto_str(r.root, "old"),
+                         proto_str(r.root, "new")};
     char line[128];
     snprintf(line, sizeof(line), "%.40s: %.20s -> %.20s", row[0], row[1], row[2]);
     return print_result(&r, head, row, 3, line);
@@ -198,7 +192,7 @@ static int cmd_edit(struct session *s, char **cmd, int n)
     snprintf(revision, sizeof(revision), "%lld",
              (long long)json_integer_value(json_object_get(r.root, "revision")));
     static const char *const head[] = {"ref", "revision", "change"};
-    const char *row[] = {str(r.root, "ref"), revision, str(r.root, "change")};
+    const char *row[] = {proto_str(r.root, "ref"), revision, proto_str(r.root, "change")};
     snprintf(line, sizeof(line), "%.40s revision %s (%.64s)", row[0], revision, row[2]);
     return print_result(&r, head, row, 3, line);
 }
@@ -218,25 +212,25 @@ static int history_row(const json_t *row, bool edit)
     if (edit)
         snprintf(revision, sizeof(revision), "%lld",
                  (long long)json_integer_value(json_object_get(row, "revision")));
-    const char *at = str(row, "at"), *by = who(json_object_get(row, "by"));
+    const char *at = proto_str(row, "at"), *by = who(json_object_get(row, "by"));
     if (batch_format() == FORMAT_TSV) {
         const char *fields[] = {edit ? "edit" : "status",
                                 at,
                                 by,
                                 revision,
-                                edit ? str(row, "change") : "",
-                                str(row, "old"),
-                                str(row, "new"),
-                                str(row, "reason")};
+                                edit ? proto_str(row, "change") : "",
+                                proto_str(row, "old"),
+                                proto_str(row, "new"),
+                                proto_str(row, "reason")};
         return batch_print_tsv(fields, 8);
     }
     if (edit)
         return vis_fprintf(stdout, VIS_LINE, "  %-10s %s  %-16s %-12s %s\n", revision, at, by,
-                           str(row, "change"), str(row, "reason")) == 0
+                           proto_str(row, "change"), proto_str(row, "reason")) == 0
                    ? BATCH_OK
                    : BATCH_ERROR;
-    return vis_fprintf(stdout, VIS_LINE, "  %s  %-16s %s -> %s  %s\n", at, by, str(row, "old"),
-                       str(row, "new"), str(row, "reason")) == 0
+    return vis_fprintf(stdout, VIS_LINE, "  %s  %-16s %s -> %s  %s\n", at, by,
+                       proto_str(row, "old"), proto_str(row, "new"), proto_str(row, "reason")) == 0
                ? BATCH_OK
                : BATCH_ERROR;
 }
@@ -249,7 +243,7 @@ static int print_history(const json_t *root)
                                            "change", "old", "new", "reason"};
         rc = batch_print_tsv(head, 8);
     } else {
-        int out = vis_fprintf(stdout, VIS_LINE, "%s revision %lld\n", str(root, "ref"),
+        int out = vis_fprintf(stdout, VIS_LINE, "%s revision %lld\n", proto_str(root, "ref"),
                               (long long)json_integer_value(json_object_get(root, "revision")));
         if (out == 0)
             out = vis_fprintf(stdout, VIS_LINE, "Edits:\n");

@@ -5,22 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/protocol.h"
 #include "common/vis.h"
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v != NULL ? v : "";
-}
-
-/* A changer: a name, [REDACTED] (above the reader), or "-" when the user is gone. */
-static const char *who(const json_t *by)
-{
-    if (json_is_string(by))
-        return json_string_value(by);
-    const char *name = json_string_value(json_object_get(by, "name"));
-    return name != NULL ? name : "-";
-}
 
 /* Room for the rows of rows (at most ART_LOG_ROWS_MAX are kept); -1 when out of memory. */
 static int log_start(struct art_log *log, const json_t *rows)
@@ -64,7 +50,7 @@ int file_logs_audit(const json_t *root, struct art_file *f)
     for (size_t i = 0; i < json_array_size(rows) && i < ART_LOG_ROWS_MAX; i++) {
         const json_t *r = json_array_get(rows, i);
         char *details = json_dumps(json_object_get(r, "details"), JSON_COMPACT | JSON_SORT_KEYS);
-        const char *cells[] = {str(r, "ts"), str(r, "action"), str(r, "outcome"),
+        const char *cells[] = {proto_str(r, "ts"), proto_str(r, "action"), proto_str(r, "outcome"),
                                details != NULL ? details : "{}"};
         int rc = log_add(&f->audit, cells);
         free(details);
@@ -85,12 +71,14 @@ int file_logs_statuses(const json_t *root, struct art_file *f)
     for (size_t i = 0; i < json_array_size(rows) && i < ART_LOG_ROWS_MAX; i++) {
         const json_t *r = json_array_get(rows, i);
         char when[20], change[80];
-        snprintf(when, sizeof(when), "%.16s", str(r, "at")); /* to the minute */
+        snprintf(when, sizeof(when), "%.16s", proto_str(r, "at")); /* to the minute */
         char *t = strchr(when, 'T');
         if (t != NULL)
             *t = ' ';
-        snprintf(change, sizeof(change), "%.32s -> %.32s", str(r, "old"), str(r, "new"));
-        const char *cells[] = {when, who(json_object_get(r, "by")), change, str(r, "reason")};
+        snprintf(change, sizeof(change), "%.32s -> %.32s", proto_str(r, "old"),
+                 proto_str(r, "new"));
+        const char *cells[] = {when, proto_changer(json_object_get(r, "by")), change,
+                               proto_str(r, "reason")};
         if (log_add(&f->statuses, cells) != 0)
             return -1;
     }

@@ -466,3 +466,17 @@ bool proto_code_is_auth(const char *code)
     return strcmp(code, "auth_failed") == 0 || strcmp(code, "rate_limited") == 0 ||
            strcmp(code, "account_disabled") == 0 || strcmp(code, "unauthenticated") == 0;
 }
+
+const char *proto_str(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v != NULL ? v : "";
+}
+
+const char *proto_changer(const json_t *by)
+{
+    if (json_is_string(by))
+        return json_string_value(by);
+    const char *name = json_string_value(json_object_get(by, "name"));
+    return name != NULL ? name : "-";
+}

@@ -64,4 +64,9 @@ bool proto_reply_answers(const struct proto_reply *r, long id);
 /* True for the codes batch mode reports as exit 2. */
 bool proto_code_is_auth(const char *code);
 
+/* A JSON string member of o, "" when missing or not a string. */
+const char *proto_str(const json_t *o, const char *key);
+/* A history row's changer: a name, [REDACTED] (above the reader), or "-" when gone. */
+const char *proto_changer(const json_t *by);
+
 #endif

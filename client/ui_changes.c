@@ -20,21 +20,6 @@
 #define EDIT_TEXT_MAX 60000 /* the server's limit on a section's text */
 #define CTRL(c)       ((c)&0x1f)
 
-static const char *str(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v != NULL ? v : "";
-}
-
-/* A changer: a name, [REDACTED] (above the reader), or "-" when the user is gone. */
-static const char *who(const json_t *by)
-{
-    if (json_is_string(by))
-        return json_string_value(by);
-    const char *name = json_string_value(json_object_get(by, "name"));
-    return name != NULL ? name : "-";
-}
-
 /* ---- STATUS -------------------------------------------------------------------------- */
 
 void ui_status_run(struct ui *ui, const char *ref, const char *status, const char *reason)
@@ -50,9 +35,9 @@ void ui_status_run(struct ui *ui, const char *ref, const char *status, const cha
     if (r.ok) {
         ui->data_version++; /* lists show the status */
         char old[32], new[32];
-        layout_upper(old, sizeof(old), str(r.root, "old"));
-        layout_upper(new, sizeof(new), str(r.root, "new"));
-        ui_set_status(ui, false, "%s: %s -> %s", str(r.root, "ref"), old, new);
+        layout_upper(old, sizeof(old), proto_str(r.root, "old"));
+        layout_upper(new, sizeof(new), proto_str(r.root, "new"));
+        ui_set_status(ui, false, "%s: %s -> %s", proto_str(r.root, "ref"), old, new);
     } else if (!ui_notice_open(ui, &r, "clearance_denied") && !ui_notice_open(ui, &r, NULL)) {
         ui_show_error(ui, &r);
     }
@@ -96,21 +81,23 @@ static void history_fill(struct history_screen *h, const json_t *root)
 {
     size_t i;
     const json_t *row;
-    history_line(h, "%s  REVISION %lld", str(root, "ref"),
+    history_line(h, "%s  REVISION %lld", proto_str(root, "ref"),
                  (long long)json_integer_value(json_object_get(root, "revision")));
     history_line(h, "%s", "");
     history_line(h, "EDITS");
-    json_array_foreach(json_object_get(root, "edits"), i, row) history_line(
-        h, "  %-8lld %.19s  %-16.40s %-12.40s %.200s",
-        (long long)json_integer_value(json_object_get(row, "revision")), str(row, "at"),
-        who(json_object_get(row, "by")), str(row, "change"), str(row, "reason"));
+    json_array_foreach(json_object_get(root, "edits"), i, row)
+        history_line(h, "  %-8lld %.19s  %-16.40s %-12.40s %.200s",
+                     (long long)json_integer_value(json_object_get(row, "revision")),
+                     proto_str(row, "at"), proto_changer(json_object_get(row, "by")),
+                     proto_str(row, "change"), proto_str(row, "reason"));
     if (json_array_size(json_object_get(root, "edits")) == 0)
         history_line(h, "  (none you may see)");
     history_line(h, "%s", "");
     history_line(h, "STATUS CHANGES");
-    json_array_foreach(json_object_get(root, "statuses"), i, row) history_line(
-        h, "  %.19s  %-16.40s %s -> %s  %.200s", str(row, "at"), who(json_object_get(row, "by")),
-        str(row, "old"), str(row, "new"), str(row, "reason"));
+    json_array_foreach(json_object_get(root, "statuses"), i, row)
+        history_line(h, "  %.19s  %-16.40s %s -> %s  %.200s", proto_str(row, "at"),
+                     proto_changer(json_object_get(row, "by")), proto_str(row, "old"),
+                     proto_str(row, "new"), proto_str(row, "reason"));
     if (json_array_size(json_object_get(root, "statuses")) == 0)
         history_line(h, "  (none)");
 }
