@@ -1,49 +1,13 @@
 """A site file's staff, task forces and SCP files on a PostgreSQL store,
 each row cleared for its reader (site_table_cases.py)."""
-import shutil
-import tempfile
 import unittest
 
-import pg_util
-from harness import Server
+from pg_demo import PgDemoServer
 from site_table_cases import SiteTableCases
-from test_pg_scaleout import deepwell, make_cert
 
 
-class PgSiteTables(SiteTableCases, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.url, cls.schema = pg_util.fresh_schema()
-        cls.tmp = tempfile.mkdtemp(prefix="scipnet-pg-e2e-site-tables-")
-        cls.server = None
-        try:
-            init = deepwell("init", "--db", cls.url, "--demo")
-            assert init.returncode == 0, init.stderr
-            cert, key = make_cert(cls.tmp, "site-tables")
-            cls.server = Server(cls.url, args=["--cert", cert, "--key", key])
-            cls.server.stderr_path = cls.tmp + "/server.log"  # a URL has no "beside"
-            cls.server.start()
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        pg_util.drop_schema(cls.schema)
-
-    def logged_in(self, name):
-        c = self.server.client()
-        self.addCleanup(c.close)
-        reply = c.login(name)
-        self.assertTrue(reply["ok"], reply)
-        return c
-
-    def assertError(self, reply, code):
-        self.assertFalse(reply["ok"], reply)
-        self.assertEqual(reply["error"]["code"], code, reply)
+class PgSiteTables(PgDemoServer, SiteTableCases, unittest.TestCase):
+    name = "site-tables"
 
 
 if __name__ == "__main__":
