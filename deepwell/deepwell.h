@@ -404,7 +404,7 @@ enum deepwell_code deepwell_site_members(struct deepwell *dw, int64_t site_id,
 /* The schema version that brought the index. */
 #define DEEPWELL_SEARCH_VERSION 8
 /* The schema version that indexes tags anew: its index is made again when a store reaches it. */
-#define DEEPWELL_SEARCH_REINDEX_VERSION 13
+#define DEEPWELL_SEARCH_REINDEX_VERSION 14
 
 struct deepwell_search_query {
     const char *query;

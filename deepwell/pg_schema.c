@@ -290,6 +290,9 @@ static const char migration_13[] =
     " ADD CONSTRAINT search_docs_kind_check"
     " CHECK (kind IN ('scp', 'site', 'mtf', 'user'));";
 
+/* Version 14: index rows numbered by the readers they serve, as in sqlite_schema.c. */
+static const char migration_14[] = "DELETE FROM search_docs;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -305,6 +308,7 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
+    {14, "index rows numbered by their readers", migration_14, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -488,6 +488,22 @@ static const char migration_13[] =
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 "
     "4');" SEARCH_DOCS_TRIGGERS;
 
+/*
+ * Version 14: index rows numbered by the readers they serve (search.h,
+ * dw_search_row_id), without the per-level "rd" tokens.  The FTS table is made anew
+ * (deleting its rows one by one would re-read every text) and the backfill (open.c)
+ * makes the rows again.
+ */
+static const char migration_14[] = "DROP TRIGGER search_docs_insert;"
+                                   "DROP TRIGGER search_docs_delete;"
+                                   "DROP TRIGGER search_docs_update;"
+                                   "DROP TABLE search_fts;"
+                                   "DELETE FROM search_docs;"
+                                   "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta,"
+                                   "  content='search_docs', content_rowid='id',"
+                                   "  tokenize='unicode61 remove_diacritics 0', prefix='3 "
+                                   "4');" SEARCH_DOCS_TRIGGERS;
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -503,6 +519,7 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
+    {14, "index rows numbered by their readers", migration_14, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)
