@@ -151,6 +151,7 @@ static unsigned fold(unsigned cp)
 #define TAG_UTF8_MAX  48
 static void tag_token(const char *text, size_t len, char *out, size_t size)
 {
+    assert(size > 0);
     unsigned char kept[TAG_ASCII_MAX];
     size_t n = 0;
     bool ascii = true;
@@ -178,7 +179,7 @@ static void tag_token(const char *text, size_t len, char *out, size_t size)
     if (!ascii) {
         static const char hex[] = "0123456789abcdef";
         n = n < TAG_UTF8_MAX ? n : TAG_UTF8_MAX;
-        if (size > 0 && o + 1 < size)
+        if (o + 1 < size)
             out[o++] = '~';
         for (size_t i = 0; i < n && o + 2 < size; i++) {
             out[o++] = hex[kept[i] >> 4];
@@ -188,7 +189,6 @@ static void tag_token(const char *text, size_t len, char *out, size_t size)
         for (size_t i = 0; i < n && o + 1 < size; i++)
             out[o++] = (char)kept[i];
     }
-    assert(size > 0);
     out[o] = '\0';
 }
 
