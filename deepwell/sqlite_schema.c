@@ -488,6 +488,17 @@ static const char migration_13[] =
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 "
     "4');" SEARCH_DOCS_TRIGGERS;
 
+/*
+ * Version 14: a tag with a byte past ASCII is indexed whole ("~" and its hex, search.h)
+ * where 13 kept only its ASCII letters.  Only the files with such a tag lose their rows
+ * (any byte outside ' '..'~' finds them, UTF-8 or not); the backfill (open.c) makes them
+ * again, so a store upgrades without re-indexing every file.
+ */
+static const char migration_14[] =
+    "DELETE FROM search_docs WHERE kind = 'scp' AND EXISTS (SELECT 1 FROM scp_files f"
+    " WHERE f.number = search_docs.ref_id AND f.suffix = search_docs.suffix"
+    " AND f.tags GLOB '*[^ -~]*');";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -503,6 +514,7 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
+    {14, "tags past ASCII in the index", migration_14, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)
