@@ -403,8 +403,12 @@ enum deepwell_code deepwell_site_members(struct deepwell *dw, int64_t site_id,
 
 /* The schema version that brought the index. */
 #define DEEPWELL_SEARCH_VERSION 8
-/* The schema version that indexes tags anew: its index is made again when a store reaches it. */
-#define DEEPWELL_SEARCH_REINDEX_VERSION 14
+/*
+ * The newest schema version that indexes files anew: a store that reaches it from below
+ * has its unindexed files indexed (13 and 15 emptied the index, 14 the files with tags
+ * past ASCII).
+ */
+#define DEEPWELL_SEARCH_REINDEX_VERSION 15
 
 struct deepwell_search_query {
     const char *query;

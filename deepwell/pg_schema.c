@@ -290,8 +290,14 @@ static const char migration_13[] =
     " ADD CONSTRAINT search_docs_kind_check"
     " CHECK (kind IN ('scp', 'site', 'mtf', 'user'));";
 
-/* Version 14: index rows numbered by the readers they serve, as in sqlite_schema.c. */
-static const char migration_14[] = "DELETE FROM search_docs;";
+/* Version 14: the files with a tag past ASCII are indexed again, as in sqlite_schema.c (text
+ * here is valid UTF-8, so more bytes than characters finds them). */
+static const char migration_14[] =
+    "DELETE FROM search_docs d USING scp_files f WHERE d.kind = 'scp' AND f.number = d.ref_id"
+    " AND f.suffix = d.suffix AND octet_length(f.tags) <> char_length(f.tags);";
+
+/* Version 15: index rows numbered by the readers they serve, as in sqlite_schema.c. */
+static const char migration_15[] = "DELETE FROM search_docs;";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
@@ -308,7 +314,8 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
-    {14, "index rows numbered by their readers", migration_14, NULL},
+    {14, "tags past ASCII in the index", migration_14, NULL},
+    {15, "index rows numbered by their readers", migration_15, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -114,18 +114,20 @@ enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *o
  * What the row id does not say, as index tokens (SQLite's meta column), so FTS5
  * applies it while it reads its own lists and a search never joins the table: "slL"
  * and "stIDxL" for a site (any reader from the site level, its own staff at any
- * level), and the filters' "kKIND", "cCLASS", "lvN", "tgTAG".  DW_SEARCH_RULE says the
- * same in SQL.  tags: the file's tags as dw_search_tags wrote them.
+ * level), and the filters' "kKIND", "cCLASS", "lvN", "tgTAG" (an ASCII tag) or "tuHEX"
+ * (a tag "~HEX").  DW_SEARCH_RULE says the same in SQL.  tags: the file's tags as
+ * dw_search_tags wrote them.
  */
 void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass,
                     const char *tags, int lo, int hi, char *out, size_t size);
 
 /*
  * A file's space-separated tags (NULL: none) as the index keeps them: each one's
- * letters and digits, lower case, sorted, without repeats, each between spaces
- * (" alive humanoid "), so the SQL rule finds "% alive % humanoid %" with LIKE.
- * "" when none; a tag with no letter or digit is not indexed, nor are tags past the
- * first 512 bytes of them.
+ * token, sorted, without repeats, each between spaces (" alive humanoid ~c3a96c616e "),
+ * so the SQL rule finds "% alive % humanoid %" with LIKE.  A token is an ASCII tag's
+ * letters and digits, lower case, or "~" and the hex of a tag with other bytes
+ * (search_query.c, tag_token, says why); the tag: filter makes the same.  "" when none;
+ * a tag with nothing kept is not indexed, nor are tags past the first 512 bytes of them.
  */
 void dw_search_tags(const char *tags, char *out, size_t size);
 /* The LIKE pattern of a query's tag: filters ("% a % b %"), or "" when none. */

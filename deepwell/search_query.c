@@ -130,6 +130,90 @@ static void token(const char *text, char *out, size_t size)
 }
 
 /*
+ * The lower case of the capital letters of Latin-1, Latin Extended-A, Greek and
+ * Cyrillic (two UTF-8 bytes each), so tag:ÉLAN finds "élan" as tag:ALIVE finds
+ * "alive"; other letters stay as they are.  cp: a code point from 0x80 to 0x7ff.
+ */
+static unsigned fold(unsigned cp)
+{
+    if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) || (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2) ||
+        (cp >= 0x410 && cp <= 0x42f))
+        return cp + 0x20;
+    if (cp >= 0x400 && cp <= 0x40f)
+        return cp + 0x50;
+    if (cp == 0x178)
+        return 0xff;
+    if ((cp >= 0x100 && cp <= 0x137 && cp % 2 == 0) ||
+        (cp >= 0x139 && cp <= 0x148 && cp % 2 == 1) ||
+        (cp >= 0x14a && cp <= 0x177 && cp % 2 == 0) || (cp >= 0x179 && cp <= 0x17e && cp % 2 == 1))
+        return cp + 1;
+    return cp;
+}
+
+/*
+ * A tag's index token, the same on both sides (dw_search_tags, the tag: filter).  An
+ * ASCII tag keeps its letters and digits, lower case, as before.  A tag with any other
+ * byte is "~" and the hex of its bytes (ASCII letters and digits lower case, the
+ * capitals fold() knows folded, other ASCII dropped, anything else as it is): an ASCII
+ * token, so FTS5's unicode61 keeps it whole and LIKE compares it byte for byte on both
+ * engines, whatever the letters, their case tables or invalid UTF-8; "~" keeps it from
+ * ever equalling an ASCII tag's token.  The first TAG_ASCII_MAX bytes count (past that,
+ * tags agreeing that far are one tag), TAG_UTF8_MAX for the longer hex form, so one
+ * tag: filter always fits dw_search_parsed's tags.  "" when nothing is kept.
+ */
+#define TAG_ASCII_MAX 63
+#define TAG_UTF8_MAX  48
+static void tag_token(const char *text, size_t len, char *out, size_t size)
+{
+    assert(size > 0);
+    unsigned char kept[TAG_ASCII_MAX];
+    size_t n = 0;
+    bool ascii = true;
+    for (size_t i = 0; i < len && text[i] != '\0' && n < sizeof(kept); i++) {
+        unsigned char c = (unsigned char)text[i],
+                      next = i + 1 < len ? (unsigned char)text[i + 1] : 0;
+        if (c < 0x80) {
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+                kept[n++] = c;
+            else if (c >= 'A' && c <= 'Z')
+                kept[n++] = (unsigned char)(c - 'A' + 'a');
+            continue;
+        }
+        ascii = false;
+        if (c >= 0xc2 && c <= 0xdf && (next & 0xc0) == 0x80 && n + 2 <= sizeof(kept)) {
+            unsigned cp = fold(((c & 0x1fu) << 6) | (next & 0x3fu));
+            kept[n++] = (unsigned char)(0xc0 | (cp >> 6));
+            kept[n++] = (unsigned char)(0x80 | (cp & 0x3f));
+            i++;
+        } else {
+            kept[n++] = c;
+        }
+    }
+    size_t o = 0;
+    if (!ascii) {
+        static const char hex[] = "0123456789abcdef";
+        n = n < TAG_UTF8_MAX ? n : TAG_UTF8_MAX;
+        if (o + 1 < size)
+            out[o++] = '~';
+        for (size_t i = 0; i < n && o + 2 < size; i++) {
+            out[o++] = hex[kept[i] >> 4];
+            out[o++] = hex[kept[i] & 0xf];
+        }
+    } else {
+        for (size_t i = 0; i < n && o + 1 < size; i++)
+            out[o++] = (char)kept[i];
+    }
+    out[o] = '\0';
+}
+
+/* The meta column's token of a tag's: "tgTAG" for an ASCII tag, "tuHEX" for "~HEX". */
+static int meta_tag(char *out, size_t size, const char *tag, size_t len)
+{
+    bool utf8 = len > 0 && tag[0] == '~';
+    return snprintf(out, size, "%s%.*s", utf8 ? "tu" : "tg", (int)(len - utf8), tag + utf8);
+}
+
+/*
  * Adds tok to set ("a b ": sorted, each followed by a space) unless there; false
  * when it does not fit.
  */
@@ -161,9 +245,30 @@ static enum deepwell_code invalid(struct deepwell_error *err, const char *fmt, c
     return deepwell_error_set(err, DW_INVALID, "search", fmt, arg);
 }
 
+/* tag:NAME, its token as the index keeps it (tag_token); any bytes, any length. */
+static enum deepwell_code tag_filter(const char *value, size_t n, struct dw_search_parsed *out,
+                                     struct deepwell_error *err)
+{
+    char tok[2 * TAG_UTF8_MAX + 2], shown[64];
+    tag_token(value, n, tok, sizeof(tok));
+    snprintf(shown, sizeof(shown), "%.*s", (int)(n < sizeof(shown) ? n : sizeof(shown) - 1), value);
+    if (tok[0] == '\0')
+        return invalid(err, "tag: '%s' has no letter or digit", shown);
+    size_t count = 0;
+    for (const char *t = out->tags; *t != '\0'; t++)
+        count += *t == ' ';
+    if (count >= DW_SEARCH_TAGS_MAX)
+        return invalid(err, "%s", "too many tag: filters");
+    if (!set_add(out->tags, sizeof(out->tags), tok))
+        return invalid(err, "%s", "tag: filters too long");
+    return DW_OK;
+}
+
 static enum deepwell_code filter(const char *key, size_t keylen, const char *value, size_t n,
                                  struct dw_search_parsed *out, struct deepwell_error *err)
 {
+    if (keylen == 3 && strncasecmp(key, "tag", 3) == 0)
+        return tag_filter(value, n, out, err);
     char v[64];
     if (n == 0 || n >= sizeof(v))
         return invalid(err, "%s: needs a value", keylen == 4 ? "kind" : "a filter");
@@ -188,18 +293,6 @@ static enum deepwell_code filter(const char *key, size_t keylen, const char *val
         if (n >= sizeof(out->klass))
             return invalid(err, "class: '%s' is too long", v);
         memcpy(out->klass, v, n + 1);
-        return DW_OK;
-    }
-    if (keylen == 3 && strncasecmp(key, "tag", 3) == 0) {
-        char tok[sizeof(v)];
-        token(v, tok, sizeof(tok));
-        if (tok[0] == '\0')
-            return invalid(err, "tag: '%s' has no letter or digit", v);
-        size_t count = 0;
-        for (const char *t = out->tags; *t != '\0'; t++)
-            count += *t == ' ';
-        if (count >= DW_SEARCH_TAGS_MAX || !set_add(out->tags, sizeof(out->tags), tok))
-            return invalid(err, "%s", "too many tag: filters");
         return DW_OK;
     }
     char name[32];
@@ -276,8 +369,8 @@ void dw_search_tags(const char *tags, char *out, size_t size)
     char set[512] = "";
     for (const char *p = tags; p != NULL && *p != '\0';) {
         size_t n = strcspn(p, " \t\n");
-        char tok[64];
-        token_n(p, n, tok, sizeof(tok));
+        char tok[2 * TAG_UTF8_MAX + 2];
+        tag_token(p, n, tok, sizeof(tok));
         /* A tag that does not fit is not indexed: a tag: filter for it finds nothing. */
         if (tok[0] != '\0')
             (void)set_add(set, sizeof(set), tok);
@@ -334,8 +427,10 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
     for (const char *t = tags; t != NULL && *t != '\0';) {
         t += strspn(t, " ");
         size_t len = strcspn(t, " ");
-        if (len > 0 && (size_t)n + len + 4 <= size)
-            n += snprintf(out + n, size - (size_t)n, " tg%.*s", (int)len, t);
+        if (len > 0 && (size_t)n + len + 4 <= size) {
+            out[n++] = ' ';
+            n += meta_tag(out + n, size - (size_t)n, t, len);
+        }
         t += len;
     }
 }
@@ -370,7 +465,9 @@ void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
     }
     for (const char *t = parsed->tags; *t != '\0' && n > 0 && (size_t)n < size;) {
         size_t len = strcspn(t, " ");
-        n += snprintf(out + n, size - (size_t)n, " AND meta : tg%.*s", (int)len, t);
+        n += snprintf(out + n, size - (size_t)n, " AND meta : ");
+        if (n > 0 && (size_t)n < size)
+            n += meta_tag(out + n, size - (size_t)n, t, len);
         t += len + 1;
     }
 }

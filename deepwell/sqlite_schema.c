@@ -489,12 +489,23 @@ static const char migration_13[] =
     "4');" SEARCH_DOCS_TRIGGERS;
 
 /*
- * Version 14: index rows numbered by the readers they serve (search.h,
+ * Version 14: a tag with a byte past ASCII is indexed whole ("~" and its hex, search.h)
+ * where 13 kept only its ASCII letters.  Only the files with such a tag lose their rows
+ * (any byte outside ' '..'~' finds them, UTF-8 or not); the backfill (open.c) makes them
+ * again, so a store upgrades without re-indexing every file.
+ */
+static const char migration_14[] =
+    "DELETE FROM search_docs WHERE kind = 'scp' AND EXISTS (SELECT 1 FROM scp_files f"
+    " WHERE f.number = search_docs.ref_id AND f.suffix = search_docs.suffix"
+    " AND f.tags GLOB '*[^ -~]*');";
+
+/*
+ * Version 15: index rows numbered by the readers they serve (search.h,
  * dw_search_row_id), without the per-level "rd" tokens.  The FTS table is made anew
  * (deleting its rows one by one would re-read every text) and the backfill (open.c)
  * makes the rows again.
  */
-static const char migration_14[] = "DROP TRIGGER search_docs_insert;"
+static const char migration_15[] = "DROP TRIGGER search_docs_insert;"
                                    "DROP TRIGGER search_docs_delete;"
                                    "DROP TRIGGER search_docs_update;"
                                    "DROP TABLE search_fts;"
@@ -519,7 +530,8 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
-    {14, "index rows numbered by their readers", migration_14, NULL},
+    {14, "tags past ASCII in the index", migration_14, NULL},
+    {15, "index rows numbered by their readers", migration_15, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

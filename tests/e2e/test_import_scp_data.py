@@ -81,7 +81,7 @@ class ScpDataTestCase(unittest.TestCase):
             "scp-7003": article("SCP-7003", "<p>A free-form page with no labels.</p>",
                                 tags=("euclid", "scp"), creator="Mallory\x1b[31m"),
             # suffixed designations: files of their own, never SCP-7001 itself
-            "scp-7001-j": article("SCP-7001-J", "<p>A joke.</p>", tags=("joke",)),
+            "scp-7001-j": article("SCP-7001-J", "<p>A joke.</p>", tags=("joke", "шутка")),
             "scp-7001-arc": article("SCP-7001-ARC", "<p>Archived.</p>"),
             "a-tale": article(None, "<p>Not an SCP article.</p>"),
         })
@@ -196,6 +196,10 @@ class ScpDataImportTest(ScpDataTestCase):
             # SCP-7001-ARC is a file of its own, tagged like the others
             self.assertEqual(sorted(i["ref"] for i in r["items"]),
                              ["SCP-7001", "SCP-7001-ARC", "SCP-7002", "SCP-7003"], r)
+            # a tag in another script: whole, in any case
+            r = c.request("search", query="joke tag:ШУТКА")
+            self.assertEqual([i["ref"] for i in r["items"]], ["SCP-7001-J"], r)
+            self.assertEqual(c.request("search", query="joke tag:шут")["total"], 0)
             c.close()
         finally:
             rc = server.stop()

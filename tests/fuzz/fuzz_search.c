@@ -10,8 +10,9 @@
  * store B holds the same files with every piece L may not read (its passage, its
  * section or its file above L) made of other words; a level-L reader's search must
  * give the same reply on both: code, total, and each hit's file, score and snippet.
- * Every file carries tags ("moth", and "wing" on every second one), hidden as its title
- * is, so a query's tag:moth or tag:wing filters what only the reader may read.
+ * Every file carries tags ("moth", and "wing" and "élan" on every second one), hidden as
+ * its title is, so a query's tag:moth, tag:wing or tag:élan filters what only the reader
+ * may read.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -141,7 +142,7 @@ static void write_files(struct deepwell *dw, const struct file *files, size_t n,
         bool hidden = reader != 0 && f->level > reader;
         struct deepwell_scp scp = {.number = (int)i + 1,
                                    .title = hidden ? "zz" : "Moth",
-                                   .tags = hidden ? "zz qq" : (i % 2 ? "moth wing" : "moth"),
+                                   .tags = hidden ? "zz qq" : (i % 2 ? "moth wing élan" : "moth"),
                                    .level = f->level,
                                    .nsections = 1,
                                    .sections = &section};

@@ -78,8 +78,28 @@ static void insert_data_for(const char *path, int version)
     }
     if (version >= 7) {
         assert_int_equal(dw_fixture_exec(path, "UPDATE scp_files SET tags = 'Domestic living-room'"
-                                               " WHERE number = 2"),
+                                               " WHERE number = 2;"
+                                               "INSERT INTO scp_files (number, title,"
+                                               " clearance_level, created_at, updated_at, tags)"
+                                               " VALUES (3, 'The Drift', 2, 'then', 'then',"
+                                               " 'élan Эксперимент')"),
                          SQLITE_OK);
+    }
+    if (version >= 13) { /* tags indexed as 13 did: only their ASCII letters ("élan": "lan") */
+        char meta[512], sql[1024];
+        dw_search_meta("scp", 2, 2, "", " domestic  livingroom ", 1, 7, meta, sizeof(meta));
+        snprintf(sql, sizeof(sql),
+                 "UPDATE search_docs SET tags = ' domestic  livingroom ', meta = '%s'"
+                 " WHERE ref_id = 2",
+                 meta);
+        assert_int_equal(dw_fixture_exec(path, sql), SQLITE_OK);
+        dw_search_meta("scp", 3, 2, "", " lan ", 1, 7, meta, sizeof(meta));
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO search_docs (kind, ref_id, file_level, title, band_lo, band_hi,"
+                 " body, meta, tags) VALUES ('scp', 3, 2, 'The Drift', 1, 7,"
+                 " 'SCP-003 The Drift', '%s', ' lan ')",
+                 meta);
+        assert_int_equal(dw_fixture_exec(path, sql), SQLITE_OK);
     }
     if (version >= 2) {
         assert_int_equal(dw_fixture_exec(path, "INSERT INTO login_failures (key, failures,"
@@ -172,6 +192,15 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(deepwell_search(dw, &q, &found, &err), DW_OK);
         assert_int_equal(found.total, 1);
         deepwell_search_free(&found);
+        /* A tag past ASCII is indexed whole, however the store indexed it before. */
+        const char *queries[] = {"drift tag:élan", "drift tag:эксперимент", "drift tag:lan"};
+        for (size_t i = 0; i < 3; i++) {
+            q.query = queries[i];
+            assert_int_equal(deepwell_search(dw, &q, &found, &err), DW_OK);
+            if (found.total != (i < 2 ? 1 : 0))
+                fail_msg("from %d, '%s': %lld hits", version, q.query, (long long)found.total);
+            deepwell_search_free(&found);
+        }
     }
     if (version >= 2) {
         struct deepwell_login_failures failures;

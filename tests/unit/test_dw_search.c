@@ -246,6 +246,72 @@ static void tags_filter_what_the_reader_may_read(void **state)
     expect_hits(f->dw, "cure tag:t", 2, 0);
 }
 
+/* Wiki tags in any script are found by tag:, folded as ASCII tags are, on both engines. */
+static void non_ascii_tags_are_found_by_tag(void **state)
+{
+    struct dw_fixture *f = *state;
+    add_tagged(f->dw, 3000, 2, "élan эксперимент 日本 alive");
+    add_tagged(f->dw, 3001, 2, "Élan-Vital ΣΦΑΙΡΑ");
+    add_tagged(f->dw, 3002, 5, "élan секретно");
+
+    expect_hits(f->dw, "cure tag:élan", 2, 1);
+    expect_hits(f->dw, "cure tag:ÉLAN", 2, 1);
+    expect_hits(f->dw, "cure tag:élan", 5, 2);
+    expect_hits(f->dw, "cure tag:эксперимент", 2, 1);
+    expect_hits(f->dw, "cure tag:ЭКСПЕРИМЕНТ", 2, 1);
+    expect_hits(f->dw, "cure tag:日本", 2, 1);
+    expect_hits(f->dw, "cure tag:élanvital", 2, 1);
+    expect_hits(f->dw, "cure tag:σφαιρα", 2, 1);
+    expect_hits(f->dw, "cure tag:日本 tag:alive tag:élan", 2, 1);
+    /* Whole tags only: not their ASCII letters, a part, or another script's look-alike. */
+    expect_hits(f->dw, "cure tag:lan", 5, 0);
+    expect_hits(f->dw, "cure tag:élanv", 5, 0);
+    expect_hits(f->dw, "cure tag:日", 5, 0);
+    expect_hits(f->dw, "cure tag:elan", 5, 0);
+    /* An ASCII tag as before; a tag of a file above the reader finds nothing for them. */
+    expect_hits(f->dw, "cure tag:ALIVE", 2, 1);
+    expect_hits(f->dw, "cure tag:секретно", 4, 0);
+    expect_hits(f->dw, "cure tag:секретно", 5, 1);
+    expect_hits(f->dw, "секретно", 5, 0);
+
+    /* The token never equals an ASCII tag's: "~" and hex, lower case, the same both sides. */
+    char tags[640];
+    dw_search_tags("Élan élan elan \xff\xfe\xc3 a\xc3", tags, sizeof(tags));
+    assert_string_equal(tags, " elan  ~61c3  ~c3a96c616e  ~fffec3 ");
+    struct dw_search_parsed parsed;
+    struct deepwell_error err;
+    assert_int_equal(dw_search_parse("x tag:\xff\xfe\xc3 tag:ÉLAN", &parsed, &err), DW_OK);
+    assert_string_equal(parsed.tags, "~c3a96c616e ~fffec3 ");
+    char meta[1536];
+    dw_search_meta("scp", 1, 1, "", tags, 1, 2, meta, sizeof(meta));
+    assert_string_equal(meta, "kscp lv1 tgelan tu61c3 tuc3a96c616e tufffec3");
+    /* A long tag: its first 48 bytes, so one tag: filter of any length fits. */
+    char longtag[] = "ддддддддддддддддддддддддддддддддддддддддддддддддддддддд";
+    assert_int_equal(
+        dw_search_parse("x tag:ДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДД", &parsed, &err),
+        DW_OK);
+    dw_search_tags(longtag, tags, sizeof(tags));
+    assert_int_equal(strlen(parsed.tags), 1 + 96 + 1);
+    assert_int_equal(strncmp(tags + 1, parsed.tags, 97), 0);
+    assert_int_equal(
+        dw_search_parse(
+            "x tag:ДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДДД tag:ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ",
+            &parsed, &err),
+        DW_INVALID);
+    assert_non_null(strstr(err.message, "tag: filters too long"));
+}
+
+/* SQLite keeps bytes that are not UTF-8 (PostgreSQL refuses them): they are indexed too. */
+static void tags_that_are_not_utf8_are_indexed(void **state)
+{
+    DW_FIXTURE_SQLITE_ONLY();
+    struct dw_fixture *f = *state;
+    add_tagged(f->dw, 3003, 2, "\xff\xfeodd\xc3 plain");
+    expect_hits(f->dw, "cure tag:plain", 2, 1);
+    expect_hits(f->dw, "cure tag:\xff\xfeodd\xc3", 2, 1);
+    expect_hits(f->dw, "cure tag:odd", 2, 0);
+}
+
 /* A personnel file is found as a reader who may read it sees it (server/file_view.c). */
 static void personnel_files_by_what_each_reader_sees(void **state)
 {
@@ -385,6 +451,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(phrases_prefixes_and_filters, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(tags_filter_what_the_reader_may_read, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(non_ascii_tags_are_found_by_tag, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(tags_that_are_not_utf8_are_indexed, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(personnel_files_by_what_each_reader_sees, dw_fixture_setup,
                                         dw_fixture_teardown),
