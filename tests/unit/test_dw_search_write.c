@@ -1,0 +1,119 @@
+/*
+ * test_dw_search_write.c - how the write path keeps the full-text index: a re-imported
+ * file's new text is indexed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "deepwell/engine.h"
+#include "deepwell/search.h"
+#include "deepwell/write.h"
+#include "dw_fixture.h"
+
+static const char SQL_FTS_CHECK[] =
+    "INSERT INTO search_fts (search_fts) VALUES ('integrity-check')";
+
+/* A level-2 file whose section holds a level-4 passage: bands 1 (the title), 2-3 and 4-6. */
+static struct deepwell_scp file(int number, const char *text, const char *hidden,
+                                struct deepwell_section *section, char *body, size_t size)
+{
+    snprintf(body, size, "%s [[LEVEL 4]]%s[[/LEVEL]]", text, hidden);
+    *section = (struct deepwell_section){
+        .kind = "description", .title = "Description", .level = 2, .body = body};
+    return (struct deepwell_scp){.number = number,
+                                 .title = "Greenhouse",
+                                 .level = 2,
+                                 .containment = "Euclid",
+                                 .source_url = "http://scp-wiki.example/scp",
+                                 .nsections = 1,
+                                 .sections = section};
+}
+
+static void add_file(struct deepwell *dw, int number, const char *text, const char *hidden)
+{
+    struct deepwell_section section;
+    char body[256];
+    struct deepwell_scp scp = file(number, text, hidden, &section, body, sizeof(body));
+    struct deepwell_error err;
+    assert_int_equal(deepwell_scp_create(dw, &scp, NULL, &err), DW_OK);
+}
+
+static int64_t hits(struct deepwell *dw, const char *query, int level)
+{
+    struct deepwell_search_query q = {
+        .query = query, .reader_level = level, .site_read_level = 3, .limit = 50};
+    struct deepwell_search_result r;
+    struct deepwell_error err;
+    assert_int_equal(deepwell_search(dw, &q, &r, &err), DW_OK);
+    int64_t total = r.total;
+    deepwell_search_free(&r);
+    return total;
+}
+
+static int64_t band_row(const struct dw_fixture *f, int number, int band_lo)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql),
+             "SELECT id FROM search_docs WHERE kind = 'scp' AND ref_id = %d AND band_lo = %d",
+             number, band_lo);
+    return dw_fixture_query_int(f->path, sql);
+}
+
+/* FTS5 holds exactly the words of search_docs' rows (SQLite; nothing to check elsewhere). */
+static void expect_fts_in_step(const struct dw_fixture *f)
+{
+    if (!dw_fixture_pg())
+        assert_int_equal(dw_fixture_exec(f->path, SQL_FTS_CHECK), SQLITE_OK);
+}
+
+struct reimport {
+    const char *text;
+    bool changed;
+};
+
+static enum deepwell_code reimport_body(struct deepwell_conn *conn, void *ctx,
+                                        struct deepwell_error *err)
+{
+    struct reimport *r = ctx;
+    struct deepwell_section section;
+    char body[256];
+    struct deepwell_scp scp =
+        file(600, r->text, "The zebrafish hides.", &section, body, sizeof(body));
+    int64_t id;
+    return dw_scp_update_or_keep(conn, &scp, NULL, &id, &r->changed, "test", err);
+}
+
+static void a_reimported_file_is_indexed_as_it_now_reads(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    add_file(f->dw, 600, "Orchids grow here.", "The zebrafish hides.");
+    add_file(f->dw, 601, "Ferns grow there.", "Nothing hides.");
+
+    struct reimport r = {.text = "Cacti grow here."};
+    assert_int_equal(deepwell_write_tx(f->dw, reimport_body, &r, &err), DW_OK);
+    assert_true(r.changed);
+    assert_int_equal(hits(f->dw, "cacti", 2), 1);
+    assert_int_equal(hits(f->dw, "orchids", 2), 0);
+    assert_int_equal(hits(f->dw, "zebrafish", 4), 1);
+
+    /* The same text again changes nothing, the index included. */
+    int64_t low = band_row(f, 600, 2), high = band_row(f, 600, 4);
+    assert_int_equal(deepwell_write_tx(f->dw, reimport_body, &r, &err), DW_OK);
+    assert_false(r.changed);
+    assert_int_equal(band_row(f, 600, 2), low);
+    assert_int_equal(band_row(f, 600, 4), high);
+    expect_fts_in_step(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_reimported_file_is_indexed_as_it_now_reads,
+                                        dw_fixture_setup, dw_fixture_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
