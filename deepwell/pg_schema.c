@@ -305,6 +305,8 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
+    /* SQLite's FTS5 rows are written at commit; the tsvector is a generated column. */
+    {15, "the index's FTS5 rows written at commit (SQLite only)", "", NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

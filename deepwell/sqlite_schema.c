@@ -488,6 +488,16 @@ static const char migration_13[] =
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='3 "
     "4');" SEARCH_DOCS_TRIGGERS;
 
+/*
+ * Version 15: the write path keeps search_fts in step itself (search_rows.c), giving
+ * FTS5 a transaction's new rows in one statement at COMMIT: row by row, through these
+ * triggers, FTS5 wrote a segment per row (at every statement savepoint) and merged
+ * them all again.
+ */
+static const char migration_15[] = "DROP TRIGGER search_docs_insert;"
+                                   "DROP TRIGGER search_docs_delete;"
+                                   "DROP TRIGGER search_docs_update;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -503,6 +513,7 @@ static const struct deepwell_migration migrations[] = {
     {11, "file edits", migration_11, NULL},
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
+    {15, "the index's FTS5 rows written at commit", migration_15, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

@@ -1,6 +1,7 @@
 /*
- * test_dw_search_write.c - how the write path keeps the full-text index: a re-imported
- * file's new text is indexed.
+ * test_dw_search_write.c - how the write path keeps the full-text index: an unchanged
+ * band keeps its row, a re-imported file's new text is indexed, and on SQLite FTS5
+ * takes a transaction's rows once, at its commit, and nothing of a rolled-back one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,6 +70,101 @@ static void expect_fts_in_step(const struct dw_fixture *f)
         assert_int_equal(dw_fixture_exec(f->path, SQL_FTS_CHECK), SQLITE_OK);
 }
 
+static void an_unchanged_band_keeps_its_row(void **state)
+{
+    struct dw_fixture *f = *state;
+    add_file(f->dw, 300, "Orchids grow here.", "The zebrafish hides.");
+    add_file(f->dw, 301, "Ferns grow there.", "Nothing hides.");
+    int64_t low = band_row(f, 300, 2), high = band_row(f, 300, 4);
+    assert_true(low > 0 && high > 0);
+
+    /* Only the level-4 passage changes: the bands below it read the same. */
+    struct deepwell_scp got;
+    struct deepwell_error err;
+    assert_int_equal(deepwell_scp_get_head(f->dw, 300, "", &got, &err), DW_OK);
+    struct deepwell_scp_edit e = {.number = 300,
+                                  .base_revision = got.revision,
+                                  .reason = "new finding",
+                                  .kind = DW_EDIT_SECTION,
+                                  .section = 1,
+                                  .body =
+                                      "Orchids grow here. [[LEVEL 4]]The axolotl hides.[[/LEVEL]]",
+                                  .change_level = 4,
+                                  .summary = "section 1"};
+    deepwell_scp_free(&got);
+    assert_int_equal(deepwell_scp_edit(f->dw, &e, NULL, &err), DW_OK);
+
+    assert_int_equal(band_row(f, 300, 2), low);
+    assert_true(band_row(f, 300, 4) != high);
+    assert_int_equal(hits(f->dw, "orchids", 2), 1);
+    assert_int_equal(hits(f->dw, "axolotl", 2), 0);
+    assert_int_equal(hits(f->dw, "axolotl", 4), 1);
+    assert_int_equal(hits(f->dw, "zebrafish", 4), 0);
+    expect_fts_in_step(f);
+}
+
+struct batch {
+    int first, count;
+    const char *text;
+    bool fail;  /* end with an error: the transaction rolls back */
+    bool twice; /* index each file again with other words, in the same transaction */
+};
+
+static enum deepwell_code write_batch(struct deepwell_conn *conn, void *ctx,
+                                      struct deepwell_error *err)
+{
+    const struct batch *b = ctx;
+    enum deepwell_code code = DW_OK;
+    for (int i = 0; i < b->count && code == DW_OK; i++) {
+        struct deepwell_section section;
+        char body[256];
+        struct deepwell_scp scp =
+            file(b->first + i, b->text, "Kept below.", &section, body, sizeof(body));
+        code = dw_scp_insert(conn, &scp, NULL, NULL, "test", err);
+        if (code == DW_OK && b->twice) {
+            scp =
+                file(b->first + i, "Lichen instead.", "Kept below.", &section, body, sizeof(body));
+            code = dw_search_index_scp(conn, &scp, "test", err);
+        }
+    }
+    if (code == DW_OK && b->fail)
+        code = deepwell_error_set(err, DW_INVALID, "test", "changed my mind");
+    return code;
+}
+
+static void a_transaction_reaches_fts5_once_at_commit(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    struct batch b = {.first = 400, .count = 40, .text = "Moss covers it."};
+    assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_OK);
+    assert_int_equal(hits(f->dw, "moss", 2), 40);
+    if (!dw_fixture_pg()) /* one segment: FTS5 wrote its words once, not once per row */
+        assert_int_equal(
+            dw_fixture_query_int(f->path, "SELECT count(DISTINCT segid) FROM search_fts_idx"), 1);
+    expect_fts_in_step(f);
+}
+
+static void a_rolled_back_write_leaves_no_words(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    struct batch b = {.first = 500, .count = 3, .text = "Mould spreads.", .fail = true};
+    assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_INVALID);
+    assert_int_equal(hits(f->dw, "mould", 2), 0);
+
+    /* Rows added and replaced within one transaction (three bands a file): the last words count. */
+    b = (struct batch){.first = 500, .count = 3, .text = "Mould spreads.", .twice = true};
+    assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_OK);
+    assert_int_equal(hits(f->dw, "mould", 2), 0);
+    assert_int_equal(hits(f->dw, "lichen", 2), 3);
+    assert_int_equal(
+        dw_fixture_query_int(
+            f->path, "SELECT count(*) FROM search_docs WHERE kind = 'scp' AND ref_id >= 500"),
+        9);
+    expect_fts_in_step(f);
+}
+
 struct reimport {
     const char *text;
     bool changed;
@@ -112,6 +208,12 @@ static void a_reimported_file_is_indexed_as_it_now_reads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(an_unchanged_band_keeps_its_row, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_transaction_reaches_fts5_once_at_commit, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_rolled_back_write_leaves_no_words, dw_fixture_setup,
+                                        dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(a_reimported_file_is_indexed_as_it_now_reads,
                                         dw_fixture_setup, dw_fixture_teardown),
     };
