@@ -22,7 +22,11 @@
 static const char SQL_ROWS[] =
     "SELECT id, file_level, site_id, class, title, band_lo, band_hi, body, meta, tags"
     " FROM search_docs WHERE kind = ?1 AND ref_id = ?2 AND suffix = ?3";
-static const char SQL_ROW_DELETE[] = "DELETE FROM search_docs WHERE id = ?1";
+/* The file's rows but those of the bands ?4 keeps: bit band_lo set. One statement, one
+ * round trip on PostgreSQL. */
+static const char SQL_ROWS_DELETE[] =
+    "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2 AND suffix = ?3"
+    " AND (?4 / (1 << band_lo)) % 2 = 0";
 static const char SQL_ROW_INSERT[] =
     "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
     " body, meta, suffix, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
@@ -128,23 +132,17 @@ static bool pending_add(struct dw_search_pending *p, int64_t id)
     return true;
 }
 
-static enum deepwell_code remove_row(struct deepwell_conn *conn, const struct stored *s,
+/* FTS5 forgets the row's words (SQLite; its row goes with the file's others). */
+static enum deepwell_code forget_row(struct deepwell_conn *conn, const struct stored *s,
                                      const char *op, struct deepwell_error *err)
 {
-    struct dw_stmt *stmt;
-    enum deepwell_code code = DW_OK;
     /* A row this transaction added has not reached FTS5: nothing there to forget. */
-    if (fts5(conn) && !pending_take(deepwell_conn_search_pending(conn), s->id)) {
-        code = dw_prepare(conn, SQL_FTS_DELETE, &stmt, err);
-        if (code == DW_OK)
-            code = dw_bind(stmt, err, op, "Itt", s->id, s->row.body, s->row.meta);
-        if (code == DW_OK)
-            code = dw_step_done(conn, stmt, op, err);
-    }
+    if (!fts5(conn) || pending_take(deepwell_conn_search_pending(conn), s->id))
+        return DW_OK;
+    struct dw_stmt *stmt;
+    enum deepwell_code code = dw_prepare(conn, SQL_FTS_DELETE, &stmt, err);
     if (code == DW_OK)
-        code = dw_prepare(conn, SQL_ROW_DELETE, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "I", s->id);
+        code = dw_bind(stmt, err, op, "Itt", s->id, s->row.body, s->row.meta);
     return code == DW_OK ? dw_step_done(conn, stmt, op, err) : code;
 }
 
@@ -176,16 +174,28 @@ enum deepwell_code dw_search_rows_set(struct deepwell_conn *conn, const char *ki
         return deepwell_error_set(err, DW_INTERNAL, op, "more than %d index rows for one file",
                                   ROWS_MAX);
     enum deepwell_code code = read_rows(conn, kind, ref_id, suffix, have, &nhave, op, err);
-    /* Deletions first: a new row may take the band (UNIQUE) of one going away. */
+    int64_t keep = 0; /* bit band_lo: the stored row stays */
+    size_t gone = 0;
     for (size_t i = 0; i < nhave && code == DW_OK; i++) {
         size_t j = 0;
         while (j < n && (kept[j] || !same_row(&have[i].row, &rows[j])))
             j++;
-        if (j < n)
+        if (j < n) {
             kept[j] = true; /* already as wanted: not tokenised again */
-        else
-            code = remove_row(conn, &have[i], op, err);
+            keep |= INT64_C(1) << have[i].row.lo;
+        } else {
+            code = forget_row(conn, &have[i], op, err);
+            gone++;
+        }
     }
+    /* Deletions first: a new row may take the band (UNIQUE) of one going away. */
+    struct dw_stmt *stmt;
+    if (code == DW_OK && gone > 0)
+        code = dw_prepare(conn, SQL_ROWS_DELETE, &stmt, err);
+    if (code == DW_OK && gone > 0)
+        code = dw_bind(stmt, err, op, "tItI", kind, ref_id, suffix, keep);
+    if (code == DW_OK && gone > 0)
+        code = dw_step_done(conn, stmt, op, err);
     for (size_t j = 0; j < n && code == DW_OK; j++)
         if (!kept[j])
             code = add_row(conn, kind, ref_id, suffix, &rows[j], op, err);

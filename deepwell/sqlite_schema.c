@@ -492,11 +492,15 @@ static const char migration_13[] =
  * Version 15: the write path keeps search_fts in step itself (search_rows.c), giving
  * FTS5 a transaction's new rows in one statement at COMMIT: row by row, through these
  * triggers, FTS5 wrote a segment per row (at every statement savepoint) and merged
- * them all again.
+ * them all again.  FTS5 holds up to hashsize bytes of words in memory before it writes
+ * a segment (1 MB by default): 16 MB makes an import's one statement write a segment
+ * per ~16 MB of words, not per 1 MB, for a third less CPU (docs/BENCHMARKS.md).
  */
-static const char migration_15[] = "DROP TRIGGER search_docs_insert;"
-                                   "DROP TRIGGER search_docs_delete;"
-                                   "DROP TRIGGER search_docs_update;";
+static const char migration_15[] =
+    "DROP TRIGGER search_docs_insert;"
+    "DROP TRIGGER search_docs_delete;"
+    "DROP TRIGGER search_docs_update;"
+    "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 16777216);";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "deepwell/engine.h"
@@ -117,15 +120,16 @@ static enum deepwell_code write_batch(struct deepwell_conn *conn, void *ctx,
     enum deepwell_code code = DW_OK;
     for (int i = 0; i < b->count && code == DW_OK; i++) {
         struct deepwell_section section;
-        char body[256];
-        struct deepwell_scp scp =
-            file(b->first + i, b->text, "Kept below.", &section, body, sizeof(body));
+        size_t size = strlen(b->text) + 256;
+        char *body = malloc(size);
+        assert_non_null(body);
+        struct deepwell_scp scp = file(b->first + i, b->text, "Kept below.", &section, body, size);
         code = dw_scp_insert(conn, &scp, NULL, NULL, "test", err);
         if (code == DW_OK && b->twice) {
-            scp =
-                file(b->first + i, "Lichen instead.", "Kept below.", &section, body, sizeof(body));
+            scp = file(b->first + i, "Lichen instead.", "Kept below.", &section, body, size);
             code = dw_search_index_scp(conn, &scp, "test", err);
         }
+        free(body);
     }
     if (code == DW_OK && b->fail)
         code = deepwell_error_set(err, DW_INVALID, "test", "changed my mind");
@@ -136,10 +140,20 @@ static void a_transaction_reaches_fts5_once_at_commit(void **state)
 {
     struct dw_fixture *f = *state;
     struct deepwell_error err;
-    struct batch b = {.first = 400, .count = 40, .text = "Moss covers it."};
+    /* 40 files of 3,000 words: 2.4 MB of text in their bands, more than 1 MB of FTS5 words. */
+    enum { WORDS = 3000 };
+    char *text = malloc(WORDS * 16 + 32);
+    assert_non_null(text);
+    size_t len = (size_t)sprintf(text, "Moss covers it.");
+    for (int i = 0; i < WORDS; i++)
+        len += (size_t)sprintf(text + len, " spore%d", i);
+    struct batch b = {.first = 400, .count = 40, .text = text};
     assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_OK);
+    free(text);
     assert_int_equal(hits(f->dw, "moss", 2), 40);
-    if (!dw_fixture_pg()) /* one segment: FTS5 wrote its words once, not once per row */
+    assert_int_equal(hits(f->dw, "spore2999", 2), 40);
+    /* One segment: FTS5 wrote the words once, at COMMIT, not once per row nor per MB. */
+    if (!dw_fixture_pg())
         assert_int_equal(
             dw_fixture_query_int(f->path, "SELECT count(DISTINCT segid) FROM search_fts_idx"), 1);
     expect_fts_in_step(f);
