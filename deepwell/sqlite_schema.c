@@ -292,7 +292,11 @@ static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url T
                                   "ALTER TABLE scp_files ADD COLUMN source_created_at TEXT;"
                                   "ALTER TABLE scp_files ADD COLUMN tags TEXT;";
 
-/* The full-text index follows its table (FTS5 external content). */
+/*
+ * The full-text index followed its table (FTS5 external content) through these until
+ * version 15.  Migrations 8, 9 and 13 only: 15 drops them and the write path feeds
+ * search_fts itself (search_rows.c); with them back every row would reach FTS5 twice.
+ */
 #define SEARCH_DOCS_TRIGGERS                                                                       \
     "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"                          \
     "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"            \
