@@ -312,6 +312,8 @@ static const struct deepwell_migration migrations[] = {
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
     {14, "tags past ASCII in the index", migration_14, NULL},
+    /* SQLite's FTS5 rows are written at commit; the tsvector is a generated column. */
+    {15, "the index's FTS5 rows written at commit (SQLite only)", "", NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -14,12 +14,6 @@
 #include "deepwell/search.h"
 #include "deepwell/store.h"
 
-static const char SQL_DOCS_DELETE[] =
-    "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2 AND suffix = ?3";
-static const char SQL_DOCS_INSERT[] =
-    "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body, meta, suffix, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-
 static const char *const kind_names[] = {
     [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
 
@@ -62,25 +56,30 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
         return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 
     const char *kind = kind_names[doc->kind];
-    char meta[1536], tags[640];
+    char tags[640];
     dw_search_tags(doc->tags, tags, sizeof(tags));
-    struct dw_stmt *stmt;
-    enum deepwell_code code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "tIt", kind, doc->ref_id, suffix);
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+    char(*metas)[1536] = calloc(nbands ? nbands : 1, sizeof(*metas));
+    struct dw_search_row *rows = calloc(nbands ? nbands : 1, sizeof(*rows));
+    enum deepwell_code code = DW_OK;
+    if (metas == NULL || rows == NULL)
+        code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
-        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, bands[i].lo, bands[i].hi, meta,
-                       sizeof(meta));
-        code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
-        if (code == DW_OK)
-            code = dw_bind(stmt, err, op, "tIiIttiitttt", kind, doc->ref_id, doc->level,
-                           doc->site_id, klass, doc->title, bands[i].lo, bands[i].hi, bands[i].text,
-                           meta, suffix, tags);
-        if (code == DW_OK)
-            code = dw_step_done(conn, stmt, op, err);
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, bands[i].lo, bands[i].hi,
+                       metas[i], sizeof(metas[i]));
+        rows[i] = (struct dw_search_row){.level = doc->level,
+                                         .site_id = doc->site_id,
+                                         .klass = klass,
+                                         .title = doc->title,
+                                         .lo = bands[i].lo,
+                                         .hi = bands[i].hi,
+                                         .body = bands[i].text,
+                                         .meta = metas[i],
+                                         .tags = tags};
     }
+    if (code == DW_OK)
+        code = dw_search_rows_set(conn, kind, doc->ref_id, suffix, rows, nbands, op, err);
+    free(rows);
+    free(metas);
     dw_search_bands_free(bands, nbands);
     return code;
 }

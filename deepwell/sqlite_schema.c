@@ -292,7 +292,11 @@ static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url T
                                   "ALTER TABLE scp_files ADD COLUMN source_created_at TEXT;"
                                   "ALTER TABLE scp_files ADD COLUMN tags TEXT;";
 
-/* The full-text index follows its table (FTS5 external content). */
+/*
+ * The full-text index followed its table (FTS5 external content) through these until
+ * version 15.  Migrations 8, 9 and 13 only: 15 drops them and the write path feeds
+ * search_fts itself (search_rows.c); with them back every row would reach FTS5 twice.
+ */
 #define SEARCH_DOCS_TRIGGERS                                                                       \
     "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"                          \
     "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"            \
@@ -499,6 +503,20 @@ static const char migration_14[] =
     " WHERE f.number = search_docs.ref_id AND f.suffix = search_docs.suffix"
     " AND f.tags GLOB '*[^ -~]*');";
 
+/*
+ * Version 15: the write path keeps search_fts in step itself (search_rows.c), giving
+ * FTS5 a transaction's new rows in one statement at COMMIT: row by row, through these
+ * triggers, FTS5 wrote a segment per row (at every statement savepoint) and merged
+ * them all again.  FTS5 holds up to hashsize bytes of words in memory before it writes
+ * a segment (1 MB by default): 16 MB makes an import's one statement write a segment
+ * per ~16 MB of words, not per 1 MB, for a third less CPU (docs/BENCHMARKS.md).
+ */
+static const char migration_15[] =
+    "DROP TRIGGER search_docs_insert;"
+    "DROP TRIGGER search_docs_delete;"
+    "DROP TRIGGER search_docs_update;"
+    "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 16777216);";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -515,6 +533,7 @@ static const struct deepwell_migration migrations[] = {
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
     {14, "tags past ASCII in the index", migration_14, NULL},
+    {15, "the index's FTS5 rows written at commit", migration_15, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)
