@@ -405,10 +405,10 @@ enum deepwell_code deepwell_site_members(struct deepwell *dw, int64_t site_id,
 #define DEEPWELL_SEARCH_VERSION 8
 /*
  * The newest schema version that indexes files anew: a store that reaches it from below
- * has its unindexed files indexed (13 and 15 emptied the index, 14 the files with tags
+ * has its unindexed files indexed (13 and 16 emptied the index, 14 the files with tags
  * past ASCII).
  */
-#define DEEPWELL_SEARCH_REINDEX_VERSION 15
+#define DEEPWELL_SEARCH_REINDEX_VERSION 16
 
 struct deepwell_search_query {
     const char *query;

@@ -317,6 +317,11 @@ enum deepwell_code dw_scp_update_or_keep(struct deepwell_conn *conn, const struc
     }
     if (code == DW_OK && !scp_same(&have, scp)) {
         code = dw_scp_rewrite(conn, scp, have.id, when, op, err);
+        /* The index follows the text; the file keeps its own site, as the row does. */
+        struct deepwell_scp indexed = *scp;
+        indexed.site_id = have.site_id;
+        if (code == DW_OK)
+            code = dw_search_index_scp(conn, &indexed, op, err);
         *changed = code == DW_OK;
     }
     if (code == DW_OK || code == DW_CONFLICT)

@@ -29,6 +29,7 @@ struct deepwell_conn {
     bool suspect;                /* saw an error: health-check on release */
     uint64_t checked;            /* pool->failures when last known good */
     uint64_t round_trips;        /* added to by its holder, read by stats: __atomic */
+    struct dw_search_pending search_pending; /* its holder's alone */
 };
 
 struct deepwell_pool {
@@ -127,6 +128,8 @@ static enum deepwell_code check_options(const struct deepwell_options *opts,
 
 static void pool_free(struct deepwell_pool *pool)
 {
+    for (int i = 0; pool->conns != NULL && i < pool->nconns; i++)
+        free(pool->conns[i].search_pending.ids);
     free(pool->conns);
     free(pool->location);
     free(pool);
@@ -327,6 +330,7 @@ void deepwell_pool_release(struct deepwell_pool *pool, struct deepwell_conn *con
             log_error("deepwell", "reopening a connection: %s", err.message);
     }
     conn->suspect = false;
+    conn->search_pending.n = 0; /* a transaction rolled back above leaves none */
     mark_free(pool, conn);
 }
 
@@ -356,6 +360,11 @@ struct dw_engine_conn *deepwell_conn_link(struct deepwell_conn *conn)
 {
     assert(conn->in_use); /* only a checked-out connection is anyone's to use */
     return conn->link;
+}
+
+struct dw_search_pending *deepwell_conn_search_pending(struct deepwell_conn *conn)
+{
+    return &conn->search_pending;
 }
 
 void deepwell_conn_mark_suspect(struct deepwell_conn *conn)

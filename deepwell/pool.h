@@ -12,6 +12,8 @@
 #define SCIPNET_DEEPWELL_POOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "deepwell/deepwell.h"
 
@@ -53,8 +55,16 @@ void deepwell_conn_count_round_trip(struct deepwell_conn *conn);
 /* True inside BEGIN ... COMMIT. */
 bool deepwell_conn_in_tx(struct deepwell_conn *conn);
 
+/* The index rows this transaction added that FTS5 has yet to take (search_rows.c). */
+struct dw_search_pending {
+    int64_t *ids;
+    size_t n, cap;
+};
+struct dw_search_pending *deepwell_conn_search_pending(struct deepwell_conn *conn);
+
 /*
  * BEGIN IMMEDIATE / COMMIT / ROLLBACK, with SQLITE_BUSY retried with backoff within a bound.
+ * COMMIT first gives FTS5 the transaction's new index rows (dw_search_flush).
  * On PostgreSQL: BEGIN ISOLATION LEVEL SERIALIZABLE (the nearest to SQLite's one
  * writer; a conflict is SQLSTATE 40001 and deepwell_write_tx runs the body again).
  * deepwell_conn_begin_locked is READ COMMITTED, for a transaction that takes its own

@@ -10,6 +10,7 @@
 #include "common/foundation.h"
 #include "common/timeutil.h"
 #include "deepwell/engine.h"
+#include "deepwell/search.h"
 
 /*
  * Every call goes through the statement's (or connection's) engine table: one
@@ -155,6 +156,7 @@ bool deepwell_conn_in_tx(struct deepwell_conn *conn)
 
 enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwell_error *err)
 {
+    deepwell_conn_search_pending(conn)->n = 0;
     struct dw_engine_conn *link = link_of(conn, "BEGIN", err);
     return link != NULL ? link->engine->begin(link, false, err) : DW_IO;
 }
@@ -162,6 +164,7 @@ enum deepwell_code deepwell_conn_begin(struct deepwell_conn *conn, struct deepwe
 enum deepwell_code deepwell_conn_begin_locked(struct deepwell_conn *conn,
                                               struct deepwell_error *err)
 {
+    deepwell_conn_search_pending(conn)->n = 0;
     struct dw_engine_conn *link = link_of(conn, "BEGIN", err);
     return link != NULL ? link->engine->begin(link, true, err) : DW_IO;
 }
@@ -169,11 +172,20 @@ enum deepwell_code deepwell_conn_begin_locked(struct deepwell_conn *conn,
 enum deepwell_code deepwell_conn_commit(struct deepwell_conn *conn, struct deepwell_error *err)
 {
     struct dw_engine_conn *link = link_of(conn, "COMMIT", err);
-    return link != NULL ? link->engine->commit(link, err) : DW_IO;
+    if (link == NULL)
+        return DW_IO;
+    /* The index's new rows reach FTS5 in the same transaction, or nothing commits. */
+    enum deepwell_code code = dw_search_flush(conn, err);
+    if (code != DW_OK) {
+        deepwell_conn_rollback(conn);
+        return code;
+    }
+    return link->engine->commit(link, err);
 }
 
 void deepwell_conn_rollback(struct deepwell_conn *conn)
 {
+    deepwell_conn_search_pending(conn)->n = 0;
     struct dw_engine_conn *link = deepwell_conn_link(conn);
     if (link != NULL)
         link->engine->rollback(link);

@@ -15,12 +15,6 @@
 #include "deepwell/search.h"
 #include "deepwell/store.h"
 
-static const char SQL_DOCS_DELETE[] =
-    "DELETE FROM search_docs WHERE kind = ?1 AND ref_id = ?2 AND suffix = ?3";
-static const char SQL_DOCS_INSERT[] =
-    "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body, meta, suffix, tags, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-    " ?13)";
 static const char SQL_SCP_ROW[] = "SELECT id FROM scp_files WHERE number = ?1 AND suffix = ?2";
 
 static const char *const kind_names[] = {
@@ -65,13 +59,13 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
         return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
 
     const char *kind = kind_names[doc->kind];
-    char meta[1536], tags[640];
+    char tags[640];
     dw_search_tags(doc->tags, tags, sizeof(tags));
-    struct dw_stmt *stmt;
     /* The file's row orders equal scores (search.h): an SCP file's is looked up. */
     int64_t file_row = doc->ref_id;
     enum deepwell_code code = DW_OK;
     if (doc->kind == DW_KIND_SCP) {
+        struct dw_stmt *stmt;
         code = dw_prepare(conn, SQL_SCP_ROW, &stmt, err);
         if (code == DW_OK)
             code = dw_bind(stmt, err, op, "It", doc->ref_id, suffix);
@@ -87,12 +81,11 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     if (code == DW_OK && (file_row < 0 || file_row >= INT64_C(1) << DW_SEARCH_ID_KIND_SHIFT))
         code = deepwell_error_set(err, DW_INTERNAL, op, "%s: row %lld is past the index's ids",
                                   canon, (long long)file_row);
-    if (code == DW_OK)
-        code = dw_prepare(conn, SQL_DOCS_DELETE, &stmt, err);
-    if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "tIt", kind, doc->ref_id, suffix);
-    if (code == DW_OK)
-        code = dw_step_done(conn, stmt, op, err);
+    char(*metas)[1536] = calloc(nbands ? nbands : 1, sizeof(*metas));
+    struct dw_search_row *rows = calloc(nbands ? nbands : 1, sizeof(*rows));
+    size_t nrows = 0;
+    if (code == DW_OK && (metas == NULL || rows == NULL))
+        code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
         /*
          * Nobody below a file's level matches it (but a site's own staff), so its bands
@@ -103,15 +96,24 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
             lo = doc->level;
         if (lo >= hi)
             continue;
-        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, lo, hi, meta, sizeof(meta));
-        code = dw_prepare(conn, SQL_DOCS_INSERT, &stmt, err);
-        if (code == DW_OK)
-            code = dw_bind(stmt, err, op, "tIiIttiittttI", kind, doc->ref_id, doc->level,
-                           doc->site_id, klass, doc->title, lo, hi, bands[i].text, meta, suffix,
-                           tags, dw_search_row_id(doc->kind, file_row, lo, hi));
-        if (code == DW_OK)
-            code = dw_step_done(conn, stmt, op, err);
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, lo, hi, metas[nrows],
+                       sizeof(metas[nrows]));
+        rows[nrows] = (struct dw_search_row){.id = dw_search_row_id(doc->kind, file_row, lo, hi),
+                                             .level = doc->level,
+                                             .site_id = doc->site_id,
+                                             .klass = klass,
+                                             .title = doc->title,
+                                             .lo = lo,
+                                             .hi = hi,
+                                             .body = bands[i].text,
+                                             .meta = metas[nrows],
+                                             .tags = tags};
+        nrows++;
     }
+    if (code == DW_OK)
+        code = dw_search_rows_set(conn, kind, doc->ref_id, suffix, rows, nrows, op, err);
+    free(rows);
+    free(metas);
     dw_search_bands_free(bands, nbands);
     return code;
 }

@@ -165,6 +165,28 @@ struct dw_search_sql {
     const char *before;
 };
 
+/* One row of the index as the write path wants it: the band lo..hi of one file. */
+struct dw_search_row {
+    int64_t id; /* dw_search_row_id */
+    int level;
+    int64_t site_id;
+    const char *klass, *title;
+    int lo, hi;
+    const char *body, *meta, *tags;
+};
+
+/*
+ * Makes the rows of the file kind, ref_id, suffix ("" but for suffixed files) rows[0..n)
+ * (search_rows.c): a row already stored as wanted is kept, so an unchanged band is not
+ * tokenised again; the others are deleted and inserted.  On SQLite, FTS5 takes the
+ * deletions at once and the new rows at COMMIT (at once outside a transaction).
+ */
+enum deepwell_code dw_search_rows_set(struct deepwell_conn *conn, const char *kind, int64_t ref_id,
+                                      const char *suffix, const struct dw_search_row *rows,
+                                      size_t n, const char *op, struct deepwell_error *err);
+/* Gives FTS5 the rows this transaction added; deepwell_conn_commit calls it first. */
+enum deepwell_code dw_search_flush(struct deepwell_conn *conn, struct deepwell_error *err);
+
 /*
  * Rewrites a file's rows of the index (inside the caller's write transaction):
  * every write of a file or its sections calls it (write.h).

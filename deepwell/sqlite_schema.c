@@ -292,7 +292,11 @@ static const char migration_7[] = "ALTER TABLE scp_files ADD COLUMN source_url T
                                   "ALTER TABLE scp_files ADD COLUMN source_created_at TEXT;"
                                   "ALTER TABLE scp_files ADD COLUMN tags TEXT;";
 
-/* The full-text index follows its table (FTS5 external content). */
+/*
+ * The full-text index followed its table (FTS5 external content) through these until
+ * version 15.  Migrations 8, 9 and 13 only: 15 drops them and the write path feeds
+ * search_fts itself (search_rows.c); with them back every row would reach FTS5 twice.
+ */
 #define SEARCH_DOCS_TRIGGERS                                                                       \
     "CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN"                          \
     "  INSERT INTO search_fts (rowid, body, meta) VALUES (new.id, new.body, new.meta);"            \
@@ -500,20 +504,27 @@ static const char migration_14[] =
     " AND f.tags GLOB '*[^ -~]*');";
 
 /*
- * Version 15: index rows numbered by the readers they serve (search.h,
- * dw_search_row_id), without the per-level "rd" tokens.  The FTS table is made anew
- * (deleting its rows one by one would re-read every text) and the backfill (open.c)
- * makes the rows again.
+ * Version 15: the write path keeps search_fts in step itself (search_rows.c), giving
+ * FTS5 a transaction's new rows in one statement at COMMIT: row by row, through these
+ * triggers, FTS5 wrote a segment per row (at every statement savepoint) and merged
+ * them all again.  FTS5 holds up to hashsize bytes of words in memory before it writes
+ * a segment (1 MB by default): 16 MB makes an import's one statement write a segment
+ * per ~16 MB of words, not per 1 MB, for a third less CPU (docs/BENCHMARKS.md).
  */
-static const char migration_15[] = "DROP TRIGGER search_docs_insert;"
-                                   "DROP TRIGGER search_docs_delete;"
-                                   "DROP TRIGGER search_docs_update;"
-                                   "DROP TABLE search_fts;"
-                                   "DELETE FROM search_docs;"
-                                   "CREATE VIRTUAL TABLE search_fts USING fts5(body, meta,"
-                                   "  content='search_docs', content_rowid='id',"
-                                   "  tokenize='unicode61 remove_diacritics 0', prefix='3 "
-                                   "4');" SEARCH_DOCS_TRIGGERS;
+static const char migration_15[] =
+    "DROP TRIGGER search_docs_insert;"
+    "DROP TRIGGER search_docs_delete;"
+    "DROP TRIGGER search_docs_update;"
+    "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 16777216);";
+
+/*
+ * Version 16: index rows numbered by the readers they serve (search.h,
+ * dw_search_row_id), without the per-level "rd" tokens.  FTS5 forgets every row at
+ * once ('delete-all': deleting them one by one would read every text again) and the
+ * backfill (open.c) makes the rows again.
+ */
+static const char migration_16[] = "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
+                                   "DELETE FROM search_docs;";
 
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
@@ -531,7 +542,8 @@ static const struct deepwell_migration migrations[] = {
     {12, "logins and failures since, sessions by last seen", migration_12, NULL},
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
     {14, "tags past ASCII in the index", migration_14, NULL},
-    {15, "index rows numbered by their readers", migration_15, NULL},
+    {15, "the index's FTS5 rows written at commit", migration_15, NULL},
+    {16, "index rows numbered by their readers", migration_16, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

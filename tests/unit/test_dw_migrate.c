@@ -173,7 +173,7 @@ static void check_data_for(struct deepwell *dw, int version)
         deepwell_search_free(&found);
         check_suffixes(dw);
     }
-    if (version >= 8) {
+    if (version >= 8 && version < DEEPWELL_SEARCH_REINDEX_VERSION) {
         /* Files the index made at 8 never held are all indexed when it is made again. */
         struct deepwell_search_query q = {
             .query = "bulk", .reader_level = 2, .site_read_level = 3, .limit = 10};
@@ -182,7 +182,7 @@ static void check_data_for(struct deepwell *dw, int version)
         assert_int_equal(found.total, 130);
         deepwell_search_free(&found);
     }
-    if (version >= 7) {
+    if (version >= 7 && version < DEEPWELL_SEARCH_REINDEX_VERSION) {
         /* Tags stored before the index held them are found once the store is migrated. */
         struct deepwell_search_query q = {.query = "living tag:domestic tag:LIVING-ROOM",
                                           .reader_level = 2,
