@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "deepwell/search.h"
 
 #define SNIPPET_WORDS  16
@@ -19,43 +20,41 @@
 #define SNIPPET_BYTES  480 /* of text; op_search cuts the reply's shorter still */
 static const char ELLIPSIS[] = "\xe2\x80\xa6";
 
-/* The length of the UTF-8 character at s (1 for a stray byte); *cp its code point. */
-static size_t utf8_char(const unsigned char *s, unsigned *cp)
+/* The length of the character at s (len > 0 bytes left; a stray byte is one); *cp its code point.
+ */
+static size_t char_at(const unsigned char *s, size_t len, unsigned *cp)
 {
-    size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
-    unsigned v = n == 1 ? s[0] : s[0] & (0x7fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            *cp = s[0];
-            return 1;
-        }
-        v = v << 6 | (s[i] & 0x3fu);
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
     }
-    *cp = v;
-    return n;
+    uint32_t v;
+    size_t n = utf8_decode(s, len, &v);
+    *cp = n > 0 ? v : s[0];
+    return n > 0 ? n : 1;
 }
 
 static bool separator(unsigned cp)
 {
     if (cp < 0x80)
-        return !isalnum((int)cp);
+        return !((cp | 0x20) - 'a' < 26 || cp - '0' < 10); /* isalnum, without the locale */
     return (cp >= 0xa0 && cp <= 0xbf) || cp == 0xd7 || cp == 0xf7 ||
            (cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
            (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff01 && cp <= 0xff0f);
 }
 
-/* The next word at or after *pos into [*start, *end); false at the end of the text. */
-static bool next_word(const char *text, size_t *pos, size_t *start, size_t *end)
+/* The next word of text (len bytes) at or after *pos into [*start, *end); false at its end. */
+static bool next_word(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
 {
     const unsigned char *t = (const unsigned char *)text;
     size_t i = *pos, n;
     unsigned cp;
-    while (t[i] != '\0' && separator((n = utf8_char(t + i, &cp), cp)))
+    while (i < len && separator((n = char_at(t + i, len - i, &cp), cp)))
         i += n;
-    if (t[i] == '\0')
+    if (i == len)
         return false;
     *start = i;
-    while (t[i] != '\0' && !separator((n = utf8_char(t + i, &cp), cp)))
+    while (i < len && !separator((n = char_at(t + i, len - i, &cp), cp)))
         i += n;
     *end = *pos = i;
     return true;
@@ -79,7 +78,8 @@ static void split_marks(const struct dw_search_parsed *parsed, struct marks *out
     for (int i = 0; i < parsed->nmarks; i++) {
         const char *w = parsed->marks[i].word;
         size_t pos = 0, start, end, first = out->count;
-        while (out->count < sizeof(out->m) / sizeof(out->m[0]) && next_word(w, &pos, &start, &end))
+        while (out->count < sizeof(out->m) / sizeof(out->m[0]) &&
+               next_word(w, strlen(w), &pos, &start, &end))
             out->m[out->count++] = (struct mark){w + start, end - start, false};
         if (parsed->marks[i].prefix && out->count > first)
             out->m[out->count - 1].prefix = true;
@@ -147,12 +147,13 @@ static void put_between(struct out *o, const char *s, size_t n)
 
 char *dw_search_snippet(const char *text, const struct dw_search_parsed *parsed)
 {
+    size_t len = strlen(text);
     struct marks marks;
     split_marks(parsed, &marks);
     /* Where to begin: SNIPPET_BEFORE words before the first marked one. */
     size_t ring[SNIPPET_BEFORE + 1] = {0}, pos = 0, start, end, words = 0, from = 0;
     bool found = false;
-    while (!found && next_word(text, &pos, &start, &end)) {
+    while (!found && next_word(text, len, &pos, &start, &end)) {
         ring[words++ % (SNIPPET_BEFORE + 1)] = start;
         found = marked(&marks, text + start, end - start);
     }
@@ -165,12 +166,12 @@ char *dw_search_snippet(const char *text, const struct dw_search_parsed *parsed)
         return NULL;
     size_t first = 0, last;
     pos = 0;
-    if (next_word(text, &pos, &first, &end) && from > first)
+    if (next_word(text, len, &pos, &first, &end) && from > first)
         put_mark(&o, ELLIPSIS);
     pos = from;
     last = from;
     size_t shown = 0;
-    while (shown < SNIPPET_WORDS && !o.full && next_word(text, &pos, &start, &end)) {
+    while (shown < SNIPPET_WORDS && !o.full && next_word(text, len, &pos, &start, &end)) {
         if (shown > 0)
             put_between(&o, text + last, start - last);
         bool hit = marked(&marks, text + start, end - start);
@@ -182,8 +183,15 @@ char *dw_search_snippet(const char *text, const struct dw_search_parsed *parsed)
         last = end;
         shown++;
     }
-    if (o.full || next_word(text, &pos, &start, &end))
+    if (o.full || next_word(text, len, &pos, &start, &end)) {
         put_mark(&o, ELLIPSIS);
+    } else if (shown > 0) {
+        /* The text's end: what follows its last word, but trailing white space. */
+        size_t stop = len;
+        while (stop > last && isspace((unsigned char)text[stop - 1]))
+            stop--;
+        put_between(&o, text + last, stop - last);
+    }
     assert(o.len < SNIPPET_BYTES + 4 * SNIPPET_WORDS + 2 * sizeof(ELLIPSIS));
     o.buf[o.len] = '\0';
     return o.buf;

@@ -7,6 +7,7 @@
  * level-2 reader's order.  scipnet_rank looks at nothing but the row it ranks.
  */
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "deepwell/engine.h"
@@ -14,6 +15,9 @@
 #include "deepwell/sqlite_conn.h"
 
 #define RANK_HITS_MAX 64
+
+/* log(1 + n) for the hits a phrase may count: made once, read per phrase per hit. */
+static double log1p_hits[RANK_HITS_MAX + 1];
 
 /*
  * Each phrase counts log(1 + its hits in the text).  The text's length is left out, as
@@ -44,13 +48,21 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
         }
         for (; col == 0 && hits < RANK_HITS_MAX; api->xPhraseNext(fts, &iter, &col, &off))
             hits++;
-        score += log1p(hits);
+        score += log1p_hits[hits];
     }
     sqlite3_result_int64(ctx, (sqlite3_int64)llround(score * DW_SEARCH_SCORE_SCALE));
 }
 
+static void make_log1p_hits(void)
+{
+    for (int n = 0; n <= RANK_HITS_MAX; n++)
+        log1p_hits[n] = log1p(n);
+}
+
 int deepwell_sqlite_search_register(sqlite3 *db)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_log1p_hits);
     fts5_api *api = NULL;
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
