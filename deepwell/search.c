@@ -686,6 +686,19 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
     return code;
 }
 
+static enum deepwell_code optimize(struct deepwell_conn *conn, void *ctx,
+                                   struct deepwell_error *err)
+{
+    (void)ctx;
+    const char *sql = deepwell_conn_engine(conn)->search->optimize;
+    return sql != NULL ? dw_exec(conn, sql, "search.optimize", err) : DW_OK;
+}
+
+enum deepwell_code deepwell_search_optimize(struct deepwell *dw, struct deepwell_error *err)
+{
+    return deepwell_write_tx(dw, optimize, NULL, err);
+}
+
 void deepwell_search_free(struct deepwell_search_result *result)
 {
     if (result == NULL)

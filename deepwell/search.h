@@ -163,6 +163,8 @@ struct dw_search_sql {
     const char *page;
     /* Run first in the search's read transaction (NULL: nothing). */
     const char *before;
+    /* Merges the index into one piece (deepwell_search_optimize; NULL: nothing to do). */
+    const char *optimize;
 };
 
 /* One row of the index as the write path wants it: the band lo..hi of one file. */

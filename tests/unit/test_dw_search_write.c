@@ -176,6 +176,27 @@ static void a_transaction_reaches_fts5_once_at_commit(void **state)
     expect_fts_in_step(f);
 }
 
+static void optimize_merges_the_index_into_one_piece(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    struct batch b = {.first = 600, .count = 3, .text = "Peat bogs."};
+    assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_OK);
+    b = (struct batch){.first = 700, .count = 3, .text = "Peat moss."};
+    assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_OK);
+    const char *segments = "SELECT count(DISTINCT segid) FROM search_fts_idx";
+    if (!dw_fixture_pg())
+        assert_true(dw_fixture_query_int(f->path, segments) >= 2);
+    assert_int_equal(deepwell_search_optimize(f->dw, &err), DW_OK);
+    if (!dw_fixture_pg())
+        assert_int_equal(dw_fixture_query_int(f->path, segments), 1);
+    assert_int_equal(hits(f->dw, "peat", 2), 6);
+    assert_int_equal(hits(f->dw, "moss", 2), 3);
+    /* Again: nothing left to merge. */
+    assert_int_equal(deepwell_search_optimize(f->dw, &err), DW_OK);
+    expect_fts_in_step(f);
+}
+
 static void a_rolled_back_write_leaves_no_words(void **state)
 {
     struct dw_fixture *f = *state;
@@ -245,6 +266,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(an_unchanged_band_keeps_its_row, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(a_transaction_reaches_fts5_once_at_commit, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(optimize_merges_the_index_into_one_piece, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(a_rolled_back_write_leaves_no_words, dw_fixture_setup,
                                         dw_fixture_teardown),
