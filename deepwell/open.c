@@ -98,6 +98,9 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
     if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_REINDEX_VERSION &&
         version >= DEEPWELL_SEARCH_VERSION)
         code = dw_search_backfill(dw, err);
+    if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_REINDEX_VERSION &&
+        version >= DEEPWELL_SEARCH_VERSION)
+        code = deepwell_search_optimize(dw, err);
     return code;
 }
 

@@ -296,6 +296,9 @@ static const char migration_14[] =
     "DELETE FROM search_docs d USING scp_files f WHERE d.kind = 'scp' AND f.number = d.ref_id"
     " AND f.suffix = d.suffix AND octet_length(f.tags) <> char_length(f.tags);";
 
+/* Version 16: index rows numbered by the readers they serve, as in sqlite_schema.c. */
+static const char migration_16[] = "DELETE FROM search_docs;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -314,6 +317,7 @@ static const struct deepwell_migration migrations[] = {
     {14, "tags past ASCII in the index", migration_14, NULL},
     /* SQLite's FTS5 rows are written at commit; the tsvector is a generated column. */
     {15, "the index's FTS5 rows written at commit (SQLite only)", "", NULL},
+    {16, "index rows numbered by their readers", migration_16, NULL},
 };
 
 const struct deepwell_migration *deepwell_pg_migrations(size_t *count)

@@ -5,12 +5,12 @@
 #include "deepwell/engine.h"
 #include "deepwell/search.h"
 
-#define TSQ  " to_tsquery('simple', ?1)"
-#define FROM " FROM search_docs d WHERE d.tsv @@" TSQ " AND " DW_SEARCH_RULE
+#define STR(x)   #x
+#define SCALE(x) STR(x)
+#define TSQ      " to_tsquery('simple', ?1)"
+#define FROM     " FROM search_docs d WHERE d.tsv @@" TSQ " AND " DW_SEARCH_RULE
 
 /*
- * The page's rows are chosen first; only they get a headline.
- *
  * A word most files hold made the planner scan the table, since it does not count the
  * cost of reading each row's tsvector out of TOAST: 530 ms to count 7,152 hits of
  * 42,000 rows, where the GIN index's bitmap (exact for these queries: no recheck, no
@@ -19,15 +19,10 @@
  */
 const struct dw_search_sql deepwell_pg_search_sql = {
     .dialect = DW_SEARCH_TSQUERY,
-    .count_has_rule = true,
-    .count = "SELECT count(*)" FROM,
-    .page = "SELECT p.kind, p.ref_id, p.file_level, p.title, p.class,"
-            " ts_headline('simple', p.body," TSQ ","
-            " 'StartSel=**, StopSel=**, MaxWords=16, MinWords=8, ShortWord=0, MaxFragments=1'),"
-            " CAST(p.score AS TEXT), p.suffix"
-            " FROM (SELECT d.kind, d.ref_id, d.file_level, d.title, d.class, d.body, d.suffix,"
-            " ts_rank(d.tsv," TSQ ") AS score" FROM
-            " ORDER BY score DESC, d.kind, d.ref_id, d.suffix LIMIT ?9 OFFSET ?10) p"
-            " ORDER BY p.score DESC, p.kind, p.ref_id, p.suffix",
+    .hits_has_rule = true,
+    .hits = "SELECT d.id, CAST(round(ts_rank(d.tsv," TSQ
+            ") * " SCALE(DW_SEARCH_SCORE_SCALE) ") AS bigint)" FROM,
+    .page = "SELECT d.id, d.kind, d.ref_id, d.file_level, d.title, d.class,"
+            " d.body, d.suffix" FROM " AND d.id = ANY(CAST(string_to_array(?9, ',') AS bigint[]))",
     .before = "SET LOCAL enable_seqscan = off",
 };

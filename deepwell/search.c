@@ -3,6 +3,7 @@
  * migrated store, and queried by deepwell_search.  SQL that both engines accept
  * is here; what differs (FTS5, tsvector) is the engine's (engine.h: search).
  */
+#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include "deepwell/query.h"
 #include "deepwell/search.h"
 #include "deepwell/store.h"
+
+static const char SQL_SCP_ROW[] = "SELECT id FROM scp_files WHERE number = ?1 AND suffix = ?2";
 
 static const char *const kind_names[] = {
     [DW_KIND_SCP] = "scp", [DW_KIND_SITE] = "site", [DW_KIND_MTF] = "mtf", [DW_KIND_USER] = "user"};
@@ -58,26 +61,57 @@ static enum deepwell_code index_doc(struct deepwell_conn *conn, const struct doc
     const char *kind = kind_names[doc->kind];
     char tags[640];
     dw_search_tags(doc->tags, tags, sizeof(tags));
+    /* The file's row orders equal scores (search.h): an SCP file's is looked up. */
+    int64_t file_row = doc->ref_id;
+    enum deepwell_code code = DW_OK;
+    if (doc->kind == DW_KIND_SCP) {
+        struct dw_stmt *stmt;
+        code = dw_prepare(conn, SQL_SCP_ROW, &stmt, err);
+        if (code == DW_OK)
+            code = dw_bind(stmt, err, op, "It", doc->ref_id, suffix);
+        if (code == DW_OK)
+            code = dw_step_row(conn, stmt, op, err);
+        if (code == DW_OK)
+            file_row = dw_col_int64(stmt, 0);
+        if (stmt != NULL)
+            dw_reset(stmt);
+        if (code == DW_NOT_FOUND)
+            code = deepwell_error_set(err, DW_INTERNAL, op, "%s has no file to index", canon);
+    }
+    if (code == DW_OK && (file_row < 0 || file_row >= INT64_C(1) << DW_SEARCH_ID_KIND_SHIFT))
+        code = deepwell_error_set(err, DW_INTERNAL, op, "%s: row %lld is past the index's ids",
+                                  canon, (long long)file_row);
     char(*metas)[1536] = calloc(nbands ? nbands : 1, sizeof(*metas));
     struct dw_search_row *rows = calloc(nbands ? nbands : 1, sizeof(*rows));
-    enum deepwell_code code = DW_OK;
-    if (metas == NULL || rows == NULL)
+    size_t nrows = 0;
+    if (code == DW_OK && (metas == NULL || rows == NULL))
         code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     for (size_t i = 0; i < nbands && code == DW_OK; i++) {
-        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, bands[i].lo, bands[i].hi,
-                       metas[i], sizeof(metas[i]));
-        rows[i] = (struct dw_search_row){.level = doc->level,
-                                         .site_id = doc->site_id,
-                                         .klass = klass,
-                                         .title = doc->title,
-                                         .lo = bands[i].lo,
-                                         .hi = bands[i].hi,
-                                         .body = bands[i].text,
-                                         .meta = metas[i],
-                                         .tags = tags};
+        /*
+         * Nobody below a file's level matches it (but a site's own staff), so its bands
+         * start there: a band wholly below it is not kept at all.
+         */
+        int lo = bands[i].lo, hi = bands[i].hi;
+        if (doc->kind != DW_KIND_SITE && lo < doc->level)
+            lo = doc->level;
+        if (lo >= hi)
+            continue;
+        dw_search_meta(kind, doc->ref_id, doc->level, klass, tags, lo, hi, metas[nrows],
+                       sizeof(metas[nrows]));
+        rows[nrows] = (struct dw_search_row){.id = dw_search_row_id(doc->kind, file_row, lo, hi),
+                                             .level = doc->level,
+                                             .site_id = doc->site_id,
+                                             .klass = klass,
+                                             .title = doc->title,
+                                             .lo = lo,
+                                             .hi = hi,
+                                             .body = bands[i].text,
+                                             .meta = metas[nrows],
+                                             .tags = tags};
+        nrows++;
     }
     if (code == DW_OK)
-        code = dw_search_rows_set(conn, kind, doc->ref_id, suffix, rows, nbands, op, err);
+        code = dw_search_rows_set(conn, kind, doc->ref_id, suffix, rows, nrows, op, err);
     free(rows);
     free(metas);
     dw_search_bands_free(bands, nbands);
@@ -413,25 +447,113 @@ static enum deepwell_code bind_rule(struct dw_stmt *stmt, const struct params *p
                    tags[0] != '\0' ? tags : NULL);
 }
 
-static enum deepwell_code count_hits(struct deepwell_conn *conn, const struct params *p,
-                                     int64_t *total, struct deepwell_error *err)
+/* A matched index row and its score (times DW_SEARCH_SCORE_SCALE). */
+struct hit {
+    int64_t id, score;
+};
+
+/* The order of a result: the higher score first, then by kind and file (search.h). */
+static bool hit_before(const struct hit *a, const struct hit *b)
 {
-    static const char op[] = "search.count";
+    if (a->score != b->score)
+        return a->score > b->score;
+    return DW_SEARCH_ID_ORDER(a->id) < DW_SEARCH_ID_ORDER(b->id);
+}
+
+static int hit_compare(const void *a, const void *b)
+{
+    return hit_before(a, b) ? -1 : hit_before(b, a) ? 1 : 0;
+}
+
+/* The best `keep` hits seen so far: a heap whose root is the worst of them. */
+struct best {
+    struct hit *heap;
+    size_t count, keep;
+};
+
+static void best_swap(struct best *b, size_t i, size_t j)
+{
+    struct hit t = b->heap[i];
+    b->heap[i] = b->heap[j];
+    b->heap[j] = t;
+}
+
+static void best_offer(struct best *b, struct hit h)
+{
+    size_t i;
+    if (b->count < b->keep) {
+        i = b->count++;
+        b->heap[i] = h;
+        while (i > 0 && hit_before(&b->heap[(i - 1) / 2], &b->heap[i])) {
+            best_swap(b, i, (i - 1) / 2);
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (!hit_before(&h, &b->heap[0]))
+        return;
+    b->heap[0] = h;
+    for (i = 0;;) {
+        size_t worst = i, l = 2 * i + 1, r = l + 1;
+        if (l < b->count && hit_before(&b->heap[worst], &b->heap[l]))
+            worst = l;
+        if (r < b->count && hit_before(&b->heap[worst], &b->heap[r]))
+            worst = r;
+        if (worst == i)
+            break;
+        best_swap(b, i, worst);
+        i = worst;
+    }
+}
+
+/*
+ * Every hit in one pass: the total, and the best offset + limit of them (a common word
+ * is thousands of hits; ranking them in SQL and counting them again took twice the
+ * reading).  The heap holds at most offset + limit hits (op_search bounds both).
+ * range: the ids to read, for an engine whose rule is in its query (else NULL).
+ */
+static enum deepwell_code scan_hits(struct deepwell_conn *conn, const struct params *p,
+                                    const struct dw_search_range *range, struct best *best,
+                                    int64_t *total, struct deepwell_error *err)
+{
+    static const char op[] = "search.hits";
     struct dw_stmt *stmt;
     const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
-    enum deepwell_code code = dw_prepare(conn, sql->count, &stmt, err);
-    if (code == DW_OK && sql->count_has_rule)
+    enum deepwell_code code = dw_prepare(conn, sql->hits, &stmt, err);
+    if (code == DW_OK && sql->hits_has_rule)
         code = bind_rule(stmt, p, op, err);
     else if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "t", p->engine_query);
-    if (code == DW_OK)
-        code = dw_step_row(conn, stmt, op, err);
-    if (code == DW_OK)
-        *total = dw_col_int64(stmt, 0);
-    else if (code == DW_NOT_FOUND)
-        code = deepwell_error_set(err, DW_INTERNAL, op, "count returned no row");
+        code = dw_bind(stmt, err, op, "tII", p->engine_query, range->from, range->to);
+    while (code == DW_OK && (code = dw_step_row(conn, stmt, op, err)) == DW_OK) {
+        (*total)++;
+        best_offer(best, (struct hit){dw_col_int64(stmt, 0), dw_col_int64(stmt, 1)});
+    }
+    if (code == DW_NOT_FOUND)
+        code = DW_OK;
     if (stmt != NULL)
         dw_reset(stmt);
+    return code;
+}
+
+/* The hits of every range the reader has (FTS5), or of the one query (rule in SQL). */
+static enum deepwell_code find_hits(struct deepwell_conn *conn, struct params *p, struct best *best,
+                                    int64_t *total, struct deepwell_error *err)
+{
+    enum deepwell_code code = DW_OK;
+    if (deepwell_conn_engine(conn)->search->hits_has_rule) {
+        code = scan_hits(conn, p, NULL, best, total, err);
+    } else {
+        struct dw_search_range ranges[DW_SEARCH_RANGES_MAX];
+        size_t n = dw_search_ranges(p->q, ranges);
+        char text[sizeof(p->parsed->fts5) + 1024];
+        p->engine_query = text;
+        for (size_t i = 0; i < n && code == DW_OK; i++) {
+            dw_search_fts5_ruled(p->parsed, p->q, ranges[i].site, text, sizeof(text));
+            code = scan_hits(conn, p, &ranges[i], best, total, err);
+        }
+        p->engine_query = NULL;
+    }
+    qsort(best->heap, best->count, sizeof(*best->heap), hit_compare);
     return code;
 }
 
@@ -443,48 +565,70 @@ static int kind_of(const char *name)
     return DW_KIND_SCP;
 }
 
-static bool read_item(struct dw_stmt *stmt, struct deepwell_search_item *item)
+static bool read_item(struct dw_stmt *stmt, const struct params *p, const struct hit *hit,
+                      struct deepwell_search_item *item)
 {
     memset(item, 0, sizeof(*item));
     char kind[8];
-    dw_column_copy(stmt, 0, kind, sizeof(kind));
+    dw_column_copy(stmt, 1, kind, sizeof(kind));
     item->kind = (enum deepwell_kind)kind_of(kind);
-    item->id = dw_col_int64(stmt, 1);
-    item->level = dw_col_int(stmt, 2);
-    dw_column_copy(stmt, 3, item->title, sizeof(item->title));
-    dw_column_copy(stmt, 4, item->klass, sizeof(item->klass));
-    const unsigned char *score = dw_col_text(stmt, 6);
-    item->score = score != NULL ? strtod((const char *)score, NULL) : 0;
+    item->id = dw_col_int64(stmt, 2);
+    item->level = dw_col_int(stmt, 3);
+    dw_column_copy(stmt, 4, item->title, sizeof(item->title));
+    dw_column_copy(stmt, 5, item->klass, sizeof(item->klass));
     dw_column_copy(stmt, 7, item->suffix, sizeof(item->suffix));
-    return dw_column_dup(stmt, 5, &item->snippet);
+    item->score = (double)hit->score / DW_SEARCH_SCORE_SCALE;
+    const unsigned char *text = dw_col_text(stmt, 6);
+    item->snippet = dw_search_snippet(text != NULL ? (const char *)text : "", p->parsed);
+    return item->snippet != NULL;
 }
 
+/* The page's hits (page[0 .. n-1], in order) as items, with their snippets. */
 static enum deepwell_code read_page(struct deepwell_conn *conn, const struct params *p,
+                                    const struct hit *page, size_t n,
                                     struct deepwell_search_result *out, struct deepwell_error *err)
 {
     static const char op[] = "search.page";
+    assert(n <= DEEPWELL_SEARCH_LIMIT_MAX);
+    char ids[DEEPWELL_SEARCH_LIMIT_MAX * 21 + 1];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%lld", i > 0 ? "," : "",
+                                (long long)page[i].id);
+    out->items = calloc(n, sizeof(*out->items));
+    if (out->items == NULL)
+        return deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     struct dw_stmt *stmt;
     enum deepwell_code code =
         dw_prepare(conn, deepwell_conn_engine(conn)->search->page, &stmt, err);
     if (code == DW_OK)
         code = bind_rule(stmt, p, op, err);
-    if (code == DW_OK &&
-        (dw_bind_int64(stmt, 9, p->q->limit) != 0 || dw_bind_int64(stmt, 10, p->q->offset) != 0))
+    if (code == DW_OK && dw_bind_text(stmt, 9, ids, (int)len) != 0)
         code = deepwell_error_set(err, DW_INTERNAL, op, "cannot bind the page");
-    out->items = code == DW_OK ? calloc((size_t)p->q->limit, sizeof(*out->items)) : NULL;
-    if (code == DW_OK && out->items == NULL)
-        code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
-    while (code == DW_OK && out->count < (size_t)p->q->limit) {
-        code = dw_step_row(conn, stmt, op, err);
-        if (code == DW_NOT_FOUND) {
-            code = DW_OK;
-            break;
-        }
-        if (code == DW_OK && !read_item(stmt, &out->items[out->count++]))
+    /* The rows come in the engine's order: each goes to its hit's place. */
+    bool filled[DEEPWELL_SEARCH_LIMIT_MAX] = {false};
+    size_t found = 0;
+    while (code == DW_OK && (code = dw_step_row(conn, stmt, op, err)) == DW_OK) {
+        int64_t id = dw_col_int64(stmt, 0);
+        size_t i = 0;
+        while (i < n && page[i].id != id)
+            i++;
+        if (i == n || filled[i])
+            code = deepwell_error_set(err, DW_INTERNAL, op, "row %lld is not a hit", (long long)id);
+        else if (!read_item(stmt, p, &page[i], &out->items[i]))
             code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
+        else
+            filled[i] = ++found > 0;
     }
+    if (code == DW_NOT_FOUND)
+        code = DW_OK;
     if (stmt != NULL)
         dw_reset(stmt);
+    out->count = n;
+    /* The same snapshot as the hits: a hit the rule refuses here is a bug, said out loud. */
+    if (code == DW_OK && found != n)
+        code =
+            deepwell_error_set(err, DW_INTERNAL, op, "%zu of %zu hits have no row", n - found, n);
     return code;
 }
 
@@ -512,29 +656,47 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
     if (code != DW_OK)
         return code;
     const struct dw_search_sql *sql = deepwell_conn_engine(conn)->search;
-    char fts5[sizeof(parsed.fts5) + 1024];
-    if (sql->dialect == DW_SEARCH_FTS5)
-        dw_search_fts5_ruled(&parsed, query, fts5, sizeof(fts5));
+    /* FTS5's text is made per range (find_hits). */
     struct params p = {
-        sql->dialect == DW_SEARCH_TSQUERY ? parsed.tsquery : fts5,
+        sql->dialect == DW_SEARCH_TSQUERY ? parsed.tsquery : NULL,
         query,
         &parsed,
     };
+    struct best best = {calloc((size_t)query->offset + (size_t)query->limit, sizeof(struct hit)), 0,
+                        (size_t)query->offset + (size_t)query->limit};
+    if (best.heap == NULL)
+        code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     /* One snapshot, so the total and the page agree. */
-    code = dw_read_begin(conn, err);
+    if (code == DW_OK)
+        code = dw_read_begin(conn, err);
     if (code == DW_OK) {
         if (sql->before != NULL)
             code = dw_exec(conn, sql->before, "search.plan", err);
         if (code == DW_OK)
-            code = count_hits(conn, &p, &out->total, err);
-        if (code == DW_OK && out->total > query->offset)
-            code = read_page(conn, &p, out, err);
+            code = find_hits(conn, &p, &best, &out->total, err);
+        if (code == DW_OK && best.count > (size_t)query->offset)
+            code = read_page(conn, &p, best.heap + query->offset,
+                             best.count - (size_t)query->offset, out, err);
         dw_read_end(conn);
     }
+    free(best.heap);
     deepwell_pool_release(dw->pool, conn);
     if (code != DW_OK)
         deepwell_search_free(out);
     return code;
+}
+
+static enum deepwell_code optimize(struct deepwell_conn *conn, void *ctx,
+                                   struct deepwell_error *err)
+{
+    (void)ctx;
+    const char *sql = deepwell_conn_engine(conn)->search->optimize;
+    return sql != NULL ? dw_exec(conn, sql, "search.optimize", err) : DW_OK;
+}
+
+enum deepwell_code deepwell_search_optimize(struct deepwell *dw, struct deepwell_error *err)
+{
+    return deepwell_write_tx(dw, optimize, NULL, err);
 }
 
 void deepwell_search_free(struct deepwell_search_result *result)

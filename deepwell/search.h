@@ -39,6 +39,31 @@ int dw_search_bands(const char *head, const struct deepwell_section *sections, s
                     struct dw_search_band **out, size_t *count);
 void dw_search_bands_free(struct dw_search_band *bands, size_t count);
 
+/* Most words a snippet marks (a query is at most 200 bytes: a few dozen words). */
+#define DW_SEARCH_MARKS_MAX 32
+
+/*
+ * An index row's id says whom it serves, so SQLite reads a reader's rows as a few
+ * ranges of ids instead of matching a token on every row (a third of a common word's
+ * time): from bit 42 the band (lo * 8 + hi, plus 64 for a site, whose rule also
+ * depends on the reader's site), bits 40-41 the kind, below them the file's own row.
+ * Equal scores are ordered by the low 42 bits alone (kind, file), never by the band,
+ * which hidden passages shape.
+ */
+#define DW_SEARCH_ID_BAND_SHIFT 42
+#define DW_SEARCH_ID_KIND_SHIFT 40
+#define DW_SEARCH_ID_ORDER(id)  ((id) & ((INT64_C(1) << DW_SEARCH_ID_BAND_SHIFT) - 1))
+int64_t dw_search_row_id(enum deepwell_kind kind, int64_t file_row, int lo, int hi);
+
+/* The ids [from, to) of rows one reader may match; site: sites' rows (their rule is in meta). */
+struct dw_search_range {
+    int64_t from, to;
+    bool site;
+};
+#define DW_SEARCH_RANGES_MAX 7
+/* The ranges for reader q (at most DW_SEARCH_RANGES_MAX); how many. */
+size_t dw_search_ranges(const struct deepwell_search_query *q, struct dw_search_range *out);
+
 /* A parsed query: the engines' query texts, made only of quoted plain words. */
 struct dw_search_parsed {
     char fts5[1024];    /* SQLite FTS5 MATCH text */
@@ -47,7 +72,22 @@ struct dw_search_parsed {
     int level;          /* 0 any */
     char klass[32];     /* "" any; lower case */
     char tags[128];     /* tag: filters as index tokens, sorted, each followed by ' ' */
+    /* The query's words as typed (lower case), for the snippet to mark; prefix: word*. */
+    struct dw_search_mark {
+        char word[DW_SEARCH_WORD_MAX + 1];
+        bool prefix;
+    } marks[DW_SEARCH_MARKS_MAX];
+    int nmarks;
 };
+
+/*
+ * The snippet of a hit: about sixteen words of text (the band's text a reader sees)
+ * from just before the first of the query's words in it, those words between "**"
+ * and "\u2026" where the text is cut; the start of the text when no word is found.
+ * Made here, not by the engine, so both engines give the same snippet and neither has
+ * to match the text a second time for it.  NULL when out of memory.
+ */
+char *dw_search_snippet(const char *text, const struct dw_search_parsed *parsed);
 
 /* Most tag: filters in one query. */
 #define DW_SEARCH_TAGS_MAX 8
@@ -71,13 +111,12 @@ enum deepwell_code dw_search_parse(const char *query, struct dw_search_parsed *o
     " AND (CAST(?8 AS TEXT) IS NULL OR d.tags LIKE ?8)"
 
 /*
- * The rule as index tokens (SQLite's meta column), so FTS5 applies it while it reads
- * its own lists and a count never joins the table: "rdL" for each reader level L of
- * the band that may read the file by its level (SCP, MTF), "slL" and "stIDxL" for a
- * site (any reader from the site level, its own staff at any level), and the
- * filters' "kKIND", "cCLASS", "lvN", "tgTAG" (an ASCII tag) or "tuHEX" (a tag "~HEX").
- * DW_SEARCH_RULE says the same in SQL.
- * tags: the file's tags as dw_search_tags wrote them.
+ * What the row id does not say, as index tokens (SQLite's meta column), so FTS5
+ * applies it while it reads its own lists and a search never joins the table: "slL"
+ * and "stIDxL" for a site (any reader from the site level, its own staff at any
+ * level), and the filters' "kKIND", "cCLASS", "lvN", "tgTAG" (an ASCII tag) or "tuHEX"
+ * (a tag "~HEX").  DW_SEARCH_RULE says the same in SQL.  tags: the file's tags as
+ * dw_search_tags wrote them.
  */
 void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char *klass,
                     const char *tags, int lo, int hi, char *out, size_t size);
@@ -93,30 +132,44 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
 void dw_search_tags(const char *tags, char *out, size_t size);
 /* The LIKE pattern of a query's tag: filters ("% a % b %"), or "" when none. */
 void dw_search_tag_pattern(const struct dw_search_parsed *parsed, char *out, size_t size);
-/* The FTS5 query for a reader: the words, in the body only, and the rule's tokens. */
+/*
+ * The FTS5 query for a reader within one of their ranges: the words, in the body only,
+ * the filters' tokens, and for the sites' range the site rule's tokens.
+ */
 void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
-                          const struct deepwell_search_query *q, char *out, size_t size);
+                          const struct deepwell_search_query *q, bool site, char *out, size_t size);
+
+/* A score travels as an integer, the rank times this rounded: ties are exact, reading is cheap. */
+#define DW_SEARCH_SCORE_SCALE 1000000
 
 /* What differs between the engines' search SQL (sqlite_search.c, pg_search.c). */
 struct dw_search_sql {
     /* Which of dw_search_parsed's texts the engine's MATCH or @@ takes. */
     enum { DW_SEARCH_FTS5, DW_SEARCH_TSQUERY } dialect;
-    bool count_has_rule; /* count takes ?2..?8; else only ?1 (the rule is in the query) */
+    /* hits takes ?2..?8; else ?1 and one range's ids, ?2 <= id < ?3 (search_ranges) */
+    bool hits_has_rule;
     /*
      * Parameters: ?1 the engine query, ?2 the reader's level, ?3 the reader's site
      * (0 none), ?4 the level from which every site may be read, ?5 kind name (NULL
      * any), ?6 level (0 any), ?7 class (NULL any), ?8 the tags' LIKE pattern (NULL any).
-     * Page adds ?9 limit, ?10 offset; columns kind, ref_id, level, title, class,
-     * snippet, score (as text), suffix ("" but for suffixed files).
+     *
+     * hits: every row the reader matches, as (row id, score times DW_SEARCH_SCORE_SCALE);
+     * search.c counts them and keeps the best in the same pass.
+     * page: the rows whose ids ?9 lists ("4,17,9"), checked against the rule again;
+     * columns id, kind, ref_id, level, title, class, text (the band's: the snippet
+     * is made from it), suffix ("" but for suffixed files).
      */
-    const char *count;
+    const char *hits;
     const char *page;
     /* Run first in the search's read transaction (NULL: nothing). */
     const char *before;
+    /* Merges the index into one piece (deepwell_search_optimize; NULL: nothing to do). */
+    const char *optimize;
 };
 
 /* One row of the index as the write path wants it: the band lo..hi of one file. */
 struct dw_search_row {
+    int64_t id; /* dw_search_row_id */
     int level;
     int64_t site_id;
     const char *klass, *title;

@@ -54,6 +54,16 @@ static void ts(struct builder *b, const char *s, size_t n)
     put(b->out->tsquery, sizeof(b->out->tsquery), &b->ts_len, &b->overflow, s, n);
 }
 
+/* Remembers a word for the snippet to mark (words past the most are left unmarked). */
+static void mark(struct dw_search_parsed *out, const char *word, bool prefix)
+{
+    if (out->nmarks == DW_SEARCH_MARKS_MAX)
+        return;
+    struct dw_search_mark *m = &out->marks[out->nmarks++];
+    snprintf(m->word, sizeof(m->word), "%s", word);
+    m->prefix = prefix;
+}
+
 /*
  * One term: the words of text[0..n) as a phrase, the last one a prefix when asked.
  * FTS5: "w1 w2"*  tsquery: 'w1' <-> 'w2':*  (words hold only letters and digits,
@@ -62,6 +72,7 @@ static void ts(struct builder *b, const char *s, size_t n)
 static bool add_term(struct builder *b, const char *text, size_t n, bool prefix)
 {
     size_t words = 0;
+    int first_mark = b->out->nmarks;
     for (size_t i = 0; i < n;) {
         while (i < n && !word_byte((unsigned char)text[i]))
             i++;
@@ -87,6 +98,7 @@ static bool add_term(struct builder *b, const char *text, size_t n, bool prefix)
             ts(b, " <-> ", 5);
         }
         fts(b, word, len);
+        mark(b->out, word, false);
         ts(b, "'", 1);
         ts(b, word, len);
         ts(b, "'", 1);
@@ -94,6 +106,8 @@ static bool add_term(struct builder *b, const char *text, size_t n, bool prefix)
     }
     if (words == 0)
         return false;
+    if (prefix && b->out->nmarks > first_mark)
+        b->out->marks[b->out->nmarks - 1].prefix = true;
     fts(b, prefix ? "\"*" : "\"", prefix ? 2 : 1);
     ts(b, prefix ? ":*)" : ")", prefix ? 3 : 1);
     b->terms++;
@@ -407,8 +421,6 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
         if (site)
             n += snprintf(out + n, size - (size_t)n, " sl%d st%lldx%d", level, (long long)ref_id,
                           level);
-        else if (level >= file_level)
-            n += snprintf(out + n, size - (size_t)n, " rd%d", level);
     }
     assert(n > 0 && (size_t)n < size); /* the rule's tokens always fit: size >= 512 */
     /* Tags last, and only whole: a cut "tgalive" would be the tag "al". */
@@ -424,15 +436,23 @@ void dw_search_meta(const char *kind, int64_t ref_id, int file_level, const char
 }
 
 void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
-                          const struct deepwell_search_query *q, char *out, size_t size)
+                          const struct deepwell_search_query *q, bool site, char *out, size_t size)
 {
     int L = q->reader_level;
-    int n = snprintf(out, size, "body : (%s) AND meta : (rd%d", parsed->fts5, L);
-    if (L >= q->site_read_level)
-        n += snprintf(out + n, size - (size_t)n, " OR sl%d", L);
-    if (q->reader_site_id > 0)
-        n += snprintf(out + n, size - (size_t)n, " OR st%lldx%d", (long long)q->reader_site_id, L);
-    n += snprintf(out + n, size - (size_t)n, ")");
+    int n = snprintf(out, size, "body : (%s)", parsed->fts5);
+    if (site) {
+        /* A site's rows match only by these (dw_search_ranges asks when one may). */
+        const char * or = "";
+        n += snprintf(out + n, size - (size_t)n, " AND meta : (");
+        if (L >= q->site_read_level) {
+            n += snprintf(out + n, size - (size_t)n, "sl%d", L);
+            or = " OR ";
+        }
+        if (q->reader_site_id > 0)
+            n += snprintf(out + n, size - (size_t)n, "%sst%lldx%d", or,
+                          (long long)q->reader_site_id, L);
+        n += snprintf(out + n, size - (size_t)n, ")");
+    }
     if (parsed->kind >= 0)
         n += snprintf(out + n, size - (size_t)n, " AND meta : k%s", kind_names[parsed->kind]);
     if (parsed->level > 0)
@@ -450,4 +470,33 @@ void dw_search_fts5_ruled(const struct dw_search_parsed *parsed,
             n += meta_tag(out + n, size - (size_t)n, t, len);
         t += len + 1;
     }
+}
+
+int64_t dw_search_row_id(enum deepwell_kind kind, int64_t file_row, int lo, int hi)
+{
+    assert(lo >= 1 && lo < hi && hi <= 7);
+    assert(file_row >= 0 && file_row < INT64_C(1) << DW_SEARCH_ID_KIND_SHIFT);
+    int64_t band = lo * 8 + hi + (kind == DW_KIND_SITE ? 64 : 0);
+    return band << DW_SEARCH_ID_BAND_SHIFT | (int64_t)kind << DW_SEARCH_ID_KIND_SHIFT | file_row;
+}
+
+/*
+ * A reader of level L matches the rows whose band holds L: for each lo <= L, the
+ * bands (lo, L+1) .. (lo, 7), which are next to each other in id order.  Files
+ * above L have no such rows (the write path starts a file's bands at its own level).
+ */
+size_t dw_search_ranges(const struct deepwell_search_query *q, struct dw_search_range *out)
+{
+    int L = q->reader_level;
+    assert(L >= 1 && L < 7 && L < DW_SEARCH_RANGES_MAX);
+    size_t n = 0;
+    for (int lo = 1; lo <= L; lo++)
+        out[n++] =
+            (struct dw_search_range){(int64_t)(lo * 8 + L + 1) << DW_SEARCH_ID_BAND_SHIFT,
+                                     (int64_t)(lo * 8 + 8) << DW_SEARCH_ID_BAND_SHIFT, false};
+    if (L >= q->site_read_level || q->reader_site_id > 0)
+        out[n++] = (struct dw_search_range){(int64_t)64 << DW_SEARCH_ID_BAND_SHIFT,
+                                            (int64_t)128 << DW_SEARCH_ID_BAND_SHIFT, true};
+    assert(n <= DW_SEARCH_RANGES_MAX);
+    return n;
 }

@@ -29,8 +29,8 @@ static const char SQL_ROWS_DELETE[] =
     " AND (?4 / (1 << band_lo)) % 2 = 0";
 static const char SQL_ROW_INSERT[] =
     "INSERT INTO search_docs (kind, ref_id, file_level, site_id, class, title, band_lo, band_hi,"
-    " body, meta, suffix, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " RETURNING id";
+    " body, meta, suffix, tags, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+    " ?13)";
 /* SQLite only: FTS5 forgets a row by the words it had. */
 static const char SQL_FTS_DELETE[] =
     "INSERT INTO search_fts (search_fts, rowid, body, meta) VALUES ('delete', ?1, ?2, ?3)";
@@ -78,7 +78,7 @@ static enum deepwell_code read_rows(struct deepwell_conn *conn, const char *kind
         }
         struct stored *s = &have[(*n)++];
         memset(s, 0, sizeof(*s));
-        s->id = dw_col_int64(stmt, 0);
+        s->id = s->row.id = dw_col_int64(stmt, 0);
         s->row.level = dw_col_int(stmt, 1);
         s->row.site_id = dw_col_int64(stmt, 2);
         s->row.lo = dw_col_int(stmt, 5);
@@ -101,8 +101,8 @@ static bool same_text(const char *a, const char *b)
 
 static bool same_row(const struct dw_search_row *a, const struct dw_search_row *b)
 {
-    return a->level == b->level && a->site_id == b->site_id && a->lo == b->lo && a->hi == b->hi &&
-           same_text(a->klass, b->klass) && same_text(a->title, b->title) &&
+    return a->id == b->id && a->level == b->level && a->site_id == b->site_id && a->lo == b->lo &&
+           a->hi == b->hi && same_text(a->klass, b->klass) && same_text(a->title, b->title) &&
            same_text(a->meta, b->meta) && same_text(a->tags, b->tags) &&
            same_text(a->body, b->body);
 }
@@ -151,14 +151,13 @@ static enum deepwell_code add_row(struct deepwell_conn *conn, const char *kind, 
                                   struct deepwell_error *err)
 {
     struct dw_stmt *stmt;
-    int64_t id = 0;
     enum deepwell_code code = dw_prepare(conn, SQL_ROW_INSERT, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "tIiIttiitttt", kind, ref_id, r->level, r->site_id, r->klass,
-                       r->title, r->lo, r->hi, r->body, r->meta, suffix, r->tags);
+        code = dw_bind(stmt, err, op, "tIiIttiittttI", kind, ref_id, r->level, r->site_id, r->klass,
+                       r->title, r->lo, r->hi, r->body, r->meta, suffix, r->tags, r->id);
     if (code == DW_OK)
-        code = dw_step_insert(conn, stmt, op, &id, err);
-    if (code == DW_OK && fts5(conn) && !pending_add(deepwell_conn_search_pending(conn), id))
+        code = dw_step_done(conn, stmt, op, err);
+    if (code == DW_OK && fts5(conn) && !pending_add(deepwell_conn_search_pending(conn), r->id))
         code = deepwell_error_set(err, DW_INTERNAL, op, "out of memory");
     return code;
 }

@@ -517,6 +517,15 @@ static const char migration_15[] =
     "DROP TRIGGER search_docs_update;"
     "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 16777216);";
 
+/*
+ * Version 16: index rows numbered by the readers they serve (search.h,
+ * dw_search_row_id), without the per-level "rd" tokens.  FTS5 forgets every row at
+ * once ('delete-all': deleting them one by one would read every text again) and the
+ * backfill (open.c) makes the rows again.
+ */
+static const char migration_16[] = "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
+                                   "DELETE FROM search_docs;";
+
 static const struct deepwell_migration migrations[] = {
     {1, "foundation schema", migration_1, NULL},
     {2, "login failures and audit indexes", migration_2, NULL},
@@ -534,6 +543,7 @@ static const struct deepwell_migration migrations[] = {
     {13, "tags, personnel files and prefixes in the index", migration_13, NULL},
     {14, "tags past ASCII in the index", migration_14, NULL},
     {15, "the index's FTS5 rows written at commit", migration_15, NULL},
+    {16, "index rows numbered by their readers", migration_16, NULL},
 };
 
 const struct deepwell_migration *deepwell_migrations(size_t *count)

@@ -150,8 +150,11 @@ static bool is_busy(int rc)
 int sqlite_step_retry(struct sqlite_conn *c, sqlite3_stmt *stmt, bool retry_in_txn)
 {
     int backoff_ms = BUSY_BACKOFF_FIRST_MS;
-    int64_t deadline = time_mono_ms() + c->busy_timeout_ms;
+    /* A statement's next row skips the clock until it is busy: a search steps thousands. */
+    int64_t deadline = sqlite3_stmt_busy(stmt) ? 0 : time_mono_ms() + c->busy_timeout_ms;
     int rc = sqlite3_step(stmt);
+    if (is_busy(rc) && deadline == 0)
+        deadline = time_mono_ms() + c->busy_timeout_ms;
     for (int attempt = 0; attempt < BUSY_RETRIES && is_busy(rc); attempt++) {
         if (!retry_in_txn && !sqlite3_get_autocommit(c->db))
             break;

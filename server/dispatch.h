@@ -18,6 +18,7 @@ enum op_pool {
     OP_INLINE, /* answered on the loop thread: no store, no hashing */
     OP_STORE,  /* store work on the store workers */
     OP_HASH,   /* password hashing: the hash workers */
+    OP_SEARCH, /* full-text search: milliseconds of CPU, on workers of its own */
 };
 
 /* One stage of an op: what runs and on which pool. */

@@ -136,5 +136,5 @@ const struct op op_search_entry = {
     .name = "search",
     .needs_token = true,
     .audit = "search",
-    .stages = {{OP_STORE, op_search}},
+    .stages = {{OP_SEARCH, op_search}},
 };

@@ -286,7 +286,7 @@ static void push(struct request *req, enum op_pool pool)
     struct server *srv = req->srv;
     if (pool != OP_HASH) {
         req->job.run = run_stage;
-        workq_push(srv->store_q, &req->job);
+        workq_push(pool == OP_SEARCH ? srv->search_q : srv->store_q, &req->job);
         return;
     }
     req->job.run = run_hash_stage;

@@ -52,6 +52,13 @@ static void keep_heap_mapped(void)
     mallopt(M_TOP_PAD, 4 * 1024 * 1024);
 }
 
+/* Search workers: one per core (at least 2), on either engine: a search is CPU. */
+static int default_search_workers(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 2 && cores < 32 ? (int)cores : cores >= 32 ? 32 : 2;
+}
+
 /*
  * Store workers when the configuration leaves it to us.  SQLite work is CPU on this
  * machine: one worker per core (at least 2) keeps the cores busy, and more only queue
@@ -395,6 +402,7 @@ static void teardown(struct server *srv)
         struct timespec tick = {0, 1000 * 1000};
         nanosleep(&tick, NULL);
     }
+    workq_drain_and_free(srv->search_q);
     workq_drain_and_free(srv->store_q);
     workq_drain_and_free(srv->hash_q);
     throttle_refusals_stop(srv); /* their summary rows, before the log closes */
@@ -465,7 +473,14 @@ int server_run(const struct scipnet_config *cfg)
      */
     srv->hash_q = workq_new_fair(cfg->hash_concurrency > 0 ? cfg->hash_concurrency : 2, "hash",
                                  HASH_THREAD_NICE);
-    if (srv->done == NULL || srv->store_q == NULL || srv->hash_q == NULL)
+    /*
+     * A search is milliseconds of CPU where a read is tens of microseconds: on the store
+     * workers (one at a time on SQLite, the others on standby) searches queued behind
+     * each other and every read behind them.  Their own workers, one per core, keep the
+     * cores busy with searches while reads go on.
+     */
+    srv->search_q = workq_new(default_search_workers(), "search", 0, 0);
+    if (srv->done == NULL || srv->store_q == NULL || srv->hash_q == NULL || srv->search_q == NULL)
         goto out;
     if (add_signal(srv, &srv->sig_term, SIGTERM, on_stop_signal) < 0 ||
         add_signal(srv, &srv->sig_int, SIGINT, on_stop_signal) < 0 ||

@@ -33,6 +33,7 @@ struct server {
     struct evconnlistener *listener;
     struct workq *store_q;         /* store work */
     struct workq *hash_q;          /* argon2: at most hash_concurrency at once */
+    struct workq *search_q;        /* full-text searches */
     struct mailbox *done;          /* finished requests back to the loop */
     struct view_cache *view_cache; /* rendered SCP files; NULL = render every time */
     struct refusals *refusals;     /* repeated login refusals, audited as summaries */

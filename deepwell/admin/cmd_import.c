@@ -3,6 +3,7 @@
  * (SCiPNET.db + markdown files) or an exported folder (manifest.json) into the store,
  * in one transaction, and print what was done and what was left out.
  */
+#include "common/vis.h"
 #include "deepwell/admin/admin.h"
 
 #include <stdio.h>
@@ -106,6 +107,15 @@ static int run_import(struct admin_ctx *ctx, int argc, char **argv)
         return admin_fail_store("import failed; nothing was written", &err);
     }
     print_report(source, ctx->cfg.db, &report);
+    /* The import's words went in as pieces: searches read one list a word once merged. */
+    if (report.scps.added + report.scps.updated + report.sites.added + report.sites.updated +
+                report.task_forces.added + report.task_forces.updated + report.users.added +
+                report.users.updated >
+            0 &&
+        deepwell_search_optimize(dw, &err) != DW_OK)
+        vis_fprintf(stderr, VIS_LINE,
+                    "deepwell: the search index was not merged (%s): searches work, slower\n",
+                    err.message);
     rc = admin_audit(dw, "import", DW_SEV_NOTICE, report_json(source, &report));
     deepwell_import_report_free(&report);
     deepwell_close(dw);

@@ -123,6 +123,8 @@ static void the_op_table_says_where_an_op_runs(void **state)
     (void)state;
     assert_int_equal(pool_of("{\"op\":\"hello\"}"), OP_INLINE);
     assert_int_equal(pool_of("{\"op\":\"read\"}"), OP_STORE);
+    /* Searches on workers of their own: no read waits behind one (server.c, search_q). */
+    assert_int_equal(pool_of("{\"op\":\"search\"}"), OP_SEARCH);
     /* Only creating a user hashes a password. */
     assert_int_equal(pool_of("{\"op\":\"create\",\"kind\":\"user\"}"), OP_HASH);
     assert_int_equal(pool_of("{\"op\":\"create\",\"kind\":\"scp\"}"), OP_STORE);
