@@ -197,6 +197,22 @@ static void optimize_merges_the_index_into_one_piece(void **state)
     expect_fts_in_step(f);
 }
 
+static void small_writes_leave_few_segments(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct deepwell_error err;
+    /* Twelve one-file transactions: each leaves a segment, and commits merge them. */
+    for (int i = 0; i < 12; i++) {
+        struct batch b = {.first = 800 + i, .count = 1, .text = "Reed beds."};
+        assert_int_equal(deepwell_write_tx(f->dw, write_batch, &b, &err), DW_OK);
+    }
+    if (!dw_fixture_pg())
+        assert_true(
+            dw_fixture_query_int(f->path, "SELECT count(DISTINCT segid) FROM search_fts_idx") <= 4);
+    assert_int_equal(hits(f->dw, "reed", 2), 12);
+    expect_fts_in_step(f);
+}
+
 static void a_rolled_back_write_leaves_no_words(void **state)
 {
     struct dw_fixture *f = *state;
@@ -268,6 +284,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_transaction_reaches_fts5_once_at_commit, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(optimize_merges_the_index_into_one_piece, dw_fixture_setup,
+                                        dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(small_writes_leave_few_segments, dw_fixture_setup,
                                         dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(a_rolled_back_write_leaves_no_words, dw_fixture_setup,
                                         dw_fixture_teardown),
