@@ -155,6 +155,33 @@ static void hidden_text_changes_no_total_order_score_or_snippet(void **state)
     dw_fixture_free(other);
 }
 
+/* Equal scores keep one order whatever bands hidden passages make (search.h: row ids). */
+static void hidden_passages_do_not_reorder_equal_scores(void **state)
+{
+    struct dw_fixture *f = *state;
+    struct dw_fixture *other = dw_fixture_new("test_dw_search");
+    assert_non_null(other);
+    struct deepwell_error err;
+    assert_int_equal(dw_fixture_open(other, true, true, &err), DW_OK);
+    for (int n = 1; n <= 3; n++) {
+        add_file(f->dw, n, "Cog", 1, "Safe", 1,
+                 n == 2 ? "A brass cog. [[LEVEL 5]]It sings.[[/LEVEL]]" : "A brass cog.");
+        add_file(other->dw, n, "Cog", 1, "Safe", 1, "A brass cog.");
+    }
+    /* (A reader sees that a passage was cut, as read shows it: only the order is compared.) */
+    struct deepwell *stores[] = {f->dw, other->dw};
+    for (int level = 1; level <= 4; level++)
+        for (size_t k = 0; k < 2; k++) {
+            struct deepwell_search_result r;
+            assert_int_equal(search(stores[k], "cog", level, 0, 50, &r, &err), DW_OK);
+            assert_int_equal(r.count, 3);
+            for (size_t i = 0; i < r.count; i++)
+                assert_int_equal(r.items[i].id, (int64_t)i + 1);
+            deepwell_search_free(&r);
+        }
+    dw_fixture_free(other);
+}
+
 static void ranks_by_the_matched_words(void **state)
 {
     struct dw_fixture *f = *state;
@@ -443,6 +470,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(hidden_words_find_nothing_below_their_level,
+                                        dw_fixture_setup, dw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(hidden_passages_do_not_reorder_equal_scores,
                                         dw_fixture_setup, dw_fixture_teardown),
         cmocka_unit_test_setup_teardown(hidden_text_changes_no_total_order_score_or_snippet,
                                         dw_fixture_setup, dw_fixture_teardown),
