@@ -173,7 +173,27 @@ class Client:
         return reply
 
 
-class ServerTestCase(unittest.TestCase):
+class ServerClient:
+    """What a test class with a `server` asks of it: clients closed at the test's end,
+    logged-in clients, and the shape of an error reply."""
+
+    def client(self):
+        c = self.server.client()
+        self.addCleanup(c.close)
+        return c
+
+    def logged_in(self, name):
+        c = self.client()
+        reply = c.login(name)
+        self.assertTrue(reply["ok"], reply)
+        return c
+
+    def assertError(self, reply, code):
+        self.assertFalse(reply["ok"], reply)
+        self.assertEqual(reply["error"]["code"], code, reply)
+
+
+class ServerTestCase(ServerClient, unittest.TestCase):
     """A demo store and one server shared by the tests of a class."""
 
     server_env = {}
@@ -191,21 +211,6 @@ class ServerTestCase(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
         if rc not in (0, None):
             raise AssertionError("server exited %r" % rc)
-
-    def client(self):
-        c = self.server.client()
-        self.addCleanup(c.close)
-        return c
-
-    def logged_in(self, name):
-        c = self.client()
-        reply = c.login(name)
-        self.assertTrue(reply["ok"], reply)
-        return c
-
-    def assertError(self, reply, code):
-        self.assertFalse(reply["ok"], reply)
-        self.assertEqual(reply["error"]["code"], code, reply)
 
     def audit_rows(self, where="1=1", params=()):
         con = connect_store(self.db)

@@ -4,11 +4,11 @@ import shutil
 import tempfile
 
 import pg_util
-from harness import Server
+from harness import Server, ServerClient
 from test_pg_scaleout import deepwell, make_cert
 
 
-class PgDemoServer:
+class PgDemoServer(ServerClient):
     """Mix in before unittest.TestCase; set `name` (and `server_env` if the cases need one)."""
     name = "demo"
     server_env = None
@@ -35,18 +35,3 @@ class PgDemoServer:
             cls.server.stop()
         shutil.rmtree(cls.tmp, ignore_errors=True)
         pg_util.drop_schema(cls.schema)
-
-    def client(self):
-        c = self.server.client()
-        self.addCleanup(c.close)
-        return c
-
-    def logged_in(self, name):
-        c = self.client()
-        reply = c.login(name)
-        self.assertTrue(reply["ok"], reply)
-        return c
-
-    def assertError(self, reply, code):
-        self.assertFalse(reply["ok"], reply)
-        self.assertEqual(reply["error"]["code"], code, reply)
