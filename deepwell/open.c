@@ -96,11 +96,11 @@ static enum deepwell_code prepare_schema(struct deepwell *dw, struct deepwell_er
         code = deepwell_pool_require_audit_file(dw->pool, err);
     /* Files written before the index existed are indexed once, when it is made (or remade). */
     if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_REINDEX_VERSION &&
-        version >= DEEPWELL_SEARCH_VERSION)
+        version >= DEEPWELL_SEARCH_VERSION) {
         code = dw_search_backfill(dw, err);
-    if (code == DW_OK && before > 0 && before < DEEPWELL_SEARCH_REINDEX_VERSION &&
-        version >= DEEPWELL_SEARCH_VERSION)
-        code = deepwell_search_optimize(dw, err);
+        if (code == DW_OK)
+            code = deepwell_search_optimize(dw, err);
+    }
     return code;
 }
 

@@ -48,30 +48,25 @@ static const char SQL_FTS_ADD[] =
 static const char SQL_FTS_MERGE[] =
     "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', 64)";
 
-/* A stored row: the texts are malloc'd. */
-struct stored {
-    int64_t id;
-    struct dw_search_row row;
-};
-
 static bool fts5(struct deepwell_conn *conn)
 {
     return deepwell_conn_engine(conn)->search->dialect == DW_SEARCH_FTS5;
 }
 
-static void stored_free(struct stored *have, size_t n)
+/* Rows read from the store: their texts are malloc'd. */
+static void stored_free(struct dw_search_row *have, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free((char *)have[i].row.klass);
-        free((char *)have[i].row.title);
-        free((char *)have[i].row.body);
-        free((char *)have[i].row.meta);
-        free((char *)have[i].row.tags);
+        free((char *)have[i].klass);
+        free((char *)have[i].title);
+        free((char *)have[i].body);
+        free((char *)have[i].meta);
+        free((char *)have[i].tags);
     }
 }
 
 static enum deepwell_code read_rows(struct deepwell_conn *conn, const char *kind, int64_t ref_id,
-                                    const char *suffix, struct stored *have, size_t *n,
+                                    const char *suffix, struct dw_search_row *have, size_t *n,
                                     const char *op, struct deepwell_error *err)
 {
     *n = 0;
@@ -85,15 +80,15 @@ static enum deepwell_code read_rows(struct deepwell_conn *conn, const char *kind
                                       ROWS_MAX);
             break;
         }
-        struct stored *s = &have[(*n)++];
+        struct dw_search_row *s = &have[(*n)++];
         memset(s, 0, sizeof(*s));
-        s->id = s->row.id = dw_col_int64(stmt, 0);
-        s->row.level = dw_col_int(stmt, 1);
-        s->row.site_id = dw_col_int64(stmt, 2);
-        s->row.lo = dw_col_int(stmt, 5);
-        s->row.hi = dw_col_int(stmt, 6);
-        char **texts[] = {(char **)&s->row.klass, (char **)&s->row.title, (char **)&s->row.body,
-                          (char **)&s->row.meta, (char **)&s->row.tags};
+        s->id = dw_col_int64(stmt, 0);
+        s->level = dw_col_int(stmt, 1);
+        s->site_id = dw_col_int64(stmt, 2);
+        s->lo = dw_col_int(stmt, 5);
+        s->hi = dw_col_int(stmt, 6);
+        char **texts[] = {(char **)&s->klass, (char **)&s->title, (char **)&s->body,
+                          (char **)&s->meta, (char **)&s->tags};
         static const int cols[] = {3, 4, 7, 8, 9};
         for (size_t i = 0; i < 5 && code == DW_OK; i++)
             if (!dw_column_dup(stmt, cols[i], texts[i]))
@@ -142,7 +137,7 @@ static bool pending_add(struct dw_search_pending *p, int64_t id)
 }
 
 /* FTS5 forgets the row's words (SQLite; its row goes with the file's others). */
-static enum deepwell_code forget_row(struct deepwell_conn *conn, const struct stored *s,
+static enum deepwell_code forget_row(struct deepwell_conn *conn, const struct dw_search_row *s,
                                      const char *op, struct deepwell_error *err)
 {
     /* A row this transaction added has not reached FTS5: nothing there to forget. */
@@ -151,7 +146,7 @@ static enum deepwell_code forget_row(struct deepwell_conn *conn, const struct st
     struct dw_stmt *stmt;
     enum deepwell_code code = dw_prepare(conn, SQL_FTS_DELETE, &stmt, err);
     if (code == DW_OK)
-        code = dw_bind(stmt, err, op, "Itt", s->id, s->row.body, s->row.meta);
+        code = dw_bind(stmt, err, op, "Itt", s->id, s->body, s->meta);
     return code == DW_OK ? dw_step_done(conn, stmt, op, err) : code;
 }
 
@@ -175,7 +170,7 @@ enum deepwell_code dw_search_rows_set(struct deepwell_conn *conn, const char *ki
                                       const char *suffix, const struct dw_search_row *rows,
                                       size_t n, const char *op, struct deepwell_error *err)
 {
-    struct stored have[ROWS_MAX];
+    struct dw_search_row have[ROWS_MAX];
     size_t nhave;
     bool kept[ROWS_MAX] = {false};
     if (n > ROWS_MAX)
@@ -186,11 +181,11 @@ enum deepwell_code dw_search_rows_set(struct deepwell_conn *conn, const char *ki
     size_t gone = 0;
     for (size_t i = 0; i < nhave && code == DW_OK; i++) {
         size_t j = 0;
-        while (j < n && (kept[j] || !same_row(&have[i].row, &rows[j])))
+        while (j < n && (kept[j] || !same_row(&have[i], &rows[j])))
             j++;
         if (j < n) {
             kept[j] = true; /* already as wanted: not tokenised again */
-            keep |= INT64_C(1) << have[i].row.lo;
+            keep |= INT64_C(1) << have[i].lo;
         } else {
             code = forget_row(conn, &have[i], op, err);
             gone++;

@@ -52,11 +52,17 @@ static void keep_heap_mapped(void)
     mallopt(M_TOP_PAD, 4 * 1024 * 1024);
 }
 
-/* Search workers: one per core (at least 2), on either engine: a search is CPU. */
-static int default_search_workers(void)
+/* Cores online, at least 2 and at most 32 (unknown: 2). */
+static int cores_online(void)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return cores > 2 && cores < 32 ? (int)cores : cores >= 32 ? 32 : 2;
+}
+
+/* Search workers: one per core, on either engine: a search is CPU. */
+static int default_search_workers(void)
+{
+    return cores_online();
 }
 
 /*
@@ -68,11 +74,8 @@ static int default_search_workers(void)
  */
 static int default_store_workers(const char *db)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cores > 0 && cores < 32 ? (int)cores : cores >= 32 ? 32 : 2;
-    if (deepwell_location_file(db) == NULL)
-        return n * 2 > 4 ? n * 2 : 4;
-    return n > 2 ? n : 2;
+    int n = cores_online();
+    return deepwell_location_file(db) == NULL ? 2 * n : n;
 }
 
 /*
