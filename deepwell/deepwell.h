@@ -400,6 +400,8 @@ enum deepwell_code deepwell_site_members(struct deepwell *dw, int64_t site_id,
  */
 #define DEEPWELL_SEARCH_QUERY_MAX 200
 #define DEEPWELL_SEARCH_LIMIT_MAX 50
+/* The deepest page: a search keeps the best offset + limit hits in memory. */
+#define DEEPWELL_SEARCH_OFFSET_MAX 10000
 
 /* The schema version that brought the index. */
 #define DEEPWELL_SEARCH_VERSION 8

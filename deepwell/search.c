@@ -639,9 +639,10 @@ enum deepwell_code deepwell_search(struct deepwell *dw, const struct deepwell_se
     memset(out, 0, sizeof(*out));
     if (query->reader_level < 1 || query->reader_level > FOUNDATION_LEVEL_MAX)
         return deepwell_error_set(err, DW_INVALID, op, "reader level %d", query->reader_level);
-    if (query->offset < 0 || query->limit < 1 || query->limit > DEEPWELL_SEARCH_LIMIT_MAX)
-        return deepwell_error_set(err, DW_INVALID, op, "limit must be 1-%d, offset 0 or more",
-                                  DEEPWELL_SEARCH_LIMIT_MAX);
+    if (query->offset < 0 || query->offset > DEEPWELL_SEARCH_OFFSET_MAX || query->limit < 1 ||
+        query->limit > DEEPWELL_SEARCH_LIMIT_MAX)
+        return deepwell_error_set(err, DW_INVALID, op, "limit must be 1-%d, offset 0-%d",
+                                  DEEPWELL_SEARCH_LIMIT_MAX, DEEPWELL_SEARCH_OFFSET_MAX);
     struct dw_search_parsed parsed;
     enum deepwell_code code = dw_search_parse(query->query, &parsed, err);
     if (code != DW_OK)

@@ -20,7 +20,6 @@
 #include "server/utf8.h"
 
 #define SEARCH_LIMIT_DEFAULT 20
-#define SEARCH_OFFSET_MAX    10000
 /* Each snippet is cut to this many bytes (a page stays under 50 * ~600 bytes). */
 #define SNIPPET_MAX 300
 
@@ -87,7 +86,7 @@ static void op_search(struct request *req)
         q.by_kind = true;
     }
     if (!args_optional_int(req->args, "limit", 1, DEEPWELL_SEARCH_LIMIT_MAX, &q.limit) ||
-        !args_optional_int(req->args, "offset", 0, SEARCH_OFFSET_MAX, &q.offset)) {
+        !args_optional_int(req->args, "offset", 0, DEEPWELL_SEARCH_OFFSET_MAX, &q.offset)) {
         request_fail(req, "bad_request", "limit must be 1-50 and offset 0-10000");
         return;
     }

@@ -411,6 +411,11 @@ static void bad_queries_are_refused_with_a_reason(void **state)
     struct deepwell_error err;
     assert_int_equal(search(f->dw, "x", 6, 0, DEEPWELL_SEARCH_LIMIT_MAX + 1, &r, &err), DW_INVALID);
     assert_int_equal(search(f->dw, "x", 6, -1, 10, &r, &err), DW_INVALID);
+    /* The heap of best hits is offset + limit long: the offset has a ceiling here too. */
+    assert_int_equal(search(f->dw, "x", 6, DEEPWELL_SEARCH_OFFSET_MAX + 1, 10, &r, &err),
+                     DW_INVALID);
+    assert_int_equal(search(f->dw, "x", 6, DEEPWELL_SEARCH_OFFSET_MAX, 10, &r, &err), DW_OK);
+    deepwell_search_free(&r);
     assert_int_equal(search(f->dw, "x", 0, 0, 10, &r, &err), DW_INVALID);
 }
 
